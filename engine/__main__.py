@@ -1,0 +1,236 @@
+"""python -m engine: the operator's command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+from engine.model import Command, CommandKind, Role, Settings, StagescoreError
+
+
+def _service():
+    from engine.service import Service
+    from engine.store import Store
+
+    return Service(Store())
+
+
+def cmd_db(a) -> int:
+    from engine import localdb
+
+    return localdb.run_foreground(a.port, None if a.in_memory else Path(a.data_dir), a.in_memory)
+
+
+def cmd_init(a) -> int:
+    svc = _service()
+    created = svc.store.create_tables()
+    print(f"Created {len(created)} table(s): {', '.join(created)}" if created else "All tables already exist.")
+    return 0
+
+
+def cmd_demo(a) -> int:
+    from engine import demo
+
+    svc = _service()
+    svc.store.create_tables()
+    if a.if_missing and svc.store.current_event_id():
+        print("An event already exists; keeping it (demo not seeded again).")
+        return 0
+    passwords = demo.seed(
+        svc,
+        judges=a.judges,
+        performers=a.performers,
+        perform_seconds=a.perform_seconds,
+        score_seconds=a.score_seconds,
+        password=a.password,
+    )
+    print("Demo event ready. Logins (shown once):")
+    for email, pw in passwords.items():
+        print(f"  {email:<24} {pw}")
+    return 0
+
+
+def cmd_judge(a) -> int:
+    svc = _service()
+    if a.action == "add":
+        import getpass
+
+        pw = a.password or getpass.getpass(f"Password for {a.email}: ")
+        acc = svc.add_account(None, a.email, a.name or "", pw, Role(a.role), a.weight)
+        print(f"Added {acc.role.value} {acc.email} (weight {acc.weight}).")
+    elif a.action == "list":
+        for acc in svc.store.list_accounts():
+            print(f"{acc.email:<30} {acc.role.value:<6} weight={acc.weight} {'active' if acc.active else 'disabled'}")
+    elif a.action == "disable":
+        svc.set_account(None, a.email, active=False)
+        print(f"Disabled {a.email}.")
+    return 0
+
+
+def cmd_performers(a) -> int:
+    svc = _service()
+    performers = svc.import_roster_csv(None, Path(a.file).read_bytes())
+    print(f"Imported {len(performers)} performer(s).")
+    return 0
+
+
+def cmd_control(a) -> int:
+    svc = _service()
+    kind = CommandKind(a.command)
+    state = svc.command(None, Command(kind, seconds=float(a.seconds or 0), force=bool(a.force)))
+    print(f"{kind.value}: event {state.event_id} is now {state.phase.value}"
+          + (f" (paused)" if state.paused else ""))
+    return 0
+
+
+def cmd_run(a) -> int:
+    from engine.runner import Engine
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    svc = _service()
+    svc.store.create_tables()
+    Engine(svc.store).run_forever()
+    return 0
+
+
+def status_dict(svc) -> dict:
+    snap = svc.snapshot()
+    s = snap.state
+    now = time.time()
+    remaining = s.remaining(now)
+    return {
+        "event_id": s.event_id,
+        "event_name": snap.settings.event_name,
+        "phase": s.phase.value,
+        "paused": s.paused,
+        "performer_id": s.performer_id,
+        "performer_name": snap.performer_name(s.performer_id) or None,
+        "performer_index": s.index,
+        "performers": len(snap.performers),
+        "deadline": s.deadline,
+        "remaining_seconds": None if remaining is None else round(remaining, 3),
+        "window_id": s.window_id,
+        "version": s.version,
+        "judges_present": len(snap.present),
+        "judges_required": snap.settings.required_judges,
+        "scores": len(snap.scores),
+    }
+
+
+def cmd_status(a) -> int:
+    d = status_dict(_service())
+    if a.json:
+        print(json.dumps(d))
+    else:
+        for k, v in d.items():
+            print(f"{k:<18} {v}")
+    return 0
+
+
+def cmd_export(a) -> int:
+    from engine import exports
+
+    svc = _service()
+    sys.stdout.write(exports.export(svc.snapshot(a.event), a.format))
+    return 0
+
+
+def cmd_verify_log(a) -> int:
+    svc = _service()
+    eid = a.event or svc.event_id()
+    problems = svc.verify_log(eid)
+    if problems:
+        for p in problems:
+            print(p)
+        print(f"The event log of {eid} has been tampered with ({len(problems)} problem(s)).")
+        return 1
+    entries, _ = svc.store.log_entries(eid)
+    print(f"The event log of {eid} is intact ({len(entries)} entries).")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m engine", description="Stagescore's back end.")
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    db = sub.add_parser("db", help="fetch (if missing) and run DynamoDB Local in the foreground")
+    db.add_argument("--port", type=int, default=8000)
+    db.add_argument("--data-dir", default="data")
+    db.add_argument("--in-memory", action="store_true")
+    db.set_defaults(fn=cmd_db)
+
+    sub.add_parser("init", help="create the tables (idempotent)").set_defaults(fn=cmd_init)
+
+    demo = sub.add_parser("demo", help="create a demo event with judges, an admin and performers")
+    d = Settings()
+    demo.add_argument("--password", help="set every demo password (otherwise random ones are printed once)")
+    demo.add_argument("--perform-seconds", type=float, default=d.perform_seconds)
+    demo.add_argument("--score-seconds", type=float, default=d.score_seconds)
+    demo.add_argument("--judges", type=int, default=3)
+    demo.add_argument("--performers", type=int, default=5)
+    demo.add_argument("--if-missing", action="store_true", help="do nothing if an event already exists")
+    demo.set_defaults(fn=cmd_demo)
+
+    judge = sub.add_parser("judge", help="manage accounts")
+    jsub = judge.add_subparsers(dest="action", required=True)
+    add = jsub.add_parser("add")
+    add.add_argument("email")
+    add.add_argument("--name")
+    add.add_argument("--password")
+    add.add_argument("--role", choices=[r.value for r in Role], default="judge")
+    add.add_argument("--weight", default="1")
+    jsub.add_parser("list")
+    dis = jsub.add_parser("disable")
+    dis.add_argument("email")
+    judge.set_defaults(fn=cmd_judge)
+
+    perf = sub.add_parser("performers", help="the roster")
+    psub = perf.add_subparsers(dest="action", required=True)
+    imp = psub.add_parser("import", help="import a CSV with columns name, order, optional category")
+    imp.add_argument("file")
+    perf.set_defaults(fn=cmd_performers)
+
+    ctl = sub.add_parser("control", help="an admin's command from the shell")
+    ctl.add_argument("command", choices=[k.value for k in CommandKind])
+    ctl.add_argument("seconds", nargs="?", help="for extend: how many seconds")
+    ctl.add_argument("--force", action="store_true", help="for start: start without the quorum")
+    ctl.set_defaults(fn=cmd_control)
+
+    sub.add_parser("run", help="run the engine (timer loop, lease, presence)").set_defaults(fn=cmd_run)
+
+    st = sub.add_parser("status", help="the current event's state")
+    st.add_argument("--json", action="store_true")
+    st.set_defaults(fn=cmd_status)
+
+    ex = sub.add_parser("export", help="scores and results")
+    ex.add_argument("--format", choices=["csv", "json"], default="csv")
+    ex.add_argument("--event")
+    ex.set_defaults(fn=cmd_export)
+
+    vl = sub.add_parser("verify-log", help="check the event log's hash chains")
+    vl.add_argument("--event")
+    vl.set_defaults(fn=cmd_verify_log)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.cmd == "control" and args.command == "extend" and not args.seconds:
+        print("extend needs a number of seconds, for example: control extend 10", file=sys.stderr)
+        return 2
+    try:
+        return args.fn(args)
+    except StagescoreError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    except ValueError as e:
+        print(f"Invalid input: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Passwords (argon2id), lockout and session tokens. Pure apart from the randomness of tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from engine.model import InvalidInput
+
+# OWASP's first recommended argon2id configuration: m=19 MiB, t=2, p=1.
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, hash_len=32, salt_len=16)
+# A hash to verify against for unknown emails, so a miss costs the same time as a hit.
+_DUMMY_HASH = _hasher.hash("stagescore-no-such-account")
+
+FREE_ATTEMPTS = 5
+BASE_LOCK_SECONDS = 30.0
+MAX_LOCK_SECONDS = 3600.0
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{1,60}$")
+MIN_PASSWORD, MAX_PASSWORD = 8, 256
+
+
+def hash_password(password: str) -> str:
+    check_password_shape(password)
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def normalise_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    if not email:
+        raise InvalidInput("Enter your email address.")
+    if len(email) > 254 or not EMAIL_RE.match(email):
+        raise InvalidInput("That does not look like an email address.")
+    return email
+
+
+def check_password_shape(password: str) -> None:
+    if not isinstance(password, str) or not password:
+        raise InvalidInput("Enter a password.")
+    if len(password) > MAX_PASSWORD:
+        raise InvalidInput(f"A password is at most {MAX_PASSWORD} characters.")
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"A password needs at least {MIN_PASSWORD} characters.")
+
+
+def lock_seconds(lock_count: int) -> float:
+    """How long the n-th lockout lasts: doubles each time, capped."""
+    if lock_count <= 0:
+        return 0.0
+    return min(MAX_LOCK_SECONDS, BASE_LOCK_SECONDS * 2 ** (lock_count - 1))
+
+
+def after_failure(failed: int, lock_count: int, now: float) -> tuple[int, int, float]:
+    """(failed, lock_count, locked_until) after one more wrong password."""
+    failed += 1
+    if failed >= FREE_ATTEMPTS:
+        lock_count += 1
+        return 0, lock_count, now + lock_seconds(lock_count)
+    return failed, lock_count, 0.0
+
+
+def new_token() -> tuple[str, str]:
+    """A session token for the browser and the hash that is stored."""
+    token = secrets.token_urlsafe(32)
+    return token, token_hash(token)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_password() -> str:
+    return secrets.token_urlsafe(12)

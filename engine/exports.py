@@ -1,0 +1,91 @@
+"""CSV and JSON exports of an event's scores and results. Pure: built from a Snapshot."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import TYPE_CHECKING
+
+from engine.roster import safe_cell
+from engine.scoring import display
+
+if TYPE_CHECKING:
+    from engine.service import Snapshot
+
+
+def results_rows(snap: Snapshot) -> list[dict]:
+    names = {p.performer_id: p for p in snap.performers}
+    rows = []
+    for r in snap.results:
+        p = names.get(r.performer_id)
+        rows.append(
+            {
+                "rank": r.rank,
+                "performer_id": r.performer_id,
+                "performer": p.name if p else r.performer_id,
+                "category": p.category if p else "",
+                "status": p.status.value if p else "",
+                "total": None if r.total is None else str(r.total),
+                "scores_in": r.scores_in,
+                "complete": r.complete,
+            }
+        )
+    return rows
+
+
+def score_rows(snap: Snapshot) -> list[dict]:
+    names = {p.performer_id: p.name for p in snap.performers}
+    rows = []
+    for s in sorted(snap.scores, key=lambda s: (s.performer_id, s.judge)):
+        row = {
+            "performer_id": s.performer_id,
+            "performer": names.get(s.performer_id, ""),
+            "judge": s.judge,
+            "total": str(s.total),
+            "revision": s.revision,
+            "submitted_at": s.submitted_at,
+        }
+        row.update({f"criterion:{k}": str(v) for k, v in sorted(s.values.items())})
+        rows.append(row)
+    return rows
+
+
+def to_csv(rows: list[dict]) -> str:
+    buf = io.StringIO()
+    if not rows:
+        return ""
+    fields = list(dict.fromkeys(k for r in rows for k in r))
+    w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: safe_cell("" if r.get(k) is None else r.get(k)) for k in fields})
+    return buf.getvalue()
+
+
+def to_json(snap: Snapshot) -> str:
+    doc = {
+        "event_id": snap.event_id,
+        "event_name": snap.settings.event_name,
+        "phase": snap.state.phase.value,
+        "rule": snap.settings.rule.value,
+        "results": results_rows(snap),
+        "scores": score_rows(snap),
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+def export(snap: Snapshot, fmt: str, what: str = "all") -> str:
+    if fmt == "json":
+        return to_json(snap)
+    if fmt != "csv":
+        raise ValueError("format must be csv or json")
+    if what == "scores":
+        return to_csv(score_rows(snap))
+    if what == "results":
+        return to_csv(results_rows(snap))
+    return to_csv(results_rows(snap)) + "\n" + to_csv(score_rows(snap))
+
+
+def leaderboard_text(snap: Snapshot) -> list[tuple[str, str, str]]:
+    return [(str(r.rank or "—"), snap.performer_name(r.performer_id), display(r.total)) for r in snap.results]

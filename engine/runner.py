@@ -1,0 +1,190 @@
+"""The engine process: the only writer of timer transitions.
+
+Three threads:
+  lease     holds (or waits for) the lease in DynamoDB; only the holder writes transitions
+  presence  polls the current event (one Query: state, settings, presence) and wakes the timer on change
+  timer     sleeps until the next absolute deadline or a wake-up, then writes what is due
+Every write is conditional on the state's version and on the lease, so a stale engine's write is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+import uuid
+from collections.abc import Callable
+
+from engine import rules
+from engine.config import Config
+from engine.model import Conflict, Phase
+from engine.store import EventBundle, Store
+
+log = logging.getLogger("stagescore.engine")
+
+
+class Engine:
+    def __init__(self, store: Store, owner: str | None = None, clock: Callable[[], float] = time.time):
+        self.store = store
+        self.config: Config = store.config
+        self.owner = owner or f"engine-{uuid.uuid4().hex[:8]}"
+        self.clock = clock
+        self.stop_event = threading.Event()
+        self.wake = threading.Event()
+        self.leader = threading.Event()
+        self._lock = threading.Lock()
+        self._bundle: EventBundle | None = None
+        self._submitted = 0
+        self._lease_until = 0.0
+        self._threads: list[threading.Thread] = []
+        self.transitions = 0
+
+    # ---- lifecycle ------------------------------------------------------------------------------
+    def start(self) -> None:
+        for name, target in (("lease", self._lease_loop), ("presence", self._presence_loop), ("timer", self._timer_loop)):
+            t = threading.Thread(target=target, name=f"{self.owner}-{name}", daemon=True)
+            t.start()
+            self._threads.append(t)
+
+    def stop(self, timeout: float = 0.8) -> None:
+        self.stop_event.set()
+        self.wake.set()
+        for t in self._threads:
+            t.join(timeout / max(1, len(self._threads)))
+        if self.leader.is_set():
+            try:
+                self.store.release_lease(self.owner)
+            except Exception:  # stopping: the lease simply lapses
+                pass
+            self.leader.clear()
+
+    def run_forever(self) -> None:
+        signal.signal(signal.SIGTERM, lambda *_: self.stop_event.set())
+        signal.signal(signal.SIGINT, lambda *_: self.stop_event.set())
+        log.info("engine %s starting", self.owner)
+        self.start()
+        while not self.stop_event.wait(0.1):
+            pass
+        self.stop()
+        log.info("engine %s stopped", self.owner)
+
+    # ---- lease ----------------------------------------------------------------------------------
+    def _lease_loop(self) -> None:
+        period = self.config.lease_seconds / 3
+        while not self.stop_event.is_set():
+            now = self.clock()
+            try:
+                if self.leader.is_set():
+                    ok = self.store.renew_lease(self.owner, now, self.config.lease_seconds)
+                else:
+                    ok = self.store.acquire_lease(self.owner, now, self.config.lease_seconds)
+                    if ok:
+                        log.info("engine %s holds the lease", self.owner)
+                if ok:
+                    self._lease_until = now + self.config.lease_seconds
+                    if not self.leader.is_set():
+                        self.leader.set()
+                        self.wake.set()
+                elif self.leader.is_set():
+                    log.warning("engine %s lost the lease", self.owner)
+                    self.leader.clear()
+            except Exception as e:
+                log.warning("lease: database call failed (%s); retrying", e)
+                if self.clock() >= self._lease_until and self.leader.is_set():
+                    self.leader.clear()
+            self.stop_event.wait(period)
+
+    # ---- presence / watcher ---------------------------------------------------------------------
+    def _presence_loop(self) -> None:
+        event_id = None
+        failing = False
+        while not self.stop_event.is_set():
+            try:
+                if event_id is None:
+                    event_id = self.store.current_event_id()
+                b = self.store.load_event(event_id) if event_id else None
+                if b and b.state.superseded_by:
+                    event_id = b.state.superseded_by
+                    b = self.store.load_event(event_id)
+                submitted = 0
+                if b and b.settings.auto_close and b.state.phase is Phase.SCORING and b.state.performer_id:
+                    present = set(b.present(self.clock(), self.config.presence_seconds))
+                    scores = self.store.list_scores(b.state.event_id, b.state.performer_id, consistent=True)
+                    submitted = len({s.judge for s in scores} & present)
+                self._publish(b, submitted)
+                if failing:
+                    log.info("database reachable again")
+                failing = False
+            except Exception as e:
+                if not failing:
+                    log.warning("database unreachable (%s); retrying", e)
+                failing = True
+            self.stop_event.wait(self.config.poll_seconds)
+
+    def _publish(self, b: EventBundle | None, submitted: int) -> None:
+        with self._lock:
+            old = self._bundle
+            self._bundle, self._submitted = b, submitted
+        if b is None:
+            return
+        now = self.clock()
+        changed = (
+            old is None
+            or old.state.event_id != b.state.event_id
+            or old.state.version != b.state.version
+            or len(old.present(now, self.config.presence_seconds)) != len(b.present(now, self.config.presence_seconds))
+            or old.settings != b.settings
+        )
+        if changed or submitted:
+            self.wake.set()
+
+    # ---- timer ----------------------------------------------------------------------------------
+    def _timer_loop(self) -> None:
+        while not self.stop_event.is_set():
+            timeout = 0.5
+            if self.leader.is_set():
+                try:
+                    timeout = self._tick()
+                except Exception as e:
+                    log.warning("timer: %s; retrying", e)
+                    timeout = 0.2
+            self.wake.wait(max(0.0, timeout))
+            self.wake.clear()
+
+    def _tick(self) -> float:
+        """Apply whatever is due now; return how long to sleep before looking again."""
+        with self._lock:
+            b, submitted = self._bundle, self._submitted
+        if b is None:
+            return 0.5
+        now = self.clock()
+        present = len(b.present(now, self.config.presence_seconds))
+        steps = rules.due_steps(b.state, b.settings, now, present, submitted)
+        state = b.state
+        for step in steps:
+            try:
+                self.store.write_step(state.version, step, "engine", lease_owner=self.owner, now=self.clock())
+            except Conflict:
+                # Someone (an admin command, or a newer engine) moved the state: read it again.
+                fresh = self.store.load_event(state.event_id)
+                with self._lock:
+                    self._bundle = fresh
+                    self._submitted = 0
+                return 0.0 if fresh and self.leader.is_set() else 0.5
+            self.transitions += 1
+            log.info(
+                "%s -> %s %s (due %.3f, late %.1f ms)",
+                step.kind, step.state.phase.value, step.state.performer_id or "", step.at,
+                (self.clock() - step.at) * 1000 if step.kind in ("scoring_opened", "scoring_closed") else 0.0,
+            )
+            state = step.state
+        if steps:
+            with self._lock:
+                if self._bundle is b:
+                    self._bundle = EventBundle(state, b.settings, b.presence, b.flags)
+                    self._submitted = 0
+        wake = rules.next_wakeup(state)
+        if wake is None:
+            return 0.5
+        return min(0.5, wake - self.clock())
