@@ -1,0 +1,67 @@
+"""A Service on fresh tables for each test, with a clock the test can move."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from engine.config import Config
+from engine.model import Account, Role, Settings
+from engine.roster import build_roster
+from engine.service import Service
+from engine.store import Store
+from engine import accounts
+
+PASSWORD = "correct-horse-9"
+_HASH = accounts.hash_password(PASSWORD)
+
+
+class FakeClock:
+    def __init__(self, now: float = 1_800_000_000.0):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def store(dynamodb_endpoint, table_prefix, monkeypatch) -> Store:
+    monkeypatch.setenv("STAGESCORE_TABLE_PREFIX", table_prefix)
+    s = Store(Config.from_env())
+    s.create_tables()
+    return s
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def seed_event(svc: Service, judges: int = 3, performers: int = 3, settings: Settings | None = None,
+               lobby: bool = True) -> dict[str, str]:
+    """Accounts (judge1.. and admin) and an event; returns email -> session token."""
+    for i in range(1, judges + 1):
+        svc.store.put_account(Account(f"judge{i}@test.local", f"Judge {i}", Role.JUDGE), _HASH)
+    svc.store.put_account(Account("admin@test.local", "Admin", Role.ADMIN), _HASH)
+    roster = build_roster([{"name": f"Performer {i}", "order": i} for i in range(1, performers + 1)])
+    svc.create_event(settings or Settings(perform_seconds=10, score_seconds=30), roster, open_lobby=lobby)
+    emails = [f"judge{i}@test.local" for i in range(1, judges + 1)] + ["admin@test.local"]
+    return {e: svc.login(e, PASSWORD).token for e in emails}
+
+
+@pytest.fixture
+def svc(store, clock) -> Service:
+    return Service(store, clock=clock)
+
+
+@pytest.fixture
+def engine_env(dynamodb_endpoint, table_prefix) -> dict[str, str]:
+    """Environment for a `python -m engine` subprocess on the test's tables."""
+    env = dict(os.environ)
+    env.update(STAGESCORE_TABLE_PREFIX=table_prefix, STAGESCORE_LEASE_SECONDS="1.5",
+               STAGESCORE_POLL_SECONDS="0.1", PYTHONUNBUFFERED="1")
+    return env

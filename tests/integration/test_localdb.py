@@ -1,0 +1,89 @@
+"""DynamoDB Local: the command line we build, port probing, and a real server answering over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from engine import localdb
+
+
+def test_command_with_data_dir_persists_there_and_shares_one_db(tmp_path: Path) -> None:
+    data = tmp_path / "nested" / "data"
+    cmd = localdb.command(8123, data, in_memory=False)
+
+    assert Path(cmd[0]).name == "java"
+    assert "-jar" in cmd and cmd[cmd.index("-jar") + 1] == str(localdb.INSTALL_DIR / "DynamoDBLocal.jar")
+    assert f"-Djava.library.path={localdb.INSTALL_DIR / 'DynamoDBLocal_lib'}" in cmd
+    assert any(flag.startswith("-Xmx") for flag in cmd[: cmd.index("-jar")])
+    assert cmd[cmd.index("-port") + 1] == "8123"
+    assert cmd[cmd.index("-dbPath") + 1] == str(data.resolve())
+    assert "-inMemory" not in cmd
+    assert cmd[-1] == "-sharedDb"
+    assert data.is_dir()
+
+
+def test_command_in_memory_has_no_db_path() -> None:
+    cmd = localdb.command(9000, None, in_memory=True)
+
+    assert "-inMemory" in cmd
+    assert "-dbPath" not in cmd
+    assert "-sharedDb" in cmd
+
+
+def test_command_refuses_both_data_dir_and_in_memory(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        localdb.command(9000, tmp_path, in_memory=True)
+
+
+def test_port_in_use_sees_a_listener_and_its_absence() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        assert localdb.port_in_use(port)
+    assert not localdb.port_in_use(port)
+
+
+def test_free_port_is_free() -> None:
+    assert not localdb.port_in_use(localdb.free_port())
+
+
+@pytest.mark.integration
+def test_dynamodb_local_answers_list_tables_over_http(dynamodb_endpoint: str) -> None:
+    assert os.environ["AWS_ENDPOINT_URL_DYNAMODB"] == dynamodb_endpoint
+    req = urllib.request.Request(
+        dynamodb_endpoint + "/",
+        data=json.dumps({}).encode(),
+        method="POST",
+        headers={
+            "Content-Type": "application/x-amz-json-1.0",
+            "X-Amz-Target": "DynamoDB_20120810.ListTables",
+            # DynamoDB Local wants a SigV4-shaped header but does not check the signature.
+            "Authorization": (
+                "AWS4-HMAC-SHA256 Credential=local/20240101/us-east-1/dynamodb/aws4_request, "
+                "SignedHeaders=content-type;host;x-amz-target, Signature=fake"
+            ),
+        },
+    )
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        assert resp.status == 200
+        body = json.loads(resp.read())
+    assert "TableNames" in body
+    assert isinstance(body["TableNames"], list)
+
+
+@pytest.mark.integration
+def test_start_refuses_a_port_already_in_use(dynamodb_endpoint: str) -> None:
+    port = int(dynamodb_endpoint.rsplit(":", 1)[1])
+    with pytest.raises(localdb.StagescoreError, match="already in use"):
+        localdb.start(port, in_memory=True)
+
+
+def test_table_prefix_is_unique_per_test(table_prefix: str) -> None:
+    assert table_prefix.startswith("t") and table_prefix.endswith("_") and len(table_prefix) == 10

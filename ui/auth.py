@@ -1,0 +1,56 @@
+"""The auth gate. Every protected page calls `require` first; every write re-checks the token in engine."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from engine.model import NotAllowed, Role, StagescoreError
+from engine.service import Session
+from ui.data import UNREACHABLE, service
+
+LOGIN_PAGE = "pages/login.py"
+KEY = "session"
+
+
+def current() -> Session | None:
+    return st.session_state.get(KEY)
+
+
+def require(role: Role, page: str) -> Session:
+    """The logged-in session with `role`, or: the login (then back to `page`), or a plain refusal."""
+    session = current()
+    if session is None:
+        st.session_state["next_page"] = page
+        st.switch_page(LOGIN_PAGE)
+    try:
+        session = service().whoami(session.token)
+    except NotAllowed as e:
+        st.session_state.pop(KEY, None)
+        st.session_state["next_page"] = page
+        st.session_state["login_message"] = str(e)
+        st.switch_page(LOGIN_PAGE)
+    except StagescoreError:
+        st.error(UNREACHABLE, icon="⚠️")
+        st.stop()
+    except Exception:
+        st.error(UNREACHABLE, icon="⚠️")
+        st.stop()
+    if session.role is not role:
+        st.error("Not allowed: this page is for " + ("the admin." if role is Role.ADMIN else "judges."))
+        st.stop()
+    return session
+
+
+def login(email: str, password: str) -> Session:
+    session = service().login(email, password)
+    st.session_state[KEY] = session
+    return session
+
+
+def logout() -> None:
+    session = st.session_state.pop(KEY, None)
+    if session:
+        try:
+            service().logout(session.token)
+        except Exception:  # the token expires anyway; logging out locally must always work
+            pass
