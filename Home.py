@@ -6,7 +6,7 @@ from ui import nav
 
 st.set_page_config(page_title="Stagescore", page_icon="🎤", layout="wide")
 kiosk = st.query_params.get("kiosk") == "1"
-page = nav.build(kiosk=kiosk)
+page = nav.build()
 if not kiosk:
-    nav.account_box()
+    nav.menu()
 page.run()

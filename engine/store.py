@@ -22,7 +22,7 @@ from decimal import Decimal
 import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config as BotoConfig
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from engine import codec, eventlog
 from engine.config import Config
@@ -119,6 +119,11 @@ class Store:
             if _code(e) in ("ResourceNotFoundException",):
                 raise StagescoreError("The Stagescore tables do not exist yet: run `python -m engine init`.") from e
             raise
+        except NoCredentialsError as e:
+            raise StagescoreError(
+                "No AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (any value for "
+                "DynamoDB Local), or configure the AWS credential chain."
+            ) from e
         except BotoCoreError as e:
             raise DatabaseUnavailable("Scoring database unreachable, retrying…") from e
 
@@ -190,9 +195,13 @@ class Store:
             ),
             "sessions": ([("token_hash", s, "HASH")], {}),
         }
-        existing = set()
-        for page in self.client.get_paginator("list_tables").paginate():
-            existing.update(page["TableNames"])
+        existing, start = set(), {}
+        while True:
+            out = self._call("list_tables", **start)
+            existing.update(out["TableNames"])
+            if "LastEvaluatedTableName" not in out:
+                break
+            start = {"ExclusiveStartTableName": out["LastEvaluatedTableName"]}
         created = []
         for name, (keys, extra) in specs.items():
             table = self.t[name]

@@ -1,4 +1,5 @@
-"""Every page is always registered, so every URL works; the menu shows only the role's pages."""
+"""Every page is always registered, so every URL works (a protected page runs its own gate);
+the menu shows only the role's pages."""
 
 from __future__ import annotations
 
@@ -22,30 +23,31 @@ ADMIN = [
 LOGIN = ("pages/login.py", "Log in", "🔑", "login", False)
 
 
-def build(kiosk: bool = False):
+def build():
+    pages = []
+    for entries in (PUBLIC, JUDGE, ADMIN):
+        for path, title, icon, url, default in entries:
+            pages.append(st.Page(path, title=title, icon=icon, url_path=url, default=default))
+    path, title, icon, url, default = LOGIN
+    pages.append(st.Page(path, title=title, icon=icon, url_path=url))
+    # Our own menu (below) rather than Streamlit's: it lists exactly the role's pages, and
+    # client.showSidebarNavigation = false keeps the pages/ folder's auto-discovered list away.
+    return st.navigation(pages, position="hidden")
+
+
+def menu() -> None:
     session = current()
     role = session.role if session else None
-    visible = {"public"}
+    entries = list(PUBLIC)
     if role is Role.JUDGE:
-        visible.add("judge")
-    if role is Role.ADMIN:
-        visible.add("admin")
-    groups = {"public": PUBLIC, "judge": JUDGE, "admin": ADMIN}
-    pages = []
-    for group, entries in groups.items():
-        for path, title, icon, url, default in entries:
-            shown = group in visible and not kiosk
-            pages.append(st.Page(path, title=title, icon=icon, url_path=url, default=default,
-                                 visibility="visible" if shown else "hidden"))
-    path, title, icon, url, default = LOGIN
-    pages.append(st.Page(path, title=title, icon=icon, url_path=url,
-                         visibility="hidden" if session or kiosk else "visible"))
-    return st.navigation(pages, position="hidden" if kiosk else "sidebar")
-
-
-def account_box() -> None:
-    session = current()
+        entries += JUDGE
+    elif role is Role.ADMIN:
+        entries += ADMIN
+    else:
+        entries.append(LOGIN)
     with st.sidebar:
+        for path, title, icon, _url, _default in entries:
+            st.page_link(path, label=title, icon=icon)
         if session:
             st.caption(f"Logged in as {session.name} ({session.role.value})")
             if st.button("Log out", key="logout"):
