@@ -28,7 +28,9 @@ def cmd_db(a) -> int:
 def cmd_init(a) -> int:
     svc = _service()
     created = svc.store.create_tables()
-    print(f"Created {len(created)} table(s): {', '.join(created)}" if created else "All tables already exist.")
+    print(
+        f"Created {len(created)} table(s): {', '.join(created)}" if created else "All tables already exist."
+    )
     return 0
 
 
@@ -64,7 +66,9 @@ def cmd_judge(a) -> int:
         print(f"Added {acc.role.value} {acc.email} (weight {acc.weight}).")
     elif a.action == "list":
         for acc in svc.store.list_accounts():
-            print(f"{acc.email:<30} {acc.role.value:<6} weight={acc.weight} {'active' if acc.active else 'disabled'}")
+            print(
+                f"{acc.email:<30} {acc.role.value:<6} weight={acc.weight} {'active' if acc.active else 'disabled'}"
+            )
     elif a.action == "disable":
         svc.set_account(None, a.email, active=False)
         print(f"Disabled {a.email}.")
@@ -82,8 +86,10 @@ def cmd_control(a) -> int:
     svc = _service()
     kind = CommandKind(a.command)
     state = svc.command(None, Command(kind, seconds=float(a.seconds or 0), force=bool(a.force)))
-    print(f"{kind.value}: event {state.event_id} is now {state.phase.value}"
-          + (f" (paused)" if state.paused else ""))
+    print(
+        f"{kind.value}: event {state.event_id} is now {state.phase.value}"
+        + (f" (paused)" if state.paused else "")
+    )
     return 0
 
 

@@ -48,7 +48,13 @@ def settings_to_json(s: Settings) -> str:
             "trim_min": s.trim_min,
             "tie_breaks": [t.value for t in s.tie_breaks],
             "criteria": [
-                {"name": c.name, "min": str(c.min), "max": str(c.max), "step": str(c.step), "weight": str(c.weight)}
+                {
+                    "name": c.name,
+                    "min": str(c.min),
+                    "max": str(c.max),
+                    "step": str(c.step),
+                    "weight": str(c.weight),
+                }
                 for c in s.criteria
             ],
             "public_judge_scores": s.public_judge_scores,
@@ -74,7 +80,9 @@ def settings_from_json(text: str | None) -> Settings:
         trim_min=int(d["trim_min"]),
         tie_breaks=tuple(TieBreak(t) for t in d["tie_breaks"]),
         criteria=tuple(
-            Criterion(c["name"], Decimal(c["min"]), Decimal(c["max"]), Decimal(c["step"]), Decimal(c["weight"]))
+            Criterion(
+                c["name"], Decimal(c["min"]), Decimal(c["max"]), Decimal(c["step"]), Decimal(c["weight"])
+            )
             for c in d["criteria"]
         ),
         public_judge_scores=bool(d["public_judge_scores"]),

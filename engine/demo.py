@@ -23,14 +23,27 @@ DEMO_PERFORMERS = [
 DEMO_WEIGHTS = [Decimal("2"), Decimal("1"), Decimal("1")]
 
 
-def seed(svc: Service, judges: int = 3, performers: int = 5, perform_seconds: float = 10.0,
-         score_seconds: float = 30.0, password: str | None = None) -> dict[str, str]:
+def seed(
+    svc: Service,
+    judges: int = 3,
+    performers: int = 5,
+    perform_seconds: float = 10.0,
+    score_seconds: float = 30.0,
+    password: str | None = None,
+) -> dict[str, str]:
     """Create (or refresh) the demo accounts and a new demo event in the lobby; returns the logins."""
     if not 1 <= judges <= 50 or not 1 <= performers <= 1000:
         raise ValueError("the demo takes 1 to 50 judges and 1 to 1000 performers")
     logins: dict[str, str] = {}
-    people = [(f"judge{i}@demo.local", f"Judge {i}", Role.JUDGE,
-               DEMO_WEIGHTS[i - 1] if i <= len(DEMO_WEIGHTS) else Decimal(1)) for i in range(1, judges + 1)]
+    people = [
+        (
+            f"judge{i}@demo.local",
+            f"Judge {i}",
+            Role.JUDGE,
+            DEMO_WEIGHTS[i - 1] if i <= len(DEMO_WEIGHTS) else Decimal(1),
+        )
+        for i in range(1, judges + 1)
+    ]
     people.append(("admin@demo.local", "Admin", Role.ADMIN, Decimal(1)))
     for email, name, role, weight in people:
         pw = password or accounts.new_password()

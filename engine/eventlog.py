@@ -37,7 +37,9 @@ def canonical(data: dict) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
 
 
-def entry_hash(event_id: str, stream: str, seq: int, ts: float, actor: str, kind: str, data: str, prev: str) -> str:
+def entry_hash(
+    event_id: str, stream: str, seq: int, ts: float, actor: str, kind: str, data: str, prev: str
+) -> str:
     body = canonical(
         {"e": event_id, "s": stream, "n": seq, "t": f"{ts:.6f}", "a": actor, "k": kind, "d": data, "p": prev}
     )

@@ -26,7 +26,9 @@ def clean_text(value: object, field: str, max_len: int, required: bool) -> str:
     return text
 
 
-def build_roster(rows: Iterable[Mapping[str, object]], existing_ids: Mapping[str, str] | None = None) -> list[Performer]:
+def build_roster(
+    rows: Iterable[Mapping[str, object]], existing_ids: Mapping[str, str] | None = None
+) -> list[Performer]:
     """Validate rows with name, optional order and category; returns performers sorted by order.
 
     `existing_ids` maps a name to the id it already has, so edits keep ids stable."""

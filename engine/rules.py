@@ -111,7 +111,9 @@ def due_steps(
     ):
         steps.append(_after_scoring(state, settings, now, "scoring_closed_all_in"))
         state = steps[-1].state
-    while state.phase in RUNNING and not state.paused and state.deadline is not None and state.deadline <= now:
+    while (
+        state.phase in RUNNING and not state.paused and state.deadline is not None and state.deadline <= now
+    ):
         steps.append(_timer_step(state, settings, state.deadline))
         state = steps[-1].state
     return steps

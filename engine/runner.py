@@ -42,7 +42,11 @@ class Engine:
 
     # ---- lifecycle ------------------------------------------------------------------------------
     def start(self) -> None:
-        for name, target in (("lease", self._lease_loop), ("presence", self._presence_loop), ("timer", self._timer_loop)):
+        for name, target in (
+            ("lease", self._lease_loop),
+            ("presence", self._presence_loop),
+            ("timer", self._timer_loop),
+        ):
             t = threading.Thread(target=target, name=f"{self.owner}-{name}", daemon=True)
             t.start()
             self._threads.append(t)
@@ -133,7 +137,8 @@ class Engine:
             old is None
             or old.state.event_id != b.state.event_id
             or old.state.version != b.state.version
-            or len(old.present(now, self.config.presence_seconds)) != len(b.present(now, self.config.presence_seconds))
+            or len(old.present(now, self.config.presence_seconds))
+            != len(b.present(now, self.config.presence_seconds))
             or old.settings != b.settings
         )
         if changed or submitted:
@@ -175,7 +180,10 @@ class Engine:
             self.transitions += 1
             log.info(
                 "%s -> %s %s (due %.3f, late %.1f ms)",
-                step.kind, step.state.phase.value, step.state.performer_id or "", step.at,
+                step.kind,
+                step.state.phase.value,
+                step.state.performer_id or "",
+                step.at,
                 (self.clock() - step.at) * 1000 if step.kind in ("scoring_opened", "scoring_closed") else 0.0,
             )
             state = step.state

@@ -82,7 +82,10 @@ def panel_of(judges: Iterable[Account], scores: Iterable[Score]) -> list[str]:
 
 
 def compute_results(
-    settings: Settings, performers: list[Performer], scores: list[Score], judges: list[Account],
+    settings: Settings,
+    performers: list[Performer],
+    scores: list[Score],
+    judges: list[Account],
     rule=None,
 ) -> list[scoring.PerformerResult]:
     table: dict[str, dict[str, Decimal]] = {}
@@ -161,7 +164,9 @@ class Service:
     def event_id(self) -> str:
         eid = self.store.current_event_id()
         if eid is None:
-            raise StagescoreError("There is no event yet: run `python -m engine demo` or create one in Setup.")
+            raise StagescoreError(
+                "There is no event yet: run `python -m engine demo` or create one in Setup."
+            )
         return eid
 
     def bundle(self, event_id: str | None = None) -> EventBundle:
@@ -199,8 +204,9 @@ class Service:
         s = self.whoami(token)
         eid = self.event_id()
         self.store.set_flag(eid, s.email, self.clock(), raised)
-        self.store.append_log(eid, f"judge:{s.email}", self.clock(), s.email,
-                              "help_requested" if raised else "help_cleared", {})
+        self.store.append_log(
+            eid, f"judge:{s.email}", self.clock(), s.email, "help_requested" if raised else "help_cleared", {}
+        )
 
     def submit_score(
         self, token: str, performer_id: str, raw_values: Mapping[str, object], request_id: str | None = None
@@ -243,14 +249,16 @@ class Service:
         actor = self._actor(token, Role.ADMIN)
         b = self.bundle()
         performers = [
-            Performer(p.performer_id, p.name, p.order, p.category) for p in self.store.list_performers(b.state.event_id)
+            Performer(p.performer_id, p.name, p.order, p.category)
+            for p in self.store.list_performers(b.state.event_id)
         ]
         new = EventState(event_id=new_event_id(self.clock()), order=tuple(p.performer_id for p in performers))
         self.store.create_event(new, b.settings, performers, self.clock(), actor, previous=b.state)
         return new
 
-    def create_event(self, settings: Settings, performers: list[Performer], actor: str = OPERATOR,
-                     open_lobby: bool = False) -> EventState:
+    def create_event(
+        self, settings: Settings, performers: list[Performer], actor: str = OPERATOR, open_lobby: bool = False
+    ) -> EventState:
         previous = None
         eid = self.store.current_event_id()
         if eid:
@@ -286,8 +294,12 @@ class Service:
         new_state = rules_replace_order(b.state, tuple(p.performer_id for p in performers))
         self.store.put_performers(b.state.event_id, performers)
         try:
-            self.store.write_step(b.state.version, Step(new_state, self.clock(), "roster_changed",
-                                                        {"performers": len(performers)}), actor, now=self.clock())
+            self.store.write_step(
+                b.state.version,
+                Step(new_state, self.clock(), "roster_changed", {"performers": len(performers)}),
+                actor,
+                now=self.clock(),
+            )
         except Conflict:
             raise Conflict("The event changed while saving the roster; reload and try again.") from None
         gone = {p.performer_id for p in current} - {p.performer_id for p in performers}
@@ -297,17 +309,36 @@ class Service:
     def import_roster_csv(self, token: str | None, data: bytes | str) -> list[Performer]:
         return self.set_roster(token, roster.parse_csv(data))
 
-    def add_account(self, token: str | None, email: str, name: str, password: str, role: Role = Role.JUDGE,
-                    weight: Decimal | str | float = Decimal(1)) -> Account:
+    def add_account(
+        self,
+        token: str | None,
+        email: str,
+        name: str,
+        password: str,
+        role: Role = Role.JUDGE,
+        weight: Decimal | str | float = Decimal(1),
+    ) -> Account:
         actor = self._actor(token, Role.ADMIN)
-        account = Account(accounts.normalise_email(email), roster.clean_text(name, "name", 80, True) if name else
-                          email.split("@")[0], role, validate_weight(weight), True)
+        account = Account(
+            accounts.normalise_email(email),
+            roster.clean_text(name, "name", 80, True) if name else email.split("@")[0],
+            role,
+            validate_weight(weight),
+            True,
+        )
         self.store.put_account(account, accounts.hash_password(password), create_only=True)
         self._log_admin(actor, "account_added", {"email": account.email, "role": role.value})
         return account
 
-    def set_account(self, token: str | None, email: str, *, active: bool | None = None,
-                    weight: Decimal | str | float | None = None, password: str | None = None) -> None:
+    def set_account(
+        self,
+        token: str | None,
+        email: str,
+        *,
+        active: bool | None = None,
+        weight: Decimal | str | float | None = None,
+        password: str | None = None,
+    ) -> None:
         actor = self._actor(token, Role.ADMIN)
         email = accounts.normalise_email(email)
         fields: dict = {}
@@ -316,8 +347,12 @@ class Service:
         if weight is not None:
             fields["weight"] = validate_weight(weight)
         if password is not None:
-            fields.update(password_hash=accounts.hash_password(password), failed=0, lock_count=0,
-                          locked_until=Decimal(0))
+            fields.update(
+                password_hash=accounts.hash_password(password),
+                failed=0,
+                lock_count=0,
+                locked_until=Decimal(0),
+            )
         if fields:
             self.store.update_account(email, **fields)
             self._log_admin(actor, "account_changed", {"email": email, "fields": sorted(fields)})
@@ -374,4 +409,6 @@ def validate_settings(s: Settings, judges: int | None = None) -> None:
         if not (c.min.is_finite() and c.max.is_finite() and c.step.is_finite() and c.weight.is_finite()):
             raise InvalidInput(f"{c.name}: range, step and weight must be finite numbers.")
         if c.min >= c.max or c.step <= 0 or c.step > c.max - c.min or c.weight < 0:
-            raise InvalidInput(f"{c.name}: needs min < max, a step from above 0 to the range, and a weight ≥ 0.")
+            raise InvalidInput(
+                f"{c.name}: needs min < max, a step from above 0 to the range, and a weight ≥ 0."
+            )

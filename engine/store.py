@@ -46,7 +46,14 @@ _ser = TypeSerializer()
 _de = TypeDeserializer()
 
 STATUS, SETTINGS, CURRENT, EVENTS, LEASE = "STATUS", "SETTINGS", "CURRENT", "EVENTS", "LEASE"
-TABLES = ("TimerStatus", "performance_status", "PerformersScores", "judge_credentials", "event_log", "sessions")
+TABLES = (
+    "TimerStatus",
+    "performance_status",
+    "PerformersScores",
+    "judge_credentials",
+    "event_log",
+    "sessions",
+)
 
 
 def _item(d: dict) -> dict:
@@ -117,7 +124,9 @@ class Store:
             return getattr(self.client, op)(**kw)
         except ClientError as e:
             if _code(e) in ("ResourceNotFoundException",):
-                raise StagescoreError("The Stagescore tables do not exist yet: run `python -m engine init`.") from e
+                raise StagescoreError(
+                    "The Stagescore tables do not exist yet: run `python -m engine init`."
+                ) from e
             raise
         except NoCredentialsError as e:
             raise StagescoreError(
@@ -249,7 +258,10 @@ class Store:
             ExpressionAttributeValues=_key(**{":p": EVENTS}),
         )
         return sorted(
-            ({"event_id": i["sk"], "name": i.get("name", ""), "created_at": float(i["created_at"])} for i in items),
+            (
+                {"event_id": i["sk"], "name": i.get("name", ""), "created_at": float(i["created_at"])}
+                for i in items
+            ),
             key=lambda d: d["created_at"],
         )
 
@@ -325,12 +337,20 @@ class Store:
                 }
             )
         ops.append(pointer)
-        ops += self._log_ops(state.event_id, f"admin:{actor}" if actor != "engine" else "engine", now, actor,
-                             "event_created", {"previous": previous.event_id if previous else None})
+        ops += self._log_ops(
+            state.event_id,
+            f"admin:{actor}" if actor != "engine" else "engine",
+            now,
+            actor,
+            "event_created",
+            {"previous": previous.event_id if previous else None},
+        )
         try:
             self._transact(ops)
         except _Cancelled as c:
-            raise Conflict("Another event was created or changed at the same time; reload and try again.") from c
+            raise Conflict(
+                "Another event was created or changed at the same time; reload and try again."
+            ) from c
 
     def load_event(self, event_id: str, consistent: bool = True) -> EventBundle | None:
         items = self._query_all(
@@ -362,8 +382,12 @@ class Store:
                 "Put": {
                     "TableName": self.t["TimerStatus"],
                     "Item": _item(
-                        {"pk": event_id, "sk": SETTINGS, "event_id": event_id,
-                         "settings": codec.settings_to_json(settings)}
+                        {
+                            "pk": event_id,
+                            "sk": SETTINGS,
+                            "event_id": event_id,
+                            "settings": codec.settings_to_json(settings),
+                        }
                     ),
                 }
             },
@@ -377,12 +401,24 @@ class Store:
                 }
             },
         ]
-        ops += self._log_ops(event_id, f"admin:{actor}", now, actor, "settings_changed",
-                             {"settings": codec.settings_to_json(settings)})
+        ops += self._log_ops(
+            event_id,
+            f"admin:{actor}",
+            now,
+            actor,
+            "settings_changed",
+            {"settings": codec.settings_to_json(settings)},
+        )
         self._transact_retrying(ops_builder=lambda: ops, what="settings")
 
-    def write_step(self, old_version: int, step: Step, actor: str, lease_owner: str | None = None,
-                   now: float | None = None) -> None:
+    def write_step(
+        self,
+        old_version: int,
+        step: Step,
+        actor: str,
+        lease_owner: str | None = None,
+        now: float | None = None,
+    ) -> None:
         """Write one state change, conditional on the version read (and on holding the lease).
 
         Raises Conflict when the state moved on, or the lease is no longer ours."""
@@ -397,7 +433,9 @@ class Store:
                         "Key": _key(pk=LEASE, sk=LEASE),
                         "ConditionExpression": "#o = :me AND expires > :now",
                         "ExpressionAttributeNames": {"#o": "owner"},
-                        "ExpressionAttributeValues": _key(**{":me": lease_owner, ":now": codec.dec(now or time.time())}),
+                        "ExpressionAttributeValues": _key(
+                            **{":me": lease_owner, ":now": codec.dec(now or time.time())}
+                        ),
                     }
                 }
             )
@@ -452,7 +490,9 @@ class Store:
         item = self._get("event_log", event_id=event_id, sk=f"HEAD#{stream}")
         return (int(item["seq"]), item["hash"]) if item else (0, GENESIS)
 
-    def _log_ops(self, event_id: str, stream: str, ts: float, actor: str, kind: str, data: dict) -> list[dict]:
+    def _log_ops(
+        self, event_id: str, stream: str, ts: float, actor: str, kind: str, data: dict
+    ) -> list[dict]:
         seq, prev = self._head(event_id, stream)
         e = eventlog.make_entry(event_id, stream, seq, prev, ts, actor, kind, data)
         head_cond = "attribute_not_exists(sk)" if seq == 0 else "seq = :seq"
@@ -515,8 +555,17 @@ class Store:
                 heads[i["sk"][5:]] = (int(i["seq"]), i["hash"])
             else:
                 entries.append(
-                    LogEntry(i["event_id"], i["stream"], int(i["seq"]), float(i["ts"]), i["actor"], i["kind"],
-                             i["data"], i["prev"], i["hash"])
+                    LogEntry(
+                        i["event_id"],
+                        i["stream"],
+                        int(i["seq"]),
+                        float(i["ts"]),
+                        i["actor"],
+                        i["kind"],
+                        i["data"],
+                        i["prev"],
+                        i["hash"],
+                    )
                 )
         entries.sort(key=lambda e: (e.ts, e.stream, e.seq))
         return entries, heads
@@ -532,16 +581,23 @@ class Store:
             Limit=limit,
         )
         return [
-            LogEntry(i["event_id"], i["stream"], int(i["seq"]), float(i["ts"]), i["actor"], i["kind"], i["data"],
-                     i["prev"], i["hash"])
+            LogEntry(
+                i["event_id"],
+                i["stream"],
+                int(i["seq"]),
+                float(i["ts"]),
+                i["actor"],
+                i["kind"],
+                i["data"],
+                i["prev"],
+                i["hash"],
+            )
             for i in (_plain(x) for x in out.get("Items", []))
         ]
 
     # ---- performers -----------------------------------------------------------------------------
     def put_performers(self, event_id: str, performers: Iterable[Performer]) -> None:
-        requests = [
-            {"PutRequest": {"Item": _item(codec.performer_to_item(event_id, p))}} for p in performers
-        ]
+        requests = [{"PutRequest": {"Item": _item(codec.performer_to_item(event_id, p))}} for p in performers]
         self._batch_write("performance_status", requests)
 
     def delete_performers(self, event_id: str, performer_ids: Iterable[str]) -> None:
@@ -575,19 +631,26 @@ class Store:
         self._call(
             "put_item",
             TableName=self.t["TimerStatus"],
-            Item=_item({"pk": event_id, "sk": f"PRESENCE#{email}", "event_id": event_id, "last_seen": codec.dec(now)}),
+            Item=_item(
+                {"pk": event_id, "sk": f"PRESENCE#{email}", "event_id": event_id, "last_seen": codec.dec(now)}
+            ),
         )
 
     def set_flag(self, event_id: str, email: str, now: float, raised: bool) -> None:
         key = {"pk": event_id, "sk": f"FLAG#{email}"}
         if raised:
-            self._call("put_item", TableName=self.t["TimerStatus"],
-                       Item=_item({**key, "event_id": event_id, "raised_at": codec.dec(now)}))
+            self._call(
+                "put_item",
+                TableName=self.t["TimerStatus"],
+                Item=_item({**key, "event_id": event_id, "raised_at": codec.dec(now)}),
+            )
         else:
             self._call("delete_item", TableName=self.t["TimerStatus"], Key=_key(**key))
 
     # ---- scores ---------------------------------------------------------------------------------
-    def list_scores(self, event_id: str, performer_id: str | None = None, consistent: bool = False) -> list[Score]:
+    def list_scores(
+        self, event_id: str, performer_id: str | None = None, consistent: bool = False
+    ) -> list[Score]:
         prefix = f"S#{performer_id}#" if performer_id else "S#"
         items = self._query_all(
             TableName=self.t["PerformersScores"],
@@ -650,8 +713,13 @@ class Store:
                         "AND (paused = :t OR deadline > :now) AND attribute_not_exists(superseded_by)",
                         "ExpressionAttributeNames": {"#ph": "phase"},
                         "ExpressionAttributeValues": _key(
-                            **{":scoring": "SCORING", ":p": performer_id, ":w": window_id, ":t": True,
-                               ":now": codec.dec(now)}
+                            **{
+                                ":scoring": "SCORING",
+                                ":p": performer_id,
+                                ":w": window_id,
+                                ":t": True,
+                                ":now": codec.dec(now),
+                            }
                         ),
                     }
                 },
@@ -696,9 +764,15 @@ class Store:
                 now,
                 judge,
                 "score_revised" if rev else "score_submitted",
-                {"performer_id": performer_id, "window_id": window_id, "old": old_values,
-                 "new": {k: str(v) for k, v in values.items()}, "total": str(total), "revision": rev + 1,
-                 "request_id": request_id},
+                {
+                    "performer_id": performer_id,
+                    "window_id": window_id,
+                    "old": old_values,
+                    "new": {k: str(v) for k, v in values.items()},
+                    "total": str(total),
+                    "revision": rev + 1,
+                    "request_id": request_id,
+                },
             )
             try:
                 self._transact(ops)
@@ -777,8 +851,9 @@ class Store:
         self._call(
             "put_item",
             TableName=self.t["sessions"],
-            Item=_item({"token_hash": token_hash, "email": email, "role": role.value,
-                        "expires_at": int(expires_at)}),
+            Item=_item(
+                {"token_hash": token_hash, "email": email, "role": role.value, "expires_at": int(expires_at)}
+            ),
         )
 
     def get_session(self, token_hash: str) -> dict | None:
@@ -799,8 +874,13 @@ class Store:
                 ConditionExpression="attribute_not_exists(pk) OR expires < :now OR #o = :me",
                 ExpressionAttributeNames={"#o": "owner"},
                 ExpressionAttributeValues=_key(
-                    **{":me": owner, ":exp": codec.dec(now + seconds), ":now": codec.dec(now), ":one": 1,
-                       ":e": "*"}
+                    **{
+                        ":me": owner,
+                        ":exp": codec.dec(now + seconds),
+                        ":now": codec.dec(now),
+                        ":one": 1,
+                        ":e": "*",
+                    }
                 ),
             )
             return True
@@ -870,7 +950,10 @@ def _score_from(i: dict) -> Score:
 def _account_from(i: dict) -> StoredAccount:
     return StoredAccount(
         account=Account(
-            email=i["email"], name=i.get("name", ""), role=Role(i["role"]), weight=Decimal(i.get("weight", 1)),
+            email=i["email"],
+            name=i.get("name", ""),
+            role=Role(i["role"]),
+            weight=Decimal(i.get("weight", 1)),
             active=bool(i.get("active", True)),
         ),
         password_hash=i["password_hash"],

@@ -18,7 +18,9 @@ def live() -> None:
     snap = data.snapshot()
     if snap is None:
         return
-    st.caption(f"{widgets.text(snap.settings.event_name)} · event {snap.event_id} · version {snap.state.version}")
+    st.caption(
+        f"{widgets.text(snap.settings.event_name)} · event {snap.event_id} · version {snap.state.version}"
+    )
     widgets.status_header(snap)
     now = time.time()
     flags = {j: t for j, t in snap.flags.items()}
@@ -27,13 +29,15 @@ def live() -> None:
     submitted = snap.scores_for(pid) if pid else {}
     rows = []
     for email in snap.panel:
-        rows.append({
-            "Judge": names.get(email, email),
-            "Email": email,
-            "Present": "yes" if email in snap.present else "no",
-            "Submitted (on stage)": ("yes" if email in submitted else "no") if pid else "",
-            "Help": f"🙋 {int(now - flags[email])} s ago" if email in flags else "",
-        })
+        rows.append(
+            {
+                "Judge": names.get(email, email),
+                "Email": email,
+                "Present": "yes" if email in snap.present else "no",
+                "Submitted (on stage)": ("yes" if email in submitted else "no") if pid else "",
+                "Help": f"🙋 {int(now - flags[email])} s ago" if email in flags else "",
+            }
+        )
     c1, c2 = st.columns(2)
     c1.metric("Judges present", f"{len(snap.present)} / {snap.settings.required_judges} required")
     if pid:
@@ -58,7 +62,9 @@ snap = data.snapshot()
 phase = snap.state.phase if snap else None
 st.subheader("Commands")
 row1 = st.columns(4)
-force = row1[1].checkbox("Start without the full panel", help="Start even if fewer judges than required are present.")
+force = row1[1].checkbox(
+    "Start without the full panel", help="Start even if fewer judges than required are present."
+)
 if row1[0].button("▶️ Start", type="primary", width="stretch"):
     run_command(session.token, CommandKind.START, force=force)
     st.rerun()
@@ -81,6 +87,9 @@ if row2[3].button("🏁 Finish", width="stretch"):
     confirm(CommandKind.FINISH, "Finish the event now? Performers not yet on stage will not perform.")
 st.divider()
 if st.button("🔄 Reset (start a new event)"):
-    confirm(CommandKind.RESET, "Start a new event with the same roster and settings? This event stays readable in the log and exports.")
+    confirm(
+        CommandKind.RESET,
+        "Start a new event with the same roster and settings? This event stays readable in the log and exports.",
+    )
 if phase is Phase.FINISHED:
     st.page_link("pages/results.py", label="See the results", icon="🏆")

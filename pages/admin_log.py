@@ -20,13 +20,18 @@ labels = {e["event_id"]: f"{e['name']} · {e['event_id']}" for e in events}
 if not ids:
     st.info("No events yet.")
     st.stop()
-chosen = st.selectbox("Event", ids, format_func=lambda i: labels.get(i, i) + (" (current)" if current and
-                      i == current.event_id else ""))
+chosen = st.selectbox(
+    "Event",
+    ids,
+    format_func=lambda i: labels.get(i, i) + (" (current)" if current and i == current.event_id else ""),
+)
 snap = svc.snapshot(chosen)
 
 st.subheader("Downloads")
 c1, c2, c3 = st.columns(3)
-c1.download_button("Results (CSV)", exports.export(snap, "csv", "results"), f"{chosen}-results.csv", "text/csv")
+c1.download_button(
+    "Results (CSV)", exports.export(snap, "csv", "results"), f"{chosen}-results.csv", "text/csv"
+)
 c2.download_button("Scores (CSV)", exports.export(snap, "csv", "scores"), f"{chosen}-scores.csv", "text/csv")
 c3.download_button("Everything (JSON)", exports.export(snap, "json"), f"{chosen}.json", "application/json")
 
@@ -43,9 +48,15 @@ else:
 @st.fragment(run_every=2)
 def feed() -> None:
     entries = svc.store.recent_log(chosen, limit=200)
-    rows = [{"Time": time.strftime("%H:%M:%S", time.localtime(e.ts)) + f".{int(e.ts % 1 * 1000):03d}",
-             "Actor": e.actor, "What": e.kind, "Details": json.dumps(e.payload(), ensure_ascii=False)[:200]}
-            for e in entries]
+    rows = [
+        {
+            "Time": time.strftime("%H:%M:%S", time.localtime(e.ts)) + f".{int(e.ts % 1 * 1000):03d}",
+            "Actor": e.actor,
+            "What": e.kind,
+            "Details": json.dumps(e.payload(), ensure_ascii=False)[:200],
+        }
+        for e in entries
+    ]
     st.dataframe(pd.DataFrame(rows), hide_index=True)
 
 

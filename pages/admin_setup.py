@@ -16,9 +16,11 @@ if snap is None:
 started = snap.state.phase not in (Phase.SETUP, Phase.LOBBY)
 s = snap.settings
 if started:
-    st.info("The event has started: the rule, criteria, missing-score policy, tie-breaks, required judges and "
-            "roster are locked, because changing them now would change results. Timings and display options "
-            "can still change.")
+    st.info(
+        "The event has started: the rule, criteria, missing-score policy, tie-breaks, required judges and "
+        "roster are locked, because changing them now would change results. Timings and display options "
+        "can still change."
+    )
 
 
 def report(action, ok_message: str) -> None:
@@ -47,57 +49,111 @@ with st.form("settings"):
     c1, c2, c3, c4 = st.columns(4)
     rules_ = [r.value for r in Rule]
     rule = c1.selectbox("Aggregation rule", rules_, rules_.index(s.rule.value), disabled=started)
-    missing = c2.selectbox("Missing scores", [m.value for m in MissingPolicy],
-                           [m.value for m in MissingPolicy].index(s.missing.value), disabled=started,
-                           help="omit: left out of the total; zero: counted as 0 (the original behaviour)")
+    missing = c2.selectbox(
+        "Missing scores",
+        [m.value for m in MissingPolicy],
+        [m.value for m in MissingPolicy].index(s.missing.value),
+        disabled=started,
+        help="omit: left out of the total; zero: counted as 0 (the original behaviour)",
+    )
     min_scores = c3.number_input("Minimum scores to be ranked", value=s.min_scores, step=1, disabled=started)
-    trim_min = c4.number_input("Trim highest/lowest from this many scores", value=s.trim_min, step=1,
-                               disabled=started)
-    ties = st.multiselect("Tie-breaks, in order", [t.value for t in TieBreak], [t.value for t in s.tie_breaks],
-                          disabled=started)
+    trim_min = c4.number_input(
+        "Trim highest/lowest from this many scores", value=s.trim_min, step=1, disabled=started
+    )
+    ties = st.multiselect(
+        "Tie-breaks, in order", [t.value for t in TieBreak], [t.value for t in s.tie_breaks], disabled=started
+    )
     st.caption("Criteria: each has a range, a step and a weight; a judge's score is their weighted mean.")
-    crit_df = pd.DataFrame([{"name": c.name, "min": float(c.min), "max": float(c.max), "step": float(c.step),
-                             "weight": float(c.weight)} for c in s.criteria])
+    crit_df = pd.DataFrame(
+        [
+            {
+                "name": c.name,
+                "min": float(c.min),
+                "max": float(c.max),
+                "step": float(c.step),
+                "weight": float(c.weight),
+            }
+            for c in s.criteria
+        ]
+    )
     crit_edit = st.data_editor(crit_df, num_rows="dynamic", disabled=started, key="criteria", hide_index=True)
     save = st.form_submit_button("Save settings", type="primary")
 
 if save:
+
     def apply():
         try:
             criteria = tuple(
-                Criterion(str(r["name"]).strip(), Decimal(str(r["min"])), Decimal(str(r["max"])),
-                          Decimal(str(r["step"])), Decimal(str(r["weight"])))
-                for r in crit_edit.to_dict("records") if str(r.get("name") or "").strip()
+                Criterion(
+                    str(r["name"]).strip(),
+                    Decimal(str(r["min"])),
+                    Decimal(str(r["max"])),
+                    Decimal(str(r["step"])),
+                    Decimal(str(r["weight"])),
+                )
+                for r in crit_edit.to_dict("records")
+                if str(r.get("name") or "").strip()
             )
         except (InvalidOperation, ValueError, TypeError):
             raise StagescoreError("Each criterion needs numbers for min, max, step and weight.") from None
-        svc.update_settings(session.token, s.with_changes(
-            event_name=name.strip(), perform_seconds=float(perform), score_seconds=float(score),
-            required_judges=int(required), auto_start=auto_start, auto_close=auto_close,
-            public_judge_scores=public, rule=Rule(rule), missing=MissingPolicy(missing),
-            min_scores=int(min_scores), trim_min=int(trim_min), tie_breaks=tuple(TieBreak(t) for t in ties),
-            criteria=criteria,
-        ))
+        svc.update_settings(
+            session.token,
+            s.with_changes(
+                event_name=name.strip(),
+                perform_seconds=float(perform),
+                score_seconds=float(score),
+                required_judges=int(required),
+                auto_start=auto_start,
+                auto_close=auto_close,
+                public_judge_scores=public,
+                rule=Rule(rule),
+                missing=MissingPolicy(missing),
+                min_scores=int(min_scores),
+                trim_min=int(trim_min),
+                tie_breaks=tuple(TieBreak(t) for t in ties),
+                criteria=criteria,
+            ),
+        )
+
     report(apply, "Settings saved.")
 
 st.header("Performers")
-roster = pd.DataFrame([{"name": p.name, "order": p.order, "category": p.category} for p in snap.performers]
-                      or [{"name": "", "order": 1, "category": ""}])
+roster = pd.DataFrame(
+    [{"name": p.name, "order": p.order, "category": p.category} for p in snap.performers]
+    or [{"name": "", "order": 1, "category": ""}]
+)
 with st.form("roster"):
-    edited = st.data_editor(roster, num_rows="dynamic", disabled=started, key="roster_editor", hide_index=True,
-                            column_config={"order": st.column_config.NumberColumn(min_value=1, step=1)})
+    edited = st.data_editor(
+        roster,
+        num_rows="dynamic",
+        disabled=started,
+        key="roster_editor",
+        hide_index=True,
+        column_config={"order": st.column_config.NumberColumn(min_value=1, step=1)},
+    )
     save_roster = st.form_submit_button("Save roster", disabled=started)
 if save_roster:
     report(lambda: svc.set_roster(session.token, edited.to_dict("records")), "Roster saved.")
-upload = st.file_uploader("…or upload a CSV (columns: name, order, optional category)", type=["csv"],
-                          disabled=started, max_upload_size=1)
+upload = st.file_uploader(
+    "…or upload a CSV (columns: name, order, optional category)",
+    type=["csv"],
+    disabled=started,
+    max_upload_size=1,
+)
 if upload is not None and st.button("Import this CSV", disabled=started):
     report(lambda: svc.import_roster_csv(session.token, upload.getvalue()), "Roster imported.")
 
 st.header("Judges")
 judges = svc.store.list_accounts(Role.JUDGE)
-st.table(pd.DataFrame([{"Name": j.name, "Email": j.email, "Weight": str(j.weight),
-                        "Active": "yes" if j.active else "no"} for j in judges]).map(widgets.text), hide_index=True)
+st.table(
+    pd.DataFrame(
+        [
+            {"Name": j.name, "Email": j.email, "Weight": str(j.weight), "Active": "yes" if j.active else "no"}
+            for j in judges
+        ]
+    ).map(widgets.text),
+    hide_index=True,
+)
 with st.expander("Add a judge"):
     with st.form("add_judge", clear_on_submit=True):
         email = st.text_input("Email", max_chars=254)
@@ -117,7 +173,13 @@ with st.expander("Change a judge"):
             new_pw = st.text_input("New password (blank: unchanged)", type="password", max_chars=256)
             change = st.form_submit_button("Apply")
         if change:
-            report(lambda: svc.set_account(
-                session.token, who,
-                active=None if active == "unchanged" else active == "active",
-                weight=new_weight or None, password=new_pw or None), "Judge updated.")
+            report(
+                lambda: svc.set_account(
+                    session.token,
+                    who,
+                    active=None if active == "unchanged" else active == "active",
+                    weight=new_weight or None,
+                    password=new_pw or None,
+                ),
+                "Judge updated.",
+            )

@@ -60,7 +60,9 @@ def score_form(snap) -> None:
     current = snap.scores_for(s.performer_id).get(session.email)
     last = st.session_state.get("last_accepted")
     if last and last[0] == s.performer_id:
-        st.success(f"Your score for this performer: {last[2]} (revision {last[1]}). You can revise it until scoring closes.")
+        st.success(
+            f"Your score for this performer: {last[2]} (revision {last[1]}). You can revise it until scoring closes."
+        )
     elif current:
         st.success(f"Your score for this performer: {display(current.total)} (revision {current.revision}).")
 
@@ -96,7 +98,9 @@ def live() -> None:
     elif s.phase is Phase.PERFORMING:
         st.info("Watch the performance: scoring opens when it ends.")
     elif s.phase in (Phase.SETUP, Phase.LOBBY):
-        st.info(f"Waiting for the event to start ({len(snap.present)} of {snap.settings.required_judges} judges here).")
+        st.info(
+            f"Waiting for the event to start ({len(snap.present)} of {snap.settings.required_judges} judges here)."
+        )
     else:
         st.info("The event has finished. Thank you!")
     others(snap)

@@ -18,8 +18,11 @@ def run_command(token: str, kind: CommandKind, seconds: float = 0.0, force: bool
         st.session_state["admin_message"] = ("error", data.UNREACHABLE + " The command was not applied.")
         return False
     data.refresh()
-    st.session_state["admin_message"] = ("ok", f"{kind.value.capitalize()}: the event is now {state.phase.value.lower()}"
-                                         + (" (paused)." if state.paused else "."))
+    st.session_state["admin_message"] = (
+        "ok",
+        f"{kind.value.capitalize()}: the event is now {state.phase.value.lower()}"
+        + (" (paused)." if state.paused else "."),
+    )
     return True
 
 

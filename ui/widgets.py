@@ -102,5 +102,10 @@ def podium(snap: Snapshot) -> None:
     medals = {1: "🥇", 2: "🥈", 3: "🥉"}
     cols = st.columns(len(top))
     for col, r in zip(cols, top, strict=False):
-        col.metric(f"{medals.get(r.rank, '')} Place {r.rank}", snap.performer_name(r.performer_id),
-                   display(r.total), delta_color="off", delta_arrow="off")
+        col.metric(
+            f"{medals.get(r.rank, '')} Place {r.rank}",
+            snap.performer_name(r.performer_id),
+            display(r.total),
+            delta_color="off",
+            delta_arrow="off",
+        )

@@ -41,8 +41,9 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-def seed_event(svc: Service, judges: int = 3, performers: int = 3, settings: Settings | None = None,
-               lobby: bool = True) -> dict[str, str]:
+def seed_event(
+    svc: Service, judges: int = 3, performers: int = 3, settings: Settings | None = None, lobby: bool = True
+) -> dict[str, str]:
     """Accounts (judge1.. and admin) and an event; returns email -> session token."""
     for i in range(1, judges + 1):
         svc.store.put_account(Account(f"judge{i}@test.local", f"Judge {i}", Role.JUDGE), _HASH)
@@ -62,6 +63,10 @@ def svc(store, clock) -> Service:
 def engine_env(dynamodb_endpoint, table_prefix) -> dict[str, str]:
     """Environment for a `python -m engine` subprocess on the test's tables."""
     env = dict(os.environ)
-    env.update(STAGESCORE_TABLE_PREFIX=table_prefix, STAGESCORE_LEASE_SECONDS="1.5",
-               STAGESCORE_POLL_SECONDS="0.1", PYTHONUNBUFFERED="1")
+    env.update(
+        STAGESCORE_TABLE_PREFIX=table_prefix,
+        STAGESCORE_LEASE_SECONDS="1.5",
+        STAGESCORE_POLL_SECONDS="0.1",
+        PYTHONUNBUFFERED="1",
+    )
     return env

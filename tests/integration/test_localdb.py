@@ -24,7 +24,8 @@ def test_command_with_data_dir_persists_there_and_shares_one_db(tmp_path: Path) 
     assert cmd[cmd.index("-port") + 1] == "8123"
     assert cmd[cmd.index("-dbPath") + 1] == str(data.resolve())
     assert "-inMemory" not in cmd
-    assert cmd[-1] == "-sharedDb"
+    assert "-sharedDb" in cmd
+    assert "-disableTelemetry" in cmd
     assert data.is_dir()
 
 

@@ -56,8 +56,16 @@ def test_stale_window_is_refused_by_the_database_not_the_process(svc, clock):
     tokens = seed_event(svc)
     state = advance_to_scoring(svc, clock, tokens)
     with pytest.raises(ScoreRefused):
-        svc.store.submit_score(state.event_id, state.performer_id, "judge1@test.local", {"Score": Decimal(5)},
-                               Decimal(5), state.window_id - 1, uuid.uuid4().hex, now_fn=clock)
+        svc.store.submit_score(
+            state.event_id,
+            state.performer_id,
+            "judge1@test.local",
+            {"Score": Decimal(5)},
+            Decimal(5),
+            state.window_id - 1,
+            uuid.uuid4().hex,
+            now_fn=clock,
+        )
 
 
 def test_revision_keeps_history(svc, clock):
@@ -69,7 +77,10 @@ def test_revision_keeps_history(svc, clock):
     score, _ = svc.submit_score(t, state.performer_id, {"Score": "6.5"})
     assert score.revision == 2 and score.total == Decimal("6.5")
     history = svc.store.score_history(state.event_id)
-    assert [(h.get("old"), h["new"]) for h in history] == [(None, {"Score": "6"}), ({"Score": "6"}, {"Score": "6.5"})]
+    assert [(h.get("old"), h["new"]) for h in history] == [
+        (None, {"Score": "6"}),
+        ({"Score": "6"}, {"Score": "6.5"}),
+    ]
 
 
 def test_a_retried_request_creates_no_duplicate(svc, clock):
