@@ -21,7 +21,7 @@ browser:
 	fi
 
 dynamodb: venv
-	$(PY) -c 'from engine.localdb import ensure_installed; ensure_installed()'
+	@$(PY) -m engine db --fetch-only
 
 # pytest exits 5 when it collects no tests: that is not a failure here.
 test: venv browser dynamodb
@@ -33,5 +33,20 @@ lint: venv
 bench:
 	@echo "not yet"
 
-run:
-	@echo "not yet"
+PORT ?= 8501
+DYNAMODB_PORT ?= 8000
+WEB_PORT := $(PORT)
+export PORT DYNAMODB_PORT WEB_PORT
+
+# The embedded default: DynamoDB Local persisted in ./data, the engine and Streamlit, supervised by honcho.
+run: venv dynamodb
+	@$(PY) -m engine preflight --port $(PORT) --db-port $(DYNAMODB_PORT)
+	@echo "Stagescore is starting. Open:"
+	@echo "  judges:       http://localhost:$(PORT)/judge"
+	@echo "  admin:        http://localhost:$(PORT)/admin"
+	@echo "  public board: http://localhost:$(PORT)/leaderboard  (projector: /leaderboard?kiosk=1)"
+	@echo "Demo logins are printed below the first time only. Ctrl-C stops everything."
+	@AWS_ENDPOINT_URL_DYNAMODB=$${AWS_ENDPOINT_URL_DYNAMODB:-http://127.0.0.1:$(DYNAMODB_PORT)} \
+	 AWS_ACCESS_KEY_ID=$${AWS_ACCESS_KEY_ID:-local} AWS_SECRET_ACCESS_KEY=$${AWS_SECRET_ACCESS_KEY:-local} \
+	 AWS_REGION=$${AWS_REGION:-us-east-1} \
+	 $(VENV)/bin/honcho start -f Procfile

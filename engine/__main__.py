@@ -22,12 +22,38 @@ def _service():
 def cmd_db(a) -> int:
     from engine import localdb
 
+    if a.fetch_only:
+        localdb.ensure_installed()
+        return 0
     return localdb.run_foreground(a.port, None if a.in_memory else Path(a.data_dir), a.in_memory)
 
 
+def cmd_preflight(a) -> int:
+    from engine.localdb import port_in_use
+
+    busy = [
+        f"{name} port {port} is already in use: stop what uses it, or choose another with {var}=..."
+        for name, port, var in (("Streamlit", a.port, "PORT"), ("DynamoDB", a.db_port, "DYNAMODB_PORT"))
+        if port_in_use(port)
+    ]
+    for line in busy:
+        print(line, file=sys.stderr)
+    return 2 if busy else 0
+
+
 def cmd_init(a) -> int:
+    from engine.model import DatabaseUnavailable
+
     svc = _service()
-    created = svc.store.create_tables()
+    deadline = time.monotonic() + a.wait
+    while True:
+        try:
+            created = svc.store.create_tables()
+            break
+        except DatabaseUnavailable:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
     print(
         f"Created {len(created)} table(s): {', '.join(created)}" if created else "All tables already exist."
     )
@@ -167,9 +193,17 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("--port", type=int, default=8000)
     db.add_argument("--data-dir", default="data")
     db.add_argument("--in-memory", action="store_true")
+    db.add_argument("--fetch-only", action="store_true", help="fetch DynamoDB Local if missing, then exit")
     db.set_defaults(fn=cmd_db)
 
-    sub.add_parser("init", help="create the tables (idempotent)").set_defaults(fn=cmd_init)
+    pre = sub.add_parser("preflight", help="check that the ports `make run` needs are free")
+    pre.add_argument("--port", type=int, default=8501)
+    pre.add_argument("--db-port", type=int, default=8000)
+    pre.set_defaults(fn=cmd_preflight)
+
+    init = sub.add_parser("init", help="create the tables (idempotent)")
+    init.add_argument("--wait", type=float, default=0, help="seconds to wait for the database to answer")
+    init.set_defaults(fn=cmd_init)
 
     demo = sub.add_parser("demo", help="create a demo event with judges, an admin and performers")
     d = Settings()
