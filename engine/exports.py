@@ -87,5 +87,44 @@ def export(snap: Snapshot, fmt: str, what: str = "all") -> str:
     return to_csv(results_rows(snap)) + "\n" + to_csv(score_rows(snap))
 
 
-def leaderboard_text(snap: Snapshot) -> list[tuple[str, str, str]]:
-    return [(str(r.rank or "—"), snap.performer_name(r.performer_id), display(r.total)) for r in snap.results]
+def public_board(snap: Snapshot, now: float) -> dict:
+    """What the audience may see: no email, no credential, judges by display name only."""
+    s = snap.state
+    current = snap.current
+    names = {p.performer_id: p for p in snap.performers}
+    judge_names = {j.email: j.name for j in snap.judges}
+    panel = snap.panel
+    per_judge = snap.settings.public_judge_scores
+    rows = []
+    for r in snap.results:
+        p = names.get(r.performer_id)
+        row = {
+            "rank": r.rank,
+            "performer": p.name if p else "",
+            "category": p.category if p else "",
+            "total": display(r.total),
+            "scores_in": r.scores_in,
+            "panel": len(panel),
+            "status": p.status.value if p else "",
+        }
+        if per_judge:
+            by = snap.scores_for(r.performer_id)
+            row["judges"] = [display(by[j].total) if j in by else "" for j in panel]
+        rows.append(row)
+    remaining = s.remaining(now)
+    return {
+        "event_id": s.event_id,
+        "event_name": snap.settings.event_name,
+        "phase": s.phase.value,
+        "paused": s.paused,
+        "version": s.version,
+        "window_id": s.window_id,
+        "performer": current.name if current else None,
+        "category": current.category if current else None,
+        "deadline": s.deadline,
+        "window_started_at": s.window_started_at,
+        "remaining_seconds": None if remaining is None else round(remaining, 3),
+        "judge_names": [judge_names.get(j, "Judge") for j in panel] if per_judge else [],
+        "ranking": rows,
+        "written_at": round(now, 3),
+    }

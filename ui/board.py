@@ -1,0 +1,67 @@
+"""The live public board: one snapshot per tick per server process, published as a static JSON file,
+and a small browser component that polls it, ticks the countdown locally and renders with textContent.
+
+Why not a rerun per viewer per second: a Streamlit rerun costs tens of milliseconds of server CPU, so
+hundreds of projector and phone viewers would saturate two cores. Serving a file costs next to nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+
+import streamlit as st
+
+from engine.exports import public_board
+from ui.data import UNREACHABLE, service
+
+log = logging.getLogger("stagescore.board")
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+PUBLISH_SECONDS = 0.25
+POLL_MS = 400
+
+
+def _file_name() -> str:
+    prefix = "".join(ch for ch in os.environ.get("STAGESCORE_TABLE_PREFIX", "") if ch.isalnum() or ch in "-_")
+    return f"{prefix}board.json"
+
+
+def _publish_forever(svc, path: Path) -> None:
+    last: dict = {}
+    while True:
+        started = time.time()
+        try:
+            doc = public_board(svc.snapshot(), time.time())
+            last = doc
+        except Exception as e:  # keep the last good board and say the database is unreachable
+            log.warning("board: %s", e)
+            doc = {**last, "error": UNREACHABLE, "written_at": round(time.time(), 3)}
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
+        os.replace(tmp, path)
+        time.sleep(max(0.05, PUBLISH_SECONDS - (time.time() - started)))
+
+
+@st.cache_resource
+def publisher() -> str:
+    """Start this process's publisher once; returns the URL path of the board JSON."""
+    STATIC_DIR.mkdir(exist_ok=True)
+    name = _file_name()
+    threading.Thread(
+        target=_publish_forever, args=(service(), STATIC_DIR / name), name="board-publisher", daemon=True
+    ).start()
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return ("/" + base if base else "") + "/app/static/" + name
+
+
+_JS = (Path(__file__).resolve().parent / "board.js").read_text()
+_CSS = (Path(__file__).resolve().parent / "board.css").read_text()
+_component = st.components.v2.component("stagescore_live_board", html="<div class='board'></div>", css=_CSS, js=_JS)
+
+
+def live_board(kiosk: bool) -> None:
+    _component(data={"url": publisher(), "poll_ms": POLL_MS, "kiosk": kiosk}, key="live-board")
