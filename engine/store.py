@@ -117,6 +117,7 @@ class Store:
         self.client = client or make_client(self.config)
         p = self.config.table_prefix
         self.t = {name: f"{p}{name}" for name in TABLES}
+        self._heads: dict[tuple[str, str], tuple[int, str]] = {}
 
     # ---- plumbing -------------------------------------------------------------------------
     def _call(self, op: str, **kw):
@@ -479,11 +480,15 @@ class Store:
             "version": state.version,
             "written_at": round(time.time(), 6),
         }
-        ops += self._log_ops(state.event_id, stream, step.at, actor, step.kind, data)
+        log_ops = self._log_ops(state.event_id, stream, step.at, actor, step.kind, data, cached=bool(lease_owner))
         try:
-            self._transact(ops)
+            self._transact(ops + log_ops)
         except _Cancelled as c:
+            self._heads.pop((state.event_id, stream), None)
             raise Conflict("The event changed meanwhile; the command was not applied, try again.") from c
+        if lease_owner:
+            new = log_ops[-1]["Put"]["Item"]
+            self._heads[(state.event_id, stream)] = (int(new["seq"]["N"]), new["hash"]["S"])
 
     # ---- log ------------------------------------------------------------------------------------
     def _head(self, event_id: str, stream: str) -> tuple[int, str]:
@@ -491,9 +496,12 @@ class Store:
         return (int(item["seq"]), item["hash"]) if item else (0, GENESIS)
 
     def _log_ops(
-        self, event_id: str, stream: str, ts: float, actor: str, kind: str, data: dict
+        self, event_id: str, stream: str, ts: float, actor: str, kind: str, data: dict, cached: bool = False
     ) -> list[dict]:
-        seq, prev = self._head(event_id, stream)
+        """The entry and the head update. `cached`: this process is the stream's only writer (the lease
+        holder), so the head it last wrote is the head; a refused write drops the cached head."""
+        head = self._heads.get((event_id, stream)) if cached else None
+        seq, prev = head or self._head(event_id, stream)
         e = eventlog.make_entry(event_id, stream, seq, prev, ts, actor, kind, data)
         head_cond = "attribute_not_exists(sk)" if seq == 0 else "seq = :seq"
         head_update = {
