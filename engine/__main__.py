@@ -93,7 +93,8 @@ def cmd_judge(a) -> int:
     elif a.action == "list":
         for acc in svc.store.list_accounts():
             print(
-                f"{acc.email:<30} {acc.role.value:<6} weight={acc.weight} {'active' if acc.active else 'disabled'}"
+                f"{acc.email:<30} {acc.role.value:<6} weight={acc.weight} "
+                f"{'active' if acc.active else 'disabled'}"
             )
     elif a.action == "disable":
         svc.set_account(None, a.email, active=False)
@@ -114,7 +115,7 @@ def cmd_control(a) -> int:
     state = svc.command(None, Command(kind, seconds=float(a.seconds or 0), force=bool(a.force)))
     print(
         f"{kind.value}: event {state.event_id} is now {state.phase.value}"
-        + (f" (paused)" if state.paused else "")
+        + (" (paused)" if state.paused else "")
     )
     return 0
 

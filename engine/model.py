@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 
-class Phase(str, enum.Enum):
+class Phase(enum.StrEnum):
     SETUP = "SETUP"
     LOBBY = "LOBBY"
     PERFORMING = "PERFORMING"
@@ -15,7 +15,7 @@ class Phase(str, enum.Enum):
     FINISHED = "FINISHED"
 
 
-class Rule(str, enum.Enum):
+class Rule(enum.StrEnum):
     WEIGHTED_MEAN = "weighted_mean"
     MEAN = "mean"
     TRIMMED_MEAN = "trimmed_mean"
@@ -23,24 +23,24 @@ class Rule(str, enum.Enum):
     SUM = "sum"
 
 
-class MissingPolicy(str, enum.Enum):
+class MissingPolicy(enum.StrEnum):
     OMIT = "omit"
     ZERO = "zero"
 
 
-class TieBreak(str, enum.Enum):
+class TieBreak(enum.StrEnum):
     MEDIAN = "median"
     BEST = "best"
     WORST = "worst"
     MEAN = "mean"
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     JUDGE = "judge"
     ADMIN = "admin"
 
 
-class PerformerStatus(str, enum.Enum):
+class PerformerStatus(enum.StrEnum):
     WAITING = "waiting"
     PERFORMING = "performing"
     SCORING = "scoring"
@@ -49,7 +49,7 @@ class PerformerStatus(str, enum.Enum):
     NOT_PERFORMED = "not performed"
 
 
-class CommandKind(str, enum.Enum):
+class CommandKind(enum.StrEnum):
     START = "start"
     PAUSE = "pause"
     RESUME = "resume"

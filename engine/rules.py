@@ -15,8 +15,8 @@ from engine.model import (
     CommandKind,
     CommandRefused,
     EventState,
-    Phase,
     PerformerStatus,
+    Phase,
     Settings,
     Step,
 )

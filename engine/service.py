@@ -279,7 +279,8 @@ class Service:
             changed = [k for k in LOCKED_SETTINGS if getattr(settings, k) != getattr(b.settings, k)]
             if changed:
                 raise CommandRefused(
-                    f"{', '.join(sorted(changed))} cannot change once the event has started: it would change results."
+                    f"{', '.join(sorted(changed))} cannot change once the event has started: "
+                    "it would change results."
                 )
         self.store.save_settings(b.state.event_id, settings, actor, self.clock())
         return settings
@@ -361,6 +362,15 @@ class Service:
         eid = self.store.current_event_id()
         if eid:
             self.store.append_log(eid, f"admin:{actor}", self.clock(), actor, kind, data)
+
+    def accounts(self, role: Role | None = None) -> list[Account]:
+        return self.store.list_accounts(role)
+
+    def recent_log(self, event_id: str | None = None, limit: int = 200) -> list[eventlog.LogEntry]:
+        return self.store.recent_log(event_id or self.event_id(), limit)
+
+    def events(self) -> list[dict]:
+        return self.store.list_events()
 
     def verify_log(self, event_id: str | None = None) -> list[str]:
         entries, heads = self.store.log_entries(event_id or self.event_id())

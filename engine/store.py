@@ -2,9 +2,11 @@
 
 Tables (each name prefixed with STAGESCORE_TABLE_PREFIX):
   TimerStatus         pk, sk: (event_id, STATUS) the state; (event_id, SETTINGS); (event_id, PRESENCE#email);
-                      (event_id, FLAG#email); (CURRENT, CURRENT) -> current event; (EVENTS, event_id); (LEASE, LEASE)
+                      (event_id, FLAG#email); (CURRENT, CURRENT) -> current event; (EVENTS, event_id);
+                      (LEASE, LEASE)
   performance_status  event_id, performer_id
-  PerformersScores    event_id, sk: S#performer#judge (current) | H#performer#judge#rev (history) | R#request_id
+  PerformersScores    event_id, sk: S#performer#judge (current) | H#performer#judge#rev (history)
+                      | R#request_id (idempotency)
   judge_credentials   email; GSI by_role (role, email)
   event_log           event_id, sk: stream#seq | HEAD#stream; LSI by_time (event_id, ts_key)
   sessions            token_hash
@@ -42,6 +44,13 @@ from engine.model import (
     Step,
 )
 
+_TRANSIENT = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "InternalServerError",
+    "ServiceUnavailable",
+}
 _ser = TypeSerializer()
 _de = TypeDeserializer()
 
@@ -128,6 +137,11 @@ class Store:
                 raise StagescoreError(
                     "The Stagescore tables do not exist yet: run `python -m engine init`."
                 ) from e
+            if (
+                _code(e) in _TRANSIENT
+                or e.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500
+            ):
+                raise DatabaseUnavailable("Scoring database unreachable, retrying…") from e
             raise
         except NoCredentialsError as e:
             raise StagescoreError(
@@ -480,7 +494,11 @@ class Store:
             "version": state.version,
             "written_at": round(time.time(), 6),
         }
-        log_ops = self._log_ops(state.event_id, stream, step.at, actor, step.kind, data, cached=bool(lease_owner))
+        if lease_owner:
+            data["lease_owner"] = lease_owner  # which engine wrote it: audits a takeover
+        log_ops = self._log_ops(
+            state.event_id, stream, step.at, actor, step.kind, data, cached=bool(lease_owner)
+        )
         try:
             self._transact(ops + log_ops)
         except _Cancelled as c:

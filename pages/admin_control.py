@@ -13,7 +13,7 @@ st.title("🎛️ Control")
 show_message()
 
 
-@st.fragment(run_every=1)
+@data.live(1)
 def live() -> None:
     snap = data.snapshot()
     if snap is None:
@@ -89,7 +89,8 @@ st.divider()
 if st.button("🔄 Reset (start a new event)"):
     confirm(
         CommandKind.RESET,
-        "Start a new event with the same roster and settings? This event stays readable in the log and exports.",
+        "Start a new event with the same roster and settings? "
+        "This event stays readable in the log and exports.",
     )
 if phase is Phase.FINISHED:
     st.page_link("pages/results.py", label="See the results", icon="🏆")

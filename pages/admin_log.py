@@ -45,9 +45,9 @@ else:
     st.success("The log's hash chains are intact.")
 
 
-@st.fragment(run_every=2)
+@data.live(2)
 def feed() -> None:
-    entries = svc.store.recent_log(chosen, limit=200)
+    entries = svc.recent_log(chosen, limit=200)
     rows = [
         {
             "Time": time.strftime("%H:%M:%S", time.localtime(e.ts)) + f".{int(e.ts % 1 * 1000):03d}",

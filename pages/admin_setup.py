@@ -144,7 +144,7 @@ if upload is not None and st.button("Import this CSV", disabled=started):
     report(lambda: svc.import_roster_csv(session.token, upload.getvalue()), "Roster imported.")
 
 st.header("Judges")
-judges = svc.store.list_accounts(Role.JUDGE)
+judges = svc.accounts(Role.JUDGE)
 st.table(
     pd.DataFrame(
         [

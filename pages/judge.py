@@ -45,7 +45,8 @@ def score_form(snap) -> None:
         for c in snap.settings.criteria:
             decimals = max(0, -c.step.normalize().as_tuple().exponent)
             values[c.name] = st.number_input(
-                f"{c.name} ({display(c.min, decimals)} to {display(c.max, decimals)}, step {c.step.normalize()})",
+                f"{c.name} ({display(c.min, decimals)} to {display(c.max, decimals)}, "
+                f"step {c.step.normalize()})",
                 value=None,
                 step=float(c.step),
                 format=f"%.{decimals}f",
@@ -61,7 +62,8 @@ def score_form(snap) -> None:
     last = st.session_state.get("last_accepted")
     if last and last[0] == s.performer_id:
         st.success(
-            f"Your score for this performer: {last[2]} (revision {last[1]}). You can revise it until scoring closes."
+            f"Your score for this performer: {last[2]} (revision {last[1]}). "
+            "You can revise it until scoring closes."
         )
     elif current:
         st.success(f"Your score for this performer: {display(current.total)} (revision {current.revision}).")
@@ -84,7 +86,7 @@ def others(snap) -> None:
     st.table(pd.DataFrame(rows).fillna("").map(widgets.text), hide_index=True)
 
 
-@st.fragment(run_every=0.5)
+@data.live(0.5)
 def live() -> None:
     snap = data.snapshot()
     if snap is None:
@@ -99,7 +101,8 @@ def live() -> None:
         st.info("Watch the performance: scoring opens when it ends.")
     elif s.phase in (Phase.SETUP, Phase.LOBBY):
         st.info(
-            f"Waiting for the event to start ({len(snap.present)} of {snap.settings.required_judges} judges here)."
+            f"Waiting for the event to start ({len(snap.present)} of "
+            f"{snap.settings.required_judges} judges here)."
         )
     else:
         st.info("The event has finished. Thank you!")

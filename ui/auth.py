@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine.model import NotAllowed, Role, StagescoreError
+from engine.model import DatabaseUnavailable, NotAllowed, Role, StagescoreError
 from engine.service import Session
-from ui.data import UNREACHABLE, service
+from ui.data import service, unreachable
 
 LOGIN_PAGE = "pages/login.py"
 KEY = "session"
@@ -29,11 +29,11 @@ def require(role: Role, page: str) -> Session:
         st.session_state["next_page"] = page
         st.session_state["login_message"] = str(e)
         st.switch_page(LOGIN_PAGE)
-    except StagescoreError:
-        st.error(UNREACHABLE, icon="⚠️")
+    except DatabaseUnavailable:
+        unreachable()
         st.stop()
-    except Exception:
-        st.error(UNREACHABLE, icon="⚠️")
+    except StagescoreError as e:
+        st.info(str(e))
         st.stop()
     if session.role is not role:
         st.error("Not allowed: this page is for " + ("the admin." if role is Role.ADMIN else "judges."))

@@ -60,7 +60,9 @@ def publisher() -> str:
 
 _JS = (Path(__file__).resolve().parent / "board.js").read_text()
 _CSS = (Path(__file__).resolve().parent / "board.css").read_text()
-_component = st.components.v2.component("stagescore_live_board", html="<div class='board'></div>", css=_CSS, js=_JS)
+_component = st.components.v2.component(
+    "stagescore_live_board", html="<div class='board'></div>", css=_CSS, js=_JS
+)
 
 
 def live_board(kiosk: bool) -> None:

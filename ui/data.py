@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
+from streamlit_autorefresh import st_autorefresh
 
 from engine.model import DatabaseUnavailable, StagescoreError
 from engine.service import Service, Snapshot
@@ -25,7 +28,13 @@ def _snapshot(event_id: str | None) -> Snapshot:
 
 @st.cache_data(ttl=30, show_spinner=False)
 def events() -> list[dict]:
-    return service().store.list_events()
+    return service().events()
+
+
+def unreachable() -> None:
+    """The banner, and a rerun every 2 s so the page recovers by itself once the database is back."""
+    st.error(UNREACHABLE, icon="⚠️")
+    st_autorefresh(interval=2000, key="db-retry")
 
 
 def snapshot(event_id: str | None = None) -> Snapshot | None:
@@ -33,12 +42,29 @@ def snapshot(event_id: str | None = None) -> Snapshot | None:
     try:
         return _snapshot(event_id)
     except DatabaseUnavailable:
-        st.error(UNREACHABLE, icon="⚠️")
+        unreachable()
     except StagescoreError as e:
         st.info(str(e))
-    except Exception:  # a botocore error of another kind: never show a traceback to the audience
-        st.error(UNREACHABLE, icon="⚠️")
     return None
+
+
+def live(run_every: float):
+    """st.fragment(run_every=...) that shows the banner instead of failing while the database is away;
+    the fragment keeps its schedule, so it recovers on its own."""
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def guarded(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except DatabaseUnavailable:
+                st.error(UNREACHABLE, icon="⚠️")
+            except StagescoreError as e:
+                st.info(str(e))
+
+        return st.fragment(guarded, run_every=run_every)
+
+    return decorate
 
 
 def refresh() -> None:
