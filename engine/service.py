@@ -366,6 +366,9 @@ class Service:
     def accounts(self, role: Role | None = None) -> list[Account]:
         return self.store.list_accounts(role)
 
+    def log_entries(self, event_id: str | None = None) -> list[eventlog.LogEntry]:
+        return self.store.log_entries(event_id or self.event_id())[0]
+
     def recent_log(self, event_id: str | None = None, limit: int = 200) -> list[eventlog.LogEntry]:
         return self.store.recent_log(event_id or self.event_id(), limit)
 

@@ -47,6 +47,7 @@ class Analysis:
     complete: int  # performers every judge of the panel has scored
     agreement_key: tuple  # changes iff the input of Kendall's W (complete performers' scores) changes
     score_range: tuple[float, float]
+    total_is_score: bool  # a total sits on the judges' scale (every rule but the sum)
 
 
 # ---- labels ------------------------------------------------------------------------------------
@@ -126,10 +127,15 @@ def analyse(snap: Snapshot) -> Analysis:
     judges = pd.DataFrame({"judge": list(labels), "judge_name": list(labels.values())})
 
     scores = pd.DataFrame(
-        [(s.performer_id, s.judge, float(s.total), s.first_submitted_at, s.submitted_at, s.revision)
-         for s in snap.scores],
-        columns=["performer_id", "judge", "value", "first_submitted_at", "submitted_at", "revision"],
-    )  # fmt: skip
+        {
+            "performer_id": pd.Series([s.performer_id for s in snap.scores], dtype=str),
+            "judge": pd.Series([s.judge for s in snap.scores], dtype=str),
+            "value": np.array([s.total for s in snap.scores], dtype=float),
+            "first_submitted_at": np.array([s.first_submitted_at for s in snap.scores], dtype=float),
+            "submitted_at": np.array([s.submitted_at for s in snap.scores], dtype=float),
+            "revision": np.array([s.revision for s in snap.scores], dtype=int),
+        }
+    )
     scores = scores.merge(performers[["performer_id", "position", "performer"]], on="performer_id")
     scores["judge_name"] = scores["judge"].map(labels)
     scores = scores.sort_values(["position", "judge_name"], kind="stable", ignore_index=True)
@@ -154,6 +160,7 @@ def analyse(snap: Snapshot) -> Analysis:
         complete=int(complete["performer_id"].nunique()),
         agreement_key=agreement_key,
         score_range=_score_range(snap),
+        total_is_score=Rule(snap.settings.rule) is not Rule.SUM,
     )
 
 
@@ -171,7 +178,8 @@ def _score_range(snap: Snapshot) -> tuple[float, float]:
 
 def score_table(performers: pd.DataFrame, scores: pd.DataFrame, judges: pd.DataFrame) -> pd.DataFrame:
     """Performers x judges, the ranked first (by rank, then running order), with total and rank."""
-    wide = scores.pivot(index="performer_id", columns="judge", values="value")
+    one_each = scores.drop_duplicates(["performer_id", "judge"], keep="last")  # the store keeps one anyway
+    wide = one_each.pivot(index="performer_id", columns="judge", values="value")
     wide = wide.reindex(index=performers["performer_id"], columns=judges["judge"])
     wide.columns = list(judges["judge_name"])
     wide = wide.reset_index(drop=True)
@@ -266,7 +274,7 @@ def ranking_over_time(snap: Snapshot, top: int = TOP_RANKS) -> pd.DataFrame:
         keys[s, :end] = [ranked.get(p.performer_id) or np.inf for p in done[:end]]
     segment = np.repeat(np.arange(len(starts)), np.diff([*starts, n]))
     final = keys[-1]
-    final_rank = np.where(np.isfinite(final), 1 + (final[None, :] < final[:, None]).sum(axis=1), np.inf)
+    final_rank = np.where(np.isfinite(final), 1 + np.searchsorted(np.sort(final), final), np.inf)
     tracked = [int(t) for t in np.lexsort((np.arange(n), final_rank)) if np.isfinite(final_rank[t])][:top]
     labels = [f"{place[p.performer_id]}. {p.name}" for p in done]
     rows = []
@@ -388,11 +396,13 @@ def _height(rows: int, per_row: int = 24) -> int:
 
 
 def scores_by_judge_chart(analysis: Analysis, limit: int = RECENT) -> alt.LayerChart:
-    """A row per performer (the latest `limit` with scores), a dot per judge, a black tick at the total."""
+    """A row per performer (the latest `limit` with scores), a dot per judge, a black tick at the total
+    (unless the rule is the sum, which is off the judges' scale)."""
     data = _recent(analysis.scores, len(analysis.judges), limit)
     data = data[["position", "performer", "judge_name", "value"]]
     p = analysis.performers
-    totals = p[p["position"].isin(data["position"].unique()).to_numpy() & p["total"].notna().to_numpy()]
+    shown = p["position"].isin(data["position"].unique()).to_numpy() & p["total"].notna().to_numpy()
+    totals = p[shown & analysis.total_is_score]
     totals = totals[["position", "performer", "total"]]
     x_scale = alt.Scale(domain=list(analysis.score_range))
     y = alt.Y("performer:N", title=None, sort=alt.EncodingSortField("position", order="ascending"))
