@@ -34,8 +34,7 @@ def _what_if(key: tuple, _snap: Snapshot) -> pd.DataFrame:
 @st.cache_data(ttl=600, max_entries=8, show_spinner=False)
 def _logged_openings(key: tuple) -> dict[str, float]:
     """The whole log is read again only when another scoring window may have opened (see
-    charts.openings_key); a window's `scoring_opened` entry is written with its state change.
-    Through the store: the service has no method for the raw entries yet."""
+    charts.openings_key); a window's `scoring_opened` entry is written with its state change."""
     entries = data.service().log_entries(key[0])
     return charts.openings_from_log(entries)
 

@@ -1,4 +1,6 @@
-"""Invariants checked from the database and the event log after an event (shared by integration and fault tests)."""
+"""Invariants checked from the database and the event log after an event.
+
+Shared by the integration and the fault tests."""
 
 from __future__ import annotations
 
@@ -36,7 +38,9 @@ def check_event(store: Store, event_id: str, acknowledged: dict | None = None) -
             problems.append(f"window id went backwards at version {d['version']}")
         last_window = d.get("window_id", 0)
         if kind in TIMER_KINDS and prev_deadline is not None and abs(ts - prev_deadline) > 1e-3:
-            problems.append(f"{kind} at version {d['version']} happened at {ts}, not at its deadline {prev_deadline}")
+            problems.append(
+                f"{kind} at version {d['version']} happened at {ts}, not at its deadline {prev_deadline}"
+            )
         if d["phase"] == Phase.PERFORMING.value and kind not in ("extended", "paused", "resumed"):
             if d["performer_id"] in seen_perform:
                 problems.append(f"{d['performer_id']} performed twice")
@@ -48,13 +52,39 @@ def check_event(store: Store, event_id: str, acknowledged: dict | None = None) -
                 problems.append(f"{d['performer_id']} was scored without performing first")
             seen_score.append(d["performer_id"])
         prev_deadline = d.get("deadline")
-    if seen_perform and state.phase is Phase.FINISHED and seen_perform != list(state.order[: len(seen_perform)]):
+    if (
+        seen_perform
+        and state.phase is Phase.FINISHED
+        and seen_perform != list(state.order[: len(seen_perform)])
+    ):
         problems.append(f"performers went on out of order: {seen_perform}")
+    # Run by the clock alone (no skip, no early finish): every performer performed and was scored, once,
+    # and every timer window lasted exactly the configured time.
+    by_clock = not any(k in ("skipped", "finished", "extended", "paused", "resumed") for _, k, _ in changes)
+    if state.phase is Phase.FINISHED and by_clock:
+        if seen_perform != list(state.order) or seen_score != list(state.order):
+            problems.append(
+                f"not every performer performed and was scored once, in order: performed {seen_perform}, "
+                f"scored {seen_score}, order {list(state.order)}"
+            )
+    bundle = store.load_event(event_id)
+    if bundle is not None and by_clock:
+        lengths = {
+            Phase.PERFORMING.value: bundle.settings.perform_seconds,
+            Phase.SCORING.value: bundle.settings.score_seconds,
+        }
+        for ts, kind, d in changes:
+            want = lengths.get(d["phase"])
+            if want is not None and d.get("deadline") is not None and abs(d["deadline"] - ts - want) > 1e-3:
+                problems.append(
+                    f"{kind} at version {d['version']} opened a {d['deadline'] - ts:.3f} s window, "
+                    f"not {want} s"
+                )
     # Every accepted score arrived inside its window; every acknowledged score is stored.
     windows = {d["window_id"]: (ts, d) for ts, _, d in changes if d["phase"] == Phase.SCORING.value}
     closes = {}
     for ts, _kind, d in changes:
-        for wid, (_, wd) in windows.items():
+        for wid in windows:
             if d["window_id"] > wid and wid not in closes:
                 closes[wid] = ts
     stored = {(s.performer_id, s.judge): s for s in store.list_scores(event_id, consistent=True)}
@@ -73,4 +103,69 @@ def check_event(store: Store, event_id: str, acknowledged: dict | None = None) -
         s = stored.get(key)
         if s is None or s.revision < revision:
             problems.append(f"acknowledged score {key} rev {revision} is missing")
+        elif s.revision == revision and s.total != total:
+            problems.append(f"acknowledged score {key} rev {revision} is stored as {s.total}, not {total}")
+    return problems
+
+
+def scoring_windows(store: Store, event_id: str) -> dict[str, tuple[float, float, float]]:
+    """performer_id -> (when the opening was written, scheduled opening, close) of its scoring window.
+
+    The close is the window's last deadline, or the next state change if that came first. Windows that
+    were ever paused are left out (a paused window stays open with no deadline)."""
+    changes = state_changes(store, event_id)
+    out: dict[str, tuple[float, float, float]] = {}
+    for i, (ts, kind, d) in enumerate(changes):
+        if kind != "scoring_opened":
+            continue
+        wid, close, paused = d["window_id"], d["deadline"], False
+        for ts2, _k2, d2 in changes[i + 1 :]:
+            if d2["window_id"] != wid:
+                close = min(close, ts2)
+                break
+            paused = paused or d2.get("paused", False)
+            if d2.get("deadline") is not None:
+                close = d2["deadline"]
+        if not paused:
+            out[d["performer_id"]] = (d.get("written_at", ts), ts, close)
+    return out
+
+
+def check_refusals(
+    store: Store, event_id: str, attempts, open_slack: float = 0.3, skew: float = 0.005
+) -> list[str]:
+    """Judges' submissions against the log.
+
+    attempts: objects with judge, performer_id, request_id, t0, t1 (wall clock around the call) and
+    outcome: "ack" | "refused" | "transient" (Conflict, DatabaseUnavailable: neither accepted nor refused).
+    - an acknowledged request is in the log; a refused one is not (a refusal must mean "not counted");
+    - every refusal came while its window was closed: before the opening was committed (at most
+      `open_slack` after the engine stamped it: the write's latency) or at/after the close, give or
+      take `skew` for reading clocks."""
+    problems: list[str] = []
+    entries, _ = store.log_entries(event_id)
+    logged = {
+        e.payload().get("request_id") for e in entries if e.kind in ("score_submitted", "score_revised")
+    }
+    windows = scoring_windows(store, event_id)
+    for a in attempts:
+        if a.outcome == "ack" and a.request_id not in logged:
+            problems.append(
+                f"acknowledged request {a.request_id} of {a.judge} for {a.performer_id} is not in the log"
+            )
+        if a.outcome != "refused":
+            continue
+        if a.request_id in logged:
+            problems.append(
+                f"a refused request {a.request_id} of {a.judge} for {a.performer_id} was stored and counts"
+            )
+        w = windows.get(a.performer_id)
+        if w is None:
+            continue
+        written, _scheduled, close = w
+        if a.t0 >= written + open_slack and a.t1 <= close - skew:
+            problems.append(
+                f"{a.judge}'s score for {a.performer_id} was refused ({a.message!r}) during "
+                f"[{a.t0:.3f}, {a.t1:.3f}], inside its open window [{written:.3f}, {close:.3f}]"
+            )
     return problems
