@@ -425,3 +425,5 @@ def validate_settings(s: Settings, judges: int | None = None) -> None:
             raise InvalidInput(
                 f"{c.name}: needs min < max, a step from above 0 to the range, and a weight ≥ 0."
             )
+    if sum(c.weight for c in s.criteria) <= 0:
+        raise InvalidInput("At least one criterion needs a weight above 0.")
