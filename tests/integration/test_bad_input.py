@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from engine import codec, rules
+from engine.config import Config
 from engine.model import (
     Command,
     CommandKind,
@@ -17,7 +18,6 @@ from engine.model import (
     Settings,
     StagescoreError,
 )
-from engine.config import Config
 from engine.service import Service
 from engine.store import Store
 from tests.integration.conftest import PASSWORD, FakeClock, seed_event
