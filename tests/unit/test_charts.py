@@ -463,14 +463,12 @@ def page(monkeypatch):
 
         def log_entries(event_id: str):
             reads.append(event_id)
-            return list(entries), {}
+            return list(entries)
 
         admin = Session("token", "admin@x", Role.ADMIN, "Admin")
         monkeypatch.setattr(ui.auth, "require", lambda role, page: admin)
         monkeypatch.setattr(ui.data, "snapshot", lambda event_id=None: snap)
-        monkeypatch.setattr(
-            ui.data, "service", lambda: SimpleNamespace(store=SimpleNamespace(log_entries=log_entries))
-        )
+        monkeypatch.setattr(ui.data, "service", lambda: SimpleNamespace(log_entries=log_entries))
         st.cache_data.clear()
         at = AppTest.from_file(str(PAGE), default_timeout=60)
         at.run()

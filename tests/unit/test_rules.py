@@ -10,8 +10,8 @@ from engine.model import (
     CommandKind,
     CommandRefused,
     EventState,
-    Phase,
     PerformerStatus,
+    Phase,
     Settings,
 )
 
@@ -50,14 +50,16 @@ def test_start_with_quorum_begins_first_performance():
 def test_start_in_lobby_without_quorum_is_refused_unless_forced():
     with pytest.raises(CommandRefused, match="3 judges"):
         rules.apply_command(lobby(), S, cmd(CommandKind.START), 5.0, present=2)
-    assert rules.apply_command(lobby(), S, cmd(CommandKind.START, force=True), 5.0, present=0).state.phase is (
-        Phase.PERFORMING
-    )
+    assert rules.apply_command(
+        lobby(), S, cmd(CommandKind.START, force=True), 5.0, present=0
+    ).state.phase is (Phase.PERFORMING)
 
 
 def test_start_with_empty_roster_is_refused():
     with pytest.raises(CommandRefused, match="performer"):
-        rules.apply_command(EventState(event_id="e1", phase=Phase.LOBBY), S, cmd(CommandKind.START, force=True), 1, 3)
+        rules.apply_command(
+            EventState(event_id="e1", phase=Phase.LOBBY), S, cmd(CommandKind.START, force=True), 1, 3
+        )
 
 
 def test_lobby_auto_starts_on_quorum():
@@ -127,7 +129,10 @@ def test_extend_adds_seconds_running_or_paused():
     s = started(100.0)
     assert rules.apply_command(s, S, cmd(CommandKind.EXTEND, seconds=10), 101.0, 3).state.deadline == 120.0
     p = rules.apply_command(s, S, cmd(CommandKind.PAUSE), 104.0, 3).state
-    assert rules.apply_command(p, S, cmd(CommandKind.EXTEND, seconds=10), 105.0, 3).state.paused_remaining == 16.0
+    assert (
+        rules.apply_command(p, S, cmd(CommandKind.EXTEND, seconds=10), 105.0, 3).state.paused_remaining
+        == 16.0
+    )
 
 
 @pytest.mark.parametrize("seconds", [0, -5, 3601, float("nan"), float("inf")])

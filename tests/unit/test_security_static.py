@@ -42,7 +42,8 @@ def test_no_secret_is_committed():
 
 
 def test_secret_scan_would_catch_a_key():
-    assert any(p.search("key = AKIAABCDEFGHIJKLMNOP") for p in SECRET_PATTERNS)
+    fake_key = "AKIA" + "ABCDEFGHIJKLMNOP"  # built here, so this file itself holds no key
+    assert any(p.search(f"key = {fake_key}") for p in SECRET_PATTERNS)
 
 
 def test_xsrf_protection_stays_on_and_errors_stay_hidden():

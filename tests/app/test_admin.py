@@ -1,0 +1,67 @@
+"""The admin's control desk: its buttons change the event in the database; judges get nothing from it."""
+
+from __future__ import annotations
+
+from engine.model import Phase
+from tests.app.helpers import ADMIN, JUDGE, button, open_page, shown, start, texts
+
+
+def test_admin_starts_pauses_and_resumes_the_event_from_the_control_desk(svc, tokens, app):
+    at = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_control.py")
+    assert texts(at.title) == ["🎛️ Control"]
+    assert svc.bundle().state.phase is Phase.LOBBY
+
+    [force] = [c for c in at.checkbox if c.label == "Start without the full panel"]
+    force.check()
+    at = button(at, "▶️ Start").click().run()
+    state = svc.bundle().state
+    assert (state.phase, state.paused, state.performer_id) == (Phase.PERFORMING, False, state.order[0])
+    assert not at.exception and not at.error
+
+    at = button(at, "⏸️ Pause").click().run()
+    state = svc.bundle().state
+    assert state.paused and state.phase is Phase.PERFORMING
+    assert "Pause: the event is now performing (paused)." in texts(at.toast)
+    assert "Performing — paused" in texts(at.metric)
+
+    at = button(at, "⏯️ Resume").click().run()
+    state = svc.bundle().state
+    assert not state.paused and state.deadline is not None
+    assert not at.exception and not at.error
+
+
+def test_a_refused_command_is_shown_and_changes_nothing(svc, tokens, app):
+    at = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_control.py")
+    version = svc.bundle().state.version
+
+    at = button(at, "⏸️ Pause").click().run()
+
+    assert texts(at.error) == ["Nothing is on stage: the event is lobby."]
+    assert svc.bundle().state.version == version
+
+
+def test_finish_asks_for_a_confirmation_first(svc, tokens, app):
+    start(svc, tokens)
+    at = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_control.py")
+
+    at = button(at, "🏁 Finish").click().run()
+
+    # The dialog asks; nothing has changed yet. (Its button reruns the dialog as a fragment,
+    # which AppTest cannot do: the browser tests click it.)
+    assert not at.exception
+    assert "Yes, finish" in [b.label for b in at.button]
+    assert svc.bundle().state.phase is Phase.PERFORMING
+
+
+def test_judge_opening_the_control_desk_is_refused_and_sees_no_admin_data(svc, tokens, app):
+    start(svc, tokens)
+    at = open_page(app(svc.whoami(tokens[JUDGE])), "pages/admin_control.py")
+
+    assert not at.exception
+    assert texts(at.error) == ["Not allowed: this page is for the admin."]
+    assert not at.title and not at.table and not at.metric
+    assert not [b for b in at.button if b.label != "Log out"]
+    assert "judge2@test" not in shown(at)  # (cells are Markdown-escaped)
+    # The same page for the admin does send the panel's emails: the check above can see them.
+    admin_view = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_control.py")
+    assert "judge2@test" in shown(admin_view)

@@ -1,0 +1,59 @@
+"""Every page in the menu, for every role, in each stage of an event (lobby, scoring, finished):
+no exception, no outage banner, and each page either shows itself, sends a visitor to the login,
+or refuses the wrong role."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.model import Command, CommandKind, Phase, Role
+from tests.app.helpers import ADMIN, JUDGE, open_page, open_scoring_now, start, texts
+from ui import nav
+
+PAGES = [*nav.PUBLIC, *nav.JUDGE, *nav.ADMIN, nav.LOGIN]
+HELP = "A judge is asking for help"  # the admin's alarm for judge3's raised hand, not a failure
+OWNER = {path: Role.JUDGE for path, *_ in nav.JUDGE} | {path: Role.ADMIN for path, *_ in nav.ADMIN}
+
+
+def walk(at, role: Role | None, stage: str) -> list[str]:
+    """Open every page in turn, as a user following the menu; what went wrong, one line a page."""
+    problems = []
+    for path, title, *_ in PAGES:
+        at = open_page(at, path)
+        where = f"{stage}, {path}"
+        titles, errors = texts(at.title), texts(at.error)
+        owner = OWNER.get(path)
+        if at.exception:
+            problems.append(
+                f"{where}: {[e.message for e in at.exception]} {[e.stack_trace for e in at.exception]}"
+            )
+        elif owner and role is None:
+            if titles != ["Log in"]:
+                problems.append(f"{where}: a visitor was not sent to the login (titles {titles})")
+        elif owner and owner is not role:
+            if not errors or not all(e.startswith("Not allowed") for e in errors) or titles:
+                problems.append(
+                    f"{where}: the {role.value} was not refused (titles {titles}, errors {errors})"
+                )
+        elif [e for e in errors if not e.startswith(HELP)] or not titles or title not in titles[0]:
+            problems.append(f"{where}: expected the page {title!r}; titles {titles}, errors {errors}")
+    return problems
+
+
+@pytest.mark.parametrize("role", [None, Role.JUDGE, Role.ADMIN], ids=["public", "judge", "admin"])
+def test_every_page_runs_without_an_exception(svc, tokens, app, role):
+    at = app(svc.whoami(tokens[{Role.JUDGE: JUDGE, Role.ADMIN: ADMIN}[role]]) if role else None)
+    assert not at.exception, at.exception
+
+    problems = walk(at, role, "lobby")
+    start(svc, tokens)
+    state = open_scoring_now(svc)
+    svc.submit_score(tokens[JUDGE], state.performer_id, {"Score": "7.5"})
+    svc.submit_score(tokens["judge2@test.local"], state.performer_id, {"Score": "6"})
+    svc.raise_flag(tokens["judge3@test.local"])
+    problems += walk(at, role, "scoring")
+    svc.command(tokens[ADMIN], Command(CommandKind.FINISH))
+    assert svc.bundle().state.phase is Phase.FINISHED
+    problems += walk(at, role, "finished")
+
+    assert not problems, "\n".join(problems)
