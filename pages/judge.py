@@ -106,7 +106,7 @@ def live() -> None:
         )
     else:
         st.info("The event has finished. Thank you!")
-    others(snap)
+    others(data.snapshot() or snap)  # re-read: a submit just above refreshed the cache
 
 
 heartbeat()
