@@ -1,0 +1,150 @@
+"""What the e2e tests do in a browser, said once: open a page, log in, read a table, wait for a condition."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from playwright.sync_api import Page, expect
+
+APP = '[data-testid="stApp"]'
+EXCEPTION = '[data-testid="stException"]'
+TABLE = '[data-testid="stTable"]'
+# The live board is a custom component; Playwright's CSS selectors reach into its shadow root.
+BOARD_TABLE = "table.ranking"
+BOARD_PODIUM = ".podium .place"
+NOT_FOUND = "Page not found"
+ADMIN_BUTTONS = [
+    "▶️ Start",
+    "⏸️ Pause",
+    "⏯️ Resume",
+    "➕ Extend +10 s",
+    "⏭️ Skip",
+    "⏹️ Close scoring",
+    "🏁 Finish",
+    "🔄 Reset (start a new event)",
+]
+
+
+def wait_for(
+    condition: Callable[[], object], timeout: float, what: str | Callable[[], str], interval: float = 0.1
+) -> object:
+    """Poll `condition` until it returns something truthy; fail after `timeout` seconds.
+
+    `what` names the condition in the failure; a callable is asked only then (say, for what a page shows)."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while True:
+        try:
+            value = condition()
+        except Exception as e:  # a page in the middle of a rerun: look again
+            value, last = None, e
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            said = what() if callable(what) else what
+            pytest.fail(
+                f"timed out after {timeout:g} s waiting for {said}"
+                + (f" (last error: {last})" if last else "")
+            )
+        time.sleep(interval)
+
+
+def open_app(page: Page, url: str) -> Page:
+    """Go to a url of the app and wait until Streamlit is connected and has run the page once."""
+    page.goto(url)
+    page.wait_for_selector(f'{APP}[data-test-connection-state="CONNECTED"]', timeout=30_000)
+    settle(page)
+    return page
+
+
+def settle(page: Page, timeout_ms: int = 30_000) -> None:
+    """Wait until the script is not running (fragments may start again at once; that is fine)."""
+    page.wait_for_selector(f'{APP}[data-test-script-state="notRunning"]', timeout=timeout_ms)
+
+
+def assert_healthy(page: Page) -> None:
+    """No "Page not found" dialog and no exception box on the page."""
+    assert page.get_by_text(NOT_FOUND).count() == 0, f"{page.url}: Page not found"
+    boxes = page.locator(EXCEPTION)
+    assert boxes.count() == 0, f"{page.url}: exception shown: {boxes.first.inner_text()}"
+
+
+def fill_login(page: Page, email: str, password: str) -> None:
+    page.get_by_label("Email").fill(email)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def login(page: Page, base: str, email: str, password: str, lands_on: str) -> Page:
+    """Log in at /login and wait to land on `lands_on` (the role's home page, by its url)."""
+    return login_all([(page, email)], base, password, lands_on)[0]
+
+
+def login_all(who: list[tuple[Page, str]], base: str, password: str, lands_on: str) -> list[Page]:
+    """Log several browsers in at once: each step is started on every page before waiting on any,
+    so the server's work for them overlaps."""
+    for page, _ in who:
+        page.goto(base + "/login")
+    for page, email in who:
+        page.wait_for_selector(f'{APP}[data-test-connection-state="CONNECTED"]', timeout=30_000)
+        fill_login(page, email, password)
+    for page, _ in who:
+        # Only the url: a judge's page re-runs its live fragment every 0.5 s, so waiting for the
+        # script to be idle would cost seconds on a busy machine, and the event may already be on.
+        page.wait_for_url(f"**/{lands_on}", timeout=30_000)
+    return [page for page, _ in who]
+
+
+def table_rows(page: Page, nth: int = 0) -> list[dict[str, str]]:
+    """The rows of the nth st.table on the page, as {column header: cell text}."""
+    return _rows(page.locator(TABLE).nth(nth))
+
+
+def board_rows(page: Page) -> list[dict[str, str]]:
+    """The rows of the live board's ranking (an HTML table drawn by the board component)."""
+    return _rows(page.locator(BOARD_TABLE))
+
+
+def _rows(table) -> list[dict[str, str]]:
+    headers = [h.strip() for h in table.locator("thead th").all_inner_texts()]
+    rows = []
+    for tr in table.locator("tbody tr").all():
+        cells = [c.strip() for c in tr.locator("th, td").all_inner_texts()]
+        rows.append(dict(zip(headers, cells, strict=False)))
+    return rows
+
+
+def metric_podium(page: Page) -> dict[int, tuple[str, str]]:
+    """{place: (performer name, total)} read from the st.metric podium (the results page)."""
+    out = {}
+    for metric in page.locator('[data-testid="stMetric"]').all():
+        label = metric.locator('[data-testid="stMetricLabel"]').inner_text().strip()
+        if "Place" not in label:
+            continue
+        place = int(label.rsplit(" ", 1)[-1])
+        name = metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+        delta = metric.locator('[data-testid="stMetricDelta"]')
+        out[place] = (name, delta.inner_text().strip() if delta.count() else "")
+    return out
+
+
+def board_podium(page: Page) -> dict[int, tuple[str, str]]:
+    """{place: (performer name, total)} read from the live board's podium."""
+    out = {}
+    for place in page.locator(BOARD_PODIUM).all():
+        rank = int(place.get_attribute("data-rank") or 0)
+        out[rank] = (place.locator(".name").inner_text().strip(), place.locator(".num").inner_text().strip())
+    return out
+
+
+def shown(value: Decimal) -> str:
+    """A total as the pages show it: two places, half up."""
+    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
+
+
+def expect_no_admin_buttons(page: Page) -> None:
+    for label in ADMIN_BUTTONS:
+        expect(page.get_by_role("button", name=label)).to_have_count(0)
