@@ -194,6 +194,9 @@ class Command:
     kind: CommandKind
     seconds: float = 0.0
     force: bool = False
+    # The window the admin was looking at: a click that arrives after the clock moved on is refused
+    # rather than applied to the next performer's window.
+    window_id: int | None = None
 
 
 @dataclass(frozen=True)

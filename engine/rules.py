@@ -154,6 +154,10 @@ def apply_command(state: EventState, settings: Settings, command: Command, now: 
         return _finish(state, now, "finished", updates)
     if phase not in RUNNING:
         raise CommandRefused(f"Nothing is on stage: the event is {phase.value.lower()}.")
+    if command.window_id is not None and command.window_id != state.window_id:
+        raise CommandRefused(
+            "The clock moved on since you clicked, so nothing was changed; look and try again."
+        )
     if kind is CommandKind.PAUSE:
         if state.paused:
             raise CommandRefused("The clock is already paused.")

@@ -18,6 +18,8 @@ def live() -> None:
     snap = data.snapshot()
     if snap is None:
         return
+    # What the admin is looking at: window commands carry it, so a late click cannot hit the next window.
+    st.session_state["seen_window"] = snap.state.window_id
     st.caption(
         f"{widgets.text(snap.settings.event_name)} · event {snap.event_id} · version {snap.state.version}"
     )
@@ -51,15 +53,16 @@ live()
 
 
 @st.dialog("Please confirm")
-def confirm(kind: CommandKind, question: str) -> None:
+def confirm(kind: CommandKind, question: str, window_id: int | None = None) -> None:
     st.write(question)
     if st.button(f"Yes, {kind.value}", type="primary"):
-        run_command(session.token, kind)
+        run_command(session.token, kind, window_id=window_id)
         st.rerun()
 
 
 snap = data.snapshot()
 phase = snap.state.phase if snap else None
+seen = st.session_state.get("seen_window")
 st.subheader("Commands")
 row1 = st.columns(4)
 force = row1[1].checkbox(
@@ -69,19 +72,19 @@ if row1[0].button("▶️ Start", type="primary", width="stretch"):
     run_command(session.token, CommandKind.START, force=force)
     st.rerun()
 if row1[2].button("⏸️ Pause", width="stretch"):
-    run_command(session.token, CommandKind.PAUSE)
+    run_command(session.token, CommandKind.PAUSE, window_id=seen)
     st.rerun()
 if row1[3].button("⏯️ Resume", width="stretch"):
-    run_command(session.token, CommandKind.RESUME)
+    run_command(session.token, CommandKind.RESUME, window_id=seen)
     st.rerun()
 row2 = st.columns(4)
 if row2[0].button("➕ Extend +10 s", width="stretch"):
-    run_command(session.token, CommandKind.EXTEND, seconds=10)
+    run_command(session.token, CommandKind.EXTEND, seconds=10, window_id=seen)
     st.rerun()
 if row2[1].button("⏭️ Skip", width="stretch"):
-    confirm(CommandKind.SKIP, "Skip the performer on stage? They will not be ranked.")
+    confirm(CommandKind.SKIP, "Skip the performer on stage? They will not be ranked.", seen)
 if row2[2].button("⏹️ Close scoring", width="stretch"):
-    run_command(session.token, CommandKind.CLOSE)
+    run_command(session.token, CommandKind.CLOSE, window_id=seen)
     st.rerun()
 if row2[3].button("🏁 Finish", width="stretch"):
     confirm(CommandKind.FINISH, "Finish the event now? Performers not yet on stage will not perform.")

@@ -8,9 +8,13 @@ from engine.model import Command, CommandKind, StagescoreError
 from ui import data
 
 
-def run_command(token: str, kind: CommandKind, seconds: float = 0.0, force: bool = False) -> bool:
+def run_command(
+    token: str, kind: CommandKind, seconds: float = 0.0, force: bool = False, window_id: int | None = None
+) -> bool:
     try:
-        state = data.service().command(token, Command(kind, seconds=seconds, force=force))
+        state = data.service().command(
+            token, Command(kind, seconds=seconds, force=force, window_id=window_id)
+        )
     except StagescoreError as e:
         st.session_state["admin_message"] = ("error", str(e))
         return False

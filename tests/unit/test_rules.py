@@ -237,3 +237,12 @@ def test_any_command_sequence_keeps_the_state_consistent(kinds, present):
             assert s.paused or s.deadline is not None
         else:
             assert s.deadline is None and not s.paused
+
+
+def test_a_late_click_for_an_earlier_window_is_refused():
+    s = started(100.0)
+    scoring = rules.due_steps(s, S, 110.0, 3)[0].state
+    with pytest.raises(CommandRefused, match="moved on"):
+        rules.apply_command(scoring, S, Command(CommandKind.CLOSE, window_id=s.window_id), 111.0, 3)
+    step = rules.apply_command(scoring, S, Command(CommandKind.CLOSE, window_id=scoring.window_id), 111.0, 3)
+    assert step.state.performer_id == "p2"
