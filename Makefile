@@ -30,8 +30,11 @@ test: venv browser dynamodb
 lint: venv
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
-bench:
-	@echo "not yet"
+# Each script in bench/ starts and stops what it needs; figures go to bench/results/latest.json.
+# A missed target is reported, not a failure. A short run: make bench SOAK_MINUTES=2
+SOAK_MINUTES ?= 30
+bench: venv dynamodb browser
+	$(PY) -m bench.run_all --soak-minutes $(SOAK_MINUTES)
 
 PORT ?= 8501
 DYNAMODB_PORT ?= 8000

@@ -172,6 +172,7 @@ class Engine:
                 self.store.write_step(state.version, step, "engine", lease_owner=self.owner, now=self.clock())
             except Conflict:
                 # Someone (an admin command, or a newer engine) moved the state: read it again.
+                log.info("%s refused: the state or the lease moved on (version %d)", step.kind, state.version)
                 fresh = self.store.load_event(state.event_id)
                 with self._lock:
                     self._bundle = fresh
