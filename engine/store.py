@@ -73,6 +73,17 @@ def _plain(item: dict) -> dict:
     return {k: _de.deserialize(v) for k, v in item.items()}
 
 
+def _index(name: str, hash_key: str, range_key: str) -> dict:
+    return {
+        "IndexName": name,
+        "KeySchema": [
+            {"AttributeName": hash_key, "KeyType": "HASH"},
+            {"AttributeName": range_key, "KeyType": "RANGE"},
+        ],
+        "Projection": {"ProjectionType": "ALL"},
+    }
+
+
 def _key(**kw) -> dict:
     return {k: _ser.serialize(v) for k, v in kw.items()}
 
@@ -188,32 +199,14 @@ class Store:
             "judge_credentials": (
                 [("email", s, "HASH")],
                 {
-                    "GlobalSecondaryIndexes": [
-                        {
-                            "IndexName": "by_role",
-                            "KeySchema": [
-                                {"AttributeName": "role", "KeyType": "HASH"},
-                                {"AttributeName": "email", "KeyType": "RANGE"},
-                            ],
-                            "Projection": {"ProjectionType": "ALL"},
-                        }
-                    ],
+                    "GlobalSecondaryIndexes": [_index("by_role", "role", "email")],
                     "extra_attrs": [("role", s)],
                 },
             ),
             "event_log": (
                 [("event_id", s, "HASH"), ("sk", s, "RANGE")],
                 {
-                    "LocalSecondaryIndexes": [
-                        {
-                            "IndexName": "by_time",
-                            "KeySchema": [
-                                {"AttributeName": "event_id", "KeyType": "HASH"},
-                                {"AttributeName": "ts_key", "KeyType": "RANGE"},
-                            ],
-                            "Projection": {"ProjectionType": "ALL"},
-                        }
-                    ],
+                    "LocalSecondaryIndexes": [_index("by_time", "event_id", "ts_key")],
                     "extra_attrs": [("ts_key", s)],
                 },
             ),
