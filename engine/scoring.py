@@ -242,18 +242,6 @@ def what_if(
     }
 
 
-def ranking_by_rule(
-    performer_ids: Sequence[str],
-    scores: Mapping[str, Mapping[str, Decimal]],
-    panel: Sequence[str],
-    weights: Mapping[str, Decimal],
-    settings: Settings,
-    excluded: Collection[str] = (),
-) -> dict[Rule, dict[str, int | None]]:
-    outcome = what_if(performer_ids, scores, panel, weights, settings, excluded)
-    return {rule: {r.performer_id: r.rank for r in results} for rule, results in outcome.items()}
-
-
 @_in_context
 def judge_deviation(
     scores: Mapping[str, Mapping[str, Decimal]], panel: Sequence[str]
