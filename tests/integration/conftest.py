@@ -6,12 +6,12 @@ import os
 
 import pytest
 
+from engine import accounts
 from engine.config import Config
 from engine.model import Account, Role, Settings
 from engine.roster import build_roster
 from engine.service import Service
 from engine.store import Store
-from engine import accounts
 
 PASSWORD = "correct-horse-9"
 _HASH = accounts.hash_password(PASSWORD)
