@@ -129,6 +129,10 @@ class Engine:
     def _publish(self, b: EventBundle | None, submitted: int) -> None:
         with self._lock:
             old = self._bundle
+            if b and old and b.state.event_id == old.state.event_id and b.state.version < old.state.version:
+                # Read before the timer's own latest write landed: keep the newer state we know of, or
+                # the timer would replay a step it already wrote and lose a round trip on the refusal.
+                b = EventBundle(old.state, b.settings, b.presence, b.flags)
             self._bundle, self._submitted = b, submitted
         if b is None:
             return
@@ -190,9 +194,11 @@ class Engine:
             state = step.state
         if steps:
             with self._lock:
-                if self._bundle is b:
-                    self._bundle = EventBundle(state, b.settings, b.presence, b.flags)
-                    self._submitted = 0
+                latest = self._bundle
+                if latest is not None and latest.state.event_id == state.event_id:
+                    if latest.state.version < state.version:
+                        self._bundle = EventBundle(state, latest.settings, latest.presence, latest.flags)
+                        self._submitted = 0
         wake = rules.next_wakeup(state)
         if wake is None:
             return 0.5
