@@ -1,0 +1,238 @@
+"""A burst of scores: 50 judges of one panel submit within the same 100 ms.
+
+50 threads wait on a barrier, then each calls Service.submit_score with its own session token (one
+Service, one botocore client, as in one Streamlit server process). The engine process runs the event:
+each round is one performer's scoring window (perform 0.5 s, score 30 s); after the burst the admin's
+Close moves on to the next. Reported: how many were accepted (and are stored), latency p50/p95/max.
+
+    .venv/bin/python -m bench.burst [--judges 50] [--rounds 5] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+import time
+from collections import Counter
+
+from bench import common
+from engine.model import Command, CommandKind, Phase
+
+
+class Cost:
+    """CPU seconds of this process (the judges' side) and of DynamoDB Local, and requests sent."""
+
+    def __init__(self, svc, db_pid: int):
+        import psutil
+
+        self.db = psutil.Process(db_pid)
+        self.requests = 0
+        self.ops: Counter[str] = Counter()
+        svc.store.client.meta.events.register("before-send.dynamodb", self._count)
+
+    def _count(self, event_name: str = "", **_):
+        self.requests += 1
+        self.ops[event_name.rsplit(".", 1)[-1]] += 1
+
+    def _now(self) -> tuple[float, float, int]:
+        t = self.db.cpu_times()
+        return time.process_time(), t.user + t.system, self.requests
+
+    def __enter__(self):
+        self.start = self._now()
+        return self
+
+    def __exit__(self, *exc):
+        end = self._now()
+        self.client_cpu, self.db_cpu, self.sent = (b - a for a, b in zip(self.start, end, strict=True))
+
+
+def burst(svc, tokens: dict[str, str], performer_id: str) -> dict:
+    judges = list(tokens)
+    released: list[float] = []
+    barrier = threading.Barrier(len(judges), action=lambda: released.append(time.perf_counter()))
+    starts, latencies, from_release, errors = {}, {}, {}, {}
+
+    def one(judge: str, i: int) -> None:
+        barrier.wait()
+        t0 = time.perf_counter()
+        starts[judge] = t0
+        try:
+            svc.submit_score(tokens[judge], performer_id, {"Score": f"{5 + (i % 50) / 10:.1f}"})
+            t1 = time.perf_counter()
+            latencies[judge] = t1 - t0
+            from_release[judge] = t1 - released[0]
+        except Exception as e:  # reported: the target is that none fails
+            errors[judge] = f"{type(e).__name__}: {e}"
+
+    threads = [threading.Thread(target=one, args=(j, i)) for i, j in enumerate(judges)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    spread = max(starts.values()) - min(starts.values())
+    return {
+        "latencies": list(latencies.values()),
+        "from_release": list(from_release.values()),
+        "errors": errors,
+        "start_spread": spread,
+    }
+
+
+def profile_sequential(svc, tokens: dict[str, str], event_id: str) -> None:
+    """pyinstrument profiles one thread only: so one more window, its scores submitted one by one."""
+    from pyinstrument import Profiler
+
+    st = common.wait_for(
+        lambda: (s := svc.store.load_state(event_id)).phase is Phase.SCORING and s, 30, "a scoring window"
+    )
+    profiler = Profiler(interval=0.0002)
+    profiler.start()
+    t0 = time.perf_counter()
+    for token in tokens.values():
+        svc.submit_score(token, st.performer_id, {"Score": "7.0"})
+    took = time.perf_counter() - t0
+    profiler.stop()
+    out = common.RESULTS / "profiles" / "burst.html"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(profiler.output_html())
+    common.say(
+        f"{len(tokens)} sequential submissions: {took / len(tokens) * 1000:.1f} ms each; profile: {out}"
+    )
+    print(profiler.output_text(unicode=False, color=False)[:8000])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--judges", type=int, default=50)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--profile", action="store_true", help="then profile 50 sequential submissions")
+    a = ap.parse_args()
+
+    rounds = []
+    with common.Stack("burst") as stack:
+        svc = stack.service()
+        emails = common.add_judges(svc, a.judges)
+        common.say(f"logging in {a.judges} judges")
+        tokens = common.login_all(svc, emails)
+        state = common.create_event(svc, a.rounds + 2, 0.5, 30.0, required_judges=a.judges)
+        stack.start_engine()
+        cost = Cost(svc, stack.db.pid)
+        common.start_event(svc)
+        for r in range(a.rounds):
+            st = common.wait_for(
+                lambda: (s := svc.store.load_state(state.event_id)).phase is Phase.SCORING and s,
+                30,
+                "a scoring window",
+            )
+            ops_before = Counter(cost.ops)
+            with cost:
+                res = burst(svc, tokens, st.performer_id)
+            res["ops"] = cost.ops - ops_before
+            n = max(1, len(res["latencies"]))
+            res["client_cpu_ms_per_score"] = cost.client_cpu / n * 1000
+            res["dynamodb_cpu_ms_per_score"] = cost.db_cpu / n * 1000
+            res["requests_per_score"] = cost.sent / n
+            stored = svc.store.list_scores(state.event_id, st.performer_id, consistent=True)
+            res["stored"] = len(stored)
+            rounds.append(res)
+            common.say(
+                f"round {r + 1}: {len(res['latencies'])} accepted, {len(stored)} stored, "
+                f"p95 {common.ms_summary(res['latencies'])['p95_ms']} ms"
+            )
+            svc.command(None, Command(CommandKind.CLOSE))
+            time.sleep(0.1)
+        if a.profile:
+            profile_sequential(svc, tokens, state.event_id)
+
+    all_lat = [x for r in rounds for x in r["latencies"]]
+    warm = [x for r in rounds[1:] for x in r["latencies"]]
+    s = common.ms_summary(all_lat)
+    accepted = sum(len(r["latencies"]) for r in rounds)
+    stored = sum(r["stored"] for r in rounds)
+    errors = [e for r in rounds for e in r["errors"].values()]
+    figures = {
+        "judges": a.judges,
+        "rounds": a.rounds,
+        "submitted": a.judges * a.rounds,
+        "accepted": accepted,
+        "stored": stored,
+        "latency": s,
+        # From the barrier's release (every judge "pressed" at that instant) to acceptance.
+        "latency_from_release": common.ms_summary([x for r in rounds for x in r["from_release"]]),
+        "latency_first_round": common.ms_summary(rounds[0]["latencies"]) if rounds else None,
+        "latency_later_rounds": common.ms_summary(warm),
+        "max_start_spread_ms": round(max(r["start_spread"] for r in rounds) * 1000, 1),
+        "requests_per_score": round(sum(r["requests_per_score"] for r in rounds) / len(rounds), 2),
+        "requests_per_score_by_operation": {
+            op: round(n / max(1, accepted), 2) for op, n in sum((r["ops"] for r in rounds), Counter()).items()
+        },
+        "client_cpu_ms_per_score": round(sum(r["client_cpu_ms_per_score"] for r in rounds) / len(rounds), 2),
+        "dynamodb_cpu_ms_per_score": round(
+            sum(r["dynamodb_cpu_ms_per_score"] for r in rounds) / len(rounds), 2
+        ),
+        "errors": errors[:5],
+    }
+
+    def row(label, r_lat, acc, sto, spread, req, ccpu, dcpu):
+        m = common.ms_summary(r_lat)
+        return [label, acc, sto, spread, m["p50_ms"], m["p95_ms"], m["max_ms"], req, ccpu, dcpu]
+
+    common.print_table(
+        f"Burst: {a.judges} judges submit at once, {a.rounds} rounds (latency of Service.submit_score)",
+        [
+            "round",
+            "accepted",
+            "stored",
+            "start spread ms",
+            "p50 ms",
+            "p95 ms",
+            "max ms",
+            "req/score",
+            "client CPU ms/score",
+            "DynamoDB CPU ms/score",
+        ],
+        [
+            row(
+                i + 1,
+                r["latencies"],
+                len(r["latencies"]),
+                r["stored"],
+                round(r["start_spread"] * 1000, 1),
+                round(r["requests_per_score"], 1),
+                round(r["client_cpu_ms_per_score"], 1),
+                round(r["dynamodb_cpu_ms_per_score"], 1),
+            )
+            for i, r in enumerate(rounds)
+        ]
+        + [
+            row(
+                "all",
+                all_lat,
+                accepted,
+                stored,
+                figures["max_start_spread_ms"],
+                figures["requests_per_score"],
+                figures["client_cpu_ms_per_score"],
+                figures["dynamodb_cpu_ms_per_score"],
+            )
+        ],
+    )
+    targets = {
+        "accepted": common.target(
+            "all accepted (and stored)",
+            f"{accepted}/{a.judges * a.rounds}, stored {stored}",
+            accepted == stored == a.judges * a.rounds,
+        ),
+        "within_100ms": common.target(
+            "(set-up) every call starts within 100 ms of the others",
+            f"{figures['max_start_spread_ms']} ms",
+            figures["max_start_spread_ms"] <= 100,
+        ),
+        "p95": common.target("p95 <= 150 ms (DynamoDB Local)", s["p95_ms"], (s["p95_ms"] or 1e9) <= 150),
+    }
+    common.emit("burst", figures, targets)
+
+
+if __name__ == "__main__":
+    main()
