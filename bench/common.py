@@ -212,8 +212,7 @@ class Stack:
         self.web_url = ""
         self.web: subprocess.Popen | None = None
         LOGS.mkdir(parents=True, exist_ok=True)
-        for old in LOGS.glob(f"b{name[:8]}*.log"):  # keep only the latest run's logs of a benchmark
-            old.unlink(missing_ok=True)
+        _tidy_logs(f"b{name[:8]}")
 
     # lifecycle
     def __enter__(self) -> Stack:
@@ -336,8 +335,29 @@ class Stack:
     def check_alive(self) -> None:
         for p in self.procs:
             if p.poll() is not None:
-                tail = Path(p.log_path).read_text(errors="replace")[-1500:]  # type: ignore[attr-defined]
+                tail = read_log(p)[-1500:]
                 raise RuntimeError(f"{' '.join(p.args[:4])} exited with code {p.returncode}:\n{tail}")
+
+
+def _tidy_logs(stem: str, keep: int = 3, min_age: float = 3600) -> None:
+    """Keep the logs of a benchmark's latest `keep` runs, and any written to in the last hour (a run of
+    the same benchmark may be going on in another shell)."""
+    runs: dict[str, list[Path]] = {}
+    for f in LOGS.glob(f"{stem}*.log"):
+        runs.setdefault(f.name.rsplit("_", 1)[0], []).append(f)
+    newest = sorted(runs.values(), key=lambda fs: max(f.stat().st_mtime for f in fs), reverse=True)
+    for files in newest[keep:]:
+        if all(time.time() - f.stat().st_mtime > min_age for f in files):
+            for f in files:
+                f.unlink(missing_ok=True)
+
+
+def read_log(proc: subprocess.Popen) -> str:
+    """A child's log ('' if it is gone)."""
+    try:
+        return Path(proc.log_path).read_text(errors="replace")  # type: ignore[attr-defined]
+    except OSError:
+        return ""
 
 
 def _raise_exit(signum, _frame):

@@ -61,11 +61,18 @@ def main() -> int:
     common.RESULTS.mkdir(parents=True, exist_ok=True)
     out = common.RESULTS / "latest.json"
     results: dict[str, dict] = {}
+    kept: dict[str, dict] = {}
+    if a.only and out.exists():  # a selection updates its entries and keeps the others
+        try:
+            kept = {k: v for k, v in json.loads(out.read_text()).items() if k not in names}
+        except ValueError:
+            kept = {}
     for name in names:
         args = ["--minutes", f"{a.soak_minutes:g}"] if name == "soak" else []
         results[name] = run(name, args)
         tmp = out.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+        merged = {k: (results.get(k) or kept[k]) for k in SCRIPTS if k in results or k in kept}
+        tmp.write_text(json.dumps(merged, indent=2, ensure_ascii=False) + "\n")
         os.replace(tmp, out)
 
     rows = []

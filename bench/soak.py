@@ -19,7 +19,6 @@ import argparse
 import math
 import re
 import time
-from pathlib import Path
 
 from bench import common
 from bench.viewers import ViewerPool
@@ -28,8 +27,8 @@ PERFORM, SCORE = 3.0, 8.0
 _PROBLEM = re.compile(r"Traceback|\bERROR\b|\bWARNING\b|Exception")
 
 
-def log_problems(path: Path) -> list[str]:
-    return [line for line in path.read_text(errors="replace").splitlines() if _PROBLEM.search(line)]
+def log_problems(proc) -> list[str]:
+    return [line for line in common.read_log(proc).splitlines() if _PROBLEM.search(line)]
 
 
 def main() -> None:
@@ -113,8 +112,8 @@ def main() -> None:
                 h.stop()
         problems = svc.verify_log(state.event_id)
         changes = common.board_changes(svc, state.event_id)
-        engine_log = log_problems(engine.log_path)
-        web_log = log_problems(web.log_path)
+        engine_log = log_problems(engine)
+        web_log = log_problems(web)
 
     viewer_errors = [e for r in results for e in r.get("errors", [])]
     unreachable = sum(r.get("board_errors", 0) for r in results)
