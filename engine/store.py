@@ -882,65 +882,41 @@ class Store:
         self._call("delete_item", TableName=self.t["sessions"], Key=_key(token_hash=token_hash))
 
     # ---- lease ----------------------------------------------------------------------------------
+    def _lease_update(self, update: str, condition: str, values: dict) -> bool:
+        """A conditional update of the lease item; False when the condition does not hold."""
+        try:
+            self._call(
+                "update_item",
+                TableName=self.t["TimerStatus"],
+                Key=_key(pk=LEASE, sk=LEASE),
+                UpdateExpression=update,
+                ConditionExpression=condition,
+                ExpressionAttributeNames={"#o": "owner"},
+                ExpressionAttributeValues=_key(**values),
+            )
+            return True
+        except ClientError as e:
+            if _code(e) == "ConditionalCheckFailedException":
+                return False
+            raise
+
     def acquire_lease(self, owner: str, now: float, seconds: float) -> bool:
         """Take the lease if it is free, expired or already ours."""
-        try:
-            self._call(
-                "update_item",
-                TableName=self.t["TimerStatus"],
-                Key=_key(pk=LEASE, sk=LEASE),
-                UpdateExpression="SET #o = :me, expires = :exp, event_id = :e ADD fencing :one",
-                ConditionExpression="attribute_not_exists(pk) OR expires < :now OR #o = :me",
-                ExpressionAttributeNames={"#o": "owner"},
-                ExpressionAttributeValues=_key(
-                    **{
-                        ":me": owner,
-                        ":exp": codec.dec(now + seconds),
-                        ":now": codec.dec(now),
-                        ":one": 1,
-                        ":e": "*",
-                    }
-                ),
-            )
-            return True
-        except ClientError as e:
-            if _code(e) == "ConditionalCheckFailedException":
-                return False
-            raise
+        return self._lease_update(
+            "SET #o = :me, expires = :exp, event_id = :e ADD fencing :one",
+            "attribute_not_exists(pk) OR expires < :now OR #o = :me",
+            {":me": owner, ":exp": codec.dec(now + seconds), ":now": codec.dec(now), ":one": 1, ":e": "*"},
+        )
 
     def renew_lease(self, owner: str, now: float, seconds: float) -> bool:
-        try:
-            self._call(
-                "update_item",
-                TableName=self.t["TimerStatus"],
-                Key=_key(pk=LEASE, sk=LEASE),
-                UpdateExpression="SET expires = :exp",
-                ConditionExpression="#o = :me AND expires > :now",
-                ExpressionAttributeNames={"#o": "owner"},
-                ExpressionAttributeValues=_key(
-                    **{":me": owner, ":exp": codec.dec(now + seconds), ":now": codec.dec(now)}
-                ),
-            )
-            return True
-        except ClientError as e:
-            if _code(e) == "ConditionalCheckFailedException":
-                return False
-            raise
+        return self._lease_update(
+            "SET expires = :exp",
+            "#o = :me AND expires > :now",
+            {":me": owner, ":exp": codec.dec(now + seconds), ":now": codec.dec(now)},
+        )
 
     def release_lease(self, owner: str) -> None:
-        try:
-            self._call(
-                "update_item",
-                TableName=self.t["TimerStatus"],
-                Key=_key(pk=LEASE, sk=LEASE),
-                UpdateExpression="SET expires = :zero",
-                ConditionExpression="#o = :me",
-                ExpressionAttributeNames={"#o": "owner"},
-                ExpressionAttributeValues=_key(**{":me": owner, ":zero": Decimal(0)}),
-            )
-        except ClientError as e:
-            if _code(e) != "ConditionalCheckFailedException":
-                raise
+        self._lease_update("SET expires = :zero", "#o = :me", {":me": owner, ":zero": Decimal(0)})
 
     def lease(self) -> dict | None:
         return self._get("TimerStatus", pk=LEASE, sk=LEASE)
