@@ -451,6 +451,13 @@ def main() -> None:
     ap.add_argument("--check-seconds", type=float, default=40.0)
     ap.add_argument("--no-browser-check", action="store_true")
     ap.add_argument(
+        "--streamlit-option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="experiment: a Streamlit option for the server, e.g. runner.postScriptGC=false",
+    )
+    ap.add_argument(
         "--profile-server",
         action="store_true",
         help="diagnosis: CPU profile of every Streamlit thread to bench/results/profiles/",
@@ -469,8 +476,10 @@ def main() -> None:
         judges = common.add_judges(svc, 3)
         tokens = common.login_all(svc, judges)
         state = common.create_event(svc, performers, perform, score)
+        options = [x for o in a.streamlit_option for x in ("--" + o.split("=", 1)[0], o.split("=", 1)[1])]
         stack.start_streamlit(
-            env=common.diag_env(cpu_profile="viewers-streamlit-cpu.txt") if a.profile_server else None
+            env=common.diag_env(cpu_profile="viewers-streamlit-cpu.txt") if a.profile_server else None,
+            args=options,
         )
         stack.start_engine()
         stats = common.ProcStats(stack.web.pid)
@@ -507,13 +516,17 @@ def main() -> None:
             cpu_s, cores = stats.cpu_since_mark()
             client = (client_cpu(pool.pids()) - c0) / (t1 - t0)
             rss = stats.rss_mb()
-            windows.append((n, t0, t1, cores, rss, connect_s, client))
+            windows.append((n, t0, t1, cores, rss, connect_s, client, t_add))
             stack.check_alive()
         results = pool.stop()
         driver.stop()
         changes = changes_of()
 
-    for n, t0, t1, cores, rss, connect_s, client in windows:
+    for n, t0, t1, cores, rss, connect_s, client, t_add in windows:
+        # Page loads (websocket opened → script_finished) of the viewers this level added.
+        arrivals = [
+            r["load_seconds"] for r in results if r.get("connected_at") and t_add <= r["connected_at"] <= t0
+        ]
         lat = _latencies(results, changes, t0, t1 - 2.0)
         s = common.ms_summary(lat)
         growth = (rss - rss_base) / max(1, n - 1) * 50
@@ -527,6 +540,7 @@ def main() -> None:
                 "server_rss_mb": round(rss, 1),
                 "rss_growth_mb_per_50_viewers": round(growth, 1),
                 "connect_seconds": round(connect_s, 1),
+                "page_load_of_arrivals": common.ms_summary(arrivals, (50, 95)),
                 "client_cores_busy": round(client, 3),
             }
         )
@@ -537,6 +551,7 @@ def main() -> None:
         "score_seconds": score,
         "judges": len(judges),
         "window_seconds": a.window,
+        "streamlit_options": a.streamlit_option,
         "server_rss_mb_before_viewers": round(rss_start, 1),
         "server_rss_mb_one_viewer": round(rss_base, 1),
         "levels": rows,
@@ -560,6 +575,7 @@ def main() -> None:
             "RSS MB",
             "MB/50 viewers",
             "client cores",
+            "arrivals' page load p50/p95 ms",
         ],
         [
             [
@@ -572,6 +588,7 @@ def main() -> None:
                 r["server_rss_mb"],
                 r["rss_growth_mb_per_50_viewers"],
                 r["client_cores_busy"],
+                f"{r['page_load_of_arrivals']['p50_ms']} / {r['page_load_of_arrivals']['p95_ms']}",
             ]
             for r in rows
         ],
