@@ -1,14 +1,20 @@
-"""Shared fixtures: one in-memory DynamoDB Local per test session, and a table prefix per test."""
+"""Shared fixtures: one in-memory DynamoDB Local per test session, a table prefix per test, and on
+those tables a Store, a Service on a clock the test moves, and the environment of an engine process."""
 
 from __future__ import annotations
 
-import uuid
+import os
 from collections.abc import Iterator
 
 import pytest
 
 from engine import localdb
+from engine.config import Config
 from engine.model import StagescoreError
+from engine.service import Service
+from engine.store import Store
+from tests.support.events import FakeClock
+from tests.support.stack import aws_env, fresh_prefix
 
 
 @pytest.fixture(scope="session")
@@ -28,11 +34,8 @@ def dynamodb_endpoint() -> Iterator[str]:
         pytest.fail(problem, pytrace=False)
     url = localdb.endpoint_url(port)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("AWS_ENDPOINT_URL_DYNAMODB", url)
-        mp.setenv("AWS_ACCESS_KEY_ID", "local")
-        mp.setenv("AWS_SECRET_ACCESS_KEY", "local")
-        mp.setenv("AWS_REGION", "us-east-1")
-        mp.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        for name, value in aws_env(url).items():
+            mp.setenv(name, value)
         # A developer's own profile or session token must not leak into requests to the local server.
         mp.delenv("AWS_PROFILE", raising=False)
         mp.delenv("AWS_SESSION_TOKEN", raising=False)
@@ -45,4 +48,36 @@ def dynamodb_endpoint() -> Iterator[str]:
 @pytest.fixture
 def table_prefix() -> str:
     """A prefix no other test uses, so tests can share one DynamoDB Local without seeing each other."""
-    return f"t{uuid.uuid4().hex[:8]}_"
+    return fresh_prefix("t")
+
+
+@pytest.fixture
+def store(dynamodb_endpoint, table_prefix, monkeypatch) -> Store:
+    """A Store on fresh tables under this test's prefix."""
+    monkeypatch.setenv("STAGESCORE_TABLE_PREFIX", table_prefix)
+    s = Store(Config.from_env())
+    s.create_tables()
+    return s
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def svc(store, clock) -> Service:
+    return Service(store, clock=clock)
+
+
+@pytest.fixture
+def engine_env(dynamodb_endpoint, table_prefix) -> dict[str, str]:
+    """Environment for a `python -m engine` subprocess on the test's tables."""
+    env = dict(os.environ)
+    env.update(
+        STAGESCORE_TABLE_PREFIX=table_prefix,
+        STAGESCORE_LEASE_SECONDS="1.5",
+        STAGESCORE_POLL_SECONDS="0.1",
+        PYTHONUNBUFFERED="1",
+    )
+    return env

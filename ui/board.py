@@ -30,9 +30,9 @@ def _file_name() -> str:
     return f"{prefix}board.json"
 
 
-def _publish_forever(svc, path: Path) -> None:
+def _publish_forever(svc, path: Path, stop: threading.Event) -> None:
     last: dict = {}
-    while True:
+    while not stop.is_set():
         started = time.time()
         try:
             doc = public_board(svc.snapshot(), time.time())
@@ -43,17 +43,35 @@ def _publish_forever(svc, path: Path) -> None:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
         os.replace(tmp, path)
-        time.sleep(max(0.05, PUBLISH_SECONDS - (time.time() - started)))
+        stop.wait(max(0.05, PUBLISH_SECONDS - (time.time() - started)))
 
 
-@st.cache_resource
+class Publisher:
+    """A running publisher thread and the event that ends it."""
+
+    def __init__(self, svc, path: Path):
+        self.path = path
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(
+            target=_publish_forever, args=(svc, path, self.stopping), name="board-publisher", daemon=True
+        )
+        self.thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self.stopping.set()
+        self.thread.join(timeout)
+
+
+# Clearing the resource cache (tests do, after each test) stops the thread it started.
+@st.cache_resource(on_release=Publisher.stop)
+def _running_publisher() -> Publisher:
+    STATIC_DIR.mkdir(exist_ok=True)
+    return Publisher(service(), STATIC_DIR / _file_name())
+
+
 def publisher() -> str:
     """Start this process's publisher once; returns the URL path of the board JSON."""
-    STATIC_DIR.mkdir(exist_ok=True)
-    name = _file_name()
-    threading.Thread(
-        target=_publish_forever, args=(service(), STATIC_DIR / name), name="board-publisher", daemon=True
-    ).start()
+    name = _running_publisher().path.name
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
     return ("/" + base if base else "") + "/app/static/" + name
 

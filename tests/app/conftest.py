@@ -19,7 +19,7 @@ from engine.model import Settings
 from engine.runner import Engine
 from engine.service import Service, Session
 from tests.app.helpers import HOME, TIMEOUT, clear_caches
-from tests.integration.conftest import seed_event, store  # noqa: F401  (store is a fixture)
+from tests.support.events import seed_event
 from ui import board
 
 
@@ -33,7 +33,7 @@ def patient_database(monkeypatch) -> None:
 
 
 @pytest.fixture
-def svc(store, table_prefix, monkeypatch) -> Iterator[Service]:  # noqa: F811
+def svc(store, table_prefix, monkeypatch) -> Iterator[Service]:
     """A Service on the wall clock (the app's clock), on this test's tables; caches empty around the test."""
     monkeypatch.setenv("STAGESCORE_TABLE_PREFIX", table_prefix)
     clear_caches()
@@ -48,7 +48,7 @@ def tokens(svc) -> dict[str, str]:
 
 
 @pytest.fixture
-def engine(store) -> Iterator[Engine]:  # noqa: F811
+def engine(store) -> Iterator[Engine]:
     """The real engine (timer, lease and presence threads) on this test's tables."""
     e = Engine(store)
     e.start()
@@ -60,44 +60,15 @@ def engine(store) -> Iterator[Engine]:  # noqa: F811
 def board_dir(monkeypatch, tmp_path) -> Iterator[Path]:
     """Where the live board's JSON is published during this test; the publisher is stopped after it.
 
-    ui/board.py starts, once per server process, a thread that writes the board to
-    static/<prefix>board.json forever. Each test empties the caches, so each would start one more
-    thread, writing into the repository and polling its old tables until the session ends. Here
-    the thread writes into tmp_path and runs the real loop, ended once the test is over by an
-    exception from its service that the loop does not catch (it catches Exception, to keep going).
-    """
-
-    class Stopped(BaseException):
-        pass
-
-    stop = threading.Event()
-    threads: list[threading.Thread] = []
-    real = board._publish_forever
-
-    class Stoppable:
-        def __init__(self, svc: Service):
-            self._svc = svc
-
-        def snapshot(self, *args, **kwargs):
-            if stop.is_set():
-                raise Stopped
-            return self._svc.snapshot(*args, **kwargs)
-
-    def publish(svc: Service, path: Path) -> None:
-        threads.append(threading.current_thread())
-        try:
-            real(Stoppable(svc), path)
-        except Stopped:
-            pass
-
+    ui/board.py starts, once per server process, a thread that publishes the board to
+    static/<prefix>board.json until its cached resource is released. Here it writes into tmp_path,
+    and emptying the caches after the test stops it (tests empty them, so each starts its own)."""
     directory = tmp_path / "static"
     monkeypatch.setattr(board, "STATIC_DIR", directory)
-    monkeypatch.setattr(board, "_publish_forever", publish)
     yield directory
-    stop.set()
-    for t in threads:
-        t.join(timeout=5)
-    assert not [t for t in threads if t.is_alive()], "the board publisher did not stop"
+    clear_caches()
+    running = [t for t in threading.enumerate() if t.name == "board-publisher" and t.is_alive()]
+    assert not running, "the board publisher did not stop"
 
 
 @pytest.fixture

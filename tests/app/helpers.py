@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
-import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from engine import rules
 from engine.model import Command, CommandKind, EventState, Phase
 from engine.service import Service
-from tests.integration.conftest import PASSWORD as PASSWORD  # re-exported for the tests
+from tests.support.events import PASSWORD as PASSWORD  # re-exported for the tests
+from tests.support.waiting import wait_for as wait_for  # re-exported for the tests
 
 HOME = str(Path(__file__).resolve().parents[2] / "Home.py")
 ADMIN = "admin@test.local"
@@ -59,18 +57,6 @@ def shown(at: AppTest) -> str:
             value = None
         parts.append(value.to_csv() if isinstance(value, pd.DataFrame) else str(value))
     return "\n".join(parts)
-
-
-def wait_for(condition: Callable[[], object], timeout: float = 10.0, what: str = "condition") -> object:
-    """Poll `condition` until it returns something truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
 
 
 def start(svc: Service, tokens: dict[str, str]) -> EventState:

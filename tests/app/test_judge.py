@@ -19,7 +19,7 @@ from tests.app.helpers import (
     texts,
     wait_for,
 )
-from tests.integration.conftest import seed_event
+from tests.support.events import seed_event
 
 
 def score_box(at):

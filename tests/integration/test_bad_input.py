@@ -20,7 +20,7 @@ from engine.model import (
 )
 from engine.service import Service
 from engine.store import Store
-from tests.integration.conftest import PASSWORD, FakeClock, seed_event
+from tests.support.events import PASSWORD, FakeClock, seed_event
 
 SCORES = [
     "nan",

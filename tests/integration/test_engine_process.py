@@ -22,7 +22,7 @@ from tests.faults.harness import (
     wait_for,
     writers,
 )
-from tests.integration.conftest import seed_event
+from tests.support.events import seed_event
 from tests.invariants import check_event, check_refusals, state_changes
 
 pytestmark = pytest.mark.integration

@@ -10,7 +10,7 @@ import pytest
 
 from engine import rules
 from engine.model import Command, CommandKind, InvalidInput, NotAllowed, Phase, ScoreRefused
-from tests.integration.conftest import seed_event
+from tests.support.events import seed_event
 
 
 def advance_to_scoring(svc, clock, tokens):
@@ -158,7 +158,7 @@ def test_logout_ends_the_session(svc, clock):
 
 
 def test_lockout_grows_and_blocks_even_the_right_password(svc, clock):
-    from tests.integration.conftest import PASSWORD
+    from tests.support.events import PASSWORD
 
     seed_event(svc)
     for _ in range(5):
@@ -178,7 +178,7 @@ def test_lockout_grows_and_blocks_even_the_right_password(svc, clock):
 
 
 def test_passwords_are_stored_only_as_argon2id(svc, clock):
-    from tests.integration.conftest import PASSWORD
+    from tests.support.events import PASSWORD
 
     seed_event(svc)
     stored = svc.store.get_account("judge1@test.local")

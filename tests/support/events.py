@@ -1,17 +1,11 @@
-"""A Service on fresh tables for each test, with a clock the test can move."""
+"""Accounts and an event the tests seed, and a clock the tests move."""
 
 from __future__ import annotations
 
-import os
-
-import pytest
-
 from engine import accounts
-from engine.config import Config
 from engine.model import Account, Role, Settings
 from engine.roster import build_roster
 from engine.service import Service
-from engine.store import Store
 
 PASSWORD = "correct-horse-9"
 _HASH = accounts.hash_password(PASSWORD)
@@ -28,19 +22,6 @@ class FakeClock:
         self.now += seconds
 
 
-@pytest.fixture
-def store(dynamodb_endpoint, table_prefix, monkeypatch) -> Store:
-    monkeypatch.setenv("STAGESCORE_TABLE_PREFIX", table_prefix)
-    s = Store(Config.from_env())
-    s.create_tables()
-    return s
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
 def seed_event(
     svc: Service, judges: int = 3, performers: int = 3, settings: Settings | None = None, lobby: bool = True
 ) -> dict[str, str]:
@@ -52,21 +33,3 @@ def seed_event(
     svc.create_event(settings or Settings(perform_seconds=10, score_seconds=30), roster, open_lobby=lobby)
     emails = [f"judge{i}@test.local" for i in range(1, judges + 1)] + ["admin@test.local"]
     return {e: svc.login(e, PASSWORD).token for e in emails}
-
-
-@pytest.fixture
-def svc(store, clock) -> Service:
-    return Service(store, clock=clock)
-
-
-@pytest.fixture
-def engine_env(dynamodb_endpoint, table_prefix) -> dict[str, str]:
-    """Environment for a `python -m engine` subprocess on the test's tables."""
-    env = dict(os.environ)
-    env.update(
-        STAGESCORE_TABLE_PREFIX=table_prefix,
-        STAGESCORE_LEASE_SECONDS="1.5",
-        STAGESCORE_POLL_SECONDS="0.1",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
