@@ -17,8 +17,12 @@ import argparse
 import math
 import time
 
-from bench import common
+from bench import events, report
+from bench.browser import board_observations, launch_chromium, open_board
+from bench.drivers.judges import ScoreDriver
+from bench.stack import BenchStack
 from engine.model import Phase
+from tests.support.waiting import wait_for
 
 PERFORM, SCORE, JUDGES = 1.5, 2.5, 3
 
@@ -32,23 +36,23 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    with common.Stack("browser") as stack:
+    with BenchStack("browser") as stack:
         svc = stack.service()
-        judges = common.add_judges(svc, JUDGES)
-        tokens = common.login_all(svc, judges)
-        state = common.create_event(svc, performers, PERFORM, SCORE)
-        stack.start_streamlit()
+        judges = events.add_judges(svc, JUDGES)
+        tokens = events.login_all(svc, judges)
+        state = events.create_event(svc, performers, PERFORM, SCORE)
+        stack.start_web()
         stack.start_engine()
         with sync_playwright() as pw:
-            browser = common.launch_chromium(pw)
+            browser = launch_chromium(pw)
             try:
-                pages = [common.open_board(browser, stack.web_url) for _ in range(a.pages)]
+                pages = [open_board(browser, stack.url) for _ in range(a.pages)]
                 time.sleep(1.0)
                 t0 = time.time()
-                common.start_event(svc)
-                driver = common.ScoreDriver(svc, tokens, state.event_id)
+                events.start_event(svc)
+                driver = ScoreDriver(svc, tokens, state.event_id)
                 driver.start()
-                common.say(
+                report.say(
                     f"event started: {performers} performers, about {performers * (PERFORM + SCORE):.0f} s"
                 )
 
@@ -56,37 +60,39 @@ def main() -> None:
                     stack.check_alive()
                     return svc.store.load_state(state.event_id).phase is Phase.FINISHED
 
-                common.wait_for(finished, performers * (PERFORM + SCORE) + 60, "the event to finish", 0.25)
+                wait_for(
+                    finished, performers * (PERFORM + SCORE) + 60, "the event to finish", 0.25, ignore=()
+                )
                 time.sleep(2.0)  # the last change reaches the page
-                observed = [common.board_observations(p) for p in pages]
+                observed = [board_observations(p) for p in pages]
             finally:
                 browser.close()
         driver.stop()
-        changes = [c for c in common.board_changes(svc, state.event_id) if c[0] >= t0]
+        changes = [c for c in events.board_changes(svc, state.event_id) if c[0] >= t0]
 
     lat_all, lat_state, lat_score = [], [], []
     for obs in observed:
         for change in changes:
-            (x,) = common.seen_latencies([change], obs) or [None]
+            (x,) = events.seen_latencies([change], obs) or [None]
             if x is None:
                 continue
             lat_all.append(x)
             (lat_state if change[1] == "version" else lat_score).append(x)
     unseen = sum(1 for x in lat_all if x == float("inf"))
-    s = common.ms_summary(lat_all)
+    s = report.ms_summary(lat_all)
     figures = {
         "perform_seconds": PERFORM,
         "score_seconds": SCORE,
         "pages": a.pages,
         "changes": len(changes),
         "latency": s,
-        "latency_transitions": common.ms_summary(lat_state),
-        "latency_scores": common.ms_summary(lat_score),
+        "latency_transitions": report.ms_summary(lat_state),
+        "latency_scores": report.ms_summary(lat_score),
         "unseen_changes": unseen,
         "score_errors": driver.errors[:5],
         "scores_refused": len(driver.refused),
     }
-    common.print_table(
+    report.print_table(
         "Browser latency: change written → shown in Chromium on /leaderboard",
         ["changes", "n", "p50 ms", "p95 ms", "max ms", "mean ms"],
         [
@@ -99,11 +105,11 @@ def main() -> None:
         ],
     )
     targets = {
-        "samples": common.target("at least 50 changes", s["n"], s["n"] >= 50),
-        "all_seen": common.target("every change shown", f"{unseen} unseen", unseen == 0),
-        "p95": common.target("p95 <= 1.5 s", s["p95_ms"], (s["p95_ms"] or 1e9) <= 1500),
+        "samples": report.target("at least 50 changes", s["n"], s["n"] >= 50),
+        "all_seen": report.target("every change shown", f"{unseen} unseen", unseen == 0),
+        "p95": report.target("p95 <= 1.5 s", s["p95_ms"], (s["p95_ms"] or 1e9) <= 1500),
     }
-    common.emit("browser_latency", figures, targets)
+    report.emit("browser_latency", figures, targets)
 
 
 if __name__ == "__main__":

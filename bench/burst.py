@@ -15,8 +15,10 @@ import threading
 import time
 from collections import Counter
 
-from bench import common
+from bench import events, report
+from bench.stack import BenchStack
 from engine.model import Command, CommandKind, Phase
+from tests.support.waiting import wait_for
 
 
 class Cost:
@@ -83,8 +85,11 @@ def profile_sequential(svc, tokens: dict[str, str], event_id: str) -> None:
     """pyinstrument profiles one thread only: so one more window, its scores submitted one by one."""
     from pyinstrument import Profiler
 
-    st = common.wait_for(
-        lambda: (s := svc.store.load_state(event_id)).phase is Phase.SCORING and s, 30, "a scoring window"
+    st = wait_for(
+        lambda: (s := svc.store.load_state(event_id)).phase is Phase.SCORING and s,
+        30,
+        "a scoring window",
+        ignore=(),
     )
     profiler = Profiler(interval=0.0002)
     profiler.start()
@@ -93,10 +98,10 @@ def profile_sequential(svc, tokens: dict[str, str], event_id: str) -> None:
         svc.submit_score(token, st.performer_id, {"Score": "7.0"})
     took = time.perf_counter() - t0
     profiler.stop()
-    out = common.RESULTS / "profiles" / "burst.html"
+    out = report.RESULTS / "profiles" / "burst.html"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(profiler.output_html())
-    common.say(
+    report.say(
         f"{len(tokens)} sequential submissions: {took / len(tokens) * 1000:.1f} ms each; profile: {out}"
     )
     print(profiler.output_text(unicode=False, color=False)[:8000])
@@ -110,20 +115,21 @@ def main() -> None:
     a = ap.parse_args()
 
     rounds = []
-    with common.Stack("burst") as stack:
+    with BenchStack("burst") as stack:
         svc = stack.service()
-        emails = common.add_judges(svc, a.judges)
-        common.say(f"logging in {a.judges} judges")
-        tokens = common.login_all(svc, emails)
-        state = common.create_event(svc, a.rounds + 2, 0.5, 30.0, required_judges=a.judges)
+        emails = events.add_judges(svc, a.judges)
+        report.say(f"logging in {a.judges} judges")
+        tokens = events.login_all(svc, emails)
+        state = events.create_event(svc, a.rounds + 2, 0.5, 30.0, required_judges=a.judges)
         stack.start_engine()
         cost = Cost(svc, stack.db.pid)
-        common.start_event(svc)
+        events.start_event(svc)
         for r in range(a.rounds):
-            st = common.wait_for(
+            st = wait_for(
                 lambda: (s := svc.store.load_state(state.event_id)).phase is Phase.SCORING and s,
                 30,
                 "a scoring window",
+                ignore=(),
             )
             ops_before = Counter(cost.ops)
             with cost:
@@ -136,9 +142,9 @@ def main() -> None:
             stored = svc.store.list_scores(state.event_id, st.performer_id, consistent=True)
             res["stored"] = len(stored)
             rounds.append(res)
-            common.say(
+            report.say(
                 f"round {r + 1}: {len(res['latencies'])} accepted, {len(stored)} stored, "
-                f"p95 {common.ms_summary(res['latencies'])['p95_ms']} ms"
+                f"p95 {report.ms_summary(res['latencies'])['p95_ms']} ms"
             )
             svc.command(None, Command(CommandKind.CLOSE))
             time.sleep(0.1)
@@ -147,7 +153,7 @@ def main() -> None:
 
     all_lat = [x for r in rounds for x in r["latencies"]]
     warm = [x for r in rounds[1:] for x in r["latencies"]]
-    s = common.ms_summary(all_lat)
+    s = report.ms_summary(all_lat)
     accepted = sum(len(r["latencies"]) for r in rounds)
     stored = sum(r["stored"] for r in rounds)
     errors = [e for r in rounds for e in r["errors"].values()]
@@ -159,9 +165,9 @@ def main() -> None:
         "stored": stored,
         "latency": s,
         # From the barrier's release (every judge "pressed" at that instant) to acceptance.
-        "latency_from_release": common.ms_summary([x for r in rounds for x in r["from_release"]]),
-        "latency_first_round": common.ms_summary(rounds[0]["latencies"]) if rounds else None,
-        "latency_later_rounds": common.ms_summary(warm),
+        "latency_from_release": report.ms_summary([x for r in rounds for x in r["from_release"]]),
+        "latency_first_round": report.ms_summary(rounds[0]["latencies"]) if rounds else None,
+        "latency_later_rounds": report.ms_summary(warm),
         "max_start_spread_ms": round(max(r["start_spread"] for r in rounds) * 1000, 1),
         "requests_per_score": round(sum(r["requests_per_score"] for r in rounds) / len(rounds), 2),
         "requests_per_score_by_operation": {
@@ -175,10 +181,10 @@ def main() -> None:
     }
 
     def row(label, r_lat, acc, sto, spread, req, ccpu, dcpu):
-        m = common.ms_summary(r_lat)
+        m = report.ms_summary(r_lat)
         return [label, acc, sto, spread, m["p50_ms"], m["p95_ms"], m["max_ms"], req, ccpu, dcpu]
 
-    common.print_table(
+    report.print_table(
         f"Burst: {a.judges} judges submit at once, {a.rounds} rounds (latency of Service.submit_score)",
         [
             "round",
@@ -219,19 +225,19 @@ def main() -> None:
         ],
     )
     targets = {
-        "accepted": common.target(
+        "accepted": report.target(
             "all accepted (and stored)",
             f"{accepted}/{a.judges * a.rounds}, stored {stored}",
             accepted == stored == a.judges * a.rounds,
         ),
-        "within_100ms": common.target(
+        "within_100ms": report.target(
             "(set-up) every call starts within 100 ms of the others",
             f"{figures['max_start_spread_ms']} ms",
             figures["max_start_spread_ms"] <= 100,
         ),
-        "p95": common.target("p95 <= 150 ms (DynamoDB Local)", s["p95_ms"], (s["p95_ms"] or 1e9) <= 150),
+        "p95": report.target("p95 <= 150 ms (DynamoDB Local)", s["p95_ms"], (s["p95_ms"] or 1e9) <= 150),
     }
-    common.emit("burst", figures, targets)
+    report.emit("burst", figures, targets)
 
 
 if __name__ == "__main__":

@@ -16,8 +16,11 @@ import argparse
 import re
 import time
 
-from bench import common
+from bench import events, report
+from bench.stack import BenchStack
 from engine.model import Phase
+from tests.support.processes import read_log
+from tests.support.waiting import wait_for
 
 KINDS = ("scoring_opened", "scoring_closed")
 _COMMITTED = re.compile(r"(?:scoring_opened|scoring_closed) -> .*\(due [\d.]+, late ([\d.]+) ms\)")
@@ -39,25 +42,25 @@ def main() -> None:
     ap.add_argument("--score", type=float, default=0.3, help="scoring window, seconds")
     a = ap.parse_args()
 
-    with common.Stack("clock") as stack:
+    with BenchStack("clock") as stack:
         svc = stack.service()
-        common.create_event(svc, a.performers, a.perform, a.score)
-        common.say("starting the engine")
+        events.create_event(svc, a.performers, a.perform, a.score)
+        report.say("starting the engine")
         engine = stack.start_engine()
-        state = common.start_event(svc)
+        state = events.start_event(svc)
         expected_run = a.performers * (a.perform + a.score)
-        common.say(f"event started: {2 * a.performers} transitions due over {expected_run:.1f} s")
+        report.say(f"event started: {2 * a.performers} transitions due over {expected_run:.1f} s")
 
         def finished():
             stack.check_alive()
             return svc.store.load_state(state.event_id).phase is Phase.FINISHED
 
-        common.wait_for(finished, expected_run + 60, "the event to finish", 0.25)
+        wait_for(finished, expected_run + 60, "the event to finish", 0.25, ignore=())
         time.sleep(0.2)
-        entries = common.transitions(svc, state.event_id, KINDS)
+        entries = events.transitions(svc, state.event_id, KINDS)
         # The engine logs each write the database refused (its state was stale, or the lease moved):
         # each one costs a reload before the transition that was due can be written.
-        engine_log = common.read_log(engine)
+        engine_log = read_log(engine)
         refused = engine_log.count(" refused: ")
         # The engine also logs, after each transaction returns, how late the transition then was.
         committed = [float(m) / 1000 for m in _COMMITTED.findall(engine_log)]
@@ -70,12 +73,12 @@ def main() -> None:
     ]
     span = ts[-1] - ts[0] if ts else 0.0
     expected_span = a.performers * (a.perform + a.score) - a.perform
-    s = common.ms_summary(late)
+    s = report.ms_summary(late)
     opened = [x for x, e in zip(late, entries, strict=True) if e["kind"] == "scoring_opened"]
     closed = [x for x, e in zip(late, entries, strict=True) if e["kind"] == "scoring_closed"]
     quarter = max(1, len(late) // 4)
-    first_q = common.percentile(late[:quarter], 50) or 0.0
-    last_q = common.percentile(late[-quarter:], 50) or 0.0
+    first_q = report.percentile(late[:quarter], 50) or 0.0
+    last_q = report.percentile(late[-quarter:], 50) or 0.0
     figures = {
         "transitions": len(entries),
         "expected_transitions": 2 * a.performers,
@@ -83,9 +86,9 @@ def main() -> None:
         "score_seconds": a.score,
         "lateness": s,
         # Informative: when the transaction had returned (engine log), i.e. plus its round trip.
-        "lateness_committed": common.ms_summary(committed),
-        "lateness_scoring_opened": common.ms_summary(opened),
-        "lateness_scoring_closed": common.ms_summary(closed),
+        "lateness_committed": report.ms_summary(committed),
+        "lateness_scoring_opened": report.ms_summary(opened),
+        "lateness_scoring_closed": report.ms_summary(closed),
         "drift_last_minus_first_ms": round((late[-1] - late[0]) * 1000, 1) if late else None,
         "drift_median_last_quarter_minus_first_quarter_ms": round((last_q - first_q) * 1000, 2),
         "drift_slope_ms_per_100_transitions": round(slope(late) * 100 * 1000, 2),
@@ -93,7 +96,7 @@ def main() -> None:
         "engine_writes_refused": refused,
         "schedule_max_gap_to_previous_deadline_ms": round(max(gaps) * 1000, 3) if gaps else None,
     }
-    common.print_table(
+    report.print_table(
         f"Clock: {len(entries)} transitions (perform {a.perform} s / score {a.score} s), lateness in ms",
         ["kind", "n", "p50", "p99", "max", "mean"],
         [
@@ -106,7 +109,7 @@ def main() -> None:
             )
         ],
     )
-    common.print_table(
+    report.print_table(
         "Drift",
         ["measure", "ms"],
         [
@@ -128,17 +131,17 @@ def main() -> None:
     drift = figures["drift_median_last_quarter_minus_first_quarter_ms"]
     no_drift = abs(figures["schedule_span_error_ms"]) < 1 and abs(drift) <= 10
     targets = {
-        "all_transitions": common.target(
+        "all_transitions": report.target(
             f"{2 * a.performers} transitions written", len(entries), len(entries) == 2 * a.performers
         ),
-        "p99": common.target("lateness p99 <= 50 ms", s["p99_ms"], (s["p99_ms"] or 1e9) <= 50),
-        "drift": common.target(
+        "p99": report.target("lateness p99 <= 50 ms", s["p99_ms"], (s["p99_ms"] or 1e9) <= 50),
+        "drift": report.target(
             "no drift: schedule exact, median lateness of the last quarter within 10 ms of the first",
             f"span error {figures['schedule_span_error_ms']} ms, median lateness {drift:+} ms",
             no_drift,
         ),
     }
-    common.emit("clock", figures, targets)
+    report.emit("clock", figures, targets)
 
 
 if __name__ == "__main__":

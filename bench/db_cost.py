@@ -22,7 +22,10 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from bench import common
+from bench import events, report
+from bench.browser import launch_chromium, open_board
+from bench.drivers.judges import ScoreDriver
+from bench.stack import BenchStack
 from bench.viewers import ViewerPool
 from engine.localdb import free_port
 
@@ -127,15 +130,15 @@ def main() -> None:
     performers = 2 * math.ceil((phases * (a.window + a.warmup + 15) + 60) / (perform + score)) + 20
     rows: list[dict] = []
 
-    with common.Stack("dbcost") as stack, CountingProxy(stack.db_url) as proxy:
+    with BenchStack("dbcost") as stack, CountingProxy(stack.db_url) as proxy:
         svc = stack.service()
-        judges = common.add_judges(svc, 3)
-        tokens = common.login_all(svc, judges)
-        state = common.create_event(svc, performers, perform, score)
-        stack.start_streamlit(env={"AWS_ENDPOINT_URL_DYNAMODB": proxy.url})
+        judges = events.add_judges(svc, 3)
+        tokens = events.login_all(svc, judges)
+        state = events.create_event(svc, performers, perform, score)
+        stack.start_web(env={"AWS_ENDPOINT_URL_DYNAMODB": proxy.url})
         stack.start_engine()
-        common.start_event(svc)
-        driver = common.ScoreDriver(svc, tokens, state.event_id)
+        events.start_event(svc)
+        driver = ScoreDriver(svc, tokens, state.event_id)
         driver.start()
 
         def measure(kind: str, n: int) -> None:
@@ -154,22 +157,22 @@ def main() -> None:
                     "by_operation": ops,
                 }
             )
-            common.say(f"{n} {kind} viewer(s): {rate:.2f} requests/s {ops}")
+            report.say(f"{n} {kind} viewer(s): {rate:.2f} requests/s {ops}")
 
         measure("none", 0)
         if not a.no_browsers:
             from playwright.sync_api import sync_playwright
 
             with sync_playwright() as pw:
-                browser = common.launch_chromium(pw)
+                browser = launch_chromium(pw)
                 try:
-                    pages = [common.open_board(browser, stack.web_url)]
+                    pages = [open_board(browser, stack.url)]
                     measure("chromium", 1)
-                    pages += [common.open_board(browser, stack.web_url) for _ in range(9)]
+                    pages += [open_board(browser, stack.url) for _ in range(9)]
                     measure("chromium", 10)
                 finally:
                     browser.close()
-        pool = ViewerPool(stack.web_url)
+        pool = ViewerPool(stack.url)
         try:
             for n in (1, 10, 50):
                 pool.add(n - pool.count)
@@ -192,7 +195,7 @@ def main() -> None:
         "viewer_errors": len(errors),
         "score_errors": driver.errors[:5],
     }
-    common.print_table(
+    report.print_table(
         "DynamoDB requests per second made by the Streamlit server",
         ["viewers", "kind", "req/s", "snapshots/s", "by operation"],
         [
@@ -203,17 +206,17 @@ def main() -> None:
     browsers = (rate("chromium", 1), rate("chromium", 10))
     flat_browsers = None not in browsers and browsers[0] and browsers[1] <= 1.10 * browsers[0]
     targets = {
-        "flat": common.target(
+        "flat": report.target(
             "flat: requests/s at 50 viewers <= 1.10 x at 1",
             f"{fifty} vs {one} (x{figures['ratio_50_to_1']})",
             ratio is not None and ratio <= 1.10,
         ),
     }
     if not a.no_browsers:
-        targets["flat_browsers"] = common.target(
+        targets["flat_browsers"] = report.target(
             "flat with Chromium: at 10 <= 1.10 x at 1", f"{browsers[1]} vs {browsers[0]}", bool(flat_browsers)
         )
-    common.emit("db_cost", figures, targets)
+    report.emit("db_cost", figures, targets)
 
 
 if __name__ == "__main__":

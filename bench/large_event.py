@@ -21,7 +21,8 @@ import random
 import time
 from decimal import Decimal
 
-from bench import common
+from bench import events, report
+from bench.stack import BenchStack
 from engine.exports import public_board
 from engine.model import Account, EventState, Performer, PerformerStatus, Phase, Role, Score, Settings
 from engine.service import Snapshot, compute_results
@@ -104,9 +105,9 @@ def timed(fn, repeat: int) -> tuple[dict, object]:
         cpu.append(time.process_time() - c0)
     return {
         "first_ms": round(times[0] * 1000, 1),
-        "median_ms": round(common.percentile(times, 50) * 1000, 1),
+        "median_ms": round(report.percentile(times, 50) * 1000, 1),
         "max_ms": round(max(times) * 1000, 1),
-        "cpu_median_ms": round(common.percentile(cpu, 50) * 1000, 1),
+        "cpu_median_ms": round(report.percentile(cpu, 50) * 1000, 1),
     }, out
 
 
@@ -179,7 +180,7 @@ def write_to_dynamodb(stack, snap: Snapshot, scores: list[Score]) -> str:
     from engine.store import _item
 
     svc = stack.service()
-    common.add_judges(svc, len(snap.judges))
+    events.add_judges(svc, len(snap.judges))
     state = svc.create_event(
         snap.settings, [Performer(p.performer_id, p.name, p.order, p.category) for p in snap.performers]
     )
@@ -222,7 +223,7 @@ def read_back(stack, eid: str, repeat: int) -> dict:
             read, got = timed(lambda svc=svc: svc.snapshot(eid), repeat)
         except DatabaseUnavailable as e:
             out[f"{label}_error"] = f"{e} (cause: {e.__cause__})"
-            common.say(f"Service.snapshot() failed with the {label} client: {e.__cause__}")
+            report.say(f"Service.snapshot() failed with the {label} client: {e.__cause__}")
             continue
         out.update(read, client=label, scores_read=len(got.scores), requests_per_snapshot=len(pages) / repeat)
         break
@@ -238,7 +239,7 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true", help="pyinstrument each timed part once")
     a = ap.parse_args()
 
-    common.say(f"building {a.performers} performers x {a.judges} judges in memory")
+    report.say(f"building {a.performers} performers x {a.judges} judges in memory")
     snap, scores = build(a.performers, a.judges)
     figures: dict = {
         "performers": a.performers,
@@ -278,8 +279,8 @@ def main() -> None:
         profile(snap, have_charts)
 
     if not a.no_db:
-        with common.Stack("large") as stack:
-            common.say(f"writing {len(scores)} scores to DynamoDB Local")
+        with BenchStack("large") as stack:
+            report.say(f"writing {len(scores)} scores to DynamoDB Local")
             t0 = time.perf_counter()
             eid = write_to_dynamodb(stack, snap, scores)
             figures["db_write_seconds"] = round(time.perf_counter() - t0, 1)
@@ -304,13 +305,13 @@ def main() -> None:
                 "" if s["client"] == "default" else " (default client timed out; 60 s read timeout)"
             )
             rows.append([label, s["first_ms"], s["median_ms"], s["max_ms"], s["cpu_median_ms"]])
-    common.print_table(
+    report.print_table(
         f"Large event: {a.performers} performers x {a.judges} judges ({len(scores)} scores)",
         ["what", "first ms", "median ms", "max ms", "CPU ms (median)"],
         rows,
     )
     if have_charts:
-        common.print_table(
+        report.print_table(
             "Analytics steps (last run, with serialisation)",
             ["step", "ms"],
             sorted(figures["analytics"]["last_run_steps_ms"].items(), key=lambda kv: -kv[1]),
@@ -318,20 +319,20 @@ def main() -> None:
         if figures["analytics"]["skipped"]:
             print("skipped:", figures["analytics"]["skipped"])
     targets = {
-        "ranking": common.target(
+        "ranking": report.target(
             "ranking <= 500 ms (median)", ranking["median_ms"], ranking["median_ms"] <= 500
         ),
-        "board": common.target("board <= 500 ms (median)", board["median_ms"], board["median_ms"] <= 500),
+        "board": report.target("board <= 500 ms (median)", board["median_ms"], board["median_ms"] <= 500),
     }
     if have_charts:
         b, f = figures["analytics"]["build"], figures["analytics"]["build_and_serialise"]
-        targets["analytics"] = common.target(
+        targets["analytics"] = report.target(
             "analytics <= 500 ms (median, charts built)", b["median_ms"], b["median_ms"] <= 500
         )
-        targets["analytics_serialised"] = common.target(
+        targets["analytics_serialised"] = report.target(
             "analytics <= 500 ms (median, charts also serialised)", f["median_ms"], f["median_ms"] <= 500
         )
-    common.emit("large_event", figures, targets)
+    report.emit("large_event", figures, targets)
 
 
 def profile(snap: Snapshot, have_charts: bool) -> None:
@@ -343,7 +344,7 @@ def profile(snap: Snapshot, have_charts: bool) -> None:
     }
     if have_charts:
         parts["analytics"] = lambda: analytics(snap, serialise=True)
-    out_dir = common.RESULTS / "profiles"
+    out_dir = report.RESULTS / "profiles"
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, fn in parts.items():
         p = Profiler(interval=0.0005)

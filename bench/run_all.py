@@ -14,16 +14,17 @@ import subprocess
 import sys
 import time
 
-from bench import common
+from bench import report
+from tests.support.processes import ROOT
 
 SCRIPTS = ("clock", "browser_latency", "db_cost", "viewers", "burst", "large_event", "soak")
 
 
 def run(name: str, args: list[str]) -> dict:
     cmd = [sys.executable, "-m", f"bench.{name}", *args]
-    common.say(f"=== {' '.join(cmd[1:])}")
+    report.say(f"=== {' '.join(cmd[1:])}")
     t0 = time.monotonic()
-    proc = subprocess.Popen(cmd, cwd=common.ROOT, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     last = ""
     for line in proc.stdout:
         sys.stdout.write(line)
@@ -38,7 +39,7 @@ def run(name: str, args: list[str]) -> dict:
     except ValueError:
         return {
             "script": name,
-            "date": common.today(),
+            "date": report.today(),
             "error": f"no figures (exit code {rc})",
             "seconds": took,
         }
@@ -58,8 +59,8 @@ def main() -> int:
     if unknown:
         ap.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
 
-    common.RESULTS.mkdir(parents=True, exist_ok=True)
-    out = common.RESULTS / "latest.json"
+    report.RESULTS.mkdir(parents=True, exist_ok=True)
+    out = report.RESULTS / "latest.json"
     results: dict[str, dict] = {}
     kept: dict[str, dict] = {}
     if a.only and out.exists():  # a selection updates its entries and keeps the others
@@ -81,8 +82,8 @@ def main() -> int:
             rows.append([name, "-", doc["error"], "CRASHED"])
         for t in doc.get("targets", {}).values():
             rows.append([name, t["target"], t["value"], "yes" if t["met"] else "NO"])
-    common.print_table(
-        f"All benchmarks (written to {out.relative_to(common.ROOT)})",
+    report.print_table(
+        f"All benchmarks (written to {out.relative_to(ROOT)})",
         ["script", "target", "value", "met"],
         rows,
     )

@@ -20,15 +20,18 @@ import math
 import re
 import time
 
-from bench import common
+from bench import events, report
+from bench.drivers.judges import Repeater, ScoreDriver
+from bench.stack import BenchStack
 from bench.viewers import ViewerPool
+from tests.support.processes import read_log
 
 PERFORM, SCORE = 3.0, 8.0
 _PROBLEM = re.compile(r"Traceback|\bERROR\b|\bWARNING\b|Exception")
 
 
 def log_problems(proc) -> list[str]:
-    return [line for line in common.read_log(proc).splitlines() if _PROBLEM.search(line)]
+    return [line for line in read_log(proc).splitlines() if _PROBLEM.search(line)]
 
 
 def main() -> None:
@@ -52,13 +55,13 @@ def main() -> None:
     performers = math.ceil((seconds * 1.2 + 180) / (PERFORM + SCORE))  # never finishes early
 
     samples: list[tuple[float, float, float]] = []  # (elapsed s, RSS MB, cores busy since last sample)
-    with common.Stack("soak") as stack:
+    with BenchStack("soak") as stack:
         svc = stack.service()
-        emails = common.add_judges(svc, a.judges)
-        tokens = common.login_all(svc, emails)
-        state = common.create_event(svc, performers, PERFORM, SCORE, required_judges=min(3, a.judges))
-        web = stack.start_streamlit(
-            env=common.diag_env(
+        emails = events.add_judges(svc, a.judges)
+        tokens = events.login_all(svc, emails)
+        state = events.create_event(svc, performers, PERFORM, SCORE, required_judges=min(3, a.judges))
+        web = stack.start_web(
+            env=report.diag_env(
                 cpu_profile="soak-streamlit-cpu.txt" if a.profile_server else None,
                 tracemalloc="soak-streamlit-tracemalloc.txt" if a.trace_memory else None,
                 every=max(15.0, seconds / 6),
@@ -67,29 +70,27 @@ def main() -> None:
             else None
         )
         engine = stack.start_engine()
-        stats = common.ProcStats(web.pid)
+        stats = report.ProcStats(web.pid)
         heartbeats = [
-            common.Repeater(lambda t=t: svc.heartbeat(t), 2.0, name=f"heartbeat-{i}")
+            Repeater(lambda t=t: svc.heartbeat(t), 2.0, name=f"heartbeat-{i}")
             for i, t in enumerate(tokens.values())
         ]
         for h in heartbeats:
             h.start()
-        common.start_event(svc)
-        driver = common.ScoreDriver(
-            svc, tokens, state.event_id, spread=(0.05, 0.9), random_times=True, revise=0.1
-        )
+        events.start_event(svc)
+        driver = ScoreDriver(svc, tokens, state.event_id, spread=(0.05, 0.9), random_times=True, revise=0.1)
         driver.start()
-        pool = ViewerPool(stack.web_url, per_process=50)
+        pool = ViewerPool(stack.url, per_process=50)
         results: list[dict] = []
         try:
-            common.say(f"connecting {a.viewers} viewers")
+            report.say(f"connecting {a.viewers} viewers")
             pool.add(a.viewers)
             time.sleep(min(10.0, seconds / 10))
             t_start = time.time()
             stats.mark()
             rss_start = stats.rss_mb()
             samples.append((0.0, rss_start, 0.0))
-            common.say(f"soaking for {a.minutes:g} min; Streamlit RSS {rss_start:.1f} MB")
+            report.say(f"soaking for {a.minutes:g} min; Streamlit RSS {rss_start:.1f} MB")
             next_report = t_start + 60
             while (now := time.time()) < t_start + seconds:
                 time.sleep(min(a.sample_seconds, t_start + seconds - now))
@@ -99,7 +100,7 @@ def main() -> None:
                 samples.append((time.time() - t_start, stats.rss_mb(), cores))
                 if time.time() >= next_report:
                     next_report += 60
-                    common.say(
+                    report.say(
                         f"{(time.time() - t_start) / 60:.0f} min: RSS {samples[-1][1]:.1f} MB, "
                         f"{len(driver.submitted)} scores, {len(driver.errors)} score errors"
                     )
@@ -111,7 +112,7 @@ def main() -> None:
             for h in heartbeats:
                 h.stop()
         problems = svc.verify_log(state.event_id)
-        changes = common.board_changes(svc, state.event_id)
+        changes = events.board_changes(svc, state.event_id)
         engine_log = log_problems(engine)
         web_log = log_problems(web)
 
@@ -121,7 +122,7 @@ def main() -> None:
     latencies = []
     for r in results:
         if r.get("connected_at"):
-            latencies += common.seen_latencies(changes, r["obs"], t_start, t_start + seconds - 3)
+            latencies += events.seen_latencies(changes, r["obs"], t_start, t_start + seconds - 3)
     errors = {
         "score_calls": len(driver.errors),
         "heartbeats": len(heartbeat_errors),
@@ -143,8 +144,8 @@ def main() -> None:
         "scores_accepted": len(driver.submitted),
         "scores_refused_window_closed": len(driver.refused),
         "score_windows": driver.windows,
-        "score_call": common.ms_summary([s["call_seconds"] for s in driver.submitted]),
-        "board_latency": common.ms_summary(latencies),
+        "score_call": report.ms_summary([s["call_seconds"] for s in driver.submitted]),
+        "board_latency": report.ms_summary(latencies),
         "errors": errors,
         "errors_total": total_errors,
         "error_samples": (driver.errors + heartbeat_errors + viewer_errors + engine_log + web_log + problems)[
@@ -157,7 +158,7 @@ def main() -> None:
         "server_cores_busy_mean": round(sum(s[2] for s in samples[1:]) / max(1, len(samples) - 1), 3),
         "rss_samples_mb": [round(s[1], 1) for s in samples[:: max(1, len(samples) // 30)]],
     }
-    common.print_table(
+    report.print_table(
         f"Soak: {a.minutes:g} min, {a.judges} judges, {a.viewers} simulated viewers",
         ["measure", "value"],
         [
@@ -181,10 +182,10 @@ def main() -> None:
         ],
     )
     targets = {
-        "errors": common.target("no errors", total_errors, total_errors == 0),
-        "memory": common.target("memory growth <= 10 %", f"{growth:+.1f} %", growth <= 10),
+        "errors": report.target("no errors", total_errors, total_errors == 0),
+        "memory": report.target("memory growth <= 10 %", f"{growth:+.1f} %", growth <= 10),
     }
-    common.emit("soak", figures, targets)
+    report.emit("soak", figures, targets)
 
 
 if __name__ == "__main__":

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
-import pytest
 from playwright.sync_api import Page, expect
+
+from tests.support.waiting import wait_for as wait_for  # re-exported for the tests
 
 APP = '[data-testid="stApp"]'
 EXCEPTION = '[data-testid="stException"]'
@@ -26,30 +25,6 @@ ADMIN_BUTTONS = [
     "🏁 Finish",
     "🔄 Reset (start a new event)",
 ]
-
-
-def wait_for(
-    condition: Callable[[], object], timeout: float, what: str | Callable[[], str], interval: float = 0.1
-) -> object:
-    """Poll `condition` until it returns something truthy; fail after `timeout` seconds.
-
-    `what` names the condition in the failure; a callable is asked only then (say, for what a page shows)."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while True:
-        try:
-            value = condition()
-        except Exception as e:  # a page in the middle of a rerun: look again
-            value, last = None, e
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            said = what() if callable(what) else what
-            pytest.fail(
-                f"timed out after {timeout:g} s waiting for {said}"
-                + (f" (last error: {last})" if last else "")
-            )
-        time.sleep(interval)
 
 
 def open_app(page: Page, url: str) -> Page:

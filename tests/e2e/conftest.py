@@ -8,25 +8,14 @@ test-artifacts/, beside the engine's and Streamlit's logs (test-artifacts/logs/)
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 
 import pytest
 
 from tests.e2e.stack import ARTIFACTS, Stack, start_stack
+from tests.support.browser import chromium_missing, launch, new_context
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-VIEWPORT = {"width": 1000, "height": 700}
 # Playwright waits this long (ms) for an element unless told otherwise.
 DEFAULT_TIMEOUT_MS = 15_000
 
@@ -46,10 +35,10 @@ def stack(dynamodb_endpoint) -> Iterator[Stack]:
 def browser() -> Iterator:
     from playwright.sync_api import sync_playwright
 
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium).", pytrace=False)
+    if problem := chromium_missing():
+        pytest.fail(problem, pytrace=False)
     pw = sync_playwright().start()
-    b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    b = launch(pw)
     _open_browsers.append(b)
     try:
         yield b
@@ -65,8 +54,7 @@ def new_page(browser) -> Iterator[Callable]:
     contexts = []
 
     def make():
-        ctx = browser.new_context(viewport=VIEWPORT)
-        ctx.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        ctx = new_context(browser, DEFAULT_TIMEOUT_MS)
         contexts.append(ctx)
         return ctx.new_page()
 

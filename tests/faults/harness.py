@@ -16,12 +16,10 @@ import signal
 import socket
 import struct
 import subprocess
-import sys
 import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -45,8 +43,10 @@ from engine.roster import build_roster
 from engine.service import Service, compute_results
 from engine.store import Store
 from tests.invariants import check_event, check_refusals
+from tests.support.processes import engine_cli, engine_command, spawn
+from tests.support.stack import fresh_prefix
+from tests.support.waiting import wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "fault-horse-9"
 _HASH = accounts.hash_password(PASSWORD)
 
@@ -57,24 +57,6 @@ SUMMARY: dict[str, dict] = defaultdict(
 
 
 # ---- waiting ------------------------------------------------------------------------------------
-def wait_for(predicate: Callable[[], object], timeout: float, what: str, interval: float = 0.02):
-    """Poll `predicate` until it returns something truthy; exceptions count as 'not yet'."""
-    deadline = time.monotonic() + timeout
-    last: Exception | None = None
-    while True:
-        try:
-            value = predicate()
-            if value:
-                return value
-        except Exception as e:  # the database may be down on purpose
-            last = e
-        if time.monotonic() > deadline:
-            raise AssertionError(
-                f"timed out after {timeout:g} s waiting for {what}" + (f" (last: {last!r})" if last else "")
-            )
-        time.sleep(interval)
-
-
 def sleep_until(t: float) -> None:
     """Wait for a wall-clock moment chosen by the test (scheduling a fault, not waiting for a result)."""
     while (left := t - time.time()) > 0:
@@ -105,16 +87,8 @@ class EngineProc:
     def __init__(self, env: dict[str, str], log_dir: Path, name: str):
         self.name = name
         self.log_path = log_dir / f"{name}.log"
-        self._log = open(self.log_path, "wb")
         self.started_at = time.time()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "engine", "run"],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
+        self.proc = spawn(engine_command("run"), env, self.log_path)
         self._owner: str | None = None
         self.stopped = False
 
@@ -160,14 +134,12 @@ class EngineProc:
         if self.alive():
             os.kill(self.proc.pid, signal.SIGKILL)
         self.proc.wait(10)
-        self._log.close()
 
     def cleanup(self) -> None:
         if self.alive():
             if self.stopped:
                 os.kill(self.proc.pid, signal.SIGCONT)
             self.kill()
-        self._log.close()
 
 
 class DynamoProc:
@@ -239,14 +211,7 @@ class Reaper:
 
 
 def cli(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "engine", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    return engine_cli(env, *args, timeout=timeout)
 
 
 def status_json(env: dict[str, str]) -> dict:
@@ -637,7 +602,7 @@ def new_stage(
 ) -> Stage:
     """Fresh tables (a new prefix) and an event in the lobby. `db_endpoint`: the database to use
     (default: the one in base_env); `endpoint`: what engines and judges go through (e.g. a proxy)."""
-    prefix = f"f{uuid.uuid4().hex[:8]}_"
+    prefix = fresh_prefix("f")
     direct_env = env_for(base_env, prefix, db_endpoint)
     env = env_for(direct_env, prefix, endpoint)
     store = store_for(direct_env)

@@ -22,8 +22,8 @@ from tests.faults.harness import (
     wait_for,
     writers,
 )
-from tests.support.events import seed_event
 from tests.invariants import check_event, check_refusals, state_changes
+from tests.support.events import seed_event
 
 pytestmark = pytest.mark.integration
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import os
 import socket
-import urllib.request
 from pathlib import Path
 
+import botocore.session
 import pytest
 
 from engine import localdb
+from tests.support.stack import fresh_prefix
 
 
 def test_command_with_data_dir_persists_there_and_shares_one_db(tmp_path: Path) -> None:
@@ -56,27 +55,22 @@ def test_free_port_is_free() -> None:
 
 
 @pytest.mark.integration
-def test_dynamodb_local_answers_list_tables_over_http(dynamodb_endpoint: str) -> None:
-    assert os.environ["AWS_ENDPOINT_URL_DYNAMODB"] == dynamodb_endpoint
-    req = urllib.request.Request(
-        dynamodb_endpoint + "/",
-        data=json.dumps({}).encode(),
-        method="POST",
-        headers={
-            "Content-Type": "application/x-amz-json-1.0",
-            "X-Amz-Target": "DynamoDB_20120810.ListTables",
-            # DynamoDB Local wants a SigV4-shaped header but does not check the signature.
-            "Authorization": (
-                "AWS4-HMAC-SHA256 Credential=local/20240101/us-east-1/dynamodb/aws4_request, "
-                "SignedHeaders=content-type;host;x-amz-target, Signature=fake"
-            ),
-        },
+def test_dynamodb_local_answers_list_tables_over_http(
+    dynamodb_endpoint: str, store, table_prefix: str
+) -> None:
+    """A signed ListTables from a botocore client of the test's own (not the Store's) names the tables
+    the Store has just created there."""
+    client = botocore.session.get_session().create_client(
+        "dynamodb",
+        endpoint_url=dynamodb_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
     )
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        assert resp.status == 200
-        body = json.loads(resp.read())
-    assert "TableNames" in body
-    assert isinstance(body["TableNames"], list)
+    answer = client.list_tables(Limit=100, ExclusiveStartTableName=table_prefix)
+    assert answer["ResponseMetadata"]["HTTPStatusCode"] == 200
+    mine = [n for n in answer["TableNames"] if n.startswith(table_prefix)]
+    assert mine, f"no table named {table_prefix}* in {answer['TableNames']}"
 
 
 @pytest.mark.integration
@@ -87,4 +81,6 @@ def test_start_refuses_a_port_already_in_use(dynamodb_endpoint: str) -> None:
 
 
 def test_table_prefix_is_unique_per_test(table_prefix: str) -> None:
-    assert table_prefix.startswith("t") and table_prefix.endswith("_") and len(table_prefix) == 10
+    made = {fresh_prefix("t") for _ in range(2000)} | {table_prefix}
+    assert len(made) == 2001
+    assert all(p.startswith("t") and p.endswith("_") and len(p) == 10 for p in made)

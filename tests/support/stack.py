@@ -14,6 +14,7 @@ import urllib.request
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine import localdb
 from engine.config import Config
@@ -22,6 +23,9 @@ from engine.store import Store
 from tests.support import processes
 from tests.support.processes import ROOT
 from tests.support.waiting import wait_for
+
+if TYPE_CHECKING:  # the read model may move; only its name is needed here
+    from engine.service import Snapshot
 
 
 def web_command(port: int, *options: str) -> list[str]:
@@ -131,6 +135,9 @@ class Stack:
         if self._service is None:
             self._service = Service(self.store())
         return self._service
+
+    def snapshot(self) -> Snapshot:
+        return self.service().snapshot()
 
     def cli(self, *args: str, check: bool = True, timeout: float = 60) -> subprocess.CompletedProcess:
         """`python -m engine ...` on this stack's tables; with `check`, a non-zero exit fails."""
