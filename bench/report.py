@@ -4,6 +4,7 @@ bench/results/latest.json; also the process statistics and diagnosis settings th
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -156,6 +157,15 @@ class ProcStats:
 
 
 # ---- diagnosis ------------------------------------------------------------------------------------
+
+
+def add_profile_server_option(ap: argparse.ArgumentParser) -> None:
+    """`--profile-server`: see diag_env's cpu_profile."""
+    ap.add_argument(
+        "--profile-server",
+        action="store_true",
+        help="diagnosis: CPU profile of every Streamlit thread to bench/results/profiles/",
+    )
 
 
 def diag_env(cpu_profile: str | None = None, tracemalloc: str | None = None, every: float = 10.0) -> dict:

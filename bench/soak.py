@@ -45,11 +45,7 @@ def main() -> None:
         action="store_true",
         help="diagnosis: tracemalloc in Streamlit, growth by allocation site to bench/results/profiles/",
     )
-    ap.add_argument(
-        "--profile-server",
-        action="store_true",
-        help="diagnosis: CPU profile of every Streamlit thread to bench/results/profiles/",
-    )
+    report.add_profile_server_option(ap)
     a = ap.parse_args()
     seconds = a.minutes * 60
     performers = math.ceil((seconds * 1.2 + 180) / (PERFORM + SCORE))  # never finishes early

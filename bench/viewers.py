@@ -90,11 +90,7 @@ def main() -> None:
         metavar="NAME=VALUE",
         help="experiment: a Streamlit option for the server, e.g. runner.postScriptGC=false",
     )
-    ap.add_argument(
-        "--profile-server",
-        action="store_true",
-        help="diagnosis: CPU profile of every Streamlit thread to bench/results/profiles/",
-    )
+    report.add_profile_server_option(ap)
     a = ap.parse_args()
     levels = [int(x) for x in a.levels.split(",")]
 

@@ -10,15 +10,8 @@ import time
 
 import pytest
 
-from tests.faults.harness import (
-    alive_leader,
-    check_run,
-    new_stage,
-    record,
-    sleep_until,
-    start_event,
-    wait_for,
-)
+from tests.faults.harness import alive_leader, check_run, new_stage, record, sleep_until, start_event
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.faults
 
