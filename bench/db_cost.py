@@ -25,8 +25,8 @@ from urllib.parse import urlsplit
 from bench import events, report
 from bench.browser import launch_chromium, open_board
 from bench.drivers.judges import ScoreDriver
+from bench.drivers.pool import ViewerPool
 from bench.stack import BenchStack
-from bench.viewers import ViewerPool
 from engine.localdb import free_port
 
 

@@ -22,8 +22,8 @@ import time
 
 from bench import events, report
 from bench.drivers.judges import Repeater, ScoreDriver
+from bench.drivers.pool import ViewerPool
 from bench.stack import BenchStack
-from bench.viewers import ViewerPool
 from tests.support.processes import read_log
 
 PERFORM, SCORE = 3.0, 8.0

@@ -25,7 +25,7 @@ import time
 from bench import events, report
 from bench.browser import board_observations, launch_chromium, open_board
 from bench.drivers.judges import ScoreDriver
-from bench.drivers.viewers import ViewerPool, client_cpu
+from bench.drivers.pool import ViewerPool, client_cpu
 from bench.stack import BenchStack
 
 # ---- the benchmark --------------------------------------------------------------------------------
