@@ -29,6 +29,11 @@ def _bump(state: EventState, **changes) -> EventState:
     return replace(state, version=state.version + 1, **changes)
 
 
+def replace_order(state: EventState, order: tuple[str, ...]) -> EventState:
+    """The roster changed before the event started: the new running order, as a new version."""
+    return _bump(state, order=order)
+
+
 def _perform(state: EventState, settings: Settings, index: int, at: float, kind: str, updates: dict) -> Step:
     """Open the performance window of performer `index`, or finish when there is none."""
     if index >= len(state.order):

@@ -246,3 +246,11 @@ def test_a_late_click_for_an_earlier_window_is_refused():
         rules.apply_command(scoring, S, Command(CommandKind.CLOSE, window_id=s.window_id), 111.0, 3)
     step = rules.apply_command(scoring, S, Command(CommandKind.CLOSE, window_id=scoring.window_id), 111.0, 3)
     assert step.state.performer_id == "p2"
+
+
+def test_a_new_roster_replaces_the_order_as_a_new_version_and_changes_nothing_else():
+    before = lobby()
+    after = rules.replace_order(before, ("p3", "p1"))
+    assert after.order == ("p3", "p1") and after.version == before.version + 1
+    assert after.phase is before.phase and after.window_id == before.window_id
+    assert before.order == ORDER  # the state is a value: the old one is untouched
