@@ -226,22 +226,6 @@ def rank_performers(
     return ranked + [r for r in results if r.performer_id not in done]
 
 
-def what_if(
-    performer_ids: Sequence[str],
-    scores: Mapping[str, Mapping[str, Decimal]],
-    panel: Sequence[str],
-    weights: Mapping[str, Decimal],
-    settings: Settings,
-    excluded: Collection[str] = (),
-) -> dict[Rule, list[PerformerResult]]:
-    return {
-        rule: rank_performers(
-            performer_ids, scores, panel, weights, settings.with_changes(rule=rule), excluded
-        )
-        for rule in Rule
-    }
-
-
 @_in_context
 def judge_deviation(
     scores: Mapping[str, Mapping[str, Decimal]], panel: Sequence[str]

@@ -64,6 +64,14 @@ def panel_of(judges: Iterable[Account], scores: Iterable[Score]) -> list[str]:
     return sorted({j.email for j in judges if j.active} | {s.judge for s in scores})
 
 
+def totals_by_performer(scores: Iterable[Score]) -> dict[str, dict[str, Decimal]]:
+    """performer_id -> judge -> that judge's total: the shape scoring's rules take."""
+    table: dict[str, dict[str, Decimal]] = {}
+    for s in scores:
+        table.setdefault(s.performer_id, {})[s.judge] = s.total
+    return table
+
+
 def compute_results(
     settings: Settings,
     performers: list[Performer],
@@ -71,9 +79,7 @@ def compute_results(
     judges: list[Account],
     rule: Rule | None = None,
 ) -> list[scoring.PerformerResult]:
-    table: dict[str, dict[str, Decimal]] = {}
-    for s in scores:
-        table.setdefault(s.performer_id, {})[s.judge] = s.total
+    table = totals_by_performer(scores)
     weights = {j.email: j.weight for j in judges}
     excluded = [p.performer_id for p in performers if p.status in (PerformerStatus.SKIPPED,)]
     chosen = settings if rule is None else settings.with_changes(rule=rule)
