@@ -135,6 +135,13 @@ def judge_total(values: Mapping[str, Decimal], criteria: Sequence[Criterion]) ->
     return _plain(_weighted_mean([(c.weight, values[c.name]) for c in criteria]))
 
 
+def validated_score(
+    raw: Mapping[str, object], criteria: Sequence[Criterion]
+) -> tuple[dict[str, Decimal], Decimal]:
+    values = validate_values(raw, criteria)
+    return values, judge_total(values, criteria)
+
+
 def _counted(
     scores: Mapping[str, Decimal], panel: Sequence[str], missing: MissingPolicy
 ) -> list[tuple[str, Decimal]]:

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from engine import accounts, eventlog, roster, rules, scoring
 from engine.model import (
-    LOCKED_SETTINGS,
     Account,
     Command,
     CommandKind,
@@ -23,7 +22,6 @@ from engine.model import (
     Phase,
     Role,
     Score,
-    ScoreRefused,
     Session,
     Settings,
     StagescoreError,
@@ -151,13 +149,9 @@ class Service:
         """Validate and store a judge's score; returns (score, replayed)."""
         judge = self.whoami(token, Role.JUDGE)
         b = self.bundle()
-        values = scoring.validate_values(raw_values, b.settings.criteria)
+        values, total = scoring.validated_score(raw_values, b.settings.criteria)
         state = b.state
-        if state.performer_id != performer_id or not state.scoring_open(self.clock()):
-            if state.phase is Phase.PERFORMING and state.performer_id == performer_id:
-                raise ScoreRefused("Scoring has not opened yet for this performer.")
-            raise ScoreRefused("Scoring for this performer is closed.")
-        total = scoring.judge_total(values, b.settings.criteria)
+        rules.check_score_window(state, performer_id, self.clock())
         rid = (request_id or uuid.uuid4().hex)[:64]
         return self.store.submit_score(
             state.event_id, performer_id, judge.email, values, total, state.window_id, rid, now_fn=self.clock
@@ -212,13 +206,7 @@ class Service:
         actor = self._actor(token, Role.ADMIN)
         b = self.bundle()
         validate_settings(settings, judges=len([j for j in self.store.list_accounts(Role.JUDGE) if j.active]))
-        if b.state.phase not in (Phase.SETUP, Phase.LOBBY):
-            changed = [k for k in LOCKED_SETTINGS if getattr(settings, k) != getattr(b.settings, k)]
-            if changed:
-                raise CommandRefused(
-                    f"{', '.join(sorted(changed))} cannot change once the event has started: "
-                    "it would change results."
-                )
+        rules.check_settings_change(b.state, b.settings, settings)
         self.store.save_settings(b.state.event_id, settings, actor, self.clock())
         return settings
 

@@ -69,6 +69,13 @@ def live() -> None:
         st.info("No scores yet: the tables and charts fill in as the judges score.")
         return
 
+    score_table(frames, snap)
+    judge_charts(frames)
+    submission_times(frames, snap)
+    ranking_over_time(frames)
+
+
+def score_table(frames: analysis.Analysis, snap: Snapshot) -> None:
     st.subheader("Score table")
     judge_columns = list(frames.judges["judge_name"])
     st.dataframe(
@@ -79,14 +86,16 @@ def live() -> None:
     )
 
     c1, c2 = st.columns([1, 2])
-    w = _agreement(frames.agreement_key, snap)
-    c1.metric("Panel agreement (Kendall's W)", "—" if w is None else f"{w:.2f}")
+    agreement = _agreement(frames.agreement_key, snap)
+    c1.metric("Panel agreement (Kendall's W)", "—" if agreement is None else f"{agreement:.2f}")
     c2.caption(
         "Kendall's W runs from 0 (the judges order the performers unrelatedly) to 1 (every judge orders "
         f"them the same), over the {frames.complete} performers every judge has scored"
-        + (" — it needs at least two." if w is None else ".")
+        + (" — it needs at least two." if agreement is None else ".")
     )
 
+
+def judge_charts(frames: analysis.Analysis) -> None:
     st.subheader("Scores by judge")
     tick = "; the black tick is the total" if frames.total_is_score else ""
     st.caption(f"The latest {charts.RECENT} performers with scores at most{tick}.")
@@ -118,6 +127,8 @@ def live() -> None:
         else:
             st.altair_chart(charts.deviation_chart(frames, threshold), width="stretch")
 
+
+def submission_times(frames: analysis.Analysis, snap: Snapshot) -> None:
     st.subheader("When judges submitted")
     opened, estimated = openings(snap)
     times = timing.timing_frame(frames, opened)
@@ -141,6 +152,8 @@ def live() -> None:
             column_config=_number_columns(summary, ["Median s to first", "Median s to last", "Latest s"]),
         )
 
+
+def ranking_over_time(frames: analysis.Analysis) -> None:
     st.subheader("Ranking over time")
     if frames.ranking.empty:
         st.info("The ranking over time starts once a performer is done and ranked.")

@@ -12,6 +12,7 @@ from engine.model import (
     EventState,
     PerformerStatus,
     Phase,
+    ScoreRefused,
     Settings,
 )
 
@@ -254,3 +255,22 @@ def test_a_new_roster_replaces_the_order_as_a_new_version_and_changes_nothing_el
     assert after.order == ("p3", "p1") and after.version == before.version + 1
     assert after.phase is before.phase and after.window_id == before.window_id
     assert before.order == ORDER  # the state is a value: the old one is untouched
+
+
+def test_a_score_is_taken_only_while_the_window_of_the_performer_on_stage_is_open():
+    performing = started(100.0)
+    with pytest.raises(ScoreRefused, match="not opened yet"):
+        rules.check_score_window(performing, "p1", 101.0)
+    scoring = rules.due_steps(performing, S, 110.0, 3)[0].state
+    rules.check_score_window(scoring, "p1", 111.0)
+    with pytest.raises(ScoreRefused, match="closed"):
+        rules.check_score_window(scoring, "p2", 111.0)
+    with pytest.raises(ScoreRefused, match="closed"):
+        rules.check_score_window(scoring, "p1", scoring.deadline)
+
+
+def test_settings_that_decide_results_are_locked_once_the_event_has_started():
+    rules.check_settings_change(lobby(), S, S.with_changes(rule="median"))
+    with pytest.raises(CommandRefused, match=r"^rule cannot change once the event has started"):
+        rules.check_settings_change(started(), S, S.with_changes(rule="median"))
+    rules.check_settings_change(started(), S, S.with_changes(score_seconds=45))
