@@ -2,17 +2,12 @@
 
 import streamlit as st
 
-from engine.model import DatabaseUnavailable, StagescoreError
-from ui import data, nav
+from ui import auth, data, errors, nav
 
 st.set_page_config(page_title="Stagescore", page_icon="🎤", layout="wide")
 kiosk = st.query_params.get("kiosk") == "1"
 page = nav.build()
 if not kiosk:
-    nav.menu()
-try:
-    page.run()
-except DatabaseUnavailable:
-    data.unreachable()
-except StagescoreError as e:  # a refused action that a page did not catch: one sentence, no traceback
-    st.error(str(e))
+    nav.menu(auth.current(), auth.logout)
+# What a page did not catch: the outage banner, a refusal's one sentence, or a bug's error id.
+errors.shown(page.run, data.unreachable)

@@ -129,8 +129,10 @@ def call_with(fn, pool: dict):
 def analytics(snap: Snapshot, serialise: bool):
     """Everything the analytics page computes, from whatever ui/charts.py offers now; returns
     (per-step seconds, skipped builders)."""
+    from engine import analysis, rankings, timing
     from ui import charts
 
+    helpers = {**vars(timing), **vars(rankings), **vars(analysis)}  # the frames moved out of ui/charts.py
     steps: dict[str, float] = {}
     skipped: dict[str, str] = {}
 
@@ -146,10 +148,10 @@ def analytics(snap: Snapshot, serialise: bool):
         "window_seconds": snap.settings.score_seconds,
         "threshold": 1.5,
     }
-    if hasattr(charts, "analyse"):
-        pool["analysis"] = pool["a"] = step("analyse", lambda: charts.analyse(snap))
+    if "analyse" in helpers:
+        pool["analysis"] = pool["a"] = step("analyse", lambda: helpers["analyse"](snap))
     for name in HELPERS:
-        fn = getattr(charts, name, None)
+        fn = helpers.get(name)
         if fn is None:
             continue
         try:

@@ -5,30 +5,26 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import TYPE_CHECKING
 
 from engine.roster import safe_cell
 from engine.scoring import display
-
-if TYPE_CHECKING:
-    from engine.service import Snapshot
+from engine.snapshot import PHASE_LABEL, Snapshot, ranking_rows
 
 
-def results_rows(snap: Snapshot) -> list[dict]:
-    names = {p.performer_id: p for p in snap.performers}
+def results_rows(snapshot: Snapshot) -> list[dict]:
     rows = []
-    for r in snap.results:
-        p = names.get(r.performer_id)
+    for row in ranking_rows(snapshot):
+        result, performer = row.result, row.performer
         rows.append(
             {
-                "rank": r.rank,
-                "performer_id": r.performer_id,
-                "performer": p.name if p else r.performer_id,
-                "category": p.category if p else "",
-                "status": p.status.value if p else "",
-                "total": None if r.total is None else str(r.total),
-                "scores_in": r.scores_in,
-                "complete": r.complete,
+                "rank": result.rank,
+                "performer_id": result.performer_id,
+                "performer": performer.name if performer else result.performer_id,
+                "category": performer.category if performer else "",
+                "status": performer.status.value if performer else "",
+                "total": None if result.total is None else str(result.total),
+                "scores_in": result.scores_in,
+                "complete": result.complete,
             }
         )
     return rows
@@ -91,31 +87,30 @@ def public_board(snap: Snapshot, now: float) -> dict:
     """What the audience may see: no email, no credential, judges by display name only."""
     s = snap.state
     current = snap.current
-    names = {p.performer_id: p for p in snap.performers}
     judge_names = {j.email: j.name for j in snap.judges}
     panel = snap.panel
     per_judge = snap.settings.public_judge_scores
     rows = []
-    for r in snap.results:
-        p = names.get(r.performer_id)
+    for line in ranking_rows(snap, per_judge):
+        result, performer = line.result, line.performer
         row = {
-            "rank": r.rank,
-            "performer": p.name if p else "",
-            "category": p.category if p else "",
-            "total": display(r.total),
-            "scores_in": r.scores_in,
+            "rank": result.rank,
+            "performer": performer.name if performer else "",
+            "category": performer.category if performer else "",
+            "total": display(result.total),
+            "scores_in": result.scores_in,
             "panel": len(panel),
-            "status": p.status.value if p else "",
+            "status": performer.status.value if performer else "",
         }
         if per_judge:
-            by = snap.scores_for(r.performer_id)
-            row["judges"] = [display(by[j].total) if j in by else "" for j in panel]
+            row["judges"] = [display(line.by_judge[j].total) if j in line.by_judge else "" for j in panel]
         rows.append(row)
     remaining = s.remaining(now)
     return {
         "event_id": s.event_id,
         "event_name": snap.settings.event_name,
         "phase": s.phase.value,
+        "phase_label": PHASE_LABEL[s.phase],
         "paused": s.paused,
         "version": s.version,
         "window_id": s.window_id,

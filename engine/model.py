@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import time
+import uuid
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -187,6 +189,21 @@ class EventState:
 
     def scoring_open(self, now: float) -> bool:
         return self.phase is Phase.SCORING and (self.paused or (self.deadline or 0) > now)
+
+
+def new_event_id(now: float) -> str:
+    """Sortable by creation time; the random tail keeps two events created in one second apart."""
+    return time.strftime("ev-%Y%m%d-%H%M%S", time.gmtime(now)) + "-" + uuid.uuid4().hex[:4]
+
+
+@dataclass(frozen=True)
+class Session:
+    """A logged-in user, as the pages hold it; every write checks the token again."""
+
+    token: str
+    email: str
+    role: Role
+    name: str
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,14 @@ import math
 from dataclasses import replace
 
 from engine.model import (
+    LOCKED_SETTINGS,
     Command,
     CommandKind,
     CommandRefused,
     EventState,
     PerformerStatus,
     Phase,
+    ScoreRefused,
     Settings,
     Step,
 )
@@ -27,6 +29,30 @@ RUNNING = (Phase.PERFORMING, Phase.SCORING)
 
 def _bump(state: EventState, **changes) -> EventState:
     return replace(state, version=state.version + 1, **changes)
+
+
+def check_score_window(state: EventState, performer_id: str, now: float) -> None:
+    """A score is taken only for the performer on stage while their scoring window is open."""
+    if state.performer_id != performer_id or not state.scoring_open(now):
+        if state.phase is Phase.PERFORMING and state.performer_id == performer_id:
+            raise ScoreRefused("Scoring has not opened yet for this performer.")
+        raise ScoreRefused("Scoring for this performer is closed.")
+
+
+def check_settings_change(state: EventState, old: Settings, new: Settings) -> None:
+    """Once the event has started, what decides results stays as it was."""
+    if state.phase not in (Phase.SETUP, Phase.LOBBY):
+        changed = [k for k in LOCKED_SETTINGS if getattr(new, k) != getattr(old, k)]
+        if changed:
+            raise CommandRefused(
+                f"{', '.join(sorted(changed))} cannot change once the event has started: "
+                "it would change results."
+            )
+
+
+def replace_order(state: EventState, order: tuple[str, ...]) -> EventState:
+    """The roster changed before the event started: the new running order, as a new version."""
+    return _bump(state, order=order)
 
 
 def _perform(state: EventState, settings: Settings, index: int, at: float, kind: str, updates: dict) -> Step:

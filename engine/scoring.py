@@ -135,6 +135,13 @@ def judge_total(values: Mapping[str, Decimal], criteria: Sequence[Criterion]) ->
     return _plain(_weighted_mean([(c.weight, values[c.name]) for c in criteria]))
 
 
+def validated_score(
+    raw: Mapping[str, object], criteria: Sequence[Criterion]
+) -> tuple[dict[str, Decimal], Decimal]:
+    values = validate_values(raw, criteria)
+    return values, judge_total(values, criteria)
+
+
 def _counted(
     scores: Mapping[str, Decimal], panel: Sequence[str], missing: MissingPolicy
 ) -> list[tuple[str, Decimal]]:
@@ -224,22 +231,6 @@ def rank_performers(
         ranked.append(replace(r, rank=ranked[-1].rank if same else i + 1))
     done = {r.performer_id for r in ranked}
     return ranked + [r for r in results if r.performer_id not in done]
-
-
-def what_if(
-    performer_ids: Sequence[str],
-    scores: Mapping[str, Mapping[str, Decimal]],
-    panel: Sequence[str],
-    weights: Mapping[str, Decimal],
-    settings: Settings,
-    excluded: Collection[str] = (),
-) -> dict[Rule, list[PerformerResult]]:
-    return {
-        rule: rank_performers(
-            performer_ids, scores, panel, weights, settings.with_changes(rule=rule), excluded
-        )
-        for rule in Rule
-    }
 
 
 @_in_context

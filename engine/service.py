@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import math
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from engine import accounts, eventlog, roster, rules, scoring
 from engine.model import (
-    LOCKED_SETTINGS,
     Account,
     Command,
     CommandKind,
@@ -21,89 +19,26 @@ from engine.model import (
     InvalidInput,
     NotAllowed,
     Performer,
-    PerformerStatus,
     Phase,
     Role,
     Score,
-    ScoreRefused,
+    Session,
     Settings,
     StagescoreError,
     Step,
+    new_event_id,
 )
+from engine.settings import account_changes, validate_settings, validate_weight
+from engine.snapshot import Snapshot, compute_results
 from engine.store import EventBundle, Store
 
 OPERATOR = "operator"  # the shell: whoever can run the CLI already holds the database credentials
-
-
-@dataclass(frozen=True)
-class Session:
-    token: str
-    email: str
-    role: Role
-    name: str
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """One consistent-enough view of the current event, shared by every viewer of a page."""
-
-    at: float
-    state: EventState
-    settings: Settings
-    performers: list[Performer]
-    scores: list[Score]
-    judges: list[Account]
-    present: list[str]
-    flags: dict[str, float]
-    results: list[scoring.PerformerResult]
-
-    @property
-    def event_id(self) -> str:
-        return self.state.event_id
-
-    @property
-    def current(self) -> Performer | None:
-        pid = self.state.performer_id
-        return next((p for p in self.performers if p.performer_id == pid), None)
-
-    def performer_name(self, pid: str | None) -> str:
-        return next((p.name for p in self.performers if p.performer_id == pid), "")
-
-    def scores_for(self, performer_id: str) -> dict[str, Score]:
-        return {s.judge: s for s in self.scores if s.performer_id == performer_id}
-
-    @property
-    def panel(self) -> list[str]:
-        return panel_of(self.judges, self.scores)
-
-
-def panel_of(judges: Iterable[Account], scores: Iterable[Score]) -> list[str]:
-    return sorted({j.email for j in judges if j.active} | {s.judge for s in scores})
-
-
-def compute_results(
-    settings: Settings,
-    performers: list[Performer],
-    scores: list[Score],
-    judges: list[Account],
-    rule=None,
-) -> list[scoring.PerformerResult]:
-    table: dict[str, dict[str, Decimal]] = {}
-    for s in scores:
-        table.setdefault(s.performer_id, {})[s.judge] = s.total
-    weights = {j.email: j.weight for j in judges}
-    excluded = [p.performer_id for p in performers if p.status in (PerformerStatus.SKIPPED,)]
-    chosen = settings if rule is None else settings.with_changes(rule=rule)
-    return scoring.rank_performers(
-        [p.performer_id for p in performers], table, panel_of(judges, scores), weights, chosen, excluded
-    )
 
 
 @dataclass
 class Service:
     store: Store
     clock: Callable[[], float] = time.time
-    _panel_cache: dict = field(default_factory=dict)
 
     # ---- sessions -------------------------------------------------------------------------------
     def login(self, email: str, password: str) -> Session:
@@ -214,13 +149,9 @@ class Service:
         """Validate and store a judge's score; returns (score, replayed)."""
         judge = self.whoami(token, Role.JUDGE)
         b = self.bundle()
-        values = scoring.validate_values(raw_values, b.settings.criteria)
+        values, total = scoring.validated_score(raw_values, b.settings.criteria)
         state = b.state
-        if state.performer_id != performer_id or not state.scoring_open(self.clock()):
-            if state.phase is Phase.PERFORMING and state.performer_id == performer_id:
-                raise ScoreRefused("Scoring has not opened yet for this performer.")
-            raise ScoreRefused("Scoring for this performer is closed.")
-        total = scoring.judge_total(values, b.settings.criteria)
+        rules.check_score_window(state, performer_id, self.clock())
         rid = (request_id or uuid.uuid4().hex)[:64]
         return self.store.submit_score(
             state.event_id, performer_id, judge.email, values, total, state.window_id, rid, now_fn=self.clock
@@ -275,13 +206,7 @@ class Service:
         actor = self._actor(token, Role.ADMIN)
         b = self.bundle()
         validate_settings(settings, judges=len([j for j in self.store.list_accounts(Role.JUDGE) if j.active]))
-        if b.state.phase not in (Phase.SETUP, Phase.LOBBY):
-            changed = [k for k in LOCKED_SETTINGS if getattr(settings, k) != getattr(b.settings, k)]
-            if changed:
-                raise CommandRefused(
-                    f"{', '.join(sorted(changed))} cannot change once the event has started: "
-                    "it would change results."
-                )
+        rules.check_settings_change(b.state, b.settings, settings)
         self.store.save_settings(b.state.event_id, settings, actor, self.clock())
         return settings
 
@@ -292,7 +217,7 @@ class Service:
             raise CommandRefused("The roster is locked once the event has started.")
         current = self.store.list_performers(b.state.event_id)
         performers = roster.build_roster(rows, {p.name: p.performer_id for p in current})
-        new_state = rules_replace_order(b.state, tuple(p.performer_id for p in performers))
+        new_state = rules.replace_order(b.state, tuple(p.performer_id for p in performers))
         self.store.put_performers(b.state.event_id, performers)
         try:
             self.store.write_step(
@@ -342,18 +267,7 @@ class Service:
     ) -> None:
         actor = self._actor(token, Role.ADMIN)
         email = accounts.normalise_email(email)
-        fields: dict = {}
-        if active is not None:
-            fields["active"] = bool(active)
-        if weight is not None:
-            fields["weight"] = validate_weight(weight)
-        if password is not None:
-            fields.update(
-                password_hash=accounts.hash_password(password),
-                failed=0,
-                lock_count=0,
-                locked_until=Decimal(0),
-            )
+        fields = account_changes(active=active, weight=weight, password=password)
         if fields:
             self.store.update_account(email, **fields)
             self._log_admin(actor, "account_changed", {"email": email, "fields": sorted(fields)})
@@ -363,67 +277,12 @@ class Service:
         if eid:
             self.store.append_log(eid, f"admin:{actor}", self.clock(), actor, kind, data)
 
-    def accounts(self, role: Role | None = None) -> list[Account]:
-        return self.store.list_accounts(role)
-
     def log_entries(self, event_id: str | None = None) -> list[eventlog.LogEntry]:
         return self.store.log_entries(event_id or self.event_id())[0]
 
     def recent_log(self, event_id: str | None = None, limit: int = 200) -> list[eventlog.LogEntry]:
         return self.store.recent_log(event_id or self.event_id(), limit)
 
-    def events(self) -> list[dict]:
-        return self.store.list_events()
-
     def verify_log(self, event_id: str | None = None) -> list[str]:
         entries, heads = self.store.log_entries(event_id or self.event_id())
         return eventlog.verify(entries, heads)
-
-
-def rules_replace_order(state: EventState, order: tuple[str, ...]) -> EventState:
-    return replace(state, order=order, version=state.version + 1)
-
-
-def new_event_id(now: float) -> str:
-    return time.strftime("ev-%Y%m%d-%H%M%S", time.gmtime(now)) + "-" + uuid.uuid4().hex[:4]
-
-
-def validate_weight(weight) -> Decimal:
-    try:
-        w = Decimal(str(weight).strip())
-    except Exception:
-        raise InvalidInput("A judge's weight must be a number from 0 to 100.") from None
-    if not w.is_finite() or not Decimal(0) <= w <= Decimal(100):
-        raise InvalidInput("A judge's weight must be a number from 0 to 100.")
-    return w
-
-
-def validate_settings(s: Settings, judges: int | None = None) -> None:
-    for name in ("perform_seconds", "score_seconds"):
-        v = getattr(s, name)
-        if not isinstance(v, (int, float)) or not math.isfinite(v) or not 1 <= v <= 3600:
-            raise InvalidInput(f"{name.replace('_', ' ').capitalize()} must be from 1 to 3600.")
-    if not 1 <= s.required_judges <= 100:
-        raise InvalidInput("Required judges must be from 1 to 100.")
-    if judges is not None and s.required_judges > judges:
-        raise InvalidInput(f"Required judges ({s.required_judges}) is more than the {judges} active judges.")
-    if not 1 <= s.min_scores <= 100 or not 2 <= s.trim_min <= 100:
-        raise InvalidInput("Minimum scores must be from 1 and the trim threshold from 2, both at most 100.")
-    name = (s.event_name or "").strip()
-    if not name or len(name) > 120:
-        raise InvalidInput("The event name must be 1 to 120 characters.")
-    if not s.criteria or len(s.criteria) > 10:
-        raise InvalidInput("An event has 1 to 10 criteria.")
-    names = set()
-    for c in s.criteria:
-        if not c.name.strip() or len(c.name) > 40 or c.name in names:
-            raise InvalidInput("Each criterion needs a distinct name of at most 40 characters.")
-        names.add(c.name)
-        if not (c.min.is_finite() and c.max.is_finite() and c.step.is_finite() and c.weight.is_finite()):
-            raise InvalidInput(f"{c.name}: range, step and weight must be finite numbers.")
-        if c.min >= c.max or c.step <= 0 or c.step > c.max - c.min or c.weight < 0:
-            raise InvalidInput(
-                f"{c.name}: needs min < max, a step from above 0 to the range, and a weight ≥ 0."
-            )
-    if sum(c.weight for c in s.criteria) <= 0:
-        raise InvalidInput("At least one criterion needs a weight above 0.")

@@ -1,14 +1,12 @@
-import time
-
 import pandas as pd
 import streamlit as st
 
 from engine.model import CommandKind, Phase, Role
-from ui import data, widgets
+from ui import data, nav, widgets
 from ui.admin import run_command, show_message
 from ui.auth import require
 
-session = require(Role.ADMIN, "pages/admin_control.py")
+session = require(Role.ADMIN, nav.CONTROL_PAGE)
 st.title("🎛️ Control")
 show_message()
 
@@ -24,7 +22,7 @@ def live() -> None:
         f"{widgets.text(snap.settings.event_name)} · event {snap.event_id} · version {snap.state.version}"
     )
     widgets.status_header(snap)
-    now = time.time()
+    now = data.service().clock()
     flags = {j: t for j, t in snap.flags.items()}
     names = {j.email: j.name for j in snap.judges}
     pid = snap.state.performer_id
@@ -96,4 +94,4 @@ if st.button("🔄 Reset (start a new event)"):
         "This event stays readable in the log and exports.",
     )
 if phase is Phase.FINISHED:
-    st.page_link("pages/results.py", label="See the results", icon="🏆")
+    st.page_link(nav.RESULTS_PAGE, label="See the results", icon="🏆")

@@ -6,10 +6,10 @@ import streamlit as st
 
 from engine import exports
 from engine.model import Role
-from ui import data, widgets
+from ui import data, nav, widgets
 from ui.auth import require
 
-require(Role.ADMIN, "pages/admin_log.py")
+require(Role.ADMIN, nav.LOG_PAGE)
 svc = data.service()
 st.title("🧾 Log & exports")
 

@@ -1,12 +1,13 @@
 import pandas as pd
 import streamlit as st
 
+from engine import analysis, rankings, timing
 from engine.model import PerformerStatus, Role, StagescoreError
-from engine.service import Snapshot
-from ui import charts, data, widgets
+from engine.snapshot import Snapshot
+from ui import charts, data, nav, widgets
 from ui.auth import require
 
-session = require(Role.ADMIN, "pages/admin_scores.py")
+session = require(Role.ADMIN, nav.SCORES_PAGE)
 st.title("📊 Scores & analytics")
 
 snap = data.snapshot()
@@ -17,35 +18,35 @@ if snap is None:
 # Keyed on fingerprints, not on the snapshot (a fresh copy every tick): recomputed only when the scores,
 # the state or the panel changed. The leading underscore keeps the snapshot out of the cache key.
 @st.cache_data(ttl=120, max_entries=4, show_spinner=False)
-def _analysis(key: tuple, _snap: Snapshot) -> charts.Analysis:
-    return charts.analyse(_snap)
+def _analysis(key: tuple, _snap: Snapshot) -> analysis.Analysis:
+    return analysis.analyse(_snap)
 
 
 @st.cache_data(ttl=600, max_entries=4, show_spinner=False)
 def _agreement(key: tuple, _snap: Snapshot) -> float | None:
-    return charts.agreement(_snap)
+    return analysis.agreement(_snap)
 
 
 @st.cache_data(ttl=600, max_entries=4, show_spinner=False)
 def _what_if(key: tuple, _snap: Snapshot) -> pd.DataFrame:
-    return charts.what_if(_snap)
+    return rankings.what_if(_snap)
 
 
 @st.cache_data(ttl=600, max_entries=8, show_spinner=False)
 def _logged_openings(key: tuple) -> dict[str, float]:
     """The whole log is read again only when another scoring window may have opened (see
-    charts.openings_key); a window's `scoring_opened` entry is written with its state change."""
+    timing.openings_key); a window's `scoring_opened` entry is written with its state change."""
     entries = data.service().log_entries(key[0])
-    return charts.openings_from_log(entries)
+    return timing.openings_from_log(entries)
 
 
 def openings(snap: Snapshot) -> tuple[dict[str, float], bool]:
     """Window openings from the log where it has them, estimated otherwise; and whether any were estimated."""
     try:
-        logged = _logged_openings(charts.openings_key(snap))
+        logged = _logged_openings(timing.openings_key(snap))
     except StagescoreError:  # the log is a nicety here: estimate rather than fail the page
         logged = {}
-    estimated = charts.openings_estimated(snap)
+    estimated = timing.openings_estimated(snap)
     return {**estimated, **logged}, bool(estimated.keys() - logged.keys())
 
 
@@ -58,43 +59,52 @@ def live() -> None:
     snap = data.snapshot()
     if snap is None:
         return
-    a = _analysis(charts.fingerprint(snap), snap)
-    done = int((a.performers["status"] == PerformerStatus.DONE.value).sum())
+    frames = _analysis(analysis.fingerprint(snap), snap)
+    done = int((frames.performers["status"] == PerformerStatus.DONE.value).sum())
     st.caption(
-        f"{widgets.text(snap.settings.event_name)} · {done} of {len(a.performers)} performers done · "
-        f"{len(a.scores)} scores from {len(a.judges)} judges"
+        f"{widgets.text(snap.settings.event_name)} · {done} of {len(frames.performers)} performers done · "
+        f"{len(frames.scores)} scores from {len(frames.judges)} judges"
     )
-    if a.scores.empty:
+    if frames.scores.empty:
         st.info("No scores yet: the tables and charts fill in as the judges score.")
         return
 
+    score_table(frames, snap)
+    judge_charts(frames)
+    submission_times(frames, snap)
+    ranking_over_time(frames)
+
+
+def score_table(frames: analysis.Analysis, snap: Snapshot) -> None:
     st.subheader("Score table")
-    judge_columns = list(a.judges["judge_name"])
+    judge_columns = list(frames.judges["judge_name"])
     st.dataframe(
-        a.table,
+        frames.table,
         hide_index=True,
-        column_config=_number_columns(a.table, [*judge_columns, "Total"]),
+        column_config=_number_columns(frames.table, [*judge_columns, "Total"]),
         height=420,
     )
 
     c1, c2 = st.columns([1, 2])
-    w = _agreement(a.agreement_key, snap)
-    c1.metric("Panel agreement (Kendall's W)", "—" if w is None else f"{w:.2f}")
+    agreement = _agreement(frames.agreement_key, snap)
+    c1.metric("Panel agreement (Kendall's W)", "—" if agreement is None else f"{agreement:.2f}")
     c2.caption(
         "Kendall's W runs from 0 (the judges order the performers unrelatedly) to 1 (every judge orders "
-        f"them the same), over the {a.complete} performers every judge has scored"
-        + (" — it needs at least two." if w is None else ".")
+        f"them the same), over the {frames.complete} performers every judge has scored"
+        + (" — it needs at least two." if agreement is None else ".")
     )
 
+
+def judge_charts(frames: analysis.Analysis) -> None:
     st.subheader("Scores by judge")
-    tick = "; the black tick is the total" if a.total_is_score else ""
+    tick = "; the black tick is the total" if frames.total_is_score else ""
     st.caption(f"The latest {charts.RECENT} performers with scores at most{tick}.")
-    st.altair_chart(charts.scores_by_judge_chart(a), width="stretch")
+    st.altair_chart(charts.scores_by_judge_chart(frames), width="stretch")
 
     left, right = st.columns(2)
     with left:
         st.subheader("Each judge's scores")
-        st.altair_chart(charts.distribution_chart(a), width="stretch")
+        st.altair_chart(charts.distribution_chart(frames), width="stretch")
     with right:
         st.subheader("Deviation from the panel")
         threshold = st.number_input(
@@ -105,22 +115,24 @@ def live() -> None:
             step=0.1,
             key="deviation_threshold",
         )
-        for row in charts.flagged(a, threshold).itertuples():
+        for row in analysis.flagged(frames, threshold).itertuples():
             st.warning(
                 f"{widgets.text(row.judge_name)} scores {abs(row.deviation):.2f} points "
                 f"{'above' if row.deviation > 0 else 'below'} the rest of the panel on average "
                 f"(over {row.performers} performers).",
                 icon="⚠️",
             )
-        if a.deviation.empty:
+        if frames.deviation.empty:
             st.info("Deviation needs performers scored by at least two judges.")
         else:
-            st.altair_chart(charts.deviation_chart(a, threshold), width="stretch")
+            st.altair_chart(charts.deviation_chart(frames, threshold), width="stretch")
 
+
+def submission_times(frames: analysis.Analysis, snap: Snapshot) -> None:
     st.subheader("When judges submitted")
     opened, estimated = openings(snap)
-    timing = charts.timing_frame(a, opened)
-    if timing.empty:
+    times = timing.timing_frame(frames, opened)
+    if times.empty:
         st.info("No scoring window has opened yet.")
     else:
         note = (
@@ -131,21 +143,23 @@ def live() -> None:
             f"on to a revision; the dashed line is the planned window length.{note}"
         )
         st.altair_chart(
-            charts.timing_chart(timing, len(a.judges), snap.settings.score_seconds), width="stretch"
+            charts.timing_chart(times, len(frames.judges), snap.settings.score_seconds), width="stretch"
         )
-        summary = charts.timing_summary(timing)
+        summary = timing.timing_summary(times)
         st.dataframe(
             summary,
             hide_index=True,
             column_config=_number_columns(summary, ["Median s to first", "Median s to last", "Latest s"]),
         )
 
+
+def ranking_over_time(frames: analysis.Analysis) -> None:
     st.subheader("Ranking over time")
-    if a.ranking.empty:
+    if frames.ranking.empty:
         st.info("The ranking over time starts once a performer is done and ranked.")
     else:
-        st.caption(f"The current top {charts.TOP_RANKS}: their rank after each performer done.")
-        st.altair_chart(charts.ranking_chart(a), width="stretch")
+        st.caption(f"The current top {rankings.TOP_RANKS}: their rank after each performer done.")
+        st.altair_chart(charts.ranking_chart(frames), width="stretch")
 
 
 live()
@@ -165,7 +179,7 @@ def what_if() -> None:
         st.info("No scores yet.")
         return
     st.button("🔄 Recompute", key="what_if_refresh")  # a click reruns this fragment with fresh scores
-    table = _what_if(charts.fingerprint(snap), snap)
+    table = _what_if(analysis.fingerprint(snap), snap)
     totals = [c for c in table.columns if c.endswith(" total")]
     st.dataframe(table, hide_index=True, column_config=_number_columns(table, totals))
 

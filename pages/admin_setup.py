@@ -1,20 +1,19 @@
-from decimal import Decimal, InvalidOperation
-
 import pandas as pd
 import streamlit as st
 
-from engine.model import Criterion, MissingPolicy, Phase, Role, Rule, StagescoreError, TieBreak
-from ui import data, widgets
+from engine.model import DatabaseUnavailable, MissingPolicy, Phase, Role, Rule, StagescoreError, TieBreak
+from engine.settings import parse_criteria
+from ui import data, nav, widgets
 from ui.auth import require
 
-session = require(Role.ADMIN, "pages/admin_setup.py")
+session = require(Role.ADMIN, nav.SETUP_PAGE)
 svc = data.service()
 st.title("🛠️ Setup")
 snap = data.snapshot()
 if snap is None:
     st.stop()
 started = snap.state.phase not in (Phase.SETUP, Phase.LOBBY)
-s = snap.settings
+settings = snap.settings
 if started:
     st.info(
         "The event has started: the rule, criteria, missing-score policy, tie-breaks, required judges and "
@@ -26,10 +25,10 @@ if started:
 def report(action, ok_message: str) -> None:
     try:
         action()
+    except DatabaseUnavailable:
+        st.error(data.UNREACHABLE + " Nothing was changed.")
     except StagescoreError as e:
         st.error(str(e))
-    except Exception:
-        st.error(data.UNREACHABLE + " Nothing was changed.")
     else:
         data.refresh()
         st.success(ok_message)
@@ -37,31 +36,38 @@ def report(action, ok_message: str) -> None:
 
 st.header("Event settings")
 with st.form("settings"):
-    name = st.text_input("Event name", s.event_name, max_chars=120)
+    name = st.text_input("Event name", settings.event_name, max_chars=120)
     c1, c2, c3 = st.columns(3)
-    perform = c1.number_input("Performance window (s)", value=float(s.perform_seconds), step=1.0)
-    score = c2.number_input("Scoring window (s)", value=float(s.score_seconds), step=1.0)
-    required = c3.number_input("Judges required to start", value=s.required_judges, step=1, disabled=started)
+    perform = c1.number_input("Performance window (s)", value=float(settings.perform_seconds), step=1.0)
+    score = c2.number_input("Scoring window (s)", value=float(settings.score_seconds), step=1.0)
+    required = c3.number_input(
+        "Judges required to start", value=settings.required_judges, step=1, disabled=started
+    )
     c1, c2, c3 = st.columns(3)
-    auto_start = c1.checkbox("Start automatically on quorum", s.auto_start)
-    auto_close = c2.checkbox("Close scoring once every present judge has scored", s.auto_close)
-    public = c3.checkbox("Show each judge's scores on the public board", s.public_judge_scores)
+    auto_start = c1.checkbox("Start automatically on quorum", settings.auto_start)
+    auto_close = c2.checkbox("Close scoring once every present judge has scored", settings.auto_close)
+    public = c3.checkbox("Show each judge's scores on the public board", settings.public_judge_scores)
     c1, c2, c3, c4 = st.columns(4)
     rules_ = [r.value for r in Rule]
-    rule = c1.selectbox("Aggregation rule", rules_, rules_.index(s.rule.value), disabled=started)
+    rule = c1.selectbox("Aggregation rule", rules_, rules_.index(settings.rule.value), disabled=started)
     missing = c2.selectbox(
         "Missing scores",
         [m.value for m in MissingPolicy],
-        [m.value for m in MissingPolicy].index(s.missing.value),
+        [m.value for m in MissingPolicy].index(settings.missing.value),
         disabled=started,
         help="omit: left out of the total; zero: counted as 0 (the original behaviour)",
     )
-    min_scores = c3.number_input("Minimum scores to be ranked", value=s.min_scores, step=1, disabled=started)
+    min_scores = c3.number_input(
+        "Minimum scores to be ranked", value=settings.min_scores, step=1, disabled=started
+    )
     trim_min = c4.number_input(
-        "Trim highest/lowest from this many scores", value=s.trim_min, step=1, disabled=started
+        "Trim highest/lowest from this many scores", value=settings.trim_min, step=1, disabled=started
     )
     ties = st.multiselect(
-        "Tie-breaks, in order", [t.value for t in TieBreak], [t.value for t in s.tie_breaks], disabled=started
+        "Tie-breaks, in order",
+        [t.value for t in TieBreak],
+        [t.value for t in settings.tie_breaks],
+        disabled=started,
     )
     st.caption("Criteria: each has a range, a step and a weight; a judge's score is their weighted mean.")
     crit_df = pd.DataFrame(
@@ -73,7 +79,7 @@ with st.form("settings"):
                 "step": float(c.step),
                 "weight": float(c.weight),
             }
-            for c in s.criteria
+            for c in settings.criteria
         ]
     )
     crit_edit = st.data_editor(crit_df, num_rows="dynamic", disabled=started, key="criteria", hide_index=True)
@@ -82,23 +88,10 @@ with st.form("settings"):
 if save:
 
     def apply():
-        try:
-            criteria = tuple(
-                Criterion(
-                    str(r["name"]).strip(),
-                    Decimal(str(r["min"])),
-                    Decimal(str(r["max"])),
-                    Decimal(str(r["step"])),
-                    Decimal(str(r["weight"])),
-                )
-                for r in crit_edit.to_dict("records")
-                if str(r.get("name") or "").strip()
-            )
-        except (InvalidOperation, ValueError, TypeError):
-            raise StagescoreError("Each criterion needs numbers for min, max, step and weight.") from None
+        criteria = parse_criteria(crit_edit.to_dict("records"))
         svc.update_settings(
             session.token,
-            s.with_changes(
+            settings.with_changes(
                 event_name=name.strip(),
                 perform_seconds=float(perform),
                 score_seconds=float(score),
@@ -144,7 +137,7 @@ if upload is not None and st.button("Import this CSV", disabled=started):
     report(lambda: svc.import_roster_csv(session.token, upload.getvalue()), "Roster imported.")
 
 st.header("Judges")
-judges = svc.accounts(Role.JUDGE)
+judges = snap.judges
 st.table(
     pd.DataFrame(
         [

@@ -1,15 +1,15 @@
-import time
 import uuid
 
 import pandas as pd
 import streamlit as st
 
-from engine.model import Phase, Role, StagescoreError
+from engine.model import DatabaseUnavailable, Phase, Role, StagescoreError
 from engine.scoring import display
-from ui import data, widgets
+from engine.snapshot import Snapshot, visible_to_judge
+from ui import data, nav, widgets
 from ui.auth import require
 
-session = require(Role.JUDGE, "pages/judge.py")
+session = require(Role.JUDGE, nav.JUDGE_PAGE)
 svc = data.service()
 st.title("📝 Score")
 st.caption(f"Judging as {widgets.text(session.name)}")
@@ -19,28 +19,28 @@ st.caption(f"Judging as {widgets.text(session.name)}")
 def heartbeat() -> None:
     try:
         svc.heartbeat(session.token)
-    except Exception:  # presence is best effort; the live panel shows the outage
+    except StagescoreError:  # presence is best effort; the live panel shows the outage
         pass
 
 
-def submit(snap, values: dict) -> None:
-    performer = snap.current
+def submit(snapshot: Snapshot, values: dict) -> None:
+    performer = snapshot.current
     try:
         score, replayed = svc.submit_score(session.token, performer.performer_id, values, uuid.uuid4().hex)
+    except DatabaseUnavailable:
+        st.error(data.UNREACHABLE + " Your score was not saved; submit it again.")
+        return
     except StagescoreError as e:
         st.error(str(e))
-        return
-    except Exception:
-        st.error(data.UNREACHABLE + " Your score was not saved; submit it again.")
         return
     data.refresh()
     st.toast(f"Accepted: {display(score.total)} for {performer.name}", icon="✅")
     st.session_state["last_accepted"] = (performer.performer_id, score.revision, display(score.total))
 
 
-def score_form(snap) -> None:
-    s = snap.state
-    with st.form(key=f"score-{s.event_id}-{s.window_id}"):
+def score_form(snap: Snapshot) -> None:
+    state = snap.state
+    with st.form(key=f"score-{state.event_id}-{state.window_id}"):
         values = {}
         for c in snap.settings.criteria:
             decimals = max(0, -c.step.normalize().as_tuple().exponent)
@@ -50,7 +50,7 @@ def score_form(snap) -> None:
                 value=None,
                 step=float(c.step),
                 format=f"%.{decimals}f",
-                key=f"v-{s.event_id}-{s.window_id}-{c.name}",
+                key=f"v-{state.event_id}-{state.window_id}-{c.name}",
             )
         clicked = st.form_submit_button("Submit score", type="primary", width="stretch")
     if clicked:
@@ -58,9 +58,9 @@ def score_form(snap) -> None:
             st.error("Enter a value for every criterion before submitting.")
         else:
             submit(snap, values)
-    current = snap.scores_for(s.performer_id).get(session.email)
+    current = snap.scores_for(state.performer_id).get(session.email)
     last = st.session_state.get("last_accepted")
-    if last and last[0] == s.performer_id:
+    if last and last[0] == state.performer_id:
         st.success(
             f"Your score for this performer: {last[2]} (revision {last[1]}). "
             "You can revise it until scoring closes."
@@ -69,17 +69,18 @@ def score_form(snap) -> None:
         st.success(f"Your score for this performer: {display(current.total)} (revision {current.revision}).")
 
 
-def others(snap) -> None:
-    scored = [p for p in snap.performers if session.email in snap.scores_for(p.performer_id)]
-    if not scored:
+def others(snapshot: Snapshot) -> None:
+    """The scores this judge may see (engine.snapshot.visible_to_judge decides which)."""
+    visible = visible_to_judge(snapshot, session.email)
+    if not visible:
         return
-    judges = {j.email: j.name for j in snap.judges}
+    judges = {j.email: j.name for j in snapshot.judges}
     rows = []
-    for p in scored:
-        row = {"Performer": p.name}
-        for email, sc in sorted(snap.scores_for(p.performer_id).items()):
+    for performer, scores in visible:
+        row = {"Performer": performer.name}
+        for email, score in scores.items():
             label = "You" if email == session.email else judges.get(email, email.split("@")[0])
-            row[label] = display(sc.total)
+            row[label] = display(score.total)
         rows.append(row)
     st.subheader("Scores so far")
     st.caption("Other judges' scores appear for a performer once you have scored them.")
@@ -92,14 +93,14 @@ def live() -> None:
     if snap is None:
         return
     widgets.status_header(snap)
-    s = snap.state
-    if s.phase is Phase.SCORING and snap.current and s.scoring_open(time.time()):
+    state = snap.state
+    if state.phase is Phase.SCORING and snap.current and state.scoring_open(svc.clock()):
         score_form(snap)
-    elif s.phase is Phase.SCORING:
+    elif state.phase is Phase.SCORING:
         st.warning("Scoring for this performer has closed.")
-    elif s.phase is Phase.PERFORMING:
+    elif state.phase is Phase.PERFORMING:
         st.info("Watch the performance: scoring opens when it ends.")
-    elif s.phase in (Phase.SETUP, Phase.LOBBY):
+    elif state.phase in (Phase.SETUP, Phase.LOBBY):
         st.info(
             f"Waiting for the event to start ({len(snap.present)} of "
             f"{snap.settings.required_judges} judges here)."

@@ -1,17 +1,16 @@
 import streamlit as st
 
-from engine.model import StagescoreError
+from engine.model import DatabaseUnavailable, StagescoreError
+from ui import nav
 from ui.auth import current, login
 from ui.data import UNREACHABLE
-
-HOME = {"judge": "pages/judge.py", "admin": "pages/admin_control.py"}
 
 st.title("Log in")
 if message := st.session_state.pop("login_message", None):
     st.warning(message)
 if session := current():
     st.success(f"You are logged in as {session.name}.")
-    st.page_link(HOME[session.role.value], label="Continue")
+    st.page_link(nav.home_of(session.role), label="Continue")
     st.stop()
 
 with st.form("login"):
@@ -22,10 +21,9 @@ with st.form("login"):
 if submitted:
     try:
         session = login(email, password)
-    except StagescoreError as e:
-        st.error(str(e) if "unreachable" not in str(e) else UNREACHABLE)
-    except Exception:
+    except DatabaseUnavailable:
         st.error(UNREACHABLE)
+    except StagescoreError as e:
+        st.error(str(e))
     else:
-        target = st.session_state.pop("next_page", None) or HOME[session.role.value]
-        st.switch_page(target)
+        st.switch_page(st.session_state.pop("next_page", None) or nav.home_of(session.role))

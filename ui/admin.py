@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine.model import Command, CommandKind, StagescoreError
+from engine.model import Command, CommandKind, DatabaseUnavailable, StagescoreError
 from ui import data
 
 
@@ -15,11 +15,11 @@ def run_command(
         state = data.service().command(
             token, Command(kind, seconds=seconds, force=force, window_id=window_id)
         )
+    except DatabaseUnavailable:
+        st.session_state["admin_message"] = ("error", data.UNREACHABLE + " The command was not applied.")
+        return False
     except StagescoreError as e:
         st.session_state["admin_message"] = ("error", str(e))
-        return False
-    except Exception:
-        st.session_state["admin_message"] = ("error", data.UNREACHABLE + " The command was not applied.")
         return False
     data.refresh()
     st.session_state["admin_message"] = (

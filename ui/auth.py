@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
-from engine.model import DatabaseUnavailable, NotAllowed, Role, StagescoreError
-from engine.service import Session
+from engine.model import DatabaseUnavailable, NotAllowed, Role, Session, StagescoreError
+from ui import nav
 from ui.data import service, unreachable
 
-LOGIN_PAGE = "pages/login.py"
 KEY = "session"
 
 
@@ -16,19 +16,19 @@ def current() -> Session | None:
     return st.session_state.get(KEY)
 
 
-def require(role: Role, page: str) -> Session:
+def require(role: Role, page: StreamlitPage) -> Session:
     """The logged-in session with `role`, or: the login (then back to `page`), or a plain refusal."""
     session = current()
     if session is None:
         st.session_state["next_page"] = page
-        st.switch_page(LOGIN_PAGE)
+        st.switch_page(nav.LOGIN_PAGE)
     try:
         session = service().whoami(session.token)
     except NotAllowed as e:
         st.session_state.pop(KEY, None)
         st.session_state["next_page"] = page
         st.session_state["login_message"] = str(e)
-        st.switch_page(LOGIN_PAGE)
+        st.switch_page(nav.LOGIN_PAGE)
     except DatabaseUnavailable:
         unreachable()
         st.stop()
@@ -52,5 +52,5 @@ def logout() -> None:
     if session:
         try:
             service().logout(session.token)
-        except Exception:  # the token expires anyway; logging out locally must always work
+        except StagescoreError:  # the token expires anyway; logging out locally must always work
             pass

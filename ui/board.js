@@ -1,6 +1,5 @@
 // Live public board: polls the published JSON, ticks the countdown locally, renders text only.
-const PHASES = {SETUP: "Setting up", LOBBY: "Waiting for the judges", PERFORMING: "Performing",
-                SCORING: "Scoring", FINISHED: "Finished"};
+// Words come from the document (engine/snapshot.py PHASE_LABEL), so the board and the pages say the same.
 const MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"};
 
 function el(tag, cls, text) {
@@ -50,7 +49,7 @@ export default function (component) {
     head.appendChild(el("div", "event", doc.event_name));
     const who = el("div", "performer", doc.performer || doc.event_name);
     head.appendChild(who);
-    head.appendChild(el("div", "phase", PHASES[doc.phase] + (doc.paused ? " — paused" : "")));
+    head.appendChild(el("div", "phase", doc.phase_label + (doc.paused ? " — paused" : "")));
     const timed = doc.phase === "PERFORMING" || doc.phase === "SCORING";
     if (timed) head.appendChild(el("div", "clock", "—"));
     root.appendChild(head);

@@ -8,8 +8,10 @@ import streamlit as st
 from streamlit_autorefresh import st_autorefresh
 
 from engine.model import DatabaseUnavailable, StagescoreError
-from engine.service import Service, Snapshot
+from engine.service import Service
+from engine.snapshot import Snapshot
 from engine.store import Store
+from ui.errors import something_went_wrong
 
 UNREACHABLE = "Scoring database unreachable, retrying…"
 TICK_SECONDS = 0.5
@@ -28,7 +30,7 @@ def _snapshot(event_id: str | None) -> Snapshot:
 
 @st.cache_data(ttl=30, show_spinner=False)
 def events() -> list[dict]:
-    return service().events()
+    return service().store.list_events()
 
 
 def unreachable() -> None:
@@ -61,6 +63,8 @@ def live(run_every: float):
                 st.error(UNREACHABLE, icon="⚠️")
             except StagescoreError as e:
                 st.info(str(e))
+            except Exception as e:  # a bug: its error id, and the fragment keeps its schedule
+                something_went_wrong(e)
 
         return st.fragment(guarded, run_every=run_every)
 

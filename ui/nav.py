@@ -1,55 +1,89 @@
 """Every page is always registered, so every URL works (a protected page runs its own gate);
-the menu shows only the role's pages."""
+the menu shows only the role's pages.
+
+The st.Page objects are built once per process, at the first script run that asks for one (st.Page
+resolves its file against the running script, so it cannot be built at import time), and pages refer to
+them by name: `st.switch_page(nav.LOGIN_PAGE)`, never by a "pages/…" string.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from engine.model import Role
-from ui.auth import current, logout
+from engine.model import Role, Session
 
-PUBLIC = [
-    ("pages/welcome.py", "Stagescore", "🎤", "welcome", True),
-    ("pages/leaderboard.py", "Live board", "📺", "leaderboard", False),
-    ("pages/results.py", "Results", "🏆", "results", False),
-]
-JUDGE = [("pages/judge.py", "Score", "📝", "judge", False)]
-ADMIN = [
-    ("pages/admin_control.py", "Control", "🎛️", "admin", False),
-    ("pages/admin_setup.py", "Setup", "🛠️", "admin-setup", False),
-    ("pages/admin_scores.py", "Scores & analytics", "📊", "admin-scores", False),
-    ("pages/admin_log.py", "Log & exports", "🧾", "admin-log", False),
-]
-LOGIN = ("pages/login.py", "Log in", "🔑", "login", False)
+# name: (file, title, icon, url path); the first is the default page, served at "/".
+PAGES = {
+    "WELCOME_PAGE": ("pages/welcome.py", "Stagescore", "🎤", "welcome"),
+    "LEADERBOARD_PAGE": ("pages/leaderboard.py", "Live board", "📺", "leaderboard"),
+    "RESULTS_PAGE": ("pages/results.py", "Results", "🏆", "results"),
+    "JUDGE_PAGE": ("pages/judge.py", "Score", "📝", "judge"),
+    "CONTROL_PAGE": ("pages/admin_control.py", "Control", "🎛️", "admin"),
+    "SETUP_PAGE": ("pages/admin_setup.py", "Setup", "🛠️", "admin-setup"),
+    "SCORES_PAGE": ("pages/admin_scores.py", "Scores & analytics", "📊", "admin-scores"),
+    "LOG_PAGE": ("pages/admin_log.py", "Log & exports", "🧾", "admin-log"),
+    "LOGIN_PAGE": ("pages/login.py", "Log in", "🔑", "login"),
+}
+PUBLIC = ("WELCOME_PAGE", "LEADERBOARD_PAGE", "RESULTS_PAGE")
+JUDGE = ("JUDGE_PAGE",)
+ADMIN = ("CONTROL_PAGE", "SETUP_PAGE", "SCORES_PAGE", "LOG_PAGE")
+LOGIN = "LOGIN_PAGE"
+
+
+@functools.cache
+def _built() -> dict[str, StreamlitPage]:
+    # Outside a script run st.Page returns an inert object: fail loudly rather than cache one.
+    if get_script_run_ctx(suppress_warning=True) is None:
+        raise RuntimeError("page objects exist only inside a Streamlit script run")
+    default = next(iter(PAGES))
+    return {
+        name: st.Page(path, title=title, icon=icon, url_path=url, default=name == default)
+        for name, (path, title, icon, url) in PAGES.items()
+    }
+
+
+def __getattr__(name: str) -> StreamlitPage:
+    """nav.JUDGE_PAGE and the like: the page object, built on first use."""
+    if name in PAGES:
+        return _built()[name]
+    raise AttributeError(name)
+
+
+def path_of(name: str) -> str:
+    """The page's file, as AppTest's switch_page and the login's return address take it."""
+    return PAGES[name][0]
+
+
+def home_of(role: Role) -> StreamlitPage:
+    """Where a logged-in user starts."""
+    return _built()["JUDGE_PAGE" if role is Role.JUDGE else "CONTROL_PAGE"]
 
 
 def build():
-    pages = []
-    for entries in (PUBLIC, JUDGE, ADMIN):
-        for path, title, icon, url, default in entries:
-            pages.append(st.Page(path, title=title, icon=icon, url_path=url, default=default))
-    path, title, icon, url, default = LOGIN
-    pages.append(st.Page(path, title=title, icon=icon, url_path=url))
     # Our own menu (below) rather than Streamlit's: it lists exactly the role's pages, and
     # client.showSidebarNavigation = false keeps the pages/ folder's auto-discovered list away.
-    return st.navigation(pages, position="hidden")
+    return st.navigation(list(_built().values()), position="hidden")
 
 
-def menu() -> None:
-    session = current()
+def menu(session: Session | None, log_out: Callable[[], None]) -> None:
     role = session.role if session else None
-    entries = list(PUBLIC)
+    names = list(PUBLIC)
     if role is Role.JUDGE:
-        entries += JUDGE
+        names += JUDGE
     elif role is Role.ADMIN:
-        entries += ADMIN
+        names += ADMIN
     else:
-        entries.append(LOGIN)
+        names.append(LOGIN)
     with st.sidebar:
-        for path, title, icon, _url, _default in entries:
-            st.page_link(path, label=title, icon=icon)
+        for name in names:
+            st.page_link(_built()[name])
         if session:
             st.caption(f"Logged in as {session.name} ({session.role.value})")
             if st.button("Log out", key="logout"):
-                logout()
-                st.switch_page("pages/welcome.py")
+                log_out()
+                st.switch_page(_built()["WELCOME_PAGE"])

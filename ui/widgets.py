@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import math
 import re
-import time
 
 import pandas as pd
 import streamlit as st
 
-from engine.model import Phase
 from engine.scoring import display
-from engine.service import Snapshot
+from engine.snapshot import Snapshot, countdown, ranking_rows
+from ui import data
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<&$:])")
-PHASE_LABEL = {
-    Phase.SETUP: "Setting up",
-    Phase.LOBBY: "Waiting for the judges",
-    Phase.PERFORMING: "Performing",
-    Phase.SCORING: "Scoring",
-    Phase.FINISHED: "Finished",
-}
 
 
 def text(value: object) -> str:
@@ -28,25 +19,21 @@ def text(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(value))
 
 
-def seconds_left(snap: Snapshot, now: float | None = None) -> int | None:
-    """Whole seconds left in the window, never higher than last shown for the same window and version."""
-    remaining = snap.state.remaining(time.time() if now is None else now)
+def seconds_left(snapshot: Snapshot, now: float | None = None) -> int | None:
+    """Whole seconds left in the window as this viewer last saw it (engine.snapshot.countdown's rule)."""
+    remaining = snapshot.state.remaining(data.service().clock() if now is None else now)
     if remaining is None:
         return None
-    shown = math.ceil(remaining - 1e-9)
-    key = (snap.event_id, snap.state.window_id, snap.state.version)
-    memo = st.session_state.setdefault("_countdown", {})
-    if key in memo:
-        shown = min(shown, memo[key])
-    st.session_state["_countdown"] = {key: shown}
+    window = (snapshot.event_id, snapshot.state.window_id, snapshot.state.version)
+    shown = countdown(remaining, window, st.session_state.get("_countdown"))
+    st.session_state["_countdown"] = (window, shown)
     return shown
 
 
-def status_header(snap: Snapshot, large: bool = False) -> None:
-    s = snap.state
-    current = snap.current
-    phase = PHASE_LABEL[s.phase] + (" — paused" if s.paused else "")
-    left = seconds_left(snap)
+def status_header(snapshot: Snapshot, large: bool = False) -> None:
+    state = snapshot.state
+    current = snapshot.current
+    left = seconds_left(snapshot)
     cols = st.columns([3, 2, 1])
     with cols[0]:
         if current:
@@ -54,32 +41,31 @@ def status_header(snap: Snapshot, large: bool = False) -> None:
             if current.category:
                 st.caption(text(current.category))
         else:
-            (st.title if large else st.subheader)(text(snap.settings.event_name))
-    cols[1].metric("Phase", phase)
+            (st.title if large else st.subheader)(text(snapshot.settings.event_name))
+    cols[1].metric("Phase", snapshot.phase_label)
     cols[2].metric("Seconds left", "—" if left is None else left)
-    if left is not None and s.window_started_at is not None:
-        total = (s.deadline - s.window_started_at) if s.deadline else (left or 1)
+    if left is not None and state.window_started_at is not None:
+        total = (state.deadline - state.window_started_at) if state.deadline else (left or 1)
         st.progress(max(0.0, min(1.0, left / total)) if total > 0 else 0.0)
 
 
-def ranking_frame(snap: Snapshot, per_judge: bool) -> pd.DataFrame:
-    names = {p.performer_id: p for p in snap.performers}
-    judges = {j.email: j.name for j in snap.judges}
+def ranking_frame(snapshot: Snapshot, per_judge: bool) -> pd.DataFrame:
+    judges = {j.email: j.name for j in snapshot.judges}
+    panel = snapshot.panel
     rows = []
-    for r in snap.results:
-        p = names.get(r.performer_id)
+    for line in ranking_rows(snapshot, per_judge):
+        result, performer = line.result, line.performer
         row = {
-            "Rank": r.rank if r.rank is not None else "—",
-            "Performer": p.name if p else r.performer_id,
-            "Total": display(r.total),
-            "Scores in": f"{r.scores_in}/{len(snap.panel)}",
-            "Status": p.status.value if p else "",
+            "Rank": result.rank if result.rank is not None else "—",
+            "Performer": performer.name if performer else result.performer_id,
+            "Total": display(result.total),
+            "Scores in": f"{result.scores_in}/{len(panel)}",
+            "Status": performer.status.value if performer else "",
         }
         if per_judge:
-            by_judge = snap.scores_for(r.performer_id)
-            for email in snap.panel:
-                sc = by_judge.get(email)
-                row[judges.get(email, email.split("@")[0])] = display(sc.total) if sc else ""
+            for email in panel:
+                score = line.by_judge.get(email)
+                row[judges.get(email, email.split("@")[0])] = display(score.total) if score else ""
         rows.append(row)
     return pd.DataFrame(rows)
 

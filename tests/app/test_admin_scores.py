@@ -1,5 +1,4 @@
-"""The admin's scores page (pages/admin_scores.py) in AppTest, with the database replaced by a
-hand-made snapshot (built as tests/unit/test_charts.py builds them)."""
+"""The Scores & analytics page, with the database replaced by a hand-made snapshot."""
 
 from __future__ import annotations
 
@@ -13,9 +12,9 @@ from streamlit.testing.v1 import AppTest
 import ui.auth
 import ui.data
 from engine import eventlog
-from engine.model import PerformerStatus, Role
-from engine.service import Session, Snapshot
-from tests.unit.test_charts import JUDGES, ROWS, A, B, C, log_openings, make_snapshot
+from engine.model import PerformerStatus, Role, Session
+from engine.snapshot import Snapshot
+from tests.unit.snapshots import JUDGES, ROWS, A, B, C, log_openings, make_snapshot
 
 PAGE = Path(__file__).resolve().parents[2] / "pages" / "admin_scores.py"
 

@@ -10,9 +10,11 @@ from engine.model import Command, CommandKind, Phase, Role
 from tests.app.helpers import ADMIN, JUDGE, open_page, open_scoring_now, start, texts
 from ui import nav
 
-PAGES = [*nav.PUBLIC, *nav.JUDGE, *nav.ADMIN, nav.LOGIN]
+PAGES = [nav.PAGES[name] for name in (*nav.PUBLIC, *nav.JUDGE, *nav.ADMIN, nav.LOGIN)]
 HELP = "A judge is asking for help"  # the admin's alarm for judge3's raised hand, not a failure
-OWNER = {path: Role.JUDGE for path, *_ in nav.JUDGE} | {path: Role.ADMIN for path, *_ in nav.ADMIN}
+OWNER = {nav.path_of(name): Role.JUDGE for name in nav.JUDGE} | {
+    nav.path_of(name): Role.ADMIN for name in nav.ADMIN
+}
 
 
 def walk(at, role: Role | None, stage: str) -> list[str]:

@@ -12,6 +12,7 @@ from engine.model import (
     EventState,
     PerformerStatus,
     Phase,
+    ScoreRefused,
     Settings,
 )
 
@@ -246,3 +247,30 @@ def test_a_late_click_for_an_earlier_window_is_refused():
         rules.apply_command(scoring, S, Command(CommandKind.CLOSE, window_id=s.window_id), 111.0, 3)
     step = rules.apply_command(scoring, S, Command(CommandKind.CLOSE, window_id=scoring.window_id), 111.0, 3)
     assert step.state.performer_id == "p2"
+
+
+def test_a_new_roster_replaces_the_order_as_a_new_version_and_changes_nothing_else():
+    before = lobby()
+    after = rules.replace_order(before, ("p3", "p1"))
+    assert after.order == ("p3", "p1") and after.version == before.version + 1
+    assert after.phase is before.phase and after.window_id == before.window_id
+    assert before.order == ORDER  # the state is a value: the old one is untouched
+
+
+def test_a_score_is_taken_only_while_the_window_of_the_performer_on_stage_is_open():
+    performing = started(100.0)
+    with pytest.raises(ScoreRefused, match="not opened yet"):
+        rules.check_score_window(performing, "p1", 101.0)
+    scoring = rules.due_steps(performing, S, 110.0, 3)[0].state
+    rules.check_score_window(scoring, "p1", 111.0)
+    with pytest.raises(ScoreRefused, match="closed"):
+        rules.check_score_window(scoring, "p2", 111.0)
+    with pytest.raises(ScoreRefused, match="closed"):
+        rules.check_score_window(scoring, "p1", scoring.deadline)
+
+
+def test_settings_that_decide_results_are_locked_once_the_event_has_started():
+    rules.check_settings_change(lobby(), S, S.with_changes(rule="median"))
+    with pytest.raises(CommandRefused, match=r"^rule cannot change once the event has started"):
+        rules.check_settings_change(started(), S, S.with_changes(rule="median"))
+    rules.check_settings_change(started(), S, S.with_changes(score_seconds=45))

@@ -340,15 +340,6 @@ def test_no_tie_breaks_means_equal_totals_share_a_rank():
     assert ranks(results) == {"p1": 1, "p2": 1}
 
 
-def test_what_if_ranks_under_every_rule():
-    rows = {"A": {"a": 10, "b": 10, "c": 1}, "B": {"a": 8, "b": 8, "c": 8}}
-    outcome = scoring.what_if(list(rows), table(rows), PANEL, {}, Settings())
-    assert set(outcome) == set(Rule)
-    assert ranks(outcome[Rule.MEAN]) == {"B": 1, "A": 2}
-    assert ranks(outcome[Rule.MEDIAN]) == {"A": 1, "B": 2}
-    assert ranks(outcome[Rule.SUM]) == {"A": 2, "B": 1}
-
-
 # ---- judge analytics ---------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from engine.exports import public_board
 from engine.model import Account, EventState, Performer, Phase, Role, Score, Settings
-from engine.service import Snapshot, compute_results
+from engine.snapshot import Snapshot, compute_results
 
 ROOT = Path(__file__).resolve().parents[2]
 

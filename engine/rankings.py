@@ -1,0 +1,120 @@
+"""Rankings seen another way: where performers stood after each one done, and under every rule.
+
+Pure: pandas and the engine's own ranking (engine/snapshot.py compute_results), no Streamlit.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from engine.model import PerformerStatus, Rule, Score
+from engine.snapshot import Snapshot, compute_results
+
+TOP_RANKS = 10  # lines in the ranking-over-time chart
+RULE_LABEL = {
+    Rule.WEIGHTED_MEAN: "Weighted mean",
+    Rule.MEAN: "Mean",
+    Rule.TRIMMED_MEAN: "Trimmed mean",
+    Rule.MEDIAN: "Median",
+    Rule.SUM: "Sum",
+}
+
+
+def positions(snap: Snapshot) -> dict[str, int]:
+    """performer_id -> 1-based place in the running order (the event's order, then the roster's)."""
+    place = {pid: i for i, pid in enumerate(snap.state.order, start=1)}
+    for p in sorted(snap.performers, key=lambda p: (p.order, p.performer_id)):
+        place.setdefault(p.performer_id, len(place) + 1)
+    return place
+
+
+def as_float(d: Decimal | None) -> float:
+    return float(d) if d is not None else np.nan
+
+
+def ranking_over_time(snap: Snapshot, top: int = TOP_RANKS) -> pd.DataFrame:
+    """Rank of the current top performers after each performer done, at the steps where it changed.
+
+    The ranks `compute_results(settings, done[:k], their scores, judges)` gives for every k, computed
+    with one ranking per distinct panel rather than one per k: a total depends only on the performer's
+    own scores and the panel, so while the panel stays put, rank after k = 1 + those of the first k
+    ranked above."""
+    columns = ["step", "performer", "rank", "after"]
+    place = positions(snap)
+    done = [p for p in snap.performers if p.status is PerformerStatus.DONE]
+    done.sort(key=lambda p: place[p.performer_id])
+    n = len(done)
+    if not n:
+        return pd.DataFrame(columns=columns)
+    index = {p.performer_id: i for i, p in enumerate(done)}
+    mine: list[list[Score]] = [[] for _ in done]
+    for s in snap.scores:
+        if (i := index.get(s.performer_id)) is not None:
+            mine[i].append(s)
+    # The panel grows when a judge no longer active turns out to have scored: rank anew from there.
+    panel = {j.email for j in snap.judges if j.active}
+    starts, panels = [], []
+    for i, scores in enumerate(mine):
+        grown = panel | {s.judge for s in scores}
+        if i == 0 or grown != panel:
+            starts.append(i)
+            panels.append(sorted(grown))
+        panel = grown
+    ends = [*starts[1:], n]
+    # keys[s, i]: performer i's rank in segment s's ranking (inf: not ranked there); lower is better.
+    keys = np.full((len(starts), n), np.inf)
+    for s, end in enumerate(ends):
+        if end == n and panels[s] == snap.panel:
+            results = snap.results  # the same panel, so the same totals: reuse the snapshot's ranking
+        else:
+            prefix_scores = [x for xs in mine[:end] for x in xs]
+            results = compute_results(snap.settings, done[:end], prefix_scores, snap.judges)
+        ranked = {r.performer_id: r.rank for r in results}
+        keys[s, :end] = [ranked.get(p.performer_id) or np.inf for p in done[:end]]
+    segment = np.repeat(np.arange(len(starts)), np.diff([*starts, n]))
+    final = keys[-1]
+    final_rank = np.where(np.isfinite(final), 1 + np.searchsorted(np.sort(final), final), np.inf)
+    tracked = [int(t) for t in np.lexsort((np.arange(n), final_rank)) if np.isfinite(final_rank[t])][:top]
+    labels = [f"{place[p.performer_id]}. {p.name}" for p in done]
+    rows = []
+    for t in tracked:
+        above = np.cumsum(keys < keys[:, t : t + 1], axis=1)  # per segment: ranked above t among first k
+        steps = np.arange(t, n)
+        steps = steps[np.isfinite(keys[segment[steps], t])]
+        if not len(steps):
+            continue
+        ranks = 1 + above[segment[steps], steps]
+        keep = np.unique(np.r_[np.flatnonzero(np.r_[True, ranks[1:] != ranks[:-1]]), len(steps) - 1])
+        rows += [(int(steps[j]) + 1, labels[t], int(ranks[j]), labels[steps[j]]) for j in keep]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def what_if(snap: Snapshot) -> pd.DataFrame:
+    """Rank and total of every performer under each aggregation rule, the event's own rule first."""
+    current = Rule(snap.settings.rule)
+    rules = [current, *(r for r in Rule if r is not current)]
+    outcome = {
+        r: snap.results
+        if r is current
+        else compute_results(snap.settings, snap.performers, snap.scores, snap.judges, rule=r)
+        for r in rules
+    }
+    place = positions(snap)
+    names = {p.performer_id: p.name for p in snap.performers}
+    ids = [r.performer_id for r in snap.results]
+    out = pd.DataFrame({"Performer": [names.get(pid, pid) for pid in ids]})
+    label = {r: RULE_LABEL[r] + (" (event's rule)" if r is current else "") for r in rules}
+    for r in rules:
+        ranks = {x.performer_id: x.rank for x in outcome[r]}
+        out[label[r]] = pd.array([ranks.get(pid) for pid in ids], dtype="Int64")
+    ranks = out[[label[r] for r in rules]]
+    out["Rank spread"] = (ranks.max(axis=1) - ranks.min(axis=1)).astype("Int64")
+    for r in rules:
+        totals = {x.performer_id: x.total for x in outcome[r]}
+        out[f"{RULE_LABEL[r]} total"] = [as_float(totals.get(pid)) for pid in ids]
+    first = out[label[current]].astype("Float64").fillna(np.inf).to_numpy(float)
+    order = np.lexsort(([place.get(pid, 0) for pid in ids], first))
+    return out.iloc[order].reset_index(drop=True)

@@ -1,0 +1,130 @@
+"""The read model: what a screen shows of an event, computed once per tick and shared by every viewer.
+
+Pure: built from what the store returned, no I/O. What a viewer may see is decided here, not in pages.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from engine import scoring
+from engine.model import Account, EventState, Performer, PerformerStatus, Phase, Rule, Score, Settings
+
+PHASE_LABEL = {
+    Phase.SETUP: "Setting up",
+    Phase.LOBBY: "Waiting for the judges",
+    Phase.PERFORMING: "Performing",
+    Phase.SCORING: "Scoring",
+    Phase.FINISHED: "Finished",
+}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One consistent-enough view of the current event, shared by every viewer of a page."""
+
+    at: float
+    state: EventState
+    settings: Settings
+    performers: list[Performer]
+    scores: list[Score]
+    judges: list[Account]
+    present: list[str]
+    flags: dict[str, float]
+    results: list[scoring.PerformerResult]
+
+    @property
+    def event_id(self) -> str:
+        return self.state.event_id
+
+    @property
+    def current(self) -> Performer | None:
+        on_stage = self.state.performer_id
+        return next((p for p in self.performers if p.performer_id == on_stage), None)
+
+    def performer_name(self, performer_id: str | None) -> str:
+        return next((p.name for p in self.performers if p.performer_id == performer_id), "")
+
+    def scores_for(self, performer_id: str) -> dict[str, Score]:
+        return {s.judge: s for s in self.scores if s.performer_id == performer_id}
+
+    @property
+    def panel(self) -> list[str]:
+        return panel_of(self.judges, self.scores)
+
+    @property
+    def phase_label(self) -> str:
+        return PHASE_LABEL[self.state.phase] + (" — paused" if self.state.paused else "")
+
+
+def panel_of(judges: Iterable[Account], scores: Iterable[Score]) -> list[str]:
+    return sorted({j.email for j in judges if j.active} | {s.judge for s in scores})
+
+
+def totals_by_performer(scores: Iterable[Score]) -> dict[str, dict[str, Decimal]]:
+    """performer_id -> judge -> that judge's total: the shape scoring's rules take."""
+    table: dict[str, dict[str, Decimal]] = {}
+    for s in scores:
+        table.setdefault(s.performer_id, {})[s.judge] = s.total
+    return table
+
+
+def compute_results(
+    settings: Settings,
+    performers: list[Performer],
+    scores: list[Score],
+    judges: list[Account],
+    rule: Rule | None = None,
+) -> list[scoring.PerformerResult]:
+    table = totals_by_performer(scores)
+    weights = {j.email: j.weight for j in judges}
+    excluded = [p.performer_id for p in performers if p.status in (PerformerStatus.SKIPPED,)]
+    chosen = settings if rule is None else settings.with_changes(rule=rule)
+    return scoring.rank_performers(
+        [p.performer_id for p in performers], table, panel_of(judges, scores), weights, chosen, excluded
+    )
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    """One line of the ranking, whichever screen or export shows it."""
+
+    result: scoring.PerformerResult
+    performer: Performer | None
+    by_judge: dict[str, Score] = field(default_factory=dict)  # filled only when asked for
+
+
+def ranking_rows(snapshot: Snapshot, per_judge: bool = False) -> list[RankingRow]:
+    """The ranking in result order (ranked first), each with its performer and, if asked, its scores."""
+    performers = {p.performer_id: p for p in snapshot.performers}
+    return [
+        RankingRow(
+            result,
+            performers.get(result.performer_id),
+            snapshot.scores_for(result.performer_id) if per_judge else {},
+        )
+        for result in snapshot.results
+    ]
+
+
+def visible_to_judge(snapshot: Snapshot, judge: str) -> list[tuple[Performer, dict[str, Score]]]:
+    """The scores a judge may see: every judge's, but only for the performers this judge has scored,
+    so nobody is swayed by the others before giving their own."""
+    visible = []
+    for performer in snapshot.performers:
+        scores = snapshot.scores_for(performer.performer_id)
+        if judge in scores:
+            visible.append((performer, dict(sorted(scores.items()))))
+    return visible
+
+
+def countdown(remaining: float, window: tuple, last_shown: tuple[tuple, int] | None) -> int:
+    """Whole seconds to show for `window`: never more than last shown for the same window, so a
+    fresher read or a rounding at the edge never makes the countdown go back up."""
+    shown = math.ceil(remaining - 1e-9)
+    if last_shown is not None and last_shown[0] == window:
+        shown = min(shown, last_shown[1])
+    return shown
