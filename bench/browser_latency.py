@@ -54,7 +54,7 @@ def main() -> None:
 
                 def finished():
                     stack.check_alive()
-                    return svc.store.load_state(state.event_id).phase is Phase.FINISHED
+                    return svc.store.events.state(state.event_id).phase is Phase.FINISHED
 
                 common.wait_for(finished, performers * (PERFORM + SCORE) + 60, "the event to finish", 0.25)
                 time.sleep(2.0)  # the last change reaches the page

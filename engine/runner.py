@@ -58,7 +58,7 @@ class Engine:
             t.join(timeout / max(1, len(self._threads)))
         if self.leader.is_set():
             try:
-                self.store.release_lease(self.owner)
+                self.store.lease.release(self.owner)
             except Exception:  # stopping: the lease simply lapses
                 pass
             self.leader.clear()
@@ -80,9 +80,9 @@ class Engine:
             now = self.clock()
             try:
                 if self.leader.is_set():
-                    ok = self.store.renew_lease(self.owner, now, self.config.lease_seconds)
+                    ok = self.store.lease.renew(self.owner, now, self.config.lease_seconds)
                 else:
-                    ok = self.store.acquire_lease(self.owner, now, self.config.lease_seconds)
+                    ok = self.store.lease.acquire(self.owner, now, self.config.lease_seconds)
                     if ok:
                         log.info("engine %s holds the lease", self.owner)
                 if ok:
@@ -106,15 +106,15 @@ class Engine:
         while not self.stop_event.is_set():
             try:
                 if event_id is None:
-                    event_id = self.store.current_event_id()
-                b = self.store.load_event(event_id) if event_id else None
+                    event_id = self.store.events.current_id()
+                b = self.store.events.load(event_id) if event_id else None
                 if b and b.state.superseded_by:
                     event_id = b.state.superseded_by
-                    b = self.store.load_event(event_id)
+                    b = self.store.events.load(event_id)
                 submitted = 0
                 if b and b.settings.auto_close and b.state.phase is Phase.SCORING and b.state.performer_id:
                     present = set(b.present(self.clock(), self.config.presence_seconds))
-                    scores = self.store.list_scores(b.state.event_id, b.state.performer_id, consistent=True)
+                    scores = self.store.scores.list(b.state.event_id, b.state.performer_id, consistent=True)
                     submitted = len({s.judge for s in scores} & present)
                 self._publish(b, submitted)
                 if failing:
@@ -173,11 +173,13 @@ class Engine:
         state = b.state
         for step in steps:
             try:
-                self.store.write_step(state.version, step, "engine", lease_owner=self.owner, now=self.clock())
+                self.store.events.write_step(
+                    state.version, step, "engine", self.clock(), lease_owner=self.owner
+                )
             except Conflict:
                 # Someone (an admin command, or a newer engine) moved the state: read it again.
                 log.info("%s refused: the state or the lease moved on (version %d)", step.kind, state.version)
-                fresh = self.store.load_event(state.event_id)
+                fresh = self.store.events.load(state.event_id)
                 with self._lock:
                     self._bundle = fresh
                     self._submitted = 0
