@@ -198,12 +198,12 @@ class Service:
     # ---- judges ---------------------------------------------------------------------------------
     def heartbeat(self, token: str) -> None:
         s = self.whoami(token, Role.JUDGE)
-        self.store.events.heartbeat(self.event_id(), s.email, self.clock())
+        self.store.presence.heartbeat(self.event_id(), s.email, self.clock())
 
     def raise_flag(self, token: str, raised: bool = True) -> None:
         s = self.whoami(token)
         eid = self.event_id()
-        self.store.events.set_flag(eid, s.email, self.clock(), raised)
+        self.store.presence.set_flag(eid, s.email, self.clock(), raised)
         self.store.log.append(
             eid, f"judge:{s.email}", self.clock(), s.email, "help_requested" if raised else "help_cleared", {}
         )

@@ -19,6 +19,7 @@ from engine.store.events import EventBundle, Events
 from engine.store.lease import Lease
 from engine.store.log import EventLog
 from engine.store.performers import Performers
+from engine.store.presence import Presence
 from engine.store.schema import TableNames, create_tables
 from engine.store.scores import Scores
 
@@ -33,6 +34,7 @@ class Store:
         self.log = EventLog(self.client, self.tables)
         self.performers = Performers(self.client, self.tables)
         self.events = Events(self.client, self.tables, self.log, self.performers)
+        self.presence = Presence(self.client, self.tables)
         self.scores = Scores(self.client, self.tables, self.log)
         self.accounts = Accounts(self.client, self.tables)
         self.sessions = Sessions(self.client, self.tables)

@@ -1,6 +1,6 @@
-"""The event aggregate: its state (the versioned status item), settings, presence and help flags, the
-list of events and the current-event pointer. Every state change is one conditional transaction with
-its log entry (and its performers' rows)."""
+"""The event aggregate: its state (the versioned status item), settings, the list of events and the
+current-event pointer; `load` also reads presence and help flags (written by presence.py). Every state
+change is one conditional transaction with its log entry (and its performers' rows)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from engine import codec
 from engine.model import Conflict, EventState, Performer, Settings, Step
 from engine.store import tx
-from engine.store.client import RETRY, Client, to_item, to_key
+from engine.store.client import RETRY, Client, to_key
 from engine.store.log import EventLog
 from engine.store.performers import Performers, RosterChange
 from engine.store.schema import CURRENT, EVENTS, LEASE, SETTINGS, STATUS, TableNames
@@ -268,21 +268,3 @@ class Events:
             )
         except Conflict as c:
             raise Conflict("The event changed meanwhile; the command was not applied, try again.") from c
-
-    # ---- presence and help flags ------------------------------------------------------------------
-    def heartbeat(self, event_id: str, email: str, now: float) -> None:
-        item = {
-            "pk": event_id,
-            "sk": f"PRESENCE#{email}",
-            "event_id": event_id,
-            "last_seen": codec.to_decimal(now),
-        }
-        self.client.call("put_item", TableName=self.table, Item=to_item(item))
-
-    def set_flag(self, event_id: str, email: str, now: float, raised: bool) -> None:
-        key = {"pk": event_id, "sk": f"FLAG#{email}"}
-        if raised:
-            item = {**key, "event_id": event_id, "raised_at": codec.to_decimal(now)}
-            self.client.call("put_item", TableName=self.table, Item=to_item(item))
-        else:
-            self.client.call("delete_item", TableName=self.table, Key=to_key(**key))

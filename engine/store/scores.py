@@ -33,6 +33,22 @@ def _score_from(i: dict) -> Score:
     )
 
 
+def _history_item(new: dict, old_values: dict | None, new_values: dict, now: float) -> dict:
+    """One revision of a score: what it was, what it became, when."""
+    performer_id, judge, rev = new["performer_id"], new["judge"], new["revision"]
+    return {
+        "event_id": new["event_id"],
+        "sk": f"H#{performer_id}#{judge}#{rev:05d}",
+        "performer_id": performer_id,
+        "judge": judge,
+        "revision": rev,
+        "old": old_values,
+        "new": new_values,
+        "at": to_decimal(now),
+        "request_id": new["request_id"],
+    }
+
+
 class Scores:
     def __init__(self, client: Client, tables: TableNames, log: EventLog):
         self.client = client
@@ -83,86 +99,79 @@ class Scores:
             return _score_from(done), True
         sk = f"S#{performer_id}#{judge}"
         current = self._get(event_id, sk)
-        rev = int(current["revision"]) if current else 0
         new = {
             "event_id": event_id,
             "performer_id": performer_id,
             "judge": judge,
             "values": dict(values),
             "total": total,
-            "revision": rev + 1,
+            "revision": int(current["revision"]) + 1 if current else 1,
             "submitted_at": to_decimal(now),
             "first_submitted_at": to_decimal(float(current["first_submitted_at"]) if current else now),
             "window_id": window_id,
             "request_id": request_id,
+            "sk": sk,
         }
-        old_values = {k: str(v) for k, v in (current or {}).get("values", {}).items()} or None
-        new_values = {k: str(v) for k, v in values.items()}
-        history = {
-            "event_id": event_id,
-            "sk": f"H#{performer_id}#{judge}#{rev + 1:05d}",
-            "performer_id": performer_id,
-            "judge": judge,
-            "revision": rev + 1,
-            "old": old_values,
-            "new": new_values,
-            "at": to_decimal(now),
-            "request_id": request_id,
-        }
-        window = {
-            ":scoring": "SCORING",
-            ":p": performer_id,
-            ":w": window_id,
-            ":t": True,
-            ":now": to_decimal(now),
-        }
-        transaction = tx.Transaction(
-            self.client,
-            [
-                tx.condition_check(
-                    "window",
-                    self.status_table,
-                    {"pk": event_id, "sk": STATUS},
-                    WINDOW_OPEN,
-                    window,
-                    {"#ph": "phase"},
-                ),
-                tx.put(
-                    "score",
-                    self.table,
-                    {**new, "sk": sk},
-                    condition="revision = :r" if rev else "attribute_not_exists(sk)",
-                    values={":r": rev} if rev else None,
-                ),
-                tx.put("history", self.table, history, condition="attribute_not_exists(sk)"),
-                tx.put(
-                    "request",
-                    self.table,
-                    {**new, "sk": f"R#{request_id}"},
-                    condition="attribute_not_exists(sk)",
-                ),
-                *self.log.append_ops(
-                    event_id,
-                    f"judge:{judge}",
-                    now,
-                    judge,
-                    "score_revised" if rev else "score_submitted",
-                    {
-                        "performer_id": performer_id,
-                        "window_id": window_id,
-                        "old": old_values,
-                        "new": new_values,
-                        "total": str(total),
-                        "revision": rev + 1,
-                        "request_id": request_id,
-                    },
-                ),
-            ],
-        )
         try:
-            transaction.commit()
+            tx.Transaction(self.client, self._ops(new, current, now)).commit()
         except tx.Cancelled as c:
             if c.failed("window"):
                 raise ScoreRefused("Scoring for this performer is closed.") from c
             raise Conflict("Another submission of this score got there first.") from c
-        return _score_from({**new, "sk": sk}), False
+        return _score_from(new), False
+
+    def _ops(self, new: dict, current: dict | None, now: float) -> list[tx.Op]:
+        """The window check, the score, its history entry, the request id and the log entry."""
+        event_id, performer_id, judge, rev = (
+            new["event_id"],
+            new["performer_id"],
+            new["judge"],
+            new["revision"],
+        )
+        old_values = {k: str(v) for k, v in (current or {}).get("values", {}).items()} or None
+        new_values = {k: str(v) for k, v in new["values"].items()}
+        history = _history_item(new, old_values, new_values, now)
+        window = {
+            ":scoring": "SCORING",
+            ":p": performer_id,
+            ":w": new["window_id"],
+            ":t": True,
+            ":now": to_decimal(now),
+        }
+        logged = {
+            "performer_id": performer_id,
+            "window_id": new["window_id"],
+            "old": old_values,
+            "new": new_values,
+            "total": str(new["total"]),
+            "revision": rev,
+            "request_id": new["request_id"],
+        }
+        status_key = {"pk": event_id, "sk": STATUS}
+        return [
+            tx.condition_check(
+                "window", self.status_table, status_key, WINDOW_OPEN, window, {"#ph": "phase"}
+            ),
+            tx.put(
+                "score",
+                self.table,
+                new,
+                condition="revision = :r" if current else "attribute_not_exists(sk)",
+                values={":r": rev - 1} if current else None,
+            ),
+            tx.put("history", self.table, history, condition="attribute_not_exists(sk)"),
+            tx.put(
+                "request",
+                self.table,
+                {**new, "sk": f"R#{new['request_id']}"},
+                condition="attribute_not_exists(sk)",
+            ),
+            *self.log.append_ops(
+                event_id,
+                f"judge:{judge}",
+                now,
+                judge,
+                "score_revised" if current else "score_submitted",
+                logged,
+            ),
+        ]
