@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from engine import rules
 from engine.config import Config
-from engine.model import Conflict, Phase
+from engine.model import Conflict, DatabaseUnavailable, Phase
 from engine.store import EventBundle, Store
 
 log = logging.getLogger("stagescore.engine")
@@ -107,43 +107,48 @@ class Engine:
             try:
                 if event_id is None:
                     event_id = self.store.events.current_id()
-                b = self.store.events.load(event_id) if event_id else None
-                if b and b.state.superseded_by:
-                    event_id = b.state.superseded_by
-                    b = self.store.events.load(event_id)
+                bundle = self.store.events.load(event_id) if event_id else None
+                if bundle and bundle.state.superseded_by:
+                    event_id = bundle.state.superseded_by
+                    bundle = self.store.events.load(event_id)
                 submitted = 0
-                if b and b.settings.auto_close and b.state.phase is Phase.SCORING and b.state.performer_id:
-                    present = set(b.present(self.clock(), self.config.presence_seconds))
-                    scores = self.store.scores.list(b.state.event_id, b.state.performer_id, consistent=True)
+                auto_close = bundle and bundle.settings.auto_close and bundle.state.phase is Phase.SCORING
+                if auto_close and bundle.state.performer_id:
+                    state = bundle.state
+                    present = set(bundle.present(self.clock(), self.config.presence_seconds))
+                    scores = self.store.scores.list(state.event_id, state.performer_id, consistent=True)
                     submitted = len({s.judge for s in scores} & present)
-                self._publish(b, submitted)
+                self._publish(bundle, submitted)
                 if failing:
                     log.info("database reachable again")
                 failing = False
-            except Exception as e:
+            except Exception as e:  # the watcher must outlive any failure; only an outage is called one
                 if not failing:
-                    log.warning("database unreachable (%s); retrying", e)
+                    outage = isinstance(e, DatabaseUnavailable)
+                    what = "database unreachable" if outage else "reading the event failed"
+                    log.warning("%s (%s); retrying", what, e)
                 failing = True
             self.stop_event.wait(self.config.poll_seconds)
 
-    def _publish(self, b: EventBundle | None, submitted: int) -> None:
+    def _publish(self, bundle: EventBundle | None, submitted: int) -> None:
         with self._lock:
             old = self._bundle
-            if b and old and b.state.event_id == old.state.event_id and b.state.version < old.state.version:
+            same_event = bundle and old and bundle.state.event_id == old.state.event_id
+            if same_event and bundle.state.version < old.state.version:
                 # Read before the timer's own latest write landed: keep the newer state we know of, or
                 # the timer would replay a step it already wrote and lose a round trip on the refusal.
-                b = EventBundle(old.state, b.settings, b.presence, b.flags)
-            self._bundle, self._submitted = b, submitted
-        if b is None:
+                bundle = EventBundle(old.state, bundle.settings, bundle.presence, bundle.flags)
+            self._bundle, self._submitted = bundle, submitted
+        if bundle is None:
             return
         now = self.clock()
         changed = (
             old is None
-            or old.state.event_id != b.state.event_id
-            or old.state.version != b.state.version
+            or old.state.event_id != bundle.state.event_id
+            or old.state.version != bundle.state.version
             or len(old.present(now, self.config.presence_seconds))
-            != len(b.present(now, self.config.presence_seconds))
-            or old.settings != b.settings
+            != len(bundle.present(now, self.config.presence_seconds))
+            or old.settings != bundle.settings
         )
         if changed or submitted:
             self.wake.set()
@@ -164,13 +169,13 @@ class Engine:
     def _tick(self) -> float:
         """Apply whatever is due now; return how long to sleep before looking again."""
         with self._lock:
-            b, submitted = self._bundle, self._submitted
-        if b is None:
+            bundle, submitted = self._bundle, self._submitted
+        if bundle is None:
             return 0.5
         now = self.clock()
-        present = len(b.present(now, self.config.presence_seconds))
-        steps = rules.due_steps(b.state, b.settings, now, present, submitted)
-        state = b.state
+        present = len(bundle.present(now, self.config.presence_seconds))
+        steps = rules.due_steps(bundle.state, bundle.settings, now, present, submitted)
+        state = bundle.state
         for step in steps:
             try:
                 self.store.events.write_step(
