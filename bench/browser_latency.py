@@ -58,7 +58,7 @@ def main() -> None:
 
                 def finished():
                     stack.check_alive()
-                    return svc.store.load_state(state.event_id).phase is Phase.FINISHED
+                    return svc.store.events.state(state.event_id).phase is Phase.FINISHED
 
                 wait_for(
                     finished, performers * (PERFORM + SCORE) + 60, "the event to finish", 0.25, ignore=()

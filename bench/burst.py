@@ -30,7 +30,7 @@ class Cost:
         self.db = psutil.Process(db_pid)
         self.requests = 0
         self.ops: Counter[str] = Counter()
-        svc.store.client.meta.events.register("before-send.dynamodb", self._count)
+        svc.store.client.boto.meta.events.register("before-send.dynamodb", self._count)
 
     def _count(self, event_name: str = "", **_):
         self.requests += 1
@@ -86,7 +86,7 @@ def profile_sequential(svc, tokens: dict[str, str], event_id: str) -> None:
     from pyinstrument import Profiler
 
     st = wait_for(
-        lambda: (s := svc.store.load_state(event_id)).phase is Phase.SCORING and s,
+        lambda: (s := svc.store.events.state(event_id)).phase is Phase.SCORING and s,
         30,
         "a scoring window",
         ignore=(),
@@ -126,7 +126,7 @@ def main() -> None:
         events.start_event(svc)
         for r in range(a.rounds):
             st = wait_for(
-                lambda: (s := svc.store.load_state(state.event_id)).phase is Phase.SCORING and s,
+                lambda: (s := svc.store.events.state(state.event_id)).phase is Phase.SCORING and s,
                 30,
                 "a scoring window",
                 ignore=(),
@@ -139,7 +139,7 @@ def main() -> None:
             res["client_cpu_ms_per_score"] = cost.client_cpu / n * 1000
             res["dynamodb_cpu_ms_per_score"] = cost.db_cpu / n * 1000
             res["requests_per_score"] = cost.sent / n
-            stored = svc.store.list_scores(state.event_id, st.performer_id, consistent=True)
+            stored = svc.store.scores.list(state.event_id, st.performer_id, consistent=True)
             res["stored"] = len(stored)
             rounds.append(res)
             report.say(

@@ -2,7 +2,7 @@
 
 The real engine process (`python -m engine run`) drives an event of 100 performers with short windows
 (perform 0.2 s, score 0.3 s): 200 timer transitions (scoring_opened, scoring_closed) in about 50 s.
-Lateness of a transition = its log entry's `written_at` (stamped by store.write_step just before the
+Lateness of a transition = its log entry's `written_at` (stamped by store.events.write_step just before the
 transaction is sent) minus its scheduled time `ts` (the deadline it was due at).
 Drift: lateness of the last transition minus the first, the least-squares slope of lateness over the
 run, and the error of the schedule itself (last ts - first ts against the sum of the windows).
@@ -53,7 +53,7 @@ def main() -> None:
 
         def finished():
             stack.check_alive()
-            return svc.store.load_state(state.event_id).phase is Phase.FINISHED
+            return svc.store.events.state(state.event_id).phase is Phase.FINISHED
 
         wait_for(finished, expected_run + 60, "the event to finish", 0.25, ignore=())
         time.sleep(0.2)

@@ -21,7 +21,7 @@ def add_judges(svc: Service, n: int, weight: Decimal = Decimal(1)) -> list[str]:
         _HASH.append(accounts.hash_password(PASSWORD))
     emails = [f"judge{i:03d}@bench.local" for i in range(1, n + 1)]
     for i, email in enumerate(emails, start=1):
-        svc.store.put_account(Account(email, f"Judge {i}", Role.JUDGE, weight, True), _HASH[0])
+        svc.store.accounts.put(Account(email, f"Judge {i}", Role.JUDGE, weight, True), _HASH[0])
     return emails
 
 
@@ -58,7 +58,7 @@ def start_event(svc: Service):
 def transitions(svc: Service, event_id: str, kinds: Iterable[str] | None = None) -> list[dict]:
     """State-change log entries (they carry `version` and `written_at`), oldest first."""
     wanted = set(kinds) if kinds else None
-    entries, _ = svc.store.log_entries(event_id)
+    entries, _ = svc.store.log.entries(event_id)
     out = []
     for e in entries:
         if wanted is not None and e.kind not in wanted:
@@ -75,7 +75,7 @@ def board_changes(svc: Service, event_id: str) -> list[tuple[float, str, int]]:
     each state change (its log entry's written_at, the state version it wrote), and the k-th score
     stored (its submitted_at; the board's "scores in" column then sums to k)."""
     out = [(t["written_at"], "version", t["version"]) for t in transitions(svc, event_id)]
-    scores = sorted(svc.store.list_scores(event_id, consistent=True), key=lambda s: s.first_submitted_at)
+    scores = sorted(svc.store.scores.list(event_id, consistent=True), key=lambda s: s.first_submitted_at)
     out += [(s.first_submitted_at, "scores", k) for k, s in enumerate(scores, start=1)]
     return sorted(out)
 

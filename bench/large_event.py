@@ -179,7 +179,7 @@ def analytics(snap: Snapshot, serialise: bool):
 def write_to_dynamodb(stack, snap: Snapshot, scores: list[Score]) -> str:
     """The same event in DynamoDB Local; returns its event id."""
     from engine import codec
-    from engine.store import _item
+    from engine.store.client import to_item
 
     svc = stack.service()
     events.add_judges(svc, len(snap.judges))
@@ -199,13 +199,13 @@ def write_to_dynamodb(stack, snap: Snapshot, scores: list[Score]) -> str:
             "values": dict(s.values),
             "total": s.total,
             "revision": s.revision,
-            "submitted_at": codec.dec(s.submitted_at),
-            "first_submitted_at": codec.dec(s.first_submitted_at),
+            "submitted_at": codec.to_decimal(s.submitted_at),
+            "first_submitted_at": codec.to_decimal(s.first_submitted_at),
             "window_id": s.window_id,
             "request_id": f"r{len(requests)}",
         }
-        requests.append({"PutRequest": {"Item": _item(item)}})
-    svc.store._batch_write("PerformersScores", requests)
+        requests.append({"PutRequest": {"Item": to_item(item)}})
+    svc.store.client.batch_write(svc.store.tables.scores, requests)
     return eid
 
 
@@ -218,7 +218,7 @@ def read_back(stack, eid: str, repeat: int) -> dict:
     for label, env in (("default", {}), ("read_timeout_60s", {"STAGESCORE_DB_READ_TIMEOUT": "60"})):
         svc = stack.service(**env)
         pages: list[int] = []
-        svc.store.client.meta.events.register(
+        svc.store.client.boto.meta.events.register(
             "before-send.dynamodb", lambda pages=pages, **_: pages.append(1)
         )
         try:

@@ -65,7 +65,7 @@ def cmd_demo(a) -> int:
 
     svc = _service()
     svc.store.create_tables()
-    if a.if_missing and svc.store.current_event_id():
+    if a.if_missing and svc.store.events.current_id():
         print("An event already exists; keeping it (demo not seeded again).")
         return 0
     passwords = demo.seed(
@@ -91,7 +91,7 @@ def cmd_judge(a) -> int:
         acc = svc.add_account(None, a.email, a.name or "", pw, Role(a.role), a.weight)
         print(f"Added {acc.role.value} {acc.email} (weight {acc.weight}).")
     elif a.action == "list":
-        for acc in svc.store.list_accounts():
+        for acc in svc.store.accounts.list():
             print(
                 f"{acc.email:<30} {acc.role.value:<6} weight={acc.weight} "
                 f"{'active' if acc.active else 'disabled'}"
@@ -181,7 +181,7 @@ def cmd_verify_log(a) -> int:
             print(p)
         print(f"The event log of {eid} has been tampered with ({len(problems)} problem(s)).")
         return 1
-    entries, _ = svc.store.log_entries(eid)
+    entries, _ = svc.store.log.entries(eid)
     print(f"The event log of {eid} is intact ({len(entries)} entries).")
     return 0
 

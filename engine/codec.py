@@ -18,7 +18,7 @@ from engine.model import (
 )
 
 
-def dec(x: float | int | Decimal | None) -> Decimal | None:
+def to_decimal(x: float | int | Decimal | None) -> Decimal | None:
     """A time or number as a DynamoDB-safe Decimal (microsecond precision for floats)."""
     if x is None:
         return None
@@ -29,7 +29,7 @@ def dec(x: float | int | Decimal | None) -> Decimal | None:
     return Decimal(f"{x:.6f}")
 
 
-def flt(x) -> float | None:
+def to_float(x) -> float | None:
     return None if x is None else float(x)
 
 
@@ -96,13 +96,13 @@ def state_to_item(s: EventState) -> dict:
         "order": list(s.order),
         "index": s.index,
         "window_id": s.window_id,
-        "window_started_at": dec(s.window_started_at),
-        "deadline": dec(s.deadline),
+        "window_started_at": to_decimal(s.window_started_at),
+        "deadline": to_decimal(s.deadline),
         "paused": s.paused,
-        "paused_remaining": dec(s.paused_remaining),
+        "paused_remaining": to_decimal(s.paused_remaining),
         "version": s.version,
-        "started_at": dec(s.started_at),
-        "finished_at": dec(s.finished_at),
+        "started_at": to_decimal(s.started_at),
+        "finished_at": to_decimal(s.finished_at),
         "superseded_by": s.superseded_by,
         # Derived, stored so that a score's ConditionCheck can name it.
         "performer_id": s.performer_id or "-",
@@ -117,13 +117,13 @@ def state_from_item(item: dict) -> EventState:
         order=tuple(item.get("order") or ()),
         index=int(item.get("index", -1)),
         window_id=int(item.get("window_id", 0)),
-        window_started_at=flt(item.get("window_started_at")),
-        deadline=flt(item.get("deadline")),
+        window_started_at=to_float(item.get("window_started_at")),
+        deadline=to_float(item.get("deadline")),
         paused=bool(item.get("paused", False)),
-        paused_remaining=flt(item.get("paused_remaining")),
+        paused_remaining=to_float(item.get("paused_remaining")),
         version=int(item.get("version", 0)),
-        started_at=flt(item.get("started_at")),
-        finished_at=flt(item.get("finished_at")),
+        started_at=to_float(item.get("started_at")),
+        finished_at=to_float(item.get("finished_at")),
         superseded_by=item.get("superseded_by"),
     )
 
@@ -136,8 +136,8 @@ def performer_to_item(event_id: str, p: Performer) -> dict:
         "order": p.order,
         "category": p.category,
         "status": p.status.value,
-        "started_at": dec(p.started_at),
-        "ended_at": dec(p.ended_at),
+        "started_at": to_decimal(p.started_at),
+        "ended_at": to_decimal(p.ended_at),
     }
     return {k: v for k, v in item.items() if v is not None}
 
@@ -149,6 +149,6 @@ def performer_from_item(item: dict) -> Performer:
         order=int(item["order"]),
         category=item.get("category", ""),
         status=PerformerStatus(item.get("status", "waiting")),
-        started_at=flt(item.get("started_at")),
-        ended_at=flt(item.get("ended_at")),
+        started_at=to_float(item.get("started_at")),
+        ended_at=to_float(item.get("ended_at")),
     )

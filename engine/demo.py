@@ -49,9 +49,9 @@ def seed(
         pw = password or accounts.new_password()
         acc = Account(email, name, role, weight, True)
         try:
-            svc.store.put_account(acc, accounts.hash_password(pw), create_only=True)
+            svc.store.accounts.put(acc, accounts.hash_password(pw), create_only=True)
         except Conflict:
-            svc.store.put_account(acc, accounts.hash_password(pw))
+            svc.store.accounts.put(acc, accounts.hash_password(pw))
         logins[email] = pw
     rows = []
     for i in range(performers):

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from engine import rules
 from engine.config import Config
-from engine.model import Conflict, Phase
+from engine.model import Conflict, DatabaseUnavailable, Phase
 from engine.store import EventBundle, Store
 
 log = logging.getLogger("stagescore.engine")
@@ -58,7 +58,7 @@ class Engine:
             t.join(timeout / max(1, len(self._threads)))
         if self.leader.is_set():
             try:
-                self.store.release_lease(self.owner)
+                self.store.lease.release(self.owner)
             except Exception:  # stopping: the lease simply lapses
                 pass
             self.leader.clear()
@@ -80,9 +80,9 @@ class Engine:
             now = self.clock()
             try:
                 if self.leader.is_set():
-                    ok = self.store.renew_lease(self.owner, now, self.config.lease_seconds)
+                    ok = self.store.lease.renew(self.owner, now, self.config.lease_seconds)
                 else:
-                    ok = self.store.acquire_lease(self.owner, now, self.config.lease_seconds)
+                    ok = self.store.lease.acquire(self.owner, now, self.config.lease_seconds)
                     if ok:
                         log.info("engine %s holds the lease", self.owner)
                 if ok:
@@ -106,44 +106,49 @@ class Engine:
         while not self.stop_event.is_set():
             try:
                 if event_id is None:
-                    event_id = self.store.current_event_id()
-                b = self.store.load_event(event_id) if event_id else None
-                if b and b.state.superseded_by:
-                    event_id = b.state.superseded_by
-                    b = self.store.load_event(event_id)
+                    event_id = self.store.events.current_id()
+                bundle = self.store.events.load(event_id) if event_id else None
+                if bundle and bundle.state.superseded_by:
+                    event_id = bundle.state.superseded_by
+                    bundle = self.store.events.load(event_id)
                 submitted = 0
-                if b and b.settings.auto_close and b.state.phase is Phase.SCORING and b.state.performer_id:
-                    present = set(b.present(self.clock(), self.config.presence_seconds))
-                    scores = self.store.list_scores(b.state.event_id, b.state.performer_id, consistent=True)
+                auto_close = bundle and bundle.settings.auto_close and bundle.state.phase is Phase.SCORING
+                if auto_close and bundle.state.performer_id:
+                    state = bundle.state
+                    present = set(bundle.present(self.clock(), self.config.presence_seconds))
+                    scores = self.store.scores.list(state.event_id, state.performer_id, consistent=True)
                     submitted = len({s.judge for s in scores} & present)
-                self._publish(b, submitted)
+                self._publish(bundle, submitted)
                 if failing:
                     log.info("database reachable again")
                 failing = False
-            except Exception as e:
+            except Exception as e:  # the watcher must outlive any failure; only an outage is called one
                 if not failing:
-                    log.warning("database unreachable (%s); retrying", e)
+                    outage = isinstance(e, DatabaseUnavailable)
+                    what = "database unreachable" if outage else "reading the event failed"
+                    log.warning("%s (%s); retrying", what, e)
                 failing = True
             self.stop_event.wait(self.config.poll_seconds)
 
-    def _publish(self, b: EventBundle | None, submitted: int) -> None:
+    def _publish(self, bundle: EventBundle | None, submitted: int) -> None:
         with self._lock:
             old = self._bundle
-            if b and old and b.state.event_id == old.state.event_id and b.state.version < old.state.version:
+            same_event = bundle and old and bundle.state.event_id == old.state.event_id
+            if same_event and bundle.state.version < old.state.version:
                 # Read before the timer's own latest write landed: keep the newer state we know of, or
                 # the timer would replay a step it already wrote and lose a round trip on the refusal.
-                b = EventBundle(old.state, b.settings, b.presence, b.flags)
-            self._bundle, self._submitted = b, submitted
-        if b is None:
+                bundle = EventBundle(old.state, bundle.settings, bundle.presence, bundle.flags)
+            self._bundle, self._submitted = bundle, submitted
+        if bundle is None:
             return
         now = self.clock()
         changed = (
             old is None
-            or old.state.event_id != b.state.event_id
-            or old.state.version != b.state.version
+            or old.state.event_id != bundle.state.event_id
+            or old.state.version != bundle.state.version
             or len(old.present(now, self.config.presence_seconds))
-            != len(b.present(now, self.config.presence_seconds))
-            or old.settings != b.settings
+            != len(bundle.present(now, self.config.presence_seconds))
+            or old.settings != bundle.settings
         )
         if changed or submitted:
             self.wake.set()
@@ -164,20 +169,22 @@ class Engine:
     def _tick(self) -> float:
         """Apply whatever is due now; return how long to sleep before looking again."""
         with self._lock:
-            b, submitted = self._bundle, self._submitted
-        if b is None:
+            bundle, submitted = self._bundle, self._submitted
+        if bundle is None:
             return 0.5
         now = self.clock()
-        present = len(b.present(now, self.config.presence_seconds))
-        steps = rules.due_steps(b.state, b.settings, now, present, submitted)
-        state = b.state
+        present = len(bundle.present(now, self.config.presence_seconds))
+        steps = rules.due_steps(bundle.state, bundle.settings, now, present, submitted)
+        state = bundle.state
         for step in steps:
             try:
-                self.store.write_step(state.version, step, "engine", lease_owner=self.owner, now=self.clock())
+                self.store.events.write_step(
+                    state.version, step, "engine", self.clock(), lease_owner=self.owner
+                )
             except Conflict:
                 # Someone (an admin command, or a newer engine) moved the state: read it again.
                 log.info("%s refused: the state or the lease moved on (version %d)", step.kind, state.version)
-                fresh = self.store.load_event(state.event_id)
+                fresh = self.store.events.load(state.event_id)
                 with self._lock:
                     self._bundle = fresh
                     self._submitted = 0

@@ -30,7 +30,7 @@ from engine.model import (
 )
 from engine.settings import account_changes, validate_settings, validate_weight
 from engine.snapshot import Snapshot, compute_results
-from engine.store import EventBundle, Store
+from engine.store import RETRY, EventBundle, Store
 
 OPERATOR = "operator"  # the shell: whoever can run the CLI already holds the database credentials
 
@@ -48,7 +48,7 @@ class Service:
         if len(password) > accounts.MAX_PASSWORD:
             raise InvalidInput("Wrong email or password.")
         now = self.clock()
-        stored = self.store.get_account(email)
+        stored = self.store.accounts.get(email)
         if stored and stored.locked_until > now:
             wait = int(stored.locked_until - now) + 1
             raise NotAllowed(f"Too many wrong passwords: this account is locked for {wait} more seconds.")
@@ -56,7 +56,7 @@ class Service:
         if not stored or not ok:
             if stored:
                 failed, lock_count, until = accounts.after_failure(stored.failed, stored.lock_count, now)
-                self.store.update_account(
+                self.store.accounts.update(
                     email, failed=failed, lock_count=lock_count, locked_until=Decimal(f"{until:.3f}")
                 )
                 if until:
@@ -67,24 +67,24 @@ class Service:
         if not stored.account.active:
             raise NotAllowed("This account is disabled; ask the organiser.")
         if stored.failed:
-            self.store.update_account(email, failed=0)
+            self.store.accounts.update(email, failed=0)
         token, digest = accounts.new_token()
         expires = now + self.store.config.session_hours * 3600
-        self.store.put_session(digest, email, stored.account.role, expires)
+        self.store.sessions.put(digest, email, stored.account.role, expires)
         return Session(token, email, stored.account.role, stored.account.name)
 
     def logout(self, token: str) -> None:
         if token:
-            self.store.delete_session(accounts.token_hash(token))
+            self.store.sessions.delete(accounts.token_hash(token))
 
     def whoami(self, token: str | None, role: Role | None = None) -> Session:
         """The session behind a token, checked against the database on every call."""
         if not token or not isinstance(token, str) or len(token) > 200:
             raise NotAllowed("Please log in.")
-        item = self.store.get_session(accounts.token_hash(token))
+        item = self.store.sessions.get(accounts.token_hash(token))
         if not item or float(item["expires_at"]) <= self.clock():
             raise NotAllowed("Your session has ended; please log in again.")
-        stored = self.store.get_account(item["email"])
+        stored = self.store.accounts.get(item["email"])
         if not stored or not stored.account.active:
             raise NotAllowed("This account is disabled; ask the organiser.")
         session = Session(token, stored.account.email, stored.account.role, stored.account.name)
@@ -97,7 +97,7 @@ class Service:
 
     # ---- reading --------------------------------------------------------------------------------
     def event_id(self) -> str:
-        eid = self.store.current_event_id()
+        eid = self.store.events.current_id()
         if eid is None:
             raise StagescoreError(
                 "There is no event yet: run `python -m engine demo` or create one in Setup."
@@ -106,7 +106,7 @@ class Service:
 
     def bundle(self, event_id: str | None = None) -> EventBundle:
         eid = event_id or self.event_id()
-        b = self.store.load_event(eid)
+        b = self.store.events.load(eid)
         if b is None:
             raise StagescoreError(f"There is no event {eid}.")
         return b
@@ -114,9 +114,9 @@ class Service:
     def snapshot(self, event_id: str | None = None) -> Snapshot:
         b = self.bundle(event_id)
         eid = b.state.event_id
-        performers = self.store.list_performers(eid)
-        scores = self.store.list_scores(eid)
-        judges = self.store.list_accounts(Role.JUDGE)
+        performers = self.store.performers.list(eid)
+        scores = self.store.scores.list(eid)
+        judges = self.store.accounts.list(Role.JUDGE)
         now = self.clock()
         return Snapshot(
             at=now,
@@ -133,13 +133,13 @@ class Service:
     # ---- judges ---------------------------------------------------------------------------------
     def heartbeat(self, token: str) -> None:
         s = self.whoami(token, Role.JUDGE)
-        self.store.heartbeat(self.event_id(), s.email, self.clock())
+        self.store.presence.heartbeat(self.event_id(), s.email, self.clock())
 
     def raise_flag(self, token: str, raised: bool = True) -> None:
         s = self.whoami(token)
         eid = self.event_id()
-        self.store.set_flag(eid, s.email, self.clock(), raised)
-        self.store.append_log(
+        self.store.presence.set_flag(eid, s.email, self.clock(), raised)
+        self.store.log.append(
             eid, f"judge:{s.email}", self.clock(), s.email, "help_requested" if raised else "help_cleared", {}
         )
 
@@ -153,9 +153,21 @@ class Service:
         state = b.state
         rules.check_score_window(state, performer_id, self.clock())
         rid = (request_id or uuid.uuid4().hex)[:64]
-        return self.store.submit_score(
-            state.event_id, performer_id, judge.email, values, total, state.window_id, rid, now_fn=self.clock
-        )
+        for _ in RETRY.tries():
+            try:
+                return self.store.scores.submit(
+                    state.event_id,
+                    performer_id,
+                    judge.email,
+                    values,
+                    total,
+                    state.window_id,
+                    rid,
+                    self.clock(),
+                )
+            except Conflict:
+                continue  # another write of this score landed first: read it again
+        raise Conflict("Too many submissions at once for this score; please submit again.")
 
     # ---- admin ----------------------------------------------------------------------------------
     def command(self, token: str | None, command: Command) -> EventState:
@@ -163,13 +175,13 @@ class Service:
         actor = self._actor(token, Role.ADMIN)
         if command.kind is CommandKind.RESET:
             return self.reset(token)
-        for _ in range(5):
+        for _ in RETRY.tries():
             b = self.bundle()
             now = self.clock()
             present = len(b.present(now, self.store.config.presence_seconds))
             step = rules.apply_command(b.state, b.settings, command, now, present)
             try:
-                self.store.write_step(b.state.version, step, actor, now=now)
+                self.store.events.write_step(b.state.version, step, actor, now)
                 return step.state
             except Conflict:
                 continue
@@ -181,33 +193,33 @@ class Service:
         b = self.bundle()
         performers = [
             Performer(p.performer_id, p.name, p.order, p.category)
-            for p in self.store.list_performers(b.state.event_id)
+            for p in self.store.performers.list(b.state.event_id)
         ]
         new = EventState(event_id=new_event_id(self.clock()), order=tuple(p.performer_id for p in performers))
-        self.store.create_event(new, b.settings, performers, self.clock(), actor, previous=b.state)
+        self.store.events.create(new, b.settings, performers, self.clock(), actor, previous=b.state)
         return new
 
     def create_event(
         self, settings: Settings, performers: list[Performer], actor: str = OPERATOR, open_lobby: bool = False
     ) -> EventState:
         previous = None
-        eid = self.store.current_event_id()
+        eid = self.store.events.current_id()
         if eid:
-            previous = self.store.load_state(eid)
+            previous = self.store.events.state(eid)
         state = EventState(
             event_id=new_event_id(self.clock()),
             phase=Phase.LOBBY if open_lobby else Phase.SETUP,
             order=tuple(p.performer_id for p in performers),
         )
-        self.store.create_event(state, settings, performers, self.clock(), actor, previous=previous)
+        self.store.events.create(state, settings, performers, self.clock(), actor, previous=previous)
         return state
 
     def update_settings(self, token: str | None, settings: Settings) -> Settings:
         actor = self._actor(token, Role.ADMIN)
         b = self.bundle()
-        validate_settings(settings, judges=len([j for j in self.store.list_accounts(Role.JUDGE) if j.active]))
+        validate_settings(settings, judges=len([j for j in self.store.accounts.list(Role.JUDGE) if j.active]))
         rules.check_settings_change(b.state, b.settings, settings)
-        self.store.save_settings(b.state.event_id, settings, actor, self.clock())
+        self.store.events.save_settings(b.state.event_id, settings, actor, self.clock())
         return settings
 
     def set_roster(self, token: str | None, rows: Iterable[Mapping[str, object]]) -> list[Performer]:
@@ -215,21 +227,15 @@ class Service:
         b = self.bundle()
         if b.state.phase not in (Phase.SETUP, Phase.LOBBY):
             raise CommandRefused("The roster is locked once the event has started.")
-        current = self.store.list_performers(b.state.event_id)
+        current = self.store.performers.list(b.state.event_id)
         performers = roster.build_roster(rows, {p.name: p.performer_id for p in current})
         new_state = rules.replace_order(b.state, tuple(p.performer_id for p in performers))
-        self.store.put_performers(b.state.event_id, performers)
+        now = self.clock()
+        step = Step(new_state, now, "roster_changed", {"performers": len(performers)})
         try:
-            self.store.write_step(
-                b.state.version,
-                Step(new_state, self.clock(), "roster_changed", {"performers": len(performers)}),
-                actor,
-                now=self.clock(),
-            )
+            self.store.events.write_roster(b.state.version, step, actor, now, current, performers)
         except Conflict:
             raise Conflict("The event changed while saving the roster; reload and try again.") from None
-        gone = {p.performer_id for p in current} - {p.performer_id for p in performers}
-        self.store.delete_performers(b.state.event_id, gone)
         return performers
 
     def import_roster_csv(self, token: str | None, data: bytes | str) -> list[Performer]:
@@ -252,7 +258,7 @@ class Service:
             validate_weight(weight),
             True,
         )
-        self.store.put_account(account, accounts.hash_password(password), create_only=True)
+        self.store.accounts.put(account, accounts.hash_password(password), create_only=True)
         self._log_admin(actor, "account_added", {"email": account.email, "role": role.value})
         return account
 
@@ -269,20 +275,20 @@ class Service:
         email = accounts.normalise_email(email)
         fields = account_changes(active=active, weight=weight, password=password)
         if fields:
-            self.store.update_account(email, **fields)
+            self.store.accounts.update(email, **fields)
             self._log_admin(actor, "account_changed", {"email": email, "fields": sorted(fields)})
 
     def _log_admin(self, actor: str, kind: str, data: dict) -> None:
-        eid = self.store.current_event_id()
+        eid = self.store.events.current_id()
         if eid:
-            self.store.append_log(eid, f"admin:{actor}", self.clock(), actor, kind, data)
+            self.store.log.append(eid, f"admin:{actor}", self.clock(), actor, kind, data)
 
     def log_entries(self, event_id: str | None = None) -> list[eventlog.LogEntry]:
-        return self.store.log_entries(event_id or self.event_id())[0]
+        return self.store.log.entries(event_id or self.event_id())[0]
 
     def recent_log(self, event_id: str | None = None, limit: int = 200) -> list[eventlog.LogEntry]:
-        return self.store.recent_log(event_id or self.event_id(), limit)
+        return self.store.log.recent(event_id or self.event_id(), limit)
 
     def verify_log(self, event_id: str | None = None) -> list[str]:
-        entries, heads = self.store.log_entries(event_id or self.event_id())
+        entries, heads = self.store.log.entries(event_id or self.event_id())
         return eventlog.verify(entries, heads)

@@ -12,7 +12,7 @@ TIMER_KINDS = {"scoring_opened", "scoring_closed"}
 
 
 def state_changes(store: Store, event_id: str) -> list[tuple[float, str, dict]]:
-    entries, _ = store.log_entries(event_id)
+    entries, _ = store.log.entries(event_id)
     out = [(e.ts, e.kind, e.payload()) for e in entries if "version" in e.payload()]
     return sorted(out, key=lambda x: x[2]["version"])
 
@@ -22,9 +22,9 @@ def check_event(store: Store, event_id: str, acknowledged: dict | None = None) -
 
     acknowledged: {(performer_id, judge): (total, revision)} of scores the clients were told were accepted."""
     problems: list[str] = []
-    entries, heads = store.log_entries(event_id)
+    entries, heads = store.log.entries(event_id)
     problems += eventlog.verify(entries, heads)
-    state = store.load_state(event_id)
+    state = store.events.state(event_id)
     changes = state_changes(store, event_id)
     versions = [c[2]["version"] for c in changes]
     if versions != list(range(1, state.version + 1)):
@@ -67,7 +67,7 @@ def check_event(store: Store, event_id: str, acknowledged: dict | None = None) -
                 f"not every performer performed and was scored once, in order: performed {seen_perform}, "
                 f"scored {seen_score}, order {list(state.order)}"
             )
-    bundle = store.load_event(event_id)
+    bundle = store.events.load(event_id)
     if bundle is not None and by_clock:
         lengths = {
             Phase.PERFORMING.value: bundle.settings.perform_seconds,
@@ -87,7 +87,7 @@ def check_event(store: Store, event_id: str, acknowledged: dict | None = None) -
         for wid in windows:
             if d["window_id"] > wid and wid not in closes:
                 closes[wid] = ts
-    stored = {(s.performer_id, s.judge): s for s in store.list_scores(event_id, consistent=True)}
+    stored = {(s.performer_id, s.judge): s for s in store.scores.list(event_id, consistent=True)}
     for e in entries:
         if e.kind not in ("score_submitted", "score_revised"):
             continue
@@ -143,7 +143,7 @@ def check_refusals(
       `open_slack` after the engine stamped it: the write's latency) or at/after the close, give or
       take `skew` for reading clocks."""
     problems: list[str] = []
-    entries, _ = store.log_entries(event_id)
+    entries, _ = store.log.entries(event_id)
     logged = {
         e.payload().get("request_id") for e in entries if e.kind in ("score_submitted", "score_revised")
     }

@@ -30,7 +30,7 @@ def _snapshot(event_id: str | None) -> Snapshot:
 
 @st.cache_data(ttl=30, show_spinner=False)
 def events() -> list[dict]:
-    return service().store.list_events()
+    return service().store.events.all()
 
 
 def unreachable() -> None:

@@ -66,7 +66,7 @@ class ScoreDriver(threading.Thread):
         seen = None
         while not self.stopped.is_set():
             try:
-                state = self.svc.store.load_state(self.event_id)
+                state = self.svc.store.events.state(self.event_id)
             except Exception as e:
                 with self._lock:
                     self.errors.append(f"load_state: {type(e).__name__}: {e}")

@@ -70,5 +70,5 @@ def open_scoring_now(svc: Service) -> EventState:
     b = svc.bundle()
     assert b.state.phase is Phase.PERFORMING
     (step,) = rules.due_steps(b.state, b.settings, b.state.deadline, 0)
-    svc.store.write_step(b.state.version, step, "test")
+    svc.store.events.write_step(b.state.version, step, "test", step.at)
     return step.state

@@ -54,7 +54,7 @@ def test_judge_submits_inside_the_window_and_the_score_is_in_the_database(svc, s
 
     assert not at.exception
     assert not at.error
-    scores = svc.store.list_scores(state.event_id, consistent=True)
+    scores = svc.store.scores.list(state.event_id, consistent=True)
     assert [(s.judge, s.performer_id, s.total, s.revision, s.window_id) for s in scores] == [
         (JUDGE, state.performer_id, Decimal("7.5"), 1, state.window_id)
     ]
@@ -69,7 +69,7 @@ def test_judge_revises_and_the_second_submit_is_revision_2(svc, scoring, app):
     at = submit(at, 8.2)
 
     assert not at.error
-    [score] = svc.store.list_scores(state.event_id, consistent=True)
+    [score] = svc.store.scores.list(state.event_id, consistent=True)
     assert (score.total, score.revision) == (Decimal("8.2"), 2)
     assert any("8.20 (revision 2)" in m for m in texts(at.success))
     at = rerun(at)  # the table of scores so far reads the database at the top of the run
@@ -87,7 +87,7 @@ def test_judge_is_refused_while_the_performer_is_still_performing(svc, tokens, a
     assert "Submit score" not in [b.label for b in at.button]
     with pytest.raises(ScoreRefused, match="not opened"):
         svc.submit_score(tokens[JUDGE], state.performer_id, {"Score": "5"})
-    assert svc.store.list_scores(state.event_id, consistent=True) == []
+    assert svc.store.scores.list(state.event_id, consistent=True) == []
 
 
 def test_a_submit_from_a_stale_form_after_the_window_closed_is_refused_by_the_database(
@@ -105,7 +105,7 @@ def test_a_submit_from_a_stale_form_after_the_window_closed_is_refused_by_the_da
         at = submit(at, 9)
 
     assert texts(at.error) == ["Scoring for this performer is closed."]
-    assert svc.store.list_scores(state.event_id, consistent=True) == []
+    assert svc.store.scores.list(state.event_id, consistent=True) == []
     at = rerun(at)
     assert texts(at.info) == ["Watch the performance: scoring opens when it ends."]
     assert not at.number_input

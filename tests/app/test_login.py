@@ -64,7 +64,7 @@ def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(svc, t
     at = log_in(at, JUDGE, PASSWORD)
     assert len(at.error) == 1 and "locked" in at.error[0].value
     assert "session" not in at.session_state
-    assert svc.store.get_account(JUDGE).locked_until > 0
+    assert svc.store.accounts.get(JUDGE).locked_until > 0
 
 
 def test_protected_page_without_login_goes_to_the_login_then_back_to_that_page(svc, tokens, app):
@@ -89,4 +89,4 @@ def test_logging_out_from_the_menu_ends_the_session(svc, tokens, app):
 
     assert "session" not in at.session_state
     assert texts(at.title) == ["🎤 Stagescore"]
-    assert svc.store.get_session(token_hash(token)) is None
+    assert svc.store.sessions.get(token_hash(token)) is None

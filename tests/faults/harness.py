@@ -223,7 +223,7 @@ def status_json(env: dict[str, str]) -> dict:
 # ---- the lease -------------------------------------------------------------------------------------
 def lease_holder(store: Store) -> str | None:
     """The engine holding an unexpired lease now, if any."""
-    item = store.lease()
+    item = store.lease.current()
     if not item or float(item.get("expires", 0)) <= time.time():
         return None
     return item.get("owner")
@@ -235,7 +235,7 @@ def seed_event(
 ) -> dict[str, str]:
     """Judge accounts and an event in the lobby; returns judge email -> session token."""
     for i in range(1, judges + 1):
-        svc.store.put_account(Account(f"judge{i}@fault.local", f"Judge {i}", Role.JUDGE), _HASH)
+        svc.store.accounts.put(Account(f"judge{i}@fault.local", f"Judge {i}", Role.JUDGE), _HASH)
     roster = build_roster([{"name": f"Performer {i}", "order": i} for i in range(1, performers + 1)])
     settings = Settings(perform_seconds=perform, score_seconds=score, required_judges=judges)
     svc.create_event(settings, roster, open_lobby=True)
@@ -250,7 +250,7 @@ def start_event(svc: Service) -> EventState:
 
 
 def finished(store: Store, event_id: str) -> bool:
-    s = store.load_state(event_id)
+    s = store.events.state(event_id)
     return s is not None and s.phase is Phase.FINISHED
 
 
@@ -295,7 +295,7 @@ class Judges:
         last_pid = None
         while not self._stop.is_set():
             try:
-                state = self.svc.store.load_state(self.event_id)
+                state = self.svc.store.events.state(self.event_id)
             except Exception:
                 self._stop.wait(0.1)
                 continue
@@ -464,7 +464,7 @@ class FlakyProxy:
 def results_from_log(store: Store, event_id: str) -> list[str]:
     """Final results must equal a recomputation from the log's score entries (latest revision per judge)."""
     problems = []
-    entries, _ = store.log_entries(event_id)
+    entries, _ = store.log.entries(event_id)
     latest: dict[tuple[str, str], tuple[int, Decimal, float, int]] = {}
     for e in entries:
         if e.kind not in ("score_submitted", "score_revised"):
@@ -474,7 +474,7 @@ def results_from_log(store: Store, event_id: str) -> list[str]:
         if key not in latest or latest[key][0] < d["revision"]:
             latest[key] = (d["revision"], Decimal(d["total"]), e.ts, d["window_id"])
     stored = {
-        (s.performer_id, s.judge): (s.revision, s.total) for s in store.list_scores(event_id, consistent=True)
+        (s.performer_id, s.judge): (s.revision, s.total) for s in store.scores.list(event_id, consistent=True)
     }
     from_log = {k: (v[0], v[1]) for k, v in latest.items()}
     if stored != from_log:
@@ -495,7 +495,7 @@ def results_from_log(store: Store, event_id: str) -> list[str]:
 
 def writers(store: Store, event_id: str) -> list[tuple[int, str | None, float]]:
     """(version, engine that wrote it, written_at) of every state change, in version order."""
-    entries, _ = store.log_entries(event_id)
+    entries, _ = store.log.entries(event_id)
     out = []
     for e in entries:
         d = e.payload()
@@ -519,7 +519,7 @@ def check_run(
     `excused`: request ids whose acknowledgement the database is known to have lost (see lost_acks)."""
     acks = judges.acknowledged(excused) if judges else {}
     problems = check_event(store, event_id, acks)
-    state = store.load_state(event_id)
+    state = store.events.state(event_id)
     if state.phase is not Phase.FINISHED:
         problems.append(f"the event did not finish (it is {state.phase.value})")
     if judges:
@@ -537,7 +537,7 @@ def check_run(
 def lost_acks(store: Store, event_id: str, judges: Judges) -> list[Attempt]:
     """Acknowledged submissions the database no longer has (by request id: a lost revision may since
     have been reused by a later submission)."""
-    entries, _ = store.log_entries(event_id)
+    entries, _ = store.log.entries(event_id)
     logged = {
         e.payload().get("request_id") for e in entries if e.kind in ("score_submitted", "score_revised")
     }
@@ -586,7 +586,7 @@ class Stage:
         return finished(self.store, self.event_id)
 
     def state(self) -> EventState:
-        return self.store.load_state(self.event_id)
+        return self.store.events.state(self.event_id)
 
 
 def new_stage(
@@ -618,7 +618,7 @@ def new_stage(
         store,
         Service(judge_store),
         tokens,
-        store.current_event_id(),
+        store.events.current_id(),
         reaper,
     )
 

@@ -43,7 +43,7 @@ def advance(svc: Service, at_offset: float = 0.0, mutate=None) -> Step:
     step = replace(step, at=step.at + at_offset)
     if mutate:
         step = mutate(step)
-    svc.store.write_step(b.state.version, step, "engine")
+    svc.store.events.write_step(b.state.version, step, "engine", step.at)
     return step
 
 
@@ -114,8 +114,8 @@ def test_results_that_differ_from_the_log_are_caught(svc):
     judge, token = next(iter(tokens.items()))
     svc.submit_score(token, opened.state.performer_id, {"Score": "7"})
     assert results_from_log(svc.store, svc.event_id()) == []
-    svc.store.client.update_item(
-        TableName=svc.store.t["PerformersScores"],
+    svc.store.client.boto.update_item(
+        TableName=svc.store.tables.scores,
         Key={"event_id": {"S": svc.event_id()}, "sk": {"S": f"S#{opened.state.performer_id}#{judge}"}},
         UpdateExpression="SET #t = :t",
         ExpressionAttributeNames={"#t": "total"},

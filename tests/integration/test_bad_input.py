@@ -111,12 +111,12 @@ def _db_state(svc) -> tuple:
     """Everything a bad input could have changed."""
     eid = svc.event_id()
     b = svc.bundle()
-    entries, heads = svc.store.log_entries(eid)
+    entries, heads = svc.store.log.entries(eid)
     return (
         codec.state_to_item(b.state),
         codec.settings_to_json(b.settings),
-        [(p.performer_id, p.name, p.order, p.category) for p in svc.store.list_performers(eid)],
-        [(s.performer_id, s.judge, s.total, s.revision) for s in svc.store.list_scores(eid, consistent=True)],
+        [(p.performer_id, p.name, p.order, p.category) for p in svc.store.performers.list(eid)],
+        [(s.performer_id, s.judge, s.total, s.revision) for s in svc.store.scores.list(eid, consistent=True)],
         len(entries),
         heads,
     )
@@ -153,7 +153,7 @@ def scoring(dynamodb_endpoint):
     b = svc.bundle()
     clock.now = b.state.deadline
     (step,) = rules.due_steps(b.state, b.settings, clock.now, 0)
-    svc.store.write_step(b.state.version, step, "test")
+    svc.store.events.write_step(b.state.version, step, "test", step.at)
     return svc, tokens, step.state
 
 
@@ -203,7 +203,7 @@ def test_bad_settings(lobby, settings):
 def test_bad_login(lobby, email, password, error):
     svc, _ = lobby
     if "wrong" in password or password == PASSWORD.upper():
-        svc.store.update_account("judge1@test.local", failed=0)  # keep the shared account unlocked
+        svc.store.accounts.update("judge1@test.local", failed=0)  # keep the shared account unlocked
     before = _db_state(svc)
     with pytest.raises(error) as err:
         svc.login(email, password)

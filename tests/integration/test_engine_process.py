@@ -78,7 +78,7 @@ def lease_seconds(env) -> float:
 
 
 def finished(store, event_id) -> bool:
-    return store.load_state(event_id).phase is Phase.FINISHED
+    return store.events.state(event_id).phase is Phase.FINISHED
 
 
 def test_the_cli_takes_a_demo_event_to_finished(engine_env, store, procs):
@@ -106,7 +106,7 @@ def test_the_cli_takes_a_demo_event_to_finished(engine_env, store, procs):
     versions = [s["version"] for s in seen]
     assert versions == sorted(versions)
     # What status showed follows the running order: each (phase, performer) in the order they come.
-    order = store.load_state(first["event_id"]).order
+    order = store.events.state(first["event_id"]).order
     expected = [(ph, pid) for pid in order for ph in ("PERFORMING", "SCORING")] + [("FINISHED", None)]
     shown = [expected.index((s["phase"], s["performer_id"])) for s in seen]
     assert shown == sorted(shown), [(s["phase"], s["performer_id"]) for s in seen]
@@ -117,14 +117,14 @@ def test_the_cli_takes_a_demo_event_to_finished(engine_env, store, procs):
 
 def test_a_standby_takes_over_within_the_lease_when_the_holder_is_killed(engine_env, store, procs):
     demo(engine_env, performers=4)
-    event_id = store.current_event_id()
+    event_id = store.events.current_id()
     a = procs.engine(engine_env, "a")
     wait_for(lambda: lease_holder(store) == a.owner(), 15, "engine a to hold the lease")
     b = procs.engine(engine_env, "b")
     b.owner()
     start(engine_env)
     # Kill a while the second performer is on stage.
-    wait_for(lambda: store.load_state(event_id).index >= 1, 10, "the second performer")
+    wait_for(lambda: store.events.state(event_id).index >= 1, 10, "the second performer")
     assert lease_holder(store) == a.owner()
     a.kill()
     killed_at = time.time()
@@ -146,25 +146,25 @@ def test_a_standby_takes_over_within_the_lease_when_the_holder_is_killed(engine_
 def test_a_stale_engine_write_is_refused(svc, clock, store):
     tokens = seed_event(svc)
     svc.command(tokens["admin@test.local"], Command(CommandKind.START, force=True))
-    assert store.acquire_lease("a", clock.now, 1.0)
+    assert store.lease.acquire("a", clock.now, 1.0)
     b = svc.bundle()
     (step,) = rules.due_steps(b.state, b.settings, b.state.deadline, 0)
     clock.advance(2.0)  # a's lease has lapsed ...
-    assert store.acquire_lease("b", clock.now, 1.0)  # ... and b took it
+    assert store.lease.acquire("b", clock.now, 1.0)  # ... and b took it
     with pytest.raises(Conflict):
-        store.write_step(b.state.version, step, "engine", lease_owner="a", now=clock.now)
+        store.events.write_step(b.state.version, step, "engine", clock.now, lease_owner="a")
     # Even with a clock of its own that says its lease is still good, a is fenced off by owner.
     with pytest.raises(Conflict):
-        store.write_step(b.state.version, step, "engine", lease_owner="a", now=clock.now - 1.5)
-    assert not store.renew_lease("a", clock.now - 1.5, 1.0)
-    assert store.load_state(b.state.event_id).version == b.state.version
-    store.write_step(b.state.version, step, "engine", lease_owner="b", now=clock.now)
-    assert store.load_state(b.state.event_id).version == step.state.version
+        store.events.write_step(b.state.version, step, "engine", clock.now - 1.5, lease_owner="a")
+    assert not store.lease.renew("a", clock.now - 1.5, 1.0)
+    assert store.events.state(b.state.event_id).version == b.state.version
+    store.events.write_step(b.state.version, step, "engine", clock.now, lease_owner="b")
+    assert store.events.state(b.state.event_id).version == step.state.version
 
 
 def test_a_restarted_engine_applies_the_overdue_transitions_in_order(engine_env, store, procs):
     demo(engine_env, performers=5, score_seconds=2)  # long enough for scores to land on a busy machine
-    event_id = store.current_event_id()
+    event_id = store.events.current_id()
     a = procs.engine(engine_env, "a")
     wait_for(lambda: lease_holder(store) == a.owner(), 15, "the engine to hold the lease")
     svc = Service(store)
@@ -173,15 +173,15 @@ def test_a_restarted_engine_applies_the_overdue_transitions_in_order(engine_env,
     procs.add(judges)
     start(engine_env)
     wait_for(
-        lambda: (s := store.load_state(event_id)).index >= 1 and s.phase is Phase.SCORING,
+        lambda: (s := store.events.state(event_id)).index >= 1 and s.phase is Phase.SCORING,
         15,
         "the second performer's scoring window",
     )
     a.kill()
-    frozen = store.load_state(event_id)
+    frozen = store.events.state(event_id)
     # Several deadlines pass with no engine: the state must stay as it was.
     wait_for(lambda: time.time() > frozen.deadline + 3.2, 10, "several deadlines to pass")
-    assert store.load_state(event_id).version == frozen.version
+    assert store.events.state(event_id).version == frozen.version
     restarted_at = time.time()
     procs.engine(engine_env, "b")
     wait_for(lambda: finished(store, event_id), 30, "the event to finish")
@@ -207,7 +207,9 @@ def test_sigterm_stops_run_within_a_second(engine_env, store, procs):
     engine = procs.engine(engine_env)
     wait_for(lambda: lease_holder(store) == engine.owner(), 15, "the engine to hold the lease")
     start(engine_env)
-    wait_for(lambda: store.load_state(store.current_event_id()).version >= 3, 10, "the event to be running")
+    wait_for(
+        lambda: store.events.state(store.events.current_id()).version >= 3, 10, "the event to be running"
+    )
     t0 = time.monotonic()
     engine.signal(signal.SIGTERM)
     code = engine.proc.wait(10)

@@ -18,7 +18,7 @@ def advance_to_scoring(svc, clock, tokens):
     b = svc.bundle()
     clock.now = b.state.deadline
     (step,) = rules.due_steps(b.state, b.settings, clock.now, 0)
-    svc.store.write_step(b.state.version, step, "test")
+    svc.store.events.write_step(b.state.version, step, "test", step.at)
     return step.state
 
 
@@ -32,7 +32,7 @@ def test_score_accepted_just_before_the_window_closes_and_refused_just_after(svc
     clock.now = state.deadline + 0.01
     with pytest.raises(ScoreRefused, match="closed"):
         svc.submit_score(tokens["judge2@test.local"], pid, {"Score": "8"})
-    assert {s.judge for s in svc.store.list_scores(state.event_id, consistent=True)} == {"judge1@test.local"}
+    assert {s.judge for s in svc.store.scores.list(state.event_id, consistent=True)} == {"judge1@test.local"}
 
 
 def test_score_before_scoring_opens_is_refused(svc, clock):
@@ -56,7 +56,7 @@ def test_stale_window_is_refused_by_the_database_not_the_process(svc, clock):
     tokens = seed_event(svc)
     state = advance_to_scoring(svc, clock, tokens)
     with pytest.raises(ScoreRefused):
-        svc.store.submit_score(
+        svc.store.scores.submit(
             state.event_id,
             state.performer_id,
             "judge1@test.local",
@@ -64,7 +64,7 @@ def test_stale_window_is_refused_by_the_database_not_the_process(svc, clock):
             Decimal(5),
             state.window_id - 1,
             uuid.uuid4().hex,
-            now_fn=clock,
+            clock.now,
         )
 
 
@@ -76,7 +76,7 @@ def test_revision_keeps_history(svc, clock):
     clock.advance(1)
     score, _ = svc.submit_score(t, state.performer_id, {"Score": "6.5"})
     assert score.revision == 2 and score.total == Decimal("6.5")
-    history = svc.store.score_history(state.event_id)
+    history = svc.store.scores.history(state.event_id)
     assert [(h.get("old"), h["new"]) for h in history] == [
         (None, {"Score": "6"}),
         ({"Score": "6"}, {"Score": "6.5"}),
@@ -91,7 +91,7 @@ def test_a_retried_request_creates_no_duplicate(svc, clock):
     again, replayed2 = svc.submit_score(t, state.performer_id, {"Score": "6"}, request_id="abc")
     assert (replayed1, replayed2) == (False, True)
     assert again.revision == first.revision == 1
-    assert len(svc.store.score_history(state.event_id)) == 1
+    assert len(svc.store.scores.history(state.event_id)) == 1
 
 
 def test_twenty_concurrent_submissions_by_one_judge(svc, clock):
@@ -113,9 +113,9 @@ def test_twenty_concurrent_submissions_by_one_judge(svc, clock):
         th.join()
     assert len(results) + len(errors) == 20
     assert all(str(e).endswith(".") for e in errors)
-    current = svc.store.list_scores(state.event_id, consistent=True)
+    current = svc.store.scores.list(state.event_id, consistent=True)
     assert len(current) == 1
-    history = svc.store.score_history(state.event_id)
+    history = svc.store.scores.history(state.event_id)
     assert len(history) == len(results)
     assert sorted(h["revision"] for h in history) == list(range(1, len(results) + 1))
     assert current[0].revision == len(results)
@@ -128,7 +128,7 @@ def test_bad_score_changes_nothing(svc, clock, raw):
     state = advance_to_scoring(svc, clock, tokens)
     with pytest.raises(InvalidInput):
         svc.submit_score(tokens["judge1@test.local"], state.performer_id, {"Score": raw})
-    assert svc.store.list_scores(state.event_id, consistent=True) == []
+    assert svc.store.scores.list(state.event_id, consistent=True) == []
 
 
 def test_a_judge_cannot_run_admin_commands_and_an_admin_cannot_score(svc, clock):
@@ -166,12 +166,12 @@ def test_lockout_grows_and_blocks_even_the_right_password(svc, clock):
             svc.login("judge1@test.local", "wrong-password")
     with pytest.raises(NotAllowed, match="locked"):
         svc.login("judge1@test.local", PASSWORD)
-    first = svc.store.get_account("judge1@test.local").locked_until - clock.now
+    first = svc.store.accounts.get("judge1@test.local").locked_until - clock.now
     clock.advance(first + 1)
     for _ in range(5):
         with pytest.raises(NotAllowed):
             svc.login("judge1@test.local", "wrong-password")
-    second = svc.store.get_account("judge1@test.local").locked_until - clock.now
+    second = svc.store.accounts.get("judge1@test.local").locked_until - clock.now
     assert second > first
     clock.advance(second + 1)
     assert svc.login("judge1@test.local", PASSWORD).email == "judge1@test.local"
@@ -181,7 +181,7 @@ def test_passwords_are_stored_only_as_argon2id(svc, clock):
     from tests.support.events import PASSWORD
 
     seed_event(svc)
-    stored = svc.store.get_account("judge1@test.local")
+    stored = svc.store.accounts.get("judge1@test.local")
     assert stored.password_hash.startswith("$argon2id$") and PASSWORD not in stored.password_hash
 
 
@@ -195,7 +195,7 @@ def test_reset_keeps_the_old_event_readable(svc, clock):
     assert new.phase is Phase.SETUP
     assert len(svc.snapshot(old).scores) == 1
     assert svc.snapshot().scores == []
-    assert [e["event_id"] for e in svc.store.list_events()] == [old, new.event_id]
+    assert [e["event_id"] for e in svc.store.events.all()] == [old, new.event_id]
     assert svc.verify_log(old) == [] and svc.verify_log(new.event_id) == []
 
 
@@ -203,13 +203,13 @@ def test_log_records_every_change_and_detects_tampering(svc, clock):
     tokens = seed_event(svc)
     state = advance_to_scoring(svc, clock, tokens)
     svc.submit_score(tokens["judge1@test.local"], state.performer_id, {"Score": "9"})
-    entries, _ = svc.store.log_entries(state.event_id)
+    entries, _ = svc.store.log.entries(state.event_id)
     kinds = [e.kind for e in entries]
     assert {"event_created", "started (forced)", "scoring_opened", "score_submitted"} <= set(kinds)
     assert svc.verify_log() == []
     victim = next(e for e in entries if e.kind == "score_submitted")
-    svc.store.client.update_item(
-        TableName=svc.store.t["event_log"],
+    svc.store.client.boto.update_item(
+        TableName=svc.store.tables.log,
         Key={"event_id": {"S": victim.event_id}, "sk": {"S": f"{victim.stream}#{victim.seq:09d}"}},
         UpdateExpression="SET #d = :d",
         ExpressionAttributeNames={"#d": "data"},

@@ -27,8 +27,8 @@ def seed_event(
 ) -> dict[str, str]:
     """Accounts (judge1.. and admin) and an event; returns email -> session token."""
     for i in range(1, judges + 1):
-        svc.store.put_account(Account(f"judge{i}@test.local", f"Judge {i}", Role.JUDGE), _HASH)
-    svc.store.put_account(Account("admin@test.local", "Admin", Role.ADMIN), _HASH)
+        svc.store.accounts.put(Account(f"judge{i}@test.local", f"Judge {i}", Role.JUDGE), _HASH)
+    svc.store.accounts.put(Account("admin@test.local", "Admin", Role.ADMIN), _HASH)
     roster = build_roster([{"name": f"Performer {i}", "order": i} for i in range(1, performers + 1)])
     svc.create_event(settings or Settings(perform_seconds=10, score_seconds=30), roster, open_lobby=lobby)
     emails = [f"judge{i}@test.local" for i in range(1, judges + 1)] + ["admin@test.local"]

@@ -169,7 +169,7 @@ class Stack:
 
             def leased() -> bool:
                 self.check_alive()
-                lease = store.lease()
+                lease = store.lease.current()
                 return bool(lease and lease.get("owner") and float(lease["expires"]) > time.time())
 
             wait_for(leased, wait, "the engine to take the lease", 0.1, ignore=())

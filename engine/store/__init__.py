@@ -1,0 +1,45 @@
+"""The DynamoDB adapter, one repository per aggregate over one client (the only module importing boto3).
+
+store = Store(Config.from_env())
+store.events       state, settings, presence, flags, transitions, event list, current pointer
+store.performers   the performers of an event
+store.scores       judges' scores and their history
+store.log          the hash-chained event log
+store.accounts     judge and admin accounts
+store.sessions     login sessions
+store.lease        the engine lease
+"""
+
+from __future__ import annotations
+
+from engine.config import Config
+from engine.store.accounts import Accounts, Sessions, StoredAccount
+from engine.store.client import RETRY, Client, RetryPolicy, StoreError
+from engine.store.events import EventBundle, Events
+from engine.store.lease import Lease
+from engine.store.log import EventLog
+from engine.store.performers import Performers
+from engine.store.presence import Presence
+from engine.store.schema import TableNames, create_tables
+from engine.store.scores import Scores
+
+__all__ = ["RETRY", "EventBundle", "RetryPolicy", "Store", "StoreError", "StoredAccount", "TableNames"]
+
+
+class Store:
+    def __init__(self, config: Config | None = None, boto_client=None):
+        self.config = config or Config.from_env()
+        self.client = Client(self.config, boto_client)
+        self.tables = TableNames.with_prefix(self.config.table_prefix)
+        self.log = EventLog(self.client, self.tables)
+        self.performers = Performers(self.client, self.tables)
+        self.events = Events(self.client, self.tables, self.log, self.performers)
+        self.presence = Presence(self.client, self.tables)
+        self.scores = Scores(self.client, self.tables, self.log)
+        self.accounts = Accounts(self.client, self.tables)
+        self.sessions = Sessions(self.client, self.tables)
+        self.lease = Lease(self.client, self.tables)
+
+    def create_tables(self, wait: bool = True) -> list[str]:
+        """Create any missing table; idempotent. Returns the names created."""
+        return create_tables(self.client, self.tables, wait)

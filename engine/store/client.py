@@ -1,0 +1,192 @@
+"""The one module that talks to boto3: the client, the call wrapper that maps every error, the
+(de)serialisation helpers and the one retry policy every retrying loop follows.
+
+How a botocore error reaches the rest of Stagescore:
+  throttling, timeouts, 5xx, connection errors   -> DatabaseUnavailable (try again later)
+  ConditionalCheckFailedException                -> ConditionFailed (a Conflict), old item attached
+  TransactionCanceledException                   -> TransactionCancelled (a Conflict), reasons attached
+  ResourceNotFoundException                      -> StagescoreError: run `python -m engine init`
+  anything else                                  -> StoreError, logged with its AWS error code
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+
+import boto3
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.config import Config as BotoConfig
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+from engine.config import Config
+from engine.model import Conflict, DatabaseUnavailable, StagescoreError
+
+log = logging.getLogger("stagescore.store")
+
+TRANSIENT_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+    }
+)
+UNREACHABLE = "Scoring database unreachable, retrying…"
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+class StoreError(StagescoreError):
+    """DynamoDB refused a request for a reason that waiting will not fix (a bug or a misconfiguration)."""
+
+    def __init__(self, message: str, code: str = ""):
+        super().__init__(message)
+        self.code = code
+
+
+class ConditionFailed(Conflict):
+    """A conditional write's condition did not hold; `old_item` is the item as it was, when asked for."""
+
+    def __init__(self, message: str, old_item: dict | None = None):
+        super().__init__(message)
+        self.old_item = old_item
+
+
+class TransactionCancelled(Conflict):
+    """A transaction was cancelled; `codes` and `items` come in the order of its operations."""
+
+    def __init__(self, codes: list[str], items: list[dict | None]):
+        super().__init__("The transaction was cancelled: " + ", ".join(codes))
+        self.codes = codes
+        self.items = items
+
+
+def to_item(values: dict) -> dict:
+    """Plain values to DynamoDB attribute values; None means "no attribute"."""
+    return {k: _serializer.serialize(v) for k, v in values.items() if v is not None}
+
+
+def from_item(item: dict) -> dict:
+    return {k: _deserializer.deserialize(v) for k, v in item.items()}
+
+
+def to_key(**values) -> dict:
+    """Attribute values for a key or an ExpressionAttributeValues map."""
+    return {k: _serializer.serialize(v) for k, v in values.items()}
+
+
+# One retry policy for every loop that tries again after losing a race or being throttled.
+RETRY_ATTEMPTS = 10
+RETRY_FIRST_DELAY = 0.005  # seconds; doubles each attempt, with full jitter
+RETRY_MAX_DELAY = 0.2
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = RETRY_ATTEMPTS
+    first_delay: float = RETRY_FIRST_DELAY
+    max_delay: float = RETRY_MAX_DELAY
+
+    def tries(self) -> Iterator[int]:
+        """Attempt numbers 0, 1, …; sleeps (jittered backoff) before every attempt but the first.
+        Break or return out of the loop on success; falling off its end means every attempt failed."""
+        for attempt in range(self.attempts):
+            if attempt:
+                time.sleep(random.uniform(0, min(self.max_delay, self.first_delay * 2**attempt)))
+            yield attempt
+
+
+RETRY = RetryPolicy()
+
+
+def make_boto_client(config: Config):
+    """One client per process; botocore clients are thread-safe."""
+    boto_cfg = BotoConfig(
+        retries={"mode": "standard", "max_attempts": config.max_attempts},
+        connect_timeout=config.connect_timeout,
+        read_timeout=config.read_timeout,
+        max_pool_connections=64,
+    )
+    return boto3.session.Session().client(
+        "dynamodb", region_name=config.region, endpoint_url=config.endpoint_url, config=boto_cfg
+    )
+
+
+def _code(err: ClientError) -> str:
+    return err.response.get("Error", {}).get("Code", "")
+
+
+class Client:
+    """The botocore client (`boto`, injectable) behind one call wrapper."""
+
+    def __init__(self, config: Config, boto=None):
+        self.boto = boto or make_boto_client(config)
+
+    def call(self, operation: str, /, tolerate: Collection[str] = (), **kwargs) -> dict:
+        """Call a DynamoDB operation, mapping every error (see the module docstring). An error whose
+        code is in `tolerate` is expected by the caller: it returns {} instead."""
+        try:
+            return getattr(self.boto, operation)(**kwargs)
+        except ClientError as e:
+            code = _code(e)
+            if code in tolerate:
+                return {}
+            raise _mapped(operation, code, e) from e
+        except NoCredentialsError as e:
+            raise StagescoreError(
+                "No AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (any value for "
+                "DynamoDB Local), or configure the AWS credential chain."
+            ) from e
+        except BotoCoreError as e:
+            raise DatabaseUnavailable(UNREACHABLE) from e
+
+    def get(self, table: str, key: dict, consistent: bool = True) -> dict | None:
+        out = self.call("get_item", TableName=table, Key=to_key(**key), ConsistentRead=consistent)
+        return from_item(out["Item"]) if "Item" in out else None
+
+    def query_all(self, **kwargs) -> list[dict]:
+        """Every item of a Query, following LastEvaluatedKey."""
+        items, start = [], None
+        while True:
+            if start:
+                kwargs["ExclusiveStartKey"] = start
+            out = self.call("query", **kwargs)
+            items.extend(from_item(i) for i in out.get("Items", []))
+            start = out.get("LastEvaluatedKey")
+            if not start:
+                return items
+
+    def batch_write(self, table: str, requests: list[dict]) -> None:
+        """Put/delete requests in chunks of 25, retrying what DynamoDB left unprocessed."""
+        for i in range(0, len(requests), 25):
+            pending = {table: requests[i : i + 25]}
+            for _ in RETRY.tries():
+                pending = self.call("batch_write_item", RequestItems=pending).get("UnprocessedItems") or {}
+                if not pending:
+                    break
+            if pending:
+                raise DatabaseUnavailable("The database did not accept every item; try again.")
+
+
+def _mapped(operation: str, code: str, e: ClientError) -> StagescoreError:
+    if code == "ResourceNotFoundException":
+        return StagescoreError("The Stagescore tables do not exist yet: run `python -m engine init`.")
+    if code == "ConditionalCheckFailedException":
+        old = e.response.get("Item")
+        return ConditionFailed("The item changed meanwhile.", from_item(old) if old else None)
+    if code == "TransactionCanceledException":
+        reasons = e.response.get("CancellationReasons", [])
+        return TransactionCancelled(
+            [r.get("Code", "None") for r in reasons],
+            [from_item(r["Item"]) if r.get("Item") else None for r in reasons],
+        )
+    if code in TRANSIENT_CODES or e.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500:
+        return DatabaseUnavailable(UNREACHABLE)
+    message = e.response.get("Error", {}).get("Message", "")
+    log.error("DynamoDB refused %s: %s (%s)", operation, code or "no error code", message)
+    return StoreError(f"The database refused the request ({code or 'unknown error'}); see the log.", code)

@@ -1,0 +1,114 @@
+"""The tables, their keys and indexes, and `create_tables`.
+
+Tables (each name prefixed with STAGESCORE_TABLE_PREFIX):
+  TimerStatus         pk, sk: (event_id, STATUS) the state; (event_id, SETTINGS); (event_id, PRESENCE#email);
+                      (event_id, FLAG#email); (CURRENT, CURRENT) -> current event; (EVENTS, event_id);
+                      (LEASE, LEASE)
+  performance_status  event_id, performer_id
+  PerformersScores    event_id, sk: S#performer#judge (current) | H#performer#judge#rev (history)
+                      | R#request_id (idempotency)
+  judge_credentials   email; GSI by_role (role, email)
+  event_log           event_id, sk: stream#seq | HEAD#stream; LSI by_time (event_id, ts_key)
+  sessions            token_hash
+Every hot path is a GetItem or a Query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from engine.store.client import Client, StoreError
+
+# Sort keys of the TimerStatus items that are not per judge.
+STATUS, SETTINGS, CURRENT, EVENTS, LEASE = "STATUS", "SETTINGS", "CURRENT", "EVENTS", "LEASE"
+
+
+@dataclass(frozen=True)
+class TableNames:
+    """The full (prefixed) name of each table, by what it holds."""
+
+    status: str = "TimerStatus"
+    performers: str = "performance_status"
+    scores: str = "PerformersScores"
+    accounts: str = "judge_credentials"
+    log: str = "event_log"
+    sessions: str = "sessions"
+
+    @classmethod
+    def with_prefix(cls, prefix: str) -> TableNames:
+        return cls(**{f.name: f"{prefix}{f.default}" for f in fields(cls)})
+
+
+def _index(name: str, hash_key: str, range_key: str) -> dict:
+    return {
+        "IndexName": name,
+        "KeySchema": [
+            {"AttributeName": hash_key, "KeyType": "HASH"},
+            {"AttributeName": range_key, "KeyType": "RANGE"},
+        ],
+        "Projection": {"ProjectionType": "ALL"},
+    }
+
+
+def _spec(keys: list[tuple[str, str]], extra_attrs: tuple[str, ...] = (), **indexes) -> dict:
+    """A create_table request: keys as (name, HASH|RANGE); every key and index attribute is a string."""
+    attrs = [k for k, _ in keys] + list(extra_attrs)
+    return {
+        "BillingMode": "PAY_PER_REQUEST",
+        "KeySchema": [{"AttributeName": k, "KeyType": kind} for k, kind in keys],
+        "AttributeDefinitions": [{"AttributeName": a, "AttributeType": "S"} for a in attrs],
+        **indexes,
+    }
+
+
+def table_specs(tables: TableNames) -> dict[str, dict]:
+    pk_sk = [("pk", "HASH"), ("sk", "RANGE")]
+    event_sk = [("event_id", "HASH"), ("sk", "RANGE")]
+    return {
+        tables.status: _spec(pk_sk),
+        tables.performers: _spec([("event_id", "HASH"), ("performer_id", "RANGE")]),
+        tables.scores: _spec(event_sk),
+        tables.accounts: _spec(
+            [("email", "HASH")], ("role",), GlobalSecondaryIndexes=[_index("by_role", "role", "email")]
+        ),
+        tables.log: _spec(
+            event_sk, ("ts_key",), LocalSecondaryIndexes=[_index("by_time", "event_id", "ts_key")]
+        ),
+        tables.sessions: _spec([("token_hash", "HASH")]),
+    }
+
+
+def _existing(client: Client) -> set[str]:
+    existing, start = set(), {}
+    while True:
+        out = client.call("list_tables", **start)
+        existing.update(out["TableNames"])
+        if "LastEvaluatedTableName" not in out:
+            return existing
+        start = {"ExclusiveStartTableName": out["LastEvaluatedTableName"]}
+
+
+def create_tables(client: Client, tables: TableNames, wait: bool = True) -> list[str]:
+    """Create any missing table; idempotent. Returns the names created."""
+    existing = _existing(client)
+    created = []
+    for table, spec in table_specs(tables).items():
+        if table in existing:
+            continue
+        # Another process creating the same table at the same moment is fine: it exists either way.
+        if client.call("create_table", tolerate={"ResourceInUseException"}, TableName=table, **spec):
+            created.append(table)
+    if wait:
+        waiter = client.boto.get_waiter("table_exists")
+        for table in created:
+            waiter.wait(TableName=table, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    if tables.sessions in created:
+        try:
+            client.call(
+                "update_time_to_live",
+                TableName=tables.sessions,
+                TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"},
+            )
+        except StoreError:
+            pass  # TTL only tidies expired sessions; expiry itself is checked on read.
+    return created
