@@ -1,68 +1,62 @@
-"""`python -m ui.serve [streamlit run arguments]`: `streamlit run Home.py`, routed by st.navigation from
-the first visitor on.
+"""`python -m ui.serve run Home.py [--server.port 8501 ...]`: the Stagescore web server (ui/server.py).
 
-Streamlit 1.67 learns an app's st.navigation pages from the first script run. On a fresh server the very
-first visitor of a deep link such as /admin would therefore get an inert "Page not found" dialog. So:
-importing `ui` switches the old pages/-folder routing off (see ui/__init__.py) before the server starts,
-and a warm-up thread runs Home.py once, as a browser would, as soon as the server answers.
+Takes `streamlit run`'s form so scripts, the Procfile and the tests keep one command line: the script
+argument must be Home.py, and each `--section.option value` (or `=value`) is a Streamlit config option.
 """
 
-import asyncio
+from __future__ import annotations
+
 import sys
-import threading
-import time
-import urllib.request
-
-from streamlit.web import cli
-
-import ui  # noqa: F401  (sets the routing flag)
 
 
-def _option(args: list[str], name: str, default: str) -> str:
-    for i, a in enumerate(args):
-        if a == name and i + 1 < len(args):
-            return args[i + 1]
-        if a.startswith(name + "="):
-            return a.split("=", 1)[1]
-    return default
+def parse(args: list[str]) -> dict[str, object]:
+    """The config options of a `run Home.py --a.b value ...` command line."""
+    if args[:2] not in (["run", "Home.py"], ["run"]) and args:
+        raise SystemExit("usage: python -m ui.serve run Home.py [--section.option value ...]")
+    rest = args[2:] if args[1:2] == ["Home.py"] else args[1:]
+    options: dict[str, str] = {}
+    i = 0
+    while i < len(rest):
+        arg = rest[i]
+        if not arg.startswith("--") or "." not in arg:
+            raise SystemExit(f"ui.serve: {arg!r} is not a --section.option setting.")
+        if "=" in arg:
+            name, value = arg[2:].split("=", 1)
+            i += 1
+        elif i + 1 < len(rest):
+            name, value = arg[2:], rest[i + 1]
+            i += 2
+        else:
+            raise SystemExit(f"ui.serve: {arg} needs a value.")
+        options[name] = _typed(name, value)
+    return options
 
 
-async def _run_once(url: str) -> None:
-    import websockets
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+def _typed(name: str, value: str) -> object:
+    """A command-line value as the type Streamlit's option expects (App.run takes typed values)."""
+    from streamlit import config
 
-    async with websockets.connect(url, subprotocols=["streamlit"], max_size=None) as ws:
-        msg = BackMsg()
-        msg.rerun_script.query_string = ""
-        msg.rerun_script.page_name = ""
-        await ws.send(msg.SerializeToString())
-        while True:
-            fwd = ForwardMsg()
-            fwd.ParseFromString(await asyncio.wait_for(ws.recv(), 30))
-            if fwd.WhichOneof("type") == "script_finished":
-                return
-
-
-def _warm_up(port: str, base: str) -> None:
-    root = f"127.0.0.1:{port}" + (f"/{base.strip('/')}" if base.strip("/") else "")
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://{root}/_stcore/health", timeout=2):
-                break
-        except OSError:
-            time.sleep(0.2)
+    option = config._config_options_template.get(name)
+    if option is None:
+        raise SystemExit(f"ui.serve: {name} is not a Streamlit config option.")
+    kind = option.type
+    if kind is bool:
+        if value.lower() not in ("true", "false"):
+            raise SystemExit(f"ui.serve: {name} takes true or false.")
+        return value.lower() == "true"
     try:
-        asyncio.run(_run_once(f"ws://{root}/_stcore/stream"))
-    except Exception as e:  # the app still works; only a very first deep link may show "Page not found"
-        print(f"Stagescore: warm-up run failed ({e})", file=sys.stderr)
+        return kind(value) if kind in (int, float) else value
+    except ValueError:
+        raise SystemExit(f"ui.serve: {name} takes a {kind.__name__}.") from None
+
+
+def main(args: list[str]) -> None:
+    from ui.server import build
+
+    options = parse(args or ["run", "Home.py"])
+    sys.argv = [sys.argv[0]]  # App.run passes the remaining argv to the script: there is none
+    build().run(config=options)
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:] or ["run", "Home.py"]
-    port = _option(args, "--server.port", "8501")
-    base = _option(args, "--server.baseUrlPath", "")
-    threading.Thread(target=_warm_up, args=(port, base), daemon=True, name="warm-up").start()
-    sys.argv = ["streamlit", *args]
-    sys.exit(cli.main())
+    main(sys.argv[1:])

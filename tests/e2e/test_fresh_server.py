@@ -1,11 +1,10 @@
 """The first visitor after the server starts.
 
 Streamlit 1.67 treats an entry script with a sibling `pages/` folder as an old-style multipage app until a
-script run calls st.navigation: the very first run of a fresh server is routed by the pages/ file names
-(/admin_control, /admin_setup, …), not by Home.py's st.navigation. ui/__init__.py switches that off as soon
-as any page runs, so a first visit to /leaderboard, /login or /judge works; but a first visit to a url
-that is no file name, such as /admin, is answered "Page not found" (an inert dialog) before any of our
-code runs. `python -m ui.serve` (what `make run` uses) switches it off before the server starts.
+script run calls st.navigation: the very first run of a fresh server would be routed by the pages/ file
+names (/admin_control, /admin_setup, …), not by Home.py's st.navigation, and a first visit to a url that is
+no file name, such as /admin, answered "Page not found" (an inert dialog) before any of our code runs.
+`ui/server.py` (the st.App that `python -m ui.serve` runs) switches that off before the server starts.
 """
 
 from __future__ import annotations

@@ -1,0 +1,90 @@
+"""The login cookie: an HttpOnly, SameSite=Strict cookie holding the session token (never a URL, a page or
+a log). Its name carries the table prefix, so two Stagescore installations on one host stay apart, and
+its path is the app's base path. Read by our routes (a Starlette request) and by pages (st.context)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from engine.config import Config
+
+SESSION = "stagescore_session"
+DEVICE = "stagescore_device"
+DEVICE_DAYS = 400  # browsers cap a cookie's life at about 400 days
+
+
+def _prefix() -> str:
+    return "".join(ch for ch in Config.from_env().table_prefix if ch.isalnum() or ch in "-_")
+
+
+def session_name() -> str:
+    return _prefix() + SESSION
+
+
+def device_name() -> str:
+    return _prefix() + DEVICE
+
+
+def base_path() -> str:
+    from streamlit import config
+
+    base = (config.get_option("server.baseUrlPath") or "").strip("/")
+    return "/" + base if base else "/"
+
+
+def _secure(request: Request) -> bool:
+    proto = request.headers.get("x-forwarded-proto", request.url.scheme)
+    return proto.split(",")[0].strip().lower() == "https"
+
+
+def _valid(value: str | None) -> str | None:
+    """A cookie value we could have set: short, URL-safe; anything else is treated as absent."""
+    if not value or len(value) > 200:
+        return None
+    return value if all(ch.isalnum() or ch in "-_" for ch in value) else None
+
+
+def token_from_request(request: Request) -> str | None:
+    return _valid(request.cookies.get(session_name()))
+
+
+def device_from_request(request: Request) -> str | None:
+    return _valid(request.cookies.get(device_name()))
+
+
+def token_from_page() -> str | None:
+    """The session token of the browser this script run serves (st.context reads the cookie header)."""
+    import streamlit as st
+
+    return _valid(st.context.cookies.get(session_name()))
+
+
+def set_session(response: Response, request: Request, token: str, max_age: int) -> None:
+    response.set_cookie(
+        session_name(),
+        token,
+        max_age=max_age,
+        path=base_path(),
+        httponly=True,
+        samesite="strict",
+        secure=_secure(request),
+    )
+
+
+def set_device(response: Response, request: Request, device_id: str) -> None:
+    response.set_cookie(
+        device_name(),
+        device_id,
+        max_age=DEVICE_DAYS * 86400,
+        path=base_path(),
+        httponly=True,
+        samesite="strict",
+        secure=_secure(request),
+    )
+
+
+def clear_session(response: Response, request: Request) -> None:
+    response.delete_cookie(
+        session_name(), path=base_path(), httponly=True, samesite="strict", secure=_secure(request)
+    )

@@ -1,0 +1,60 @@
+"""The web server: Streamlit's own `st.App` (Starlette under uvicorn) serving Home.py with our routes.
+
+One object is built per process. Its lifespan starts and stops what the process shares between its
+viewers, and `on_script_error` turns an unexpected exception in a page into a logged error id.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import streamlit as st
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+ROOT = Path(__file__).resolve().parent.parent
+HOME = ROOT / "Home.py"
+log = logging.getLogger("stagescore.web")
+
+
+def _route_by_navigation() -> None:
+    """Home.py routes every page with st.navigation, but Streamlit treats an entry script with a sibling
+    `pages/` folder as an old-style multipage app until a script has called st.navigation: a fresh
+    server's first deep link (/admin) would be answered "Page not found". Say so before serving."""
+    try:  # an internal flag: if an upgrade drops it, st.navigation still routes from the first run on
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # pragma: no cover
+        return
+    PagesManager.uses_pages_directory = False
+
+
+async def healthz(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+@asynccontextmanager
+async def lifespan(app: st.App) -> AsyncIterator[None]:
+    log.info("web server starting")
+    yield
+    log.info("web server stopping")
+
+
+def on_script_error(exc: Exception) -> bool:
+    from ui import errors
+
+    errors.something_went_wrong(exc)
+    return True  # our sentence replaces Streamlit's traceback
+
+
+def build() -> st.App:
+    _route_by_navigation()
+    return st.App(
+        str(HOME),
+        routes=[Route("/healthz", healthz)],
+        lifespan=lifespan,
+        on_script_error=on_script_error,
+    )
