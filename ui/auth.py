@@ -6,14 +6,27 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from engine.model import DatabaseUnavailable, NotAllowed, Role, Session, StagescoreError
-from ui import nav
+from ui import cookies, nav
 from ui.data import service, unreachable
 
 KEY = "session"
 
 
 def current() -> Session | None:
-    return st.session_state.get(KEY)
+    """This tab's session: the one it logged in with, else the browser's login cookie (which survives a
+    reload, a deep link and a server restart). The cookie's token is checked against the database."""
+    session = st.session_state.get(KEY)
+    if session is not None:
+        return session
+    token = cookies.token_from_page()
+    if not token:
+        return None
+    try:
+        session = service().whoami(token)
+    except NotAllowed:
+        return None
+    st.session_state[KEY] = session
+    return session
 
 
 def require(role: Role, page: StreamlitPage) -> Session:
