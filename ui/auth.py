@@ -25,6 +25,8 @@ def current() -> Session | None:
         session = service().whoami(token)
     except NotAllowed:
         return None
+    except DatabaseUnavailable:
+        return None  # the page's own gate shows the outage banner and retries
     st.session_state[KEY] = session
     return session
 
@@ -32,6 +34,14 @@ def current() -> Session | None:
 def require(role: Role, page: StreamlitPage) -> Session:
     """The logged-in session with `role`, or: the login (then back to `page`), or a plain refusal."""
     session = current()
+    if session is None and cookies.token_from_page():
+        try:  # a cookie that could not be checked: an outage is not a logout
+            service().whoami(cookies.token_from_page())
+        except DatabaseUnavailable:
+            unreachable()
+            st.stop()
+        except StagescoreError:
+            pass
     if session is None:
         st.session_state["next_page"] = page
         st.switch_page(nav.LOGIN_PAGE)
