@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from tests.integration.conftest import seed_event
 
 from engine.model import Conflict, Settings, Step
 from engine.roster import build_roster
 from engine.store import tx
+from tests.support.events import seed_event
 
 # 5 rows fit in the state change's own transaction; 150 do not (DynamoDB: 100 operations at most).
 SIZES = [5, 150]
