@@ -1,0 +1,104 @@
+// The judge screen's DOM: built once, then updated in place so typing, focus and the caret survive
+// every push. Text goes in with textContent only (el() in live_core.js).
+
+const PHONE_WORDS = {
+  PERFORMING: "Watch the performance: scoring opens when it ends.",
+  FINISHED: "The event has finished. Thank you!",
+};
+
+function judgeSkeleton(root) {
+  root.replaceChildren();
+  const parts = {};
+  const add = (name, node, parent) => { parts[name] = node; (parent || root).appendChild(node); return node; };
+  add("ended", el("div", "banner ended"));
+  add("offline", el("div", "banner offline"));
+  add("problem", el("div", "banner problem"));
+  const head = add("head", el("header", "head"));
+  const top = el("div", "top");
+  head.appendChild(top);
+  add("phase", el("span", "phase", "Connecting…"), top);
+  add("clock", el("span", "clock", ""), top);
+  add("performer", el("h2", "performer", ""), head);
+  add("category", el("div", "category", ""), head);
+  const bar = add("bar", el("div", "bar"), head);
+  add("fill", el("div"), bar);
+  add("state", el("div", "state"));
+  add("info", el("p", "info"));
+  const form = add("form", el("form", "score"));
+  form.noValidate = true;
+  add("fields", el("div", "fields"), form);
+  const submit = add("submit", el("button", "submit", "Submit score"), form);
+  submit.type = "submit";
+  add("note", el("div", "note"), form);
+  add("ack", el("div", "ack"));
+  add("error", el("div", "error"));
+  const others = add("others", el("section", "others"));
+  others.appendChild(el("h3", null, "Scores so far"));
+  others.appendChild(el("p", "hint", "Other judges' scores appear for a performer once you have scored them."));
+  add("table", el("table", "so-far"), others);
+  add("awake", el("div", "awake"));
+  for (const name of ["ended", "offline", "problem", "others"]) parts[name].hidden = true;
+  return parts;
+}
+
+// One criterion: a big field between − and + buttons; returns the input.
+function criterionField(c, onStep) {
+  const wrap = el("div", "criterion");
+  const label = el("label", null, c.name);
+  label.appendChild(el("span", "range", ` ${c.min}–${c.max}, step ${c.step}`));
+  const row = el("div", "stepper");
+  const minus = el("button", "step minus", "−");
+  const plus = el("button", "step plus", "+");
+  const input = el("input", "value");
+  input.type = "text";
+  input.inputMode = "decimal";
+  input.autocomplete = "off";
+  input.name = c.name;
+  input.setAttribute("aria-label", `${c.name} (${c.min} to ${c.max}, step ${c.step})`);
+  minus.type = plus.type = "button";
+  minus.setAttribute("aria-label", `${c.name} down one step`);
+  plus.setAttribute("aria-label", `${c.name} up one step`);
+  minus.addEventListener("click", () => onStep(c, input, -1));
+  plus.addEventListener("click", () => onStep(c, input, 1));
+  row.append(minus, input, plus);
+  wrap.append(label, row);
+  return {wrap, input, buttons: [minus, plus]};
+}
+
+function othersTable(table, others) {
+  table.replaceChildren();
+  const judges = [];
+  for (const row of others) for (const s of row.scores) if (!judges.includes(s.judge)) judges.push(s.judge);
+  const you = judges.indexOf("You");
+  if (you > 0) { judges.splice(you, 1); judges.unshift("You"); }
+  const head = el("tr");
+  head.appendChild(el("th", null, "Performer"));
+  for (const j of judges) head.appendChild(el("th", "num", j));
+  const thead = el("thead");
+  thead.appendChild(head);
+  const body = el("tbody");
+  for (const row of others) {
+    const tr = el("tr");
+    tr.appendChild(el("td", "name", row.performer));
+    const by = Object.fromEntries(row.scores.map((s) => [s.judge, s.total]));
+    for (const j of judges) tr.appendChild(el("td", "num", by[j] === undefined ? "" : by[j]));
+    body.appendChild(tr);
+  }
+  table.append(thead, body);
+}
+
+// The words for a phase in which there is no form.
+function idleWords(doc) {
+  if (!doc.phase) return "";
+  if (doc.phase === "SETUP" || doc.phase === "LOBBY") {
+    const here = doc.present === undefined ? "" : ` (${doc.present} of ${doc.required} judges here)`;
+    return `Waiting for the event to start${here}.`;
+  }
+  if (doc.phase === "SCORING") return "Scoring for this performer has closed.";
+  return PHONE_WORDS[doc.phase] || "";
+}
+
+function showText(node, text) {
+  node.textContent = text || "";
+  node.hidden = !text;
+}

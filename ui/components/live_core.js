@@ -1,0 +1,52 @@
+// Shared by the live components (judge screen, admin desk, board): text-only DOM building and the clock.
+// Pure functions only: tests/e2e/test_live_core_js.py runs them in Chromium without a server.
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined && text !== null) e.textContent = String(text);  // never innerHTML
+  return e;
+}
+
+// A sample (server_time - received) is the true offset minus the latency, so the largest sample is the
+// best bound; it decays slowly so a server clock that is set back is followed within minutes.
+function nextOffset(offset, serverTime, receivedAt, sinceLastSeconds) {
+  if (typeof serverTime !== "number") return offset;
+  const sample = serverTime - receivedAt;
+  if (offset === null || offset === undefined) return sample;
+  return Math.max(offset - 0.001 * Math.max(0, sinceLastSeconds || 0), sample);
+}
+
+// Seconds left in the window at `nowSeconds` (this browser's clock), or null when nothing is timed.
+function secondsLeft(doc, offset, nowSeconds) {
+  if (!doc) return null;
+  if (doc.paused) return doc.remaining_seconds === undefined ? null : doc.remaining_seconds;
+  if (doc.deadline === null || doc.deadline === undefined) return null;
+  return Math.max(0, doc.deadline - (nowSeconds + (offset || 0)));
+}
+
+// The window a countdown belongs to: a pause, a resume or an extension is a new version, so only those
+// may make it go up; a fresher sample or a rounding at the edge never does.
+function windowKey(doc) {
+  return doc ? doc.event_id + ":" + doc.window_id + ":" + doc.version : "";
+}
+
+function shownSeconds(left, key, last) {
+  if (left === null || left === undefined) return {key, value: null};
+  let whole = Math.ceil(left - 1e-9);
+  if (last && last.key === key && last.value !== null) whole = Math.min(whole, last.value);
+  return {key, value: Math.max(0, whole)};
+}
+
+// Fraction of the window still left (1 at its start, 0 at its deadline).
+function leftFraction(doc, left) {
+  if (!doc || left === null || !doc.window_started_at || !doc.deadline) return 0;
+  const total = doc.deadline - doc.window_started_at;
+  return total > 0 ? Math.max(0, Math.min(1, left / total)) : 0;
+}
+
+// A stream's URL under the app's base path ("/" or "/base/").
+function appPath(base, path) {
+  const b = base && base !== "/" ? "/" + base.replace(/^\/+|\/+$/g, "") + "/" : "/";
+  return b + path.replace(/^\/+/, "");
+}
