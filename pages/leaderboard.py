@@ -1,6 +1,6 @@
 import streamlit as st
 
-from ui.board import live_board
+from ui.components.board import live_board
 
 kiosk = st.query_params.get("kiosk") == "1"
 if not kiosk:

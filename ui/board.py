@@ -1,5 +1,5 @@
-"""The live public board: one snapshot per tick per server process, published as a static JSON file,
-and a small browser component that polls it, ticks the countdown locally and renders with textContent.
+"""The board's JSON file: one snapshot per tick per server process, published as a static file (the
+benchmarks' baseline). The board page itself follows /live/public: ui/components/board.py.
 
 Why not a rerun per viewer per second: a Streamlit rerun costs tens of milliseconds of server CPU, so
 hundreds of projector and phone viewers would saturate two cores. Serving a file costs next to nothing.
@@ -74,14 +74,3 @@ def publisher() -> str:
     name = _running_publisher().path.name
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
     return ("/" + base if base else "") + "/app/static/" + name
-
-
-_JS = (Path(__file__).resolve().parent / "board.js").read_text()
-_CSS = (Path(__file__).resolve().parent / "board.css").read_text()
-_component = st.components.v2.component(
-    "stagescore_live_board", html="<div class='board'></div>", css=_CSS, js=_JS
-)
-
-
-def live_board(kiosk: bool) -> None:
-    _component(data={"url": publisher(), "poll_ms": POLL_MS, "kiosk": kiosk}, key="live-board")

@@ -17,7 +17,7 @@ def asset(*names: str) -> str:
 
 
 def app_path(path: str) -> str:
-    """`path` under the app's base path, as the browser must ask for it ("/live/judge" or "/base/live/judge")."""
+    """`path` under the app's base path, as the browser asks for it: "/live/judge", "/base/live/judge"."""
     from ui.cookies import base_path
 
     return base_path().rstrip("/") + "/" + path.lstrip("/")

@@ -1,49 +1,29 @@
-// Live public board: polls the published JSON, ticks the countdown locally, renders text only.
-// Words come from the document (engine/snapshot.py PHASE_LABEL), so the board and the pages say the same.
+// Live public board: follows /live/public (server-sent events), ticks the countdown locally, renders
+// text only (el() and the clock rules: live_core.js). Words come from the document (engine/snapshot.py
+// PHASE_LABEL), so the board and the pages say the same.
 const MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"};
-
-function el(tag, cls, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined && text !== null) e.textContent = String(text);
-  return e;
-}
 
 export default function (component) {
   const { data, parentElement } = component;
   const root = parentElement.querySelector(".board");
   root.classList.toggle("kiosk", !!data.kiosk);
-  let doc = null, offset = null, shown = {}, timer = null, ticker = null, stopped = false;
-
-  function secondsLeft() {
-    if (!doc) return null;
-    if (doc.paused) return doc.remaining_seconds;
-    if (doc.deadline === null || doc.deadline === undefined) return null;
-    const now = Date.now() / 1000 + (offset || 0);
-    return Math.max(0, doc.deadline - now);
-  }
+  let doc = null, offset = null, lastSample = 0, shown = null, ticker = null, stream = null, lost = false, stopped = false;
 
   function renderClock() {
     const clock = root.querySelector(".clock");
     const bar = root.querySelector(".bar > div");
     if (!clock) return;
-    const left = secondsLeft();
-    if (left === null) { clock.textContent = "—"; if (bar) bar.style.width = "0%"; return; }
-    let whole = Math.ceil(left - 1e-9);
-    const key = doc.event_id + ":" + doc.window_id + ":" + doc.version;
-    if (shown.key === key) whole = Math.min(whole, shown.value);  // never jumps backwards
-    shown = {key, value: whole};
-    clock.textContent = whole + " s";
-    if (bar && doc.window_started_at && doc.deadline) {
-      const total = doc.deadline - doc.window_started_at;
-      bar.style.width = total > 0 ? Math.max(0, Math.min(100, 100 * left / total)) + "%" : "0%";
-    }
+    const left = secondsLeft(doc, offset, Date.now() / 1000);
+    shown = shownSeconds(left, windowKey(doc), shown);  // never jumps backwards within a window
+    clock.textContent = shown.value === null ? "—" : shown.value + " s";
+    if (bar) bar.style.width = 100 * leftFraction(doc, left) + "%";
   }
 
   function render() {
     root.replaceChildren();
     if (!doc) { root.appendChild(el("div", "phase", "Connecting…")); return; }
-    if (doc.error) root.appendChild(el("div", "banner", doc.error));
+    const banner = doc.error || (lost ? "Connection lost, retrying…" : "");
+    if (banner) root.appendChild(el("div", "banner", banner));
     if (!doc.phase) return;
     const head = el("div", "head");
     head.appendChild(el("div", "event", doc.event_name));
@@ -90,30 +70,28 @@ export default function (component) {
     renderClock();
   }
 
-  async function poll() {
+  function onDoc(event) {
+    const received = Date.now() / 1000;
+    doc = JSON.parse(event.data);
+    offset = nextOffset(offset, doc.server_time, received, received - lastSample);
+    lastSample = received;
+    lost = false;
+    render();
+  }
+
+  // EventSource reconnects by itself after a network error; an answer that is not a stream closes it.
+  function connect() {
     if (stopped) return;
-    try {
-      const sent = Date.now() / 1000;
-      const res = await fetch(data.url + "?t=" + Date.now(), {cache: "no-store"});
-      const received = Date.now() / 1000;
-      if (res.ok) {
-        const next = await res.json();
-        // The freshest sample bounds the clock offset best: written_at <= server time at receipt.
-        const sample = next.written_at - received;
-        offset = offset === null ? sample : Math.max(offset - 0.001 * (received - sent), sample);
-        const changed = !doc || JSON.stringify({...doc, written_at: 0, remaining_seconds: 0}) !==
-                                JSON.stringify({...next, written_at: 0, remaining_seconds: 0});
-        doc = next;
-        if (changed) render();
-      }
-    } catch (e) {
-      if (doc && !doc.error) { doc = {...doc, error: "Connection lost, retrying…"}; render(); }
-    }
-    if (!stopped) timer = setTimeout(poll, data.poll_ms);
+    stream = new EventSource(data.url);
+    stream.addEventListener("doc", onDoc);
+    stream.onerror = () => {
+      if (doc && !lost) { lost = true; render(); }
+      if (stream.readyState === EventSource.CLOSED) setTimeout(connect, 3000);
+    };
   }
 
   render();
-  poll();
+  connect();
   ticker = setInterval(renderClock, 200);
-  return () => { stopped = true; clearTimeout(timer); clearInterval(ticker); };
+  return () => { stopped = true; clearInterval(ticker); if (stream) stream.close(); };
 }

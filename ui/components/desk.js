@@ -1,0 +1,136 @@
+// The admin desk's live part: follows /live/admin (server-sent events) and draws the status, the
+// countdown, the panel (present / submitted / help), the engine's health. It tells the page which
+// event, window and version it shows (state "seen"), so a command acts on what the admin looked at
+// and a command's message goes when the state moves on. Text only (el() in live_core.js).
+
+function deskSkeleton(root) {
+  root.replaceChildren();
+  const p = {};
+  const add = (name, node, parent) => { p[name] = node; (parent || root).appendChild(node); return node; };
+  add("banner", el("div", "banner"));
+  add("engine", el("div", "engine"));
+  add("meta", el("div", "meta", "Connecting…"));
+  const head = add("head", el("div", "head"));
+  add("performer", el("h2", "performer"), head);
+  const phase = el("div", "cell");
+  phase.appendChild(el("div", "label", "Phase"));
+  add("phase", el("div", "big phase"), phase);
+  const clock = el("div", "cell");
+  clock.appendChild(el("div", "label", "Seconds left"));
+  add("clock", el("div", "big clock", "—"), clock);
+  head.append(phase, clock);
+  add("category", el("div", "category"));
+  add("fill", el("div"), add("bar", el("div", "bar")));
+  const counts = add("counts", el("div", "counts"));
+  add("present", el("div", "count"), counts);
+  add("scores", el("div", "count"), counts);
+  add("help", el("div", "help"));
+  add("table", el("table", "judges"));
+  add("logins", el("div", "logins"));
+  return p;
+}
+
+function countBox(node, label, value) {
+  node.replaceChildren(el("div", "label", label), el("div", "big", value));
+}
+
+function judgesTable(table, doc, nowServer) {
+  const cols = ["Judge", "Email", "Present", "Submitted (on stage)", "Help"];
+  const tr = el("tr");
+  for (const c of cols) tr.appendChild(el("th", null, c));
+  const thead = el("thead");
+  thead.appendChild(tr);
+  const body = el("tbody");
+  for (const j of doc.judges || []) {
+    const row = el("tr");
+    row.dataset.email = j.email;
+    const ago = j.help_since === null || j.help_since === undefined ? "" : `🙋 ${Math.max(0, Math.floor(nowServer - j.help_since))} s ago`;
+    const cells = [j.name, j.email, j.present ? "yes" : "no", doc.performer_id || doc.performer ? (j.submitted ? "yes" : "no") : "", ago];
+    cells.forEach((text, i) => {
+      const td = el("td", i === 2 ? (j.present ? "yes" : "no") : null, text);
+      row.appendChild(td);
+    });
+    body.appendChild(row);
+  }
+  table.replaceChildren(thead, body);
+}
+
+export default function (component) {
+  const {data, parentElement, setStateValue} = component;
+  const root = parentElement.querySelector(".desk");
+  const ui = deskSkeleton(root);
+  let doc = null, offset = null, lastSample = 0, shown = null, stream = null, lost = false, stopped = false, seen = "";
+
+  const serverNow = () => Date.now() / 1000 + (offset || 0);
+
+  function paint() {
+    const banner = doc && doc.error ? doc.error : lost ? "Connection lost, retrying…" : "";
+    ui.banner.textContent = banner;
+    ui.banner.hidden = !banner;
+    if (!doc) return;
+    const problem = doc.engine_problem || (doc.engine_healthy === false ? "The timer engine is not healthy." : "");
+    ui.engine.textContent = problem ? problem : doc.engine_owner ? `Timer engine: running (${doc.engine_owner})` : "";
+    ui.engine.className = "engine" + (problem ? " bad" : "");
+    ui.engine.hidden = !ui.engine.textContent;
+    ui.meta.textContent = `${doc.event_name} · event ${doc.event_id} · version ${doc.version}`;
+    ui.performer.textContent = doc.performer || doc.event_name || "";
+    ui.phase.textContent = (doc.phase_label || doc.phase || "") + (doc.paused ? " — paused" : "");
+    ui.category.textContent = doc.category || "";
+    ui.category.hidden = !doc.category;
+    countBox(ui.present, "Judges present", `${doc.present} / ${doc.required} required`);
+    const onStage = !!doc.performer;
+    ui.scores.hidden = !onStage;
+    if (onStage) countBox(ui.scores, "Scores in for this performer", `${doc.scores_in} / ${doc.panel}`);
+    const flags = doc.flags || [];
+    ui.help.textContent = flags.length ? "A judge is asking for help: " + flags.join(", ") : "";
+    ui.help.hidden = !flags.length;
+    judgesTable(ui.table, doc, serverNow());
+    const logins = doc.failed_logins || [];
+    ui.logins.replaceChildren(...logins.map((s) => el("div", "login-line", s)));
+    ui.logins.hidden = !logins.length;
+    tick();
+  }
+
+  function tick() {
+    if (!doc) return;
+    const left = secondsLeft(doc, offset, Date.now() / 1000);
+    shown = shownSeconds(left, windowKey(doc), shown);
+    ui.clock.textContent = shown.value === null ? "—" : String(shown.value);
+    ui.bar.hidden = shown.value === null;
+    ui.fill.style.width = 100 * leftFraction(doc, left) + "%";
+  }
+
+  // Report what is on screen; the page re-runs once for it (a new window or version, not a tick).
+  function report() {
+    const now = {event_id: doc.event_id, window_id: doc.window_id, version: doc.version, phase: doc.phase};
+    const text = JSON.stringify(now);
+    if (text !== seen) { seen = text; setStateValue("seen", now); }
+  }
+
+  function onDoc(event) {
+    const received = Date.now() / 1000;
+    doc = JSON.parse(event.data);
+    offset = nextOffset(offset, doc.server_time, received, received - lastSample);
+    lastSample = received;
+    lost = false;
+    root.dataset.version = String(doc.version);
+    paint();
+    report();
+  }
+
+  function connect() {
+    if (stopped) return;
+    stream = new EventSource(data.url);
+    stream.addEventListener("doc", onDoc);
+    stream.onerror = () => {
+      if (!lost) { lost = true; paint(); }
+      if (stream.readyState === EventSource.CLOSED) setTimeout(connect, 3000);
+    };
+  }
+
+  connect();
+  const ticker = setInterval(tick, 200);
+  // The help column counts seconds: redraw it once a second.
+  const slow = setInterval(() => { if (doc && (doc.flags || []).length) judgesTable(ui.table, doc, serverNow()); }, 1000);
+  return () => { stopped = true; clearInterval(ticker); clearInterval(slow); if (stream) stream.close(); };
+}

@@ -1,0 +1,30 @@
+"""The admin desk's live part as one browser component fed by /live/admin (server-sent events): the
+status, the countdown, the panel's presence, scores and help calls, the engine's health. The commands
+stay Streamlit buttons on the page; the component tells the page what it shows ("seen")."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.components import app_path, asset
+
+_component = st.components.v2.component(
+    "stagescore_admin_desk",
+    html="<div class='desk'></div>",
+    css=asset("desk.css"),
+    js=asset("live_core.js", "desk.js"),
+)
+
+
+def _moved() -> None:
+    """The desk shows a new window or version: the page re-runs (once), see ui.admin.show_message."""
+
+
+def admin_desk() -> dict | None:
+    """Mount the desk; returns what it shows, {event_id, window_id, version}, or None before its first
+    document."""
+    result = _component(
+        data={"url": app_path("live/admin")}, key="admin-desk", default={"seen": None}, on_seen_change=_moved
+    )
+    seen = getattr(result, "seen", None)
+    return seen if isinstance(seen, dict) else None
