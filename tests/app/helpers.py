@@ -72,3 +72,11 @@ def open_scoring_now(svc: Service) -> EventState:
     (step,) = rules.due_steps(b.state, b.settings, b.state.deadline, 0)
     svc.store.events.write_step(b.state.version, step, "test", step.at)
     return step.state
+
+
+def component_data(at: AppTest, name: str) -> list[dict]:
+    """The `data` of each browser component `name` (st.components.v2) the page mounted."""
+    import json
+
+    found = [c.proto for c in at.get("bidi_component") if c.proto.component_name == name]
+    return [json.loads(p.json) if p.json else {} for p in found]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from engine.model import Phase
-from tests.app.helpers import ADMIN, JUDGE, button, open_page, shown, start, texts
+from tests.app.helpers import ADMIN, JUDGE, button, component_data, open_page, shown, start, texts
+
+DESK = "stagescore_admin_desk"
 
 
 def test_admin_starts_pauses_and_resumes_the_event_from_the_control_desk(svc, tokens, app):
@@ -22,7 +24,8 @@ def test_admin_starts_pauses_and_resumes_the_event_from_the_control_desk(svc, to
     state = svc.bundle().state
     assert state.paused and state.phase is Phase.PERFORMING
     assert "Pause: the event is now performing (paused)." in texts(at.toast)
-    assert "Performing — paused" in texts(at.metric)
+    # The desk that shows "Performing — paused" is drawn in the browser: tests/e2e/test_admin_desk.py.
+    assert [d["url"] for d in component_data(at, DESK)] == ["/live/admin"]
 
     at = button(at, "⏯️ Resume").click().run()
     state = svc.bundle().state
@@ -62,6 +65,8 @@ def test_judge_opening_the_control_desk_is_refused_and_sees_no_admin_data(svc, t
     assert not at.title and not at.table and not at.metric
     assert not [b for b in at.button if b.label != "Log out"]
     assert "judge2@test" not in shown(at)  # (cells are Markdown-escaped)
-    # The same page for the admin does send the panel's emails: the check above can see them.
+    # The panel reaches the admin only through the desk's stream (/live/admin, an admin session):
+    # the judge's page does not even mount it; the admin's does, so the check above can see it.
+    assert component_data(at, DESK) == []
     admin_view = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_control.py")
-    assert "judge2@test" in shown(admin_view)
+    assert len(component_data(admin_view, DESK)) == 1

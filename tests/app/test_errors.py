@@ -6,6 +6,7 @@ import logging
 
 import pytest
 
+import ui.components.desk
 import ui.widgets
 from tests.app.helpers import ADMIN, open_page, texts
 from ui.data import UNREACHABLE
@@ -34,14 +35,15 @@ def test_a_bug_in_a_page_shows_an_error_id_and_not_the_outage_banner(svc, tokens
     assert_error_id_not_outage(at, caplog)
 
 
-def test_a_bug_in_a_live_fragment_shows_an_error_id_and_not_the_outage_banner(
+def test_a_bug_in_the_live_desk_shows_an_error_id_and_not_the_outage_banner(
     svc, tokens, app, monkeypatch, caplog
 ):
     caplog.set_level(logging.ERROR, logger="stagescore.ui")
-    monkeypatch.setattr(ui.widgets, "status_header", broken)
+    monkeypatch.setattr(ui.components.desk, "admin_desk", broken)
     at = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_control.py")
     assert_error_id_not_outage(at, caplog)
     assert texts(at.title) == ["🎛️ Control"]  # the rest of the page still runs
+    assert "▶️ Start" in [b.label for b in at.button]
 
 
 @pytest.mark.parametrize("page", ["pages/judge.py", "pages/admin_setup.py"])

@@ -1,4 +1,4 @@
-// The judge screen's rules, pure (no DOM, no network): tests/e2e/test_live_core_js.py runs them.
+// The judge screen's rules, pure (no DOM, no network): tests/e2e/test_screen_rules.py runs them.
 // Numbers are handled as integers of the step's smallest unit, never as binary fractions.
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;

@@ -1,5 +1,5 @@
 // Shared by the live components (judge screen, admin desk, board): text-only DOM building and the clock.
-// Pure functions only: tests/e2e/test_live_core_js.py runs them in Chromium without a server.
+// Pure functions only: tests/e2e/test_screen_rules.py runs them in Chromium without a server.
 
 function el(tag, cls, text) {
   const e = document.createElement(tag);
