@@ -14,6 +14,10 @@ TABLE = '[data-testid="stTable"]'
 # The live board is a custom component; Playwright's CSS selectors reach into its shadow root.
 BOARD_TABLE = "table.ranking"
 BOARD_PODIUM = ".podium .place"
+# The judge screen and the admin desk are components too (ui/components/judge.js, desk.js).
+JUDGE_SCREEN = ".judge"
+DESK = ".desk"
+PHONE = {"width": 390, "height": 844}
 NOT_FOUND = "Page not found"
 ADMIN_BUTTONS = [
     "▶️ Start",
@@ -71,6 +75,58 @@ def login_all(who: list[tuple[Page, str]], base: str, password: str, lands_on: s
         # script to be idle would cost seconds on a busy machine, and the event may already be on.
         page.wait_for_url(f"**/{lands_on}", timeout=30_000)
     return [page for page, _ in who]
+
+
+def cookie_login(page: Page, stack, email: str) -> Page:
+    """Log this page's browser in as the login cookie does (HttpOnly, SameSite=Strict), by a token from
+    Service.login: the streams of the judge screen and the desk are authorised by that cookie."""
+    token = stack.service().login(email, stack.password).token
+    name = "".join(ch for ch in stack.prefix if ch.isalnum() or ch in "-_") + "stagescore_session"
+    page.context.add_cookies(
+        [{"name": name, "value": token, "url": stack.url, "httpOnly": True, "sameSite": "Strict"}]
+    )
+    return page
+
+
+def open_judge(page: Page, stack, email: str) -> Page:
+    """A judge's phone on the judge screen, logged in, its live screen connected."""
+    cookie_login(page, stack, email)
+    page.set_viewport_size(PHONE)
+    page.goto(stack.url + "/judge")
+    page.wait_for_selector(f"{JUDGE_SCREEN} .phase:not(:text('Connecting…'))", timeout=30_000)
+    return page
+
+
+def open_desk(page: Page, stack) -> Page:
+    cookie_login(page, stack, "admin@demo.local")
+    page.goto(stack.url + "/admin")
+    page.wait_for_selector(f"{DESK} .meta:has-text('version')", timeout=30_000)
+    return page
+
+
+class Runs:
+    """How many times Streamlit ran a page's script (whole runs and fragment runs), counted from the
+    websocket: each run ends with a ForwardMsg `script_finished`. Attach before the page is opened."""
+
+    def __init__(self, page: Page):
+        self.count = 0
+        page.on("websocket", self._watch)
+
+    def _watch(self, ws) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        def frame(payload) -> None:
+            if not isinstance(payload, (bytes, bytearray)):
+                return
+            msg = ForwardMsg()
+            try:
+                msg.ParseFromString(bytes(payload))
+            except Exception:  # not a ForwardMsg: nothing to count
+                return
+            if msg.WhichOneof("type") == "script_finished":
+                self.count += 1
+
+        ws.on("framereceived", frame)
 
 
 def table_rows(page: Page, nth: int = 0) -> list[dict[str, str]]:

@@ -155,6 +155,7 @@ export default function (component) {
     const alert = alertDue(st.open, open, l, d.paused, st.fired);
     const changed = open !== st.open;
     st.open = open;
+    if (changed) root.dataset.flippedAt = String(Date.now());  // when this screen opened or closed the form
     if (alert) flash(alert);
     if (changed) paint();
   }
