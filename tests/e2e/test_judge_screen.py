@@ -79,9 +79,8 @@ WATCH_THE_CLOSE = """(root) => {
 
 def performing(stack: Stack, timeout: float = 60):
     started(stack)
-    return wait_for(
-        lambda: (s := stack.snapshot().state).phase.value == "PERFORMING" and s, timeout, "a performance", 0.05
-    )
+    on_stage = lambda: (s := stack.snapshot().state).phase.value == "PERFORMING" and s  # noqa: E731
+    return wait_for(on_stage, timeout, "a performance", 0.05)
 
 
 def expect_form_open(page: Page, performer: str, timeout_ms: int = 30_000) -> None:
