@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from decimal import ROUND_HALF_UP, Decimal
 
 from playwright.sync_api import Page, expect
@@ -110,6 +111,7 @@ class Runs:
 
     def __init__(self, page: Page):
         self.count = 0
+        self.at: list[float] = []  # when each run finished (time.time()), for a failure's message
         page.on("websocket", self._watch)
 
     def _watch(self, ws) -> None:
@@ -125,6 +127,7 @@ class Runs:
                 return
             if msg.WhichOneof("type") == "script_finished":
                 self.count += 1
+                self.at.append(time.time())
 
         ws.on("framereceived", frame)
 

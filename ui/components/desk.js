@@ -104,7 +104,7 @@ export default function (component) {
   function report() {
     const now = {event_id: doc.event_id, window_id: doc.window_id, version: doc.version, phase: doc.phase};
     const text = JSON.stringify(now);
-    if (text !== seen) { seen = text; setStateValue("seen", now); }
+    if (text !== seen) { seen = text; root.dataset.reportedAt = String(Date.now()); setStateValue("seen", now); }
   }
 
   function onDoc(event) {
