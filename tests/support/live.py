@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
 import time
 from urllib.parse import urlparse
 
@@ -40,7 +39,7 @@ class EventStream:
             self.conn.sock.settimeout(left)
             try:
                 raw = self.response.readline()
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 raise TimeoutError("no event in time") from None
             if not raw:
                 raise ConnectionError("the stream ended")
