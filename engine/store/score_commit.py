@@ -69,9 +69,10 @@ class ScoreCommits:
             return self._scores.get((event_id, performer_id, judge))
 
     def _head(self, event_id: str, stream: str) -> tuple[int, str]:
+        """The judge stream's head as this process last wrote it; unknown, guess an empty stream: if it
+        is not, the refusal returns the real head with the score's, and one retry fixes both."""
         with self._lock:
-            known = self._heads.get((event_id, stream))
-        return known or self.log.head(event_id, stream)  # one GetItem the first time in a process
+            return self._heads.get((event_id, stream)) or (0, GENESIS)
 
     def commit(self, claim: ScoreClaim, current: Score | None) -> tuple[Score, bool]:
         """Store the claim; `current` is the caller's guess of the stored score (the feed's), or None.
