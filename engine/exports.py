@@ -6,9 +6,9 @@ import csv
 import io
 import json
 
+from engine import documents
 from engine.roster import safe_cell
-from engine.scoring import display
-from engine.snapshot import PHASE_LABEL, Snapshot, ranking_rows
+from engine.snapshot import Snapshot, ranking_rows
 
 
 def results_rows(snapshot: Snapshot) -> list[dict]:
@@ -83,43 +83,7 @@ def export(snap: Snapshot, fmt: str, what: str = "all") -> str:
     return to_csv(results_rows(snap)) + "\n" + to_csv(score_rows(snap))
 
 
-def public_board(snap: Snapshot, now: float) -> dict:
-    """What the audience may see: no email, no credential, judges by display name only."""
-    s = snap.state
-    current = snap.current
-    judge_names = {j.email: j.name for j in snap.judges}
-    panel = snap.panel
-    per_judge = snap.settings.public_judge_scores
-    rows = []
-    for line in ranking_rows(snap, per_judge):
-        result, performer = line.result, line.performer
-        row = {
-            "rank": result.rank,
-            "performer": performer.name if performer else "",
-            "category": performer.category if performer else "",
-            "total": display(result.total),
-            "scores_in": result.scores_in,
-            "panel": len(panel),
-            "status": performer.status.value if performer else "",
-        }
-        if per_judge:
-            row["judges"] = [display(line.by_judge[j].total) if j in line.by_judge else "" for j in panel]
-        rows.append(row)
-    remaining = s.remaining(now)
-    return {
-        "event_id": s.event_id,
-        "event_name": snap.settings.event_name,
-        "phase": s.phase.value,
-        "phase_label": PHASE_LABEL[s.phase],
-        "paused": s.paused,
-        "version": s.version,
-        "window_id": s.window_id,
-        "performer": current.name if current else None,
-        "category": current.category if current else None,
-        "deadline": s.deadline,
-        "window_started_at": s.window_started_at,
-        "remaining_seconds": None if remaining is None else round(remaining, 3),
-        "judge_names": [judge_names.get(j, "Judge") for j in panel] if per_judge else [],
-        "ranking": rows,
-        "written_at": round(now, 3),
-    }
+def public_board(snap: Snapshot, now: float, per_judge: bool | None = None) -> dict:
+    """What the audience may see: no email, no credential, judges by display name only (the live
+    feed's public document without its clock field; engine/documents.py builds both)."""
+    return {**documents.header(snap, now), **documents.ranking(snap, per_judge), "written_at": round(now, 3)}

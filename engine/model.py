@@ -18,6 +18,8 @@ class Phase(enum.StrEnum):
 
 
 class Rule(enum.StrEnum):
+    """How a performer's judge totals become one total."""
+
     WEIGHTED_MEAN = "weighted_mean"
     MEAN = "mean"
     TRIMMED_MEAN = "trimmed_mean"
@@ -26,11 +28,15 @@ class Rule(enum.StrEnum):
 
 
 class MissingPolicy(enum.StrEnum):
+    """What a judge who did not score counts as."""
+
     OMIT = "omit"
     ZERO = "zero"
 
 
 class TieBreak(enum.StrEnum):
+    """What separates equal totals, tried in the order the settings list them."""
+
     MEDIAN = "median"
     BEST = "best"
     WORST = "worst"
@@ -38,6 +44,8 @@ class TieBreak(enum.StrEnum):
 
 
 class Role(enum.StrEnum):
+    """Who an account is: judges score, the admin runs the event."""
+
     JUDGE = "judge"
     ADMIN = "admin"
 

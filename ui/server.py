@@ -38,8 +38,13 @@ async def healthz(request: Request) -> JSONResponse:
 
 @asynccontextmanager
 async def lifespan(app: st.App) -> AsyncIterator[None]:
+    from engine.service import Service
+    from engine.store import Store
+    from ui.live import routes as live
+
     log.info("web server starting")
-    yield
+    async with live.running(Service(Store())):  # the process's one live feed (ui/live/)
+        yield
     log.info("web server stopping")
 
 
@@ -50,11 +55,17 @@ def on_script_error(exc: Exception) -> bool:
     return True  # our sentence replaces Streamlit's traceback
 
 
+def live_routes() -> list[Route]:
+    from ui.live.routes import routes
+
+    return routes()
+
+
 def build() -> st.App:
     _route_by_navigation()
     return st.App(
         str(HOME),
-        routes=[Route("/healthz", healthz)],
+        routes=[Route("/healthz", healthz), *live_routes()],
         lifespan=lifespan,
         on_script_error=on_script_error,
     )
