@@ -7,9 +7,7 @@ st.cache_resource, and that Service reads STAGESCORE_TABLE_PREFIX once, when it 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
@@ -20,7 +18,6 @@ from engine.runner import Engine
 from engine.service import Service, Session
 from tests.app.helpers import HOME, TIMEOUT, clear_caches
 from tests.support.events import seed_event
-from ui import board
 
 
 @pytest.fixture(autouse=True)
@@ -57,22 +54,7 @@ def engine(store) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def board_dir(monkeypatch, tmp_path) -> Iterator[Path]:
-    """Where the live board's JSON is published during this test; the publisher is stopped after it.
-
-    ui/board.py starts, once per server process, a thread that publishes the board to
-    static/<prefix>board.json until its cached resource is released. Here it writes into tmp_path,
-    and emptying the caches after the test stops it (tests empty them, so each starts its own)."""
-    directory = tmp_path / "static"
-    monkeypatch.setattr(board, "STATIC_DIR", directory)
-    yield directory
-    clear_caches()
-    running = [t for t in threading.enumerate() if t.name == "board-publisher" and t.is_alive()]
-    assert not running, "the board publisher did not stop"
-
-
-@pytest.fixture
-def app(monkeypatch, board_dir) -> Callable[..., AppTest]:
+def app(monkeypatch) -> Callable[..., AppTest]:
     """A factory: AppTest of Home.py, already run once, optionally logged in with the session shortcut.
 
     AppTest forgets before every run that the app uses st.navigation and, seeing a pages/ folder,

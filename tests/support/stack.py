@@ -21,7 +21,6 @@ from engine.config import Config
 from engine.service import Service
 from engine.store import Store
 from tests.support import processes
-from tests.support.processes import ROOT
 from tests.support.waiting import wait_for
 
 if TYPE_CHECKING:  # the read model may move; only its name is needed here
@@ -102,16 +101,13 @@ class Stack:
         self.close()
 
     def close(self) -> None:
-        """Stop every child (newest first) and the stack's own database; remove the published board."""
+        """Stop every child (newest first) and the stack's own database."""
         for p in reversed(self.procs):
             processes.kill(p)
         self.procs.clear()
         if self.db is not None:
             localdb.stop(self.db)
             self.db = None
-        # ui/board.py names the board's JSON after the table prefix, and its temporary file too.
-        for path in (ROOT / "static").glob(f"{self.prefix}board.*"):
-            path.unlink(missing_ok=True)
 
     # ---- the database and in-process access to the same tables
     def start_dynamodb(self) -> str:
@@ -189,9 +185,3 @@ class Stack:
 
         wait_for(up, wait, f"{self.url}/_stcore/health", 0.2, ignore=())
         return self.web
-
-    @property
-    def board_url(self) -> str:
-        """Where this stack's web server publishes the board JSON (ui/board.py)."""
-        name = "".join(ch for ch in self.prefix if ch.isalnum() or ch in "-_") + "board.json"
-        return f"{self.url}/app/static/{name}"

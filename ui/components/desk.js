@@ -68,8 +68,9 @@ export default function (component) {
     ui.banner.textContent = banner;
     ui.banner.hidden = !banner;
     if (!doc) return;
-    const problem = doc.engine_problem || (doc.engine_healthy === false ? "The timer engine is not healthy." : "");
-    ui.engine.textContent = problem ? problem : doc.engine_owner ? `Timer engine: running (${doc.engine_owner})` : "";
+    const engine = doc.engine || {};
+    const problem = engine.engine_problem || (engine.engine_healthy === false ? "The timer engine is not healthy." : "");
+    ui.engine.textContent = problem ? problem : engine.engine_owner ? `Timer engine: running (${engine.engine_owner})` : "";
     ui.engine.className = "engine" + (problem ? " bad" : "");
     ui.engine.hidden = !ui.engine.textContent;
     ui.meta.textContent = `${doc.event_name} · event ${doc.event_id} · version ${doc.version}`;

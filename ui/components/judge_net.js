@@ -16,10 +16,15 @@ function judgeNet(ctx) {
     const es = new EventSource(data.stream);
     st.stream = es;
     es.addEventListener("doc", onDoc);
+    // The server says this stream ends: a logout elsewhere, a new device, a disabled account, or its own
+    // restart. Only the server can tell which for sure: ask it (whyClosed) before showing a sentence.
     es.addEventListener("ended", (e) => {
-      let reason = "Your session has ended.";
+      let reason = "Your session has ended; please log in again.";
       try { reason = JSON.parse(e.data).reason || reason; } catch (err) { /* keep the default */ }
-      end(reason);
+      es.close();
+      st.link = "error";
+      paint();
+      whyClosed(reason);
     });
     es.onopen = () => { st.link = "open"; st.backoff = 1; paint(); };
     es.onerror = () => {
@@ -38,14 +43,14 @@ function judgeNet(ctx) {
     paint();
   }
 
-  async function whyClosed() {
+  async function whyClosed(reason) {
     clearTimeout(reconnect);
     try {
       probe = new AbortController();
       const res = await fetch(data.stream, {signal: probe.signal, credentials: "same-origin"});
       if (res.status === 401 || res.status === 403) {
         const body = await res.json().catch(() => ({}));
-        return end(body.error || "You are logged out.");
+        return end(reason || body.error || "You are logged out.");
       }
       probe.abort();  // it is a stream after all: let EventSource take it again
     } catch (e) { /* offline: try again below */ }
