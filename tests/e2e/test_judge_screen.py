@@ -239,5 +239,6 @@ def test_a_session_ended_elsewhere_says_so_with_a_login_link(stack, new_page):
     stack.service().logout(tokens[0])
     ended = screen(judge).locator(".banner.ended")
     expect(ended).to_be_visible(timeout=20_000)
+    expect(ended).to_contain_text("Your session has ended")
     expect(ended.get_by_role("link", name="Log in")).to_have_attribute("href", "/login")
-    expect(submit_button(judge)).to_be_disabled()
+    expect(screen(judge).locator("form.score")).to_be_hidden()  # nothing can be sent any more
