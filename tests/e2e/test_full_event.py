@@ -19,12 +19,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.browsing import (
+    JUDGE_SCREEN,
     assert_healthy,
     board_podium,
     board_rows,
-    login,
-    login_all,
     metric_podium,
+    open_desk,
+    open_judge,
     shown,
     table_rows,
     wait_for,
@@ -58,7 +59,7 @@ FINAL = {
 SLOW = ("Mira Solano", "judge1")  # types one key every TYPING_DELAY_MS
 REVISED = ("Brass Knuckle Band", "judge2", "3")  # first sends 3, then its FINAL value
 PAUSED_DURING = "Brass Knuckle Band"  # and left to the engine's clock, since judge3 never scores
-# Three keys 0.6 s apart: the typing spans several 0.5 s refreshes of the judge's live fragment.
+# Three keys 0.6 s apart: the typing spans the pushes of the other judges' scores.
 TYPING_DELAY_MS = 600
 
 
@@ -91,15 +92,16 @@ FRESH = '[data-testid="stElementContainer"]:not([data-stale="true"])'
 
 
 def score_input(page: Page):
-    return page.locator(f'{FRESH} input[type=number][aria-label^="Score"]')
+    return page.locator(f'{JUDGE_SCREEN} input.value[aria-label^="Score"]')
 
 
 def wait_scoring(page: Page, performer: str) -> None:
-    """Wait until this judge's page shows the scoring form for `performer`."""
-    expect(page.locator(FRESH).get_by_role("heading", name=performer)).to_be_visible(
+    """Wait until this judge's screen shows the open scoring form for `performer`."""
+    expect(page.locator(JUDGE_SCREEN).get_by_role("heading", name=performer)).to_be_visible(
         timeout=(SCORE_SECONDS + 30) * 1000
     )
-    expect(score_input(page)).to_be_visible(timeout=30_000)
+    expect(page.locator(JUDGE_SCREEN)).to_have_attribute("data-open", "true", timeout=30_000)
+    expect(score_input(page)).to_be_enabled(timeout=30_000)
 
 
 def submit(page: Page, value: str, slowly: bool = False) -> None:
@@ -109,12 +111,12 @@ def submit(page: Page, value: str, slowly: bool = False) -> None:
         box.press_sequentially(value, delay=TYPING_DELAY_MS)
     else:
         box.fill(value)
-    page.locator(FRESH).get_by_role("button", name="Submit score").click()
+    page.locator(JUDGE_SCREEN).get_by_role("button", name="Submit score").click()
 
 
 def expect_accepted(page: Page, value: str, revision: int) -> None:
     msg = f"Your score for this performer: {shown(Decimal(value))} (revision {revision})"
-    expect(page.locator(FRESH).get_by_text(msg)).to_be_visible(timeout=20_000)
+    expect(page.locator(JUDGE_SCREEN).get_by_text(msg)).to_be_visible(timeout=20_000)
 
 
 def phase_of(stack: Stack) -> tuple[str, int, bool]:
@@ -143,14 +145,14 @@ def test_full_event(stack, new_page):
     board, results = new_page(), new_page()
     board.goto(f"{stack.url}/leaderboard?kiosk=1")
     results.goto(f"{stack.url}/results")
-    admin = login(new_page(), stack.url, "admin@demo.local", stack.password, lands_on="admin")
+    # Logged in by the login cookie (tests/e2e/browsing.cookie_login): the live streams need it.
+    admin = open_desk(new_page(), stack)
     step(stack, "admin logged in")
     expect(admin.get_by_role("button", name="⏸️ Pause")).to_be_visible()
     assert phase_of(stack)[0] == "LOBBY"
 
-    # Three judges arrive; their heartbeats make the quorum and the engine starts the event.
-    who = [(new_page(), f"{j}@demo.local") for j in WEIGHTS]
-    judges = dict(zip(WEIGHTS, login_all(who, stack.url, stack.password, "judge"), strict=True))
+    # Three judges arrive on their phones; their open streams make the quorum and the engine starts.
+    judges = {j: open_judge(new_page(), stack, f"{j}@demo.local") for j in WEIGHTS}
     step(stack, "judges logged in")
     wait_for(lambda: phase_of(stack)[0] != "LOBBY", 20, "the event to start on quorum")
 

@@ -9,7 +9,7 @@ import pytest
 
 from engine import localdb
 from engine.model import Phase
-from tests.e2e.browsing import EXCEPTION, login, open_app, wait_for
+from tests.e2e.browsing import EXCEPTION, open_app, open_desk, open_judge, wait_for
 from tests.e2e.stack import Stack, start_stack
 
 pytestmark = pytest.mark.e2e
@@ -17,9 +17,12 @@ BANNER = "Scoring database unreachable, retrying…"
 
 
 def shown(page) -> str:
-    """The page's text, including the live board's (which sits in a shadow root)."""
-    board = page.locator(".board")
-    return page.inner_text("body") + (board.first.inner_text() if board.count() else "")
+    """The page's text, including the live components' (each sits in a shadow root)."""
+    text = page.inner_text("body")
+    for live in (".board", ".judge", ".desk"):
+        found = page.locator(live)
+        text += found.first.inner_text() if found.count() else ""
+    return text
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +51,9 @@ def test_every_page_shows_the_banner_and_recovers(own_db, outage_stack, new_page
     stack = outage_stack
     board = open_app(new_page(), f"{stack.url}/leaderboard?kiosk=1")
     results = open_app(new_page(), f"{stack.url}/results")
-    judge = login(new_page(), stack.url, "judge1@demo.local", stack.password, "judge")
-    admin = login(new_page(), stack.url, "admin@demo.local", stack.password, "admin")
+    # The live streams are authorised by the login cookie (tests/e2e/browsing.cookie_login).
+    judge = open_judge(new_page(), stack, "judge1@demo.local")
+    admin = open_desk(new_page(), stack)
     stack.cli("control", "start", "--force")
     pages = {"board": board, "results": results, "judge": judge, "admin": admin}
     wait_for(
@@ -74,7 +78,7 @@ def test_every_page_shows_the_banner_and_recovers(own_db, outage_stack, new_page
         "the event to be running again",
     )
     wait_for(
-        lambda: any(w in judge.inner_text("body") for w in ("Performing", "Scoring")),
+        lambda: any(w in shown(judge) for w in ("Performing", "Scoring")),
         30,
         "the judge page to show the running event again",
     )
