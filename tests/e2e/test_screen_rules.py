@@ -104,11 +104,22 @@ def test_drafts_are_kept_apart_per_judge_event_window_and_criterion(rules):
     assert len(keys) == 5
 
 
+def test_values_that_say_the_same_number_are_the_same(rules):
+    assert rules("sameValues", {"Score": "7.50"}, {"Score": "7.5"})
+    assert rules("sameValues", {"Score": " 7.5"}, {"Score": "7.5"})
+    assert not rules("sameValues", {"Score": "7.6"}, {"Score": "7.5"})
+    assert not rules("sameValues", {"Score": ""}, {"Score": "0"})
+    assert not rules("sameValues", {"Score": "7.5"}, {"Score": "7.5", "Style": "3"})
+
+
 def test_the_state_line_is_unmistakable(rules):
     assert rules("stateLine", True, None, "SCORING") == {"kind": "todo", "text": "Not submitted yet"}
     assert rules("stateLine", False, None, "SCORING") == {"kind": "closed", "text": "Scoring closed"}
     mine = {"total": "7.50", "revision": 2}
-    assert rules("stateLine", True, mine, "SCORING")["text"] == "Submitted: 7.50 (revision 2)"
+    assert rules("stateLine", True, mine, "SCORING", False)["text"] == "Submitted: 7.50 (revision 2)"
+    changed = rules("stateLine", True, mine, "SCORING", True)
+    assert changed == {"kind": "changed", "text": "Submitted: 7.50 (revision 2) · your change is not sent yet"}
+    assert rules("stateLine", False, mine, "SCORING", True)["kind"] == "submitted"  # closed: nothing to send
 
 
 def test_the_alerts_fire_once_at_opening_and_once_five_seconds_before_closing(rules):

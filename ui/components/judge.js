@@ -108,7 +108,8 @@ export default function (component) {
     paintHead();
     if (!d || !d.phase) return;
     const m = mine();
-    const line = stateLine(st.open, m, d.phase);
+    const changed = !!(m && m.values && !sameValues(m.values, typed()));
+    const line = stateLine(st.open, m, d.phase, changed);
     const closedToo = m && d.phase === "SCORING" && !st.open ? " · Scoring closed" : "";
     showText(ui.state, line.text + closedToo);
     ui.state.className = "state " + (closedToo ? "closed" : line.kind);
@@ -125,6 +126,7 @@ export default function (component) {
     const ack = m && st.ack && st.ack.key === key(d) && st.ack.revision === m.revision ? st.ack.text
       : m ? `Your score for this performer: ${m.total} (revision ${m.revision}).` : "";
     showText(ui.ack, d.phase === "SCORING" ? ack : "");
+    showText(ui.awake, root.dataset.wakeLock === "on" ? "The screen stays awake while this page is open." : "");
     ui.others.hidden = !(d.others && d.others.length);
     if (d.others) othersTable(ui.table, d.others);
   }

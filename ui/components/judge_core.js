@@ -80,14 +80,22 @@ function scoringOpen(doc, left) {
   return !!doc.paused || (left !== null && left > 0);
 }
 
+// Whether two sets of typed values say the same: "7.50" is "7.5", as the server stores it.
 function sameValues(a, b) {
   const ka = Object.keys(a || {}), kb = Object.keys(b || {});
   if (ka.length !== kb.length) return false;
-  return ka.every((k) => String(a[k]).trim() === String((b || {})[k]).trim());
+  return ka.every((k) => {
+    const x = String(a[k]).trim(), y = String((b || {})[k] ?? "").trim();
+    return x === y || (NUMBER.test(x) && NUMBER.test(y) && Number(x) === Number(y));
+  });
 }
 
 // The one line that says where this judge stands for the performer on stage.
-function stateLine(open, mine, phase) {
+// `changed`: the fields no longer hold the submitted values (a revision typed but not sent).
+function stateLine(open, mine, phase, changed) {
+  if (mine && open && changed) {
+    return {kind: "changed", text: `Submitted: ${mine.total} (revision ${mine.revision}) · your change is not sent yet`};
+  }
   if (mine) return {kind: "submitted", text: `Submitted: ${mine.total} (revision ${mine.revision})`};
   if (phase === "SCORING" && !open) return {kind: "closed", text: "Scoring closed"};
   if (phase === "SCORING") return {kind: "todo", text: "Not submitted yet"};

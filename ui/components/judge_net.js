@@ -135,6 +135,7 @@ function judgeNet(ctx) {
     try {
       st.lock = await navigator.wakeLock.request("screen");
       root.dataset.wakeLock = "on";
+      paint();
       st.lock.addEventListener("release", () => { root.dataset.wakeLock = "released"; });
     } catch (e) { root.dataset.wakeLock = "refused"; }
   }
