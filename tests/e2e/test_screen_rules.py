@@ -118,7 +118,8 @@ def test_the_state_line_is_unmistakable(rules):
     mine = {"total": "7.50", "revision": 2}
     assert rules("stateLine", True, mine, "SCORING", False)["text"] == "Submitted: 7.50 (revision 2)"
     changed = rules("stateLine", True, mine, "SCORING", True)
-    assert changed == {"kind": "changed", "text": "Submitted: 7.50 (revision 2) · your change is not sent yet"}
+    assert changed["kind"] == "changed"
+    assert changed["text"] == "Submitted: 7.50 (revision 2) · your change is not sent yet"
     assert rules("stateLine", False, mine, "SCORING", True)["kind"] == "submitted"  # closed: nothing to send
 
 

@@ -7,7 +7,7 @@ export default function (component) {
   const { data, parentElement } = component;
   const root = parentElement.querySelector(".board");
   root.classList.toggle("kiosk", !!data.kiosk);
-  let doc = null, offset = null, lastSample = 0, shown = null, ticker = null, stream = null, lost = false, stopped = false;
+  let doc = null, offset = null, shown = null, ticker = null, lost = false;
 
   function renderClock() {
     const clock = root.querySelector(".clock");
@@ -70,28 +70,9 @@ export default function (component) {
     renderClock();
   }
 
-  function onDoc(event) {
-    const received = Date.now() / 1000;
-    doc = JSON.parse(event.data);
-    offset = nextOffset(offset, doc.server_time, received, received - lastSample);
-    lastSample = received;
-    lost = false;
-    render();
-  }
-
-  // EventSource reconnects by itself after a network error; an answer that is not a stream closes it.
-  function connect() {
-    if (stopped) return;
-    stream = new EventSource(data.url);
-    stream.addEventListener("doc", onDoc);
-    stream.onerror = () => {
-      if (doc && !lost) { lost = true; render(); }
-      if (stream.readyState === EventSource.CLOSED) setTimeout(connect, 3000);
-    };
-  }
-
+  const unfollow = followStream(data.url, (next, off) => { doc = next; offset = off; lost = false; render(); },
+                                () => { if (doc && !lost) { lost = true; render(); } });
   render();
-  connect();
   ticker = setInterval(renderClock, 200);
-  return () => { stopped = true; clearInterval(ticker); if (stream) stream.close(); };
+  return () => { clearInterval(ticker); unfollow(); };
 }

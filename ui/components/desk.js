@@ -6,7 +6,7 @@
 function deskSkeleton(root) {
   root.replaceChildren();
   const p = {};
-  const add = (name, node, parent) => { p[name] = node; (parent || root).appendChild(node); return node; };
+  const add = adder(root, p);
   add("banner", el("div", "banner"));
   add("engine", el("div", "engine"));
   add("meta", el("div", "meta", "Connecting…"));
@@ -59,7 +59,7 @@ export default function (component) {
   const {data, parentElement, setStateValue} = component;
   const root = parentElement.querySelector(".desk");
   const ui = deskSkeleton(root);
-  let doc = null, offset = null, lastSample = 0, shown = null, stream = null, lost = false, stopped = false, seen = "";
+  let doc = null, offset = null, shown = null, lost = false, seen = "";
 
   const serverNow = () => Date.now() / 1000 + (offset || 0);
 
@@ -108,30 +108,18 @@ export default function (component) {
     if (text !== seen) { seen = text; root.dataset.reportedAt = String(Date.now()); setStateValue("seen", now); }
   }
 
-  function onDoc(event) {
-    const received = Date.now() / 1000;
-    doc = JSON.parse(event.data);
-    offset = nextOffset(offset, doc.server_time, received, received - lastSample);
-    lastSample = received;
+  function onDoc(next, off) {
+    doc = next;
+    offset = off;
     lost = false;
     root.dataset.version = String(doc.version);
     paint();
     report();
   }
 
-  function connect() {
-    if (stopped) return;
-    stream = new EventSource(data.url);
-    stream.addEventListener("doc", onDoc);
-    stream.onerror = () => {
-      if (!lost) { lost = true; paint(); }
-      if (stream.readyState === EventSource.CLOSED) setTimeout(connect, 3000);
-    };
-  }
-
-  connect();
+  const unfollow = followStream(data.url, onDoc, () => { if (!lost) { lost = true; paint(); } });
   const ticker = setInterval(tick, 200);
   // The help column counts seconds: redraw it once a second.
   const slow = setInterval(() => { if (doc && (doc.flags || []).length) judgesTable(ui.table, doc, serverNow()); }, 1000);
-  return () => { stopped = true; clearInterval(ticker); clearInterval(slow); if (stream) stream.close(); };
+  return () => { clearInterval(ticker); clearInterval(slow); unfollow(); };
 }

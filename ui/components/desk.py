@@ -12,7 +12,7 @@ _component = st.components.v2.component(
     "stagescore_admin_desk",
     html="<div class='desk'></div>",
     css=asset("desk.css"),
-    js=asset("live_core.js", "desk.js"),
+    js=asset("live_core.js", "live_stream.js", "desk.js"),
 )
 
 

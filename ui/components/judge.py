@@ -18,7 +18,7 @@ _component = st.components.v2.component(
     "stagescore_judge_screen",
     html="<div class='judge'></div>",
     css=asset("judge.css"),
-    js=asset("live_core.js", "judge_core.js", "judge_view.js", "judge_net.js", "judge.js"),
+    js=asset("live_core.js", "live_stream.js", "judge_core.js", "judge_view.js", "judge_net.js", "judge.js"),
 )
 
 

@@ -9,7 +9,7 @@ const PHONE_WORDS = {
 function judgeSkeleton(root) {
   root.replaceChildren();
   const parts = {};
-  const add = (name, node, parent) => { parts[name] = node; (parent || root).appendChild(node); return node; };
+  const add = adder(root, parts);
   add("ended", el("div", "banner ended"));
   add("offline", el("div", "banner offline"));
   add("problem", el("div", "banner problem"));
