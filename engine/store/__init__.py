@@ -7,6 +7,7 @@ store.scores       judges' scores and their history
 store.log          the hash-chained event log
 store.accounts     judge and admin accounts
 store.sessions     login sessions
+store.logins       throttling, failed logins, login links, devices, the sessions of each account
 store.lease        the engine lease
 """
 
@@ -18,6 +19,7 @@ from engine.store.client import RETRY, Client, RetryPolicy, StoreError
 from engine.store.events import EventBundle, Events
 from engine.store.lease import Lease
 from engine.store.log import EventLog
+from engine.store.logins import Logins
 from engine.store.performers import Performers
 from engine.store.presence import Presence
 from engine.store.schema import TableNames, create_tables
@@ -38,6 +40,7 @@ class Store:
         self.scores = Scores(self.client, self.tables, self.log)
         self.accounts = Accounts(self.client, self.tables)
         self.sessions = Sessions(self.client, self.tables)
+        self.logins = Logins(self.client, self.tables)
         self.lease = Lease(self.client, self.tables)
 
     def create_tables(self, wait: bool = True) -> list[str]:
