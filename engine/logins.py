@@ -133,7 +133,9 @@ class Logins:
         expires = now + self.store.config.session_hours * 3600
         # The account's index first: a session that exists is always one its account can end.
         self.store.logins.add_session(account.email, digest, expires)
-        self.store.sessions.put(digest, account.email, account.role, expires, now, client.agent)
+        # Only "Chrome on Android" and the like is kept, never the User-Agent header itself.
+        browser = devices.describe_agent(client.agent)
+        self.store.sessions.put(digest, account.email, account.role, expires, now, browser)
         if client.device:
             self.store.logins.remember_device(accounts.token_hash(client.device), now)
         return Session(token, account.email, account.role, account.name)
@@ -200,8 +202,8 @@ class Logins:
                 continue
             last = float(item.get("last_seen", 0))
             first = float(item.get("first_seen", 0))
-            agent = devices.describe_agent(item.get("agent", ""))
-            out.append(Device(digest, agent, first, last, devices.present(last, now)))
+            browser = item.get("agent") or "Unknown browser"
+            out.append(Device(digest, browser, first, last, devices.present(last, now)))
         return sorted(out, key=lambda d: d.first_seen)
 
     def end_device(self, token: str | None, email: str, session_id: str) -> None:

@@ -5,10 +5,12 @@ from engine.model import CommandKind, Phase, Role
 from ui import data, nav, widgets
 from ui.admin import run_command, show_message
 from ui.auth import require
+from ui.logins_admin import failed_logins
 
 session = require(Role.ADMIN, nav.CONTROL_PAGE)
 st.title("🎛️ Control")
 show_message()
+failed_logins(session)
 
 
 @data.live(1)

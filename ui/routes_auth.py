@@ -43,7 +43,7 @@ LINK_ERRORS = {
     "link-invalid": devices.LINK_INVALID,
     "disabled": devices.ENDED[devices.DISABLED],
 }
-_LINK_SCRIPT = "document.getElementById('go').submit();"
+_LINK_SCRIPT = "history.replaceState(null, '', location.pathname); document.getElementById('go').submit();"
 _LINK_CSP = (
     "default-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; "
     f"script-src 'sha256-{base64.b64encode(hashlib.sha256(_LINK_SCRIPT.encode()).digest()).decode()}'"
@@ -139,7 +139,7 @@ def routes(service: Callable[[], Service] = _default_service) -> list[Route]:
         if not devices.well_formed_code(code):
             return RedirectResponse(_path("login") + "?error=link-invalid", 303, headers=_PRIVATE)
         # The code goes into a form POSTed at once: a prefetcher's GET never uses it up, and the
-        # address bar (history.replaceState) keeps only /auth/link.
+        # address bar and the history (history.replaceState) keep only /auth/link.
         page = (
             "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>"
             "<title>Stagescore: logging in</title>"
@@ -148,7 +148,9 @@ def routes(service: Callable[[], Service] = _default_service) -> list[Route]:
             "<p>Logging you in… <button type=submit>Log in</button></p></form>"
             f"<script>{_LINK_SCRIPT}</script>"
         )
-        return HTMLResponse(page, headers={**_PRIVATE, "Content-Security-Policy": _LINK_CSP})
+        # "same-origin", not "no-referrer": with no referrer Chromium sends `Origin: null` on the POST.
+        headers = {**_PRIVATE, "Referrer-Policy": "same-origin", "Content-Security-Policy": _LINK_CSP}
+        return HTMLResponse(page, headers=headers)
 
     async def link_exchange(request: Request) -> Response:
         if not same_origin(request):

@@ -120,7 +120,7 @@ def test_a_login_link_page_posts_the_code_and_the_exchange_logs_in(web, svc):
 
     page = web.get(f"/auth/link?code={code}")
     assert page.status_code == 200 and "method=post" in page.text
-    assert page.headers["cache-control"] == "no-store" and page.headers["referrer-policy"] == "no-referrer"
+    assert page.headers["cache-control"] == "no-store" and page.headers["referrer-policy"] == "same-origin"
     assert svc.store.logins.link(accounts.token_hash(code)).get("used_at") is None  # a GET uses nothing
 
     r = web.post("/auth/link", data={"code": code}, headers=ORIGIN)
