@@ -8,6 +8,6 @@ st.set_page_config(page_title="Stagescore", page_icon="🎤", layout="wide")
 kiosk = st.query_params.get("kiosk") == "1"
 page = nav.build()
 if not kiosk:
-    nav.menu(auth.current(), auth.logout)
+    nav.menu(auth.current())
 # What a page did not catch: the outage banner, a refusal's one sentence, or a bug's error id.
 errors.shown(page.run, data.unreachable)

@@ -99,6 +99,13 @@ def cmd_judge(a) -> int:
     elif a.action == "disable":
         svc.set_account(None, a.email, active=False)
         print(f"Disabled {a.email}.")
+    elif a.action == "link":
+        from engine import qr
+
+        url = qr.link_url(qr.base_url(a.base_url), svc.issue_link(None, a.email))
+        print(f"Login link for {a.email}: one use, valid 15 minutes; using it ends the judge's other logins.")
+        print(url)
+        print(qr.terminal(url))
     return 0
 
 
@@ -225,6 +232,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", choices=[r.value for r in Role], default="judge")
     add.add_argument("--weight", default="1")
     jsub.add_parser("list")
+    link = jsub.add_parser("link", help="a one-time login link (and its QR code) for a judge's phone")
+    link.add_argument("email")
+    link.add_argument(
+        "--base-url", help="where judges reach the app (default: $STAGESCORE_BASE_URL or localhost)"
+    )
     dis = jsub.add_parser("disable")
     dis.add_argument("email")
     judge.set_defaults(fn=cmd_judge)

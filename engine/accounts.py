@@ -1,4 +1,5 @@
-"""Passwords (argon2id), lockout and session tokens. Pure apart from the randomness of tokens."""
+"""Passwords (argon2id) and session tokens. Pure apart from the randomness of tokens.
+Failed passwords are throttled per client, never per account: engine/throttle.py."""
 
 from __future__ import annotations
 
@@ -16,9 +17,6 @@ _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, hash
 # A hash to verify against for unknown emails, so a miss costs the same time as a hit.
 _DUMMY_HASH = _hasher.hash("stagescore-no-such-account")
 
-FREE_ATTEMPTS = 5
-BASE_LOCK_SECONDS = 30.0
-MAX_LOCK_SECONDS = 3600.0
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{1,60}$")
 MIN_PASSWORD, MAX_PASSWORD = 8, 256
 
@@ -51,22 +49,6 @@ def check_password_shape(password: str) -> None:
         raise InvalidInput(f"A password is at most {MAX_PASSWORD} characters.")
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(f"A password needs at least {MIN_PASSWORD} characters.")
-
-
-def lock_seconds(lock_count: int) -> float:
-    """How long the n-th lockout lasts: doubles each time, capped."""
-    if lock_count <= 0:
-        return 0.0
-    return min(MAX_LOCK_SECONDS, BASE_LOCK_SECONDS * 2 ** (lock_count - 1))
-
-
-def after_failure(failed: int, lock_count: int, now: float) -> tuple[int, int, float]:
-    """(failed, lock_count, locked_until) after one more wrong password."""
-    failed += 1
-    if failed >= FREE_ATTEMPTS:
-        lock_count += 1
-        return 0, lock_count, now + lock_seconds(lock_count)
-    return failed, lock_count, 0.0
 
 
 def new_token() -> tuple[str, str]:

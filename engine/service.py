@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from engine import accounts, eventlog, roster, rules, scoring
+from engine import accounts, devices, eventlog, roster, rules, scoring
+from engine.logins import OPERATOR, Logins
 from engine.model import (
     Account,
     Command,
@@ -16,13 +17,11 @@ from engine.model import (
     CommandRefused,
     Conflict,
     EventState,
-    InvalidInput,
-    NotAllowed,
     Performer,
     Phase,
     Role,
     Score,
-    Session,
+    Session,  # noqa: F401 (re-exported: callers import it from here)
     Settings,
     StagescoreError,
     Step,
@@ -32,65 +31,13 @@ from engine.settings import account_changes, validate_settings, validate_weight
 from engine.snapshot import Snapshot, compute_results
 from engine.store import RETRY, EventBundle, Store
 
-OPERATOR = "operator"  # the shell: whoever can run the CLI already holds the database credentials
-
 
 @dataclass
-class Service:
+class Service(Logins):
+    """Logging in and sessions: engine/logins.py."""
+
     store: Store
     clock: Callable[[], float] = time.time
-
-    # ---- sessions -------------------------------------------------------------------------------
-    def login(self, email: str, password: str) -> Session:
-        email = accounts.normalise_email(email)
-        if not password:
-            raise InvalidInput("Enter your password.")
-        if len(password) > accounts.MAX_PASSWORD:
-            raise InvalidInput("Wrong email or password.")
-        now = self.clock()
-        stored = self.store.accounts.get(email)
-        if stored and stored.locked_until > now:
-            wait = int(stored.locked_until - now) + 1
-            raise NotAllowed(f"Too many wrong passwords: this account is locked for {wait} more seconds.")
-        ok = accounts.verify_password(stored.password_hash if stored else None, password)
-        if not stored or not ok:
-            if stored:
-                failed, lock_count, until = accounts.after_failure(stored.failed, stored.lock_count, now)
-                self.store.accounts.update(
-                    email, failed=failed, lock_count=lock_count, locked_until=Decimal(f"{until:.3f}")
-                )
-                if until:
-                    raise NotAllowed(
-                        f"Too many wrong passwords: this account is locked for {int(until - now)} seconds."
-                    )
-            raise NotAllowed("Wrong email or password.")
-        if not stored.account.active:
-            raise NotAllowed("This account is disabled; ask the organiser.")
-        if stored.failed:
-            self.store.accounts.update(email, failed=0)
-        token, digest = accounts.new_token()
-        expires = now + self.store.config.session_hours * 3600
-        self.store.sessions.put(digest, email, stored.account.role, expires)
-        return Session(token, email, stored.account.role, stored.account.name)
-
-    def logout(self, token: str) -> None:
-        if token:
-            self.store.sessions.delete(accounts.token_hash(token))
-
-    def whoami(self, token: str | None, role: Role | None = None) -> Session:
-        """The session behind a token, checked against the database on every call."""
-        if not token or not isinstance(token, str) or len(token) > 200:
-            raise NotAllowed("Please log in.")
-        item = self.store.sessions.get(accounts.token_hash(token))
-        if not item or float(item["expires_at"]) <= self.clock():
-            raise NotAllowed("Your session has ended; please log in again.")
-        stored = self.store.accounts.get(item["email"])
-        if not stored or not stored.account.active:
-            raise NotAllowed("This account is disabled; ask the organiser.")
-        session = Session(token, stored.account.email, stored.account.role, stored.account.name)
-        if role is not None and session.role is not role:
-            raise NotAllowed(f"Only {'an admin' if role is Role.ADMIN else 'a judge'} can do that.")
-        return session
 
     def _actor(self, token: str | None, role: Role) -> str:
         return OPERATOR if token is None else self.whoami(token, role).email
@@ -277,6 +224,8 @@ class Service:
         if fields:
             self.store.accounts.update(email, **fields)
             self._log_admin(actor, "account_changed", {"email": email, "fields": sorted(fields)})
+        if active is False or password is not None:  # a disabled account or a new password: out at once
+            self.end_sessions(email, devices.DISABLED if active is False else devices.PASSWORD_CHANGED)
 
     def _log_admin(self, actor: str, kind: str, data: dict) -> None:
         eid = self.store.events.current_id()

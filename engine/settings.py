@@ -29,15 +29,15 @@ def validate_weight(weight: object) -> Decimal:
 def account_changes(
     *, active: bool | None = None, weight: object = None, password: str | None = None
 ) -> dict[str, object]:
-    """The account fields an admin's change sets (None: unchanged); a new password also clears any
-    lockout, since the admin is handing the judge a fresh start."""
+    """The account fields an admin's change sets (None: unchanged). Failed passwords throttle the
+    client that sent them, not the account (engine/throttle.py), so a new password has nothing to clear."""
     fields: dict[str, object] = {}
     if active is not None:
         fields["active"] = bool(active)
     if weight is not None:
         fields["weight"] = validate_weight(weight)
     if password is not None:
-        fields.update(password_hash=hash_password(password), failed=0, lock_count=0, locked_until=Decimal(0))
+        fields["password_hash"] = hash_password(password)
     return fields
 
 

@@ -5,6 +5,7 @@ from ui import data, errors, nav
 from ui.admin import run_command, show_message
 from ui.auth import require
 from ui.components.desk import admin_desk
+from ui.logins_admin import failed_logins
 
 session = require(Role.ADMIN, nav.CONTROL_PAGE)
 st.title("🎛️ Control")
@@ -14,6 +15,7 @@ st.title("🎛️ Control")
 seen = errors.shown(admin_desk, data.unreachable)  # a bug here must not take the commands away
 window = seen.get("window_id") if seen else None
 show_message(seen)
+failed_logins(session)
 
 
 @st.dialog("Please confirm")

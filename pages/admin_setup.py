@@ -5,6 +5,7 @@ from engine.model import DatabaseUnavailable, MissingPolicy, Phase, Role, Rule, 
 from engine.settings import parse_criteria
 from ui import data, nav, widgets
 from ui.auth import require
+from ui.logins_admin import judge_logins
 
 session = require(Role.ADMIN, nav.SETUP_PAGE)
 svc = data.service()
@@ -176,3 +177,5 @@ with st.expander("Change a judge"):
                 ),
                 "Judge updated.",
             )
+
+judge_logins(session)

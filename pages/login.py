@@ -1,29 +1,21 @@
 import streamlit as st
 
-from engine.model import DatabaseUnavailable, StagescoreError
 from ui import nav
-from ui.auth import current, login
-from ui.data import UNREACHABLE
+from ui.auth import current
+from ui.login_form import login_form, next_path
+from ui.routes_auth import LINK_ERRORS
 
 st.title("Log in")
+session = current()  # first: a refused login cookie leaves the sentence that says why
+# A refused login link arrives here as one known word (never text from the address bar).
+if sentence := LINK_ERRORS.get(st.query_params.get("error", "")):
+    st.warning(sentence)
 if message := st.session_state.pop("login_message", None):
     st.warning(message)
-if session := current():
+if session:
     st.success(f"You are logged in as {session.name}.")
     st.page_link(nav.home_of(session.role), label="Continue")
     st.stop()
 
-with st.form("login"):
-    email = st.text_input("Email", max_chars=254, autocomplete="username")
-    password = st.text_input("Password", type="password", max_chars=256, autocomplete="current-password")
-    submitted = st.form_submit_button("Log in", type="primary")
-
-if submitted:
-    try:
-        session = login(email, password)
-    except DatabaseUnavailable:
-        st.error(UNREACHABLE)
-    except StagescoreError as e:
-        st.error(str(e))
-    else:
-        st.switch_page(st.session_state.pop("next_page", None) or nav.home_of(session.role))
+login_form(next_path(st.session_state.get("next_page")))
+st.caption("Judges can also log in with the login link or QR code the organiser shows them.")

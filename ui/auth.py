@@ -1,4 +1,9 @@
-"""The auth gate. Every protected page calls `require` first; every write re-checks the token in engine."""
+"""The auth gate. Every protected page calls `require` first; every write re-checks the token in engine.
+
+Logging in and out happen in the browser against /auth (ui/routes_auth.py, ui/login_form.py): a page
+only reads the HttpOnly login cookie, so a reload, a deep link, a server restart or another replica
+starts logged in.
+"""
 
 from __future__ import annotations
 
@@ -10,20 +15,23 @@ from ui import cookies, nav
 from ui.data import service, unreachable
 
 KEY = "session"
+REFUSED = "refused_cookie"  # a cookie's token the database refused: not asked again on every rerun
 
 
 def current() -> Session | None:
-    """This tab's session: the one it logged in with, else the browser's login cookie (which survives a
-    reload, a deep link and a server restart). The cookie's token is checked against the database."""
+    """This tab's session: the one it holds, else the browser's login cookie, checked against the
+    database. A refused cookie leaves its sentence (e.g. another device logged in) for the login page."""
     session = st.session_state.get(KEY)
     if session is not None:
         return session
     token = cookies.token_from_page()
-    if not token:
+    if not token or st.session_state.get(REFUSED) == token:
         return None
     try:
         session = service().whoami(token)
-    except NotAllowed:
+    except NotAllowed as e:
+        st.session_state[REFUSED] = token
+        st.session_state["login_message"] = str(e)
         return None
     except DatabaseUnavailable:
         return None  # the page's own gate shows the outage banner and retries
@@ -34,9 +42,10 @@ def current() -> Session | None:
 def require(role: Role, page: StreamlitPage) -> Session:
     """The logged-in session with `role`, or: the login (then back to `page`), or a plain refusal."""
     session = current()
-    if session is None and cookies.token_from_page():
+    token = cookies.token_from_page()
+    if session is None and token and st.session_state.get(REFUSED) != token:
         try:  # a cookie that could not be checked: an outage is not a logout
-            service().whoami(cookies.token_from_page())
+            service().whoami(token)
         except DatabaseUnavailable:
             unreachable()
             st.stop()
@@ -49,6 +58,7 @@ def require(role: Role, page: StreamlitPage) -> Session:
         session = service().whoami(session.token)
     except NotAllowed as e:
         st.session_state.pop(KEY, None)
+        st.session_state[REFUSED] = session.token
         st.session_state["next_page"] = page
         st.session_state["login_message"] = str(e)
         st.switch_page(nav.LOGIN_PAGE)
@@ -62,18 +72,3 @@ def require(role: Role, page: StreamlitPage) -> Session:
         st.error("Not allowed: this page is for " + ("the admin." if role is Role.ADMIN else "judges."))
         st.stop()
     return session
-
-
-def login(email: str, password: str) -> Session:
-    session = service().login(email, password)
-    st.session_state[KEY] = session
-    return session
-
-
-def logout() -> None:
-    session = st.session_state.pop(KEY, None)
-    if session:
-        try:
-            service().logout(session.token)
-        except StagescoreError:  # the token expires anyway; logging out locally must always work
-            pass

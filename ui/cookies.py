@@ -38,9 +38,9 @@ def _secure(request: Request) -> bool:
     return proto.split(",")[0].strip().lower() == "https"
 
 
-def _valid(value: str | None) -> str | None:
+def _valid(value: object) -> str | None:
     """A cookie value we could have set: short, URL-safe; anything else is treated as absent."""
-    if not value or len(value) > 200:
+    if not isinstance(value, str) or not value or len(value) > 200:
         return None
     return value if all(ch.isalnum() or ch in "-_" for ch in value) else None
 

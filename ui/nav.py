@@ -9,13 +9,13 @@ them by name: `st.switch_page(nav.LOGIN_PAGE)`, never by a "pages/…" string.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from engine.model import Role, Session
+from ui.login_form import logout_button
 
 # name: (file, title, icon, url path); the first is the default page, served at "/".
 PAGES = {
@@ -70,7 +70,7 @@ def build():
     return st.navigation(list(_built().values()), position="hidden")
 
 
-def menu(session: Session | None, log_out: Callable[[], None]) -> None:
+def menu(session: Session | None) -> None:
     role = session.role if session else None
     names = list(PUBLIC)
     if role is Role.JUDGE:
@@ -84,6 +84,4 @@ def menu(session: Session | None, log_out: Callable[[], None]) -> None:
             st.page_link(_built()[name])
         if session:
             st.caption(f"Logged in as {session.name} ({session.role.value})")
-            if st.button("Log out", key="logout"):
-                log_out()
-                st.switch_page(_built()["WELCOME_PAGE"])
+            logout_button()  # a form POST to /auth/logout: ends the token and clears the cookie

@@ -8,6 +8,7 @@ store.score_commits  a score in one transaction (the live route's hot path)
 store.log          the hash-chained event log
 store.accounts     judge and admin accounts
 store.sessions     login sessions
+store.logins       throttling, failed logins, login links, devices, the sessions of each account
 store.lease        the engine lease
 """
 
@@ -19,6 +20,7 @@ from engine.store.client import RETRY, Client, RetryPolicy, StoreError
 from engine.store.events import EventBundle, Events
 from engine.store.lease import Lease
 from engine.store.log import EventLog
+from engine.store.logins import Logins
 from engine.store.performers import Performers
 from engine.store.presence import Presence
 from engine.store.schema import TableNames, create_tables
@@ -41,6 +43,7 @@ class Store:
         self.score_commits = ScoreCommits(self.client, self.tables, self.log)
         self.accounts = Accounts(self.client, self.tables)
         self.sessions = Sessions(self.client, self.tables)
+        self.logins = Logins(self.client, self.tables)
         self.lease = Lease(self.client, self.tables)
 
     def create_tables(self, wait: bool = True) -> list[str]:

@@ -1,4 +1,4 @@
-"""Accounts (judges and admins, with their password hash and lockout counters) and login sessions."""
+"""Accounts (judges and admins, with their password hash) and login sessions."""
 
 from __future__ import annotations
 
@@ -14,9 +14,6 @@ from engine.store.schema import TableNames
 class StoredAccount:
     account: Account
     password_hash: str
-    failed: int
-    lock_count: int
-    locked_until: float
 
 
 def _account_from(i: dict) -> StoredAccount:
@@ -29,9 +26,6 @@ def _account_from(i: dict) -> StoredAccount:
             active=bool(i.get("active", True)),
         ),
         password_hash=i["password_hash"],
-        failed=int(i.get("failed", 0)),
-        lock_count=int(i.get("lock_count", 0)),
-        locked_until=float(i.get("locked_until", 0)),
     )
 
 
@@ -49,9 +43,6 @@ class Accounts:
             "weight": account.weight,
             "active": account.active,
             "password_hash": password_hash,
-            "failed": 0,
-            "lock_count": 0,
-            "locked_until": Decimal(0),
         }
         condition = {"ConditionExpression": "attribute_not_exists(email)"} if create_only else {}
         try:
@@ -99,12 +90,46 @@ class Sessions:
         self.client = client
         self.table = tables.sessions
 
-    def put(self, token_hash: str, email: str, role: Role, expires_at: float) -> None:
-        item = {"token_hash": token_hash, "email": email, "role": role.value, "expires_at": int(expires_at)}
+    def put(
+        self, token_hash: str, email: str, role: Role, expires_at: float, now: float = 0.0, agent: str = ""
+    ) -> None:
+        item = {
+            "token_hash": token_hash,
+            "email": email,
+            "role": role.value,
+            "expires_at": int(expires_at),
+            "first_seen": int(now),
+            "last_seen": int(now),
+            "agent": agent[:60],
+        }
         self.client.call("put_item", TableName=self.table, Item=to_item(item))
 
+    def seen(self, token_hash: str, now: float) -> None:
+        self.client.call(
+            "update_item",
+            TableName=self.table,
+            Key=to_key(token_hash=token_hash),
+            UpdateExpression="SET last_seen = :now",
+            ConditionExpression="attribute_exists(token_hash)",
+            ExpressionAttributeValues=to_key(**{":now": int(now)}),
+            tolerate={"ConditionalCheckFailedException"},
+        )
+
+    def end(self, token_hash: str, reason: str) -> None:
+        """End a session, keeping why (its page says so) until it would have expired."""
+        self.client.call(
+            "update_item",
+            TableName=self.table,
+            Key=to_key(token_hash=token_hash),
+            UpdateExpression="SET ended = :r",
+            ConditionExpression="attribute_exists(token_hash) AND attribute_not_exists(ended)",
+            ExpressionAttributeValues=to_key(**{":r": reason}),
+            tolerate={"ConditionalCheckFailedException"},
+        )
+
     def get(self, token_hash: str) -> dict | None:
-        return self.client.get(self.table, {"token_hash": token_hash}, consistent=False)
+        # Consistent: a session ended a moment ago (device swap, disabled account) must not pass.
+        return self.client.get(self.table, {"token_hash": token_hash})
 
     def get_many(self, token_hashes: list[str]) -> dict[str, dict]:
         """token_hash -> session item, for those that exist (one BatchGetItem per 100)."""

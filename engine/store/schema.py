@@ -9,7 +9,9 @@ Tables (each name prefixed with STAGESCORE_TABLE_PREFIX):
                       | R#request_id (idempotency)
   judge_credentials   email; GSI by_role (role, email)
   event_log           event_id, sk: stream#seq | HEAD#stream; LSI by_time (event_id, ts_key)
-  sessions            token_hash
+  sessions            token_hash (with the device, first and last seen, and why it ended)
+  logins              pk, sk: throttling, failed logins, login links, devices, sessions by account
+                      (engine/store/logins.py)
 Every hot path is a GetItem or a Query.
 """
 
@@ -33,6 +35,7 @@ class TableNames:
     accounts: str = "judge_credentials"
     log: str = "event_log"
     sessions: str = "sessions"
+    logins: str = "logins"
 
     @classmethod
     def with_prefix(cls, prefix: str) -> TableNames:
@@ -75,6 +78,7 @@ def table_specs(tables: TableNames) -> dict[str, dict]:
             event_sk, ("ts_key",), LocalSecondaryIndexes=[_index("by_time", "event_id", "ts_key")]
         ),
         tables.sessions: _spec([("token_hash", "HASH")]),
+        tables.logins: _spec(pk_sk),
     }
 
 
@@ -102,13 +106,15 @@ def create_tables(client: Client, tables: TableNames, wait: bool = True) -> list
         waiter = client.boto.get_waiter("table_exists")
         for table in created:
             waiter.wait(TableName=table, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
-    if tables.sessions in created:
+    for table, attribute in ((tables.sessions, "expires_at"), (tables.logins, "ttl")):
+        if table not in created:
+            continue
         try:
             client.call(
                 "update_time_to_live",
-                TableName=tables.sessions,
-                TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"},
+                TableName=table,
+                TimeToLiveSpecification={"Enabled": True, "AttributeName": attribute},
             )
         except StoreError:
-            pass  # TTL only tidies expired sessions; expiry itself is checked on read.
+            pass  # TTL only tidies expired items; every expiry is also checked on read.
     return created

@@ -1,92 +1,117 @@
-"""The login page, driven through its form as a person would, from Home.py."""
+"""The login page and the gate, from Home.py. The password itself goes to /auth/login (a route, see
+tests/integration/test_auth_routes.py); a page only reads the login cookie, which these tests hand to
+the gate by replacing ui.cookies.token_from_page (AppTest cannot send a cookie; tests/e2e do, for real).
+"""
 
 from __future__ import annotations
 
-from engine.accounts import token_hash
+import pytest
+
+from engine import devices
 from engine.model import Role
-from tests.app.helpers import JUDGE, PASSWORD, button, open_page, texts
+from tests.app.helpers import ADMIN, JUDGE, PASSWORD, open_page, texts
+from ui import cookies
 
 
-def log_in(at, email: str, password: str):
-    [email_box] = [w for w in at.text_input if w.label == "Email"]
-    [password_box] = [w for w in at.text_input if w.label == "Password"]
-    email_box.input(email)
-    password_box.input(password)
-    return button(at, "Log in").click().run()
+@pytest.fixture
+def cookie(monkeypatch):
+    """cookie(token): the browser sends `token` as its login cookie from now on."""
+
+    def send(token: str | None) -> None:
+        monkeypatch.setattr(cookies, "token_from_page", lambda: token)
+
+    return send
 
 
-def test_judge_logs_in_through_the_form_and_lands_on_the_judge_page(svc, tokens, app):
+def test_the_login_page_shows_the_form_and_nothing_else(svc, tokens, app):
     at = open_page(app(), "pages/login.py")
-    assert texts(at.title) == ["Log in"]
 
-    at = log_in(at, JUDGE, PASSWORD)
+    assert not at.exception and not at.error and not at.warning
+    assert texts(at.title) == ["Log in"]
+    assert "session" not in at.session_state
+
+
+def test_a_judge_with_the_login_cookie_opens_the_judge_page_logged_in(svc, tokens, app, cookie):
+    cookie(svc.login(JUDGE, PASSWORD).token)
+
+    at = open_page(app(), "pages/judge.py")
 
     assert not at.exception
-    assert not at.error
-    session = at.session_state["session"]
-    assert session.email == JUDGE and session.role is Role.JUDGE
     assert texts(at.title) == ["📝 Score"]
     assert "Judging as Judge 1" in texts(at.caption)
+    assert at.session_state["session"].email == JUDGE
 
 
-def test_admin_logs_in_and_lands_on_the_control_desk(svc, tokens, app):
-    at = log_in(open_page(app(), "pages/login.py"), "admin@test.local", PASSWORD)
+def test_an_admin_with_the_cookie_opens_a_deep_link_logged_in(svc, tokens, app, cookie):
+    cookie(svc.login(ADMIN, PASSWORD).token)
+
+    at = open_page(app(), "pages/admin_setup.py")
 
     assert not at.exception
     assert at.session_state["session"].role is Role.ADMIN
-    assert texts(at.title) == ["🎛️ Control"]
+    assert texts(at.title) == ["🛠️ Setup"]
 
 
-def test_wrong_password_is_refused_with_one_plain_sentence(svc, tokens, app):
-    at = log_in(open_page(app(), "pages/login.py"), JUDGE, "not-the-password")
-
-    assert texts(at.error) == ["Wrong email or password."]
-    assert "session" not in at.session_state
-    assert texts(at.title) == ["Log in"]
-
-
-def test_unknown_email_gets_the_same_answer_as_a_wrong_password(svc, tokens, app):
-    at = log_in(open_page(app(), "pages/login.py"), "nobody@test.local", PASSWORD)
-
-    assert texts(at.error) == ["Wrong email or password."]
-    assert "session" not in at.session_state
-
-
-def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(svc, tokens, app):
-    at = open_page(app(), "pages/login.py")
-    for _ in range(4):
-        at = log_in(at, JUDGE, "not-the-password")
-        assert texts(at.error) == ["Wrong email or password."]
-
-    at = log_in(at, JUDGE, "not-the-password")
-    assert len(at.error) == 1 and "locked" in at.error[0].value
-
-    at = log_in(at, JUDGE, PASSWORD)
-    assert len(at.error) == 1 and "locked" in at.error[0].value
-    assert "session" not in at.session_state
-    assert svc.store.accounts.get(JUDGE).locked_until > 0
-
-
-def test_protected_page_without_login_goes_to_the_login_then_back_to_that_page(svc, tokens, app):
+def test_protected_page_without_login_goes_to_the_login_and_remembers_the_page(svc, tokens, app):
     at = open_page(app(), "pages/judge.py")
 
     assert not at.exception
     assert texts(at.title) == ["Log in"]
-    assert at.session_state["next_page"].url_path == "judge"  # the judge page object
+    assert at.session_state["next_page"].url_path == "judge"  # the form sends the browser back there
     assert not [b for b in at.button if b.label == "Submit score"]
 
-    # The browser now shows the login page. AppTest keeps requesting the page last given to
-    # switch_page on every run, so say where the user is, as the browser's URL would.
-    at = log_in(at.switch_page("pages/login.py"), JUDGE, PASSWORD)
+
+@pytest.mark.parametrize("token", ["forged-token-" + "x" * 30, "a"])
+def test_a_forged_cookie_gets_one_sentence_and_the_login_page_and_writes_nothing(
+    svc, tokens, app, cookie, token
+):
+    before = svc.store.client.call("scan", TableName=svc.store.tables.sessions)["Count"]
+    cookie(token)
+
+    at = open_page(app(), "pages/judge.py")
+
+    assert texts(at.title) == ["Log in"]
+    assert texts(at.warning) == [devices.SESSION_OVER]
+    assert "session" not in at.session_state
+    assert svc.store.client.call("scan", TableName=svc.store.tables.sessions)["Count"] == before
+
+
+def test_an_old_phone_after_a_device_swap_is_told_so_on_the_login_page(svc, tokens, app, cookie):
+    old = svc.login(JUDGE, PASSWORD).token
+    cookie(old)
+    at = open_page(app(), "pages/judge.py")
     assert texts(at.title) == ["📝 Score"]
 
+    svc.login_with_link(svc.issue_link(None, JUDGE))  # the new phone
+    at = open_page(at, "pages/judge.py")
 
-def test_logging_out_from_the_menu_ends_the_session(svc, tokens, app):
-    at = log_in(open_page(app(), "pages/login.py"), JUDGE, PASSWORD)
-    token = at.session_state["session"].token
+    assert texts(at.title) == ["Log in"]
+    assert texts(at.warning) == [devices.ENDED[devices.SWAPPED]]
 
-    at = button(at, "Log out").click().run()
 
-    assert "session" not in at.session_state
-    assert texts(at.title) == ["🎤 Stagescore"]
-    assert svc.store.sessions.get(token_hash(token)) is None
+@pytest.mark.parametrize(
+    ("word", "sentence"),
+    [
+        ("link-expired", devices.LINK_EXPIRED),
+        ("link-used", devices.LINK_USED),
+        ("link-invalid", devices.LINK_INVALID),
+    ],
+)
+def test_a_refused_link_shows_its_sentence_on_the_login_page(svc, tokens, app, word, sentence):
+    at = app()
+    at.query_params["error"] = word
+    at = open_page(at, "pages/login.py")
+    assert texts(at.warning) == [sentence]
+
+
+def test_an_unknown_error_word_in_the_address_is_not_shown(svc, tokens, app):
+    at = app()
+    at.query_params["error"] = "<b>you have been hacked</b>"
+    at = open_page(at, "pages/login.py")
+    assert not at.warning and not at.error and not at.exception
+
+
+def test_a_logged_in_user_on_the_login_page_is_offered_their_page(svc, tokens, app, cookie):
+    cookie(svc.login(JUDGE, PASSWORD).token)
+    at = open_page(app(), "pages/login.py")
+    assert texts(at.success) == ["You are logged in as Judge 1."]

@@ -157,26 +157,6 @@ def test_logout_ends_the_session(svc, clock):
         svc.whoami(tokens["judge1@test.local"])
 
 
-def test_lockout_grows_and_blocks_even_the_right_password(svc, clock):
-    from tests.support.events import PASSWORD
-
-    seed_event(svc)
-    for _ in range(5):
-        with pytest.raises(NotAllowed):
-            svc.login("judge1@test.local", "wrong-password")
-    with pytest.raises(NotAllowed, match="locked"):
-        svc.login("judge1@test.local", PASSWORD)
-    first = svc.store.accounts.get("judge1@test.local").locked_until - clock.now
-    clock.advance(first + 1)
-    for _ in range(5):
-        with pytest.raises(NotAllowed):
-            svc.login("judge1@test.local", "wrong-password")
-    second = svc.store.accounts.get("judge1@test.local").locked_until - clock.now
-    assert second > first
-    clock.advance(second + 1)
-    assert svc.login("judge1@test.local", PASSWORD).email == "judge1@test.local"
-
-
 def test_passwords_are_stored_only_as_argon2id(svc, clock):
     from tests.support.events import PASSWORD
 

@@ -22,6 +22,7 @@ NO_THROTTLING_ARGS = (
     "--disable-backgrounding-occluded-windows",
 )
 VIEWPORT = {"width": 1000, "height": 700}
+PHONE = {"width": 390, "height": 844}  # a judge's phone
 MISSING = f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)."
 
 
@@ -35,8 +36,8 @@ def launch(playwright, extra_args: Sequence[str] = ()):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args])
 
 
-def new_context(browser, timeout_ms: int):
+def new_context(browser, timeout_ms: int, viewport: dict[str, int] | None = None, **options):
     """A context of its own (its own cookies, so its own Streamlit session), waiting `timeout_ms`."""
-    ctx = browser.new_context(viewport=VIEWPORT)
+    ctx = browser.new_context(viewport=viewport or VIEWPORT, **options)
     ctx.set_default_timeout(timeout_ms)
     return ctx

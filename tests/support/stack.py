@@ -172,10 +172,15 @@ class Stack:
         return proc
 
     def start_web(
-        self, env: Mapping[str, str] | None = None, wait: float = 60, options: Sequence[str] = ()
+        self,
+        env: Mapping[str, str] | None = None,
+        wait: float = 60,
+        options: Sequence[str] = (),
+        port: int | None = None,
     ) -> subprocess.Popen:
-        """The web server (`web_command`) on a free port; returns once it answers its health check."""
-        port = localdb.free_port()
+        """The web server (`web_command`) on `port` (default: a free one); returns once it answers its
+        health check. A restart passes the old port, as a supervisor restarting the process would."""
+        port = port or localdb.free_port()
         self.web = self.spawn("streamlit", web_command(port, *options), env)
         self.url = f"http://127.0.0.1:{port}"
 

@@ -55,21 +55,6 @@ def test_password_hash_is_argon2id_and_verifies():
     assert not accounts.verify_password(None, "correct horse")
 
 
-def test_lockout_grows_with_repeated_failures():
-    failed, count, until = 0, 0, 0.0
-    lock_lengths = []
-    for _ in range(3):
-        for _ in range(accounts.FREE_ATTEMPTS):
-            failed, count, until = accounts.after_failure(failed, count, 1000.0)
-        lock_lengths.append(until - 1000.0)
-    assert lock_lengths[0] > 0
-    assert lock_lengths[0] < lock_lengths[1] < lock_lengths[2]
-
-
-def test_first_failures_do_not_lock():
-    assert accounts.after_failure(0, 0, 5.0) == (1, 0, 0.0)
-
-
 def test_token_is_stored_hashed():
     token, digest = accounts.new_token()
     assert token != digest and accounts.token_hash(token) == digest and len(token) >= 40

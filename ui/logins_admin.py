@@ -1,0 +1,114 @@
+"""What the admin sees of logins: per judge a login QR code and the active devices (Setup), and failed
+logins with an unlock (the control desk). The pages call one function each."""
+
+from __future__ import annotations
+
+import functools
+import time
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from engine import devices, qr
+from engine.logins import Device, FailedLogins
+from engine.model import DatabaseUnavailable, Role, Session, StagescoreError
+from ui import cookies, widgets
+from ui.data import UNREACHABLE, service
+
+
+def app_url() -> str:
+    """This app's address as the admin's browser reaches it (a judge's phone uses the same)."""
+    url = st.context.url
+    if isinstance(url, str) and url.startswith(("http://", "https://")):
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}{cookies.base_path().rstrip('/')}"
+    return qr.base_url()
+
+
+def _guarded(action, done: str | None = None) -> None:
+    try:
+        action()
+    except DatabaseUnavailable:
+        st.error(UNREACHABLE + " Nothing was changed.")
+    except StagescoreError as e:
+        st.error(str(e))
+    else:
+        if done:
+            st.toast(done)
+
+
+def _ago(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds < 90:
+        return f"{seconds} s ago"
+    return f"{seconds // 60} min ago" if seconds < 5400 else f"{seconds // 3600} h ago"
+
+
+def failed_login_lines(found: list[FailedLogins]) -> list[str]:
+    """ "12 failed logins for judge3 in the last minute from 1 address", one line per account."""
+    lines = []
+    for f in found:
+        who = f.email.split("@")[0]
+        logins = "failed login" if f.count == 1 else "failed logins"
+        addresses = "address" if f.addresses == 1 else "addresses"
+        lines.append(f"{f.count} {logins} for {who} in the last minute from {f.addresses} {addresses}")
+    return lines
+
+
+def failed_logins(session: Session) -> None:
+    """The control desk's warning about password guessing, with an unlock per account."""
+    try:
+        found = service().failed_logins(session.token)
+    except StagescoreError:
+        return  # the desk's own banner says when the database is away
+    for f, line in zip(found, failed_login_lines(found), strict=True):
+        c1, c2 = st.columns([4, 1])
+        c1.warning(widgets.text(line), icon="🔐")
+        if c2.button("Unlock", key=f"unlock-{f.email}", help="Clear the throttle of whoever failed on it"):
+            _guarded(functools.partial(service().unlock, session.token, f.email), f"Unlocked {f.email}.")
+            st.rerun()
+
+
+def _device_row(session: Session, email: str, d: Device, now: float) -> None:
+    c1, c2 = st.columns([4, 1])
+    state = "🟢 present" if d.present else "⚪ away"
+    c1.write(
+        f"{widgets.text(d.browser)} · {state} · first seen {_ago(now - d.first_seen)} · "
+        f"last seen {_ago(now - d.last_seen)}"
+    )
+    if c2.button("End", key=f"end-{d.session_id}", help="Log this device out now"):
+        _guarded(functools.partial(service().end_device, session.token, email, d.session_id), "Logged out.")
+        st.rerun()
+
+
+def judge_logins(session: Session) -> None:
+    """Per judge: "Show login QR" (a one-time link, 15 minutes) and the devices logged in."""
+    st.header("Judges' phones")
+    st.caption(
+        "A login QR code logs a judge in on the phone that scans it: one use, valid 15 minutes. "
+        "Using it logs the judge out of every other device (a device swap)."
+    )
+    svc, now = service(), time.time()
+    for judge in svc.store.accounts.list(Role.JUDGE):
+        if not judge.active:
+            continue
+        key = f"qr-{judge.email}"
+        with st.expander(f"{widgets.text(judge.name)} ({widgets.text(judge.email)})"):
+            if st.button("Show login QR", key=f"show-{key}"):
+                _guarded(functools.partial(_new_link, session, judge.email, key))
+            shown = st.session_state.get(key)
+            if shown and shown[1] > now:
+                st.image(qr.png(shown[0]), width=260, caption=f"Login for {judge.name}: scan with the phone")
+                st.code(shown[0], language=None)
+                st.caption(f"Valid until {time.strftime('%H:%M', time.localtime(shown[1]))}, for one use.")
+            listed = svc.devices(session.token, judge.email)
+            if not listed:
+                st.caption("No device is logged in.")
+            for d in listed:
+                _device_row(session, judge.email, d, now)
+
+
+def _new_link(session: Session, email: str, key: str) -> None:
+    """A fresh link, kept in this tab's session state until it expires (the code is in server memory only)."""
+    code = service().issue_link(session.token, email)
+    st.session_state[key] = (qr.link_url(app_url(), code), devices.link_expiry(time.time()))

@@ -1,0 +1,193 @@
+"""The login routes of the web server (registered in ui/server.py):
+
+  POST /auth/login         email, password, next (JSON or a form) -> {ok, next} or {ok: false, error}
+  GET  /auth/link?code=…   a tiny page that POSTs the code (link previews and prefetchers only GET)
+  POST /auth/link          exchanges the one-time code for a session, then 303 to the judge page
+  POST|GET /auth/logout    ends the token, clears the cookie, 303 to /
+
+A success sets the HttpOnly, SameSite=Strict session cookie and a device cookie (ui/cookies.py); the token
+goes only there, never into a URL, a page or a log, and neither does a link's code. Every POST must come
+from our own pages (Origin = Host). Password checks (argon2, ~50 ms of CPU) run off the event loop.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import html
+import os
+import re
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import anyio.to_thread
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from engine import devices, throttle
+from engine.logins import LoginClient
+from engine.model import DatabaseUnavailable, Role, StagescoreError
+from engine.service import Service
+from engine.store import Store
+from ui import cookies
+
+UNREACHABLE = "Scoring database unreachable, retrying…"
+CROSS_SITE = "This request did not come from a Stagescore page."
+_NEXT = re.compile(r"/[A-Za-z0-9_\-/]{0,120}")
+# A refused link's sentence travels to the login page as one of these words, never as text from the URL.
+LINK_ERRORS = {
+    "link-expired": devices.LINK_EXPIRED,
+    "link-used": devices.LINK_USED,
+    "link-invalid": devices.LINK_INVALID,
+    "disabled": devices.ENDED[devices.DISABLED],
+}
+_LINK_SCRIPT = "history.replaceState(null, '', location.pathname); document.getElementById('go').submit();"
+_LINK_CSP = (
+    "default-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; "
+    f"script-src 'sha256-{base64.b64encode(hashlib.sha256(_LINK_SCRIPT.encode()).digest()).decode()}'"
+)
+_PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
+
+
+@functools.cache
+def _default_service() -> Service:
+    return Service(Store())
+
+
+def _path(tail: str) -> str:
+    return cookies.base_path().rstrip("/") + "/" + tail
+
+
+def home_path(role: Role) -> str:
+    return _path("judge" if role is Role.JUDGE else "admin")
+
+
+def safe_next(value: object, role: Role) -> str:
+    """Where to go after logging in: a path of this app (never another site), else the role's home."""
+    if isinstance(value, str) and _NEXT.fullmatch(value) and not value.startswith("//"):
+        return value
+    return home_path(role)
+
+
+def same_origin(request: Request) -> bool:
+    """A POST from our own page: its Origin names this host (browsers always send Origin on a POST)."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return request.headers.get("sec-fetch-site") == "same-origin"
+    return urlsplit(origin).netloc.lower() == request.headers.get("host", "").lower() != ""
+
+
+def client_of(request: Request) -> LoginClient:
+    trusted = throttle.trusted_proxies(os.environ.get("STAGESCORE_TRUSTED_PROXIES", ""))
+    peer = request.client.host if request.client else None
+    address = throttle.remote_address(peer, request.headers.get("x-forwarded-for"), trusted)
+    return LoginClient(
+        address, cookies.device_from_request(request), request.headers.get("user-agent", "")[:300]
+    )
+
+
+def _logged_in(response: Response, request: Request, svc: Service, token: str, device: str) -> Response:
+    cookies.set_session(response, request, token, int(svc.store.config.session_hours * 3600))
+    if device != cookies.device_from_request(request):
+        cookies.set_device(response, request, device)
+    response.headers.update(_PRIVATE)
+    return response
+
+
+def _with_device(client: LoginClient) -> LoginClient:
+    """A browser without a device cookie gets one now; it becomes a known device once it logs in."""
+    if client.device:
+        return client
+    return LoginClient(client.address, devices.new_device_id(), client.agent)
+
+
+async def _fields(request: Request) -> dict[str, object]:
+    if request.headers.get("content-type", "").startswith("application/json"):
+        try:
+            data = await request.json()
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def routes(service: Callable[[], Service] = _default_service) -> list[Route]:
+    """The /auth routes, on `service` (tests hand in their own)."""
+
+    async def login(request: Request) -> Response:
+        if not same_origin(request):
+            return JSONResponse({"ok": False, "error": CROSS_SITE}, status_code=403, headers=_PRIVATE)
+        data = await _fields(request)
+        email, password = data.get("email"), data.get("password")
+        if not isinstance(email, str) or not isinstance(password, str):
+            return JSONResponse({"ok": False, "error": "Enter your email and password."}, headers=_PRIVATE)
+        svc, client = service(), _with_device(client_of(request))
+        try:
+            session = await anyio.to_thread.run_sync(svc.login, email, password, client)
+        except DatabaseUnavailable:
+            return JSONResponse({"ok": False, "error": UNREACHABLE}, status_code=503, headers=_PRIVATE)
+        except StagescoreError as e:
+            return JSONResponse({"ok": False, "error": str(e)}, headers=_PRIVATE)
+        body = {"ok": True, "next": safe_next(data.get("next"), session.role)}
+        return _logged_in(JSONResponse(body), request, svc, session.token, client.device or "")
+
+    async def link_page(request: Request) -> Response:
+        code = request.query_params.get("code")
+        if not devices.well_formed_code(code):
+            return RedirectResponse(_path("login") + "?error=link-invalid", 303, headers=_PRIVATE)
+        # The code goes into a form POSTed at once: a prefetcher's GET never uses it up, and the
+        # address bar and the history (history.replaceState) keep only /auth/link.
+        page = (
+            "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>"
+            "<title>Stagescore: logging in</title>"
+            f"<form id=go method=post action='{html.escape(_path('auth/link'))}'>"
+            f"<input type=hidden name=code value='{html.escape(code)}'>"
+            "<p>Logging you in… <button type=submit>Log in</button></p></form>"
+            f"<script>{_LINK_SCRIPT}</script>"
+        )
+        # "same-origin", not "no-referrer": with no referrer Chromium sends `Origin: null` on the POST.
+        headers = {**_PRIVATE, "Referrer-Policy": "same-origin", "Content-Security-Policy": _LINK_CSP}
+        return HTMLResponse(page, headers=headers)
+
+    async def link_exchange(request: Request) -> Response:
+        if not same_origin(request):
+            return RedirectResponse(_path("login") + "?error=link-invalid", 303, headers=_PRIVATE)
+        code = (await _fields(request)).get("code")
+        svc, client = service(), _with_device(client_of(request))
+        try:
+            session = await anyio.to_thread.run_sync(svc.login_with_link, code, client)
+        except DatabaseUnavailable:
+            return HTMLResponse(UNREACHABLE, status_code=503, headers=_PRIVATE)
+        except StagescoreError as e:
+            word = next((k for k, v in LINK_ERRORS.items() if v == str(e)), "link-invalid")
+            return RedirectResponse(_path("login") + "?error=" + word, 303, headers=_PRIVATE)
+        response = RedirectResponse(home_path(session.role), 303)
+        return _logged_in(response, request, svc, session.token, client.device or "")
+
+    async def logout(request: Request) -> Response:
+        response = RedirectResponse(cookies.base_path(), 303, headers=_PRIVATE)
+        allowed = same_origin(request) if request.method == "POST" else _navigated_here(request)
+        if not allowed:
+            return response
+        if token := cookies.token_from_request(request):
+            try:
+                await anyio.to_thread.run_sync(service().logout, token)
+            except StagescoreError:
+                pass  # the token expires anyway; the cookie goes now
+        cookies.clear_session(response, request)
+        return response
+
+    return [
+        Route("/auth/login", login, methods=["POST"]),
+        Route("/auth/link", link_page, methods=["GET"]),
+        Route("/auth/link", link_exchange, methods=["POST"]),
+        Route("/auth/logout", logout, methods=["GET", "POST"]),
+    ]
+
+
+def _navigated_here(request: Request) -> bool:
+    """A GET logout typed or clicked on our own pages; another site cannot log a judge out."""
+    return request.headers.get("sec-fetch-site", "none") in ("none", "same-origin")
