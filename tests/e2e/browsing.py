@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from playwright.sync_api import Page, expect
 
+from tests.support.browser import PHONE
 from tests.support.waiting import wait_for as wait_for  # re-exported for the tests
 
 APP = '[data-testid="stApp"]'
@@ -18,7 +19,6 @@ BOARD_PODIUM = ".podium .place"
 # The judge screen and the admin desk are components too (ui/components/judge.js, desk.js).
 JUDGE_SCREEN = ".judge"
 DESK = ".desk"
-PHONE = {"width": 390, "height": 844}
 NOT_FOUND = "Page not found"
 ADMIN_BUTTONS = [
     "▶️ Start",
@@ -72,15 +72,15 @@ def login_all(who: list[tuple[Page, str]], base: str, password: str, lands_on: s
         page.wait_for_selector(f'{APP}[data-test-connection-state="CONNECTED"]', timeout=30_000)
         fill_login(page, email, password)
     for page, _ in who:
-        # Only the url: a judge's page re-runs its live fragment every 0.5 s, so waiting for the
-        # script to be idle would cost seconds on a busy machine, and the event may already be on.
+        # Only the url: the event may already be on by the time the last page has landed.
         page.wait_for_url(f"**/{lands_on}", timeout=30_000)
     return [page for page, _ in who]
 
 
 def cookie_login(page: Page, stack, email: str) -> Page:
-    """Log this page's browser in as the login cookie does (HttpOnly, SameSite=Strict), by a token from
-    Service.login: the streams of the judge screen and the desk are authorised by that cookie."""
+    """Log this page's browser in with the login cookie (HttpOnly, SameSite=Strict) holding a token from
+    Service.login, as the login form's route would: quicker than the form, for tests about other things.
+    The streams of the judge screen and the desk are authorised by that cookie."""
     token = stack.service().login(email, stack.password).token
     name = "".join(ch for ch in stack.prefix if ch.isalnum() or ch in "-_") + "stagescore_session"
     page.context.add_cookies(
