@@ -55,13 +55,18 @@ def test_xsrf_protection_stays_on_and_errors_stay_hidden():
 
 def test_user_text_is_never_rendered_as_html():
     offenders = []
-    for path in [ROOT / "Home.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]:
+    for path in [ROOT / "Home.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").rglob("*.py")]:
         text = path.read_text()
         if re.search(r"unsafe_allow_html\s*=\s*True|st\.html\(|components\.v1\.html", text):
             offenders.append(path.name)
     assert offenders == []
-    js = (ROOT / "ui" / "board.js").read_text()
-    assert "innerHTML" not in js and "insertAdjacentHTML" not in js and "textContent" in js
+    scripts = sorted((ROOT / "ui").rglob("*.js"))
+    assert {p.name for p in scripts} >= {"board.js", "desk.js", "judge.js", "live_core.js"}
+    for path in scripts:  # every browser component: text in through textContent, never as markup
+        js = path.read_text()
+        for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+            assert sink not in js, f"{path.name} uses {sink}"
+    assert "e.textContent = String(text)" in (ROOT / "ui" / "components" / "live_core.js").read_text()
 
 
 def test_engine_has_no_streamlit_and_boto3_lives_in_one_module():

@@ -4,7 +4,7 @@
 function el(tag, cls, text) {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
-  if (text !== undefined && text !== null) e.textContent = String(text);  // never innerHTML
+  if (text !== undefined && text !== null) e.textContent = String(text);  // text, never markup
   return e;
 }
 
@@ -43,10 +43,4 @@ function leftFraction(doc, left) {
   if (!doc || left === null || !doc.window_started_at || !doc.deadline) return 0;
   const total = doc.deadline - doc.window_started_at;
   return total > 0 ? Math.max(0, Math.min(1, left / total)) : 0;
-}
-
-// A stream's URL under the app's base path ("/" or "/base/").
-function appPath(base, path) {
-  const b = base && base !== "/" ? "/" + base.replace(/^\/+|\/+$/g, "") + "/" : "/";
-  return b + path.replace(/^\/+/, "");
 }
