@@ -99,3 +99,20 @@ def carry_weight(raw: object) -> Decimal:
     if not w.is_finite() or not 0 <= w <= MAX_CARRY_WEIGHT:
         raise InvalidInput(f"The carry-over weight must be a number from 0 to {MAX_CARRY_WEIGHT}.")
     return w
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    """Which competition an event belongs to, as which round; an event never advanced from is round 1
+    of its own competition (named after its event id)."""
+
+    competition_id: str
+    number: int
+    name: str
+    event_id: str
+    carry_weight: Decimal = Decimal(0)
+    carried: Mapping[str, Decimal] | None = None  # performer_id -> added to their total
+
+    @classmethod
+    def first(cls, event_id: str) -> RoundInfo:
+        return cls(event_id, 1, "Round 1", event_id)

@@ -6,12 +6,17 @@ import csv
 import io
 import json
 
+from engine import categories, schedule
+from engine.model import Phase
 from engine.roster import safe_cell
 from engine.scoring import display
 from engine.snapshot import PHASE_LABEL, Snapshot, ranking_rows
 
+RECUSED = "recused"  # what a board or an export shows in the cell of a judge who stepped aside
+
 
 def results_rows(snapshot: Snapshot) -> list[dict]:
+    in_category = categories.category_ranks(snapshot.by_category)
     rows = []
     for row in ranking_rows(snapshot):
         result, performer = row.result, row.performer
@@ -25,6 +30,9 @@ def results_rows(snapshot: Snapshot) -> list[dict]:
                 "total": None if result.total is None else str(result.total),
                 "scores_in": result.scores_in,
                 "complete": result.complete,
+                "category_rank": in_category.get(result.performer_id),
+                "difficulty": str(performer.difficulty) if performer else "1",
+                "recused": "; ".join(result.recused),
             }
         )
     return rows
@@ -43,7 +51,13 @@ def score_rows(snap: Snapshot) -> list[dict]:
             "submitted_at": s.submitted_at,
         }
         row.update({f"criterion:{k}": str(v) for k, v in sorted(s.values.items())})
-        rows.append(row)
+        rows.append({**row, "recused": False})
+    # A recused cell is listed too: that judge was left out of this performer on purpose.
+    for pid, judges in sorted(snap.conflicts.items()):
+        for judge in judges:
+            rows.append(
+                {"performer_id": pid, "performer": names.get(pid, ""), "judge": judge, "recused": True}
+            )
     return rows
 
 
@@ -65,7 +79,22 @@ def to_json(snap: Snapshot) -> str:
         "event_name": snap.settings.event_name,
         "phase": snap.state.phase.value,
         "rule": snap.settings.rule.value,
+        "trim_count": snap.settings.trim_count,
+        "competition_id": snap.round.competition_id if snap.round else snap.event_id,
+        "round": _round(snap),
+        "rank_overall": snap.shows_overall,
         "results": results_rows(snap),
+        "categories": {
+            name or "": [
+                {
+                    "rank": r.rank,
+                    "performer_id": r.performer_id,
+                    "total": None if r.total is None else str(r.total),
+                }
+                for r in results
+            ]
+            for name, results in snap.by_category.items()
+        },
         "scores": score_rows(snap),
     }
     return json.dumps(doc, indent=2, ensure_ascii=False)
@@ -83,6 +112,69 @@ def export(snap: Snapshot, fmt: str, what: str = "all") -> str:
     return to_csv(results_rows(snap)) + "\n" + to_csv(score_rows(snap))
 
 
+def _round(snap: Snapshot) -> dict:
+    return (
+        {"number": snap.round.number, "name": snap.round.name}
+        if snap.round
+        else {"number": 1, "name": "Round 1"}
+    )
+
+
+def _podiums(snap: Snapshot) -> list[dict]:
+    """One podium per category, once the round has finished."""
+    if snap.state.phase is not Phase.FINISHED:
+        return []
+    names = {p.performer_id: p.name for p in snap.performers}
+    return [
+        {
+            "category": category,
+            "places": [
+                {"rank": r.rank, "performer": names.get(r.performer_id, ""), "total": display(r.total)}
+                for r in top
+            ],
+        }
+        for category, top in categories.podiums(snap.by_category).items()
+    ]
+
+
+def _public_rows(snap: Snapshot, per_judge: bool) -> list[dict]:
+    judge_names = {j.email: j.name for j in snap.judges}
+    panel = snap.panel
+    overall = snap.shows_overall
+    in_category = categories.category_ranks(snap.by_category)
+    lines = ranking_rows(snap, per_judge)
+    if not overall:  # category by category, each in its own rank order
+        ranked = [r.performer_id for results in snap.by_category.values() for r in results]
+        lines.sort(key=lambda line: ranked.index(line.result.performer_id))
+    rows = []
+    for line in lines:
+        result, performer = line.result, line.performer
+        category_rank = in_category.get(result.performer_id)
+        row = {
+            "rank": result.rank if overall else category_rank,
+            "overall_rank": result.rank if overall else None,
+            "category_rank": category_rank,
+            "performer": performer.name if performer else "",
+            "category": performer.category if performer else "",
+            "total": display(result.total),
+            "scores_in": result.scores_in,
+            "panel": len(panel) - len(result.recused),
+            "status": performer.status.value if performer else "",
+            "recused": [judge_names.get(j, "Judge") for j in result.recused],
+        }
+        if per_judge:
+            row["judges"] = [
+                RECUSED
+                if j in result.recused
+                else display(line.by_judge[j].total)
+                if j in line.by_judge
+                else ""
+                for j in panel
+            ]
+        rows.append(row)
+    return rows
+
+
 def public_board(snap: Snapshot, now: float) -> dict:
     """What the audience may see: no email, no credential, judges by display name only."""
     s = snap.state
@@ -90,21 +182,7 @@ def public_board(snap: Snapshot, now: float) -> dict:
     judge_names = {j.email: j.name for j in snap.judges}
     panel = snap.panel
     per_judge = snap.settings.public_judge_scores
-    rows = []
-    for line in ranking_rows(snap, per_judge):
-        result, performer = line.result, line.performer
-        row = {
-            "rank": result.rank,
-            "performer": performer.name if performer else "",
-            "category": performer.category if performer else "",
-            "total": display(result.total),
-            "scores_in": result.scores_in,
-            "panel": len(panel),
-            "status": performer.status.value if performer else "",
-        }
-        if per_judge:
-            row["judges"] = [display(line.by_judge[j].total) if j in line.by_judge else "" for j in panel]
-        rows.append(row)
+    rows = _public_rows(snap, per_judge)
     remaining = s.remaining(now)
     return {
         "event_id": s.event_id,
@@ -121,5 +199,11 @@ def public_board(snap: Snapshot, now: float) -> dict:
         "remaining_seconds": None if remaining is None else round(remaining, 3),
         "judge_names": [judge_names.get(j, "Judge") for j in panel] if per_judge else [],
         "ranking": rows,
+        "round": _round(snap),
+        "categories": categories.names(snap.performers),
+        "rank_overall": snap.shows_overall,
+        "recused": [judge_names.get(j, "Judge") for j in snap.recused_for(s.performer_id)],
+        "lineup": schedule.lineup(s, snap.settings, snap.performers, now),
+        "podiums": _podiums(snap),
         "written_at": round(now, 3),
     }

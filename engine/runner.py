@@ -117,7 +117,9 @@ class Engine:
                     state = bundle.state
                     present = set(bundle.present(self.clock(), self.config.presence_seconds))
                     scores = self.store.scores.list(state.event_id, state.performer_id, consistent=True)
-                    submitted = len({s.judge for s in scores} & present)
+                    # A judge who stepped aside for this performer has nothing left to give.
+                    recused = self.store.conflicts.list(state.event_id).get(state.performer_id, ())
+                    submitted = rules.judges_done({s.judge for s in scores}, recused, present)
                 self._publish(bundle, submitted)
                 if failing:
                     log.info("database reachable again")

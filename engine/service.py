@@ -117,6 +117,7 @@ class Service:
         performers = self.store.performers.list(eid)
         scores = self.store.scores.list(eid)
         judges = self.store.accounts.list(Role.JUDGE)
+        conflicts, rnd = self.store.conflicts.list(eid), self.store.rounds.get(eid)
         now = self.clock()
         return Snapshot(
             at=now,
@@ -127,7 +128,9 @@ class Service:
             judges=judges,
             present=b.present(now, self.store.config.presence_seconds),
             flags=b.flags,
-            results=compute_results(b.settings, performers, scores, judges),
+            results=compute_results(b.settings, performers, scores, judges, None, conflicts, rnd.carried),
+            conflicts=conflicts,
+            round=rnd,
         )
 
     # ---- judges ---------------------------------------------------------------------------------
@@ -192,7 +195,7 @@ class Service:
         actor = self._actor(token, Role.ADMIN)
         b = self.bundle()
         performers = [
-            Performer(p.performer_id, p.name, p.order, p.category)
+            Performer(p.performer_id, p.name, p.order, p.category, difficulty=p.difficulty)
             for p in self.store.performers.list(b.state.event_id)
         ]
         new = EventState(event_id=new_event_id(self.clock()), order=tuple(p.performer_id for p in performers))

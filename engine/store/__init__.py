@@ -8,6 +8,8 @@ store.log          the hash-chained event log
 store.accounts     judge and admin accounts
 store.sessions     login sessions
 store.lease        the engine lease
+store.conflicts    judges who stepped aside for a performer
+store.rounds       which competition and round an event is
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from __future__ import annotations
 from engine.config import Config
 from engine.store.accounts import Accounts, Sessions, StoredAccount
 from engine.store.client import RETRY, Client, RetryPolicy, StoreError
+from engine.store.conflicts import Conflicts
 from engine.store.events import EventBundle, Events
 from engine.store.lease import Lease
 from engine.store.log import EventLog
 from engine.store.performers import Performers
 from engine.store.presence import Presence
+from engine.store.rounds import Rounds
 from engine.store.schema import TableNames, create_tables
 from engine.store.scores import Scores
 
@@ -39,6 +43,8 @@ class Store:
         self.accounts = Accounts(self.client, self.tables)
         self.sessions = Sessions(self.client, self.tables)
         self.lease = Lease(self.client, self.tables)
+        self.conflicts = Conflicts(self.client, self.tables, self.log)
+        self.rounds = Rounds(self.client, self.tables)
 
     def create_tables(self, wait: bool = True) -> list[str]:
         """Create any missing table; idempotent. Returns the names created."""

@@ -117,6 +117,8 @@ class Scores:
         except tx.Cancelled as c:
             if c.failed("window"):
                 raise ScoreRefused("Scoring for this performer is closed.") from c
+            if c.failed("conflict"):
+                raise ScoreRefused("You have stepped aside for this performer.") from c
             raise Conflict("Another submission of this score got there first.") from c
         return _score_from(new), False
 
@@ -151,6 +153,13 @@ class Scores:
         return [
             tx.condition_check(
                 "window", self.status_table, status_key, WINDOW_OPEN, window, {"#ph": "phase"}
+            ),
+            # A judge who declared a conflict for this performer may not score them (store/conflicts.py).
+            tx.condition_check(
+                "conflict",
+                self.table,
+                {"event_id": event_id, "sk": f"C#{performer_id}#{judge}"},
+                "attribute_not_exists(sk)",
             ),
             tx.put(
                 "score",
