@@ -151,7 +151,7 @@ def test_the_admin_declares_before_the_stage_and_the_judge_before_the_window(svc
         (J1, "Zed", "There is no performer called 'Zed'."),
     ],
 )
-def test_a_conflict_for_an_unknown_judge_or_performer_changes_nothing(svc, clock, event, email, name, sentence):
+def test_a_conflict_for_an_unknown_judge_or_performer_changes_nothing(svc, event, email, name, sentence):
     before = db_state(svc)
     with pytest.raises(StagescoreError) as e:
         Desk(svc).add_conflict(event[ADMIN], email, name)
