@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from engine import cli_competition
 from engine.model import Command, CommandKind, Role, Settings, StagescoreError
 
 
@@ -103,6 +104,8 @@ def cmd_judge(a) -> int:
 
 
 def cmd_performers(a) -> int:
+    if a.action != "import":
+        return cli_competition.cmd_performer_action(a)
     svc = _service()
     performers = svc.import_roster_csv(None, Path(a.file).read_bytes())
     print(f"Imported {len(performers)} performer(s).")
@@ -151,6 +154,7 @@ def status_dict(svc) -> dict:
         "judges_present": len(snap.present),
         "judges_required": snap.settings.required_judges,
         "scores": len(snap.scores),
+        **cli_competition.status_fields(snap, now),
     }
 
 
@@ -233,7 +237,9 @@ def build_parser() -> argparse.ArgumentParser:
     psub = perf.add_subparsers(dest="action", required=True)
     imp = psub.add_parser("import", help="import a CSV with columns name, order, optional category")
     imp.add_argument("file")
+    cli_competition.add_performer_actions(psub)
     perf.set_defaults(fn=cmd_performers)
+    cli_competition.add_parsers(sub)
 
     ctl = sub.add_parser("control", help="an admin's command from the shell")
     ctl.add_argument("command", choices=[k.value for k in CommandKind])

@@ -6,6 +6,7 @@ session token and role there, and is one conditional transaction in the store.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -150,6 +151,18 @@ class Desk:
             out.append({"number": r.number, "name": r.name, "event_id": r.event_id, "phase": phase,
                         "current": r.event_id == eid, "carry_weight": str(r.carry_weight)})  # fmt: skip
         return out
+
+    def name_round(self, token: str | None, name: object) -> RoundInfo:
+        """Rename the current round (round 1 is "Round 1" until named)."""
+        actor = self.svc._actor(token, Role.ADMIN)
+        eid = self.svc.event_id()
+        current = self.svc.store.rounds.get(eid)
+        renamed = dataclasses.replace(current, name=competition.round_name(name, current.number))
+        self.svc.store.rounds.save(renamed, self.svc.clock())
+        self.svc.store.log.append(
+            eid, f"admin:{actor}", self.svc.clock(), actor, "round_named", {"name": renamed.name}
+        )
+        return renamed
 
     def next_round(
         self,

@@ -52,6 +52,12 @@ class Rounds:
         found = sorted((_info(i) for i in items), key=lambda r: r.number)
         return found or [RoundInfo.first(competition_id)]
 
+    def save(self, info: RoundInfo, now: float) -> None:
+        """Write (or overwrite: a rename) the round's two items."""
+        ops = [tx.Op(op.name, op.kind, {k: v for k, v in op.body.items() if "Condition" not in k})
+               for op in self.ops(info, now)]  # fmt: skip
+        tx.Transaction(self.client, ops).commit()
+
     def ops(self, info: RoundInfo, now: float, suffix: str = "") -> list[tx.Op]:
         """The round's two items, each written only if absent (a round is created once)."""
         body = {
