@@ -228,3 +228,21 @@ def test_carry_weight_is_a_number_from_0_to_10(w):
 
 def test_status_of_no_show_is_a_word_the_board_shows():
     assert PerformerStatus.NO_SHOW.value == "no-show"
+
+
+@pytest.mark.parametrize("k", [0, 11, -1])
+def test_trim_count_is_checked_with_the_settings(k):
+    from engine.settings import validate_settings
+
+    with pytest.raises(InvalidInput, match=r"^The trimmed rules drop 1 to 10 scores at each end\.$"):
+        validate_settings(Settings(trim_count=k))
+
+
+def test_roster_difficulty_defaults_to_one_and_is_checked():
+    from engine.roster import build_roster, parse_csv
+
+    rows = parse_csv("name,order,category,difficulty\nAda,1,Dive,2.8\nBo,2,Dive,\n")
+    assert [p.difficulty for p in build_roster(rows)] == [D("2.8"), D(1)]
+    for bad in ("0", "-1", "abc", "101", "inf"):
+        with pytest.raises(InvalidInput, match=r"^Row 1: the difficulty must be a number above 0"):
+            build_roster([{"name": "Ada", "order": 1, "difficulty": bad}])
