@@ -28,6 +28,7 @@ from engine.model import (
 from engine.service import Service
 from engine.snapshot import Snapshot
 from engine.store import RETRY
+from engine.store.conflicts import Declaration
 
 W = PerformerStatus
 BEFORE_STAGE = (W.WAITING.value, W.SKIPPED.value, W.NO_SHOW.value)  # the admin: before on stage
@@ -91,8 +92,8 @@ class Desk:
         fn = self.svc.store.conflicts.remove if remove else self.svc.store.conflicts.add
         for _ in RETRY.tries():
             try:
-                fn(eid, performer.performer_id, judge, by=actor, stream=f"admin:{actor}",
-                   allowed=BEFORE_STAGE, now=self.svc.clock())  # fmt: skip
+                fn(Declaration(eid, performer.performer_id, judge, actor, f"admin:{actor}", BEFORE_STAGE,
+                               self.svc.clock()))  # fmt: skip
                 return judge, performer.performer_id
             except CommandRefused:
                 raise
@@ -115,8 +116,8 @@ class Desk:
             raise InvalidInput("That performer is not in this event.")
         for _ in RETRY.tries():
             try:
-                self.svc.store.conflicts.add(eid, performer_id, judge, by=judge, stream=f"judge:{judge}",
-                                             allowed=BEFORE_WINDOW, now=self.svc.clock())  # fmt: skip
+                self.svc.store.conflicts.add(Declaration(eid, performer_id, judge, judge, f"judge:{judge}",
+                                                         BEFORE_WINDOW, self.svc.clock()))  # fmt: skip
                 return
             except CommandRefused:
                 raise

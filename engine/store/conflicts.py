@@ -8,6 +8,7 @@ Both transactions name each other's item, so DynamoDB lets only one of them win 
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from engine.codec import to_decimal
 from engine.model import CommandRefused
@@ -21,12 +22,43 @@ def conflict_key(event_id: str, performer_id: str, judge: str) -> dict:
     return {"event_id": event_id, "sk": f"C#{performer_id}#{judge}"}
 
 
+def absent_op(table: str, event_id: str, performer_id: str, judge: str) -> tx.Op:
+    """The score transaction's check that this judge has not stepped aside for this performer."""
+    return tx.condition_check(
+        "conflict", table, conflict_key(event_id, performer_id, judge), "attribute_not_exists(sk)"
+    )
+
+
+DECLARE_REFUSED = {
+    "conflict": "That conflict is already declared.",
+    "score": "This judge has already scored this performer, so the conflict cannot be declared now.",
+    "performer": "This performer is already on stage or done; declare a conflict before they go on.",
+}
+REMOVE_REFUSED = {
+    "conflict": "There is no such conflict to remove.",
+    "performer": "This performer is already on stage or done; the conflict stays.",
+}
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """Who declares (or withdraws) a conflict, in which log stream, while the performer's status is one
+    of `allowed`."""
+
+    event_id: str
+    performer_id: str
+    judge: str
+    by: str
+    stream: str
+    allowed: Collection[str]
+    now: float
+
+
 class Conflicts:
     def __init__(self, client: Client, tables: TableNames, log: EventLog):
-        self.client = client
-        self.table = tables.scores
+        self.client, self.log = client, log
+        self.table = tables.scores  # beside the scores, so that a score's transaction can check it
         self.performers_table = tables.performers
-        self.log = log
 
     def list(self, event_id: str) -> dict[str, tuple[str, ...]]:
         """performer_id -> the judges who stepped aside for them."""
@@ -54,23 +86,15 @@ class Conflicts:
             names={"#s": "status"},
         )
 
-    def add(
-        self,
-        event_id: str,
-        performer_id: str,
-        judge: str,
-        by: str,
-        stream: str,
-        allowed: Collection[str],
-        now: float,
-    ) -> None:
-        """Record that `judge` stepped aside for `performer_id`, iff they have not scored them and the
-        performer's status is one of `allowed`. Raises CommandRefused (one sentence) otherwise."""
+    def add(self, d: Declaration) -> None:
+        """Record that `d.judge` stepped aside for `d.performer_id`, iff they have not scored them and
+        the performer's status is one of `d.allowed`. Raises CommandRefused (one sentence) otherwise."""
+        event_id, performer_id, judge, now = d.event_id, d.performer_id, d.judge, d.now
         item = {
             **conflict_key(event_id, performer_id, judge),
             "performer_id": performer_id,
             "judge": judge,
-            "declared_by": by,
+            "declared_by": d.by,
             "declared_at": to_decimal(now),
         }
         data = {"performer_id": performer_id, "judge": judge}
@@ -82,34 +106,13 @@ class Conflicts:
                 {"event_id": event_id, "sk": f"S#{performer_id}#{judge}"},
                 "attribute_not_exists(sk)",
             ),
-            self._status_check(event_id, performer_id, allowed),
-            *self.log.append_ops(event_id, stream, now, by, "conflict_declared", data),
+            self._status_check(event_id, performer_id, d.allowed),
+            *self.log.append_ops(event_id, d.stream, now, d.by, "conflict_declared", data),
         ]
-        try:
-            tx.Transaction(self.client, ops).commit()
-        except tx.Cancelled as c:
-            if c.failed("conflict"):
-                raise CommandRefused("That conflict is already declared.") from c
-            if c.failed("score"):
-                raise CommandRefused(
-                    "This judge has already scored this performer, so the conflict cannot be declared now."
-                ) from c
-            if c.failed("performer"):
-                raise CommandRefused(
-                    "This performer is already on stage or done; declare a conflict before they go on."
-                ) from c
-            raise
+        self._commit(ops, DECLARE_REFUSED)
 
-    def remove(
-        self,
-        event_id: str,
-        performer_id: str,
-        judge: str,
-        by: str,
-        stream: str,
-        allowed: Collection[str],
-        now: float,
-    ) -> None:
+    def remove(self, d: Declaration) -> None:
+        event_id, performer_id, judge = d.event_id, d.performer_id, d.judge
         data = {"performer_id": performer_id, "judge": judge}
         ops = [
             tx.delete(
@@ -118,14 +121,18 @@ class Conflicts:
                 conflict_key(event_id, performer_id, judge),
                 condition="attribute_exists(sk)",
             ),
-            self._status_check(event_id, performer_id, allowed),
-            *self.log.append_ops(event_id, stream, now, by, "conflict_removed", data),
+            self._status_check(event_id, performer_id, d.allowed),
+            *self.log.append_ops(event_id, d.stream, d.now, d.by, "conflict_removed", data),
         ]
+        self._commit(ops, REMOVE_REFUSED)
+
+    def _commit(self, ops: list[tx.Op], refusals: dict[str, str]) -> None:
+        """Commit; a failed condition becomes its sentence (tried in the order listed), a lost race on
+        the log head stays a Conflict for the caller to retry."""
         try:
             tx.Transaction(self.client, ops).commit()
         except tx.Cancelled as c:
-            if c.failed("conflict"):
-                raise CommandRefused("There is no such conflict to remove.") from c
-            if c.failed("performer"):
-                raise CommandRefused("This performer is already on stage or done; the conflict stays.") from c
+            for name, sentence in refusals.items():
+                if c.failed(name):
+                    raise CommandRefused(sentence) from c
             raise

@@ -103,9 +103,8 @@ class Events:
         previous: EventState | None = None,
         extra: Iterable[tx.Op] = (),
     ) -> None:
-        """Write a new event with its performers and make it current. The previous event is kept, marked
-        superseded. Raises Conflict when another event was made current (or the previous one changed).
-        `extra`: more operations of the same transaction (a round's items)."""
+        """Write a new event with its performers (and `extra` operations: a round's items) and make it
+        current; the previous one is kept, marked superseded. Conflict: another event became current."""
         eid = state.event_id
         item = {"pk": eid, "sk": STATUS, **codec.state_to_item(state)}
         created = codec.to_decimal(now)

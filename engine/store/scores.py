@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from engine.codec import to_decimal
 from engine.model import Conflict, Score, ScoreRefused
-from engine.store import tx
+from engine.store import conflicts, tx
 from engine.store.client import Client, to_key
 from engine.store.log import EventLog
 from engine.store.schema import STATUS, TableNames
@@ -154,13 +154,7 @@ class Scores:
             tx.condition_check(
                 "window", self.status_table, status_key, WINDOW_OPEN, window, {"#ph": "phase"}
             ),
-            # A judge who declared a conflict for this performer may not score them (store/conflicts.py).
-            tx.condition_check(
-                "conflict",
-                self.table,
-                {"event_id": event_id, "sk": f"C#{performer_id}#{judge}"},
-                "attribute_not_exists(sk)",
-            ),
+            conflicts.absent_op(self.table, event_id, performer_id, judge),  # not stepped aside
             tx.put(
                 "score",
                 self.table,
