@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -121,9 +122,16 @@ def cmd_control(a) -> int:
 
 
 def cmd_run(a) -> int:
+    from engine import logs
     from engine.runner import Engine
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    logs.setup("engine")
+    if port := os.environ.get("STAGESCORE_METRICS_PORT"):  # the engine has no web server: Prometheus' own
+        from prometheus_client import start_http_server
+
+        from engine.metrics import REGISTRY
+
+        start_http_server(int(port), registry=REGISTRY)
     svc = _service()
     svc.store.create_tables()
     Engine(svc.store).run_forever()
@@ -151,6 +159,7 @@ def status_dict(svc) -> dict:
         "judges_present": len(snap.present),
         "judges_required": snap.settings.required_judges,
         "scores": len(snap.scores),
+        **svc.engine_health().as_json(),
     }
 
 
@@ -259,18 +268,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from engine import logs
+
     args = build_parser().parse_args(argv)
+    if args.cmd != "run":
+        logs.setup("cli", logging.WARNING)
     if args.cmd == "control" and args.command == "extend" and not args.seconds:
         print("extend needs a number of seconds, for example: control extend 10", file=sys.stderr)
         return 2
     try:
         return args.fn(args)
     except StagescoreError as e:
-        print(str(e), file=sys.stderr)
-        return 2
+        return _refused(str(e))
     except ValueError as e:
-        print(f"Invalid input: {e}", file=sys.stderr)
-        return 2
+        return _refused(f"Invalid input: {e}")
+
+
+def _refused(sentence: str) -> int:
+    """The one sentence on stderr: a plain line, or a JSON log line under STAGESCORE_LOG_FORMAT=json."""
+    from engine import logs
+
+    if logs.json_wanted():
+        logging.getLogger("stagescore.cli").error(sentence)
+    else:
+        print(sentence, file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from engine import accounts, eventlog, roster, rules, scoring
+from engine.metrics import timed_submission
 from engine.model import (
     Account,
     Command,
@@ -28,6 +29,7 @@ from engine.model import (
     Step,
     new_event_id,
 )
+from engine.service_health import HealthQueries
 from engine.settings import account_changes, validate_settings, validate_weight
 from engine.snapshot import Snapshot, compute_results
 from engine.store import RETRY, EventBundle, Store
@@ -36,7 +38,7 @@ OPERATOR = "operator"  # the shell: whoever can run the CLI already holds the da
 
 
 @dataclass
-class Service:
+class Service(HealthQueries):
     store: Store
     clock: Callable[[], float] = time.time
 
@@ -143,6 +145,7 @@ class Service:
             eid, f"judge:{s.email}", self.clock(), s.email, "help_requested" if raised else "help_cleared", {}
         )
 
+    @timed_submission
     def submit_score(
         self, token: str, performer_id: str, raw_values: Mapping[str, object], request_id: str | None = None
     ) -> tuple[Score, bool]:
