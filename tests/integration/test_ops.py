@@ -19,6 +19,7 @@ from engine.model import Command, CommandKind, ScoreRefused
 from tests.support.events import seed_event
 from tests.support.stack import Stack, fresh_prefix
 from tests.support.waiting import wait_for
+from ui import ops
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 PASSWORD = "ops-Password-42"
@@ -168,10 +169,7 @@ def test_healthz_is_503_with_a_sentence_when_the_database_does_not_answer(stack,
         other.start_web()
         status, body = get(other.url + "/healthz")
     assert status == 503
-    assert json.loads(body) == {
-        "database": "unreachable",
-        "message": "The scoring database does not answer: check the network and the AWS settings of this host.",
-    }
+    assert json.loads(body) == {"database": "unreachable", "message": ops.UNREACHABLE}
 
 
 def test_a_submission_is_timed_and_counted_with_its_outcome(svc, caplog):
