@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp
 
-.PHONY: venv browser dynamodb test lint bench run
+.PHONY: venv browser nginx dynamodb test lint bench run
 
 venv: $(STAMP)
 
@@ -20,11 +20,19 @@ browser:
 		apt-get update && apt-get install -y chromium; \
 	fi
 
+# The deploy tests run the shipped nginx site through Debian's nginx (nginx -t, and a real one in front of
+# two web servers in the replica test).
+nginx:
+	@if [ ! -x /usr/sbin/nginx ]; then \
+		echo "nginx is missing: installing Debian's nginx with apt-get."; \
+		apt-get update && apt-get install -y nginx; \
+	fi
+
 dynamodb: venv
 	@$(PY) -m engine db --fetch-only
 
 # pytest exits 5 when it collects no tests: that is not a failure here.
-test: venv browser dynamodb
+test: venv browser nginx dynamodb
 	@$(PY) -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "No tests collected."; exit 0; fi; exit $$rc
 
 lint: venv
