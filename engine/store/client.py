@@ -155,6 +155,21 @@ class Client:
             metrics.record_db(operation, time.perf_counter() - t0, DatabaseUnavailable(UNREACHABLE))
             raise DatabaseUnavailable(UNREACHABLE) from e
 
+    def watch(self, seen) -> None:
+        """Measurement (bench/event_cost.py): ask DynamoDB for the capacity each request consumes and call
+        seen(operation, [ConsumedCapacity, ...]) after every request this client makes (botocore events)."""
+
+        def ask(params, model, **_):
+            if "ReturnConsumedCapacity" in model.input_shape.members:
+                params.setdefault("ReturnConsumedCapacity", "TOTAL")
+
+        def answered(parsed, model, **_):
+            cc = parsed.get("ConsumedCapacity")
+            seen(model.name, cc if isinstance(cc, list) else [cc] if cc else [])
+
+        self.boto.meta.events.register("provide-client-params.dynamodb", ask)
+        self.boto.meta.events.register("after-call.dynamodb", answered)
+
     def get(self, table: str, key: dict, consistent: bool = True) -> dict | None:
         out = self.call("get_item", TableName=table, Key=to_key(**key), ConsistentRead=consistent)
         return from_item(out["Item"]) if "Item" in out else None
