@@ -33,6 +33,10 @@ class OutlierFlag:
     median: Decimal
     sentence: str
 
+    def as_log(self) -> dict:
+        return {"judge": self.judge, "performer_id": self.performer_id, "criterion": self.criterion,
+                "value": str(self.value), "median": str(self.median), "sentence": self.sentence}  # fmt: skip
+
     def as_json(self, performer: str, judge_label: str) -> dict:
         """The admin document's shape: {judge, performer, value, median, sentence} (strings for numbers)."""
         return {
