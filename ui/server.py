@@ -16,6 +16,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from ui import sheet_route
+
 ROOT = Path(__file__).resolve().parent.parent
 HOME = ROOT / "Home.py"
 log = logging.getLogger("stagescore.web")
@@ -54,7 +56,7 @@ def build() -> st.App:
     _route_by_navigation()
     return st.App(
         str(HOME),
-        routes=[Route("/healthz", healthz)],
+        routes=[Route("/healthz", healthz), *sheet_route.ROUTES],
         lifespan=lifespan,
         on_script_error=on_script_error,
     )
