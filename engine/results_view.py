@@ -60,7 +60,11 @@ def flags_outliers(snap: Snapshot, rel: Release) -> list[dict]:
     """The admin document's `flags_outliers`: [{judge, performer, value, median, sentence, …}]."""
     labels = {j.email: j.name for j in snap.judges}
     return [
-        {**f.as_json(snap.performer_name(f.performer_id), labels.get(f.judge, f.judge)), "email": f.judge}
+        {
+            **f.as_json(snap.performer_name(f.performer_id), labels.get(f.judge, f.judge)),
+            "email": f.judge,
+            "performer_id": f.performer_id,
+        }
         for f in flags(snap, rel.settings.outlier_distance)
     ]
 
