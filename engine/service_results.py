@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from engine import accounts, release, results_view
 from engine.model import Conflict, InvalidInput, NotAllowed, Role, Score, StagescoreError
-from engine.outliers import panel_flags
+from engine.outliers import panel_flags, shown
 from engine.release import Release, ResultsSettings
 from engine.scoring import display
 from engine.store import RETRY
@@ -108,12 +108,21 @@ class ResultsUseCases:
         """Ask a judge to check a score; returns the sentence the judge sees."""
         actor = self._actor(admin_token, Role.ADMIN)
         snap = self.snapshot()
-        release.check_writable(self.store.results.get(snap.event_id), "scores")
+        rel = self.store.results.get(snap.event_id)
+        release.check_writable(rel, "scores")
         score = snap.scores_for(performer_id).get(accounts.normalise_email(judge_email))
         if score is None:
             raise InvalidInput("That judge has no score for this performer to check.")
         name = snap.performer_name(performer_id)
-        sentence = f"Please check your score for {name}: you gave {display(score.total)}."
+        flagged = [
+            f for f in results_view.flags(snap, rel.settings.outlier_distance) if f.judge == score.judge
+        ]
+        flagged = [f for f in flagged if f.performer_id == performer_id]
+        gave = display(score.total)
+        if flagged:  # name what looks mistyped: the flagged value (and its criterion when there are several)
+            what = f" for {flagged[0].criterion}" if len(snap.settings.criteria) > 1 else ""
+            gave = shown(flagged[0].value) + what
+        sentence = f"Please check your score for {name}: you gave {gave}."
         self.store.results.request_check(
             snap.event_id, score.judge, performer_id, sentence, actor, self.clock()
         )

@@ -38,14 +38,14 @@ class _Doc(FPDF):
         self.set_font(self.family, "B" if bold else "", size)
         self.multi_cell(0, height, self.text_of(text), **_NEXT)
 
-    def table(self, header: list[str], rows: list[list[str]], first: float = 0.34) -> None:
-        """A plain grid: the first column wider (names), the others equal."""
+    def table(self, header: list[str], rows: list[list[str]], first: float = 0.28) -> None:
+        """A plain grid: the first column wider (names), the others equal with numbers to the right."""
         width = self.epw
         widths = [width * first] + [width * (1 - first) / max(1, len(header) - 1)] * (len(header) - 1)
         for r, cells in enumerate([header, *rows]):
-            self.set_font(self.family, "B" if r == 0 else "", 10)
-            for w, cell in zip(widths, cells, strict=True):
-                self.cell(w, 7, self.text_of(cell), border=1)
+            self.set_font(self.family, "B" if r == 0 else "", 9 if r == 0 else 10)
+            for i, (w, cell) in enumerate(zip(widths, cells, strict=True)):
+                self.cell(w, 7, self.text_of(cell), border=1, align="L" if i == 0 or r == 0 else "R")
             self.ln(7)
 
 

@@ -28,7 +28,7 @@ def test_the_desk_flags_the_outlier_and_asks_the_judge_who_confirms(svc, tokens,
     at = button(at, "Ask to check").click().run()
     assert not at.exception
     request = svc.judge_check_request("judge2@test.local")
-    sentence = "Please check your score for Performer 1: you gave 1.00."
+    sentence = "Please check your score for Performer 1: you gave 1.0."
     assert request == {"performer": pid, "sentence": sentence}
 
     judge = open_page(app(svc.whoami(tokens["judge2@test.local"])), "pages/judge.py")

@@ -83,9 +83,12 @@ def test_a_mistyped_score_is_flagged_checked_and_revised_in_its_window(svc, cloc
         ("Judge 2", "Performer 1", "1.0", "8.2")
     ]
     sentence = svc.request_check(tokens[ADMIN], judge(2), pid)
-    assert sentence == "Please check your score for Performer 1: you gave 1.00."
+    assert sentence == "Please check your score for Performer 1: you gave 1.0."
     assert svc.judge_check_request(judge(2)) == {"performer": pid, "sentence": sentence}
     assert svc.judge_check_request(judge(1)) is None
+    unflagged = svc.request_check(tokens[ADMIN], judge(1), pid)  # an admin may ask about any score
+    assert unflagged == "Please check your score for Performer 1: you gave 8.20."
+    assert svc.answer_check(tokens[judge(1)], confirm=True) == "Thank you: your score stands as it is."
     assert (
         svc.answer_check(tokens[judge(2)], confirm=False)
         == "Revise your score below while the window is open."
@@ -93,8 +96,9 @@ def test_a_mistyped_score_is_flagged_checked_and_revised_in_its_window(svc, cloc
     assert svc.judge_check_request(judge(2)) is None
     svc.submit_score(tokens[judge(2)], pid, {"Score": "10"})
     assert results_view.flags_outliers(svc.snapshot(), svc.release()) == []
-    assert [k for k in kinds(svc) if k.startswith("check")] == ["check_requested", "check_answered"]
-    answer = next(e for e in svc.log_entries() if e.kind == "check_answered")
+    checks = [k for k in kinds(svc) if k.startswith("check")]
+    assert checks == ["check_requested", "check_requested", "check_answered", "check_answered"]
+    answer = next(e for e in svc.log_entries() if e.kind == "check_answered" and e.actor == judge(2))
     assert answer.actor == judge(2) and answer.payload() == {"performer_id": pid, "confirmed": False}
     assert svc.verify_log() == []
 
