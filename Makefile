@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp
 
-.PHONY: venv browser dynamodb test lint bench run
+.PHONY: venv browser fonts dynamodb test lint bench run
 
 venv: $(STAMP)
 
@@ -20,11 +20,18 @@ browser:
 		apt-get update && apt-get install -y chromium; \
 	fi
 
+# The score sheets' Unicode font (engine/sheets.py falls back to Latin-1 without it).
+fonts:
+	@if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+		echo "DejaVu fonts are missing: installing Debian's fonts-dejavu-core with apt-get."; \
+		apt-get update && apt-get install -y fonts-dejavu-core; \
+	fi
+
 dynamodb: venv
 	@$(PY) -m engine db --fetch-only
 
 # pytest exits 5 when it collects no tests: that is not a failure here.
-test: venv browser dynamodb
+test: venv browser fonts dynamodb
 	@$(PY) -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "No tests collected."; exit 0; fi; exit $$rc
 
 lint: venv

@@ -29,11 +29,10 @@ def act(fn: Callable[[], T], ok: str | Callable[[T], str]) -> T | None:
     """Run an action; its one sentence (or the refusal's) is shown after the rerun. None when refused."""
     try:
         result = fn()
-    except DatabaseUnavailable:
-        st.session_state["admin_message"] = ("error", data.UNREACHABLE + " Nothing was changed.")
-        return None
-    except StagescoreError as e:
-        st.session_state["admin_message"] = ("error", str(e))
+    except StagescoreError as e:  # an outage says so: nothing was written
+        outage = isinstance(e, DatabaseUnavailable)
+        refusal = data.UNREACHABLE + " Nothing was changed." if outage else str(e)
+        st.session_state["admin_message"] = ("error", refusal)
         return None
     data.refresh()
     st.session_state["admin_message"] = ("ok", ok(result) if callable(ok) else ok.format(result=result))
