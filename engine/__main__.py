@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from engine import cli_results
 from engine.model import Command, CommandKind, Role, Settings, StagescoreError
 
 
@@ -160,7 +161,7 @@ def status_dict(svc) -> dict:
         "judges_required": snap.settings.required_judges,
         "scores": len(snap.scores),
         **svc.engine_health().as_json(),
-    }
+    } | svc.results_status(s.event_id)
 
 
 def cmd_status(a) -> int:
@@ -177,6 +178,8 @@ def cmd_export(a) -> int:
     from engine import exports
 
     svc = _service()
+    if a.format == "pdf":
+        return cli_results.export_pdf(a, svc)
     sys.stdout.write(exports.export(svc.snapshot(a.event), a.format))
     return 0
 
@@ -257,10 +260,13 @@ def build_parser() -> argparse.ArgumentParser:
     st.set_defaults(fn=cmd_status)
 
     ex = sub.add_parser("export", help="scores and results")
-    ex.add_argument("--format", choices=["csv", "json"], default="csv")
+    ex.add_argument("--format", choices=["csv", "json", "pdf"], default="csv")
     ex.add_argument("--event")
+    ex.add_argument("--performer", help="pdf: that performer's score sheet (default: the round's results)")
+    ex.add_argument("--out", help="pdf: the file to write")
     ex.set_defaults(fn=cmd_export)
 
+    cli_results.register(sub)
     vl = sub.add_parser("verify-log", help="check the event log's hash chains")
     vl.add_argument("--event")
     vl.set_defaults(fn=cmd_verify_log)

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+from engine.release import Release, board_fields
 from engine.roster import safe_cell
 from engine.scoring import display
 from engine.snapshot import PHASE_LABEL, Snapshot, ranking_rows
@@ -106,7 +107,7 @@ def public_board(snap: Snapshot, now: float) -> dict:
             row["judges"] = [display(line.by_judge[j].total) if j in line.by_judge else "" for j in panel]
         rows.append(row)
     remaining = s.remaining(now)
-    return {
+    doc = {
         "event_id": s.event_id,
         "event_name": snap.settings.event_name,
         "phase": s.phase.value,
@@ -123,3 +124,5 @@ def public_board(snap: Snapshot, now: float) -> dict:
         "ranking": rows,
         "written_at": round(now, 3),
     }
+    # results_status, results_label, revealed, results_message…; may hide unrevealed ranking rows
+    return doc | board_fields(s, snap.release or Release(s.event_id), snap.results, rows, now)

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from engine import scoring
 from engine.model import Account, EventState, Performer, PerformerStatus, Phase, Rule, Score, Settings
+from engine.release import Release
 
 PHASE_LABEL = {
     Phase.SETUP: "Setting up",
@@ -35,6 +36,7 @@ class Snapshot:
     present: list[str]
     flags: dict[str, float]
     results: list[scoring.PerformerResult]
+    release: Release | None = None  # the results item: sign-off, reveal, results settings
 
     @property
     def event_id(self) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 import streamlit as st
 from starlette.routing import Route
 
-from ui import ops
+from ui import ops, sheet_route
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = ROOT / "Home.py"
@@ -53,7 +53,7 @@ def build() -> st.App:
     _route_by_navigation()
     return st.App(
         str(HOME),
-        routes=[Route("/healthz", ops.healthz), Route("/metrics", ops.metrics_route)],
+        routes=[Route("/healthz", ops.healthz), Route("/metrics", ops.metrics_route), *sheet_route.ROUTES],
         lifespan=lifespan,
         on_script_error=on_script_error,
     )

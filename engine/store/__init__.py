@@ -8,6 +8,7 @@ store.log          the hash-chained event log
 store.accounts     judge and admin accounts
 store.sessions     login sessions
 store.lease        the engine lease
+store.results      results settings, sign-off, reveal, check requests, performers' sheet links
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from engine.store.lease import Lease
 from engine.store.log import EventLog
 from engine.store.performers import Performers
 from engine.store.presence import Presence
+from engine.store.results import Results
 from engine.store.schema import TableNames, create_tables
 from engine.store.scores import Scores
 
@@ -39,6 +41,7 @@ class Store:
         self.accounts = Accounts(self.client, self.tables)
         self.sessions = Sessions(self.client, self.tables)
         self.lease = Lease(self.client, self.tables)
+        self.results = Results(self.client, self.tables, self.log)
 
     def create_tables(self, wait: bool = True) -> list[str]:
         """Create any missing table; idempotent. Returns the names created."""
