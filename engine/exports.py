@@ -8,6 +8,7 @@ import json
 
 from engine import categories, schedule
 from engine.model import Phase
+from engine.release import Release, board_fields
 from engine.roster import safe_cell
 from engine.scoring import display
 from engine.snapshot import PHASE_LABEL, Snapshot, ranking_rows
@@ -184,7 +185,7 @@ def public_board(snap: Snapshot, now: float) -> dict:
     per_judge = snap.settings.public_judge_scores
     rows = _public_rows(snap, per_judge)
     remaining = s.remaining(now)
-    return {
+    doc = {
         "event_id": s.event_id,
         "event_name": snap.settings.event_name,
         "phase": s.phase.value,
@@ -207,3 +208,5 @@ def public_board(snap: Snapshot, now: float) -> dict:
         "podiums": _podiums(snap),
         "written_at": round(now, 3),
     }
+    # results_status, results_label, revealed, results_message…; may hide unrevealed ranking rows
+    return doc | board_fields(s, snap.release or Release(s.event_id), snap.results, rows, now)

@@ -169,6 +169,7 @@ class Score:
     submitted_at: float
     first_submitted_at: float
     window_id: int
+    comment: str = ""  # the judge's note for the performer's sheet; never on the public board
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from engine import accounts, eventlog, roster, rules, scoring
+from engine import accounts, roster, rules, scoring
+from engine.comments import clean_comment
+from engine.metrics import timed_submission
 from engine.model import (
     Account,
     Command,
@@ -28,6 +30,9 @@ from engine.model import (
     Step,
     new_event_id,
 )
+from engine.service_health import HealthQueries
+from engine.service_log import LogReads
+from engine.service_results import ResultsUseCases
 from engine.settings import account_changes, validate_settings, validate_weight
 from engine.snapshot import Snapshot, compute_results
 from engine.store import RETRY, EventBundle, Store
@@ -36,7 +41,7 @@ OPERATOR = "operator"  # the shell: whoever can run the CLI already holds the da
 
 
 @dataclass
-class Service:
+class Service(HealthQueries, ResultsUseCases, LogReads):
     store: Store
     clock: Callable[[], float] = time.time
 
@@ -131,6 +136,7 @@ class Service:
             results=compute_results(b.settings, performers, scores, judges, None, conflicts, rnd.carried),
             conflicts=conflicts,
             round=rnd,
+            release=self.store.results.get(eid),
         )
 
     # ---- judges ---------------------------------------------------------------------------------
@@ -146,19 +152,26 @@ class Service:
             eid, f"judge:{s.email}", self.clock(), s.email, "help_requested" if raised else "help_cleared", {}
         )
 
+    @timed_submission
     def submit_score(
-        self, token: str, performer_id: str, raw_values: Mapping[str, object], request_id: str | None = None
+        self,
+        token: str,
+        performer_id: str,
+        raw_values: Mapping[str, object],
+        request_id: str | None = None,
+        comment: str | None = None,
     ) -> tuple[Score, bool]:
-        """Validate and store a judge's score; returns (score, replayed)."""
+        """Validate and store a judge's score and optional comment; returns (score, replayed)."""
         judge = self.whoami(token, Role.JUDGE)
         b = self.bundle()
         values, total = scoring.validated_score(raw_values, b.settings.criteria)
         state = b.state
         rules.check_score_window(state, performer_id, self.clock())
         rid = (request_id or uuid.uuid4().hex)[:64]
+        comment = clean_comment(comment)
         for _ in RETRY.tries():
             try:
-                return self.store.scores.submit(
+                stored = self.store.scores.submit(
                     state.event_id,
                     performer_id,
                     judge.email,
@@ -167,9 +180,11 @@ class Service:
                     state.window_id,
                     rid,
                     self.clock(),
+                    comment,
                 )
             except Conflict:
                 continue  # another write of this score landed first: read it again
+            return self.after_score(*stored)
         raise Conflict("Too many submissions at once for this score; please submit again.")
 
     # ---- admin ----------------------------------------------------------------------------------
@@ -220,6 +235,7 @@ class Service:
     def update_settings(self, token: str | None, settings: Settings) -> Settings:
         actor = self._actor(token, Role.ADMIN)
         b = self.bundle()
+        self.check_writable(b.state.event_id, "settings")
         validate_settings(settings, judges=len([j for j in self.store.accounts.list(Role.JUDGE) if j.active]))
         rules.check_settings_change(b.state, b.settings, settings)
         self.store.events.save_settings(b.state.event_id, settings, actor, self.clock())
@@ -228,6 +244,7 @@ class Service:
     def set_roster(self, token: str | None, rows: Iterable[Mapping[str, object]]) -> list[Performer]:
         actor = self._actor(token, Role.ADMIN)
         b = self.bundle()
+        self.check_writable(b.state.event_id, "roster")
         if b.state.phase not in (Phase.SETUP, Phase.LOBBY):
             raise CommandRefused("The roster is locked once the event has started.")
         current = self.store.performers.list(b.state.event_id)
@@ -285,13 +302,3 @@ class Service:
         eid = self.store.events.current_id()
         if eid:
             self.store.log.append(eid, f"admin:{actor}", self.clock(), actor, kind, data)
-
-    def log_entries(self, event_id: str | None = None) -> list[eventlog.LogEntry]:
-        return self.store.log.entries(event_id or self.event_id())[0]
-
-    def recent_log(self, event_id: str | None = None, limit: int = 200) -> list[eventlog.LogEntry]:
-        return self.store.log.recent(event_id or self.event_id(), limit)
-
-    def verify_log(self, event_id: str | None = None) -> list[str]:
-        entries, heads = self.store.log.entries(event_id or self.event_id())
-        return eventlog.verify(entries, heads)

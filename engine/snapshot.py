@@ -14,6 +14,7 @@ from functools import cached_property
 from engine import categories, scoring
 from engine.competition import RoundInfo
 from engine.model import Account, EventState, Performer, PerformerStatus, Phase, Rule, Score, Settings
+from engine.release import Release
 
 PHASE_LABEL = {
     Phase.SETUP: "Setting up",
@@ -39,6 +40,7 @@ class Snapshot:
     results: list[scoring.PerformerResult]
     conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # performer -> judges recused
     round: RoundInfo | None = None
+    release: Release | None = None  # the results item: sign-off, reveal, results settings
 
     @cached_property
     def by_category(self) -> dict[str, list[scoring.PerformerResult]]:

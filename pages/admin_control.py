@@ -5,10 +5,12 @@ from engine.model import CommandKind, Phase, Role
 from ui import data, nav, widgets
 from ui.admin import run_command, show_message
 from ui.auth import require
+from ui.health import engine_banner
 
 session = require(Role.ADMIN, nav.CONTROL_PAGE)
 st.title("🎛️ Control")
 show_message()
+engine_banner()
 
 
 @data.live(1)

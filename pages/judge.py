@@ -6,7 +6,7 @@ import streamlit as st
 from engine.model import DatabaseUnavailable, Phase, Role, StagescoreError
 from engine.scoring import display
 from engine.snapshot import Snapshot, visible_to_judge
-from ui import data, nav, widgets
+from ui import data, nav, results_desk, widgets
 from ui.auth import require
 
 session = require(Role.JUDGE, nav.JUDGE_PAGE)
@@ -23,10 +23,12 @@ def heartbeat() -> None:
         pass
 
 
-def submit(snapshot: Snapshot, values: dict) -> None:
+def submit(snapshot: Snapshot, values: dict, comment: str = "") -> None:
     performer = snapshot.current
     try:
-        score, replayed = svc.submit_score(session.token, performer.performer_id, values, uuid.uuid4().hex)
+        score, replayed = svc.submit_score(
+            session.token, performer.performer_id, values, uuid.uuid4().hex, comment=comment
+        )
     except DatabaseUnavailable:
         st.error(data.UNREACHABLE + " Your score was not saved; submit it again.")
         return
@@ -52,12 +54,15 @@ def score_form(snap: Snapshot) -> None:
                 format=f"%.{decimals}f",
                 key=f"v-{state.event_id}-{state.window_id}-{c.name}",
             )
+        comment = st.text_area(
+            "Comment (optional)", max_chars=500, key=f"c-{state.event_id}-{state.window_id}"
+        )
         clicked = st.form_submit_button("Submit score", type="primary", width="stretch")
     if clicked:
         if any(v is None for v in values.values()):
             st.error("Enter a value for every criterion before submitting.")
         else:
-            submit(snap, values)
+            submit(snap, values, comment)
     current = snap.scores_for(state.performer_id).get(session.email)
     last = st.session_state.get("last_accepted")
     if last and last[0] == state.performer_id:
@@ -93,6 +98,7 @@ def live() -> None:
     if snap is None:
         return
     widgets.status_header(snap)
+    results_desk.judge_check(session)
     state = snap.state
     if state.phase is Phase.SCORING and snap.current and state.scoring_open(svc.clock()):
         score_form(snap)

@@ -6,15 +6,16 @@ viewers, and `on_script_error` turns an unexpected exception in a page into a lo
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import streamlit as st
-from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from ui import ops, sheet_route
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = ROOT / "Home.py"
@@ -32,14 +33,12 @@ def _route_by_navigation() -> None:
     PagesManager.uses_pages_directory = False
 
 
-async def healthz(request: Request) -> JSONResponse:
-    return JSONResponse({"status": "ok"})
-
-
 @asynccontextmanager
 async def lifespan(app: st.App) -> AsyncIterator[None]:
     log.info("web server starting")
+    lines = asyncio.create_task(ops.minute_lines())
     yield
+    lines.cancel()
     log.info("web server stopping")
 
 
@@ -54,7 +53,7 @@ def build() -> st.App:
     _route_by_navigation()
     return st.App(
         str(HOME),
-        routes=[Route("/healthz", healthz)],
+        routes=[Route("/healthz", ops.healthz), Route("/metrics", ops.metrics_route), *sheet_route.ROUTES],
         lifespan=lifespan,
         on_script_error=on_script_error,
     )

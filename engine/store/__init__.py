@@ -10,6 +10,7 @@ store.sessions     login sessions
 store.lease        the engine lease
 store.conflicts    judges who stepped aside for a performer
 store.rounds       which competition and round an event is
+store.results      results settings, sign-off, reveal, check requests, performers' sheet links
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from engine.store.lease import Lease
 from engine.store.log import EventLog
 from engine.store.performers import Performers
 from engine.store.presence import Presence
+from engine.store.results import Results
 from engine.store.rounds import Rounds
 from engine.store.schema import TableNames, create_tables
 from engine.store.scores import Scores
@@ -45,6 +47,7 @@ class Store:
         self.lease = Lease(self.client, self.tables)
         self.conflicts = Conflicts(self.client, self.tables, self.log)
         self.rounds = Rounds(self.client, self.tables)
+        self.results = Results(self.client, self.tables, self.log)
 
     def create_tables(self, wait: bool = True) -> list[str]:
         """Create any missing table; idempotent. Returns the names created."""

@@ -20,6 +20,7 @@ from engine.runner import Engine
 from engine.service import Service, Session
 from tests.app.helpers import HOME, TIMEOUT, clear_caches
 from tests.support.events import seed_event
+from tests.support.lease import LeaseHolder
 from ui import board
 
 
@@ -72,7 +73,16 @@ def board_dir(monkeypatch, tmp_path) -> Iterator[Path]:
 
 
 @pytest.fixture
-def app(monkeypatch, board_dir) -> Callable[..., AppTest]:
+def engine_lease(store) -> Iterator[LeaseHolder]:
+    """The lease held as a running engine holds it (the desk's engine banner stays away); a test about a
+    missing engine calls `stop()`. Not the engine itself: its timer would move the pages' events on."""
+    holder = LeaseHolder(store).start()
+    yield holder
+    holder.stop()
+
+
+@pytest.fixture
+def app(monkeypatch, board_dir, engine_lease) -> Callable[..., AppTest]:
     """A factory: AppTest of Home.py, already run once, optionally logged in with the session shortcut.
 
     AppTest forgets before every run that the app uses st.navigation and, seeing a pages/ folder,

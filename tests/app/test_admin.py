@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 from engine.model import Phase
-from tests.app.helpers import ADMIN, JUDGE, button, open_page, shown, start, texts
+from tests.app.helpers import ADMIN, JUDGE, button, open_page, rerun, shown, start, texts
 
 
 def test_admin_starts_pauses_and_resumes_the_event_from_the_control_desk(svc, tokens, app):
@@ -65,3 +67,26 @@ def test_judge_opening_the_control_desk_is_refused_and_sees_no_admin_data(svc, t
     # The same page for the admin does send the panel's emails: the check above can see them.
     admin_view = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_control.py")
     assert "judge2@test" in shown(admin_view)
+
+
+def test_the_desk_says_so_in_red_when_no_engine_holds_the_lease(svc, tokens, app, engine_lease):
+    at = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_control.py")
+    assert not at.error
+    assert any("Timer engine: engine-apptest" in c.replace("\\", "") for c in texts(at.caption))
+
+    engine_lease.stop()
+    at = rerun(at)
+
+    assert texts(at.error) == ["The timer engine is not running: start `python -m engine run`."]
+    assert any("Timer engine: none" in c.replace("\\", "") for c in texts(at.caption))
+
+
+def test_the_desk_calls_a_holder_that_stopped_renewing_not_running(svc, tokens, app, engine_lease):
+    engine_lease.stop(release=False)  # as after kill -9: the lease is still valid, its renewals stopped
+    lease = svc.store.lease.current()
+    assert float(lease["expires"]) > time.time()
+    time.sleep(1.3)  # the stale limit: 2.5 renewal periods of 0.5 s
+
+    at = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_control.py")
+
+    assert texts(at.error) == ["The timer engine is not running: start `python -m engine run`."]
