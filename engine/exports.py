@@ -143,12 +143,10 @@ def _public_rows(snap: Snapshot, per_judge: bool) -> list[dict]:
     panel = snap.panel
     overall = snap.shows_overall
     in_category = categories.category_ranks(snap.by_category)
-    lines = ranking_rows(snap, per_judge)
-    if not overall:  # category by category, each in its own rank order
-        ranked = [r.performer_id for results in snap.by_category.values() for r in results]
-        lines.sort(key=lambda line: ranked.index(line.result.performer_id))
     rows = []
-    for line in lines:
+    # Kept in overall result order (release.board_fields pairs rows with results by position); a board
+    # groups them by "category" and orders each group by "category_rank".
+    for line in ranking_rows(snap, per_judge):
         result, performer = line.result, line.performer
         category_rank = in_category.get(result.performer_id)
         row = {
@@ -209,4 +207,9 @@ def public_board(snap: Snapshot, now: float) -> dict:
         "written_at": round(now, 3),
     }
     # results_status, results_label, revealed, results_message…; may hide unrevealed ranking rows
-    return doc | board_fields(s, snap.release or Release(s.event_id), snap.results, rows, now)
+    doc |= board_fields(s, snap.release or Release(s.event_id), snap.results, rows, now)
+    # A podium names no one the results reveal still hides.
+    shown = {row["performer"] for row in doc["ranking"]}
+    for podium in doc["podiums"]:
+        podium["places"] = [place for place in podium["places"] if place["performer"] in shown]
+    return doc
