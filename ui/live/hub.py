@@ -30,6 +30,9 @@ TICK_SECONDS = 0.25
 PRESENCE_SECONDS = 2.0
 SESSIONS_SECONDS = 5.0
 KEEP_ALIVE_SECONDS = 15.0
+FLIP_MARGIN = 0.02  # read this long after a deadline (the engine commits the transition at it)
+FLIP_POLL = 0.05  # then this often until the transition is read
+FLIP_WATCH = 2.0  # for at most this long (an engine that is down is the health check's business)
 
 
 class Hub:
@@ -73,9 +76,22 @@ class Hub:
             self._wake.clear()  # before reading: a wake during the read asks for one more
             await self._tick_once()
             try:
-                await asyncio.wait_for(self._wake.wait(), max(0.02, self.tick - (time.monotonic() - started)))
+                await asyncio.wait_for(self._wake.wait(), self._pause(time.monotonic() - started))
             except TimeoutError:
                 pass
+
+    def _pause(self, spent: float) -> float:
+        """Until the next read: a tick, but read just after a running window's deadline, and again
+        every FLIP_POLL seconds until the engine's transition shows (it is written at the deadline), so
+        a window flip reaches the screens within tens of milliseconds of the engine's commit."""
+        pause = max(0.02, self.tick - spent)
+        state = self.built.reading.snapshot.state if self.built else None
+        if state is None or state.paused or state.deadline is None:
+            return pause
+        late = time.time() - state.deadline
+        if late < 0:
+            return max(0.01, min(pause, -late + FLIP_MARGIN))
+        return min(pause, FLIP_POLL) if late < FLIP_WATCH else pause
 
     async def _tick_once(self) -> None:
         emails = sorted({c.email for c in self.connections if c.role == Role.JUDGE.value})
