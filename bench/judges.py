@@ -3,7 +3,7 @@
 Each simulated judge is what the judge screen does in a browser: an open /live/judge event stream (its
 session cookie) and POST /live/score. (The judge page itself runs once per window change; its
 websocket session is not simulated here: see README, Performance.) Beside them one /live/public and
-one /live/admin stream. The engine runs an event (perform 1.5 s, score 5 s) on DynamoDB Local.
+one /live/admin stream. The engine runs an event (perform 1.5 s, score 10 s) on DynamoDB Local.
 
 Per N: server CPU per idle judge (the event paused: only ticks, presence, keep-alives), memory per
 judge (resident, after opening the streams, over the N=0 baseline), "submit → acknowledged" p50/p95
@@ -30,6 +30,7 @@ from engine.roster import build_roster
 from ui.cookies import SESSION
 
 PASSWORD = "bench-Password-1"
+SCORE_SECONDS = 10.0  # 50 judges one after another must fit in one window on a loaded machine
 
 
 def seed(stack: BenchStack, judges: int, performers: int) -> dict[str, str]:
@@ -39,7 +40,7 @@ def seed(stack: BenchStack, judges: int, performers: int) -> dict[str, str]:
         svc.store.accounts.put(Account(f"j{i:02d}@bench.local", f"Judge {i}", Role.JUDGE, Decimal(1)), digest)
     svc.store.accounts.put(Account("admin@bench.local", "Admin", Role.ADMIN), digest)
     roster = build_roster([{"name": f"Performer {i}", "order": i} for i in range(1, performers + 1)])
-    settings = Settings(perform_seconds=1.5, score_seconds=5, required_judges=1, auto_start=False)
+    settings = Settings(perform_seconds=1.5, score_seconds=SCORE_SECONDS, required_judges=1, auto_start=False)
     svc.create_event(settings, roster, open_lobby=True)
     emails = [f"j{i:02d}@bench.local" for i in range(1, judges + 1)] + ["admin@bench.local"]
     return {e: svc.login(e, PASSWORD).token for e in emails}
@@ -67,8 +68,11 @@ class Bench:
     async def until_phase(self, public: StreamClient, phase: str, timeout: float = 30) -> dict:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            if public.last and public.last["phase"] == phase and not public.last["paused"]:
-                return public.last
+            doc = public.last
+            if doc and doc["phase"] == phase and not doc["paused"]:
+                fresh = phase != "SCORING" or doc["deadline"] - time.time() > 0.7 * SCORE_SECONDS
+                if fresh:  # a window just opened: the submits have its whole length
+                    return doc
             await asyncio.sleep(0.02)
         raise TimeoutError(f"the event did not reach {phase}")
 

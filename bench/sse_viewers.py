@@ -28,7 +28,7 @@ PER_PROCESS = 250
 
 def _worker(host: str, port: int, n: int, seconds: float, out) -> None:
     async def go():
-        clients = [StreamClient(host, port, "/live/public") for _ in range(n)]
+        clients = [StreamClient(host, port, "/live/public", header_only=True) for _ in range(n)]
         tasks = []
         for c in clients:
             tasks.append(asyncio.create_task(c.run()))

@@ -5,16 +5,37 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
+
+# The header fields come first in every document (engine/documents.py): a viewer that only needs them
+# reads them without parsing a whole ranking, so the client's CPU does not become the measurement.
+_HEAD = re.compile(
+    r'"phase":"(?P<phase>\w+)".*?"paused":(?P<paused>true|false).*?"window_id":(?P<window_id>\d+)'
+    r'.*?"window_started_at":(?P<started>[\d.]+|null)'
+)
+
+
+def _head(data: str) -> dict:
+    m = _HEAD.search(data, 0, 2000)
+    if not m:
+        return {}
+    started = m["started"]
+    return {
+        "phase": m["phase"],
+        "paused": m["paused"] == "true",
+        "window_id": int(m["window_id"]),
+        "window_started_at": None if started == "null" else float(started),
+    }
 
 
 class StreamClient:
     """One GET of /live/public, /live/judge or /live/admin, read until stopped. `docs` holds
     (received at, document) for every `event: doc`; `ended` the reason of an `event: ended`."""
 
-    def __init__(self, host: str, port: int, path: str, cookie: str = "", keep_docs: bool = True):
+    def __init__(self, host: str, port: int, path: str, cookie: str = "", header_only: bool = False):
         self.host, self.port, self.path, self.cookie = host, port, path, cookie
-        self.keep_docs = keep_docs
+        self.header_only = header_only
         self.docs: list[tuple[float, dict]] = []
         self.count = 0
         self.last: dict | None = None
@@ -60,11 +81,11 @@ class StreamClient:
             elif line.startswith("data:"):
                 data.append(line[5:].lstrip(" "))
         if kind == "doc" and data:
-            doc = json.loads("\n".join(data))
+            text = "\n".join(data)
+            doc = _head(text) if self.header_only else json.loads(text)
             self.count += 1
             self.last = doc
-            if self.keep_docs:
-                self.docs.append((time.time(), doc))
+            self.docs.append((time.time(), doc))
         elif kind == "ended" and data:
             self.ended = json.loads(data[0])["reason"]
 

@@ -81,20 +81,20 @@ async def _authorised(request: Request, role: Role) -> Connection | JSONResponse
     return Connection(session.token, session.email, session.role.value)
 
 
-async def judge_stream(request: Request):
-    conn = await _authorised(request, Role.JUDGE)
+async def _role_stream(request: Request, role: Role):
+    conn = await _authorised(request, role)
     if isinstance(conn, JSONResponse):
         return conn
     hub = current()
     return _sse(hub.stream(hub.connect(conn), conn))
+
+
+async def judge_stream(request: Request):
+    return await _role_stream(request, Role.JUDGE)
 
 
 async def admin_stream(request: Request):
-    conn = await _authorised(request, Role.ADMIN)
-    if isinstance(conn, JSONResponse):
-        return conn
-    hub = current()
-    return _sse(hub.stream(hub.connect(conn), conn))
+    return await _role_stream(request, Role.ADMIN)
 
 
 def _refused(status: int, sentence: str) -> JSONResponse:
