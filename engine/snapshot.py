@@ -66,8 +66,16 @@ class Snapshot:
     def performer_name(self, performer_id: str | None) -> str:
         return next((p.name for p in self.performers if p.performer_id == performer_id), "")
 
+    @cached_property
+    def by_performer(self) -> dict[str, dict[str, Score]]:
+        """performer_id -> judge -> score, grouped once: a large event asks for every performer's."""
+        table: dict[str, dict[str, Score]] = {}
+        for s in self.scores:
+            table.setdefault(s.performer_id, {})[s.judge] = s
+        return table
+
     def scores_for(self, performer_id: str) -> dict[str, Score]:
-        return {s.judge: s for s in self.scores if s.performer_id == performer_id}
+        return dict(self.by_performer.get(performer_id, {}))
 
     @property
     def panel(self) -> list[str]:

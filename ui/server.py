@@ -35,10 +35,17 @@ def _route_by_navigation() -> None:
 
 @asynccontextmanager
 async def lifespan(app: st.App) -> AsyncIterator[None]:
+    from engine.service import Service
+    from engine.store import Store
+    from ui.live import routes as live
+
     log.info("web server starting")
     lines = asyncio.create_task(ops.minute_lines())
-    yield
-    lines.cancel()
+    try:
+        async with live.running(Service(Store())):  # the process's one live feed (ui/live/)
+            yield
+    finally:
+        lines.cancel()
     log.info("web server stopping")
 
 
@@ -49,11 +56,22 @@ def on_script_error(exc: Exception) -> bool:
     return True  # our sentence replaces Streamlit's traceback
 
 
+def live_routes() -> list[Route]:
+    from ui.live.routes import routes
+
+    return routes()
+
+
 def build() -> st.App:
     _route_by_navigation()
     return st.App(
         str(HOME),
-        routes=[Route("/healthz", ops.healthz), Route("/metrics", ops.metrics_route), *sheet_route.ROUTES],
+        routes=[
+            Route("/healthz", ops.healthz),
+            Route("/metrics", ops.metrics_route),
+            *sheet_route.ROUTES,
+            *live_routes(),
+        ],
         lifespan=lifespan,
         on_script_error=on_script_error,
     )

@@ -4,6 +4,7 @@ store = Store(Config.from_env())
 store.events       state, settings, presence, flags, transitions, event list, current pointer
 store.performers   the performers of an event
 store.scores       judges' scores and their history
+store.score_commits  a score in one transaction (the live route's hot path)
 store.log          the hash-chained event log
 store.accounts     judge and admin accounts
 store.sessions     login sessions
@@ -27,6 +28,7 @@ from engine.store.presence import Presence
 from engine.store.results import Results
 from engine.store.rounds import Rounds
 from engine.store.schema import TableNames, create_tables
+from engine.store.score_commit import ScoreCommits
 from engine.store.scores import Scores
 
 __all__ = ["RETRY", "EventBundle", "RetryPolicy", "Store", "StoreError", "StoredAccount", "TableNames"]
@@ -42,6 +44,7 @@ class Store:
         self.events = Events(self.client, self.tables, self.log, self.performers)
         self.presence = Presence(self.client, self.tables)
         self.scores = Scores(self.client, self.tables, self.log)
+        self.score_commits = ScoreCommits(self.client, self.tables, self.log)
         self.accounts = Accounts(self.client, self.tables)
         self.sessions = Sessions(self.client, self.tables)
         self.lease = Lease(self.client, self.tables)

@@ -106,5 +106,10 @@ class Sessions:
     def get(self, token_hash: str) -> dict | None:
         return self.client.get(self.table, {"token_hash": token_hash}, consistent=False)
 
+    def get_many(self, token_hashes: list[str]) -> dict[str, dict]:
+        """token_hash -> session item, for those that exist (one BatchGetItem per 100)."""
+        items = self.client.batch_get(self.table, [{"token_hash": h} for h in token_hashes])
+        return {i["token_hash"]: i for i in items}
+
     def delete(self, token_hash: str) -> None:
         self.client.call("delete_item", TableName=self.table, Key=to_key(token_hash=token_hash))

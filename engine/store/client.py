@@ -197,6 +197,24 @@ class Client:
             if pending:
                 raise DatabaseUnavailable("The database did not accept every item; try again.")
 
+    def batch_get(self, table: str, keys: list[dict], consistent: bool = False) -> list[dict]:
+        """Items for keys, 100 per BatchGetItem, retrying what DynamoDB left unprocessed; missing keys
+        are simply absent from the answer."""
+        found: list[dict] = []
+        for i in range(0, len(keys), 100):
+            pending = {
+                table: {"Keys": [to_key(**k) for k in keys[i : i + 100]], "ConsistentRead": consistent}
+            }
+            for _ in RETRY.tries():
+                out = self.call("batch_get_item", RequestItems=pending)
+                found.extend(from_item(x) for x in out.get("Responses", {}).get(table, []))
+                pending = out.get("UnprocessedKeys") or {}
+                if not pending:
+                    break
+            if pending:
+                raise DatabaseUnavailable(UNREACHABLE)
+        return found
+
 
 def _mapped(operation: str, code: str, e: ClientError) -> StagescoreError:
     if code == "ResourceNotFoundException":

@@ -52,6 +52,13 @@ class EventLog:
         with self._lock:
             known = self._heads.get((event_id, stream)) if cached else None
         seq, prev = known or self.head(event_id, stream)
+        return self.ops_after(event_id, stream, seq, prev, ts, actor, kind, data)
+
+    def ops_after(
+        self, event_id: str, stream: str, seq: int, prev: str, ts: float, actor: str, kind: str, data: dict
+    ) -> list[tx.Op]:
+        """The entry following head (seq, prev) and the head update, named ENTRY and HEAD; the head's
+        condition (its seq is still `seq`) is what keeps the chain whole when the head given is stale."""
         entry = eventlog.make_entry(event_id, stream, seq, prev, ts, actor, kind, data)
         head = tx.put(
             HEAD,

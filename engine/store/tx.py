@@ -98,3 +98,9 @@ class Transaction:
             raise Cancelled(
                 dict(zip(names, e.codes, strict=False)), dict(zip(names, e.items, strict=False))
             ) from e
+
+
+def returning_old(op: Op) -> Op:
+    """The same operation, asking DynamoDB to return the item as it was when its condition fails, so a
+    caller learns the current item from the refusal instead of reading it before writing."""
+    return Op(op.name, op.kind, {**op.body, "ReturnValuesOnConditionCheckFailure": "ALL_OLD"})

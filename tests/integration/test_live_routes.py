@@ -1,0 +1,208 @@
+"""The live routes on a real web server (st.App under uvicorn) and DynamoDB Local: who may open which
+stream, what each carries, the score route's answers and replays, and how fast a change is pushed."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from engine import rules
+from engine.model import Command, CommandKind, Phase
+from tests.support.events import seed_event
+from tests.support.live import EventStream, post_score
+from tests.support.processes import ROOT
+from tests.support.stack import Stack, fresh_prefix
+
+ADMIN, J1, J2, J3 = "admin@test.local", "judge1@test.local", "judge2@test.local", "judge3@test.local"
+
+
+@pytest.fixture(scope="module")
+def live(dynamodb_endpoint) -> Iterator[tuple[Stack, dict[str, str]]]:
+    """A web server on fresh tables; an event whose first performer is being scored (30 s window)."""
+    prefix = fresh_prefix("lv")
+    saved = os.environ.get("STAGESCORE_TABLE_PREFIX")
+    os.environ["STAGESCORE_TABLE_PREFIX"] = prefix  # the cookie's name carries the prefix
+    try:
+        with Stack(prefix, ROOT / "test-artifacts" / "logs") as stack:
+            stack.store().create_tables()
+            svc = stack.service()
+            tokens = seed_event(svc)
+            svc.command(tokens[ADMIN], Command(CommandKind.START, force=True))
+            b = svc.bundle()
+            (step,) = rules.due_steps(b.state, b.settings, b.state.deadline, 0)
+            svc.store.events.write_step(b.state.version, step, "test", step.at)
+            stack.start_web()
+            yield stack, tokens
+    finally:
+        if saved is None:
+            os.environ.pop("STAGESCORE_TABLE_PREFIX", None)
+        else:
+            os.environ["STAGESCORE_TABLE_PREFIX"] = saved
+
+
+def _state(stack: Stack):
+    return stack.service().bundle().state
+
+
+def _body(stack: Stack, value: str = "7.5", request_id: str | None = None, **over) -> dict:
+    state = _state(stack)
+    body = {
+        "performer_id": state.performer_id,
+        "window_id": state.window_id,
+        "values": {"Score": value},
+        "request_id": request_id or uuid.uuid4().hex,
+    }
+    return {**body, **over}
+
+
+def test_public_stream_carries_the_board_and_only_public_fields(live):
+    stack, tokens = live
+    stream = EventStream(stack.url, "/live/public")
+    try:
+        assert stream.status == 200 and stream.content_type.startswith("text/event-stream")
+        doc = stream.next_doc()
+    finally:
+        stream.close()
+    assert doc["phase"] == Phase.SCORING.value and doc["performer"] == "Performer 1"
+    assert {"server_time", "deadline", "ranking", "podium", "window_id", "version", "error"} <= set(doc)
+    text = json.dumps(doc)
+    assert "@" not in text, "an email reached the public stream"
+    assert not any(token in text for token in tokens.values()), "a session token reached the public stream"
+    assert "comment" not in text
+
+
+@pytest.mark.parametrize(
+    "path, who",
+    [
+        ("/live/judge", None),
+        ("/live/judge", "bogus-token"),
+        ("/live/judge", ADMIN),
+        ("/live/admin", None),
+        ("/live/admin", J1),
+    ],
+)
+def test_a_stream_without_the_role_s_session_is_401_with_a_sentence(live, path, who):
+    stack, tokens = live
+    stream = EventStream(stack.url, path, tokens.get(who, who))
+    try:
+        assert stream.status == 401
+        body = stream.body_json()
+    finally:
+        stream.close()
+    assert isinstance(body["error"], str) and body["error"].endswith(".")
+
+
+def test_judge_stream_marks_the_judge_present_and_carries_their_fields(live):
+    stack, tokens = live
+    stream = EventStream(stack.url, "/live/judge", tokens[J3])
+    try:
+        doc = stream.next_doc()
+        assert doc["judge"] == {"name": "Judge 3"} and doc["scoring_open"] is True
+        assert doc["criteria"] == [{"name": "Score", "min": "0", "max": "10", "step": "0.1"}]
+        assert "ranking" not in doc and "@" not in json.dumps(doc)
+        deadline = time.monotonic() + 10
+        while J3 not in stack.service().bundle().present(time.time(), 5):
+            assert time.monotonic() < deadline, "an open judge stream did not mark the judge present"
+            time.sleep(0.1)
+        while doc["present"] < 1:
+            doc = stream.next_doc()
+    finally:
+        stream.close()
+
+
+def test_score_route_answers_stores_once_and_replays(live):
+    stack, tokens = live
+    body = _body(stack, "7.5")
+    status, answer = post_score(stack.url, tokens[J1], body)
+    assert (status, answer) == (
+        200,
+        {"ok": True, "total": "7.50", "revision": 1, "replayed": False, "performer": "Performer 1"},
+    )
+    status, again = post_score(stack.url, tokens[J1], body)
+    assert status == 200 and again["replayed"] is True and again["revision"] == 1
+    svc = stack.service()
+    eid = svc.event_id()
+    mine = [s for s in svc.store.scores.list(eid, consistent=True) if s.judge == J1]
+    assert [s.revision for s in mine] == [1]
+    status, revised = post_score(stack.url, tokens[J1], _body(stack, "8"))
+    assert status == 200 and revised["revision"] == 2 and revised["total"] == "8.00"
+    assert len([h for h in svc.store.scores.history(eid) if h["judge"] == J1]) == 2
+    assert svc.verify_log(eid) == []
+
+
+@pytest.mark.parametrize(
+    "who, over, marked, status",
+    [
+        (J2, {}, False, 403),
+        (None, {}, True, 401),
+        (ADMIN, {}, True, 403),
+        (J2, {"values": {"Score": "11"}}, True, 400),
+        (J2, {"window_id": "x"}, True, 400),
+        (J2, {"window_id": 999}, True, 409),
+    ],
+)
+def test_score_route_refuses_with_one_sentence_and_stores_nothing(live, who, over, marked, status):
+    stack, tokens = live
+    got, answer = post_score(stack.url, tokens.get(who), _body(stack, **over), marked=marked)
+    assert got == status and answer["ok"] is False and answer["error"].endswith(".")
+    svc = stack.service()
+    assert not [s for s in svc.store.scores.list(svc.event_id(), consistent=True) if s.judge == J2]
+
+
+def test_a_judge_sees_the_others_only_for_performers_they_scored(live):
+    stack, tokens = live
+    post_score(stack.url, tokens[J1], _body(stack, "6"))
+    stream = EventStream(stack.url, "/live/judge", tokens[J3])
+    try:
+        doc = stream.next_doc()
+        assert doc["others"] == [] and doc["my_score"] is None
+        status, _ = post_score(stack.url, tokens[J3], _body(stack, "9"))
+        assert status == 200
+        while doc["my_score"] is None:
+            doc = stream.next_doc()
+    finally:
+        stream.close()
+    assert doc["my_score"]["total"] == "9.00" and doc["my_score"]["revision"] == 1
+    (row,) = doc["others"]
+    assert row["performer"] == "Performer 1"
+    assert {"judge": "You", "total": "9.00"} in row["scores"]
+    assert any(s["judge"] == "Judge 1" for s in row["scores"])
+
+
+def test_a_new_score_reaches_a_public_subscriber_within_half_a_second(live):
+    """Also proves Streamlit's middleware does not buffer the stream: the event arrives while the
+    response is still open."""
+    stack, tokens = live
+    stream = EventStream(stack.url, "/live/public")
+    try:
+        first = stream.next_doc()
+        before = first["ranking"][0]["scores_in"]
+        sent = time.monotonic()
+        status, _ = post_score(stack.url, tokens[J2], _body(stack, "5"))
+        assert status == 200
+        doc = first
+        while doc["ranking"][0]["scores_in"] == before:
+            doc = stream.next_doc(timeout=5)
+        delay = time.monotonic() - sent
+    finally:
+        stream.close()
+    assert delay < 0.5, f"the new score took {delay:.3f} s to reach the board"
+
+
+def test_an_ended_session_ends_the_judge_stream_with_a_sentence(live):
+    stack, _ = live
+    svc = stack.service()
+    token = svc.login(J2, "correct-horse-9").token
+    stream = EventStream(stack.url, "/live/judge", token)
+    try:
+        stream.next_doc()
+        svc.logout(token)
+        reason = stream.next_doc(timeout=15, event="ended")
+    finally:
+        stream.close()
+    assert reason == {"reason": "Your session has ended; please log in again."}

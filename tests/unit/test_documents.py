@@ -1,0 +1,103 @@
+"""The live documents (engine/documents.py) and their change detection, and a channel's publishing
+(ui/live/channel.py): pure, no database."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import replace
+
+from engine import documents
+from engine.health import assess
+from engine.model import Phase
+from tests.unit.snapshots import T0, make_snapshot
+from ui.live.channel import Channel
+
+A, B, C = "ann@x.test", "bob@x.test", "cy@x.test"
+HEALTHY = assess({"owner": "e1", "expires": T0 + 10_000}, None, T0)
+
+
+def _snap(**state):
+    snap = make_snapshot({"p1": {A: 7, B: 8}, "p2": {B: 6}}, {A: "Ann", B: "Bob", C: "Cy"})
+    return replace(snap, state=replace(snap.state, **state)) if state else snap
+
+
+def test_public_document_has_only_public_fields():
+    snap = _snap()
+    doc = documents.public_doc(snap, T0, documents.ranking(snap))
+    text = json.dumps(doc)
+    assert "@" not in text and "token" not in text and "comment" not in text
+    assert doc["judge_names"] == ["Ann", "Bob", "Cy"]
+    assert [r["performer"] for r in doc["podium"]] == ["P1", "P2"]  # finished: the podium is filled
+    assert doc["ranking"][0]["judges"] == ["7.00", "8.00", ""]
+
+
+def test_board_without_per_judge_cells_unless_asked():
+    snap = _snap()
+    ranked = documents.ranking(snap, per_judge=False)
+    assert ranked["judge_names"] == [] and all("judges" not in r for r in ranked["ranking"])
+
+
+def test_change_key_ignores_the_clock_but_not_the_event():
+    snap = _snap(phase=Phase.SCORING, index=0, deadline=T0 + 30, window_id=4)
+    ranked = documents.ranking(snap)
+    first = documents.public_doc(snap, T0, ranked)
+    later = documents.public_doc(snap, T0 + 5, ranked)
+    assert first["remaining_seconds"] != later["remaining_seconds"]
+    assert documents.change_key(first) == documents.change_key(later)
+    moved = documents.public_doc(replace(snap, state=replace(snap.state, version=9)), T0, ranked)
+    assert documents.change_key(moved) != documents.change_key(first)
+    paused = replace(snap, state=replace(snap.state, paused=True, paused_remaining=12.0))
+    a = documents.public_doc(paused, T0, ranked)
+    b = documents.public_doc(replace(paused, state=replace(paused.state, paused_remaining=11.0)), T0, ranked)
+    assert documents.change_key(a) != documents.change_key(b)  # paused, the remaining time is the news
+
+
+def test_judge_sees_others_only_where_they_scored():
+    snap = _snap()
+    assert documents.others_for(snap, C) == []
+    (row,) = documents.others_for(snap, A)
+    assert row == {
+        "performer": "P1",
+        "scores": [{"judge": "You", "total": "7.00"}, {"judge": "Bob", "total": "8.00"}],
+    }
+    assert len(documents.others_for(snap, B)) == 2
+
+
+def test_judge_document_scoring_open_flips_at_the_deadline_and_shows_my_score():
+    snap = _snap(phase=Phase.SCORING, index=0, deadline=T0 + 30, window_id=4)
+    before = documents.judge_doc(snap, T0 + 29.9, A, HEALTHY, [])
+    after = documents.judge_doc(snap, T0 + 30.1, A, HEALTHY, [])
+    assert before["scoring_open"] and not after["scoring_open"]
+    assert before["my_score"] == {"total": "7.00", "values": {"Score": "7"}, "revision": 1}
+    assert documents.change_key(before) != documents.change_key(after)
+    assert documents.judge_doc(snap, T0, C, HEALTHY, [])["my_score"] is None
+    sick = documents.judge_doc(snap, T0, A, assess(None, snap.state, T0), [])
+    assert sick["technical_problem"] == documents.TECHNICAL_PROBLEM
+
+
+def test_admin_document_lists_the_panel_with_who_submitted_and_help_flags():
+    snap = replace(_snap(phase=Phase.SCORING, index=0, deadline=T0 + 30), present=[A], flags={C: T0 - 3})
+    doc = documents.admin_doc(snap, T0, HEALTHY, documents.ranking(snap), [])
+    rows = {j["email"]: j for j in doc["judges"]}
+    assert rows[A] == {"name": "Ann", "email": A, "present": True, "submitted": True, "help_since": None}
+    assert rows[C]["help_since"] == T0 - 3 and not rows[C]["submitted"]
+    assert (doc["scores_in"], doc["panel"], doc["present"], doc["flags"]) == (2, 3, 1, ["Cy"])
+    assert doc["engine"]["engine_healthy"] is True
+
+
+def test_channel_publishes_only_changes_and_wakes_its_subscribers():
+    async def scenario():
+        channel = Channel()
+        waiting = asyncio.create_task(channel.wait(0, 5))
+        await asyncio.sleep(0)
+        assert channel.publish({"a": 1, "server_time": 1.0}, "k1")
+        assert await waiting
+        assert not channel.publish({"a": 1, "server_time": 2.0}, "k1")
+        assert channel.version == 1
+        assert not await channel.wait(1, 0.05)  # nothing new: times out (a keep-alive is due)
+        data = channel.frame(123.0).decode()
+        assert data.startswith("event: doc\ndata: ") and data.endswith("\n\n")
+        assert json.loads(data.split("data: ", 1)[1]) == {"server_time": 123.0, "a": 1}
+
+    asyncio.run(scenario())

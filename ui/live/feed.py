@@ -1,0 +1,136 @@
+"""What the live feed reads once per tick per server process (blocking boto3 calls: run it in a thread).
+
+Per tick: the event's status partition (one Query: state, settings, presence, help flags) and, while a
+performer is on stage, that performer's scores (one Query). Scores change only for the performer on
+stage (the window's ConditionCheck sees to it), so the full score set is read only when the event
+changes; when the performer changes, the previous one's scores are read once more (consistently) so a
+score committed just before the switch is not missed. The roster is read again when the state's version
+moves, the engine lease every second, the accounts every few seconds, the current-event pointer every two.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from engine import health
+from engine.health import EngineHealth
+from engine.model import Account, Role, Score, StagescoreError
+from engine.snapshot import Snapshot, compute_results
+from engine.store import Store
+
+POINTER_SECONDS = 2.0
+LEASE_SECONDS = 1.0
+ACCOUNTS_SECONDS = 5.0
+NO_EVENT = "There is no event yet: run `python -m engine demo` or create one in Setup."
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One tick's view: the snapshot every document is built from, and what changed since the last."""
+
+    snapshot: Snapshot
+    health: EngineHealth
+    scores_generation: int  # moves when scores, the roster or the accounts changed
+    accounts: dict[str, Account]  # every account by email (judges and admins)
+
+
+class Feed:
+    def __init__(self, store: Store, clock: Callable[[], float] = time.time):
+        self.store = store
+        self.clock = clock
+        self.event_id: str | None = None
+        self._due = {"pointer": 0.0, "lease": 0.0, "accounts": 0.0}
+        self._lease: dict | None = None
+        self._accounts: dict[str, Account] = {}
+        self._performers: list = []
+        self._version = -1
+        self._scores: dict[str, dict[str, Score]] = {}
+        self._flat: list[Score] = []
+        self._on_stage: str | None = None
+        self._generation = 0
+        self._results: list = []
+        self._results_generation = -1
+        self.requests_per_tick: list[int] = []
+
+    def _due_now(self, what: str, every: float, now: float) -> bool:
+        if now >= self._due[what]:
+            self._due[what] = now + every
+            return True
+        return False
+
+    def read(self) -> Reading:
+        """One tick. Raises DatabaseUnavailable (keep the last documents) or StagescoreError."""
+        now = self.clock()
+        if self.event_id is None or self._due_now("pointer", POINTER_SECONDS, now):
+            eid = self.store.events.current_id()
+            if eid is None:
+                raise StagescoreError(NO_EVENT)
+            if eid != self.event_id:
+                self._start(eid)
+        bundle = self.store.events.load(self.event_id)
+        if bundle is None:
+            self.event_id = None
+            raise StagescoreError(NO_EVENT)
+        if bundle.state.superseded_by:
+            self._due["pointer"] = 0.0  # a new event is current: follow it next tick
+        if self._due_now("lease", LEASE_SECONDS, now):
+            self._lease = self.store.lease.current()
+        if self._due_now("accounts", ACCOUNTS_SECONDS, now):
+            self._set_accounts({a.email: a for a in self.store.accounts.list()})
+        state = bundle.state
+        if state.version != self._version:
+            self._version = state.version
+            self._performers = self.store.performers.list(self.event_id)
+            self._generation += 1
+        self._read_scores(state.performer_id)
+        judges = [a for a in self._accounts.values() if a.role is Role.JUDGE]
+        if self._results_generation != self._generation:
+            self._flat = [s for by_judge in self._scores.values() for s in by_judge.values()]
+            self._results = compute_results(bundle.settings, self._performers, self._flat, judges)
+            self._results_generation = self._generation
+        snap = Snapshot(
+            at=now,
+            state=state,
+            settings=bundle.settings,
+            performers=self._performers,
+            scores=self._flat,
+            judges=judges,
+            present=bundle.present(now, self.store.config.presence_seconds),
+            flags=bundle.flags,
+            results=self._results,
+        )
+        return Reading(snap, health.assess(self._lease, state, now), self._generation, dict(self._accounts))
+
+    def _start(self, event_id: str) -> None:
+        self.event_id = event_id
+        self._version = -1
+        self._on_stage = None
+        self._scores = {}
+        for s in self.store.scores.list(event_id, consistent=True):
+            self._scores.setdefault(s.performer_id, {})[s.judge] = s
+        self._generation += 1
+
+    def _set_accounts(self, accounts: dict[str, Account]) -> None:
+        if accounts != self._accounts:
+            self._accounts = accounts
+            self._generation += 1
+
+    def _read_scores(self, on_stage: str | None) -> None:
+        previous, self._on_stage = self._on_stage, on_stage
+        if previous and previous != on_stage:
+            self._merge(previous)
+        if on_stage:
+            self._merge(on_stage)
+
+    def _merge(self, performer_id: str) -> None:
+        fresh = {s.judge: s for s in self.store.scores.list(self.event_id, performer_id, consistent=True)}
+        old = self._scores.get(performer_id, {})
+        if {j: s.revision for j, s in fresh.items()} != {j: s.revision for j, s in old.items()}:
+            self._scores[performer_id] = fresh
+            self._generation += 1
+
+    def score(self, performer_id: str, judge: str) -> Score | None:
+        """The stored score as last read (the scorer's guess of the current revision)."""
+        return self._scores.get(performer_id, {}).get(judge)

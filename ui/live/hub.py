@@ -1,0 +1,231 @@
+"""The live feed of one server process: started and stopped by the app's lifespan (ui/server.py).
+
+Three tasks on the event loop, every DynamoDB call in a worker thread:
+  tick      about every 0.25 s (sooner when woken by a score): read, build, publish what changed
+  presence  every PRESENCE_SECONDS (and at once when a judge connects): one BatchWriteItem marks every
+            judge with an open, authenticated stream present; no page heartbeat
+  sessions  every SESSIONS_SECONDS: one BatchGetItem re-checks the session of every open stream; an
+            ended session (logout elsewhere, a new device, a disabled account) gets `event: ended`
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from engine import accounts
+from engine.model import DatabaseUnavailable, Role, StagescoreError
+from engine.scorer import ScoreContext, Scorer
+from engine.service import Service
+from engine.store.client import UNREACHABLE
+from engine.store.score_commit import DISABLED, SESSION_ENDED
+from ui.live.builder import Builder, Built
+from ui.live.channel import KEEP_ALIVE, Channel, Connection, frame
+from ui.live.feed import Feed
+
+log = logging.getLogger("stagescore.live")
+TICK_SECONDS = 0.25
+PRESENCE_SECONDS = 2.0
+SESSIONS_SECONDS = 5.0
+KEEP_ALIVE_SECONDS = 15.0
+# Threads for DynamoDB calls: not the loop's default executor, which Streamlit's file watchers hold
+# (measured: 3 of its 6 threads on 2 cores), so fifty judges submitting at once would queue behind them.
+DB_THREADS = 32
+FLIP_MARGIN = 0.02  # read this long after a deadline (the engine commits the transition at it)
+FLIP_POLL = 0.05  # then this often until the transition is read
+FLIP_WATCH = 2.0  # for at most this long (an engine that is down is the health check's business)
+
+
+class Hub:
+    def __init__(self, svc: Service, tick: float = TICK_SECONDS):
+        self.svc = svc
+        self.tick = tick
+        self.feed = Feed(svc.store, svc.clock)
+        self.builder = Builder(self.feed)
+        self.scorer = Scorer(svc.store, svc.clock)
+        self.public, self.admin = Channel(), Channel()
+        self.judges: dict[str, Channel] = {}
+        self.connections: set[Connection] = set()
+        self.built: Built | None = None
+        self.ticks = 0
+        self._wake = asyncio.Event()
+        self._presence_now = asyncio.Event()
+        self._tasks: list[asyncio.Task] = []
+        self._pool = ThreadPoolExecutor(DB_THREADS, thread_name_prefix="live-db")
+
+    async def blocking(self, fn: Callable, *args):
+        """Run a blocking (boto3) call on the hub's own threads."""
+        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+
+    # ---- lifecycle ---------------------------------------------------------------------------------
+    def start(self) -> None:
+        for loop in (self._tick_loop, self._presence_loop, self._sessions_loop):
+            self._tasks.append(asyncio.create_task(loop(), name=f"live-{loop.__name__}"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for conn in self.connections:
+            conn.ended = "The server is restarting; this page reconnects by itself."
+        for channel in (self.public, self.admin, *self.judges.values()):
+            channel.poke()
+
+    def wake(self) -> None:
+        """Read again now (a score was just stored): the board need not wait for the next tick."""
+        self._wake.set()
+
+    # ---- the tick -----------------------------------------------------------------------------------
+    async def _tick_loop(self) -> None:
+        while True:
+            started = time.monotonic()
+            self._wake.clear()  # before reading: a wake during the read asks for one more
+            await self._tick_once()
+            try:
+                await asyncio.wait_for(self._wake.wait(), self._pause(time.monotonic() - started))
+            except TimeoutError:
+                pass
+
+    def _pause(self, spent: float) -> float:
+        """Until the next read: a tick, but read just after a running window's deadline, and again
+        every FLIP_POLL seconds until the engine's transition shows (it is written at the deadline), so
+        a window flip reaches the screens within tens of milliseconds of the engine's commit."""
+        pause = max(0.02, self.tick - spent)
+        state = self.built.reading.snapshot.state if self.built else None
+        if state is None or state.paused or state.deadline is None:
+            return pause
+        late = time.time() - state.deadline
+        if late < 0:
+            return max(0.01, min(pause, -late + FLIP_MARGIN))
+        return min(pause, FLIP_POLL) if late < FLIP_WATCH else pause
+
+    async def _tick_once(self) -> None:
+        emails = sorted({c.email for c in self.connections if c.role == Role.JUDGE.value})
+        try:
+            built = await self.blocking(self.builder.build, emails)
+        except DatabaseUnavailable:
+            self._publish_error(UNREACHABLE)
+            return
+        except StagescoreError as e:
+            self._publish_error(str(e))
+            return
+        except Exception:  # a bug must not stop the feed: log it, keep the last documents
+            log.exception("live feed tick failed")
+            return
+        self.built = built
+        self.ticks += 1
+        self.public.publish(*built.public)
+        self.admin.publish(*built.admin)
+        for email, (doc, key) in built.judges.items():
+            self._judge_channel(email).publish(doc, key)
+
+    def _publish_error(self, sentence: str) -> None:
+        """Keep the last documents, saying what is wrong (the database-unreachable banner)."""
+        for channel, doc in self._last_docs():
+            channel.publish({**doc, "error": sentence}, f"error:{sentence}:{channel.key}")
+
+    def _last_docs(self):
+        if self.built is None:
+            return [(self.public, {"error": None}), (self.admin, {"error": None})]
+        docs = [(self.public, self.built.public[0]), (self.admin, self.built.admin[0])]
+        return docs + [(self._judge_channel(e), d) for e, (d, _) in self.built.judges.items()]
+
+    def _judge_channel(self, email: str) -> Channel:
+        channel = self.judges.get(email)
+        if channel is None:
+            channel = self.judges[email] = Channel()
+        return channel
+
+    # ---- connections --------------------------------------------------------------------------------
+    def connect(self, conn: Connection) -> Channel:
+        self.connections.add(conn)
+        if conn.role == Role.JUDGE.value:
+            self._presence_now.set()
+            self.wake()  # build this judge's document now, not at the next tick
+            return self._judge_channel(conn.email)
+        return self.admin
+
+    def disconnect(self, conn: Connection) -> None:
+        self.connections.discard(conn)
+        if conn.role == Role.JUDGE.value and not any(c.email == conn.email for c in self.connections):
+            self.judges.pop(conn.email, None)
+
+    async def stream(self, channel: Channel, conn: Connection | None = None) -> AsyncIterator[bytes]:
+        """One subscriber: the document on connect, then each new version, keep-alives between."""
+        seen = 0  # version 0: nothing published yet
+        try:
+            yield b"retry: 2000\n\n"
+            while True:
+                if conn is not None and conn.ended:
+                    yield frame("ended", '{"reason":' + _json(conn.ended) + "}")
+                    return
+                if channel.ready and channel.version != seen:
+                    seen = channel.version
+                    yield channel.frame(time.time())
+                    continue
+                if not await channel.wait(seen, KEEP_ALIVE_SECONDS):
+                    yield KEEP_ALIVE
+        finally:
+            if conn is not None:
+                self.disconnect(conn)
+
+    def score_context(self) -> ScoreContext | None:
+        if self.built is None:
+            return None
+        snap = self.built.reading.snapshot
+        return ScoreContext(snap.event_id, snap.settings, self.feed.score)
+
+    # ---- presence and sessions ----------------------------------------------------------------------
+    async def _presence_loop(self) -> None:
+        while True:
+            emails = sorted({c.email for c in self.connections if c.role == Role.JUDGE.value and not c.ended})
+            event_id = self.feed.event_id
+            if emails and event_id:
+                try:
+                    await self.blocking(self.svc.store.presence.heartbeat_many, event_id, emails, time.time())
+                except Exception as e:  # the next round tries again; the banner comes from the tick
+                    log.warning("presence: %s", e)
+            self._presence_now.clear()
+            try:
+                await asyncio.wait_for(self._presence_now.wait(), PRESENCE_SECONDS)
+            except TimeoutError:
+                pass
+
+    async def _sessions_loop(self) -> None:
+        while True:
+            await asyncio.sleep(SESSIONS_SECONDS)
+            conns = [c for c in self.connections if not c.ended]
+            if not conns:
+                continue
+            try:
+                found = await self.blocking(
+                    self.svc.store.sessions.get_many, sorted({accounts.token_hash(c.token) for c in conns})
+                )
+            except Exception as e:
+                log.warning("session check: %s", e)
+                continue
+            self._end_sessions(conns, found)
+
+    def _end_sessions(self, conns: list[Connection], found: dict[str, dict]) -> None:
+        known = self.built.reading.accounts if self.built else {}
+        now = self.svc.clock()
+        for conn in conns:
+            item = found.get(accounts.token_hash(conn.token))
+            account = known.get(conn.email)
+            if not item or float(item["expires_at"]) <= now or item.get("email") != conn.email:
+                conn.ended = SESSION_ENDED
+            elif account is not None and not account.active:
+                conn.ended = DISABLED
+            if conn.ended:
+                self.scorer.forget(conn.token)
+                (self._judge_channel(conn.email) if conn.role == Role.JUDGE.value else self.admin).poke()
+
+
+def _json(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)

@@ -1,0 +1,172 @@
+"""The live routes (notes/live-contract.md): three event streams and the score submission.
+
+The session token comes only from the HttpOnly cookie (ui/cookies.py), never a URL or a body.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from contextlib import asynccontextmanager
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, StreamingResponse
+from starlette.routing import Route
+
+from engine.model import (
+    Conflict,
+    DatabaseUnavailable,
+    InvalidInput,
+    NotAllowed,
+    Role,
+    ScoreRefused,
+    StagescoreError,
+)
+from engine.scorer import Identity
+from engine.scoring import display
+from engine.service import Service
+from engine.store.client import UNREACHABLE
+from engine.store.score_commit import SessionEnded
+from ui import cookies
+from ui.live.channel import Connection
+from ui.live.hub import Hub
+
+STREAM_HEADERS = {"Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no"}
+UNREADABLE = "The score could not be read; reload the page and submit it again."
+NOT_FROM_PAGE = "This request did not come from the Stagescore page."
+REQUEST_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_hub: Hub | None = None
+
+
+@asynccontextmanager
+async def running(svc: Service, tick: float | None = None):
+    """The process's hub, for the lifespan of the app."""
+    global _hub
+    hub = Hub(svc) if tick is None else Hub(svc, tick)
+    hub.start()
+    _hub = hub
+    try:
+        yield hub
+    finally:
+        _hub = None
+        await hub.stop()
+
+
+def current() -> Hub:
+    if _hub is None:
+        raise DatabaseUnavailable(UNREACHABLE)  # before the lifespan started or after it stopped
+    return _hub
+
+
+def _sse(body) -> StreamingResponse:
+    return StreamingResponse(body, media_type="text/event-stream", headers=STREAM_HEADERS)
+
+
+async def public_stream(request: Request) -> StreamingResponse:
+    hub = current()
+    return _sse(hub.stream(hub.public))
+
+
+async def _authorised(request: Request, role: Role) -> Connection | JSONResponse:
+    hub = current()
+    token = cookies.token_from_request(request)
+    try:
+        session = await hub.blocking(hub.svc.whoami, token, role)
+    except NotAllowed as e:
+        return JSONResponse({"error": str(e)}, status_code=401)
+    except DatabaseUnavailable:
+        return JSONResponse({"error": UNREACHABLE}, status_code=503)
+    hub.scorer.remember(session.token, Identity(session.email, session.role, session.name))
+    return Connection(session.token, session.email, session.role.value)
+
+
+async def _role_stream(request: Request, role: Role):
+    conn = await _authorised(request, role)
+    if isinstance(conn, JSONResponse):
+        return conn
+    hub = current()
+    return _sse(hub.stream(hub.connect(conn), conn))
+
+
+async def judge_stream(request: Request):
+    return await _role_stream(request, Role.JUDGE)
+
+
+async def admin_stream(request: Request):
+    return await _role_stream(request, Role.ADMIN)
+
+
+def _refused(status: int, sentence: str) -> JSONResponse:
+    return JSONResponse({"ok": False, "error": sentence}, status_code=status)
+
+
+def _parse(raw: bytes) -> tuple[str, int, dict[str, str], str]:
+    """(performer_id, window_id, values, request_id) or InvalidInput."""
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput(UNREADABLE) from None
+    if not isinstance(body, dict):
+        raise InvalidInput(UNREADABLE)
+    pid, window, values, rid = (body.get(k) for k in ("performer_id", "window_id", "values", "request_id"))
+    ok = (
+        isinstance(pid, str)
+        and 0 < len(pid) <= 64
+        and isinstance(window, int)
+        and not isinstance(window, bool)
+        and isinstance(values, dict)
+        and len(values) <= 50
+        and all(isinstance(k, str) and isinstance(v, str | int | float) for k, v in values.items())
+        and isinstance(rid, str)
+        and REQUEST_ID.fullmatch(rid)
+    )
+    if not ok:
+        raise InvalidInput(UNREADABLE)
+    return pid, window, {k: str(v) for k, v in values.items()}, rid
+
+
+async def submit_score(request: Request) -> JSONResponse:
+    if request.headers.get("x-stagescore") != "1":
+        return _refused(403, NOT_FROM_PAGE)
+    try:
+        hub = current()
+        performer_id, window_id, values, request_id = _parse(await request.body())
+        context = hub.score_context()
+        if context is None:
+            raise DatabaseUnavailable(UNREACHABLE)
+        token = cookies.token_from_request(request)
+        score, replayed = await hub.blocking(
+            hub.scorer.submit, token, context, performer_id, window_id, values, request_id
+        )
+    except SessionEnded as e:
+        return _refused(401, str(e))
+    except NotAllowed as e:
+        return _refused(403, str(e))
+    except InvalidInput as e:
+        return _refused(400, str(e))
+    except ScoreRefused as e:
+        return _refused(409, str(e))
+    except (DatabaseUnavailable, Conflict) as e:  # the screen retries these with the same request id
+        return _refused(503, str(e) if isinstance(e, Conflict) else UNREACHABLE)
+    except StagescoreError as e:
+        return _refused(500, str(e))
+    hub.wake()
+    name = hub.built.reading.snapshot.performer_name(performer_id) if hub.built else ""
+    return JSONResponse(
+        {
+            "ok": True,
+            "total": display(score.total),
+            "revision": score.revision,
+            "replayed": replayed,
+            "performer": name,
+        }
+    )
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/live/public", public_stream),
+        Route("/live/judge", judge_stream),
+        Route("/live/admin", admin_stream),
+        Route("/live/score", submit_score, methods=["POST"]),
+    ]
