@@ -26,6 +26,7 @@ RUNTIME = {
     "delete_item": "DeleteItem",
     "query": "Query",
     "batch_write_item": "BatchWriteItem",
+    "batch_get_item": "BatchGetItem",
     "list_tables": "ListTables",
 }
 TRANSACTION_PARTS = {
