@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp
 
-.PHONY: venv browser dynamodb test lint bench run
+.PHONY: venv system dynamodb test lint bench run
 
 venv: $(STAMP)
 
@@ -14,17 +14,25 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
-		echo "Chromium is missing: installing Debian's chromium with apt-get."; \
-		apt-get update && apt-get install -y chromium; \
+# Debian packages the tests need, installed in one apt-get run when any is missing: chromium (the e2e
+# browser), nginx (the deploy and replica tests run the shipped site), fonts-dejavu-core (the score sheets'
+# Unicode font; engine/sheets.py falls back to Latin-1 without it).
+DEBIAN_NEEDS := /usr/bin/chromium:chromium /usr/sbin/nginx:nginx \
+	/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core
+system:
+	@missing=""; for need in $(DEBIAN_NEEDS); do \
+		[ -e "$${need%%:*}" ] || missing="$$missing $${need##*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
 	fi
 
 dynamodb: venv
 	@$(PY) -m engine db --fetch-only
 
 # pytest exits 5 when it collects no tests: that is not a failure here.
-test: venv browser dynamodb
+test: venv system dynamodb
 	@$(PY) -m pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "No tests collected."; exit 0; fi; exit $$rc
 
 lint: venv
@@ -33,7 +41,7 @@ lint: venv
 # Each script in bench/ starts and stops what it needs; figures go to bench/results/latest.json.
 # A missed target is reported, not a failure. A short run: make bench SOAK_MINUTES=2
 SOAK_MINUTES ?= 30
-bench: venv dynamodb browser
+bench: venv dynamodb system
 	$(PY) -m bench.run_all --soak-minutes $(SOAK_MINUTES)
 
 PORT ?= 8501

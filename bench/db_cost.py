@@ -1,5 +1,5 @@
 """Database cost of the public board: DynamoDB requests per second made by the Streamlit server with
-1, 10 and 50 viewers on /leaderboard.
+1, 10 and 50 viewers on /leaderboard; and DynamoDB requests per score on the live score path.
 
 A small counting HTTP proxy on loopback sits in front of DynamoDB Local; only the Streamlit process
 talks through it (its AWS_ENDPOINT_URL_DYNAMODB points at the proxy; the engine and this script's
@@ -117,6 +117,59 @@ class CountingProxy:
         return (j - i) / span, {k: round(v / span, 2) for k, v in sorted(ops.items())}
 
 
+class Requests:
+    """Every DynamoDB request a store's client makes (botocore's before-call hook), by operation."""
+
+    def __init__(self, store):
+        self.seen: Counter[str] = Counter()
+        store.client.boto.meta.events.register("before-call.dynamodb", self._count)
+
+    def _count(self, model, **_):
+        self.seen[model.name] += 1
+
+    def take(self) -> Counter:
+        taken, self.seen = self.seen, Counter()
+        return taken
+
+
+def requests_per_score(stack, tokens: dict[str, str]) -> dict:
+    """DynamoDB requests of the live score path (engine.scorer, what POST /live/score runs) per score,
+    counted on a fresh store as a new server process would have it: a judge's first score (no session
+    cached), a revision, a replay, and a score from a judge whose stream had connected."""
+    from engine.scorer import Identity, ScoreContext, Scorer
+    from ui.live.feed import Feed
+
+    store = stack.store()
+    svc = stack.service()
+    deadline = time.time() + 30
+    while (state := svc.bundle().state).phase.value != "SCORING" or state.deadline - time.time() < 1.5:
+        if time.time() > deadline:
+            raise RuntimeError("no scoring window to measure in")
+        time.sleep(0.05)
+    feed = Feed(store)
+    feed.read()
+    context = ScoreContext(state.event_id, svc.bundle().settings, feed.score)
+    scorer = Scorer(store, time.time)
+    count = Requests(store)
+    judges = list(tokens)
+    pid, w = state.performer_id, state.window_id
+    cases: dict[str, list[int]] = {"first (cold)": [], "revision": [], "replay": [], "stream connected": []}
+    for i, email in enumerate(judges):
+        token = tokens[email]
+        if i == len(judges) - 1:
+            scorer.remember(token, Identity(email, svc.whoami(token).role, ""))
+            scorer.submit(token, context, pid, w, {"Score": "6"}, f"c{i}")
+            cases["stream connected"].append(sum(count.take().values()))
+            continue
+        scorer.submit(token, context, pid, w, {"Score": "6"}, f"a{i}")
+        cases["first (cold)"].append(sum(count.take().values()))
+        scorer.submit(token, context, pid, w, {"Score": "7"}, f"b{i}")
+        cases["revision"].append(sum(count.take().values()))
+        scorer.submit(token, context, pid, w, {"Score": "7"}, f"b{i}")
+        cases["replay"].append(sum(count.take().values()))
+    return {case: max(n) for case, n in cases.items() if n}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--window", type=float, default=20.0, help="seconds counted per level")
@@ -181,6 +234,8 @@ def main() -> None:
             results = pool.stop()
         measure("none (after)", 0)
         driver.stop()
+        per_score = requests_per_score(stack, tokens)
+        report.say(f"DynamoDB requests per score (the most seen): {per_score}")
 
     def rate(kind: str, n: int) -> float | None:
         return next((r["requests_per_second"] for r in rows if r["kind"] == kind and r["viewers"] == n), None)
@@ -194,6 +249,7 @@ def main() -> None:
         "ratio_50_to_1": None if ratio is None else round(ratio, 3),
         "viewer_errors": len(errors),
         "score_errors": driver.errors[:5],
+        "requests_per_score": per_score,
     }
     report.print_table(
         "DynamoDB requests per second made by the Streamlit server",
@@ -212,6 +268,8 @@ def main() -> None:
             ratio is not None and ratio <= 1.10,
         ),
     }
+    worst = max(per_score.values())
+    targets["per_score"] = report.target("<= 3 DynamoDB requests per score", worst, worst <= 3)
     if not a.no_browsers:
         targets["flat_browsers"] = report.target(
             "flat with Chromium: at 10 <= 1.10 x at 1", f"{browsers[1]} vs {browsers[0]}", bool(flat_browsers)

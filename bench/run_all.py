@@ -17,7 +17,17 @@ import time
 from bench import report
 from tests.support.processes import ROOT
 
-SCRIPTS = ("clock", "browser_latency", "db_cost", "viewers", "burst", "large_event", "soak")
+SCRIPTS = (
+    "clock",
+    "browser_latency",
+    "db_cost",
+    "viewers",
+    "sse_viewers",
+    "judges",
+    "burst",
+    "large_event",
+    "soak",
+)
 
 
 def run(name: str, args: list[str]) -> dict:

@@ -14,6 +14,7 @@ CPU (psutil: cores busy) and resident memory. The viewers run in worker processe
 First a check of the simulation: 5 simulated viewers and 5 real Chromium pages side by side.
 
     .venv/bin/python -m bench.viewers [--levels 10,50,100,200,400] [--window 20] [--no-browser-check]
+    .venv/bin/python -m bench.viewers --sse --levels 50,200,500,1000 [--window 10]   (the live board)
 """
 
 from __future__ import annotations
@@ -90,9 +91,14 @@ def main() -> None:
         metavar="NAME=VALUE",
         help="experiment: a Streamlit option for the server, e.g. runner.postScriptGC=false",
     )
+    ap.add_argument("--sse", action="store_true", help="viewers on /live/public (bench/sse_viewers.py)")
     report.add_profile_server_option(ap)
     a = ap.parse_args()
     levels = [int(x) for x in a.levels.split(",")]
+    if a.sse:
+        from bench import sse_viewers
+
+        return sse_viewers.main(levels, a.window)
 
     perform, score = 2.0, 3.0
     per_level = a.warmup + a.window + 15  # + connecting

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
 
+from engine import cli_competition, cli_results
 from engine.model import Command, CommandKind, Role, Settings, StagescoreError
 
 
@@ -110,6 +112,8 @@ def cmd_judge(a) -> int:
 
 
 def cmd_performers(a) -> int:
+    if a.action != "import":
+        return cli_competition.cmd_performer_action(a)
     svc = _service()
     performers = svc.import_roster_csv(None, Path(a.file).read_bytes())
     print(f"Imported {len(performers)} performer(s).")
@@ -128,9 +132,16 @@ def cmd_control(a) -> int:
 
 
 def cmd_run(a) -> int:
+    from engine import logs
     from engine.runner import Engine
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    logs.setup("engine")
+    if port := os.environ.get("STAGESCORE_METRICS_PORT"):  # the engine has no web server: Prometheus' own
+        from prometheus_client import start_http_server
+
+        from engine.metrics import REGISTRY
+
+        start_http_server(int(port), registry=REGISTRY)
     svc = _service()
     svc.store.create_tables()
     Engine(svc.store).run_forever()
@@ -158,7 +169,9 @@ def status_dict(svc) -> dict:
         "judges_present": len(snap.present),
         "judges_required": snap.settings.required_judges,
         "scores": len(snap.scores),
-    }
+        **cli_competition.status_fields(snap, now),
+        **svc.engine_health().as_json(),
+    } | svc.results_status(s.event_id)
 
 
 def cmd_status(a) -> int:
@@ -175,6 +188,8 @@ def cmd_export(a) -> int:
     from engine import exports
 
     svc = _service()
+    if a.format == "pdf":
+        return cli_results.export_pdf(a, svc)
     sys.stdout.write(exports.export(svc.snapshot(a.event), a.format))
     return 0
 
@@ -245,7 +260,9 @@ def build_parser() -> argparse.ArgumentParser:
     psub = perf.add_subparsers(dest="action", required=True)
     imp = psub.add_parser("import", help="import a CSV with columns name, order, optional category")
     imp.add_argument("file")
+    cli_competition.add_performer_actions(psub)
     perf.set_defaults(fn=cmd_performers)
+    cli_competition.add_parsers(sub)
 
     ctl = sub.add_parser("control", help="an admin's command from the shell")
     ctl.add_argument("command", choices=[k.value for k in CommandKind])
@@ -260,10 +277,13 @@ def build_parser() -> argparse.ArgumentParser:
     st.set_defaults(fn=cmd_status)
 
     ex = sub.add_parser("export", help="scores and results")
-    ex.add_argument("--format", choices=["csv", "json"], default="csv")
+    ex.add_argument("--format", choices=["csv", "json", "pdf"], default="csv")
     ex.add_argument("--event")
+    ex.add_argument("--performer", help="pdf: that performer's score sheet (default: the round's results)")
+    ex.add_argument("--out", help="pdf: the file to write")
     ex.set_defaults(fn=cmd_export)
 
+    cli_results.register(sub)
     vl = sub.add_parser("verify-log", help="check the event log's hash chains")
     vl.add_argument("--event")
     vl.set_defaults(fn=cmd_verify_log)
@@ -271,18 +291,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from engine import logs
+
     args = build_parser().parse_args(argv)
+    if args.cmd != "run":
+        logs.setup("cli", logging.WARNING)
     if args.cmd == "control" and args.command == "extend" and not args.seconds:
         print("extend needs a number of seconds, for example: control extend 10", file=sys.stderr)
         return 2
     try:
         return args.fn(args)
     except StagescoreError as e:
-        print(str(e), file=sys.stderr)
-        return 2
+        return _refused(str(e))
     except ValueError as e:
-        print(f"Invalid input: {e}", file=sys.stderr)
-        return 2
+        return _refused(f"Invalid input: {e}")
+
+
+def _refused(sentence: str) -> int:
+    """The one sentence on stderr: a plain line, or a JSON log line under STAGESCORE_LOG_FORMAT=json."""
+    from engine import logs
+
+    if logs.json_wanted():
+        logging.getLogger("stagescore.cli").error(sentence)
+    else:
+        print(sentence, file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

@@ -58,6 +58,8 @@ def settings_to_json(s: Settings) -> str:
                 for c in s.criteria
             ],
             "public_judge_scores": s.public_judge_scores,
+            "trim_count": s.trim_count,
+            "rank_overall": s.rank_overall,
         },
         sort_keys=True,
     )
@@ -86,6 +88,9 @@ def settings_from_json(text: str | None) -> Settings:
             for c in d["criteria"]
         ),
         public_judge_scores=bool(d["public_judge_scores"]),
+        # Absent from settings saved before they existed: their defaults.
+        trim_count=int(d.get("trim_count", 1)),
+        rank_overall=bool(d.get("rank_overall", False)),
     )
 
 
@@ -138,6 +143,7 @@ def performer_to_item(event_id: str, p: Performer) -> dict:
         "status": p.status.value,
         "started_at": to_decimal(p.started_at),
         "ended_at": to_decimal(p.ended_at),
+        "difficulty": p.difficulty,
     }
     return {k: v for k, v in item.items() if v is not None}
 
@@ -151,4 +157,5 @@ def performer_from_item(item: dict) -> Performer:
         status=PerformerStatus(item.get("status", "waiting")),
         started_at=to_float(item.get("started_at")),
         ended_at=to_float(item.get("ended_at")),
+        difficulty=Decimal(item.get("difficulty", 1)),
     )

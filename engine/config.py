@@ -15,6 +15,7 @@ class Config:
     read_timeout: float = 2.0
     max_attempts: int = 3
     lease_seconds: float = 3.0
+    lease_renew_seconds: float = 0.5
     presence_seconds: float = 5.0
     poll_seconds: float = 0.2
     session_hours: float = 12.0
@@ -30,6 +31,7 @@ class Config:
             read_timeout=float(env.get("STAGESCORE_DB_READ_TIMEOUT", "2.0")),
             max_attempts=int(env.get("STAGESCORE_DB_MAX_ATTEMPTS", "3")),
             lease_seconds=float(env.get("STAGESCORE_LEASE_SECONDS", "3.0")),
+            lease_renew_seconds=float(env.get("STAGESCORE_LEASE_RENEW_SECONDS", "0.5")),
             presence_seconds=float(env.get("STAGESCORE_PRESENCE_SECONDS", "5.0")),
             poll_seconds=float(env.get("STAGESCORE_POLL_SECONDS", "0.2")),
             session_hours=float(env.get("STAGESCORE_SESSION_HOURS", "12")),

@@ -11,12 +11,15 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
+from engine import categories, schedule
 from engine.health import EngineHealth
 from engine.model import Phase
+from engine.release import Release, board_fields
 from engine.scoring import display
 from engine.snapshot import PHASE_LABEL, Snapshot, ranking_rows
 
 TECHNICAL_PROBLEM = "The clock is paused by a technical problem"
+RECUSED = "recused"  # what a board or an export shows in the cell of a judge who stepped aside
 UNCOMPARED = ("server_time", "written_at")  # what moves with the clock, not with the event
 
 shown = lru_cache(maxsize=8192)(display)  # a large event repeats few distinct totals
@@ -27,6 +30,7 @@ def header(snap: Snapshot, now: float) -> dict:
     s = snap.state
     current = snap.current
     remaining = s.remaining(now)
+    names = {j.email: j.name for j in snap.judges}
     return {
         "event_id": s.event_id,
         "event_name": snap.settings.event_name,
@@ -41,41 +45,101 @@ def header(snap: Snapshot, now: float) -> dict:
         "window_started_at": s.window_started_at,
         "remaining_seconds": None if remaining is None else round(remaining, 3),
         "error": None,
+        "round": round_doc(snap),
+        "categories": categories.names(snap.performers),
+        "rank_overall": snap.shows_overall,
+        "recused": [names.get(j, "Judge") for j in snap.recused_for(s.performer_id)],
+        "lineup": schedule.lineup(s, snap.settings, snap.performers, now),
     }
 
 
+def round_doc(snap: Snapshot) -> dict:
+    return (
+        {"number": snap.round.number, "name": snap.round.name}
+        if snap.round
+        else {"number": 1, "name": "Round 1"}
+    )
+
+
 def ranking(snap: Snapshot, per_judge: bool | None = None) -> dict:
-    """The ranking part of the board: rows, podium, judge names. Per-judge cells only when asked
-    (`per_judge`, or by default the event's setting `public_judge_scores`)."""
+    """The part of the board that moves only with the scores: rows, podiums, judge names. Per-judge cells
+    only when asked (`per_judge`, or by default the event's setting `public_judge_scores`). Rows stay in
+    overall result order (release.board_fields pairs them with the results by position); a board groups
+    them by "category" and orders each group by "category_rank"."""
     cells = snap.settings.public_judge_scores if per_judge is None else per_judge
     panel = snap.panel
     names = {j.email: j.name for j in snap.judges}
+    in_category = categories.category_ranks(snap.by_category)
+    overall = snap.shows_overall
     rows = []
     for line in ranking_rows(snap, cells):
         result, performer = line.result, line.performer
+        category_rank = in_category.get(result.performer_id)
         row = {
-            "rank": result.rank,
+            "rank": result.rank if overall else category_rank,
+            "overall_rank": result.rank if overall else None,
+            "category_rank": category_rank,
             "performer": performer.name if performer else "",
             "category": performer.category if performer else "",
             "total": shown(result.total),
             "scores_in": result.scores_in,
-            "panel": len(panel),
+            "panel": len(panel) - len(result.recused),
             "status": performer.status.value if performer else "",
+            "recused": [names.get(j, "Judge") for j in result.recused],
         }
         if cells:
-            row["judges"] = [shown(line.by_judge[j].total) if j in line.by_judge else "" for j in panel]
+            row["judges"] = [_cell(line, result, j) for j in panel]
         rows.append(row)
-    finished = snap.state.phase is Phase.FINISHED
     return {
         "judge_names": [names.get(j, "Judge") for j in panel] if cells else [],
         "ranking": rows,
-        "podium": [r for r in rows if r["rank"] is not None and r["rank"] <= 3] if finished else [],
+        "podiums": _podiums(snap),
     }
+
+
+def _cell(line, result, judge: str) -> str:
+    if judge in result.recused:
+        return RECUSED
+    return shown(line.by_judge[judge].total) if judge in line.by_judge else ""
+
+
+def _podiums(snap: Snapshot) -> list[dict]:
+    """One podium per category, once the round has finished."""
+    if snap.state.phase is not Phase.FINISHED:
+        return []
+    names = {p.performer_id: p.name for p in snap.performers}
+    return [
+        {
+            "category": category,
+            "places": [
+                {"rank": r.rank, "performer": names.get(r.performer_id, ""), "total": shown(r.total)}
+                for r in top
+            ],
+        }
+        for category, top in categories.podiums(snap.by_category).items()
+    ]
+
+
+def released(snap: Snapshot, now: float, ranked: dict) -> dict:
+    """The ranking as the results' release allows it now (results_status, revealed, …): with "hide
+    results until revealed" the unrevealed rows go, and no podium names anyone still hidden."""
+    s = snap.state
+    release = snap.release or Release(s.event_id)
+    doc = {**ranked, **board_fields(s, release, snap.results, ranked["ranking"], now)}
+    visible = {row["performer"] for row in doc["ranking"]}
+    doc["podiums"] = [
+        {**podium, "places": [p for p in podium["places"] if p["performer"] in visible]}
+        for podium in ranked["podiums"]
+    ]
+    finished = s.phase is Phase.FINISHED
+    top = [r for r in doc["ranking"] if r["rank"] is not None and r["rank"] <= 3]
+    doc["podium"] = top if finished else []
+    return doc
 
 
 def public_doc(snap: Snapshot, now: float, ranked: dict) -> dict:
     """What the audience may see: no email, no credential, no comment; judges by display name only."""
-    return {**header(snap, now), **ranked, "server_time": round(now, 3)}
+    return {**header(snap, now), **released(snap, now, ranked), "server_time": round(now, 3)}
 
 
 def change_key(doc: dict) -> str:

@@ -6,12 +6,13 @@ import csv
 import io
 import json
 
-from engine import documents
+from engine import categories, documents
 from engine.roster import safe_cell
 from engine.snapshot import Snapshot, ranking_rows
 
 
 def results_rows(snapshot: Snapshot) -> list[dict]:
+    in_category = categories.category_ranks(snapshot.by_category)
     rows = []
     for row in ranking_rows(snapshot):
         result, performer = row.result, row.performer
@@ -25,6 +26,9 @@ def results_rows(snapshot: Snapshot) -> list[dict]:
                 "total": None if result.total is None else str(result.total),
                 "scores_in": result.scores_in,
                 "complete": result.complete,
+                "category_rank": in_category.get(result.performer_id),
+                "difficulty": str(performer.difficulty) if performer else "1",
+                "recused": "; ".join(result.recused),
             }
         )
     return rows
@@ -43,7 +47,13 @@ def score_rows(snap: Snapshot) -> list[dict]:
             "submitted_at": s.submitted_at,
         }
         row.update({f"criterion:{k}": str(v) for k, v in sorted(s.values.items())})
-        rows.append(row)
+        rows.append({**row, "recused": False})
+    # A recused cell is listed too: that judge was left out of this performer on purpose.
+    for pid, judges in sorted(snap.conflicts.items()):
+        for judge in judges:
+            rows.append(
+                {"performer_id": pid, "performer": names.get(pid, ""), "judge": judge, "recused": True}
+            )
     return rows
 
 
@@ -65,7 +75,22 @@ def to_json(snap: Snapshot) -> str:
         "event_name": snap.settings.event_name,
         "phase": snap.state.phase.value,
         "rule": snap.settings.rule.value,
+        "trim_count": snap.settings.trim_count,
+        "competition_id": snap.round.competition_id if snap.round else snap.event_id,
+        "round": documents.round_doc(snap),
+        "rank_overall": snap.shows_overall,
         "results": results_rows(snap),
+        "categories": {
+            name or "": [
+                {
+                    "rank": r.rank,
+                    "performer_id": r.performer_id,
+                    "total": None if r.total is None else str(r.total),
+                }
+                for r in results
+            ]
+            for name, results in snap.by_category.items()
+        },
         "scores": score_rows(snap),
     }
     return json.dumps(doc, indent=2, ensure_ascii=False)
@@ -86,4 +111,6 @@ def export(snap: Snapshot, fmt: str, what: str = "all") -> str:
 def public_board(snap: Snapshot, now: float, per_judge: bool | None = None) -> dict:
     """What the audience may see: no email, no credential, judges by display name only (the live
     feed's public document without its clock field; engine/documents.py builds both)."""
-    return {**documents.header(snap, now), **documents.ranking(snap, per_judge), "written_at": round(now, 3)}
+    ranked = documents.ranking(snap, per_judge)
+    board = {**documents.header(snap, now), **documents.released(snap, now, ranked)}
+    return {**board, "written_at": round(now, 3)}

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from engine.model import EventState, Phase
 
 OVERDUE_SECONDS = 2.0
+STALE_RENEWALS = 2.5  # a holder silent for this many renewal periods is taken for dead
+JUDGE_PAUSED = "The clock is paused by a technical problem"
 NOT_RUNNING = "The timer engine is not running: start `python -m engine run`."
 OVERDUE = (
     "The window's deadline is {late:.0f} s overdue: check that `python -m engine run` is running "
@@ -26,6 +28,10 @@ class EngineHealth:
     last_renewed: float | None
     overdue_seconds: float
     problem: str | None
+
+    def judge_message(self) -> str | None:
+        """What a judge's screen says instead of a frozen countdown (None when all is well)."""
+        return None if self.healthy else JUDGE_PAUSED
 
     def as_json(self) -> dict:
         return {
@@ -47,12 +53,18 @@ def overdue(state: EventState | None, now: float) -> float:
     return max(0.0, now - state.deadline)
 
 
-def assess(lease: dict | None, state: EventState | None, now: float) -> EngineHealth:
-    """`lease`: the stored lease item (owner, expires, renewed_at) or None."""
+def assess(
+    lease: dict | None, state: EventState | None, now: float, stale_after: float | None = None
+) -> EngineHealth:
+    """`lease`: the stored lease item (owner, expires, renewed_at) or None.
+
+    `stale_after`: seconds without a renewal after which the holder counts as gone although its lease
+    has not run out yet (a killed engine leaves up to a whole lease behind; its renewals stop at once)."""
     expires = float(lease["expires"]) if lease and lease.get("expires") is not None else None
-    holds = bool(lease and lease.get("owner") and expires is not None and expires > now)
-    owner = lease["owner"] if holds else None
     renewed = lease.get("renewed_at") if lease else None
+    silent = stale_after is not None and renewed is not None and now - float(renewed) > stale_after
+    holds = bool(lease and lease.get("owner") and expires is not None and expires > now and not silent)
+    owner = lease["owner"] if holds else None
     late = overdue(state, now)
     problem = None
     if not holds:
@@ -67,3 +79,25 @@ def assess(lease: dict | None, state: EventState | None, now: float) -> EngineHe
         overdue_seconds=late,
         problem=problem,
     )
+
+
+@dataclass(frozen=True)
+class SeenEngine:
+    owner: str
+    host: str
+    ago: float  # seconds since its last "seen" write
+
+
+def stale_seconds(lease_seconds: float, renew_seconds: float) -> float:
+    """How long a lease holder may go without renewing before the desk says it is not running."""
+    return STALE_RENEWALS * min(lease_seconds / 3, renew_seconds)
+
+
+def standbys(items: list[dict], holder: str | None, now: float, within: float) -> list[SeenEngine]:
+    """Engines other than `holder` whose seen item is at most `within` seconds old, most recent first."""
+    out = [
+        SeenEngine(str(i["owner"]), str(i.get("host", "")), round(now - float(i["last_seen"]), 1))
+        for i in items
+        if i.get("owner") != holder and now - float(i.get("last_seen", 0)) <= within
+    ]
+    return sorted(out, key=lambda e: e.ago)

@@ -23,6 +23,7 @@ class Rule(enum.StrEnum):
     WEIGHTED_MEAN = "weighted_mean"
     MEAN = "mean"
     TRIMMED_MEAN = "trimmed_mean"
+    TRIMMED_SUM = "trimmed_sum"  # diving: the marks left after trimming, added up
     MEDIAN = "median"
     SUM = "sum"
 
@@ -57,6 +58,7 @@ class PerformerStatus(enum.StrEnum):
     DONE = "done"
     SKIPPED = "skipped"
     NOT_PERFORMED = "not performed"
+    NO_SHOW = "no-show"
 
 
 class CommandKind(enum.StrEnum):
@@ -119,9 +121,11 @@ class Settings:
     missing: MissingPolicy = MissingPolicy.OMIT
     min_scores: int = 1
     trim_min: int = 4
+    trim_count: int = 1  # dropped at each end by the trimmed rules (diving: 2 of 7)
     tie_breaks: tuple[TieBreak, ...] = (TieBreak.MEDIAN, TieBreak.BEST)
     criteria: tuple[Criterion, ...] = (Criterion(),)
     public_judge_scores: bool = True
+    rank_overall: bool = False  # "Rank overall as well": with one category there is only one ranking
 
     def with_changes(self, **changes) -> Settings:
         return replace(self, **changes)
@@ -129,7 +133,7 @@ class Settings:
 
 # Settings whose change would alter results or the running clock; locked once started.
 LOCKED_SETTINGS = frozenset(
-    {"rule", "missing", "min_scores", "trim_min", "tie_breaks", "criteria", "required_judges"}
+    {"rule", "missing", "min_scores", "trim_min", "trim_count", "tie_breaks", "criteria", "required_judges"}
 )
 
 
@@ -142,6 +146,7 @@ class Performer:
     status: PerformerStatus = PerformerStatus.WAITING
     started_at: float | None = None
     ended_at: float | None = None
+    difficulty: Decimal = Decimal("1")  # multiplies the performer's total, as a dive's degree of difficulty
 
 
 @dataclass(frozen=True)
@@ -164,6 +169,7 @@ class Score:
     submitted_at: float
     first_submitted_at: float
     window_id: int
+    comment: str = ""  # the judge's note for the performer's sheet; never on the public board
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ RULE_LABEL = {
     Rule.WEIGHTED_MEAN: "Weighted mean",
     Rule.MEAN: "Mean",
     Rule.TRIMMED_MEAN: "Trimmed mean",
+    Rule.TRIMMED_SUM: "Trimmed sum",
     Rule.MEDIAN: "Median",
     Rule.SUM: "Sum",
 }
@@ -64,6 +65,7 @@ def ranking_over_time(snap: Snapshot, top: int = TOP_RANKS) -> pd.DataFrame:
             panels.append(sorted(grown))
         panel = grown
     ends = [*starts[1:], n]
+    carry = snap.round.carried if snap.round else None
     # keys[s, i]: performer i's rank in segment s's ranking (inf: not ranked there); lower is better.
     keys = np.full((len(starts), n), np.inf)
     for s, end in enumerate(ends):
@@ -71,7 +73,9 @@ def ranking_over_time(snap: Snapshot, top: int = TOP_RANKS) -> pd.DataFrame:
             results = snap.results  # the same panel, so the same totals: reuse the snapshot's ranking
         else:
             prefix_scores = [x for xs in mine[:end] for x in xs]
-            results = compute_results(snap.settings, done[:end], prefix_scores, snap.judges)
+            results = compute_results(
+                snap.settings, done[:end], prefix_scores, snap.judges, conflicts=snap.conflicts, carried=carry
+            )
         ranked = {r.performer_id: r.rank for r in results}
         keys[s, :end] = [ranked.get(p.performer_id) or np.inf for p in done[:end]]
     segment = np.repeat(np.arange(len(starts)), np.diff([*starts, n]))
@@ -99,7 +103,15 @@ def what_if(snap: Snapshot) -> pd.DataFrame:
     outcome = {
         r: snap.results
         if r is current
-        else compute_results(snap.settings, snap.performers, snap.scores, snap.judges, rule=r)
+        else compute_results(
+            snap.settings,
+            snap.performers,
+            snap.scores,
+            snap.judges,
+            rule=r,
+            conflicts=snap.conflicts,
+            carried=snap.round.carried if snap.round else None,
+        )
         for r in rules
     }
     place = positions(snap)
@@ -115,6 +127,9 @@ def what_if(snap: Snapshot) -> pd.DataFrame:
     for r in rules:
         totals = {x.performer_id: x.total for x in outcome[r]}
         out[f"{RULE_LABEL[r]} total"] = [as_float(totals.get(pid)) for pid in ids]
+    # Every rule's total is multiplied by the performer's difficulty (1 unless the roster says).
+    factor = {p.performer_id: p.difficulty for p in snap.performers}
+    out["Difficulty"] = [as_float(factor.get(pid)) for pid in ids]
     first = out[label[current]].astype("Float64").fillna(np.inf).to_numpy(float)
     order = np.lexsort(([place.get(pid, 0) for pid in ids], first))
     return out.iloc[order].reset_index(drop=True)

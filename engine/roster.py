@@ -6,6 +6,7 @@ import csv
 import io
 import unicodedata
 from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
 
 from engine.model import InvalidInput, Performer
 
@@ -13,6 +14,7 @@ MAX_PERFORMERS = 2000
 MAX_NAME = 100
 MAX_CATEGORY = 60
 MAX_CSV_BYTES = 1_000_000
+MAX_DIFFICULTY = Decimal(100)
 
 
 def clean_text(value: object, field: str, max_len: int, required: bool) -> str:
@@ -26,6 +28,20 @@ def clean_text(value: object, field: str, max_len: int, required: bool) -> str:
     return text
 
 
+def difficulty(raw: object, line: int) -> Decimal:
+    """A performer's difficulty factor (blank: 1), a number above 0 and at most 100."""
+    text = "" if raw is None else str(raw).strip()
+    if text in ("", "nan", "None"):
+        return Decimal(1)
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or not 0 < value <= MAX_DIFFICULTY:
+        raise InvalidInput(f"Row {line}: the difficulty must be a number above 0 and at most 100.")
+    return value.normalize() if value != value.to_integral_value() else value.quantize(Decimal(1))
+
+
 def build_roster(
     rows: Iterable[Mapping[str, object]], existing_ids: Mapping[str, str] | None = None
 ) -> list[Performer]:
@@ -33,7 +49,7 @@ def build_roster(
 
     `existing_ids` maps a name to the id it already has, so edits keep ids stable."""
     existing_ids = dict(existing_ids or {})
-    parsed: list[tuple[float, int, str, str]] = []
+    parsed: list[tuple[float, int, str, str, Decimal]] = []
     seen: dict[str, int] = {}
     for line, row in enumerate(rows, start=1):
         name = clean_text(row.get("name"), "name", MAX_NAME, required=True)
@@ -52,7 +68,7 @@ def build_roster(
         if key in seen:
             raise InvalidInput(f"The name {name!r} appears twice (rows {seen[key]} and {line}).")
         seen[key] = line
-        parsed.append((order, line, name, category))
+        parsed.append((order, line, name, category, difficulty(row.get("difficulty"), line)))
         if len(parsed) > MAX_PERFORMERS:
             raise InvalidInput(f"A roster holds at most {MAX_PERFORMERS} performers.")
     if not parsed:
@@ -61,19 +77,20 @@ def build_roster(
     used = set(existing_ids.values())
     out = []
     next_id = 1
-    for position, (_, _, name, category) in enumerate(parsed, start=1):
+    for position, (_, _, name, category, factor) in enumerate(parsed, start=1):
         pid = existing_ids.get(name)
         if pid is None:
             while f"p{next_id:04d}" in used:
                 next_id += 1
             pid = f"p{next_id:04d}"
             used.add(pid)
-        out.append(Performer(performer_id=pid, name=name, order=position, category=category))
+        out.append(Performer(pid, name, position, category=category, difficulty=factor))
     return out
 
 
 def parse_csv(data: bytes | str) -> list[dict[str, str]]:
-    """Rows of a roster CSV (columns: name, order, optional category; header names are case-insensitive)."""
+    """Rows of a roster CSV (columns: name, order, optional category and difficulty; header names
+    are case-insensitive)."""
     if isinstance(data, bytes):
         if len(data) > MAX_CSV_BYTES:
             raise InvalidInput("The CSV file is larger than 1 MB.")
@@ -91,7 +108,9 @@ def parse_csv(data: bytes | str) -> list[dict[str, str]]:
     rows = []
     try:
         for row in reader:
-            rows.append({k: row.get(headers[k]) for k in ("name", "order", "category") if k in headers})
+            rows.append(
+                {k: row.get(headers[k]) for k in ("name", "order", "category", "difficulty") if k in headers}
+            )
     except csv.Error as e:
         raise InvalidInput(f"The CSV file could not be read: {e}.") from None
     return rows

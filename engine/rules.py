@@ -8,6 +8,7 @@ from that deadline, never from the moment the transition was noticed: no drift.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import replace
 
 from engine.model import (
@@ -37,6 +38,12 @@ def check_score_window(state: EventState, performer_id: str, now: float) -> None
         if state.phase is Phase.PERFORMING and state.performer_id == performer_id:
             raise ScoreRefused("Scoring has not opened yet for this performer.")
         raise ScoreRefused("Scoring for this performer is closed.")
+
+
+def judges_done(scored: Collection[str], recused: Collection[str], present: Collection[str]) -> int:
+    """How many present judges have nothing left to give for the performer on stage: those who scored
+    and those who stepped aside (auto-close compares this with the judges present)."""
+    return len((set(scored) | set(recused)) & set(present))
 
 
 def check_settings_change(state: EventState, old: Settings, new: Settings) -> None:

@@ -16,10 +16,11 @@ import time
 import uuid
 from collections.abc import Callable
 
-from engine import rules
+from engine import logs, rules
 from engine.config import Config
 from engine.model import Conflict, DatabaseUnavailable, Phase
 from engine.store import EventBundle, Store
+from engine.vitals import Vitals
 
 log = logging.getLogger("stagescore.engine")
 
@@ -39,6 +40,7 @@ class Engine:
         self._lease_until = 0.0
         self._threads: list[threading.Thread] = []
         self.transitions = 0
+        self.vitals = Vitals(store, self.owner)
 
     # ---- lifecycle ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -62,6 +64,7 @@ class Engine:
             except Exception:  # stopping: the lease simply lapses
                 pass
             self.leader.clear()
+        self.vitals.forget()
 
     def run_forever(self) -> None:
         signal.signal(signal.SIGTERM, lambda *_: self.stop_event.set())
@@ -75,7 +78,8 @@ class Engine:
 
     # ---- lease ----------------------------------------------------------------------------------
     def _lease_loop(self) -> None:
-        period = self.config.lease_seconds / 3
+        # Renewing often (not just before expiry) lets the desk see a killed engine within ~1 s.
+        period = min(self.config.lease_seconds / 3, self.config.lease_renew_seconds)
         while not self.stop_event.is_set():
             now = self.clock()
             try:
@@ -93,6 +97,9 @@ class Engine:
                 elif self.leader.is_set():
                     log.warning("engine %s lost the lease", self.owner)
                     self.leader.clear()
+                with self._lock:
+                    bundle = self._bundle
+                self.vitals.beat(now, self.leader.is_set(), bundle)
             except Exception as e:
                 log.warning("lease: database call failed (%s); retrying", e)
                 if self.clock() >= self._lease_until and self.leader.is_set():
@@ -111,13 +118,16 @@ class Engine:
                 if bundle and bundle.state.superseded_by:
                     event_id = bundle.state.superseded_by
                     bundle = self.store.events.load(event_id)
+                logs.set_event_id(event_id)
                 submitted = 0
                 auto_close = bundle and bundle.settings.auto_close and bundle.state.phase is Phase.SCORING
                 if auto_close and bundle.state.performer_id:
                     state = bundle.state
                     present = set(bundle.present(self.clock(), self.config.presence_seconds))
                     scores = self.store.scores.list(state.event_id, state.performer_id, consistent=True)
-                    submitted = len({s.judge for s in scores} & present)
+                    # A judge who stepped aside for this performer has nothing left to give.
+                    recused = self.store.conflicts.list(state.event_id).get(state.performer_id, ())
+                    submitted = rules.judges_done({s.judge for s in scores}, recused, present)
                 self._publish(bundle, submitted)
                 if failing:
                     log.info("database reachable again")
@@ -190,14 +200,17 @@ class Engine:
                     self._submitted = 0
                 return 0.0 if fresh and self.leader.is_set() else 0.5
             self.transitions += 1
+            late = self.clock() - step.at if step.kind in ("scoring_opened", "scoring_closed") else 0.0
             log.info(
                 "%s -> %s %s (due %.3f, late %.1f ms)",
                 step.kind,
                 step.state.phase.value,
                 step.state.performer_id or "",
                 step.at,
-                (self.clock() - step.at) * 1000 if step.kind in ("scoring_opened", "scoring_closed") else 0.0,
+                late * 1000,
+                extra={"fields": {"kind": step.kind, "version": step.state.version, "late_ms": late * 1000}},
             )
+            self.vitals.transition(step.kind, late)
             state = step.state
         if steps:
             with self._lock:

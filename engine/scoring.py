@@ -11,11 +11,10 @@ import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, DecimalException, localcontext
-from fractions import Fraction
 from functools import wraps
-from itertools import groupby
 from typing import ParamSpec, TypeVar
 
+from engine.agreement import kendalls_w  # noqa: F401  (kept here: judges' analytics import it so)
 from engine.model import Criterion, InvalidInput, MissingPolicy, Rule, Settings, TieBreak
 
 MAX_INPUT_CHARS = 32
@@ -121,11 +120,13 @@ def _median(values: Sequence[Decimal]) -> Decimal:
     return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
-def _trimmed_mean(values: Sequence[Decimal], trim_min: int) -> Decimal:
-    # Never below 3, or trimming would leave nothing to average.
-    if len(values) >= max(trim_min, 3):
-        values = sorted(values)[1:-1]
-    return _mean(values)
+def _trimmed(values: Sequence[Decimal], trim_min: int, trim_count: int = 1) -> list[Decimal]:
+    """The values left once `trim_count` are dropped at each end, once there are `trim_min` of them;
+    never so many that nothing would be left."""
+    k = max(1, trim_count)
+    if len(values) >= max(trim_min, 2 * k + 1):
+        return sorted(values)[k:-k]
+    return list(values)
 
 
 @_in_context
@@ -161,6 +162,7 @@ def aggregate(
     rule: Rule,
     missing: MissingPolicy,
     trim_min: int = 4,
+    trim_count: int = 1,
 ) -> Decimal | None:
     counted = _counted(scores, panel, missing)
     if not counted:  # nobody scored: even under ZERO that is "no result", not a zero
@@ -172,7 +174,9 @@ def aggregate(
     elif rule is Rule.MEAN:
         total = _mean(values)
     elif rule is Rule.TRIMMED_MEAN:
-        total = _trimmed_mean(values, trim_min)
+        total = _mean(_trimmed(values, trim_min, trim_count))
+    elif rule is Rule.TRIMMED_SUM:
+        total = sum(_trimmed(values, trim_min, trim_count), _ZERO)
     elif rule is Rule.MEDIAN:
         total = _median(values)
     else:
@@ -191,11 +195,38 @@ class PerformerResult:
     best: Decimal | None
     worst: Decimal | None
     mean: Decimal | None
+    recused: tuple[str, ...] = ()  # judges who stepped aside for this performer
 
 
 def _tie_key(r: PerformerResult, tie_breaks: Sequence[TieBreak]) -> tuple[Decimal | None, ...]:
     stat = {TieBreak.MEDIAN: r.median, TieBreak.BEST: r.best, TieBreak.WORST: r.worst, TieBreak.MEAN: r.mean}
     return (r.total, *(stat[TieBreak(t)] for t in tie_breaks))
+
+
+def assign_ranks(results: Sequence[PerformerResult], tie_breaks: Sequence[TieBreak]) -> list[PerformerResult]:
+    """Ranks 1, 2, … by total then the tie-breaks; only what every tie-break leaves equal shares a rank."""
+    contenders = sorted(results, key=lambda r: _tie_key(r, tie_breaks), reverse=True)  # stable
+    ranked: list[PerformerResult] = []
+    for i, r in enumerate(contenders):
+        same = ranked and _tie_key(contenders[i - 1], tie_breaks) == _tie_key(r, tie_breaks)
+        ranked.append(replace(r, rank=ranked[-1].rank if same else i + 1))
+    return ranked
+
+
+def _result(pid, mine, panel, weights, settings, factor, carried, recused) -> PerformerResult:
+    values = [s for _, s in _counted(mine, panel, settings.missing)]
+    scores_in = sum(1 for j in set(panel) if mine.get(j) is not None)
+    # A judge who stepped aside cannot be waited for: the minimum counts only those who may score.
+    needed = min(settings.min_scores, len(set(panel))) if recused else settings.min_scores
+    complete = scores_in >= max(1, needed)
+    total = None
+    if complete:
+        raw = aggregate(
+            mine, panel, weights, settings.rule, settings.missing, settings.trim_min, settings.trim_count
+        )
+        total = None if raw is None else _plain(raw * factor + carried)
+    stats = [_plain(x) for x in (_median(values), max(values), min(values), _mean(values))] if values else []
+    return PerformerResult(pid, total, scores_in, complete, None, *(stats or [None] * 4))
 
 
 @_in_context
@@ -206,29 +237,25 @@ def rank_performers(
     weights: Mapping[str, Decimal],
     settings: Settings,
     excluded: Collection[str] = (),
+    *,
+    recused: Mapping[str, Collection[str]] | None = None,
+    factors: Mapping[str, Decimal] | None = None,
+    carried: Mapping[str, Decimal] | None = None,
 ) -> list[PerformerResult]:
-    excluded = set(excluded)
-    needed = max(1, settings.min_scores)
+    """`recused`: performer -> judges left out for them (their weights renormalise over the rest);
+    `factors`: a difficulty multiplying the total; `carried`: added to it from an earlier round."""
+    excluded, recused, factors, carried = set(excluded), recused or {}, factors or {}, carried or {}
     results: list[PerformerResult] = []
     for pid in dict.fromkeys(performer_ids):
-        mine = scores.get(pid, {})
-        values = [s for _, s in _counted(mine, panel, settings.missing)]
-        scores_in = sum(1 for j in set(panel) if mine.get(j) is not None)
-        complete = scores_in >= needed
-        total = None
-        if complete:
-            total = aggregate(mine, panel, weights, settings.rule, settings.missing, settings.trim_min)
-        stats = (
-            [_plain(x) for x in (_median(values), max(values), min(values), _mean(values))] if values else []
-        )
-        results.append(PerformerResult(pid, total, scores_in, complete, None, *(stats or [None] * 4)))
-
-    contenders = [r for r in results if r.total is not None and r.performer_id not in excluded]
-    contenders.sort(key=lambda r: _tie_key(r, settings.tie_breaks), reverse=True)  # stable
-    ranked: list[PerformerResult] = []
-    for i, r in enumerate(contenders):
-        same = ranked and _tie_key(contenders[i - 1], settings.tie_breaks) == _tie_key(r, settings.tie_breaks)
-        ranked.append(replace(r, rank=ranked[-1].rank if same else i + 1))
+        out = sorted(set(recused.get(pid, ())) & set(panel))
+        mine = {j: s for j, s in scores.get(pid, {}).items() if j not in out}
+        own_panel = [j for j in panel if j not in out]
+        factor, carry = Decimal(factors.get(pid, _ONE)), Decimal(carried.get(pid, _ZERO))
+        result = _result(pid, mine, own_panel, weights, settings, factor, carry, out)
+        results.append(replace(result, recused=tuple(out)))
+    ranked = assign_ranks(
+        [r for r in results if r.total is not None and r.performer_id not in excluded], settings.tie_breaks
+    )
     done = {r.performer_id for r in ranked}
     return ranked + [r for r in results if r.performer_id not in done]
 
@@ -247,47 +274,6 @@ def judge_deviation(
         for j, s in mine.items():
             gaps[j].append(s - (total - s) / (len(mine) - 1))
     return {j: _plain(_mean(g)) if g else None for j, g in gaps.items()}
-
-
-def _doubled_ranks(values: Sequence[Decimal]) -> tuple[list[int], int]:
-    """Twice the ranks 1..n, ties given their average (so every rank stays an integer), and the tie
-    term sum(t^3 - t)."""
-    ranks = [0] * len(values)
-    order = sorted(range(len(values)), key=values.__getitem__)
-    start, tie_term = 0, 0
-    for _, group in groupby(order, key=values.__getitem__):
-        members = list(group)
-        t = len(members)
-        for k in members:
-            ranks[k] = 2 * start + t + 1
-        start += t
-        tie_term += t**3 - t
-    return ranks, tie_term
-
-
-def kendalls_w(scores: Mapping[str, Mapping[str, Decimal]], panel: Sequence[str]) -> float | None:
-    judges = sorted(set(panel))
-    rows = [
-        [by_judge[j] for j in judges]
-        for by_judge in scores.values()
-        if all(by_judge.get(j) is not None for j in judges)
-    ]
-    m, n = len(judges), len(rows)
-    if m < 2 or n < 2:
-        return None
-    rank_sums = [0] * n
-    ties = 0
-    for k in range(m):
-        ranks, tie_term = _doubled_ranks([row[k] for row in rows])
-        rank_sums = [a + b for a, b in zip(rank_sums, ranks, strict=True)]
-        ties += tie_term
-    denominator = m * m * (n**3 - n) - m * ties
-    if denominator == 0:
-        return None
-    # With doubled ranks R2 = 2R: S = sum((R - m(n+1)/2)^2) = sum((R2 - m(n+1))^2) / 4, all in integers.
-    centre2 = m * (n + 1)
-    s4 = sum((r - centre2) ** 2 for r in rank_sums)
-    return float(Fraction(3 * s4, denominator))  # exact, and within [0, 1] with the tie correction
 
 
 def display(value: Decimal | None, places: int = 2) -> str:

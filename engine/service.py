@@ -8,8 +8,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from engine import accounts, devices, eventlog, roster, rules, scoring
+from engine import accounts, devices, roster, rules, scoring
+from engine.comments import clean_comment
 from engine.logins import OPERATOR, Logins
+from engine.metrics import timed_submission
 from engine.model import (
     Account,
     Command,
@@ -27,13 +29,16 @@ from engine.model import (
     Step,
     new_event_id,
 )
+from engine.service_health import HealthQueries
+from engine.service_log import LogReads
+from engine.service_results import ResultsUseCases
 from engine.settings import account_changes, validate_settings, validate_weight
 from engine.snapshot import Snapshot, compute_results
 from engine.store import RETRY, EventBundle, Store
 
 
 @dataclass
-class Service(Logins):
+class Service(Logins, HealthQueries, ResultsUseCases, LogReads):
     """Logging in and sessions: engine/logins.py."""
 
     store: Store
@@ -64,6 +69,7 @@ class Service(Logins):
         performers = self.store.performers.list(eid)
         scores = self.store.scores.list(eid)
         judges = self.store.accounts.list(Role.JUDGE)
+        conflicts, rnd = self.store.conflicts.list(eid), self.store.rounds.get(eid)
         now = self.clock()
         return Snapshot(
             at=now,
@@ -74,7 +80,10 @@ class Service(Logins):
             judges=judges,
             present=b.present(now, self.store.config.presence_seconds),
             flags=b.flags,
-            results=compute_results(b.settings, performers, scores, judges),
+            results=compute_results(b.settings, performers, scores, judges, None, conflicts, rnd.carried),
+            conflicts=conflicts,
+            round=rnd,
+            release=self.store.results.get(eid),
         )
 
     # ---- judges ---------------------------------------------------------------------------------
@@ -90,19 +99,26 @@ class Service(Logins):
             eid, f"judge:{s.email}", self.clock(), s.email, "help_requested" if raised else "help_cleared", {}
         )
 
+    @timed_submission
     def submit_score(
-        self, token: str, performer_id: str, raw_values: Mapping[str, object], request_id: str | None = None
+        self,
+        token: str,
+        performer_id: str,
+        raw_values: Mapping[str, object],
+        request_id: str | None = None,
+        comment: str | None = None,
     ) -> tuple[Score, bool]:
-        """Validate and store a judge's score; returns (score, replayed)."""
+        """Validate and store a judge's score and optional comment; returns (score, replayed)."""
         judge = self.whoami(token, Role.JUDGE)
         b = self.bundle()
         values, total = scoring.validated_score(raw_values, b.settings.criteria)
         state = b.state
         rules.check_score_window(state, performer_id, self.clock())
         rid = (request_id or uuid.uuid4().hex)[:64]
+        comment = clean_comment(comment)
         for _ in RETRY.tries():
             try:
-                return self.store.scores.submit(
+                stored = self.store.scores.submit(
                     state.event_id,
                     performer_id,
                     judge.email,
@@ -111,9 +127,11 @@ class Service(Logins):
                     state.window_id,
                     rid,
                     self.clock(),
+                    comment,
                 )
             except Conflict:
                 continue  # another write of this score landed first: read it again
+            return self.after_score(*stored)
         raise Conflict("Too many submissions at once for this score; please submit again.")
 
     # ---- admin ----------------------------------------------------------------------------------
@@ -139,7 +157,7 @@ class Service(Logins):
         actor = self._actor(token, Role.ADMIN)
         b = self.bundle()
         performers = [
-            Performer(p.performer_id, p.name, p.order, p.category)
+            Performer(p.performer_id, p.name, p.order, p.category, difficulty=p.difficulty)
             for p in self.store.performers.list(b.state.event_id)
         ]
         new = EventState(event_id=new_event_id(self.clock()), order=tuple(p.performer_id for p in performers))
@@ -164,6 +182,7 @@ class Service(Logins):
     def update_settings(self, token: str | None, settings: Settings) -> Settings:
         actor = self._actor(token, Role.ADMIN)
         b = self.bundle()
+        self.check_writable(b.state.event_id, "settings")
         validate_settings(settings, judges=len([j for j in self.store.accounts.list(Role.JUDGE) if j.active]))
         rules.check_settings_change(b.state, b.settings, settings)
         self.store.events.save_settings(b.state.event_id, settings, actor, self.clock())
@@ -172,6 +191,7 @@ class Service(Logins):
     def set_roster(self, token: str | None, rows: Iterable[Mapping[str, object]]) -> list[Performer]:
         actor = self._actor(token, Role.ADMIN)
         b = self.bundle()
+        self.check_writable(b.state.event_id, "roster")
         if b.state.phase not in (Phase.SETUP, Phase.LOBBY):
             raise CommandRefused("The roster is locked once the event has started.")
         current = self.store.performers.list(b.state.event_id)
@@ -231,13 +251,3 @@ class Service(Logins):
         eid = self.store.events.current_id()
         if eid:
             self.store.log.append(eid, f"admin:{actor}", self.clock(), actor, kind, data)
-
-    def log_entries(self, event_id: str | None = None) -> list[eventlog.LogEntry]:
-        return self.store.log.entries(event_id or self.event_id())[0]
-
-    def recent_log(self, event_id: str | None = None, limit: int = 200) -> list[eventlog.LogEntry]:
-        return self.store.log.recent(event_id or self.event_id(), limit)
-
-    def verify_log(self, event_id: str | None = None) -> list[str]:
-        entries, heads = self.store.log.entries(event_id or self.event_id())
-        return eventlog.verify(entries, heads)

@@ -71,6 +71,8 @@ def _check_numbers(s: Settings, judges: int | None) -> None:
         raise InvalidInput(f"Required judges ({s.required_judges}) is more than the {judges} active judges.")
     if not 1 <= s.min_scores <= 100 or not 2 <= s.trim_min <= 100:
         raise InvalidInput("Minimum scores must be from 1 and the trim threshold from 2, both at most 100.")
+    if not 1 <= s.trim_count <= 10:
+        raise InvalidInput("The trimmed rules drop 1 to 10 scores at each end.")
 
 
 def _check_criteria(criteria: tuple[Criterion, ...]) -> None:

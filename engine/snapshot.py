@@ -6,13 +6,15 @@ Pure: built from what the store returned, no I/O. What a viewer may see is decid
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from engine import scoring
+from engine import categories, scoring
+from engine.competition import RoundInfo
 from engine.model import Account, EventState, Performer, PerformerStatus, Phase, Rule, Score, Settings
+from engine.release import Release
 
 PHASE_LABEL = {
     Phase.SETUP: "Setting up",
@@ -36,6 +38,21 @@ class Snapshot:
     present: list[str]
     flags: dict[str, float]
     results: list[scoring.PerformerResult]
+    conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # performer -> judges recused
+    round: RoundInfo | None = None
+    release: Release | None = None  # the results item: sign-off, reveal, results settings
+
+    @cached_property
+    def by_category(self) -> dict[str, list[scoring.PerformerResult]]:
+        """Each category's results, ranked among themselves."""
+        return categories.by_category(self.results, self.performers, self.settings.tie_breaks)
+
+    @property
+    def shows_overall(self) -> bool:
+        return categories.shows_overall(self.settings, self.performers)
+
+    def recused_for(self, performer_id: str | None) -> tuple[str, ...]:
+        return self.conflicts.get(performer_id or "", ())
 
     @property
     def event_id(self) -> str:
@@ -87,13 +104,26 @@ def compute_results(
     scores: list[Score],
     judges: list[Account],
     rule: Rule | None = None,
+    conflicts: Mapping[str, Iterable[str]] | None = None,
+    carried: Mapping[str, Decimal] | None = None,
 ) -> list[scoring.PerformerResult]:
+    """The ranking: recused judges left out per performer, difficulty and carried-over totals applied;
+    skipped and no-show performers are not ranked."""
     table = totals_by_performer(scores)
     weights = {j.email: j.weight for j in judges}
-    excluded = [p.performer_id for p in performers if p.status in (PerformerStatus.SKIPPED,)]
+    unranked = (PerformerStatus.SKIPPED, PerformerStatus.NO_SHOW)
+    excluded = [p.performer_id for p in performers if p.status in unranked]
     chosen = settings if rule is None else settings.with_changes(rule=rule)
     return scoring.rank_performers(
-        [p.performer_id for p in performers], table, panel_of(judges, scores), weights, chosen, excluded
+        [p.performer_id for p in performers],
+        table,
+        panel_of(judges, scores),
+        weights,
+        chosen,
+        excluded,
+        recused={pid: tuple(js) for pid, js in (conflicts or {}).items()},
+        factors={p.performer_id: p.difficulty for p in performers if p.difficulty != 1},
+        carried=carried,
     )
 
 
@@ -106,8 +136,11 @@ class RankingRow:
     by_judge: dict[str, Score] = field(default_factory=dict)  # filled only when asked for
 
 
-def ranking_rows(snapshot: Snapshot, per_judge: bool = False) -> list[RankingRow]:
-    """The ranking in result order (ranked first), each with its performer and, if asked, its scores."""
+def ranking_rows(
+    snapshot: Snapshot, per_judge: bool = False, results: list[scoring.PerformerResult] | None = None
+) -> list[RankingRow]:
+    """The ranking in result order (ranked first), each with its performer and, if asked, its scores;
+    `results`: another ranking of the same event (one category's) instead of the overall one."""
     performers = {p.performer_id: p for p in snapshot.performers}
     return [
         RankingRow(
@@ -115,7 +148,7 @@ def ranking_rows(snapshot: Snapshot, per_judge: bool = False) -> list[RankingRow
             performers.get(result.performer_id),
             snapshot.scores_for(result.performer_id) if per_judge else {},
         )
-        for result in snapshot.results
+        for result in (snapshot.results if results is None else results)
     ]
 
 

@@ -1,9 +1,10 @@
 import pandas as pd
 import streamlit as st
 
+from engine.desk import Desk
 from engine.model import DatabaseUnavailable, MissingPolicy, Phase, Role, Rule, StagescoreError, TieBreak
 from engine.settings import parse_criteria
-from ui import data, nav, widgets
+from ui import data, desk, nav, widgets
 from ui.auth import require
 from ui.logins_admin import judge_logins
 
@@ -64,6 +65,15 @@ with st.form("settings"):
     trim_min = c4.number_input(
         "Trim highest/lowest from this many scores", value=settings.trim_min, step=1, disabled=started
     )
+    c1, c2 = st.columns(2)
+    trim_count = c1.number_input(
+        "Trimmed rules drop this many at each end", value=settings.trim_count, step=1, disabled=started
+    )
+    rank_overall = c2.checkbox(
+        "Rank overall as well",
+        settings.rank_overall,
+        help="Each category is ranked on its own; tick to show one ranking across categories too.",
+    )
     ties = st.multiselect(
         "Tie-breaks, in order",
         [t.value for t in TieBreak],
@@ -104,6 +114,8 @@ if save:
                 missing=MissingPolicy(missing),
                 min_scores=int(min_scores),
                 trim_min=int(trim_min),
+                trim_count=int(trim_count),
+                rank_overall=rank_overall,
                 tie_breaks=tuple(TieBreak(t) for t in ties),
                 criteria=criteria,
             ),
@@ -113,8 +125,11 @@ if save:
 
 st.header("Performers")
 roster = pd.DataFrame(
-    [{"name": p.name, "order": p.order, "category": p.category} for p in snap.performers]
-    or [{"name": "", "order": 1, "category": ""}]
+    [
+        {"name": p.name, "order": p.order, "category": p.category, "difficulty": float(p.difficulty)}
+        for p in snap.performers
+    ]
+    or [{"name": "", "order": 1, "category": "", "difficulty": 1.0}]
 )
 with st.form("roster"):
     edited = st.data_editor(
@@ -129,13 +144,18 @@ with st.form("roster"):
 if save_roster:
     report(lambda: svc.set_roster(session.token, edited.to_dict("records")), "Roster saved.")
 upload = st.file_uploader(
-    "…or upload a CSV (columns: name, order, optional category)",
+    "…or upload a CSV (columns: name, order, optional category and difficulty)",
     type=["csv"],
     disabled=started,
     max_upload_size=1,
 )
 if upload is not None and st.button("Import this CSV", disabled=started):
     report(lambda: svc.import_roster_csv(session.token, upload.getvalue()), "Roster imported.")
+
+competition = Desk(svc)
+desk.running_order(snap, competition, session, report)
+desk.conflicts(snap, competition, session, report)
+desk.rounds(snap, competition, session, report)
 
 st.header("Judges")
 judges = snap.judges

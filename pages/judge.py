@@ -1,7 +1,7 @@
 import streamlit as st
 
 from engine.model import Role, StagescoreError
-from ui import data, nav, widgets
+from ui import data, nav, results_desk, widgets
 from ui.auth import require
 from ui.components.judge import judge_screen
 
@@ -10,6 +10,8 @@ from ui.components.judge import judge_screen
 session = require(Role.JUDGE, nav.JUDGE_PAGE)
 st.title("📝 Score")
 st.caption(f"Judging as {widgets.text(session.name)}")
+# A check request from the admin (issue 11) shows when the page runs: at the start and after any click.
+results_desk.judge_check(session)
 judge_screen(session)
 
 st.divider()

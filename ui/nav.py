@@ -22,16 +22,18 @@ PAGES = {
     "WELCOME_PAGE": ("pages/welcome.py", "Stagescore", "🎤", "welcome"),
     "LEADERBOARD_PAGE": ("pages/leaderboard.py", "Live board", "📺", "leaderboard"),
     "RESULTS_PAGE": ("pages/results.py", "Results", "🏆", "results"),
+    "SCHEDULE_PAGE": ("pages/schedule.py", "Schedule", "🕒", "schedule"),
     "JUDGE_PAGE": ("pages/judge.py", "Score", "📝", "judge"),
     "CONTROL_PAGE": ("pages/admin_control.py", "Control", "🎛️", "admin"),
     "SETUP_PAGE": ("pages/admin_setup.py", "Setup", "🛠️", "admin-setup"),
     "SCORES_PAGE": ("pages/admin_scores.py", "Scores & analytics", "📊", "admin-scores"),
     "LOG_PAGE": ("pages/admin_log.py", "Log & exports", "🧾", "admin-log"),
+    "RESULTS_DESK_PAGE": ("pages/admin_results.py", "Results desk", "🏅", "admin-results"),
     "LOGIN_PAGE": ("pages/login.py", "Log in", "🔑", "login"),
 }
-PUBLIC = ("WELCOME_PAGE", "LEADERBOARD_PAGE", "RESULTS_PAGE")
+PUBLIC = ("WELCOME_PAGE", "LEADERBOARD_PAGE", "RESULTS_PAGE", "SCHEDULE_PAGE")
 JUDGE = ("JUDGE_PAGE",)
-ADMIN = ("CONTROL_PAGE", "SETUP_PAGE", "SCORES_PAGE", "LOG_PAGE")
+ADMIN = ("CONTROL_PAGE", "SETUP_PAGE", "SCORES_PAGE", "LOG_PAGE", "RESULTS_DESK_PAGE")
 LOGIN = "LOGIN_PAGE"
 
 

@@ -50,10 +50,34 @@ def _typed(name: str, value: str) -> object:
         raise SystemExit(f"ui.serve: {name} takes a {kind.__name__}.") from None
 
 
+def _streamlit_logs_through_ours() -> None:
+    """STAGESCORE_LOG_FORMAT=json: Streamlit gives each of its loggers a console handler of its own; make
+    that handler ours (engine/logs.py), now and for loggers it creates later."""
+    from engine import logs
+
+    if not logs.json_wanted():
+        return
+    import streamlit.logger as st_logger
+
+    def setup_formatter(logger) -> None:
+        if hasattr(logger, "streamlit_console_handler"):
+            logger.removeHandler(logger.streamlit_console_handler)
+        logger.streamlit_console_handler = logs.handler()
+        logger.addHandler(logger.streamlit_console_handler)
+
+    st_logger.setup_formatter = setup_formatter  # get_logger and update_formatter look it up by name
+    st_logger.update_formatter()
+
+
 def main(args: list[str]) -> None:
+    from engine import logs
     from ui.server import build
 
+    logs.setup("web")
+    _streamlit_logs_through_ours()
     options = parse(args or ["run", "Home.py"])
+    if logs.json_wanted():  # Streamlit prints its welcome lines with print, not through logging
+        options.setdefault("logger.hideWelcomeMessage", True)
     sys.argv = [sys.argv[0]]  # App.run passes the remaining argv to the script: there is none
     build().run(config=options)
 

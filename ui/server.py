@@ -6,17 +6,16 @@ viewers, and `on_script_error` turns an unexpected exception in a page into a lo
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import streamlit as st
-from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from ui import routes_auth
+from ui import ops, routes_auth, sheet_route
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = ROOT / "Home.py"
@@ -34,10 +33,6 @@ def _route_by_navigation() -> None:
     PagesManager.uses_pages_directory = False
 
 
-async def healthz(request: Request) -> JSONResponse:
-    return JSONResponse({"status": "ok"})
-
-
 @asynccontextmanager
 async def lifespan(app: st.App) -> AsyncIterator[None]:
     from engine.service import Service
@@ -45,8 +40,12 @@ async def lifespan(app: st.App) -> AsyncIterator[None]:
     from ui.live import routes as live
 
     log.info("web server starting")
-    async with live.running(Service(Store())):  # the process's one live feed (ui/live/)
-        yield
+    lines = asyncio.create_task(ops.minute_lines())
+    try:
+        async with live.running(Service(Store())):  # the process's one live feed (ui/live/)
+            yield
+    finally:
+        lines.cancel()
     log.info("web server stopping")
 
 
@@ -67,7 +66,13 @@ def build() -> st.App:
     _route_by_navigation()
     return st.App(
         str(HOME),
-        routes=[Route("/healthz", healthz), *live_routes(), *routes_auth.routes()],
+        routes=[
+            Route("/healthz", ops.healthz),
+            Route("/metrics", ops.metrics_route),
+            *sheet_route.ROUTES,
+            *live_routes(),
+            *routes_auth.routes(),
+        ],
         lifespan=lifespan,
         on_script_error=on_script_error,
     )

@@ -49,11 +49,12 @@ def status_header(snapshot: Snapshot, large: bool = False) -> None:
         st.progress(max(0.0, min(1.0, left / total)) if total > 0 else 0.0)
 
 
-def ranking_frame(snapshot: Snapshot, per_judge: bool) -> pd.DataFrame:
+def ranking_frame(snapshot: Snapshot, per_judge: bool, results=None) -> pd.DataFrame:
+    """`results`: one category's ranking instead of the overall one."""
     judges = {j.email: j.name for j in snapshot.judges}
     panel = snapshot.panel
     rows = []
-    for line in ranking_rows(snapshot, per_judge):
+    for line in ranking_rows(snapshot, per_judge, results):
         result, performer = line.result, line.performer
         row = {
             "Rank": result.rank if result.rank is not None else "—",
@@ -65,23 +66,24 @@ def ranking_frame(snapshot: Snapshot, per_judge: bool) -> pd.DataFrame:
         if per_judge:
             for email in panel:
                 score = line.by_judge.get(email)
-                row[judges.get(email, email.split("@")[0])] = display(score.total) if score else ""
+                shown = "recused" if email in result.recused else display(score.total) if score else ""
+                row[judges.get(email, email.split("@")[0])] = shown
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def ranking_table(snap: Snapshot, per_judge: bool) -> None:
+def ranking_table(snap: Snapshot, per_judge: bool, results=None) -> None:
     """The ranking as an HTML table (large on a projector, readable in the DOM); every cell escaped,
     since st.table renders Markdown."""
-    df = ranking_frame(snap, per_judge)
+    df = ranking_frame(snap, per_judge, results)
     if df.empty:
         st.info("No performers yet.")
         return
     st.table(df.map(text), hide_index=True)
 
 
-def podium(snap: Snapshot) -> None:
-    top = [r for r in snap.results if r.rank is not None and r.rank <= 3]
+def podium(snap: Snapshot, results=None) -> None:
+    top = [r for r in (snap.results if results is None else results) if r.rank is not None and r.rank <= 3]
     if not top:
         st.info("No performer has a complete score.")
         return

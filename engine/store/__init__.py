@@ -10,6 +10,9 @@ store.accounts     judge and admin accounts
 store.sessions     login sessions
 store.logins       throttling, failed logins, login links, devices, the sessions of each account
 store.lease        the engine lease
+store.conflicts    judges who stepped aside for a performer
+store.rounds       which competition and round an event is
+store.results      results settings, sign-off, reveal, check requests, performers' sheet links
 """
 
 from __future__ import annotations
@@ -17,12 +20,15 @@ from __future__ import annotations
 from engine.config import Config
 from engine.store.accounts import Accounts, Sessions, StoredAccount
 from engine.store.client import RETRY, Client, RetryPolicy, StoreError
+from engine.store.conflicts import Conflicts
 from engine.store.events import EventBundle, Events
 from engine.store.lease import Lease
 from engine.store.log import EventLog
 from engine.store.logins import Logins
 from engine.store.performers import Performers
 from engine.store.presence import Presence
+from engine.store.results import Results
+from engine.store.rounds import Rounds
 from engine.store.schema import TableNames, create_tables
 from engine.store.score_commit import ScoreCommits
 from engine.store.scores import Scores
@@ -45,6 +51,9 @@ class Store:
         self.sessions = Sessions(self.client, self.tables)
         self.logins = Logins(self.client, self.tables)
         self.lease = Lease(self.client, self.tables)
+        self.conflicts = Conflicts(self.client, self.tables, self.log)
+        self.rounds = Rounds(self.client, self.tables)
+        self.results = Results(self.client, self.tables, self.log)
 
     def create_tables(self, wait: bool = True) -> list[str]:
         """Create any missing table; idempotent. Returns the names created."""

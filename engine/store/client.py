@@ -22,6 +22,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from engine import metrics
 from engine.config import Config
 from engine.model import Conflict, DatabaseUnavailable, StagescoreError
 
@@ -129,21 +130,45 @@ class Client:
 
     def call(self, operation: str, /, tolerate: Collection[str] = (), **kwargs) -> dict:
         """Call a DynamoDB operation, mapping every error (see the module docstring). An error whose
-        code is in `tolerate` is expected by the caller: it returns {} instead."""
+        code is in `tolerate` is expected by the caller: it returns {} instead. Each call's latency and
+        failure go to engine/metrics.py (a lost race, ConditionFailed, is an answer, not a failure)."""
+        t0 = time.perf_counter()
         try:
-            return getattr(self.boto, operation)(**kwargs)
+            out = getattr(self.boto, operation)(**kwargs)
+            metrics.record_db(operation, time.perf_counter() - t0)
+            return out
         except ClientError as e:
             code = _code(e)
             if code in tolerate:
+                metrics.record_db(operation, time.perf_counter() - t0)
                 return {}
-            raise _mapped(operation, code, e) from e
+            mapped = _mapped(operation, code, e)
+            failed = None if isinstance(mapped, Conflict) else mapped
+            metrics.record_db(operation, time.perf_counter() - t0, failed)
+            raise mapped from e
         except NoCredentialsError as e:
             raise StagescoreError(
                 "No AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (any value for "
                 "DynamoDB Local), or configure the AWS credential chain."
             ) from e
         except BotoCoreError as e:
+            metrics.record_db(operation, time.perf_counter() - t0, DatabaseUnavailable(UNREACHABLE))
             raise DatabaseUnavailable(UNREACHABLE) from e
+
+    def watch(self, seen) -> None:
+        """Measurement (bench/event_cost.py): ask DynamoDB for the capacity each request consumes and call
+        seen(operation, [ConsumedCapacity, ...]) after every request this client makes (botocore events)."""
+
+        def ask(params, model, **_):
+            if "ReturnConsumedCapacity" in model.input_shape.members:
+                params.setdefault("ReturnConsumedCapacity", "TOTAL")
+
+        def answered(parsed, model, **_):
+            cc = parsed.get("ConsumedCapacity")
+            seen(model.name, cc if isinstance(cc, list) else [cc] if cc else [])
+
+        self.boto.meta.events.register("provide-client-params.dynamodb", ask)
+        self.boto.meta.events.register("after-call.dynamodb", answered)
 
     def get(self, table: str, key: dict, consistent: bool = True) -> dict | None:
         out = self.call("get_item", TableName=table, Key=to_key(**key), ConsistentRead=consistent)

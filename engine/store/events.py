@@ -101,9 +101,10 @@ class Events:
         now: float,
         actor: str,
         previous: EventState | None = None,
+        extra: Iterable[tx.Op] = (),
     ) -> None:
-        """Write a new event with its performers and make it current. The previous event is kept, marked
-        superseded. Raises Conflict when another event was made current (or the previous one changed)."""
+        """Write a new event with its performers (and `extra` operations: a round's items) and make it
+        current; the previous one is kept, marked superseded. Conflict: another event became current."""
         eid = state.event_id
         item = {"pk": eid, "sk": STATUS, **codec.state_to_item(state)}
         created = codec.to_decimal(now)
@@ -143,6 +144,7 @@ class Events:
                     values={":old": previous.event_id},
                 ),
             )
+        transaction.add(*extra)
         data = {"previous": previous.event_id if previous else None}
         transaction.add(*self.log.append_ops(eid, _stream(actor), now, actor, "event_created", data))
         try:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from engine.codec import to_decimal
-from engine.store.client import Client, ConditionFailed, to_key
+from engine.store.client import Client, ConditionFailed, to_item, to_key
 from engine.store.schema import LEASE, TableNames
+
+ENGINE = "ENGINE#"
 
 
 class Lease:
@@ -33,14 +35,14 @@ class Lease:
     def acquire(self, owner: str, now: float, seconds: float) -> bool:
         """Take the lease if it is free, expired or already ours."""
         return self._update(
-            "SET #o = :me, expires = :exp, event_id = :e ADD fencing :one",
+            "SET #o = :me, expires = :exp, event_id = :e, renewed_at = :now ADD fencing :one",
             "attribute_not_exists(pk) OR expires < :now OR #o = :me",
             {":me": owner, ":exp": to_decimal(now + seconds), ":now": to_decimal(now), ":one": 1, ":e": "*"},
         )
 
     def renew(self, owner: str, now: float, seconds: float) -> bool:
         return self._update(
-            "SET expires = :exp",
+            "SET expires = :exp, renewed_at = :now",
             "#o = :me AND expires > :now",
             {":me": owner, ":exp": to_decimal(now + seconds), ":now": to_decimal(now)},
         )
@@ -49,5 +51,26 @@ class Lease:
         self._update("SET expires = :zero", "#o = :me", {":me": owner, ":zero": Decimal(0)})
 
     def current(self) -> dict | None:
-        """The lease item (owner, expires, fencing), or None before any engine ran."""
+        """The lease item (owner, expires, renewed_at, fencing), or None before any engine ran."""
         return self.client.get(self.table, {"pk": LEASE, "sk": LEASE})
+
+    # Each engine, holder or standby, says it is alive in an item of its own beside the lease, so the admin
+    # desk can show the standbys it has seen. Not conditional: nothing decides anything from these.
+    def seen(self, owner: str, now: float, holder: bool, lateness_ms: float | None, host: str) -> None:
+        item = {"pk": LEASE, "sk": ENGINE + owner, "owner": owner, "last_seen": to_decimal(now)}
+        item.update(
+            holder=holder, host=host, lateness_ms=None if lateness_ms is None else to_decimal(lateness_ms)
+        )
+        self.client.call("put_item", TableName=self.table, Item=to_item(item))
+
+    def forget(self, owner: str) -> None:
+        self.client.call("delete_item", TableName=self.table, Key=to_key(pk=LEASE, sk=ENGINE + owner))
+
+    def engines(self) -> list[dict]:
+        """Every engine's item (owner, last_seen, holder, host, lateness_ms); one Query."""
+        return self.client.query_all(
+            TableName=self.table,
+            KeyConditionExpression="pk = :p AND begins_with(sk, :e)",
+            ExpressionAttributeValues=to_key(**{":p": LEASE, ":e": ENGINE}),
+            ConsistentRead=True,
+        )

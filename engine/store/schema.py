@@ -3,7 +3,7 @@
 Tables (each name prefixed with STAGESCORE_TABLE_PREFIX):
   TimerStatus         pk, sk: (event_id, STATUS) the state; (event_id, SETTINGS); (event_id, PRESENCE#email);
                       (event_id, FLAG#email); (CURRENT, CURRENT) -> current event; (EVENTS, event_id);
-                      (LEASE, LEASE)
+                      (LEASE, LEASE); (LEASE, ENGINE#owner) each engine's last_seen
   performance_status  event_id, performer_id
   PerformersScores    event_id, sk: S#performer#judge (current) | H#performer#judge#rev (history)
                       | R#request_id (idempotency)

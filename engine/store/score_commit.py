@@ -125,22 +125,7 @@ class ScoreCommits:
         now = to_decimal(claim.now)
         window = {":scoring": "SCORING", ":p": claim.performer_id, ":w": claim.window_id, ":t": True}
         ops = [
-            tx.condition_check(
-                "session",
-                self.tables.sessions,
-                {"token_hash": claim.token_hash},
-                "email = :e AND #r = :judge AND expires_at > :now",
-                {":e": claim.judge, ":judge": Role.JUDGE.value, ":now": now},
-                {"#r": "role"},
-            ),
-            tx.condition_check(
-                "account",
-                self.tables.accounts,
-                {"email": claim.judge},
-                "#r = :judge AND (attribute_not_exists(active) OR active = :t)",
-                {":judge": Role.JUDGE.value, ":t": True},
-                {"#r": "role"},
-            ),
+            *self._identity_checks(claim, now),
             tx.put(
                 "request",
                 self.tables.scores,
@@ -171,6 +156,27 @@ class ScoreCommits:
             *log_ops,
         ]
         return [tx.returning_old(op) for op in ops], new_head
+
+    def _identity_checks(self, claim: ScoreClaim, now) -> list[tx.Op]:
+        """The session is this judge's and unexpired, the account still an active judge: at commit."""
+        return [
+            tx.condition_check(
+                "session",
+                self.tables.sessions,
+                {"token_hash": claim.token_hash},
+                "email = :e AND #r = :judge AND expires_at > :now",
+                {":e": claim.judge, ":judge": Role.JUDGE.value, ":now": now},
+                {"#r": "role"},
+            ),
+            tx.condition_check(
+                "account",
+                self.tables.accounts,
+                {"email": claim.judge},
+                "#r = :judge AND (attribute_not_exists(active) OR active = :t)",
+                {":judge": Role.JUDGE.value, ":t": True},
+                {"#r": "role"},
+            ),
+        ]
 
 
 def _new_item(claim: ScoreClaim, current: Score | None) -> dict:

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 from engine.codec import to_decimal
 from engine.model import Conflict, Score, ScoreRefused
-from engine.store import tx
+from engine.store import conflicts, tx
 from engine.store.client import Client, to_key
 from engine.store.log import EventLog
+from engine.store.results import NOT_SIGNED_OFF, RESULTS
 from engine.store.schema import STATUS, TableNames
 
 # The status item's condition for "this window is open at :now".
@@ -30,6 +31,7 @@ def _score_from(i: dict) -> Score:
         submitted_at=float(i["submitted_at"]),
         first_submitted_at=float(i["first_submitted_at"]),
         window_id=int(i["window_id"]),
+        comment=i.get("comment") or "",
     )
 
 
@@ -88,6 +90,7 @@ class Scores:
         window_id: int,
         request_id: str,
         now: float,
+        comment: str = "",
     ) -> tuple[Score, bool]:
         """One attempt to store a judge's score, iff DynamoDB says at commit that the window is open at
         `now`. Returns (score, replayed): replayed when this request id was already applied.
@@ -111,12 +114,17 @@ class Scores:
             "window_id": window_id,
             "request_id": request_id,
             "sk": sk,
+            "comment": comment or None,
         }
         try:
             tx.Transaction(self.client, self._ops(new, current, now)).commit()
         except tx.Cancelled as c:
             if c.failed("window"):
                 raise ScoreRefused("Scoring for this performer is closed.") from c
+            if c.failed("conflict"):
+                raise ScoreRefused("You have stepped aside for this performer.") from c
+            if c.failed("frozen"):
+                raise ScoreRefused("The results are official, so the scores can no longer change.") from c
             raise Conflict("Another submission of this score got there first.") from c
         return _score_from(new), False
 
@@ -152,6 +160,8 @@ class Scores:
             tx.condition_check(
                 "window", self.status_table, status_key, WINDOW_OPEN, window, {"#ph": "phase"}
             ),
+            conflicts.absent_op(self.table, event_id, performer_id, judge),  # not stepped aside
+            tx.condition_check("frozen", self.status_table, {"pk": event_id, "sk": RESULTS}, NOT_SIGNED_OFF),
             tx.put(
                 "score",
                 self.table,

@@ -18,6 +18,7 @@ from engine.runner import Engine
 from engine.service import Service, Session
 from tests.app.helpers import HOME, TIMEOUT, clear_caches
 from tests.support.events import seed_event
+from tests.support.lease import LeaseHolder
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +55,16 @@ def engine(store) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def app(monkeypatch) -> Callable[..., AppTest]:
+def engine_lease(store) -> Iterator[LeaseHolder]:
+    """The lease held as a running engine holds it (the desk's engine banner stays away); a test about a
+    missing engine calls `stop()`. Not the engine itself: its timer would move the pages' events on."""
+    holder = LeaseHolder(store).start()
+    yield holder
+    holder.stop()
+
+
+@pytest.fixture
+def app(monkeypatch, engine_lease) -> Callable[..., AppTest]:
     """A factory: AppTest of Home.py, already run once, optionally logged in with the session shortcut.
 
     AppTest forgets before every run that the app uses st.navigation and, seeing a pages/ folder,

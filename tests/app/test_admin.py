@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 from engine.model import Phase
-from tests.app.helpers import ADMIN, JUDGE, button, component_data, open_page, shown, start, texts
+from tests.app.helpers import ADMIN, JUDGE, button, component_data, open_page, rerun, shown, start, texts
 
 DESK = "stagescore_admin_desk"
 
@@ -70,3 +72,26 @@ def test_judge_opening_the_control_desk_is_refused_and_sees_no_admin_data(svc, t
     assert component_data(at, DESK) == []
     admin_view = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_control.py")
     assert len(component_data(admin_view, DESK)) == 1
+
+
+def test_the_desk_says_so_in_red_when_no_engine_holds_the_lease(svc, tokens, app, engine_lease):
+    at = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_control.py")
+    assert not at.error
+    assert any("Timer engine: engine-apptest" in c.replace("\\", "") for c in texts(at.caption))
+
+    engine_lease.stop()
+    at = rerun(at)
+
+    assert texts(at.error) == ["The timer engine is not running: start `python -m engine run`."]
+    assert any("Timer engine: none" in c.replace("\\", "") for c in texts(at.caption))
+
+
+def test_the_desk_calls_a_holder_that_stopped_renewing_not_running(svc, tokens, app, engine_lease):
+    engine_lease.stop(release=False)  # as after kill -9: the lease is still valid, its renewals stopped
+    lease = svc.store.lease.current()
+    assert float(lease["expires"]) > time.time()
+    time.sleep(1.3)  # the stale limit: 2.5 renewal periods of 0.5 s
+
+    at = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_control.py")
+
+    assert texts(at.error) == ["The timer engine is not running: start `python -m engine run`."]

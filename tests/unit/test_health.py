@@ -68,3 +68,53 @@ def test_the_json_form_has_the_names_operators_script_against():
     assert d["engine_owner"] == "engine-a"
     assert d["engine_lease_expires"] == NOW + 2
     assert d["engine_healthy"] is True
+
+
+def test_a_holder_that_stopped_renewing_counts_as_not_running_before_its_lease_runs_out():
+    # kill -9 leaves a lease that is still valid for seconds; the renewals stopping say so sooner.
+    h = assess(lease(expires=NOW + 2, renewed=NOW - 1.3), running(NOW + 5), NOW, stale_after=1.2)
+    assert not h.healthy and h.problem.startswith("The timer engine is not running")
+    assert h.owner is None and h.last_renewed == NOW - 1.3
+
+
+def test_a_recent_renewal_within_the_stale_limit_is_healthy():
+    assert assess(lease(renewed=NOW - 1.1), running(NOW + 5), NOW, stale_after=1.2).healthy
+
+
+def test_without_a_stale_limit_only_the_expiry_counts():
+    assert assess(lease(renewed=NOW - 30), running(NOW + 5), NOW).healthy
+
+
+def test_a_lease_item_from_before_renewed_at_existed_is_judged_by_its_expiry():
+    assert assess(lease(renewed=None), running(NOW + 5), NOW, stale_after=1.2).healthy
+
+
+def test_standby_engines_are_those_seen_recently_other_than_the_holder():
+    from engine.health import standbys
+
+    items = [
+        {"owner": "engine-a", "last_seen": NOW - 1, "host": "h1", "holder": True},
+        {"owner": "engine-b", "last_seen": NOW - 2, "host": "h2", "holder": False},
+        {"owner": "engine-c", "last_seen": NOW - 60, "host": "h3", "holder": False},  # killed long ago
+    ]
+    seen = standbys(items, "engine-a", NOW, within=6)
+    assert [(e.owner, e.host, e.ago) for e in seen] == [("engine-b", "h2", 2.0)]
+
+
+def test_with_no_holder_every_recent_engine_is_a_standby():
+    from engine.health import standbys
+
+    items = [{"owner": "engine-b", "last_seen": NOW - 0.5, "host": "h2", "holder": False}]
+    assert [e.owner for e in standbys(items, None, NOW, within=6)] == ["engine-b"]
+
+
+def test_the_stale_limit_is_a_few_renewals():
+    from engine.health import stale_seconds
+
+    assert stale_seconds(lease_seconds=3.0, renew_seconds=0.5) == 1.25
+    assert stale_seconds(lease_seconds=0.9, renew_seconds=0.5) == 0.75  # renewals every lease/3 then
+
+
+def test_a_judge_is_told_the_clock_is_paused_when_the_engine_is_not_healthy():
+    assert assess(None, running(NOW + 5), NOW).judge_message() == "The clock is paused by a technical problem"
+    assert assess(lease(), running(NOW + 5), NOW).judge_message() is None

@@ -20,11 +20,15 @@ def _moved() -> None:
     """The desk shows a new window or version: the page re-runs (once), see ui.admin.show_message."""
 
 
-def admin_desk() -> dict | None:
-    """Mount the desk; returns what it shows, {event_id, window_id, version}, or None before its first
-    document."""
+def admin_desk(show_engine: bool = True) -> dict | None:
+    """Mount the desk; returns what it shows, {event_id, window_id, version, phase}, or None before its
+    first document. `show_engine`: the desk's own line about the timer engine (off where the page has
+    ui.health's banner)."""
     result = _component(
-        data={"url": app_path("live/admin")}, key="admin-desk", default={"seen": None}, on_seen_change=_moved
+        data={"url": app_path("live/admin"), "engine": show_engine},
+        key="admin-desk",
+        default={"seen": None},
+        on_seen_change=_moved,
     )
     seen = getattr(result, "seen", None)
     return seen if isinstance(seen, dict) else None

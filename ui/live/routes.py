@@ -5,7 +5,6 @@ The session token comes only from the HttpOnly cookie (ui/cookies.py), never a U
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from contextlib import asynccontextmanager
@@ -72,7 +71,7 @@ async def _authorised(request: Request, role: Role) -> Connection | JSONResponse
     hub = current()
     token = cookies.token_from_request(request)
     try:
-        session = await asyncio.to_thread(hub.svc.whoami, token, role)
+        session = await hub.blocking(hub.svc.whoami, token, role)
     except NotAllowed as e:
         return JSONResponse({"error": str(e)}, status_code=401)
     except DatabaseUnavailable:
@@ -81,20 +80,20 @@ async def _authorised(request: Request, role: Role) -> Connection | JSONResponse
     return Connection(session.token, session.email, session.role.value)
 
 
-async def judge_stream(request: Request):
-    conn = await _authorised(request, Role.JUDGE)
+async def _role_stream(request: Request, role: Role):
+    conn = await _authorised(request, role)
     if isinstance(conn, JSONResponse):
         return conn
     hub = current()
     return _sse(hub.stream(hub.connect(conn), conn))
+
+
+async def judge_stream(request: Request):
+    return await _role_stream(request, Role.JUDGE)
 
 
 async def admin_stream(request: Request):
-    conn = await _authorised(request, Role.ADMIN)
-    if isinstance(conn, JSONResponse):
-        return conn
-    hub = current()
-    return _sse(hub.stream(hub.connect(conn), conn))
+    return await _role_stream(request, Role.ADMIN)
 
 
 def _refused(status: int, sentence: str) -> JSONResponse:
@@ -136,7 +135,7 @@ async def submit_score(request: Request) -> JSONResponse:
         if context is None:
             raise DatabaseUnavailable(UNREACHABLE)
         token = cookies.token_from_request(request)
-        score, replayed = await asyncio.to_thread(
+        score, replayed = await hub.blocking(
             hub.scorer.submit, token, context, performer_id, window_id, values, request_id
         )
     except SessionEnded as e:

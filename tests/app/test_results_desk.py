@@ -1,0 +1,78 @@
+"""The Results desk and the judge's side of it, through the real app: a flag and its check request, a
+comment with a score, Sign off (with its confirmation) and Reveal next."""
+
+from __future__ import annotations
+
+from engine.model import Command, CommandKind
+from tests.app.helpers import ADMIN, JUDGE, button, open_page, open_scoring_now, start, texts
+
+DESK = "pages/admin_results.py"
+
+
+def finished_with_an_outlier(svc, tokens) -> str:
+    start(svc, tokens)
+    pid = open_scoring_now(svc).performer_id
+    for j, value in ((1, "8.2"), (2, "1.0"), (3, "8.2")):
+        svc.submit_score(tokens[f"judge{j}@test.local"], pid, {"Score": value})
+    svc.command(tokens[ADMIN], Command(CommandKind.FINISH))
+    return pid
+
+
+def test_the_desk_flags_the_outlier_and_asks_the_judge_who_confirms(svc, tokens, app):
+    pid = finished_with_an_outlier(svc, tokens)
+    at = open_page(app(svc.whoami(tokens[ADMIN])), DESK)
+    assert not at.exception and texts(at.title) == ["🏅 Results desk"]
+    assert "Provisional" in texts(at.metric)
+    assert any("Judge 2 gave 1\\.0; the panel's median is 8\\.2" in w for w in texts(at.warning))
+
+    at = button(at, "Ask to check").click().run()
+    assert not at.exception
+    request = svc.judge_check_request("judge2@test.local")
+    sentence = "Please check your score for Performer 1: you gave 1.0."
+    assert request == {"performer": pid, "sentence": sentence}
+
+    judge = open_page(app(svc.whoami(tokens["judge2@test.local"])), "pages/judge.py")
+    assert any("Please check your score for Performer 1" in w for w in texts(judge.warning))
+    judge = button(judge, "My score is right").click().run()
+    assert not judge.exception and svc.judge_check_request("judge2@test.local") is None
+    assert "Thank you: your score stands as it is." in texts(judge.toast)
+
+
+def test_sign_off_asks_first_then_reveal_next_shows_one_place(svc, tokens, app):
+    finished_with_an_outlier(svc, tokens)
+    at = open_page(app(svc.whoami(tokens[ADMIN])), DESK)
+    assert button(at, "Reveal next").disabled
+
+    at = button(at, "Sign off").click().run()
+    assert "Yes, sign off" in [b.label for b in at.button]  # the dialog; AppTest cannot click inside it
+    assert not svc.release().official
+
+    svc.sign_off(tokens[ADMIN])
+    at = open_page(at, DESK)
+    assert button(at, "Sign off").disabled and "Official" in texts(at.metric)
+    assert "The results match what was signed off." in texts(at.success)
+    at = button(at, "Reveal next").click().run()
+    assert not at.exception and svc.release().revealed == 1
+    assert "Revealed 1 place(s) on the board." in texts(at.toast)
+
+
+def test_a_judge_comment_goes_in_with_the_score(svc, tokens, app):
+    start(svc, tokens)
+    state = open_scoring_now(svc)
+    at = open_page(app(svc.whoami(tokens[JUDGE])), "pages/judge.py")
+    [box] = [w for w in at.number_input if w.label.startswith("Score (")]
+    box.set_value(7.0)
+    [comment] = [t for t in at.text_area if t.label == "Comment (optional)"]
+    comment.input("Clean lines, late finish.")
+    at = button(at, "Submit score").click().run()
+    assert not at.exception and not at.error
+    (score,) = svc.store.scores.list(state.event_id, consistent=True)
+    assert score.comment == "Clean lines, late finish."
+
+
+def test_the_log_page_offers_the_pdfs(svc, tokens, app):
+    finished_with_an_outlier(svc, tokens)
+    at = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_log.py")
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert {"Results (PDF)", "All score sheets (PDF)", "Score sheet (PDF)"} <= set(labels)

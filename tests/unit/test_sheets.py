@@ -1,0 +1,92 @@
+"""The PDFs' content, read back with pypdf and compared with a recomputation from the raw scores."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from decimal import Decimal as D
+
+import pypdf
+
+from engine import sheets
+from engine.release import Release, ResultsSettings
+from engine.scoring import display
+from engine.snapshot import Snapshot, compute_results
+from tests.unit.snapshots import make_snapshot
+
+RAW = {
+    "p1": {"ann@x": "7", "bob@x": "8", "cy@x": "7.5"},
+    "p2": {"ann@x": "9", "bob@x": "9.5", "cy@x": "8"},
+    "p3": {"ann@x": "5", "bob@x": "6"},
+}
+NAMES = {"ann@x": "Ann Judge", "bob@x": "Bob Judge", "cy@x": "Cy Judge"}
+COMMENTS = {("p1", "bob@x"): "Strong opening; watch the tempo.", ("p2", "ann@x"): "Très bien ✓"}
+
+
+def snapshot() -> Snapshot:
+    snap = make_snapshot(RAW, NAMES, names={"p1": "Ada", "p2": "Bea", "p3": "Cleo"})
+    scores = [replace(s, comment=COMMENTS.get((s.performer_id, s.judge), "")) for s in snap.scores]
+    performers = [replace(p, category="Solo" if p.performer_id != "p3" else "") for p in snap.performers]
+    return replace(snap, scores=scores, performers=performers)
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def expected_totals() -> dict[str, D]:
+    """The default rule (weighted mean, every weight 1) recomputed by hand: the mean of judge totals."""
+    return {p: sum(D(v) for v in js.values()) / len(js) for p, js in RAW.items()}
+
+
+def test_a_performer_sheet_holds_rank_total_every_judges_score_and_their_comments():
+    snap = snapshot()
+    signed = Release("e1", signed_off_by="head@x", signed_off_at=1.0, results_hash="ab" * 32)
+    text = text_of(sheets.performer_pdf(snap, signed, "p1"))
+    totals = expected_totals()
+    rank = sorted(totals, key=totals.get, reverse=True).index("p1") + 1
+    assert "Score sheet" in text and "Stagescore event" in text and "Round: e1" in text
+    assert "Performer: Ada" in text and "Category: Solo" in text and "Official results" in text
+    assert f"Rank: {rank}    Total: {display(totals['p1'])}" in text
+    for judge, value in RAW["p1"].items():
+        assert f"{NAMES[judge]} {display(D(value))} {display(D(value))}" in text
+    assert "Bob Judge: Strong opening; watch the tempo." in text
+    assert "Signed off by head@x" in text
+
+
+def test_a_sheet_shows_that_performer_alone():
+    text = text_of(sheets.performer_pdf(snapshot(), Release("e1"), "p1"))
+    assert "Bea" not in text and "Cleo" not in text and "Très bien" not in text
+    assert "Provisional results" in text
+
+
+def test_judges_can_be_named_judge_a_b_c_the_same_on_every_sheet():
+    anonymous = Release("e1", ResultsSettings(judge_names_on_sheets=False))
+    one = text_of(sheets.performer_pdf(snapshot(), anonymous, "p1"))
+    two = text_of(sheets.performer_pdf(snapshot(), anonymous, "p2"))
+    assert "Ann Judge" not in one + two and "Bob Judge" not in one + two
+    assert "Judge B: Strong opening" in one and "Judge A: Très bien ✓" in two
+    assert "Judge C 7.50 7.50" in one and "Judge C 8.00 8.00" in two
+
+
+def test_the_round_results_pdf_lists_every_performer_in_rank_order_with_their_totals():
+    snap = snapshot()
+    text = text_of(sheets.results_pdf(snap, Release("e1")))
+    totals = expected_totals()
+    order = sorted(totals, key=totals.get, reverse=True)
+    names = {"p1": "Ada", "p2": "Bea", "p3": "Cleo"}
+    lines = [line for line in text.splitlines() if line.split(" ")[0] in names.values()]
+    assert [line.split(" ")[0] for line in lines] == [names[p] for p in order]
+    for i, p in enumerate(order, 1):
+        assert any(line.startswith(f"{names[p]} {i} ") and display(totals[p]) in line for line in lines)
+    # the recomputation agrees with the scoring rules the app uses
+    results = compute_results(snap.settings, snap.performers, snap.scores, snap.judges)
+    assert {r.performer_id: r.total for r in results} == totals
+
+
+def test_all_sheets_has_one_page_per_performer_and_file_names_are_safe():
+    snap = snapshot()
+    assert len(pypdf.PdfReader(io.BytesIO(sheets.all_sheets_pdf(snap, Release("e1")))).pages) == 3
+    snap = replace(snap, performers=[replace(snap.performers[0], name="../../etc/Ada & Co")])
+    assert sheets.file_name(snap, "p1") == "e1-etc-ada-co.pdf"
+    assert sheets.file_name(snap) == "e1-results.pdf"
