@@ -149,16 +149,19 @@ def test_a_score_is_saved_revised_and_kept_across_a_reload(stack, new_page):
     screen(judge).get_by_role("button", name="Score up one step").click()  # empty: the middle, 5.0
     expect(value_box(judge)).to_have_value("5.0")
     value_box(judge).fill("7.5")
+    screen(judge).get_by_label("Comment (optional)").fill("Clean lines, late finish.")
     submit_button(judge).click()
     expect(screen(judge).get_by_text("Your score for this performer: 7.50 (revision 1)")).to_be_visible()
     expect(screen(judge).locator(".state")).to_have_text("Submitted: 7.50 (revision 1)")
     score = my_score(stack, state.performer_id)
     assert (score.total, score.revision, score.window_id) == (Decimal("7.5"), 1, state.window_id)
+    assert score.comment == "Clean lines, late finish."
 
     value_box(judge).fill("8.2")  # typed, not sent: a reload must not lose it
     judge.reload()
     expect_form_open(judge, performer)
     expect(value_box(judge)).to_have_value("8.2")
+    expect(screen(judge).get_by_label("Comment (optional)")).to_have_value("Clean lines, late finish.")
     submit_button(judge).click()
     expect(screen(judge).get_by_text("Your score for this performer: 8.20 (revision 2)")).to_be_visible()
     score = my_score(stack, state.performer_id)
