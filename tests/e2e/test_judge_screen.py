@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import signal
 import time
 from collections.abc import Iterator
 from decimal import Decimal
@@ -125,10 +127,16 @@ def test_the_window_opens_and_flips_at_its_deadline_without_any_rerun(stack, new
     assert scoring.index == state.index and scoring.phase.value == "SCORING"
     _taken.add(scoring.window_id)
     screen(judge).evaluate(WATCH_THE_CLOSE)
-    # The deadline passes: the screen closes the form on its own clock, no push and no rerun needed.
-    closed = wait_for(
-        lambda: judge.evaluate("() => window.__closed"), SCORE_SECONDS + 10, "the form to close", 0.1
-    )
+    # The deadline passes with the engine frozen: no transition is written, so nothing is pushed; the
+    # screen closes the form on its own clock, with no push and no rerun.
+    engine = next(p for p in stack.procs if list(p.args[-2:]) == ["engine", "run"])
+    os.kill(engine.pid, signal.SIGSTOP)
+    try:
+        closed = wait_for(
+            lambda: judge.evaluate("() => window.__closed"), SCORE_SECONDS + 10, "the form to close", 0.1
+        )
+    finally:
+        os.kill(engine.pid, signal.SIGCONT)
     flipped = int(screen(judge).get_attribute("data-flipped-at")) / 1000
     late = flipped - scoring.deadline
     log.info("the form closed %.3f s after its deadline", late)
