@@ -106,12 +106,14 @@ def open_desk(page: Page, stack) -> Page:
 
 
 class Runs:
-    """How many times Streamlit ran a page's script (whole runs and fragment runs), counted from the
-    websocket: each run ends with a ForwardMsg `script_finished`. Attach before the page is opened."""
+    """How many times Streamlit ran a page's script, counted from the websocket: each run ends with a
+    ForwardMsg `script_finished`. `count` and `at`: whole runs of the page; `fragments`: runs of an
+    st.fragment alone (the desk's engine banner, ui/health.py). Attach before the page is opened."""
 
     def __init__(self, page: Page):
         self.count = 0
-        self.at: list[float] = []  # when each run finished (time.time()), for a failure's message
+        self.fragments = 0
+        self.at: list[float] = []  # when each whole run finished (time.time()), for a failure's message
         page.on("websocket", self._watch)
 
     def _watch(self, ws) -> None:
@@ -125,7 +127,13 @@ class Runs:
                 msg.ParseFromString(bytes(payload))
             except Exception:  # not a ForwardMsg: nothing to count
                 return
-            if msg.WhichOneof("type") == "script_finished":
+            if msg.WhichOneof("type") != "script_finished":
+                return
+            # A run cut short by a newer rerun request (FINISHED_EARLY_FOR_RERUN) is not counted: the
+            # run that replaces it is.
+            if msg.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+                self.fragments += 1
+            elif msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
                 self.count += 1
                 self.at.append(time.time())
 

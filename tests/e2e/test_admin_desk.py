@@ -52,9 +52,11 @@ def judge_row(page: Page, name: str):
     return desk(page).locator("table.judges tbody tr").filter(has_text=name)
 
 
-def settled(page: Page, runs: Runs, quiet: float = 1.0) -> int:
+def settled(page: Page, runs: Runs, quiet: float = 3.0) -> int:
     """The run count once the page has re-run for what the desk last reported (it re-runs once per
-    new window or version, which takes a while on a busy machine) and no run came for `quiet` s."""
+    new window or version, which takes a while on a busy machine) and no run came for `quiet` s.
+    (Streamlit's frontend may send a second rerun for one state change when the engine banner's
+    fragment was running at that moment: seen up to 1.4 s after the first, hence 3 s.)"""
     reported = lambda: int(desk(page).get_attribute("data-reported-at") or 0) / 1000  # noqa: E731
     wait_for(lambda: runs.at and runs.at[-1] > reported(), 30, "the desk's re-run for its new state", 0.1)
     return quiet_runs(runs, quiet)
@@ -142,6 +144,7 @@ def test_the_desk_follows_presence_scores_and_help_by_push_without_a_rerun(stack
     expect(judge_row(admin, "Judge 2").locator("td").nth(4)).to_contain_text("s ago")
     assert stack.snapshot().state.version == state.version  # nothing else moved meanwhile
     late_runs = [round(t - quiet_since, 2) for t in runs.at if t > quiet_since]
+    # (The engine banner above the desk is a fragment of its own, ui/health.py: counted apart.)
     assert runs.count == before, f"the desk re-ran at {late_runs} s for pushed changes"
     stack.service().raise_flag(token, False)
     expect(desk(admin).locator(".help")).to_be_hidden(timeout=5_000)
@@ -182,5 +185,5 @@ def test_the_board_updates_by_push_without_a_rerun(stack, new_page):
         0.05,
     )
     log.info("a score reached the board %.3f s after it was stored", time.time() - stored)
-    assert runs.count == before == 1, (before, runs.count)
+    assert runs.count == before == 1 and runs.fragments == 0, (before, runs.count, runs.fragments)
     assert_healthy(page)

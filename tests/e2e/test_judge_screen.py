@@ -146,6 +146,7 @@ def test_the_window_opens_and_flips_at_its_deadline_without_any_rerun(stack, new
     # The opening flashed the header; so did 5 s before the close.
     assert int(screen(judge).get_attribute("data-flashes")) >= flashes + 2
     assert runs.count == before, f"the page re-ran {runs.count - before} times while the judge watched"
+    assert runs.fragments == 0, "the judge page has no fragment running on a timer"
 
 
 def test_a_score_is_saved_revised_and_kept_across_a_reload(stack, new_page):
