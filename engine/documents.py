@@ -200,6 +200,7 @@ def judge_doc(snap: Snapshot, now: float, judge: str, health: EngineHealth, othe
             "total": shown(mine.total),
             "values": {k: str(v) for k, v in mine.values.items()},
             "revision": mine.revision,
+            "comment": mine.comment,  # this judge's own; never in the public or admin documents
         },
         "others": others,
         "present": len(snap.present),

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from engine import accounts, scoring
+from engine.comments import clean_comment
 from engine.model import NotAllowed, Role, Score, Settings
 from engine.store import Store
 from engine.store.score_commit import SESSION_ENDED, ScoreClaim, SessionEnded
@@ -80,13 +81,15 @@ class Scorer:
         window_id: int,
         raw_values: Mapping[str, object],
         request_id: str | None = None,
+        comment: object = None,
     ) -> tuple[Score, bool]:
-        """Store a judge's score; returns (score, replayed). NotAllowed names who may not, InvalidInput
-        a bad value, ScoreRefused a closed window."""
+        """Store a judge's score (and their optional comment); returns (score, replayed). NotAllowed names
+        who may not, InvalidInput a bad value or comment, ScoreRefused a closed window."""
         who = self.identify(token)
         if who.role is not Role.JUDGE:
             raise NotAllowed("Only a judge can do that.")
         values, total = scoring.validated_score(raw_values, context.settings.criteria)
+        note = clean_comment(comment)
         claim = ScoreClaim(
             event_id=context.event_id,
             performer_id=performer_id,
@@ -97,6 +100,7 @@ class Scorer:
             total=total,
             request_id=(request_id or uuid.uuid4().hex)[:64],
             now=self.clock(),
+            comment=note,
         )
         try:
             return self.store.score_commits.commit(claim, context.scores(performer_id, who.email))

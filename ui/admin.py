@@ -60,10 +60,12 @@ def run_command(
     return True
 
 
-def show_message(seen: Mapping | None) -> None:
+def show_message(seen: Mapping | None = None) -> None:
     msg = st.session_state.get(KEY)
     if not msg:
         return
+    if isinstance(msg, tuple):  # (kind, text) from pages that do not follow a state (ui/results_desk.py)
+        msg = st.session_state[KEY] = {"kind": msg[0], "text": msg[1], "about": None, "fresh": True}
     if not msg["fresh"] and not still_current(msg, seen):
         st.session_state.pop(KEY, None)
         return

@@ -51,6 +51,7 @@ class ScoreClaim:
     total: Decimal
     request_id: str
     now: float
+    comment: str = ""  # already cleaned (engine.comments); "" when none
 
 
 class ScoreCommits:
@@ -192,6 +193,7 @@ def _new_item(claim: ScoreClaim, current: Score | None) -> dict:
         "window_id": claim.window_id,
         "request_id": claim.request_id,
         "sk": f"S#{claim.performer_id}#{claim.judge}",
+        "comment": claim.comment or None,
     }
 
 

@@ -4,7 +4,7 @@ comment with a score, Sign off (with its confirmation) and Reveal next."""
 from __future__ import annotations
 
 from engine.model import Command, CommandKind
-from tests.app.helpers import ADMIN, JUDGE, button, open_page, open_scoring_now, start, texts
+from tests.app.helpers import ADMIN, button, open_page, open_scoring_now, start, texts
 
 DESK = "pages/admin_results.py"
 
@@ -56,18 +56,9 @@ def test_sign_off_asks_first_then_reveal_next_shows_one_place(svc, tokens, app):
     assert "Revealed 1 place(s) on the board." in texts(at.toast)
 
 
-def test_a_judge_comment_goes_in_with_the_score(svc, tokens, app):
-    start(svc, tokens)
-    state = open_scoring_now(svc)
-    at = open_page(app(svc.whoami(tokens[JUDGE])), "pages/judge.py")
-    [box] = [w for w in at.number_input if w.label.startswith("Score (")]
-    box.set_value(7.0)
-    [comment] = [t for t in at.text_area if t.label == "Comment (optional)"]
-    comment.input("Clean lines, late finish.")
-    at = button(at, "Submit score").click().run()
-    assert not at.exception and not at.error
-    (score,) = svc.store.scores.list(state.event_id, consistent=True)
-    assert score.comment == "Clean lines, late finish."
+# A judge's comment goes in with the score through the judge screen's POST /live/score:
+# tests/integration/test_live_routes.py (stored, back to its judge only, a bad one refused) and
+# tests/e2e/test_judge_screen.py (typed on the phone, kept across a reload).
 
 
 def test_the_log_page_offers_the_pdfs(svc, tokens, app):

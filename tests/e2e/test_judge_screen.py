@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import signal
 import time
 from collections.abc import Iterator
 from decimal import Decimal
@@ -125,10 +127,16 @@ def test_the_window_opens_and_flips_at_its_deadline_without_any_rerun(stack, new
     assert scoring.index == state.index and scoring.phase.value == "SCORING"
     _taken.add(scoring.window_id)
     screen(judge).evaluate(WATCH_THE_CLOSE)
-    # The deadline passes: the screen closes the form on its own clock, no push and no rerun needed.
-    closed = wait_for(
-        lambda: judge.evaluate("() => window.__closed"), SCORE_SECONDS + 10, "the form to close", 0.1
-    )
+    # The deadline passes with the engine frozen: no transition is written, so nothing is pushed; the
+    # screen closes the form on its own clock, with no push and no rerun.
+    engine = next(p for p in stack.procs if list(p.args[-2:]) == ["engine", "run"])
+    os.kill(engine.pid, signal.SIGSTOP)
+    try:
+        closed = wait_for(
+            lambda: judge.evaluate("() => window.__closed"), SCORE_SECONDS + 10, "the form to close", 0.1
+        )
+    finally:
+        os.kill(engine.pid, signal.SIGCONT)
     flipped = int(screen(judge).get_attribute("data-flipped-at")) / 1000
     late = flipped - scoring.deadline
     log.info("the form closed %.3f s after its deadline", late)
@@ -149,16 +157,19 @@ def test_a_score_is_saved_revised_and_kept_across_a_reload(stack, new_page):
     screen(judge).get_by_role("button", name="Score up one step").click()  # empty: the middle, 5.0
     expect(value_box(judge)).to_have_value("5.0")
     value_box(judge).fill("7.5")
+    screen(judge).get_by_label("Comment (optional)").fill("Clean lines, late finish.")
     submit_button(judge).click()
     expect(screen(judge).get_by_text("Your score for this performer: 7.50 (revision 1)")).to_be_visible()
     expect(screen(judge).locator(".state")).to_have_text("Submitted: 7.50 (revision 1)")
     score = my_score(stack, state.performer_id)
     assert (score.total, score.revision, score.window_id) == (Decimal("7.5"), 1, state.window_id)
+    assert score.comment == "Clean lines, late finish."
 
     value_box(judge).fill("8.2")  # typed, not sent: a reload must not lose it
     judge.reload()
     expect_form_open(judge, performer)
     expect(value_box(judge)).to_have_value("8.2")
+    expect(screen(judge).get_by_label("Comment (optional)")).to_have_value("Clean lines, late finish.")
     submit_button(judge).click()
     expect(screen(judge).get_by_text("Your score for this performer: 8.20 (revision 2)")).to_be_visible()
     score = my_score(stack, state.performer_id)

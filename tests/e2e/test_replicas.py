@@ -25,7 +25,7 @@ from playwright.sync_api import expect
 
 from engine import localdb
 from engine.model import Phase
-from tests.e2e.browsing import APP
+from tests.e2e.browsing import APP, JUDGE_SCREEN
 from tests.e2e.stack import ARTIFACTS, PASSWORD
 from tests.invariants import check_event
 from tests.support import nginx, processes
@@ -38,7 +38,6 @@ SCORE_SECONDS = 16
 LEASE_SECONDS = 3.0
 JUDGE = "judge1@demo.local"
 ADMIN = "admin@demo.local"
-FRESH = '[data-testid="stElementContainer"]:not([data-stale="true"])'
 OWNER = re.compile(r"engine (engine-[0-9a-f]+) starting")
 _INSECURE = ssl.create_default_context()
 _INSECURE.check_hostname = False
@@ -136,8 +135,8 @@ def test_failover_of_a_web_server_and_of_the_engine_behind_nginx(browser, replic
         wait_for(lambda: stack.snapshot().state.phase is Phase.SCORING, 15, "scoring to open")
         window = stack.snapshot().state.window_id
         performer = stack.snapshot().state.performer_id
-        box = judge.locator(f'{FRESH} input[type=number][aria-label^="Score"]')
-        expect(box).to_be_visible()
+        box = judge.locator(f'{JUDGE_SCREEN} input.value[aria-label^="Score"]')
+        expect(box).to_be_enabled()
 
         # kill -9 of the server holding the judge's websocket
         os.killpg(replicas.webs[holder].pid, signal.SIGKILL)
@@ -148,12 +147,14 @@ def test_failover_of_a_web_server_and_of_the_engine_behind_nginx(browser, replic
             lambda: replicas.viewers(other) >= 1 and not healthy(replicas.urls[holder]), 30, "a reconnect"
         )
         connected(judge)
-        expect(box).to_be_visible(timeout=30_000)  # the scoring form again: still logged in, no login page
+        # The scoring form again: still logged in, no login page; the screen's stream came back through nginx.
+        expect(box).to_be_enabled(timeout=30_000)
+        expect(judge.locator(JUDGE_SCREEN).locator(".banner.offline")).to_be_hidden(timeout=30_000)
         assert "/login" not in judge.url
         box.fill("7.5")
-        judge.locator(FRESH).get_by_role("button", name="Submit score").click()
+        judge.locator(JUDGE_SCREEN).get_by_role("button", name="Submit score").click()
         expect(
-            judge.locator(FRESH).get_by_text("Your score for this performer: 7.50 (revision 1)")
+            judge.locator(JUDGE_SCREEN).get_by_text("Your score for this performer: 7.50 (revision 1)")
         ).to_be_visible()
         assert stack.snapshot().state.window_id == window, "the score went in the same window"
         reconnect_s = time.monotonic() - killed

@@ -206,3 +206,29 @@ def test_an_ended_session_ends_the_judge_stream_with_a_sentence(live):
     finally:
         stream.close()
     assert reason == {"reason": "Your session has ended; please log in again."}
+
+
+def test_a_comment_goes_in_with_the_score_and_back_to_its_judge_only(live):
+    stack, tokens = live
+    svc = stack.service()
+    eid = svc.event_id()
+    status, answer = post_score(stack.url, tokens[J3], _body(stack, "7", comment="Clean lines, late finish."))
+    assert status == 200 and answer["ok"] is True
+    [score] = [s for s in svc.store.scores.list(eid, consistent=True) if s.judge == J3]
+    assert score.comment == "Clean lines, late finish."
+    judge, public = EventStream(stack.url, "/live/judge", tokens[J3]), EventStream(stack.url, "/live/public")
+    try:
+        mine = judge.next_doc()["my_score"]
+        board = json.dumps(public.next_doc())
+    finally:
+        judge.close()
+        public.close()
+    assert mine["comment"] == "Clean lines, late finish."
+    assert "Clean lines" not in board  # a comment is never public
+
+    status, answer = post_score(stack.url, tokens[J3], _body(stack, "8", comment="x" * 501))
+    assert (status, answer["error"]) == (400, "A comment can be at most 500 characters (this one has 501).")
+    status, _ = post_score(stack.url, tokens[J3], _body(stack, "8", comment=["not", "text"]))
+    assert status == 400
+    [after] = [s for s in svc.store.scores.list(eid, consistent=True) if s.judge == J3]
+    assert (after.revision, after.total) == (score.revision, score.total)

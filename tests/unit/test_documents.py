@@ -69,7 +69,7 @@ def test_judge_document_scoring_open_flips_at_the_deadline_and_shows_my_score():
     before = documents.judge_doc(snap, T0 + 29.9, A, HEALTHY, [])
     after = documents.judge_doc(snap, T0 + 30.1, A, HEALTHY, [])
     assert before["scoring_open"] and not after["scoring_open"]
-    assert before["my_score"] == {"total": "7.00", "values": {"Score": "7"}, "revision": 1}
+    assert before["my_score"] == {"total": "7.00", "values": {"Score": "7"}, "revision": 1, "comment": ""}
     assert documents.change_key(before) != documents.change_key(after)
     assert documents.judge_doc(snap, T0, C, HEALTHY, [])["my_score"] is None
     sick = documents.judge_doc(snap, T0, A, assess(None, snap.state, T0), [])

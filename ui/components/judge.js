@@ -2,6 +2,8 @@
 // this browser's clock corrected by the server's offset, scores sent to POST /live/score. Streamlit
 // never re-runs the page while the judge watches. Rules: judge_core.js; DOM: judge_view.js.
 
+const COMMENT = "\u0000comment";  // the comment's draft key: no criterion can be named so
+
 export default function (component) {
   const {data, parentElement} = component;
   const root = parentElement.querySelector(".judge");
@@ -37,6 +39,7 @@ export default function (component) {
     for (const [name, input] of Object.entries(st.inputs)) out[name] = input.value.trim();
     return out;
   }
+  const comment = () => ui.comment.value.trim();
 
   function onStep(c, input, dir) {
     input.value = stepped(input.value, c, dir);
@@ -56,6 +59,7 @@ export default function (component) {
     st.inputs = {};
     ui.fields.replaceChildren();
     const saved = d.my_score ? d.my_score.values || {} : {};
+    ui.comment.value = store.get(draftKey(who, d.event_id, d.window_id, COMMENT)) ?? (d.my_score && d.my_score.comment) ?? "";
     for (const c of d.criteria || []) {
       const f = criterionField(c, onStep);
       f.input.value = store.get(draftKey(who, d.event_id, d.window_id, c.name)) ?? saved[c.name] ?? "";
@@ -108,7 +112,7 @@ export default function (component) {
     paintHead();
     if (!d || !d.phase) return;
     const m = mine();
-    const changed = !!(m && m.values && !sameValues(m.values, typed()));
+    const changed = !!(m && m.values && (!sameValues(m.values, typed()) || (m.comment ?? "") !== comment()));
     const line = stateLine(st.open, m, d.phase, changed);
     const closedToo = m && d.phase === "SCORING" && !st.open ? " · Scoring closed" : "";
     showText(ui.state, line.text + closedToo);
@@ -118,6 +122,7 @@ export default function (component) {
     if (showForm && st.formKey !== key(d)) buildForm();
     const off = !st.open || !!st.ended;
     for (const input of Object.values(st.inputs)) input.disabled = off;
+    ui.comment.disabled = off;
     for (const b of ui.fields.querySelectorAll("button")) b.disabled = off;
     ui.submit.disabled = off || st.inflight;
     ui.submit.textContent = st.inflight ? "Sending…" : "Submit score";
@@ -180,8 +185,9 @@ export default function (component) {
     if (p) net.send(p);
   }
 
-  const net = judgeNet({data, root, st, paint, onDoc, pendingOf, setPending, typed, key, online});
+  const net = judgeNet({data, root, st, paint, onDoc, pendingOf, setPending, typed, comment, key, online});
   ui.form.addEventListener("submit", (e) => { e.preventDefault(); net.submit(); });
+  ui.comment.addEventListener("input", () => { keep(COMMENT, ui.comment.value); paint(); });
   paint();
   net.connect();
   net.keepAwake();

@@ -7,7 +7,7 @@ function newRequestId() {
 }
 
 function judgeNet(ctx) {
-  const {data, root, st, paint, onDoc, pendingOf, setPending, typed, key, online} = ctx;
+  const {data, root, st, paint, onDoc, pendingOf, setPending, typed, comment, key, online} = ctx;
   let probe = null, reconnect = null;
 
   function connect() {
@@ -67,10 +67,11 @@ function judgeNet(ctx) {
       if (problem) { st.error = problem; paint(); return; }
     }
     st.error = "";
+    const note = comment();
     let p = pendingOf();
     // The same values for the same window: the same request, so a lost answer can never count twice.
-    if (!p || p.performer_id !== d.performer_id || !sameValues(p.values, values)) {
-      p = {request_id: newRequestId(), performer_id: d.performer_id, window_id: d.window_id, values, tries: 0};
+    if (!p || p.performer_id !== d.performer_id || !sameValues(p.values, values) || (p.comment || "") !== note) {
+      p = {request_id: newRequestId(), performer_id: d.performer_id, window_id: d.window_id, values, comment: note, tries: 0};
     }
     setPending(p);
     send(p);
@@ -91,7 +92,8 @@ function judgeNet(ctx) {
       const res = await fetch(data.score, {
         method: "POST", credentials: "same-origin", signal: stop.signal,
         headers: {"Content-Type": "application/json", "X-Stagescore": "1"},
-        body: JSON.stringify({performer_id: p.performer_id, window_id: p.window_id, values: p.values, request_id: p.request_id}),
+        body: JSON.stringify({performer_id: p.performer_id, window_id: p.window_id, values: p.values,
+                              request_id: p.request_id, comment: p.comment || ""}),
       });
       status = res.status;
       body = await res.json().catch(() => ({}));
@@ -105,7 +107,8 @@ function judgeNet(ctx) {
     const d = st.doc;
     if (status === 200 && body.ok) {
       setPending(null);
-      st.ack = {key: key(d), total: body.total, revision: body.revision, values: p.values, replayed: !!body.replayed,
+      st.ack = {key: key(d), total: body.total, revision: body.revision, values: p.values, comment: p.comment || "",
+                replayed: !!body.replayed,
                 text: ackText(body), request_id: p.request_id};
       st.note = "";
       st.error = "";

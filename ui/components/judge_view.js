@@ -27,6 +27,12 @@ function judgeSkeleton(root) {
   const form = add("form", el("form", "score"));
   form.noValidate = true;
   add("fields", el("div", "fields"), form);
+  const note = el("label", "comment-label", "Comment (optional)");
+  const comment = add("comment", el("textarea", "comment"), note);
+  comment.maxLength = 500;
+  comment.rows = 2;
+  comment.setAttribute("aria-label", "Comment (optional)");
+  form.appendChild(note);
   const submit = add("submit", el("button", "submit", "Submit score"), form);
   submit.type = "submit";
   add("note", el("div", "note"), form);

@@ -100,8 +100,9 @@ def _refused(status: int, sentence: str) -> JSONResponse:
     return JSONResponse({"ok": False, "error": sentence}, status_code=status)
 
 
-def _parse(raw: bytes) -> tuple[str, int, dict[str, str], str]:
-    """(performer_id, window_id, values, request_id) or InvalidInput."""
+def _parse(raw: bytes) -> tuple[str, int, dict[str, str], str, object]:
+    """(performer_id, window_id, values, request_id, comment) or InvalidInput. The comment (optional) is
+    checked by engine.comments.clean_comment, which says in one sentence what is wrong with it."""
     try:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
@@ -122,7 +123,7 @@ def _parse(raw: bytes) -> tuple[str, int, dict[str, str], str]:
     )
     if not ok:
         raise InvalidInput(UNREADABLE)
-    return pid, window, {k: str(v) for k, v in values.items()}, rid
+    return pid, window, {k: str(v) for k, v in values.items()}, rid, body.get("comment")
 
 
 async def submit_score(request: Request) -> JSONResponse:
@@ -130,13 +131,13 @@ async def submit_score(request: Request) -> JSONResponse:
         return _refused(403, NOT_FROM_PAGE)
     try:
         hub = current()
-        performer_id, window_id, values, request_id = _parse(await request.body())
+        performer_id, window_id, values, request_id, comment = _parse(await request.body())
         context = hub.score_context()
         if context is None:
             raise DatabaseUnavailable(UNREACHABLE)
         token = cookies.token_from_request(request)
         score, replayed = await hub.blocking(
-            hub.scorer.submit, token, context, performer_id, window_id, values, request_id
+            hub.scorer.submit, token, context, performer_id, window_id, values, request_id, comment
         )
     except SessionEnded as e:
         return _refused(401, str(e))
