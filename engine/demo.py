@@ -64,6 +64,8 @@ def seed(
         perform_seconds=perform_seconds,
         score_seconds=score_seconds,
         required_judges=min(3, judges),
+        # A talent show's mixed acts (one of each kind) compete for one podium; each category keeps its own.
+        rank_overall=True,
     )
     svc.create_event(settings, build_roster(rows), open_lobby=True)
     return logins

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from engine import accounts, devices, throttle
 from engine.model import Account, Conflict, InvalidInput, NotAllowed, Role, Session, StagescoreError
-from engine.store import Store
+from engine.store import RETRY, Store
 
 WRONG = "Wrong email or password."
 FAILURE_WINDOW = 60.0  # the control desk counts failed logins over this many seconds
@@ -74,13 +74,7 @@ class Logins:
         device_hash = accounts.token_hash(client.device) if client.device else None
         known = device_hash is not None and self.store.logins.known_device(device_hash)
         key = throttle.client_key(client.address, device_hash if known else None)
-        state = self.store.logins.throttle(key)
-        wait = throttle.wait_seconds(state, now)
-        if wait <= 0:
-            try:  # counted before the check, so parallel attempts cannot slip past the delay
-                self.store.logins.count_attempt(key, state, throttle.after_attempt(state, now))
-            except Conflict:
-                wait = max(1.0, throttle.delay_after(state.failures + 1))
+        wait = self._claim_attempt(key, now)
         if wait > 0:
             self.store.logins.record_failure(email, client.address, key, now)
             raise _too_many(wait)
@@ -92,6 +86,22 @@ class Logins:
         if not stored.account.active:
             raise NotAllowed(devices.ENDED[devices.DISABLED])
         return self._start_session(stored.account, client, now)
+
+    def _claim_attempt(self, key: str, now: float) -> float:
+        """Count one attempt of client `key` before its password is checked, so parallel attempts cannot
+        slip past the delay; returns 0 if it may go on, else the seconds it must wait. Parallel logins
+        from one address (judges behind the venue's wifi) retry rather than refuse each other."""
+        for _ in RETRY.tries():
+            state = self.store.logins.throttle(key)
+            wait = throttle.wait_seconds(state, now)
+            if wait > 0:
+                return wait
+            try:
+                self.store.logins.count_attempt(key, state, throttle.after_attempt(state, now))
+                return 0.0
+            except Conflict:
+                continue
+        return throttle.BASE_DELAY
 
     def issue_link(self, token: str | None, email: str) -> str:
         """A judge's one-time login code (15 minutes, one use); the admin shows it as a link and a QR code."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-FREE_FAILURES = 5
+FREE_FAILURES = 10  # enough for a panel logging in at once from one venue address
 BASE_DELAY = 1.0  # seconds, after the free failures; doubles with each further failure
 MAX_DELAY = 300.0
 FORGET_AFTER = 3600.0  # a client quiet this long starts afresh

@@ -114,17 +114,20 @@ async def _fields(request: Request) -> dict[str, object]:
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
-def routes(service: Callable[[], Service] = _default_service) -> list[Route]:
-    """The /auth routes, on `service` (tests hand in their own)."""
+class _Auth:
+    """The handlers, on one Service getter (tests hand in their own)."""
 
-    async def login(request: Request) -> Response:
+    def __init__(self, service: Callable[[], Service]):
+        self.service = service
+
+    async def login(self, request: Request) -> Response:
         if not same_origin(request):
             return JSONResponse({"ok": False, "error": CROSS_SITE}, status_code=403, headers=_PRIVATE)
         data = await _fields(request)
         email, password = data.get("email"), data.get("password")
         if not isinstance(email, str) or not isinstance(password, str):
             return JSONResponse({"ok": False, "error": "Enter your email and password."}, headers=_PRIVATE)
-        svc, client = service(), _with_device(client_of(request))
+        svc, client = self.service(), _with_device(client_of(request))
         try:
             session = await anyio.to_thread.run_sync(svc.login, email, password, client)
         except DatabaseUnavailable:
@@ -134,7 +137,7 @@ def routes(service: Callable[[], Service] = _default_service) -> list[Route]:
         body = {"ok": True, "next": safe_next(data.get("next"), session.role)}
         return _logged_in(JSONResponse(body), request, svc, session.token, client.device or "")
 
-    async def link_page(request: Request) -> Response:
+    async def link_page(self, request: Request) -> Response:
         code = request.query_params.get("code")
         if not devices.well_formed_code(code):
             return RedirectResponse(_path("login") + "?error=link-invalid", 303, headers=_PRIVATE)
@@ -152,11 +155,11 @@ def routes(service: Callable[[], Service] = _default_service) -> list[Route]:
         headers = {**_PRIVATE, "Referrer-Policy": "same-origin", "Content-Security-Policy": _LINK_CSP}
         return HTMLResponse(page, headers=headers)
 
-    async def link_exchange(request: Request) -> Response:
+    async def link_exchange(self, request: Request) -> Response:
         if not same_origin(request):
             return RedirectResponse(_path("login") + "?error=link-invalid", 303, headers=_PRIVATE)
         code = (await _fields(request)).get("code")
-        svc, client = service(), _with_device(client_of(request))
+        svc, client = self.service(), _with_device(client_of(request))
         try:
             session = await anyio.to_thread.run_sync(svc.login_with_link, code, client)
         except DatabaseUnavailable:
@@ -167,24 +170,28 @@ def routes(service: Callable[[], Service] = _default_service) -> list[Route]:
         response = RedirectResponse(home_path(session.role), 303)
         return _logged_in(response, request, svc, session.token, client.device or "")
 
-    async def logout(request: Request) -> Response:
+    async def logout(self, request: Request) -> Response:
         response = RedirectResponse(cookies.base_path(), 303, headers=_PRIVATE)
         allowed = same_origin(request) if request.method == "POST" else _navigated_here(request)
         if not allowed:
             return response
         if token := cookies.token_from_request(request):
             try:
-                await anyio.to_thread.run_sync(service().logout, token)
+                await anyio.to_thread.run_sync(self.service().logout, token)
             except StagescoreError:
                 pass  # the token expires anyway; the cookie goes now
         cookies.clear_session(response, request)
         return response
 
+
+def routes(service: Callable[[], Service] = _default_service) -> list[Route]:
+    """The /auth routes, on `service` (tests hand in their own)."""
+    auth = _Auth(service)
     return [
-        Route("/auth/login", login, methods=["POST"]),
-        Route("/auth/link", link_page, methods=["GET"]),
-        Route("/auth/link", link_exchange, methods=["POST"]),
-        Route("/auth/logout", logout, methods=["GET", "POST"]),
+        Route("/auth/login", auth.login, methods=["POST"]),
+        Route("/auth/link", auth.link_page, methods=["GET"]),
+        Route("/auth/link", auth.link_exchange, methods=["POST"]),
+        Route("/auth/logout", auth.logout, methods=["GET", "POST"]),
     ]
 
 

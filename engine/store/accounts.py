@@ -104,28 +104,24 @@ class Sessions:
         }
         self.client.call("put_item", TableName=self.table, Item=to_item(item))
 
-    def seen(self, token_hash: str, now: float) -> None:
+    def _set(self, token_hash: str, name: str, value: object, condition: str) -> None:
+        """Set one attribute of an existing session if `condition` holds; quietly nothing otherwise."""
         self.client.call(
             "update_item",
             TableName=self.table,
             Key=to_key(token_hash=token_hash),
-            UpdateExpression="SET last_seen = :now",
-            ConditionExpression="attribute_exists(token_hash)",
-            ExpressionAttributeValues=to_key(**{":now": int(now)}),
+            UpdateExpression=f"SET {name} = :v",
+            ConditionExpression=condition,
+            ExpressionAttributeValues=to_key(**{":v": value}),
             tolerate={"ConditionalCheckFailedException"},
         )
 
+    def seen(self, token_hash: str, now: float) -> None:
+        self._set(token_hash, "last_seen", int(now), "attribute_exists(token_hash)")
+
     def end(self, token_hash: str, reason: str) -> None:
         """End a session, keeping why (its page says so) until it would have expired."""
-        self.client.call(
-            "update_item",
-            TableName=self.table,
-            Key=to_key(token_hash=token_hash),
-            UpdateExpression="SET ended = :r",
-            ConditionExpression="attribute_exists(token_hash) AND attribute_not_exists(ended)",
-            ExpressionAttributeValues=to_key(**{":r": reason}),
-            tolerate={"ConditionalCheckFailedException"},
-        )
+        self._set(token_hash, "ended", reason, "attribute_exists(token_hash) AND attribute_not_exists(ended)")
 
     def get(self, token_hash: str) -> dict | None:
         # Consistent: a session ended a moment ago (device swap, disabled account) must not pass.
