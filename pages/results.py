@@ -27,15 +27,15 @@ if not finished:
     st.info("The results are final once the round has finished; this is the ranking so far.")
 groups = snap.by_category
 per_judge = snap.settings.public_judge_scores
+if snap.shows_overall:  # the headline, when the event ranks everyone together too
+    if len(groups) > 1:
+        st.header("Overall")
+    if finished:
+        widgets.podium(snap)
+    widgets.ranking_table(snap, per_judge)
 if len(groups) > 1:
     for category, results in groups.items():
         st.header(widgets.text(category or "No category"))
         if finished:
             widgets.podium(snap, results)
         widgets.ranking_table(snap, per_judge, results)
-if snap.shows_overall:
-    if len(groups) > 1:
-        st.header("Overall")
-    if finished:
-        widgets.podium(snap)
-    widgets.ranking_table(snap, per_judge)

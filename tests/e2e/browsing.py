@@ -160,7 +160,8 @@ def _rows(table) -> list[dict[str, str]]:
 
 
 def metric_podium(page: Page) -> dict[int, tuple[str, str]]:
-    """{place: (performer name, total)} read from the st.metric podium (the results page)."""
+    """{place: (performer name, total)} read from the first st.metric podium on the page (the results
+    page's headline podium; one per category may follow)."""
     out = {}
     for metric in page.locator('[data-testid="stMetric"]').all():
         label = metric.locator('[data-testid="stMetricLabel"]').inner_text().strip()
@@ -169,7 +170,7 @@ def metric_podium(page: Page) -> dict[int, tuple[str, str]]:
         place = int(label.rsplit(" ", 1)[-1])
         name = metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
         delta = metric.locator('[data-testid="stMetricDelta"]')
-        out[place] = (name, delta.inner_text().strip() if delta.count() else "")
+        out.setdefault(place, (name, delta.inner_text().strip() if delta.count() else ""))
     return out
 
 
