@@ -130,13 +130,9 @@ def _flips(streams: list[StreamClient]) -> list[float]:
     return out
 
 
-async def level(b: Bench, n: int, idle: float, baseline: dict) -> dict:
-    judges = [f"j{i:02d}@bench.local" for i in range(1, n + 1)]
-    public, pt = await b.open("/live/public")
-    admin, at = await b.open("/live/admin", "admin@bench.local")
-    opened = [await b.open("/live/judge", e) for e in judges]
-    streams = [c for c, _ in opened]
-    await asyncio.sleep(1.0)
+async def paused_cost(b: Bench, idle: float) -> tuple[float, float]:
+    """The web server's cores and RSS over `idle` seconds with the clock paused: nothing but the open
+    streams costs anything then. The clock runs again afterwards."""
     b.command(CommandKind.PAUSE)
     await asyncio.sleep(1.0)
     b.web.mark()
@@ -144,6 +140,17 @@ async def level(b: Bench, n: int, idle: float, baseline: dict) -> dict:
     _, cores = b.web.cpu_since_mark()
     rss = b.web.rss_mb()
     b.command(CommandKind.RESUME)
+    return cores, rss
+
+
+async def level(b: Bench, n: int, idle: float, baseline: dict) -> dict:
+    judges = [f"j{i:02d}@bench.local" for i in range(1, n + 1)]
+    public, pt = await b.open("/live/public")
+    admin, at = await b.open("/live/admin", "admin@bench.local")
+    opened = [await b.open("/live/judge", e) for e in judges]
+    streams = [c for c, _ in opened]
+    await asyncio.sleep(1.0)
+    cores, rss = await paused_cost(b, idle)
     for s in [public, admin, *streams]:
         s.docs.clear()
     seq, done = await b.submits(public, judges, at_once=False)
@@ -174,13 +181,8 @@ async def level(b: Bench, n: int, idle: float, baseline: dict) -> dict:
 async def run(b: Bench, levels: list[int], idle: float) -> list[dict]:
     b.command(CommandKind.START)
     await asyncio.sleep(1.0)
-    b.command(CommandKind.PAUSE)
-    await asyncio.sleep(1.0)
-    b.web.mark()
-    await asyncio.sleep(idle)
-    _, cores = b.web.cpu_since_mark()
-    baseline = {"cores": cores, "rss": b.web.rss_mb()}
-    b.command(CommandKind.RESUME)
+    cores, rss = await paused_cost(b, idle)
+    baseline = {"cores": cores, "rss": rss}
     out = [{"judges": 0, "idle_cores": round(cores, 4), "rss_mb": round(baseline["rss"], 1)}]
     for n in levels:
         report.say(f"{n} judges")
