@@ -19,6 +19,31 @@ export default function (component) {
     if (bar) bar.style.width = 100 * leftFraction(doc, left) + "%";
   }
 
+  function podium(cls, placeCls, places) {
+    const box = el("div", cls);
+    for (const r of places) {
+      const place = el("div", placeCls);
+      place.dataset.rank = r.rank;
+      place.appendChild(el("div", null, (MEDALS[r.rank] || "") + " Place " + r.rank));
+      place.appendChild(el("div", "name", r.performer));
+      place.appendChild(el("div", "num", r.total));
+      box.appendChild(place);
+    }
+    return box;
+  }
+
+  // Next up and later, with expected start times in the viewer's own clock (the server may run in UTC).
+  function renderLineup(lineup) {
+    if (!lineup || (!lineup.next_up && !(lineup.later || []).length)) return;
+    const box = el("div", "lineup");
+    const at = (t) => new Date(t * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    if (lineup.next_up) box.appendChild(el("div", "next-up", "Next up: " + lineup.next_up.performer));
+    for (const s of (lineup.later || []).slice(0, 5)) {
+      box.appendChild(el("div", "later", s.performer + " — later (about " + at(s.expected_start) + ")"));
+    }
+    root.appendChild(box);
+  }
+
   function render() {
     root.replaceChildren();
     if (!doc) { root.appendChild(el("div", "phase", "Connecting…")); return; }
@@ -35,29 +60,36 @@ export default function (component) {
     root.appendChild(head);
     if (doc.category) root.appendChild(el("div", "category", doc.category));
     if (timed) { const bar = el("div", "bar"); bar.appendChild(el("div")); root.appendChild(bar); }
-    if (doc.phase === "FINISHED") {
+    const several = (doc.categories || []).length > 1;
+    if (doc.round && doc.round.number > 1) root.appendChild(el("div", "round", doc.round.name));
+    if (doc.results_label) root.appendChild(el("div", "results-label", doc.results_label));
+    if (doc.phase !== "FINISHED") renderLineup(doc.lineup);
+    if (doc.results_message) {
+      root.appendChild(el("h2", "coming", doc.results_message));
+    } else if (doc.phase === "FINISHED") {
       root.appendChild(el("h2", null, "Final results"));
-      const podium = el("div", "podium");
-      for (const r of doc.ranking.filter((r) => r.rank !== null && r.rank <= 3)) {
-        const place = el("div", "place");
-        place.dataset.rank = r.rank;
-        place.appendChild(el("div", null, (MEDALS[r.rank] || "") + " Place " + r.rank));
-        place.appendChild(el("div", "name", r.performer));
-        place.appendChild(el("div", "num", r.total));
-        podium.appendChild(place);
+      if (!several || doc.rank_overall) {
+        root.appendChild(podium("podium", "place", doc.ranking.filter((r) => r.rank !== null && r.rank <= 3)));
       }
-      root.appendChild(podium);
+      if (several) {
+        for (const p of doc.podiums || []) {
+          root.appendChild(el("h3", null, p.category || "No category"));
+          root.appendChild(podium("cat-podium", "cat-place", p.places));
+        }
+      }
     }
     root.appendChild(el("h2", null, "Ranking"));
     const table = el("table", "ranking");
     const head2 = el("tr");
-    for (const h of ["Rank", "Performer", "Total", "Scores in", "Status", ...doc.judge_names]) head2.appendChild(el("th", null, h));
+    const columns = ["Rank", "Performer", ...(several ? ["Category"] : []), "Total", "Scores in", "Status"];
+    for (const h of [...columns, ...doc.judge_names]) head2.appendChild(el("th", null, h));
     const thead = el("thead"); thead.appendChild(head2); table.appendChild(thead);
     const body = el("tbody");
     for (const r of doc.ranking) {
       const tr = el("tr");
       tr.appendChild(el("td", "num rank", r.rank === null ? "—" : r.rank));
       tr.appendChild(el("td", "name", r.performer));
+      if (several) tr.appendChild(el("td", null, r.category));
       tr.appendChild(el("td", "num total", r.total));
       tr.appendChild(el("td", "num", r.scores_in + "/" + r.panel));
       tr.appendChild(el("td", null, r.status));

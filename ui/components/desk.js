@@ -72,7 +72,8 @@ export default function (component) {
     const problem = engine.engine_problem || (engine.engine_healthy === false ? "The timer engine is not healthy." : "");
     ui.engine.textContent = problem ? problem : engine.engine_owner ? `Timer engine: running (${engine.engine_owner})` : "";
     ui.engine.className = "engine" + (problem ? " bad" : "");
-    ui.engine.hidden = !ui.engine.textContent || data.engine === false;
+    // With data.engine false the page shows the engine line itself; a problem is still shown at once.
+    ui.engine.hidden = !ui.engine.textContent || (data.engine === false && !problem);
     ui.meta.textContent = `${doc.event_name} · event ${doc.event_id} · version ${doc.version}`;
     ui.performer.textContent = doc.performer || doc.event_name || "";
     ui.phase.textContent = (doc.phase_label || doc.phase || "") + (doc.paused ? " — paused" : "");

@@ -101,7 +101,10 @@ class Feed:
             flags=bundle.flags,
             results=self._results,
         )
-        return Reading(snap, health.assess(self._lease, state, now), self._generation, dict(self._accounts))
+        config = self.store.config
+        stale = health.stale_seconds(config.lease_seconds, config.lease_renew_seconds)
+        judged = health.assess(self._lease, state, now, stale_after=stale)  # as the desk banner judges
+        return Reading(snap, judged, self._generation, dict(self._accounts))
 
     def _start(self, event_id: str) -> None:
         self.event_id = event_id
