@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 from dataclasses import replace
 
@@ -100,4 +101,6 @@ def test_channel_publishes_only_changes_and_wakes_its_subscribers():
         assert data.startswith("event: doc\ndata: ") and data.endswith("\n\n")
         assert json.loads(data.split("data: ", 1)[1]) == {"server_time": 123.0, "a": 1}
 
-    asyncio.run(scenario())
+    # A loop of its own in a thread of its own: earlier browser tests may leave this thread's loop running.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
