@@ -23,12 +23,14 @@ def cmd_results(a, svc) -> int:
         count = svc.reveal_next(None)
         print(f"Revealed {count} place(s).")
     elif a.action == "links":
-        tokens = svc.create_sheet_links(None)
+        # A performer's sheet link is what the operator hands out (no login behind it, only that sheet,
+        # only once official); it is not a session token, which never leaves its HttpOnly cookie.
+        links = svc.create_sheet_links(None)
         snap = svc.snapshot()
         base = a.base_url.rstrip("/")
         print("Each performer's private sheet link (shown once; a new run replaces them):")
-        for pid, token in tokens.items():
-            print(f"  {snap.performer_name(pid):<30} {base}/sheet/{token}")
+        for pid, sheet_code in links.items():
+            print(f"  {snap.performer_name(pid):<30} {base}/sheet/{sheet_code}")
     else:
         print(json.dumps(svc.results_status()))
     return 0
