@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from engine import scoring
+from engine import ranking, scoring
 from engine.model import Rule
 from engine.rankings import as_float, positions, ranking_over_time
 from engine.snapshot import Snapshot, totals_by_performer
@@ -78,7 +78,7 @@ def analyse(snap: Snapshot) -> Analysis:
     labels = judge_labels(snap)
     place = positions(snap)
     results = {r.performer_id: r for r in snap.results}
-    none = scoring.PerformerResult("", None, 0, False, None, None, None, None, None)
+    none = ranking.PerformerResult("", None, 0, False, None, None, None, None, None)
     rows = [(p, results.get(p.performer_id, none)) for p in snap.performers]
     performers = pd.DataFrame(
         {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from engine.model import Performer, Settings, TieBreak
-from engine.scoring import PerformerResult, assign_ranks
+from engine.ranking import PerformerResult, assign_ranks
 
 
 def names(performers: Iterable[Performer]) -> list[str]:

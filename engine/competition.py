@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from engine.model import InvalidInput
+from engine.ranking import PerformerResult
 from engine.roster import clean_text
-from engine.scoring import PerformerResult
 
 MAX_ROUND_NAME = 60
 MAX_CARRY_WEIGHT = Decimal(10)

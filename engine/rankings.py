@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from engine.model import PerformerStatus, Rule, Score
-from engine.snapshot import Snapshot, compute_results
+from engine.snapshot import Snapshot, compute_results, results_by_rule
 
 TOP_RANKS = 10  # lines in the ranking-over-time chart
 RULE_LABEL = {
@@ -100,20 +100,16 @@ def what_if(snap: Snapshot) -> pd.DataFrame:
     """Rank and total of every performer under each aggregation rule, the event's own rule first."""
     current = Rule(snap.settings.rule)
     rules = [current, *(r for r in Rule if r is not current)]
-    outcome = {
-        r: snap.results
-        if r is current
-        else compute_results(
-            snap.settings,
-            snap.performers,
-            snap.scores,
-            snap.judges,
-            rule=r,
-            conflicts=snap.conflicts,
-            carried=snap.round.carried if snap.round else None,
-        )
-        for r in rules
-    }
+    others = results_by_rule(
+        snap.settings,
+        snap.performers,
+        snap.scores,
+        snap.judges,
+        rules[1:],
+        conflicts=snap.conflicts,
+        carried=snap.round.carried if snap.round else None,
+    )
+    outcome = {current: snap.results, **others}
     place = positions(snap)
     names = {p.performer_id: p.name for p in snap.performers}
     ids = [r.performer_id for r in snap.results]

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from engine.model import CommandRefused, EventState, InvalidInput, Phase
 from engine.outliers import DEFAULT_DISTANCE
-from engine.scoring import PerformerResult
+from engine.ranking import PerformerResult
 
 COMING_SOON = "Results coming soon"
 MAX_PROTEST_MINUTES = 240

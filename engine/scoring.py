@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import decimal
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, DecimalException, localcontext
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
 from engine.agreement import kendalls_w  # noqa: F401  (kept here: judges' analytics import it so)
-from engine.model import Criterion, InvalidInput, MissingPolicy, Rule, Settings, TieBreak
+from engine.model import Criterion, InvalidInput, MissingPolicy, Rule
 
 MAX_INPUT_CHARS = 32
 # ASCII only: Decimal() alone would also take "1_0", "７" and "Infinity".
@@ -154,21 +153,17 @@ def _counted(
     return scored
 
 
-@_in_context
-def aggregate(
-    scores: Mapping[str, Decimal],
-    panel: Sequence[str],
+def _total(
+    counted: Sequence[tuple[str, Decimal]],
     weights: Mapping[str, Decimal],
     rule: Rule,
-    missing: MissingPolicy,
-    trim_min: int = 4,
-    trim_count: int = 1,
+    trim_min: int,
+    trim_count: int,
 ) -> Decimal | None:
-    counted = _counted(scores, panel, missing)
+    """One total from the (judge, score) pairs that count, under `rule` (in the caller's context)."""
     if not counted:  # nobody scored: even under ZERO that is "no result", not a zero
         return None
     values = [s for _, s in counted]
-    rule = Rule(rule)
     if rule is Rule.WEIGHTED_MEAN:
         total = _weighted_mean([(Decimal(weights.get(j, _ONE)), s) for j, s in counted])
     elif rule is Rule.MEAN:
@@ -184,80 +179,17 @@ def aggregate(
     return _plain(total)
 
 
-@dataclass(frozen=True)
-class PerformerResult:
-    performer_id: str
-    total: Decimal | None
-    scores_in: int
-    complete: bool
-    rank: int | None
-    median: Decimal | None
-    best: Decimal | None
-    worst: Decimal | None
-    mean: Decimal | None
-    recused: tuple[str, ...] = ()  # judges who stepped aside for this performer
-
-
-def _tie_key(r: PerformerResult, tie_breaks: Sequence[TieBreak]) -> tuple[Decimal | None, ...]:
-    stat = {TieBreak.MEDIAN: r.median, TieBreak.BEST: r.best, TieBreak.WORST: r.worst, TieBreak.MEAN: r.mean}
-    return (r.total, *(stat[TieBreak(t)] for t in tie_breaks))
-
-
-def assign_ranks(results: Sequence[PerformerResult], tie_breaks: Sequence[TieBreak]) -> list[PerformerResult]:
-    """Ranks 1, 2, … by total then the tie-breaks; only what every tie-break leaves equal shares a rank."""
-    contenders = sorted(results, key=lambda r: _tie_key(r, tie_breaks), reverse=True)  # stable
-    ranked: list[PerformerResult] = []
-    for i, r in enumerate(contenders):
-        same = ranked and _tie_key(contenders[i - 1], tie_breaks) == _tie_key(r, tie_breaks)
-        ranked.append(replace(r, rank=ranked[-1].rank if same else i + 1))
-    return ranked
-
-
-def _result(pid, mine, panel, weights, settings, factor, carried, recused) -> PerformerResult:
-    values = [s for _, s in _counted(mine, panel, settings.missing)]
-    scores_in = sum(1 for j in set(panel) if mine.get(j) is not None)
-    # A judge who stepped aside cannot be waited for: the minimum counts only those who may score.
-    needed = min(settings.min_scores, len(set(panel))) if recused else settings.min_scores
-    complete = scores_in >= max(1, needed)
-    total = None
-    if complete:
-        raw = aggregate(
-            mine, panel, weights, settings.rule, settings.missing, settings.trim_min, settings.trim_count
-        )
-        total = None if raw is None else _plain(raw * factor + carried)
-    stats = [_plain(x) for x in (_median(values), max(values), min(values), _mean(values))] if values else []
-    return PerformerResult(pid, total, scores_in, complete, None, *(stats or [None] * 4))
-
-
 @_in_context
-def rank_performers(
-    performer_ids: Sequence[str],
-    scores: Mapping[str, Mapping[str, Decimal]],
+def aggregate(
+    scores: Mapping[str, Decimal],
     panel: Sequence[str],
     weights: Mapping[str, Decimal],
-    settings: Settings,
-    excluded: Collection[str] = (),
-    *,
-    recused: Mapping[str, Collection[str]] | None = None,
-    factors: Mapping[str, Decimal] | None = None,
-    carried: Mapping[str, Decimal] | None = None,
-) -> list[PerformerResult]:
-    """`recused`: performer -> judges left out for them (their weights renormalise over the rest);
-    `factors`: a difficulty multiplying the total; `carried`: added to it from an earlier round."""
-    excluded, recused, factors, carried = set(excluded), recused or {}, factors or {}, carried or {}
-    results: list[PerformerResult] = []
-    for pid in dict.fromkeys(performer_ids):
-        out = sorted(set(recused.get(pid, ())) & set(panel))
-        mine = {j: s for j, s in scores.get(pid, {}).items() if j not in out}
-        own_panel = [j for j in panel if j not in out]
-        factor, carry = Decimal(factors.get(pid, _ONE)), Decimal(carried.get(pid, _ZERO))
-        result = _result(pid, mine, own_panel, weights, settings, factor, carry, out)
-        results.append(replace(result, recused=tuple(out)))
-    ranked = assign_ranks(
-        [r for r in results if r.total is not None and r.performer_id not in excluded], settings.tie_breaks
-    )
-    done = {r.performer_id for r in ranked}
-    return ranked + [r for r in results if r.performer_id not in done]
+    rule: Rule,
+    missing: MissingPolicy,
+    trim_min: int = 4,
+    trim_count: int = 1,
+) -> Decimal | None:
+    return _total(_counted(scores, panel, missing), weights, Rule(rule), trim_min, trim_count)
 
 
 @_in_context

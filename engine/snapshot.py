@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from engine import categories, scoring
+from engine import categories, ranking
 from engine.competition import RoundInfo
 from engine.model import Account, EventState, Performer, PerformerStatus, Phase, Rule, Score, Settings
 from engine.release import Release
@@ -37,13 +37,13 @@ class Snapshot:
     judges: list[Account]
     present: list[str]
     flags: dict[str, float]
-    results: list[scoring.PerformerResult]
+    results: list[ranking.PerformerResult]
     conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # performer -> judges recused
     round: RoundInfo | None = None
     release: Release | None = None  # the results item: sign-off, reveal, results settings
 
     @cached_property
-    def by_category(self) -> dict[str, list[scoring.PerformerResult]]:
+    def by_category(self) -> dict[str, list[ranking.PerformerResult]]:
         """Each category's results, ranked among themselves."""
         return categories.by_category(self.results, self.performers, self.settings.tie_breaks)
 
@@ -106,21 +106,32 @@ def compute_results(
     rule: Rule | None = None,
     conflicts: Mapping[str, Iterable[str]] | None = None,
     carried: Mapping[str, Decimal] | None = None,
-) -> list[scoring.PerformerResult]:
+) -> list[ranking.PerformerResult]:
     """The ranking: recused judges left out per performer, difficulty and carried-over totals applied;
     skipped and no-show performers are not ranked."""
-    table = totals_by_performer(scores)
-    weights = {j.email: j.weight for j in judges}
+    chosen = Rule(settings.rule if rule is None else rule)
+    return results_by_rule(settings, performers, scores, judges, [chosen], conflicts, carried)[chosen]
+
+
+def results_by_rule(
+    settings: Settings,
+    performers: list[Performer],
+    scores: list[Score],
+    judges: list[Account],
+    rules: Iterable[Rule],
+    conflicts: Mapping[str, Iterable[str]] | None = None,
+    carried: Mapping[str, Decimal] | None = None,
+) -> dict[Rule, list[ranking.PerformerResult]]:
+    """compute_results under each of `rules` (the what-if table), sharing what no rule changes."""
     unranked = (PerformerStatus.SKIPPED, PerformerStatus.NO_SHOW)
-    excluded = [p.performer_id for p in performers if p.status in unranked]
-    chosen = settings if rule is None else settings.with_changes(rule=rule)
-    return scoring.rank_performers(
+    return ranking.rank_under_rules(
         [p.performer_id for p in performers],
-        table,
+        totals_by_performer(scores),
         panel_of(judges, scores),
-        weights,
-        chosen,
-        excluded,
+        {j.email: j.weight for j in judges},
+        settings,
+        list(rules),
+        [p.performer_id for p in performers if p.status in unranked],
         recused={pid: tuple(js) for pid, js in (conflicts or {}).items()},
         factors={p.performer_id: p.difficulty for p in performers if p.difficulty != 1},
         carried=carried,
@@ -131,13 +142,13 @@ def compute_results(
 class RankingRow:
     """One line of the ranking, whichever screen or export shows it."""
 
-    result: scoring.PerformerResult
+    result: ranking.PerformerResult
     performer: Performer | None
     by_judge: dict[str, Score] = field(default_factory=dict)  # filled only when asked for
 
 
 def ranking_rows(
-    snapshot: Snapshot, per_judge: bool = False, results: list[scoring.PerformerResult] | None = None
+    snapshot: Snapshot, per_judge: bool = False, results: list[ranking.PerformerResult] | None = None
 ) -> list[RankingRow]:
     """The ranking in result order (ranked first), each with its performer and, if asked, its scores;
     `results`: another ranking of the same event (one category's) instead of the overall one."""

@@ -72,7 +72,11 @@ def test_two_phones_racing_for_one_link_get_one_session(svc, tokens):
     assert len(won) == 1
 
 
-@pytest.mark.parametrize("code", [None, "", "short", "x" * 43 + "!", devices.new_code()])
+@pytest.mark.parametrize(
+    "code",
+    [None, "", "short", "x" * 43 + "!", devices.new_code()],
+    ids=["none", "empty", "short", "bad-character", "unknown"],
+)
 def test_a_forged_or_malformed_code_is_refused(svc, tokens, code):
     before = _sessions(svc)
     with pytest.raises(NotAllowed, match="not valid"):

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from engine import categories, competition, scoring
+from engine import categories, competition, ranking, scoring
 from engine.model import (
     InvalidInput,
     MissingPolicy,
@@ -21,7 +21,7 @@ SETTINGS = Settings(rule=Rule.MEAN, tie_breaks=(TieBreak.MEDIAN, TieBreak.BEST))
 
 
 def rank(scores, panel=("a", "b", "c"), settings=SETTINGS, **kw):
-    return scoring.rank_performers(list(scores), scores, list(panel), {}, settings, **kw)
+    return ranking.rank_performers(list(scores), scores, list(panel), {}, settings, **kw)
 
 
 def by_id(results):
@@ -39,7 +39,7 @@ def test_diving_sheet_seven_judges_drop_two_and_two_times_degree_of_difficulty()
     sheet_a = dict(zip(judges, map(D, ["6.5", "7.0", "7.0", "7.5", "7.5", "8.0", "8.0"]), strict=True))
     sheet_b = dict(zip(judges, map(D, ["7.5", "7.0", "7.5", "7.0", "7.5", "8.0", "6.5"]), strict=True))
     diving = Settings(rule=Rule.TRIMMED_SUM, trim_count=2, trim_min=7)
-    results = scoring.rank_performers(
+    results = ranking.rank_performers(
         ["a", "b"], {"a": sheet_a, "b": sheet_b}, judges, {}, diving, factors={"a": D("2.8"), "b": D("3.0")}
     )
     assert by_id(results)["a"].total == D("61.6")
@@ -77,7 +77,7 @@ def test_weighted_mean_leaves_the_recused_judge_out_and_renormalises():
     scores = {"p": {"b": D(6), "c": D(9)}, "q": {"a": D(5), "b": D(8), "c": D(8)}}
     settings = Settings(rule=Rule.WEIGHTED_MEAN, missing=MissingPolicy.ZERO, min_scores=3)
     results = by_id(
-        scoring.rank_performers(["p", "q"], scores, ["a", "b", "c"], weights, settings, recused={"p": {"a"}})
+        ranking.rank_performers(["p", "q"], scores, ["a", "b", "c"], weights, settings, recused={"p": {"a"}})
     )
     # Under ZERO a missing judge would count 0; a recused one is not missing, they are out: (6+9)/2.
     assert results["p"].total == D("7.5")
@@ -89,7 +89,7 @@ def test_minimum_scores_count_only_judges_who_may_score():
     settings = Settings(rule=Rule.MEAN, min_scores=3)
     scores = {"p": {"b": D(6), "c": D(8)}, "q": {"b": D(6), "c": D(8)}}
     results = by_id(
-        scoring.rank_performers(["p", "q"], scores, ["a", "b", "c"], {}, settings, recused={"p": ["a"]})
+        ranking.rank_performers(["p", "q"], scores, ["a", "b", "c"], {}, settings, recused={"p": ["a"]})
     )
     assert results["p"].complete and results["p"].total == D(7)
     assert not results["q"].complete and results["q"].total is None  # a simply did not score q

@@ -6,8 +6,8 @@ import pytest
 
 from engine import release
 from engine.model import CommandRefused, EventState, Phase
+from engine.ranking import PerformerResult
 from engine.release import Release, ResultsSettings, ResultsStatus
-from engine.scoring import PerformerResult
 
 FINISHED_AT = 1000.0
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import scoring
+from engine import ranking, scoring
 from engine.model import Criterion, InvalidInput, MissingPolicy, Rule, Settings, TieBreak
 
 SCORE = Criterion()  # "Score", 0..10 step 0.1
@@ -260,7 +260,7 @@ def test_aggregate_ignores_scores_from_judges_outside_the_panel():
 
 def rank(rows, performers=None, settings=None, panel=PANEL, weights=None, excluded=()):
     scores = table(rows)
-    return scoring.rank_performers(
+    return ranking.rank_performers(
         performers or list(rows), scores, panel, weights or {}, settings or Settings(), excluded
     )
 
@@ -486,7 +486,7 @@ def events(draw):
 @given(events(), st.randoms(use_true_random=False))
 def test_ranking_does_not_depend_on_the_order_of_judges_or_dicts(event, rnd):
     performers, scores, panel, weights, settings, excluded = event
-    expected = scoring.rank_performers(performers, scores, panel, weights, settings, excluded)
+    expected = ranking.rank_performers(performers, scores, panel, weights, settings, excluded)
 
     def shuffled(items):
         items = list(items)
@@ -495,7 +495,7 @@ def test_ranking_does_not_depend_on_the_order_of_judges_or_dicts(event, rnd):
 
     scores2 = {p: dict(shuffled(js.items())) for p, js in shuffled(scores.items())}
     weights2 = dict(shuffled(weights.items()))
-    actual = scoring.rank_performers(performers, scores2, shuffled(panel), weights2, settings, excluded)
+    actual = ranking.rank_performers(performers, scores2, shuffled(panel), weights2, settings, excluded)
     assert actual == expected
 
 
@@ -512,7 +512,7 @@ def sort_key(result, tie_breaks):
 @given(events())
 def test_competition_rank_is_one_plus_the_number_strictly_better(event):
     performers, scores, panel, weights, settings, excluded = event
-    results = scoring.rank_performers(performers, scores, panel, weights, settings, excluded)
+    results = ranking.rank_performers(performers, scores, panel, weights, settings, excluded)
     assert sorted(r.performer_id for r in results) == sorted(performers)
     ranked = [r for r in results if r.rank is not None]
     for r in ranked:
