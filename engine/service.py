@@ -29,6 +29,7 @@ from engine.model import (
     Step,
     new_event_id,
 )
+from engine.quorum import lobby_facts
 from engine.service_health import HealthQueries
 from engine.service_log import LogReads
 from engine.service_results import ResultsUseCases
@@ -143,8 +144,12 @@ class Service(Logins, HealthQueries, ResultsUseCases, LogReads):
         for _ in RETRY.tries():
             b = self.bundle()
             now = self.clock()
-            present = len(b.present(now, self.store.config.presence_seconds))
-            step = rules.apply_command(b.state, b.settings, command, now, present)
+            present, needed = len(b.present(now, self.store.config.presence_seconds)), None
+            if command.kind is CommandKind.START and not command.force:
+                # Only the judges who may score the first performer make the quorum.
+                facts = lobby_facts(self.store, b.state)
+                present, needed = facts.quorum(b.present(now, self.store.config.presence_seconds), b.settings)
+            step = rules.apply_command(b.state, b.settings, command, now, present, needed)
             try:
                 self.store.events.write_step(b.state.version, step, actor, now)
                 return step.state

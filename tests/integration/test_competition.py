@@ -170,6 +170,29 @@ def test_removing_a_conflict_lets_the_judge_score_again(svc, clock, event):
         desk.remove_conflict(event[ADMIN], J1, "Bo")
 
 
+def test_the_start_counts_only_the_judges_who_may_score_the_first_performer(svc, clock, event):
+    desk = Desk(svc)
+    svc.update_settings(event[ADMIN], svc.bundle().settings.with_changes(required_judges=2))
+    desk.add_conflict(event[ADMIN], J1, "Ada")
+    for judge in (J1, J2):
+        svc.heartbeat(event[judge])
+    before = db_state(svc)
+    with pytest.raises(CommandRefused, match=r"^Waiting for 2 judges \(1 present\); use force"):
+        svc.command(event[ADMIN], Command(CommandKind.START))
+    assert db_state(svc) == before
+    desk.move(event[ADMIN], "Ada", last=True)  # Bo opens now, and Judge 1 may score Bo
+    assert svc.command(event[ADMIN], Command(CommandKind.START)).phase is Phase.PERFORMING
+
+
+def test_a_recused_judge_cannot_hold_up_the_start_for_ever(svc, clock, event):
+    Desk(svc).add_conflict(event[ADMIN], J1, "Ada")
+    for judge in (J1, J2, J3):
+        svc.heartbeat(event[judge])
+    # Three judges required, but only two may score Ada: they are the quorum, as for the minimum.
+    assert svc.snapshot().quorum == (2, 2)
+    assert svc.command(event[ADMIN], Command(CommandKind.START)).phase is Phase.PERFORMING
+
+
 # ---- running order -------------------------------------------------------------------------------
 def test_moving_a_waiting_performer_to_the_end_is_logged_and_played_in_that_order(svc, clock, event):
     desk = Desk(svc)
