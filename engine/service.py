@@ -158,7 +158,7 @@ class Service(Logins, HealthQueries, ResultsUseCases, LogReads):
         raise Conflict("The event is changing too fast to apply that command; try again.")
 
     def reset(self, token: str | None) -> EventState:
-        """Start a new event with the same settings and roster; the old one stays readable."""
+        """Start a new event with the same settings, roster and conflicts; the old one stays readable."""
         actor = self._actor(token, Role.ADMIN)
         b = self.bundle()
         performers = [
@@ -166,7 +166,21 @@ class Service(Logins, HealthQueries, ResultsUseCases, LogReads):
             for p in self.store.performers.list(b.state.event_id)
         ]
         new = EventState(event_id=new_event_id(self.clock()), order=tuple(p.performer_id for p in performers))
-        self.store.events.create(new, b.settings, performers, self.clock(), actor, previous=b.state)
+        # The same judges and performers: what a judge declared about a performer still holds.
+        carried = self.store.conflicts.carry_over(b.state.event_id, new.event_id, new.order)
+        try:
+            self.store.events.create(
+                new,
+                b.settings,
+                performers,
+                self.clock(),
+                actor,
+                b.state,
+                details={"conflicts_carried": len(carried)},
+            )
+        except Conflict:
+            self.store.conflicts.forget(carried)
+            raise
         return new
 
     def create_event(

@@ -170,6 +170,26 @@ def test_removing_a_conflict_lets_the_judge_score_again(svc, clock, event):
         desk.remove_conflict(event[ADMIN], J1, "Bo")
 
 
+def test_a_reset_carries_the_declared_conflicts_over_with_the_roster(svc, clock, event):
+    desk = Desk(svc)
+    desk.add_conflict(event[ADMIN], J1, "Bo")
+    desk.add_conflict(event[ADMIN], J2, "Cy")
+    old = svc.event_id()
+    play(svc, clock, event, MARKS, until=("Bo", Phase.PERFORMING))
+    new = svc.command(event[ADMIN], Command(CommandKind.RESET))
+    assert svc.store.conflicts.list(new.event_id) == svc.store.conflicts.list(old)
+    assert svc.store.conflicts.list(new.event_id) == {pid_of(svc, "Bo"): (J1,), pid_of(svc, "Cy"): (J2,)}
+    carried = {(c["judge"], c["performer"], c["declared_by"]) for c in desk.conflicts()}
+    assert carried == {(J1, "Bo", ADMIN), (J2, "Cy", ADMIN)}
+    created = next(e for e in svc.log_entries() if e.kind == "event_created").payload()
+    assert created["conflicts_carried"] == 2 and created["previous"] == old
+    # The new event's database refuses the recused judge as the old one did.
+    play(svc, clock, event, MARKS, until=("Bo", Phase.SCORING))
+    with pytest.raises(ScoreRefused, match="stepped aside"):
+        svc.submit_score(event[J1], pid_of(svc, "Bo"), {"Score": "9"})
+    assert svc.store.conflicts.list(old) == {pid_of(svc, "Bo"): (J1,), pid_of(svc, "Cy"): (J2,)}
+
+
 def test_the_start_counts_only_the_judges_who_may_score_the_first_performer(svc, clock, event):
     desk = Desk(svc)
     svc.update_settings(event[ADMIN], svc.bundle().settings.with_changes(required_judges=2))
