@@ -190,6 +190,27 @@ def test_a_reset_carries_the_declared_conflicts_over_with_the_roster(svc, clock,
     assert svc.store.conflicts.list(old) == {pid_of(svc, "Bo"): (J1,), pid_of(svc, "Cy"): (J2,)}
 
 
+def test_the_live_feed_shows_the_conflicts_and_the_round_without_a_version_change(svc, clock, event):
+    from engine import documents
+    from ui.live.feed import BESIDES_SECONDS, Feed
+
+    feed = Feed(svc.store, clock)
+    feed.read()
+    desk = Desk(svc)
+    desk.add_conflict(event[ADMIN], J1, "Bo")
+    desk.name_round(event[ADMIN], "Heats")
+    clock.advance(BESIDES_SECONDS)
+    snap = feed.read().snapshot
+    assert snap.recused_for(pid_of(svc, "Bo")) == (J1,) and snap.round.name == "Heats"
+    marks = {**MARKS, "Bo": {J2: 6, J3: 7}}
+    play(svc, clock, event, marks, until=("Cy", Phase.PERFORMING))
+    snap = feed.read().snapshot
+    doc = documents.public_doc(snap, clock.now, documents.ranking(snap))
+    bo = next(r for r in doc["ranking"] if r["performer"] == "Bo")
+    assert bo["judges"][0] == "recused" and bo["recused"] == ["Judge 1"] and bo["panel"] == 2
+    assert doc["round"]["name"] == "Heats"
+
+
 def test_the_start_counts_only_the_judges_who_may_score_the_first_performer(svc, clock, event):
     desk = Desk(svc)
     svc.update_settings(event[ADMIN], svc.bundle().settings.with_changes(required_judges=2))
