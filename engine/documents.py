@@ -203,8 +203,8 @@ def judge_doc(snap: Snapshot, now: float, judge: str, health: EngineHealth, othe
             "comment": mine.comment,  # this judge's own; never in the public or admin documents
         },
         "others": others,
-        "present": len(snap.present),
-        "required": snap.settings.required_judges,
+        "present": snap.quorum[0],
+        "required": snap.quorum[1],
         "technical_problem": None if health.healthy else TECHNICAL_PROBLEM,
         "server_time": round(now, 3),
     }
@@ -233,8 +233,8 @@ def admin_doc(
         "judges": judges,
         "scores_in": len(on_stage),
         "panel": len(panel),
-        "present": len(present),
-        "required": snap.settings.required_judges,
+        "present": snap.quorum[0],
+        "required": snap.quorum[1],
         "flags": [names.get(e, e.split("@")[0]) for e in sorted(snap.flags)],
         "engine": health.as_json(),
         "failed_logins": failed_logins,

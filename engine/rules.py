@@ -46,6 +46,19 @@ def judges_done(scored: Collection[str], recused: Collection[str], present: Coll
     return len((set(scored) | set(recused)) & set(present))
 
 
+def start_quorum(
+    present: Collection[str], recused: Collection[str], panel: Collection[str], required: int
+) -> tuple[int, int]:
+    """The lobby's quorum for the first performer: (judges counted, judges needed). A judge who stepped
+    aside for that performer does not count, and, as with the minimum number of scores, cannot be waited
+    for: the need drops to the judges of the panel left who may score (never below one)."""
+    out = set(recused)
+    counted = len(set(present) - out)
+    if not out & set(panel):
+        return counted, required
+    return counted, max(1, min(required, len(set(panel) - out)))
+
+
 def check_settings_change(state: EventState, old: Settings, new: Settings) -> None:
     """Once the event has started, what decides results stays as it was."""
     if state.phase not in (Phase.SETUP, Phase.LOBBY):
@@ -120,16 +133,23 @@ def _timer_step(state: EventState, settings: Settings, at: float) -> Step:
 
 
 def due_steps(
-    state: EventState, settings: Settings, now: float, present: int, submitted: int = 0
+    state: EventState,
+    settings: Settings,
+    now: float,
+    present: int,
+    submitted: int = 0,
+    needed: int | None = None,
 ) -> list[Step]:
     """Every transition that is due at `now`, in order, each at its scheduled time.
 
-    `present` is the number of judges present, `submitted` how many of them have scored
-    the performer on stage (used by auto-close)."""
+    `present` is the number of judges present (in the lobby: those who may score the first performer,
+    see start_quorum, whose need is `needed`; the setting's when None), `submitted` how many of them
+    have nothing left to give for the performer on stage (used by auto-close)."""
     steps: list[Step] = []
     if state.superseded_by:
         return steps
-    if state.phase is Phase.LOBBY and settings.auto_start and present >= settings.required_judges:
+    required = settings.required_judges if needed is None else needed
+    if state.phase is Phase.LOBBY and settings.auto_start and present >= required:
         if state.order:
             steps.append(_perform(state, settings, 0, now, "started_on_quorum", {}))
             state = steps[-1].state
@@ -159,24 +179,38 @@ def next_wakeup(state: EventState) -> float | None:
     return None
 
 
-def apply_command(state: EventState, settings: Settings, command: Command, now: float, present: int) -> Step:
-    """What an admin command does at `now`; raises CommandRefused (one sentence) when it cannot."""
+def _start(
+    state: EventState, settings: Settings, command: Command, now: float, present: int, needed: int | None
+) -> Step:
+    phase = state.phase
+    if phase not in (Phase.SETUP, Phase.LOBBY):
+        raise CommandRefused(f"The event has already started (it is {phase.value.lower()}).")
+    if not state.order:
+        raise CommandRefused("Add at least one performer before starting.")
+    required = settings.required_judges if needed is None else needed
+    if command.force or present >= required:
+        return _perform(state, settings, 0, now, "started" + (" (forced)" if command.force else ""), {})
+    if phase is Phase.SETUP:
+        return Step(_bump(state, phase=Phase.LOBBY), now, "lobby_opened", {})
+    raise CommandRefused(f"Waiting for {required} judges ({present} present); use force to start anyway.")
+
+
+def apply_command(
+    state: EventState,
+    settings: Settings,
+    command: Command,
+    now: float,
+    present: int,
+    needed: int | None = None,
+) -> Step:
+    """What an admin command does at `now`; raises CommandRefused (one sentence) when it cannot.
+    `present` and `needed` are the quorum as in due_steps."""
     kind = command.kind
     phase = state.phase
     if state.superseded_by:
         raise CommandRefused("This event has been reset; reload to control the new one.")
     if kind is CommandKind.START:
-        if phase not in (Phase.SETUP, Phase.LOBBY):
-            raise CommandRefused(f"The event has already started (it is {phase.value.lower()}).")
-        if not state.order:
-            raise CommandRefused("Add at least one performer before starting.")
-        if command.force or present >= settings.required_judges:
-            return _perform(state, settings, 0, now, "started" + (" (forced)" if command.force else ""), {})
-        if phase is Phase.SETUP:
-            return Step(_bump(state, phase=Phase.LOBBY), now, "lobby_opened", {})
-        raise CommandRefused(
-            f"Waiting for {settings.required_judges} judges ({present} present); use force to start anyway."
-        )
+        return _start(state, settings, command, now, present, needed)
     if kind is CommandKind.FINISH:
         if phase is Phase.FINISHED:
             raise CommandRefused("The event is already finished.")

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from engine import logs, rules
 from engine.config import Config
 from engine.model import Conflict, DatabaseUnavailable, Phase
+from engine.quorum import LobbyFacts, lobby_facts
 from engine.store import EventBundle, Store
 from engine.vitals import Vitals
 
@@ -37,6 +38,7 @@ class Engine:
         self._lock = threading.Lock()
         self._bundle: EventBundle | None = None
         self._submitted = 0
+        self._lobby: LobbyFacts | None = None
         self._lease_until = 0.0
         self._threads: list[threading.Thread] = []
         self.transitions = 0
@@ -119,16 +121,7 @@ class Engine:
                     event_id = bundle.state.superseded_by
                     bundle = self.store.events.load(event_id)
                 logs.set_event_id(event_id)
-                submitted = 0
-                auto_close = bundle and bundle.settings.auto_close and bundle.state.phase is Phase.SCORING
-                if auto_close and bundle.state.performer_id:
-                    state = bundle.state
-                    present = set(bundle.present(self.clock(), self.config.presence_seconds))
-                    scores = self.store.scores.list(state.event_id, state.performer_id, consistent=True)
-                    # A judge who stepped aside for this performer has nothing left to give.
-                    recused = self.store.conflicts.list(state.event_id).get(state.performer_id, ())
-                    submitted = rules.judges_done({s.judge for s in scores}, recused, present)
-                self._publish(bundle, submitted)
+                self._publish(bundle, *self._tallies(bundle))
                 if failing:
                     log.info("database reachable again")
                 failing = False
@@ -140,7 +133,23 @@ class Engine:
                 failing = True
             self.stop_event.wait(self.config.poll_seconds)
 
-    def _publish(self, bundle: EventBundle | None, submitted: int) -> None:
+    def _tallies(self, bundle: EventBundle | None) -> tuple[int, LobbyFacts | None]:
+        """Besides the bundle, what the timer needs: for auto-close, how many present judges have nothing
+        left to give for the performer on stage; in the lobby, who may not score the first performer."""
+        if bundle is None:
+            return 0, None
+        state, settings = bundle.state, bundle.settings
+        if settings.auto_close and state.phase is Phase.SCORING and state.performer_id:
+            present = set(bundle.present(self.clock(), self.config.presence_seconds))
+            scores = self.store.scores.list(state.event_id, state.performer_id, consistent=True)
+            # A judge who stepped aside for this performer has nothing left to give.
+            recused = self.store.conflicts.list(state.event_id).get(state.performer_id, ())
+            return rules.judges_done({s.judge for s in scores}, recused, present), None
+        if settings.auto_start and state.phase is Phase.LOBBY:
+            return 0, lobby_facts(self.store, state)
+        return 0, None
+
+    def _publish(self, bundle: EventBundle | None, submitted: int, lobby: LobbyFacts | None = None) -> None:
         with self._lock:
             old = self._bundle
             same_event = bundle and old and bundle.state.event_id == old.state.event_id
@@ -148,7 +157,7 @@ class Engine:
                 # Read before the timer's own latest write landed: keep the newer state we know of, or
                 # the timer would replay a step it already wrote and lose a round trip on the refusal.
                 bundle = EventBundle(old.state, bundle.settings, bundle.presence, bundle.flags)
-            self._bundle, self._submitted = bundle, submitted
+            self._bundle, self._submitted, self._lobby = bundle, submitted, lobby
         if bundle is None:
             return
         now = self.clock()
@@ -160,7 +169,7 @@ class Engine:
             != len(bundle.present(now, self.config.presence_seconds))
             or old.settings != bundle.settings
         )
-        if changed or submitted:
+        if changed or submitted or lobby:
             self.wake.set()
 
     # ---- timer ----------------------------------------------------------------------------------
@@ -179,12 +188,17 @@ class Engine:
     def _tick(self) -> float:
         """Apply whatever is due now; return how long to sleep before looking again."""
         with self._lock:
-            bundle, submitted = self._bundle, self._submitted
+            bundle, submitted, lobby = self._bundle, self._submitted, self._lobby
         if bundle is None:
             return 0.5
         now = self.clock()
-        present = len(bundle.present(now, self.config.presence_seconds))
-        steps = rules.due_steps(bundle.state, bundle.settings, now, present, submitted)
+        present, needed = len(bundle.present(now, self.config.presence_seconds)), None
+        if bundle.state.phase is Phase.LOBBY:
+            first = bundle.state.order[0] if bundle.state.order else None
+            if lobby is None or lobby.first != first:
+                return 0.5  # the lobby's facts are about another running order: wait for the next read
+            present, needed = lobby.quorum(bundle.present(now, self.config.presence_seconds), bundle.settings)
+        steps = rules.due_steps(bundle.state, bundle.settings, now, present, submitted, needed)
         state = bundle.state
         for step in steps:
             try:

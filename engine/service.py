@@ -29,6 +29,7 @@ from engine.model import (
     Step,
     new_event_id,
 )
+from engine.quorum import lobby_facts
 from engine.service_health import HealthQueries
 from engine.service_log import LogReads
 from engine.service_results import ResultsUseCases
@@ -143,8 +144,12 @@ class Service(Logins, HealthQueries, ResultsUseCases, LogReads):
         for _ in RETRY.tries():
             b = self.bundle()
             now = self.clock()
-            present = len(b.present(now, self.store.config.presence_seconds))
-            step = rules.apply_command(b.state, b.settings, command, now, present)
+            present, needed = len(b.present(now, self.store.config.presence_seconds)), None
+            if command.kind is CommandKind.START and not command.force:
+                # Only the judges who may score the first performer make the quorum.
+                facts = lobby_facts(self.store, b.state)
+                present, needed = facts.quorum(b.present(now, self.store.config.presence_seconds), b.settings)
+            step = rules.apply_command(b.state, b.settings, command, now, present, needed)
             try:
                 self.store.events.write_step(b.state.version, step, actor, now)
                 return step.state
@@ -153,7 +158,7 @@ class Service(Logins, HealthQueries, ResultsUseCases, LogReads):
         raise Conflict("The event is changing too fast to apply that command; try again.")
 
     def reset(self, token: str | None) -> EventState:
-        """Start a new event with the same settings and roster; the old one stays readable."""
+        """Start a new event with the same settings, roster and conflicts; the old one stays readable."""
         actor = self._actor(token, Role.ADMIN)
         b = self.bundle()
         performers = [
@@ -161,7 +166,21 @@ class Service(Logins, HealthQueries, ResultsUseCases, LogReads):
             for p in self.store.performers.list(b.state.event_id)
         ]
         new = EventState(event_id=new_event_id(self.clock()), order=tuple(p.performer_id for p in performers))
-        self.store.events.create(new, b.settings, performers, self.clock(), actor, previous=b.state)
+        # The same judges and performers: what a judge declared about a performer still holds.
+        carried = self.store.conflicts.carry_over(b.state.event_id, new.event_id, new.order)
+        try:
+            self.store.events.create(
+                new,
+                b.settings,
+                performers,
+                self.clock(),
+                actor,
+                b.state,
+                details={"conflicts_carried": len(carried)},
+            )
+        except Conflict:
+            self.store.conflicts.forget(carried)
+            raise
         return new
 
     def create_event(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from engine import categories, ranking
+from engine import categories, ranking, rules
 from engine.competition import RoundInfo
 from engine.model import Account, EventState, Performer, PerformerStatus, Phase, Rule, Score, Settings
 from engine.release import Release
@@ -80,6 +80,16 @@ class Snapshot:
     @property
     def panel(self) -> list[str]:
         return panel_of(self.judges, self.scores)
+
+    @property
+    def quorum(self) -> tuple[int, int]:
+        """Judges (counted, needed) for the start: only those who may score the first performer count
+        (before the start; afterwards simply the judges present and the setting)."""
+        if self.state.phase not in (Phase.SETUP, Phase.LOBBY):
+            return len(self.present), self.settings.required_judges
+        first = self.state.order[0] if self.state.order else None
+        panel = [j.email for j in self.judges if j.active]
+        return rules.start_quorum(self.present, self.recused_for(first), panel, self.settings.required_judges)
 
     @property
     def phase_label(self) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from engine.codec import to_decimal
 from engine.model import CommandRefused
 from engine.store import tx
-from engine.store.client import Client, to_key
+from engine.store.client import Client, to_item, to_key
 from engine.store.log import EventLog
 from engine.store.schema import TableNames
 
@@ -74,6 +74,24 @@ class Conflicts:
             KeyConditionExpression="event_id = :e AND begins_with(sk, :p)",
             ExpressionAttributeValues=to_key(**{":e": event_id, ":p": "C#"}),
         )
+
+    def carry_over(self, from_event: str, to_event: str, performer_ids: Collection[str]) -> list[dict]:
+        """Copy `from_event`'s conflicts for these performers into `to_event`, an event about to be
+        created with the same roster (nothing can be scored in it yet); returns the items written.
+        Who declared each one and when stay as they were."""
+        keep = set(performer_ids)
+        items = [
+            {**i, **conflict_key(to_event, i["performer_id"], i["judge"]), "carried_from": from_event}
+            for i in self.items(from_event)
+            if i["performer_id"] in keep
+        ]
+        self.client.batch_write(self.table, [{"PutRequest": {"Item": to_item(i)}} for i in items])
+        return items
+
+    def forget(self, items: Collection[dict]) -> None:
+        """Delete copied items again (the event they were copied for was refused)."""
+        keys = [{"event_id": i["event_id"], "sk": i["sk"]} for i in items]
+        self.client.batch_write(self.table, [{"DeleteRequest": {"Key": to_key(**k)}} for k in keys])
 
     def _status_check(self, event_id: str, performer_id: str, allowed: Collection[str]) -> tx.Op:
         names = {f":s{i}": s for i, s in enumerate(allowed)}

@@ -5,7 +5,7 @@ change is one conditional transaction with its log entry (and its performers' ro
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from engine import codec
@@ -102,19 +102,15 @@ class Events:
         actor: str,
         previous: EventState | None = None,
         extra: Iterable[tx.Op] = (),
+        details: Mapping[str, object] | None = None,
     ) -> None:
         """Write a new event with its performers (and `extra` operations: a round's items) and make it
-        current; the previous one is kept, marked superseded. Conflict: another event became current."""
+        current; the previous one is kept, marked superseded. Conflict: another event became current.
+        `details` go into the event_created log entry."""
         eid = state.event_id
         item = {"pk": eid, "sk": STATUS, **codec.state_to_item(state)}
-        created = codec.to_decimal(now)
-        listing = {
-            "pk": EVENTS,
-            "sk": eid,
-            "event_id": eid,
-            "name": settings.event_name,
-            "created_at": created,
-        }
+        listing = {"pk": EVENTS, "sk": eid, "event_id": eid, "name": settings.event_name}
+        listing["created_at"] = codec.to_decimal(now)
         pointer = {"pk": CURRENT, "sk": CURRENT, "event_id": eid}
         transaction = tx.Transaction(
             self.client,
@@ -145,7 +141,7 @@ class Events:
                 ),
             )
         transaction.add(*extra)
-        data = {"previous": previous.event_id if previous else None}
+        data = {"previous": previous.event_id if previous else None, **(details or {})}
         transaction.add(*self.log.append_ops(eid, _stream(actor), now, actor, "event_created", data))
         try:
             self.performers.commit_with(transaction, RosterChange(eid, (), tuple(performers)))

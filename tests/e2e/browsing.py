@@ -183,6 +183,37 @@ def board_podium(page: Page) -> dict[int, tuple[str, str]]:
     return out
 
 
+def board_category_podiums(page: Page) -> dict[str, dict[int, tuple[str, str]]]:
+    """{category: {place: (performer name, total)}} read from the live board's podiums per category."""
+    names = [h.strip() for h in page.locator(".board h3").all_inner_texts()]
+    out = {}
+    for name, box in zip(names, page.locator(".cat-podium").all(), strict=False):
+        out[name] = {
+            int(place.get_attribute("data-rank") or 0): (
+                place.locator(".name").inner_text().strip(),
+                place.locator(".num").inner_text().strip(),
+            )
+            for place in box.locator(".cat-place").all()
+        }
+    return out
+
+
+def choose(page: Page, box, option: str) -> None:
+    """Pick `option` in a selectbox, given by its combobox (`get_by_role("combobox", name=label)`)."""
+    choice = page.get_by_role("option", name=option, exact=True)
+
+    def listed() -> bool:
+        # A click on the text only focuses it; a click on "Open" during a rerun can be lost: try again.
+        if not choice.is_visible():
+            box.locator("..").get_by_role("button", name="Open").click()
+            choice.wait_for(timeout=2_000)
+        return True
+
+    wait_for(listed, 15, f"the option {option!r} to be listed")
+    choice.click()
+    expect(box).to_have_value(option)
+
+
 def shown(value: Decimal) -> str:
     """A total as the pages show it: two places, half up."""
     return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"

@@ -170,6 +170,70 @@ def test_removing_a_conflict_lets_the_judge_score_again(svc, clock, event):
         desk.remove_conflict(event[ADMIN], J1, "Bo")
 
 
+def test_a_reset_carries_the_declared_conflicts_over_with_the_roster(svc, clock, event):
+    desk = Desk(svc)
+    desk.add_conflict(event[ADMIN], J1, "Bo")
+    desk.add_conflict(event[ADMIN], J2, "Cy")
+    old = svc.event_id()
+    play(svc, clock, event, MARKS, until=("Bo", Phase.PERFORMING))
+    new = svc.command(event[ADMIN], Command(CommandKind.RESET))
+    assert svc.store.conflicts.list(new.event_id) == svc.store.conflicts.list(old)
+    assert svc.store.conflicts.list(new.event_id) == {pid_of(svc, "Bo"): (J1,), pid_of(svc, "Cy"): (J2,)}
+    carried = {(c["judge"], c["performer"], c["declared_by"]) for c in desk.conflicts()}
+    assert carried == {(J1, "Bo", ADMIN), (J2, "Cy", ADMIN)}
+    created = next(e for e in svc.log_entries() if e.kind == "event_created").payload()
+    assert created["conflicts_carried"] == 2 and created["previous"] == old
+    # The new event's database refuses the recused judge as the old one did.
+    play(svc, clock, event, MARKS, until=("Bo", Phase.SCORING))
+    with pytest.raises(ScoreRefused, match="stepped aside"):
+        svc.submit_score(event[J1], pid_of(svc, "Bo"), {"Score": "9"})
+    assert svc.store.conflicts.list(old) == {pid_of(svc, "Bo"): (J1,), pid_of(svc, "Cy"): (J2,)}
+
+
+def test_the_live_feed_shows_the_conflicts_and_the_round_without_a_version_change(svc, clock, event):
+    from engine import documents
+    from ui.live.feed import BESIDES_SECONDS, Feed
+
+    feed = Feed(svc.store, clock)
+    feed.read()
+    desk = Desk(svc)
+    desk.add_conflict(event[ADMIN], J1, "Bo")
+    desk.name_round(event[ADMIN], "Heats")
+    clock.advance(BESIDES_SECONDS)
+    snap = feed.read().snapshot
+    assert snap.recused_for(pid_of(svc, "Bo")) == (J1,) and snap.round.name == "Heats"
+    marks = {**MARKS, "Bo": {J2: 6, J3: 7}}
+    play(svc, clock, event, marks, until=("Cy", Phase.PERFORMING))
+    snap = feed.read().snapshot
+    doc = documents.public_doc(snap, clock.now, documents.ranking(snap))
+    bo = next(r for r in doc["ranking"] if r["performer"] == "Bo")
+    assert bo["judges"][0] == "recused" and bo["recused"] == ["Judge 1"] and bo["panel"] == 2
+    assert doc["round"]["name"] == "Heats"
+
+
+def test_the_start_counts_only_the_judges_who_may_score_the_first_performer(svc, clock, event):
+    desk = Desk(svc)
+    svc.update_settings(event[ADMIN], svc.bundle().settings.with_changes(required_judges=2))
+    desk.add_conflict(event[ADMIN], J1, "Ada")
+    for judge in (J1, J2):
+        svc.heartbeat(event[judge])
+    before = db_state(svc)
+    with pytest.raises(CommandRefused, match=r"^Waiting for 2 judges \(1 present\); use force"):
+        svc.command(event[ADMIN], Command(CommandKind.START))
+    assert db_state(svc) == before
+    desk.move(event[ADMIN], "Ada", last=True)  # Bo opens now, and Judge 1 may score Bo
+    assert svc.command(event[ADMIN], Command(CommandKind.START)).phase is Phase.PERFORMING
+
+
+def test_a_recused_judge_cannot_hold_up_the_start_for_ever(svc, clock, event):
+    Desk(svc).add_conflict(event[ADMIN], J1, "Ada")
+    for judge in (J1, J2, J3):
+        svc.heartbeat(event[judge])
+    # Three judges required, but only two may score Ada: they are the quorum, as for the minimum.
+    assert svc.snapshot().quorum == (2, 2)
+    assert svc.command(event[ADMIN], Command(CommandKind.START)).phase is Phase.PERFORMING
+
+
 # ---- running order -------------------------------------------------------------------------------
 def test_moving_a_waiting_performer_to_the_end_is_logged_and_played_in_that_order(svc, clock, event):
     desk = Desk(svc)

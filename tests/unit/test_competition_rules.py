@@ -103,6 +103,40 @@ def test_quorum_counts_a_recused_judge_as_done():
     assert rules.judges_done(scored=set(), recused={"z"}, present={"a"}) == 0
 
 
+def test_start_quorum_counts_only_judges_who_may_score_the_first_performer():
+    from engine import rules
+
+    panel = {"a", "b", "c", "d"}
+    # a stepped aside for the first performer: present, but not counted towards the quorum.
+    assert rules.start_quorum({"a", "b", "c"}, {"a"}, panel, required=3) == (2, 3)
+    assert rules.start_quorum({"a", "b", "c", "d"}, {"a"}, panel, required=3) == (3, 3)
+    assert rules.start_quorum({"a", "b", "c"}, (), panel, required=3) == (3, 3)
+    # As with the minimum number of scores, a judge who may not score cannot be waited for.
+    assert rules.start_quorum({"b", "c", "d"}, {"a"}, panel, required=4) == (3, 3)
+    assert rules.start_quorum({"a"}, {"a"}, {"a"}, required=1) == (0, 1)  # never fewer than one
+    assert rules.start_quorum({"a", "b"}, {"z"}, {"a", "b"}, required=2) == (2, 2)  # z is no judge here
+
+
+def test_lobby_waits_while_a_recused_judge_makes_up_the_numbers():
+    from engine import rules
+    from engine.model import Command, CommandKind, CommandRefused, EventState, Phase
+
+    lobby = EventState(event_id="e1", phase=Phase.LOBBY, order=("p1", "p2"))
+    settings = Settings(required_judges=3)
+    counted, needed = rules.start_quorum({"a", "b", "c"}, {"a"}, {"a", "b", "c", "d"}, 3)
+    assert rules.due_steps(lobby, settings, 5.0, counted, needed=needed) == []
+    with pytest.raises(CommandRefused, match="Waiting for 3 judges \\(2 present\\)"):
+        rules.apply_command(lobby, settings, Command(CommandKind.START), 5.0, counted, needed=needed)
+    counted, needed = rules.start_quorum({"b", "c", "d"}, {"a"}, {"a", "b", "c", "d"}, 3)
+    steps = rules.due_steps(lobby, settings, 5.0, counted, needed=needed)
+    assert [s.kind for s in steps] == ["started_on_quorum"]
+    # With every judge but the recused one here, the panel that may score is all in: it starts.
+    counted, needed = rules.start_quorum({"b", "c"}, {"a"}, {"a", "b", "c"}, 3)
+    assert [s.kind for s in rules.due_steps(lobby, settings, 5.0, counted, needed=needed)] == [
+        "started_on_quorum"
+    ]
+
+
 # ---- categories ----------------------------------------------------------------------------------
 def performers(*rows):
     return [Performer(pid, pid.upper(), i, category=cat) for i, (pid, cat) in enumerate(rows, start=1)]

@@ -87,6 +87,17 @@ def test_admin_document_lists_the_panel_with_who_submitted_and_help_flags():
     assert doc["engine"]["engine_healthy"] is True
 
 
+def test_lobby_counts_only_the_judges_who_may_score_the_first_performer():
+    settings = replace(_snap().settings, required_judges=2)
+    lobby = replace(_snap(phase=Phase.LOBBY), settings=settings, present=[A, B], conflicts={"p1": (A,)})
+    desk = documents.admin_doc(lobby, T0, HEALTHY, documents.ranking(lobby), [])
+    phone = documents.judge_doc(lobby, T0, B, HEALTHY, [])
+    assert (desk["present"], desk["required"]) == (1, 2) == (phone["present"], phone["required"])
+    # Ann stepped aside for the second performer only: she counts for the first.
+    moved = replace(lobby, conflicts={"p2": (A,)})
+    assert documents.admin_doc(moved, T0, HEALTHY, documents.ranking(moved), [])["present"] == 2
+
+
 def test_channel_publishes_only_changes_and_wakes_its_subscribers():
     async def scenario():
         channel = Channel()

@@ -6,6 +6,8 @@ stage (the window's ConditionCheck sees to it), so the full score set is read on
 changes; when the performer changes, the previous one's scores are read once more (consistently) so a
 score committed just before the switch is not missed. The roster is read again when the state's version
 moves, the engine lease every second, the accounts every few seconds, the current-event pointer every two.
+What the admin or a judge changes without moving the state's version (conflicts of interest, the round's
+name, the results' release) is read when the version moves and every second besides.
 """
 
 from __future__ import annotations
@@ -15,14 +17,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine import health
+from engine.competition import RoundInfo
 from engine.health import EngineHealth
 from engine.model import Account, Role, Score, StagescoreError
+from engine.release import Release
 from engine.snapshot import Snapshot, compute_results
 from engine.store import Store
 
 POINTER_SECONDS = 2.0
 LEASE_SECONDS = 1.0
 ACCOUNTS_SECONDS = 5.0
+BESIDES_SECONDS = 1.0
 NO_EVENT = "There is no event yet: run `python -m engine demo` or create one in Setup."
 
 
@@ -41,7 +46,7 @@ class Feed:
         self.store = store
         self.clock = clock
         self.event_id: str | None = None
-        self._due = {"pointer": 0.0, "lease": 0.0, "accounts": 0.0}
+        self._due = {"pointer": 0.0, "lease": 0.0, "accounts": 0.0, "besides": 0.0}
         self._lease: dict | None = None
         self._accounts: dict[str, Account] = {}
         self._performers: list = []
@@ -52,6 +57,7 @@ class Feed:
         self._generation = 0
         self._results: list = []
         self._results_generation = -1
+        self._besides: tuple[dict, RoundInfo | None, Release | None] = ({}, None, None)
         self.requests_per_tick: list[int] = []
 
     def _due_now(self, what: str, every: float, now: float) -> bool:
@@ -80,15 +86,22 @@ class Feed:
         if self._due_now("accounts", ACCOUNTS_SECONDS, now):
             self._set_accounts({a.email: a for a in self.store.accounts.list()})
         state = bundle.state
-        if state.version != self._version:
+        moved = state.version != self._version
+        if moved:
             self._version = state.version
             self._performers = self.store.performers.list(self.event_id)
             self._generation += 1
+        if self._due_now("besides", BESIDES_SECONDS, now) or moved:
+            self._read_besides()
+        conflicts, rnd, release = self._besides
         self._read_scores(state.performer_id)
         judges = [a for a in self._accounts.values() if a.role is Role.JUDGE]
         if self._results_generation != self._generation:
             self._flat = [s for by_judge in self._scores.values() for s in by_judge.values()]
-            self._results = compute_results(bundle.settings, self._performers, self._flat, judges)
+            carried = rnd.carried if rnd else None
+            self._results = compute_results(
+                bundle.settings, self._performers, self._flat, judges, None, conflicts, carried
+            )
             self._results_generation = self._generation
         snap = Snapshot(
             at=now,
@@ -100,11 +113,23 @@ class Feed:
             present=bundle.present(now, self.store.config.presence_seconds),
             flags=bundle.flags,
             results=self._results,
+            conflicts=conflicts,
+            round=rnd,
+            release=release,
         )
         config = self.store.config
         stale = health.stale_seconds(config.lease_seconds, config.lease_renew_seconds)
         judged = health.assess(self._lease, state, now, stale_after=stale)  # as the desk banner judges
         return Reading(snap, judged, self._generation, dict(self._accounts))
+
+    def _read_besides(self) -> None:
+        """Conflicts, the round and the release; the ranking is computed again when the first two moved
+        (a conflict renormalises a performer's weights; the round carries totals over)."""
+        eid = self.event_id
+        fresh = (self.store.conflicts.list(eid), self.store.rounds.get(eid), self.store.results.get(eid))
+        if fresh[:2] != self._besides[:2]:
+            self._generation += 1
+        self._besides = fresh
 
     def _start(self, event_id: str) -> None:
         self.event_id = event_id
