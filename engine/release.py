@@ -140,26 +140,58 @@ def next_reveal(release: Release, places: int, now: float) -> int:
     return shown + 1
 
 
+@dataclass(frozen=True)
+class ResultsView:
+    """What every results screen may show at `now` (the board's document and the /results page alike)."""
+
+    status: ResultsStatus
+    label: str  # "", "Provisional results" or "Official results"
+    message: str | None  # "Results coming soon" while hidden results have nothing revealed
+    shown: frozenset[str]  # the performers whose rows may be shown
+    revealed: list[list[str]]  # the places revealed so far, last place first
+    complete: bool  # every place revealed
+    podium: bool  # the round has finished: a podium may be drawn (of the shown rows)
+
+    def keep(self, results: Sequence[PerformerResult]) -> list[PerformerResult]:
+        return [r for r in results if r.performer_id in self.shown]
+
+
+def results_view(
+    state: EventState, release: Release, results: Sequence[PerformerResult], now: float
+) -> ResultsView:
+    """With "hide results until revealed" only the revealed performers are shown, live or not."""
+    places = reveal_places(results)
+    count = revealed_count(release, len(places), now) if release.official else 0
+    revealed = places[:count]
+    shown = {r.performer_id for r in results}
+    if release.settings.hide_until_revealed:
+        shown = {pid for group in revealed for pid in group}
+    current = status(state, release)
+    hidden = release.settings.hide_until_revealed and not shown
+    return ResultsView(
+        status=current,
+        label=LABEL[current],
+        message=COMING_SOON if hidden else None,
+        shown=frozenset(shown),
+        revealed=revealed,
+        complete=bool(places) and count >= len(places),
+        podium=state.phase is Phase.FINISHED,
+    )
+
+
 def board_fields(
     state: EventState, release: Release, results: Sequence[PerformerResult], rows: list[dict], now: float
 ) -> dict:
     """The public board's results fields; `rows` are its ranking rows in result order (same order as
     `results`). With "hide results until revealed" only revealed rows stay in the ranking."""
-    places = reveal_places(results)
-    count = revealed_count(release, len(places), now) if release.official else 0
-    shown_ids = {pid for group in places[:count] for pid in group}
+    view = results_view(state, release, results, now)
     by_id = {r.performer_id: row for r, row in zip(results, rows, strict=True)}
-    revealed = [by_id[pid] for group in places[:count] for pid in group]
-    ranking = rows
-    if release.settings.hide_until_revealed:
-        ranking = [row for r, row in zip(results, rows, strict=True) if r.performer_id in shown_ids]
-    current = status(state, release)
     return {
-        "results_status": current.value,
-        "results_label": LABEL[current],
+        "results_status": view.status.value,
+        "results_label": view.label,
         "protest_deadline": protest_deadline(state, release.settings) if not release.official else None,
-        "revealed": revealed,
-        "reveal_complete": bool(places) and count >= len(places),
-        "results_message": COMING_SOON if release.settings.hide_until_revealed and not ranking else None,
-        "ranking": ranking,
+        "revealed": [by_id[pid] for group in view.revealed for pid in group],
+        "reveal_complete": view.complete,
+        "results_message": view.message,
+        "ranking": [row for r, row in zip(results, rows, strict=True) if r.performer_id in view.shown],
     }

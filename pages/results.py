@@ -1,8 +1,9 @@
 import streamlit as st
 from streamlit_autorefresh import st_autorefresh
 
+from engine import release
 from engine.desk import Desk
-from engine.model import Phase
+from engine.release import Release, ResultsStatus
 from ui import data, widgets
 
 # A page without inputs: a whole-page refresh every few seconds is cheap enough for final results.
@@ -22,20 +23,29 @@ if len(rounds) > 1:  # every round stays readable
             st.stop()
 title = snap.settings.event_name + (f" — {snap.round.name}" if snap.round and len(rounds) > 1 else "")
 st.caption(widgets.text(title))
-finished = snap.state.phase is Phase.FINISHED
-if not finished:
+# The board's own rule (engine.release.results_view): provisional, official, hidden until revealed.
+rel = snap.release or Release(snap.event_id)
+view = release.results_view(snap.state, rel, snap.results, data.service().clock())
+if view.status is ResultsStatus.LIVE:
     st.info("The results are final once the round has finished; this is the ranking so far.")
-groups = snap.by_category
+elif view.status is ResultsStatus.PROVISIONAL:
+    st.warning(f"{view.label}: they become official once the head judge signs them off.", icon="⏳")
+else:
+    st.success(view.label, icon="✅")
+if view.message:
+    st.header(view.message)
+    st.stop()
+groups = {c: view.keep(results) for c, results in snap.by_category.items()}
 per_judge = snap.settings.public_judge_scores
 if snap.shows_overall:  # the headline, when the event ranks everyone together too
     if len(groups) > 1:
         st.header("Overall")
-    if finished:
-        widgets.podium(snap)
-    widgets.ranking_table(snap, per_judge)
+    if view.podium:
+        widgets.podium(snap, view.keep(snap.results))
+    widgets.ranking_table(snap, per_judge, view.keep(snap.results))
 if len(groups) > 1:
     for category, results in groups.items():
         st.header(widgets.text(category or "No category"))
-        if finished:
+        if view.podium:
             widgets.podium(snap, results)
         widgets.ranking_table(snap, per_judge, results)

@@ -7,6 +7,7 @@ import time
 
 from engine.exports import public_board
 from engine.model import Command, CommandKind
+from engine.release import ResultsSettings
 from tests.app.helpers import ADMIN, open_page, open_scoring_now, start
 
 
@@ -68,3 +69,41 @@ def test_performer_names_are_shown_as_typed_not_as_markup(svc, tokens, app):
     at = open_page(app(), "pages/results.py")
 
     assert at.table[0].value["Performer"].tolist() == ["\\*\\*Bold\\*\\* \\<b\\>x\\</b\\>", "Plain"]
+
+
+def finished_with_three_ranked(svc, tokens) -> None:
+    """Performers 1-3 scored (9, 8 and 7 from every judge), each window closed once scored."""
+    start(svc, tokens)
+    for value in ("9", "8", "7"):
+        state = open_scoring_now(svc)
+        for i in (1, 2, 3):
+            svc.submit_score(tokens[f"judge{i}@test.local"], state.performer_id, {"Score": value})
+        svc.command(tokens[ADMIN], Command(CommandKind.CLOSE))  # the last close finishes the event
+    assert svc.snapshot().state.phase.value == "FINISHED"
+
+
+def test_results_page_says_provisional_until_sign_off_then_official(svc, tokens, app):
+    finished_with_three_ranked(svc, tokens)
+
+    at = open_page(app(), "pages/results.py")
+    assert not at.exception and not at.error
+    assert any(w.value.startswith("Provisional results") for w in at.warning)
+    assert at.table[0].value["Performer"].tolist() == ["Performer 1", "Performer 2", "Performer 3"]
+
+    svc.sign_off(tokens[ADMIN])
+    at = open_page(app(), "pages/results.py")
+    assert [s.value for s in at.success] == ["Official results"] and not at.warning
+
+
+def test_hidden_results_page_says_coming_soon_then_shows_only_the_revealed_places(svc, tokens, app):
+    finished_with_three_ranked(svc, tokens)
+    svc.save_results_settings(tokens[ADMIN], ResultsSettings(hide_until_revealed=True))
+
+    at = open_page(app(), "pages/results.py")
+    assert [h.value for h in at.header] == ["Results coming soon"] and not at.table
+
+    svc.sign_off(tokens[ADMIN])
+    svc.reveal_next(tokens[ADMIN])  # last place first
+    at = open_page(app(), "pages/results.py")
+    assert at.table[0].value["Performer"].tolist() == ["Performer 3"]
+    assert [m.value for m in at.metric] == ["Performer 3"]  # the podium names only who is revealed

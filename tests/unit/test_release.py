@@ -137,3 +137,25 @@ def test_the_results_hash_changes_with_any_score():
     other = {"results": [{"rank": 1, "total": "9"}], "scores": [{"judge": "j1", "total": "9.1"}]}
     assert release.results_hash(doc) == release.results_hash(dict(reversed(list(doc.items()))))
     assert release.results_hash(doc) != release.results_hash(other)
+
+
+def test_the_results_page_follows_the_boards_rule_provisional_then_official():
+    view = release.results_view(state(), Release("e1"), RESULTS, FINISHED_AT + 20)
+    assert view.status is ResultsStatus.PROVISIONAL and view.label == "Provisional results"
+    assert view.shown == {"a", "b", "c"} and view.message is None and view.podium
+    view = release.results_view(state(), signed(), RESULTS, FINISHED_AT + 20)
+    assert view.status is ResultsStatus.OFFICIAL and view.label == "Official results"
+    live = release.results_view(state(Phase.SCORING), Release("e1"), RESULTS, FINISHED_AT)
+    assert live.status is ResultsStatus.LIVE and live.label == "" and not live.podium
+
+
+def test_hidden_results_on_the_results_page_say_coming_soon_then_show_only_what_is_revealed():
+    hide = ResultsSettings(hide_until_revealed=True)
+    view = release.results_view(state(), Release("e1", hide), RESULTS, FINISHED_AT + 20)
+    assert view.shown == set() and view.message == "Results coming soon"
+    two = Release("e1", hide, "head@x", FINISHED_AT, "h", revealed=2, revealed_at=FINISHED_AT)
+    view = release.results_view(state(), two, RESULTS, FINISHED_AT + 20)
+    assert view.shown == {"b", "c"} and view.message is None
+    assert [r.performer_id for r in view.keep(RESULTS)] == ["b", "c"]  # in result order
+    fields = board(two)  # the board shows the very same rows
+    assert [r["performer"] for r in fields["ranking"]] == ["B", "C"]
