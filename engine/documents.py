@@ -183,8 +183,16 @@ def others_for(snap: Snapshot, judge: str) -> list[dict]:
     return out
 
 
-def judge_doc(snap: Snapshot, now: float, judge: str, health: EngineHealth, others: list[dict]) -> dict:
-    """A judge's document: the header, their own score for the performer on stage, what they may see."""
+def judge_doc(
+    snap: Snapshot,
+    now: float,
+    judge: str,
+    health: EngineHealth,
+    others: list[dict],
+    check: dict | None = None,
+) -> dict:
+    """A judge's document: the header, their own score for the performer on stage, what they may see,
+    and the admin's request to check a score (`check`: {performer, sentence}) until they answer it."""
     s = snap.state
     names = {j.email: j.name for j in snap.judges}
     mine = snap.by_performer.get(s.performer_id or "", {}).get(judge)
@@ -203,6 +211,7 @@ def judge_doc(snap: Snapshot, now: float, judge: str, health: EngineHealth, othe
             "comment": mine.comment,  # this judge's own; never in the public or admin documents
         },
         "others": others,
+        "check_request": None if check is None else {"sentence": check["sentence"], "at": check["at"]},
         "present": snap.quorum[0],
         "required": snap.quorum[1],
         "technical_problem": None if health.healthy else TECHNICAL_PROBLEM,

@@ -1,17 +1,15 @@
 import streamlit as st
 
 from engine.model import Role, StagescoreError
-from ui import data, nav, results_desk, widgets
+from ui import data, nav, widgets
 from ui.auth import require
 from ui.components.judge import judge_screen
 
-# Runs once: the live screen below follows the event in the browser (ui/components/judge.js). Only the
-# judge's own clicks on the two buttons re-run this page.
+# Runs once: the live screen below follows the event in the browser (ui/components/judge.js), the admin's
+# "Please check your score" requests included. Only the judge's own clicks on the two buttons re-run it.
 session = require(Role.JUDGE, nav.JUDGE_PAGE)
 st.title("📝 Score")
 st.caption(f"Judging as {widgets.text(session.name)}")
-# A check request from the admin (issue 11) shows when the page runs: at the start and after any click.
-results_desk.judge_check(session)
 judge_screen(session)
 
 st.divider()

@@ -1,6 +1,7 @@
 """The results desk's parts (Streamlit only): status and protest countdown, outlier flags with "Ask to
 check", Sign off and Reveal next, the results settings, the performers' links with QR codes, the PDF
-downloads; and the judge's "Please check your score" prompt. Decisions are engine/'s."""
+downloads. (The judge's "Please check your score" prompt is on the judge screen, ui/components/judge.js.)
+Decisions are engine/'s."""
 
 from __future__ import annotations
 
@@ -171,19 +172,3 @@ def downloads(snap: Snapshot, rel: Release) -> None:
         pid = c3.selectbox("Performer", list(names), format_func=names.get, key="sheet-performer")
         one = sheets.performer_pdf(snap, rel, pid)
         c3.download_button("Score sheet (PDF)", one, sheets.file_name(snap, pid), "application/pdf")
-
-
-def judge_check(session: Session) -> None:
-    """The judge's "Please check your score for …" with one tap to confirm or a chance to revise."""
-    svc = data.service()
-    request = svc.judge_check_request(session.email)
-    if not request:
-        return
-    st.warning(widgets.text(request["sentence"]), icon="🔎")
-    c1, c2 = st.columns(2)
-    for col, confirm, label in ((c1, True, "My score is right"), (c2, False, "I will revise it")):
-        if col.button(label, key=f"answer-{confirm}", width="stretch"):
-            try:
-                st.toast(svc.answer_check(session.token, confirm))
-            except StagescoreError as e:
-                st.error(str(e))

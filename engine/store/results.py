@@ -62,6 +62,11 @@ def _release_from(event_id: str, i: dict | None) -> Release:
     )
 
 
+def _check(i: dict) -> dict:
+    at = codec.to_float(i["requested_at"])
+    return {"performer": i["performer_id"], "sentence": i["sentence"], "at": at}
+
+
 def _release_item(r: Release) -> dict:
     return {
         "pk": r.event_id,
@@ -132,6 +137,16 @@ class Results:
     # ---- "please check" requests ----------------------------------------------------------------
     def get_check(self, event_id: str, judge: str) -> dict | None:
         return self.client.get(self.table, {"pk": event_id, "sk": f"CHECK#{judge}"})
+
+    def list_checks(self, event_id: str) -> dict[str, dict]:
+        """Every open request of the event, by judge: {performer, sentence, at} (one Query)."""
+        items = self.client.query_all(
+            TableName=self.table,
+            KeyConditionExpression="pk = :p AND begins_with(sk, :s)",
+            ExpressionAttributeValues=to_key(**{":p": event_id, ":s": "CHECK#"}),
+            ConsistentRead=True,
+        )
+        return {i["judge"]: _check(i) for i in items}
 
     def request_check(self, event_id: str, judge: str, performer_id: str, sentence: str, actor: str,
                       now: float) -> None:  # fmt: skip

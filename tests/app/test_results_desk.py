@@ -18,7 +18,9 @@ def finished_with_an_outlier(svc, tokens) -> str:
     return pid
 
 
-def test_the_desk_flags_the_outlier_and_asks_the_judge_who_confirms(svc, tokens, app):
+def test_the_desk_flags_the_outlier_and_asks_the_judge_to_check(svc, tokens, app):
+    """(The judge's screen draws the request from its pushed document and answers through /live/check:
+    tests/integration/test_live_routes.py, and in Chromium tests/e2e/test_results_in_the_browser.py.)"""
     pid = finished_with_an_outlier(svc, tokens)
     at = open_page(app(svc.whoami(tokens[ADMIN])), DESK)
     assert not at.exception and texts(at.title) == ["🏅 Results desk"]
@@ -30,12 +32,6 @@ def test_the_desk_flags_the_outlier_and_asks_the_judge_who_confirms(svc, tokens,
     request = svc.judge_check_request("judge2@test.local")
     sentence = "Please check your score for Performer 1: you gave 1.0."
     assert request == {"performer": pid, "sentence": sentence}
-
-    judge = open_page(app(svc.whoami(tokens["judge2@test.local"])), "pages/judge.py")
-    assert any("Please check your score for Performer 1" in w for w in texts(judge.warning))
-    judge = button(judge, "My score is right").click().run()
-    assert not judge.exception and svc.judge_check_request("judge2@test.local") is None
-    assert "Thank you: your score stands as it is." in texts(judge.toast)
 
 
 def test_sign_off_asks_first_then_reveal_next_shows_one_place(svc, tokens, app):

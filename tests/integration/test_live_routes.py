@@ -14,7 +14,7 @@ import pytest
 from engine import rules
 from engine.model import Command, CommandKind, Phase
 from tests.support.events import seed_event
-from tests.support.live import EventStream, post_score
+from tests.support.live import EventStream, post_json, post_score
 from tests.support.processes import ROOT
 from tests.support.stack import Stack, fresh_prefix
 
@@ -232,3 +232,48 @@ def test_a_comment_goes_in_with_the_score_and_back_to_its_judge_only(live):
     assert status == 400
     [after] = [s for s in svc.store.scores.list(eid, consistent=True) if s.judge == J3]
     assert (after.revision, after.total) == (score.revision, score.total)
+
+
+def _check_of(stream: EventStream, wanted, timeout: float = 10) -> dict:
+    """The judge's next document whose check request satisfies `wanted` (the feed reads requests every
+    second, and at once after an answer taken by this server)."""
+    deadline = time.monotonic() + timeout
+    doc = stream.next_doc()
+    while not wanted(doc.get("check_request")):
+        assert time.monotonic() < deadline, f"no such check request was pushed: {doc.get('check_request')}"
+        doc = stream.next_doc(timeout=5)
+    return doc
+
+
+def test_a_check_request_is_pushed_to_its_judge_only_and_answered_through_the_route(live):
+    stack, tokens = live
+    svc = stack.service()
+    body, deadline = _body(stack, "1.0"), time.monotonic() + 10
+    while (status := post_score(stack.url, tokens[J1], body)[0]) == 503 and time.monotonic() < deadline:
+        time.sleep(0.2)  # the server's feed has not read the event yet: the page retries so too
+    assert status == 200
+    sentence = svc.request_check(tokens[ADMIN], J1, _state(stack).performer_id)
+    judge = EventStream(stack.url, "/live/judge", tokens[J1])
+    other = EventStream(stack.url, "/live/judge", tokens[J3])
+    try:
+        _check_of(judge, lambda c: c is not None and c["sentence"] == sentence)
+        assert other.next_doc()["check_request"] is None  # only the judge asked sees it
+
+        unread = post_json(stack.url, "/live/check", tokens[J1], {"confirm": "yes"})
+        unreadable = "The answer could not be read; reload the page and answer again."
+        assert unread == (400, {"ok": False, "error": unreadable})
+        assert post_json(stack.url, "/live/check", tokens[J1], {"confirm": True}, marked=False)[0] == 403
+        assert post_json(stack.url, "/live/check", tokens[ADMIN], {"confirm": True})[0] == 403
+        assert svc.judge_check_request(J1) is not None  # a refused answer changes nothing
+
+        answer = post_json(stack.url, "/live/check", tokens[J1], {"confirm": True})
+        assert answer == (200, {"ok": True, "message": "Thank you: your score stands as it is."})
+        _check_of(judge, lambda c: c is None, timeout=3)
+    finally:
+        judge.close()
+        other.close()
+    assert svc.judge_check_request(J1) is None
+    again = post_json(stack.url, "/live/check", tokens[J1], {"confirm": True})
+    assert again == (403, {"ok": False, "error": "There is no request to check a score for you."})
+    kinds = [e.kind for e in svc.log_entries()]
+    assert kinds.count("check_requested") == 1 and kinds.count("check_answered") == 1

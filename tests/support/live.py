@@ -66,13 +66,20 @@ class EventStream:
 
 
 def post_score(base_url: str, token: str | None, body: dict | bytes, marked: bool = True) -> tuple[int, dict]:
+    return post_json(base_url, "/live/score", token, body, marked)
+
+
+def post_json(
+    base_url: str, path: str, token: str | None, body: dict | bytes, marked: bool = True
+) -> tuple[int, dict]:
+    """POST a JSON body as the page does (the session cookie, the X-Stagescore mark); (status, answer)."""
     u = urlparse(base_url)
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=15)
     headers = {"Content-Type": "application/json", **cookie_header(token)}
     if marked:
         headers["X-Stagescore"] = "1"
     try:
-        conn.request("POST", "/live/score", body if isinstance(body, bytes) else json.dumps(body), headers)
+        conn.request("POST", path, body if isinstance(body, bytes) else json.dumps(body), headers)
         resp = conn.getresponse()
         return resp.status, json.loads(resp.read() or b"{}")
     finally:

@@ -11,7 +11,8 @@ export default function (component) {
   const who = data.who;
   const st = {doc: null, offset: null, lastSample: 0, shown: null, open: false, formKey: "", inputs: {},
               stream: null, link: "connecting", fired: {}, ack: null, inflight: false, retry: null,
-              backoff: 1, stopped: false, ended: null, lock: null, flashes: 0};
+              backoff: 1, stopped: false, ended: null, lock: null, flashes: 0,
+              answering: false, answered: null, checkReply: ""};
   root.dataset.flashes = "0";
 
   const now = () => Date.now() / 1000;
@@ -93,6 +94,39 @@ export default function (component) {
     showText(ui.problem, d && d.technical_problem ? (typeof d.technical_problem === "string"
       ? d.technical_problem : "The clock is paused by a technical problem") : "");
     showText(ui.error, d && d.error ? d.error : st.error || "");
+    paintCheck();
+  }
+
+  // The admin's "Please check your score for …": one tap to confirm, or revise below while it is open.
+  function paintCheck() {
+    const d = st.doc;
+    const request = d && d.check_request && d.check_request.at !== st.answered ? d.check_request : null;
+    ui.check.hidden = !request || !!st.ended;
+    ui.checkText.textContent = request ? request.sentence : "";
+    ui.confirm.disabled = ui.revise.disabled = st.answering;
+    showText(ui.checkReply, st.checkReply || "");
+  }
+
+  async function answerCheck(confirm) {
+    const d = st.doc;
+    if (!d || !d.check_request || st.answering) return;
+    st.answering = true;
+    paint();
+    let status = 0, body = {};
+    try {
+      const res = await fetch(data.check, {
+        method: "POST", credentials: "same-origin",
+        headers: {"Content-Type": "application/json", "X-Stagescore": "1"},
+        body: JSON.stringify({confirm}),
+      });
+      status = res.status;
+      body = await res.json().catch(() => ({}));
+    } catch (e) { status = 0; }
+    st.answering = false;
+    if (status === 200 && body.ok) st.answered = d.check_request.at;
+    st.checkReply = status === 200 && body.ok ? body.message
+      : body.error || "Your answer was not sent: check the connection and tap again.";
+    paint();
   }
 
   function paintHead() {
@@ -178,7 +212,7 @@ export default function (component) {
     // A page opened in the middle of a window does not flash for its opening.
     if (first) st.open = scoringOpen(next, left());
     st.link = "open";
-    if (newWindow) { st.error = ""; st.note = ""; }
+    if (newWindow) { st.error = ""; st.note = ""; st.checkReply = ""; }
     tick();
     paint();
     const p = pendingOf();
@@ -187,6 +221,8 @@ export default function (component) {
 
   const net = judgeNet({data, root, st, paint, onDoc, pendingOf, setPending, typed, comment, key, online});
   ui.form.addEventListener("submit", (e) => { e.preventDefault(); net.submit(); });
+  ui.confirm.addEventListener("click", () => answerCheck(true));
+  ui.revise.addEventListener("click", () => answerCheck(false));
   ui.comment.addEventListener("input", () => { keep(COMMENT, ui.comment.value); paint(); });
   paint();
   net.connect();

@@ -34,6 +34,7 @@ def judge_screen(session: Session) -> None:
         data={
             "stream": app_path("live/judge"),
             "score": app_path("live/score"),
+            "check": app_path("live/check"),
             "login": app_path("login"),
             "who": device_key(session),
             "timeout_ms": SUBMIT_TIMEOUT_MS,

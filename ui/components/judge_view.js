@@ -13,6 +13,13 @@ function judgeSkeleton(root) {
   add("ended", el("div", "banner ended"));
   add("offline", el("div", "banner offline"));
   add("problem", el("div", "banner problem"));
+  const check = add("check", el("div", "banner check"));
+  add("checkText", el("p", "check-text"), check);
+  const answers = el("div", "check-answers");
+  check.appendChild(answers);
+  add("confirm", el("button", "tap confirm", "My score is right"), answers);
+  add("revise", el("button", "tap revise", "I will revise it"), answers);
+  add("checkReply", el("div", "check-reply"));
   const head = add("head", el("header", "head"));
   const top = el("div", "top");
   head.appendChild(top);
@@ -43,7 +50,8 @@ function judgeSkeleton(root) {
   others.appendChild(el("p", "hint", "Other judges' scores appear for a performer once you have scored them."));
   add("table", el("table", "so-far"), others);
   add("awake", el("div", "awake"));
-  for (const name of ["ended", "offline", "problem", "others"]) parts[name].hidden = true;
+  for (const b of [parts.confirm, parts.revise]) b.type = "button";
+  for (const name of ["ended", "offline", "problem", "check", "others"]) parts[name].hidden = true;
   return parts;
 }
 

@@ -41,7 +41,8 @@ class Builder:
             others = self._others.get(email)
             if others is None:
                 others = self._others[email] = documents.others_for(snap, email)
-            doc = documents.judge_doc(snap, now, email, reading.health, others)
+            check = reading.checks.get(email)
+            doc = documents.judge_doc(snap, now, email, reading.health, others, check)
             built.judges[email] = (doc, _key(doc, gen))
         return built
 

@@ -7,7 +7,8 @@ changes; when the performer changes, the previous one's scores are read once mor
 score committed just before the switch is not missed. The roster is read again when the state's version
 moves, the engine lease every second, the accounts every few seconds, the current-event pointer every two.
 What the admin or a judge changes without moving the state's version (conflicts of interest, the round's
-name, the results' release) is read when the version moves and every second besides.
+name, the results' release, the admins' "please check" requests) is read when the version moves and
+every second besides, or at once when this process took the change (`refresh_besides`).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class Reading:
     health: EngineHealth
     scores_generation: int  # moves when scores, the roster or the accounts changed
     accounts: dict[str, Account]  # every account by email (judges and admins)
+    checks: dict[str, dict]  # the open "please check" requests by judge: {performer, sentence}
 
 
 class Feed:
@@ -57,7 +59,7 @@ class Feed:
         self._generation = 0
         self._results: list = []
         self._results_generation = -1
-        self._besides: tuple[dict, RoundInfo | None, Release | None] = ({}, None, None)
+        self._besides: tuple[dict, RoundInfo | None, Release | None, dict] = ({}, None, None, {})
         self.requests_per_tick: list[int] = []
 
     def _due_now(self, what: str, every: float, now: float) -> bool:
@@ -93,7 +95,7 @@ class Feed:
             self._generation += 1
         if self._due_now("besides", BESIDES_SECONDS, now) or moved:
             self._read_besides()
-        conflicts, rnd, release = self._besides
+        conflicts, rnd, release, checks = self._besides
         self._read_scores(state.performer_id)
         judges = [a for a in self._accounts.values() if a.role is Role.JUDGE]
         if self._results_generation != self._generation:
@@ -120,13 +122,19 @@ class Feed:
         config = self.store.config
         stale = health.stale_seconds(config.lease_seconds, config.lease_renew_seconds)
         judged = health.assess(self._lease, state, now, stale_after=stale)  # as the desk banner judges
-        return Reading(snap, judged, self._generation, dict(self._accounts))
+        return Reading(snap, judged, self._generation, dict(self._accounts), checks)
+
+    def refresh_besides(self) -> None:
+        """Read what the state's version does not cover on the next tick (a judge answered a request)."""
+        self._due["besides"] = 0.0
 
     def _read_besides(self) -> None:
-        """Conflicts, the round and the release; the ranking is computed again when the first two moved
-        (a conflict renormalises a performer's weights; the round carries totals over)."""
+        """Conflicts, the round, the release and the check requests; the ranking is computed again when
+        the first two moved (a conflict renormalises a performer's weights; the round carries totals over)."""
         eid = self.event_id
-        fresh = (self.store.conflicts.list(eid), self.store.rounds.get(eid), self.store.results.get(eid))
+        store = self.store
+        results = store.results
+        fresh = (store.conflicts.list(eid), store.rounds.get(eid), results.get(eid), results.list_checks(eid))
         if fresh[:2] != self._besides[:2]:
             self._generation += 1
         self._besides = fresh

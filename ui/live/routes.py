@@ -1,4 +1,5 @@
-"""The live routes (notes/live-contract.md): three event streams and the score submission.
+"""The live routes (notes/live-contract.md): three event streams, the score submission and the judge's
+answer to a check request.
 
 The session token comes only from the HttpOnly cookie (ui/cookies.py), never a URL or a body.
 """
@@ -164,10 +165,37 @@ async def submit_score(request: Request) -> JSONResponse:
     )
 
 
+async def answer_check(request: Request) -> JSONResponse:
+    """The judge's answer to "Please check your score for …": {"confirm": true} (the score stands) or
+    false (they will revise it); the answer goes into the log and the request off their screen."""
+    if request.headers.get("x-stagescore") != "1":
+        return _refused(403, NOT_FROM_PAGE)
+    try:
+        body = json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError):
+        body = None
+    if not isinstance(body, dict) or not isinstance(body.get("confirm"), bool):
+        return _refused(400, "The answer could not be read; reload the page and answer again.")
+    try:
+        hub = current()
+        token = cookies.token_from_request(request)
+        sentence = await hub.blocking(hub.svc.answer_check, token, body["confirm"])
+    except NotAllowed as e:
+        return _refused(403, str(e))
+    except DatabaseUnavailable:
+        return _refused(503, UNREACHABLE)
+    except StagescoreError as e:
+        return _refused(409, str(e))
+    hub.feed.refresh_besides()
+    hub.wake()
+    return JSONResponse({"ok": True, "message": sentence})
+
+
 def routes() -> list[Route]:
     return [
         Route("/live/public", public_stream),
         Route("/live/judge", judge_stream),
         Route("/live/admin", admin_stream),
         Route("/live/score", submit_score, methods=["POST"]),
+        Route("/live/check", answer_check, methods=["POST"]),
     ]
