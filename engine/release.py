@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from engine.model import CommandRefused, EventState, InvalidInput, Phase
+from engine.model import Account, CommandRefused, EventState, InvalidInput, Phase, Role
 from engine.outliers import DEFAULT_DISTANCE
 from engine.ranking import PerformerResult
 
@@ -51,6 +51,7 @@ class Release:
     revealed: int = 0
     revealed_at: float | None = None
     version: int = 0
+    judges: tuple[tuple[str, str, str, bool], ...] | None = None  # (email, name, weight, active) at sign-off
 
     @property
     def official(self) -> bool:
@@ -104,6 +105,19 @@ def check_writable(release: Release, what: str) -> None:
     """After sign-off the round's scores, settings and roster stay as they were signed off."""
     if release.official:
         raise CommandRefused(f"The results are official, so the {what} can no longer change.")
+
+
+def freeze_judges(judges: Sequence[Account]) -> tuple[tuple[str, str, str, bool], ...]:
+    """The judges as they are at sign-off (weights and who is active rank the round), to keep with it."""
+    return tuple((j.email, j.name, str(j.weight), j.active) for j in judges)
+
+
+def judges_as_signed(release: Release, judges: Sequence[Account]) -> list[Account]:
+    """The judges to rank the round with: once official, as they were at sign-off, whatever changed in
+    the accounts since (a weight, a judge disabled or added for a later round)."""
+    if not release.official or release.judges is None:
+        return list(judges)
+    return [Account(e, n, Role.JUDGE, Decimal(w), a) for e, n, w, a in release.judges]
 
 
 def results_hash(document: dict) -> str:

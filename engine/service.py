@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from engine import accounts, devices, roster, rules, scoring
+from engine import accounts, devices, release, roster, rules, scoring
 from engine.comments import clean_comment
 from engine.logins import OPERATOR, Logins
 from engine.metrics import timed_submission
@@ -69,7 +69,8 @@ class Service(Logins, HealthQueries, ResultsUseCases, LogReads):
         eid = b.state.event_id
         performers = self.store.performers.list(eid)
         scores = self.store.scores.list(eid)
-        judges = self.store.accounts.list(Role.JUDGE)
+        rel = self.store.results.get(eid)
+        judges = release.judges_as_signed(rel, self.store.accounts.list(Role.JUDGE))
         conflicts, rnd = self.store.conflicts.list(eid), self.store.rounds.get(eid)
         now = self.clock()
         return Snapshot(
@@ -84,7 +85,7 @@ class Service(Logins, HealthQueries, ResultsUseCases, LogReads):
             results=compute_results(b.settings, performers, scores, judges, None, conflicts, rnd.carried),
             conflicts=conflicts,
             round=rnd,
-            release=self.store.results.get(eid),
+            release=rel,
         )
 
     # ---- judges ---------------------------------------------------------------------------------

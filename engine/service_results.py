@@ -75,8 +75,14 @@ class ResultsUseCases:
             now = self.clock()
             release.check_sign_off(b.state, rel, now)
             digest = release.results_hash(results_view.results_document(self.snapshot(b.state.event_id)))
+            judges = release.freeze_judges(self.store.accounts.list(Role.JUDGE))  # they rank the round
             new = replace(
-                rel, signed_off_by=actor, signed_off_at=now, results_hash=digest, version=rel.version + 1
+                rel,
+                signed_off_by=actor,
+                signed_off_at=now,
+                results_hash=digest,
+                version=rel.version + 1,
+                judges=judges,
             )
             data = {"signed_off_by": actor, "results_hash": digest}
             try:

@@ -59,7 +59,14 @@ def _release_from(event_id: str, i: dict | None) -> Release:
         int(i.get("revealed", 0)),
         codec.to_float(i.get("revealed_at")),
         int(i.get("version", 0)),
+        _judges_from(i.get("judges")),
     )
+
+
+def _judges_from(text: str | None) -> tuple[tuple[str, str, str, bool], ...] | None:
+    if not text:
+        return None
+    return tuple((e, n, w, bool(a)) for e, n, w, a in json.loads(text))
 
 
 def _check(i: dict) -> dict:
@@ -79,6 +86,7 @@ def _release_item(r: Release) -> dict:
         "revealed": r.revealed,
         "revealed_at": codec.to_decimal(r.revealed_at),
         "version": r.version,
+        "judges": None if r.judges is None else json.dumps([list(j) for j in r.judges]),
     }
 
 

@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 
 from engine import exports, release, results_view
-from engine.model import CommandRefused, InvalidInput, NotAllowed, ScoreRefused, Settings
+from engine.model import CommandRefused, InvalidInput, NotAllowed, Role, ScoreRefused, Settings
 from engine.release import ResultsSettings
+from engine.snapshot import compute_results
 from tests.support.events import seed_event
 from tests.support.rounds import ADMIN, close_window, judge, open_scoring, play_round
 
@@ -177,6 +178,26 @@ def test_after_sign_off_every_write_of_the_round_is_refused_and_nothing_changes(
             attempt()
         assert str(e.value) == sentence
         assert db_state(svc) == before
+
+
+def test_judges_weights_and_panel_changed_after_sign_off_leave_the_official_round_as_signed(svc, clock):
+    tokens = seed_event(svc)
+    play_round(svc, clock, tokens, SCORES)
+    rel = svc.sign_off(tokens[ADMIN])
+    signed = svc.snapshot()
+    totals = [(r.performer_id, r.rank, r.total) for r in signed.results]
+
+    svc.set_account(tokens[ADMIN], judge(2), weight="3")  # for a later round
+    svc.add_account(tokens[ADMIN], "late@test.local", "Late Judge", "correct-horse-9")
+    now_judges = svc.store.accounts.list(Role.JUDGE)
+    as_now = compute_results(signed.settings, signed.performers, signed.scores, now_judges)
+    assert [(r.performer_id, r.rank, r.total) for r in as_now] != totals  # the weight would move them
+
+    after = svc.snapshot()
+    assert [(r.performer_id, r.rank, r.total) for r in after.results] == totals
+    assert "late@test.local" not in after.panel
+    assert release.results_hash(results_view.results_document(after)) == rel.results_hash
+    assert svc.store.results.get(svc.event_id()).judges == rel.judges  # kept with the round in DynamoDB
 
 
 def test_the_database_refuses_a_score_once_official_even_in_an_open_window(svc, clock):

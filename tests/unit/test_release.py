@@ -159,3 +159,19 @@ def test_hidden_results_on_the_results_page_say_coming_soon_then_show_only_what_
     assert [r.performer_id for r in view.keep(RESULTS)] == ["b", "c"]  # in result order
     fields = board(two)  # the board shows the very same rows
     assert [r["performer"] for r in fields["ranking"]] == ["B", "C"]
+
+
+def test_an_official_round_is_ranked_with_the_judges_as_they_were_at_sign_off():
+    from engine.model import Account, Role
+
+    then = [Account("j1@x", "J1", Role.JUDGE, D(1)), Account("j2@x", "J2", Role.JUDGE, D(2))]
+    frozen = release.freeze_judges(then)
+    later = [
+        Account("j1@x", "J1", Role.JUDGE, D(5)),  # weight changed after sign-off
+        Account("j2@x", "J2", Role.JUDGE, D(2), active=False),  # disabled after sign-off
+        Account("j3@x", "J3", Role.JUDGE),  # added after sign-off
+    ]
+    official = signed(judges=frozen)
+    assert release.judges_as_signed(official, later) == then
+    assert release.judges_as_signed(Release("e1"), later) == later  # not official: as they are now
+    assert release.judges_as_signed(signed(), later) == later  # signed off before weights were kept

@@ -21,7 +21,7 @@ from engine import health
 from engine.competition import RoundInfo
 from engine.health import EngineHealth
 from engine.model import Account, Role, Score, StagescoreError
-from engine.release import Release
+from engine.release import Release, judges_as_signed
 from engine.snapshot import Snapshot, compute_results
 from engine.store import Store
 
@@ -98,6 +98,7 @@ class Feed:
         conflicts, rnd, release, checks = self._besides
         self._read_scores(state.performer_id)
         judges = [a for a in self._accounts.values() if a.role is Role.JUDGE]
+        judges = judges_as_signed(release, judges) if release else judges  # an official round: as signed
         if self._results_generation != self._generation:
             self._flat = [s for by_judge in self._scores.values() for s in by_judge.values()]
             carried = rnd.carried if rnd else None
