@@ -5,10 +5,12 @@ Every write checks the session token and role, and commits with its log entry.""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from decimal import Decimal
 
 from engine import accounts, release, results_view
-from engine.model import Conflict, InvalidInput, NotAllowed, Role, Score, StagescoreError
+from engine.model import Conflict, Criterion, InvalidInput, NotAllowed, Role, Score, StagescoreError
 from engine.outliers import panel_flags, shown
 from engine.release import Release, ResultsSettings
 from engine.scoring import display
@@ -165,10 +167,23 @@ class ResultsUseCases:
         rel = self.store.results.get(score.event_id)
         scores = {s.judge: s.values for s in self.store.scores.list(score.event_id, score.performer_id, True)}
         labels = {a.email: a.name for a in self.store.accounts.list(Role.JUDGE)}
-        crit, dist = b.settings.criteria, rel.settings.outlier_distance
+        self.record_flags(score, scores, b.settings.criteria, rel.settings.outlier_distance, labels)
+
+    def record_flags(
+        self,
+        score: Score,
+        scores: Mapping[str, Mapping[str, Decimal]],
+        criteria: Sequence[Criterion],
+        distance: Decimal,
+        labels: Mapping[str, str],
+    ) -> None:
+        """Log the outlier flags `score` raised, given the panel's values for its performer (its own
+        included; the live route passes what its feed holds, so nothing more is read)."""
         without = {j: v for j, v in scores.items() if j != score.judge}
-        before = {(f.judge, f.criterion, f.value) for f in panel_flags("", without, crit, dist, labels)}
-        found = panel_flags(score.performer_id, scores, crit, dist, labels)
+        before = {
+            (f.judge, f.criterion, f.value) for f in panel_flags("", without, criteria, distance, labels)
+        }
+        found = panel_flags(score.performer_id, scores, criteria, distance, labels)
         data = [f.as_log() for f in found if (f.judge, f.criterion, f.value) not in before]
         self.store.results.log_flags(score.event_id, score.judge, data, self.clock())
 

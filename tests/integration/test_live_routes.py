@@ -17,6 +17,7 @@ from tests.support.events import seed_event
 from tests.support.live import EventStream, post_json, post_score
 from tests.support.processes import ROOT
 from tests.support.stack import Stack, fresh_prefix
+from tests.support.waiting import wait_for
 
 ADMIN, J1, J2, J3 = "admin@test.local", "judge1@test.local", "judge2@test.local", "judge3@test.local"
 
@@ -248,10 +249,16 @@ def _check_of(stream: EventStream, wanted, timeout: float = 10) -> dict:
 def test_a_check_request_is_pushed_to_its_judge_only_and_answered_through_the_route(live):
     stack, tokens = live
     svc = stack.service()
-    body, deadline = _body(stack, "1.0"), time.monotonic() + 10
-    while (status := post_score(stack.url, tokens[J1], body)[0]) == 503 and time.monotonic() < deadline:
-        time.sleep(0.2)  # the server's feed has not read the event yet: the page retries so too
-    assert status == 200
+    for who, value in ((J2, "8"), (J3, "8.2"), (J1, "1.0")):  # Judge 1's is an outlier
+        body, deadline = _body(stack, value), time.monotonic() + 10
+        while (status := post_score(stack.url, tokens[who], body)[0]) == 503 and time.monotonic() < deadline:
+            time.sleep(0.2)  # the server's feed has not read the event yet: the page retries so too
+        assert status == 200
+    wait_for(
+        lambda: [e.payload() for e in svc.log_entries() if e.kind == "outlier_flagged" and J1 in e.stream],
+        10,
+        "the route's outlier check to log Judge 1's score",
+    )
     sentence = svc.request_check(tokens[ADMIN], J1, _state(stack).performer_id)
     judge = EventStream(stack.url, "/live/judge", tokens[J1])
     other = EventStream(stack.url, "/live/judge", tokens[J3])

@@ -168,6 +168,10 @@ class Feed:
             self._scores[performer_id] = fresh
             self._generation += 1
 
+    def scores_of(self, performer_id: str) -> dict[str, Score]:
+        """The performer's scores by judge, as last read."""
+        return dict(self._scores.get(performer_id, {}))
+
     def score(self, performer_id: str, judge: str) -> Score | None:
         """The stored score as last read (the scorer's guess of the current revision)."""
         return self._scores.get(performer_id, {}).get(judge)

@@ -17,7 +17,8 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from engine import accounts
-from engine.model import DatabaseUnavailable, Role, StagescoreError
+from engine.model import DatabaseUnavailable, Role, Score, StagescoreError
+from engine.release import Release
 from engine.scorer import ScoreContext, Scorer
 from engine.service import Service
 from engine.store.client import UNREACHABLE
@@ -178,6 +179,22 @@ class Hub:
             return None
         snap = self.built.reading.snapshot
         return ScoreContext(snap.event_id, snap.settings, self.feed.score)
+
+    def record_flags(self, score: Score) -> None:
+        """Log the outlier flags a score from the live route raised (in a worker thread, after the
+        answer), from what the feed holds: the performer's other scores, the settings, the judges' names."""
+        if self.built is None:
+            return
+        reading = self.built.reading
+        snap = reading.snapshot
+        values = {j: s.values for j, s in self.feed.scores_of(score.performer_id).items()}
+        values[score.judge] = score.values  # fresher than the feed's last read
+        distance = (snap.release or Release(snap.event_id)).settings.outlier_distance
+        labels = {a.email: a.name for a in reading.accounts.values()}
+        try:
+            self.svc.record_flags(score, values, snap.settings.criteria, distance, labels)
+        except StagescoreError as e:  # the score is stored: a failed check never loses it
+            log.warning("outlier check skipped after a score: %s", e)
 
     # ---- presence and sessions ----------------------------------------------------------------------
     async def _presence_loop(self) -> None:
