@@ -63,6 +63,17 @@ export default function (component) {
     const several = (doc.categories || []).length > 1;
     if (doc.round && doc.round.number > 1) root.appendChild(el("div", "round", doc.round.name));
     if (doc.results_label) root.appendChild(el("div", "results-label", doc.results_label));
+    // The reveal (after sign-off, last place first): the place just revealed, large, until all are shown.
+    const revealed = doc.revealed || [];
+    const latest = revealed.length ? revealed[revealed.length - 1].rank : null;
+    if (latest !== null && !doc.reveal_complete) {
+      const box = el("div", "reveal");
+      for (const r of revealed.filter((x) => x.rank === latest)) {
+        box.appendChild(el("div", "revealed-place", `Place ${r.rank}: ${r.performer} — ${r.total}`));
+      }
+      root.appendChild(box);
+    }
+    const shownNow = new Set(revealed.map((r) => r.rank + "\u0000" + r.performer));
     if (doc.phase !== "FINISHED") renderLineup(doc.lineup);
     if (doc.results_message) {
       root.appendChild(el("h2", "coming", doc.results_message));
@@ -86,7 +97,7 @@ export default function (component) {
     const thead = el("thead"); thead.appendChild(head2); table.appendChild(thead);
     const body = el("tbody");
     for (const r of doc.ranking) {
-      const tr = el("tr");
+      const tr = el("tr", shownNow.has(r.rank + "\u0000" + r.performer) ? "revealed" : null);
       tr.appendChild(el("td", "num rank", r.rank === null ? "—" : r.rank));
       tr.appendChild(el("td", "name", r.performer));
       if (several) tr.appendChild(el("td", null, r.category));
