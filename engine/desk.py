@@ -202,14 +202,21 @@ class Desk:
             Performer(pid, by_id[pid].name, i, by_id[pid].category, difficulty=by_id[pid].difficulty)
             for i, pid in enumerate(adv.order, start=1)
         ]
-        self.svc.store.events.create(
-            state, snap.settings, performers, now, actor, previous=snap.state, extra=ops
-        )
+        # The same judges and performers: a conflict declared in this round holds in the next one.
+        kept = self.svc.store.conflicts.carry_over(snap.event_id, state.event_id, adv.order)
+        try:
+            self.svc.store.events.create(
+                state, snap.settings, performers, now, actor, previous=snap.state, extra=ops
+            )
+        except Conflict:
+            self.svc.store.conflicts.forget(kept)
+            raise
         detail = {
             "round": info.number,
             "name": title,
             "advanced": list(adv.advanced),
             "notes": list(adv.notes),
+            "conflicts_carried": len(kept),
         }
         self.svc.store.log.append(state.event_id, f"admin:{actor}", now, actor, "round_advanced", detail)
         return info, adv

@@ -312,6 +312,24 @@ def test_the_top_of_each_category_advance_into_a_final_in_reverse_order(svc, clo
     assert '"event_id": "' + heats in exports.export(svc.snapshot(heats), "json")
 
 
+def test_a_conflict_declared_in_the_heats_holds_in_the_final(svc, clock, event):
+    desk = Desk(svc)
+    desk.add_conflict(event[ADMIN], J3, "Di")  # Judge 3 teaches Di
+    desk.add_conflict(event[ADMIN], J2, "Bo")  # Bo does not go through: nothing to carry for Bo
+    marks = {**MARKS, "Di": {J1: 8, J2: 8}, "Bo": {J1: 5, J3: 7}}
+    play(svc, clock, event, marks)
+    heats, di, bo = svc.event_id(), pid_of(svc, "Di"), pid_of(svc, "Bo")
+    desk.next_round(event[ADMIN], top=1, name="Final")
+    final = svc.event_id()
+    assert svc.store.conflicts.list(final) == {di: (J3,)}
+    advanced = next(e for e in svc.log_entries() if e.kind == "round_advanced").payload()
+    assert advanced["conflicts_carried"] == 1
+    assert svc.store.conflicts.list(heats) == {di: (J3,), bo: (J2,)}  # the heats keep theirs
+    play(svc, clock, event, {}, until=("Di", Phase.SCORING))
+    with pytest.raises(ScoreRefused, match="stepped aside"):
+        svc.submit_score(event[J3], pid_of(svc, "Di"), {"Score": "9"})
+
+
 @pytest.mark.parametrize(
     ("kwargs", "sentence"),
     [
