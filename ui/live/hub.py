@@ -52,6 +52,9 @@ class Hub:
         self.connections: set[Connection] = set()
         self.built: Built | None = None
         self.ticks = 0
+        self._reads = 0  # feed reads begun
+        self._read_done = 0  # the number of the last read that completed
+        self._read_event = asyncio.Event()  # set (and replaced) when a read completes
         self._wake = asyncio.Event()
         self._presence_now = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
@@ -106,6 +109,8 @@ class Hub:
 
     async def _tick_once(self) -> None:
         emails = sorted({c.email for c in self.connections if c.role == Role.JUDGE.value})
+        self._reads += 1
+        number = self._reads
         try:
             built = await self.blocking(self.builder.build, emails)
         except DatabaseUnavailable:
@@ -119,6 +124,9 @@ class Hub:
             return
         self.built = built
         self.ticks += 1
+        self._read_done = number
+        done, self._read_event = self._read_event, asyncio.Event()
+        done.set()
         self.public.publish(*built.public)
         self.admin.publish(*built.admin)
         for email, (doc, key) in built.judges.items():
@@ -180,9 +188,27 @@ class Hub:
         snap = self.built.reading.snapshot
         return ScoreContext(snap.event_id, snap.settings, self.feed.score)
 
+    async def check_outliers(self, score: Score, timeout: float = 10.0) -> None:
+        """After the score's answer: wait for a feed read begun after its commit (the feed reads the
+        performer on stage consistently each tick, so every score committed before it is in), then log
+        the outlier flags the score raised from what the feed holds. No extra read."""
+        target = self._reads + 1
+        self.wake()
+        deadline = time.monotonic() + timeout
+        while self._read_done < target:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                log.warning("outlier check skipped after a score: the live feed did not read in time")
+                return
+            try:
+                await asyncio.wait_for(self._read_event.wait(), left)
+            except TimeoutError:
+                continue
+        await self.blocking(self.record_flags, score)
+
     def record_flags(self, score: Score) -> None:
-        """Log the outlier flags a score from the live route raised (in a worker thread, after the
-        answer), from what the feed holds: the performer's other scores, the settings, the judges' names."""
+        """Log the outlier flags a score raised, from what the feed holds: the performer's other
+        scores, the settings, the judges' names (in a worker thread)."""
         if self.built is None:
             return
         reading = self.built.reading

@@ -156,7 +156,7 @@ async def submit_score(request: Request) -> JSONResponse:
     hub.wake()
     name = hub.built.reading.snapshot.performer_name(performer_id) if hub.built else ""
     # The outlier check and its log entries come after the answer: the judge never waits for them.
-    check = None if replayed else BackgroundTask(hub.blocking, hub.record_flags, score)
+    check = None if replayed else BackgroundTask(hub.check_outliers, score)
     return JSONResponse(
         {
             "ok": True,
