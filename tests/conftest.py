@@ -17,6 +17,22 @@ from tests.support.events import FakeClock
 from tests.support.stack import aws_env, fresh_prefix
 
 
+def pytest_xdist_make_scheduler(config, log):
+    """`make test`'s two workers (pytest-xdist): the tests that run whole stacks (tests/e2e: a browser,
+    a web server, an engine; tests/faults: processes killed at random moments) go to one worker, one
+    after another, since two at once would make each the other's load and their timings lie; every other
+    file goes whole to whichever worker is free, so its module fixtures are set up once. (xdist's own
+    `xdist_group` marks do nothing under pytest 9, whose node ids it can no longer rename.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class StacksApart(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return "stacks" if path.startswith(("tests/e2e/", "tests/faults/")) else path
+
+    return StacksApart(config, log)
+
+
 @pytest.fixture(scope="session")
 def dynamodb_endpoint() -> Iterator[str]:
     """URL of a DynamoDB Local started for this session; the AWS_* variables point at it meanwhile.
