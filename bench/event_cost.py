@@ -1,144 +1,175 @@
 """What an event costs in DynamoDB requests, counted with botocore events (engine/store/client.py `watch`)
-against DynamoDB Local, which also reports the capacity units each request consumed.
+against DynamoDB Local, which also reports the capacity units each request consumed (bench/tally.py).
 
-Measured, in this process on the real Service, Store and Engine:
-  per score        a judge's Service.submit_score in an open window (9 judges, averaged)
-  per transition   the timer's write of one due step (events.write_step), as the engine writes it
+Measured in this process on the real Service, Store, Engine and live Hub (bench/live_cost.py), as the
+servers run them; the event is walked to its last performer's scoring window, the timer's steps written
+as the engine writes them:
   per command      an admin command (Service.command: start)
-  engine, idle     two engines (holder and standby) for --seconds, scaled to a minute: lease renewals,
-                   seen items, the presence poll (the event in a long scoring window, 9 judges present)
+  per transition   the timer's write of one due step (events.write_step)
+  per live score   a judge's score through the hub's Scorer and score context, as POST /live/score stores
+                   it, the judge's stream connected (every judge, every performer; then one revision each)
+  feed per move    what a server's feed reads more in the tick after the state's version moved (roster,
+                   conflicts/round/release/checks, the previous performer's scores): a probe Feed
+  live feed        one web server's Hub for --seconds, scaled to a minute, --judges judge streams open,
+                   with no board viewer and then with --viewers: the tick's reads, presence (BatchWriteItem)
+                   and the sessions check (BatchGetItem), in the last performer's long scoring window
+  engines          two engines (holder and standby) for the same span, scaled to a minute
   health probe     one /healthz (Service.engine_health)
-  snapshot         one read model of the finished event (what a server's feed reads per tick)
-  heartbeat        one judge page's presence heartbeat (Service.heartbeat)
-The web servers' live feed is bench/db_cost.py's figure (a counting proxy in front of the server process).
+  admin desk       one engine line of the admin desk (Service.engine_desk, ui/health.py, every 2 s)
+  snapshot         one read model of the event (what the admin scores and results desks read, 1-2 s)
+Then the README's evening (bench/evening.py) from these figures. Printed, and written to
+bench/results/event_cost.json.
 
-    .venv/bin/python -m bench.event_cost [--seconds 20]
+    .venv/bin/python -m bench.event_cost [--seconds 20] [--viewers 50]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import threading
 import time
-from collections import Counter
 
-from bench import events
+from bench import evening, events, report
+from bench.live_cost import LiveServer
 from bench.stack import BenchStack
+from bench.tally import Counts, Tally, per
 from engine import rules
 from engine.model import Command, CommandKind, Phase
 from engine.runner import Engine
+from engine.service import Service
 from engine.store import Store
+from ui.live.feed import Feed
 
 
-class Tally:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.requests: Counter[str] = Counter()
-        self.units = Counter()
-
-    def __call__(self, operation: str, consumed: list[dict]) -> None:
-        with self.lock:
-            self.requests[operation] += 1
-            for c in consumed:
-                self.units["read"] += float(c.get("ReadCapacityUnits", 0) or 0)
-                self.units["write"] += float(c.get("WriteCapacityUnits", 0) or 0)
-                if "ReadCapacityUnits" not in c and "WriteCapacityUnits" not in c:
-                    kind = "write" if operation in WRITES else "read"
-                    self.units[kind] += float(c.get("CapacityUnits", 0) or 0)
-
-    def take(self) -> dict:
-        with self.lock:
-            out = {"requests": dict(self.requests), "total": sum(self.requests.values()), **self.units}
-            self.requests.clear()
-            self.units.clear()
-        return out
-
-
-WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
-
-
-def per(tally: Tally, n: int) -> dict:
-    t = tally.take()
-    return {
-        "requests": round(t["total"] / n, 2),
-        "by_operation": {k: round(v / n, 2) for k, v in sorted(t["requests"].items())},
-        "read_units": round(t.get("read", 0) / n, 2),
-        "write_units": round(t.get("write", 0) / n, 2),
+def walk(svc: Service, live: LiveServer, stack: BenchStack, tokens: dict[str, str], performers: int) -> dict:
+    """Every performer up to the last one's scoring window: the engine's writes, the feed's reads after
+    each move, every judge's score on the live path."""
+    steps_tally, probe_tally = Tally(engine_store := stack.store()), Tally(probe_store := stack.store())
+    probe = Feed(probe_store)
+    after, ordinary = Counts(), Counts()
+    n_steps = n_moves = n_scores = scored = 0
+    while scored < performers:
+        b = svc.bundle()
+        steps = rules.due_steps(b.state, b.settings, b.state.deadline, len(tokens))
+        if not steps:
+            raise RuntimeError(f"nothing due in {b.state.phase}")
+        probe.read()  # what was due anyway, so the next read is the move's
+        probe_tally.take()
+        version = b.state.version
+        for step in steps:
+            engine_store.events.write_step(version, step, "engine", step.at)
+            version, n_steps = step.state.version, n_steps + 1
+        n_moves += 1
+        live.wake()  # the hub's read just after a deadline
+        probe.read()
+        after += probe_tally.take()
+        probe.read()
+        ordinary += probe_tally.take()
+        live.wait_version(version)
+        state = steps[-1].state
+        if state.phase is Phase.SCORING:
+            values = {c.name: str(c.max) for c in b.settings.criteria}
+            for email, token in tokens.items():
+                live.submit(token, state.performer_id, state.window_id, values, f"w{state.window_id}-{email}")
+                n_scores += 1
+            scored += 1
+    out = {
+        "steps": n_steps,
+        "moves": n_moves,
+        "scores": n_scores,
+        "per_transition": per(steps_tally.take(), n_steps),
+        "per_live_score": per(live.score_tally.take(), n_scores),
+        "feed_tick_after_move": per(after, n_moves),
+        "feed_tick_ordinary": per(ordinary, n_moves),
     }
+    values = {c.name: str(c.min) for c in svc.bundle().settings.criteria}
+    for email, token in tokens.items():  # one revision each, the last performer on stage
+        live.submit(token, state.performer_id, state.window_id, values, f"r{state.window_id}-{email}")
+    out["per_live_revision"] = per(live.score_tally.take(), len(tokens))
+    return out
+
+
+def minute(m: dict) -> dict:
+    """A LiveServer.measure as requests and units per minute, and how they split."""
+    scale = 60 / m["seconds"]
+    return {
+        **{k: m[k] for k in ("seconds", "judges", "viewers", "ticks", "documents_pushed")},
+        "ticks_per_minute": round(m["ticks"] * scale, 1),
+        "all": per(m["counts"], 1, scale),
+        "tick_reads": per(m["tick_reads"], 1, scale),
+        "presence": per(m["presence"], 1, scale),
+        "sessions": per(m["sessions"], 1, scale),
+    }
+
+
+def steady(live: LiveServer, stack: BenchStack, a) -> dict:
+    """The live feed with the judges' streams open, without and then with board viewers; two engines
+    running meanwhile, counted apart."""
+    engine_tally, engines = Tally(), []
+    for _ in range(2):
+        store = Store(stack.config())
+        engine_tally.watch(store)
+        engines.append(Engine(store))
+    for e in engines:
+        e.start()
+    try:
+        first = live.measure(a.seconds, warmup=3.0)
+        engine_tally.take()  # both running by now, the lease taken
+        t0 = time.monotonic()
+        live.add_viewers(a.viewers)
+        second = live.measure(a.seconds)
+        engines_minute = per(engine_tally.take(), 1, 60 / (time.monotonic() - t0))
+    finally:
+        for e in engines:
+            e.stop()
+    return {
+        "feed_no_viewers": minute(first),
+        "feed_with_viewers": minute(second),
+        "engines_per_minute": engines_minute,
+    }
+
+
+def singles(svc: Service, tally: Tally) -> dict:
+    """One of each read a page or a probe makes, on the event as it stands."""
+    out = {}
+    for name, call in (
+        ("per_health_probe", svc.engine_health),
+        ("per_admin_desk_engine_line", svc.engine_desk),
+        ("per_snapshot", svc.snapshot),
+    ):
+        tally.take()
+        call()
+        out[name] = per(tally.take(), 1)
+    return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--seconds", type=float, default=20.0, help="how long the idle engines are counted")
+    ap.add_argument("--seconds", type=float, default=20.0, help="how long each live-feed level is counted")
     ap.add_argument("--performers", type=int, default=60)
     ap.add_argument("--judges", type=int, default=9)
+    ap.add_argument("--viewers", type=int, default=50, help="board viewers at the second level")
     a = ap.parse_args()
     out: dict[str, dict] = {}
     with BenchStack("cost") as stack:
         svc = stack.service()
-        tally = Tally()
-        svc.store.client.watch(tally)
+        tally = Tally(svc.store)
         judges = events.add_judges(svc, a.judges)
         tokens = events.login_all(svc, judges)
         events.create_event(svc, a.performers, 1.0, 600.0)
-        for email in judges:
-            svc.store.presence.heartbeat(svc.event_id(), email, time.time())
         tally.take()
         svc.command(None, Command(CommandKind.START, force=True))
-        out["per_command"] = per(tally, 1)
-        tallies = {"transition": Tally(), "score": Tally(), "other": Tally()}
-        counting = {"what": "other"}
-        svc.store.client.watch(lambda op, cc: tallies[counting["what"]](op, cc))
-        n_steps = n_scores = 0
-        while (b := svc.bundle()).state.phase is not Phase.FINISHED:
-            # the timer's write of what is due at the deadline (the engine has the bundle from its poll,
-            # counted under engines_per_minute)
-            steps = rules.due_steps(b.state, b.settings, b.state.deadline, a.judges)
-            counting["what"] = "transition"
-            version = b.state.version
-            for step in steps:
-                svc.store.events.write_step(version, step, "engine", step.at)
-                version, n_steps = step.state.version, n_steps + 1
-            counting["what"] = "other"
-            b = svc.bundle()
-            if b.state.phase is Phase.SCORING:
-                counting["what"] = "score"
-                values = {c.name: str(c.max) for c in b.settings.criteria}
-                for email in judges:
-                    svc.submit_score(tokens[email], b.state.performer_id, values)
-                    n_scores += 1
-                counting["what"] = "other"
-        transitions, scores = tallies["transition"], tallies["score"]
-        tally.take()
-        out["per_transition"] = per(transitions, n_steps)
-        out["per_score"] = per(scores, n_scores)
-        svc.snapshot()
-        out["per_snapshot_full_event"] = per(tally, 1)
-        svc.engine_health()
-        out["per_health_probe"] = per(tally, 1)
-        svc.heartbeat(tokens[judges[0]])
-        out["per_judge_heartbeat"] = per(tally, 1)
-        engine_tally = Tally()
-        engines = []
-        for _ in range(2):
-            store = Store(stack.config())
-            store.client.watch(engine_tally)
-            engines.append(Engine(store))
-        for e in engines:
-            e.start()
-        time.sleep(2)  # both running, the lease taken
-        engine_tally.take()
-        time.sleep(a.seconds)
-        out["engines_per_minute"] = per(engine_tally, 1)
-        for k in ("requests", "read_units", "write_units"):
-            out["engines_per_minute"][k] = round(out["engines_per_minute"][k] * 60 / a.seconds, 1)
-        out["engines_per_minute"]["by_operation"] = {
-            k: round(v * 60 / a.seconds, 1) for k, v in out["engines_per_minute"]["by_operation"].items()
-        }
-        for e in engines:
-            e.stop()
+        out["per_command"] = per(tally.take(), 1)
+        with LiveServer(Service(stack.store()), stack.store()) as live:
+            live.connect_judges(tokens)  # their streams open before the first window, as at an event
+            out["walk"] = walk(svc, live, stack, tokens, a.performers)
+            out.update(steady(live, stack, a))
+            out["frames"] = dict(live.frames)
+        out.update(singles(svc, tally))
+    out["evening"] = evening.estimate(out, a.performers, a.judges)
     print(json.dumps(out, indent=2))
+    (report.RESULTS / "event_cost.json").write_text(json.dumps(out, indent=2) + "\n")
+    report.emit("event_cost", out)
 
 
 if __name__ == "__main__":
