@@ -159,7 +159,8 @@ class Service(Logins, HealthQueries, ResultsUseCases, LogReads):
         raise Conflict("The event is changing too fast to apply that command; try again.")
 
     def reset(self, token: str | None) -> EventState:
-        """Start a new event with the same settings, roster and conflicts; the old one stays readable."""
+        """Start a new event with the same settings, roster and conflicts (and, in a competition, as the
+        same round); the old one stays readable."""
         actor = self._actor(token, Role.ADMIN)
         b = self.bundle()
         performers = [
@@ -169,14 +170,18 @@ class Service(Logins, HealthQueries, ResultsUseCases, LogReads):
         new = EventState(event_id=new_event_id(self.clock()), order=tuple(p.performer_id for p in performers))
         # The same judges and performers: what a judge declared about a performer still holds.
         carried = self.store.conflicts.carry_over(b.state.event_id, new.event_id, new.order)
+        now = self.clock()
+        rnd = self.store.rounds.stored(b.state.event_id)  # a round of a competition stays that round
+        again = self.store.rounds.restart_ops(rnd, new.event_id, now) if rnd else []
         try:
             self.store.events.create(
                 new,
                 b.settings,
                 performers,
-                self.clock(),
+                now,
                 actor,
                 b.state,
+                extra=again,
                 details={"conflicts_carried": len(carried)},
             )
         except Conflict:

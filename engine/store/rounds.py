@@ -4,6 +4,7 @@ TimerStatus table and are written in the same transaction as the round's event (
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from engine.codec import to_decimal
@@ -57,6 +58,13 @@ class Rounds:
         ops = [tx.Op(op.name, op.kind, {k: v for k, v in op.body.items() if "Condition" not in k})
                for op in self.ops(info, now)]  # fmt: skip
         tx.Transaction(self.client, ops).commit()
+
+    def restart_ops(self, info: RoundInfo, event_id: str, now: float) -> list[tx.Op]:
+        """A reset of the round: the new event is the same round (number, name, carry-over) of the same
+        competition, and the competition's listing points at it from now on."""
+        event_item, listing = self.ops(dataclasses.replace(info, event_id=event_id), now)
+        body = {k: v for k, v in listing.body.items() if "Condition" not in k}
+        return [event_item, tx.Op(listing.name, listing.kind, body)]
 
     def ops(self, info: RoundInfo, now: float, suffix: str = "") -> list[tx.Op]:
         """The round's two items, each written only if absent (a round is created once)."""

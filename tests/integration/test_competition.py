@@ -330,6 +330,23 @@ def test_a_conflict_declared_in_the_heats_holds_in_the_final(svc, clock, event):
         svc.submit_score(event[J3], pid_of(svc, "Di"), {"Score": "9"})
 
 
+def test_resetting_the_final_starts_it_again_as_the_same_round_of_the_same_competition(svc, clock, event):
+    desk = Desk(svc)
+    play(svc, clock, event, MARKS)
+    heats = svc.event_id()
+    info, _ = desk.next_round(event[ADMIN], top=1, name="Final", carry_weight="0.5")
+    play(svc, clock, event, {}, until=("Di", Phase.SCORING))  # the final goes wrong: start it again
+    new = svc.command(event[ADMIN], Command(CommandKind.RESET))
+    again = svc.snapshot(new.event_id).round
+    assert (again.competition_id, again.number, again.name) == (info.competition_id, 2, "Final")
+    assert again.carried == info.carried and again.carry_weight == info.carry_weight
+    assert [(r["number"], r["name"], r["event_id"]) for r in desk.rounds()] == [
+        (1, "Round 1", heats),
+        (2, "Final", new.event_id),
+    ]
+    assert svc.snapshot(info.event_id).round.number == 2  # the abandoned final stays readable as it was
+
+
 @pytest.mark.parametrize(
     ("kwargs", "sentence"),
     [
