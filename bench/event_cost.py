@@ -15,7 +15,8 @@ as the engine writes them:
                    and the sessions check (BatchGetItem), in the last performer's long scoring window
   engines          two engines (holder and standby) for the same span, scaled to a minute
   health probe     one /healthz (Service.engine_health)
-  admin desk       one engine line of the admin desk (Service.engine_desk, ui/health.py, every 2 s)
+  admin desk       one engine line of the admin desk (Service.engine_desk; the hub's feed now reads
+                   only its engines Query, every 2 s while an admin is connected)
   snapshot         one read model of the event (what the admin scores and results desks read, 1-2 s)
 Then the README's evening (bench/evening.py) from these figures. Printed, and written to
 bench/results/event_cost.json.

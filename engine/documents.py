@@ -220,9 +220,15 @@ def judge_doc(
 
 
 def admin_doc(
-    snap: Snapshot, now: float, health: EngineHealth, ranked: dict, failed_logins: list[str]
+    snap: Snapshot,
+    now: float,
+    health: EngineHealth,
+    ranked: dict,
+    failed_logins: list[str],
+    engine_line: str | None = None,
 ) -> dict:
-    """The admin desk's document: the public one plus the panel, presence, help flags and the engine."""
+    """The admin desk's document: the public one plus the panel, presence, help flags and the engine
+    (its health, and `engine_line`: which engine holds the lease, standbys, lateness, database latency)."""
     on_stage = snap.by_performer.get(snap.state.performer_id or "", {})
     present = set(snap.present)
     names = {j.email: j.name for j in snap.judges}
@@ -246,5 +252,6 @@ def admin_doc(
         "required": snap.quorum[1],
         "flags": [names.get(e, e.split("@")[0]) for e in sorted(snap.flags)],
         "engine": health.as_json(),
+        "engine_line": engine_line,
         "failed_logins": failed_logins,
     }

@@ -32,6 +32,42 @@ class EngineDesk:
         }
 
 
+def desk_from(h: EngineHealth, seen: list[dict], now: float, db_latency: Summary) -> EngineDesk:
+    """The desk's engine facts from the lease's judgement and the engines' seen items."""
+    mine = next((i for i in seen if h.owner and i.get("owner") == h.owner), None)
+    lateness = mine.get("lateness_ms") if mine else None
+    return EngineDesk(
+        health=h,
+        host=str(mine.get("host")) if mine else None,
+        standbys=health.standbys(seen, h.owner, now, within=3 * SEEN_SECONDS),
+        lateness_ms=float(lateness) if lateness is not None else None,
+        db_latency=db_latency,
+    )
+
+
+def _ago(t: float | None, now: float) -> str:
+    return "never" if t is None else f"{max(0.0, now - t):.1f} s ago"
+
+
+def engine_line(desk: EngineDesk, now: float) -> str:
+    """The desk's one line about the timer engine (plain text: the page draws it as text)."""
+    h = desk.health
+    parts = [
+        f"Timer engine: {h.owner} on {desk.host or 'unknown host'}" if h.owner else "Timer engine: none",
+        f"lease renewed {_ago(h.last_renewed, now)}",
+    ]
+    standby = ", ".join(f"{e.owner} on {e.host} ({e.ago:.0f} s ago)" for e in desk.standbys)
+    parts.append(f"standby: {standby}" if standby else "no standby engine seen")
+    if desk.lateness_ms is not None:
+        parts.append(f"last transition {desk.lateness_ms:.0f} ms after its deadline")
+    db = desk.db_latency
+    if db.count:
+        parts.append(
+            f"database p50 {db.p50:.0f} ms, p95 {db.p95:.0f} ms over the last minute ({db.count} calls)"
+        )
+    return " · ".join(parts)
+
+
 class HealthQueries:
     """Needs `self.store` and `self.clock` (Service has both)."""
 
@@ -47,14 +83,4 @@ class HealthQueries:
     def engine_desk(self) -> EngineDesk:
         """engine_health plus the engines' seen items (one Query) and this process's database latency."""
         h = self.engine_health()
-        items = self.store.lease.engines()
-        now = self.clock()
-        mine = next((i for i in items if h.owner and i.get("owner") == h.owner), None)
-        lateness = mine.get("lateness_ms") if mine else None
-        return EngineDesk(
-            health=h,
-            host=str(mine.get("host")) if mine else None,
-            standbys=health.standbys(items, h.owner, now, within=3 * SEEN_SECONDS),
-            lateness_ms=float(lateness) if lateness is not None else None,
-            db_latency=metrics.DB_LATENCY.summary(),
-        )
+        return desk_from(h, self.store.lease.engines(), self.clock(), metrics.DB_LATENCY.summary())

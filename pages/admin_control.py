@@ -5,17 +5,15 @@ from ui import data, errors, nav
 from ui.admin import run_command, show_message
 from ui.auth import require
 from ui.components.desk import admin_desk
-from ui.health import engine_banner
 from ui.logins_admin import failed_logins
 
 session = require(Role.ADMIN, nav.CONTROL_PAGE)
 st.title("🎛️ Control")
-engine_banner()
 # The live part is drawn in the browser from /live/admin; this page re-runs only for a click or when the
 # desk shows a new window or version (what `seen` holds). Window commands carry the window the admin
-# was looking at, so a late click cannot hit the next one. The engine line is engine_banner's above.
-# A bug in the desk must not take the commands away.
-seen = errors.shown(admin_desk, data.unreachable, show_engine=False)
+# was looking at, so a late click cannot hit the next one. The desk also says how the timer engine is
+# (pushed too: no fragment re-runs on this page). A bug in the desk must not take the commands away.
+seen = errors.shown(admin_desk, data.unreachable)
 window = seen.get("window_id") if seen else None
 show_message(seen)
 failed_logins(session)

@@ -108,9 +108,11 @@ def open_desk(page: Page, stack) -> Page:
 class Runs:
     """How many times Streamlit ran a page's script, counted from the websocket: each run ends with a
     ForwardMsg `script_finished`. `count` and `at`: whole runs of the page; `fragments`: runs of an
-    st.fragment alone (the desk's engine banner, ui/health.py). Attach before the page is opened."""
+    st.fragment alone (pages with a live fragment, e.g. the Results desk). Attach before the page is
+    opened."""
 
     def __init__(self, page: Page):
+        self.page = page
         self.count = 0
         self.fragments = 0
         self.at: list[float] = []  # when each whole run finished (time.time()), for a failure's message
@@ -138,6 +140,11 @@ class Runs:
                 self.at.append(time.time())
 
         ws.on("framereceived", frame)
+
+    def pump(self, ms: float) -> None:
+        """Wait `ms` while Playwright delivers the page's events: the sync API hands websocket frames to
+        their handlers only inside its own calls, so a plain time.sleep would count runs late."""
+        self.page.wait_for_timeout(ms)
 
 
 def table_rows(page: Page, nth: int = 0) -> list[dict[str, str]]:

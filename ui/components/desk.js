@@ -8,7 +8,8 @@ function deskSkeleton(root) {
   const p = {};
   const add = adder(root, p);
   add("banner", el("div", "banner"));
-  add("engine", el("div", "engine"));
+  add("engine", el("div", "engine bad"));
+  add("engineLine", el("div", "engine"));
   add("meta", el("div", "meta", "Connecting…"));
   const head = add("head", el("div", "head"));
   add("performer", el("h2", "performer"), head);
@@ -70,10 +71,13 @@ export default function (component) {
     if (!doc) return;
     const engine = doc.engine || {};
     const problem = engine.engine_problem || (engine.engine_healthy === false ? "The timer engine is not healthy." : "");
-    ui.engine.textContent = problem ? problem : engine.engine_owner ? `Timer engine: running (${engine.engine_owner})` : "";
-    ui.engine.className = "engine" + (problem ? " bad" : "");
-    // With data.engine false the page shows the engine line itself; a problem is still shown at once.
-    ui.engine.hidden = !ui.engine.textContent || (data.engine === false && !problem);
+    // The red sentence when nothing will move the event on by itself; below it, which engine holds the
+    // lease, its host, the standbys, the last lateness and the database latency (engine_line).
+    ui.engine.textContent = problem;
+    ui.engine.hidden = !problem;
+    const line = doc.engine_line || (engine.engine_owner ? `Timer engine: running (${engine.engine_owner})` : "");
+    ui.engineLine.textContent = data.engine === false ? "" : line;
+    ui.engineLine.hidden = !ui.engineLine.textContent;
     ui.meta.textContent = `${doc.event_name} · event ${doc.event_id} · version ${doc.version}`;
     ui.performer.textContent = doc.performer || doc.event_name || "";
     ui.phase.textContent = (doc.phase_label || doc.phase || "") + (doc.paused ? " — paused" : "");

@@ -1,6 +1,7 @@
 """The admin desk's live part as one browser component fed by /live/admin (server-sent events): the
-status, the countdown, the panel's presence, scores and help calls, the engine's health. The commands
-stay Streamlit buttons on the page; the component tells the page what it shows ("seen")."""
+status, the countdown, the panel's presence, scores and help calls, the timer engine's health and
+details. The commands stay Streamlit buttons on the page; the component tells the page what it shows
+("seen")."""
 
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ def _moved() -> None:
 
 def admin_desk(show_engine: bool = True) -> dict | None:
     """Mount the desk; returns what it shows, {event_id, window_id, version, phase}, or None before its
-    first document. `show_engine`: the desk's own line about the timer engine (off where the page has
-    ui.health's banner)."""
+    first document. `show_engine`: the desk's line about the timer engine (its red sentence, when there
+    is one, shows either way)."""
     result = _component(
         data={"url": app_path("live/admin"), "engine": show_engine},
         key="admin-desk",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from engine import documents
 from engine.documents import change_key
+from engine.service_health import engine_line
 from ui.live.feed import Feed, Reading
 
 RANKED = ("ranking", "podium", "judge_names", "others")  # the parts that move only with the scores
@@ -28,14 +29,16 @@ class Builder:
         self._ranked: dict = {}
         self._others: dict[str, list[dict]] = {}
 
-    def build(self, judges: list[str]) -> Built:
-        reading = self.feed.read()
+    def build(self, judges: list[str], admins: bool = False) -> Built:
+        """`admins`: an admin desk is connected (its engine line needs the engines' seen items)."""
+        reading = self.feed.read(engine_details=admins)
         snap, now, gen = reading.snapshot, reading.snapshot.at, reading.scores_generation
         if gen != self._generation:
             self._generation, self._others = gen, {}
             self._ranked = documents.ranking(snap)
         public = documents.public_doc(snap, now, self._ranked)
-        admin = documents.admin_doc(snap, now, reading.health, self._ranked, [])
+        line = engine_line(reading.engine_desk, now) if reading.engine_desk else None
+        admin = documents.admin_doc(snap, now, reading.health, self._ranked, [], line)
         built = Built(reading, (public, _key(public, gen)), (admin, _key(admin, gen)))
         for email in judges:
             others = self._others.get(email)

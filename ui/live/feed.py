@@ -17,16 +17,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from engine import health
+from engine import health, metrics
 from engine.competition import RoundInfo
 from engine.health import EngineHealth
 from engine.model import Account, Role, Score, StagescoreError
 from engine.release import Release, judges_as_signed
+from engine.service_health import EngineDesk, desk_from
 from engine.snapshot import Snapshot, compute_results
 from engine.store import Store
 
 POINTER_SECONDS = 2.0
 LEASE_SECONDS = 1.0
+ENGINES_SECONDS = 2.0  # the engines' seen items, for the admin desk's engine line
 ACCOUNTS_SECONDS = 5.0
 BESIDES_SECONDS = 1.0
 NO_EVENT = "There is no event yet: run `python -m engine demo` or create one in Setup."
@@ -41,6 +43,7 @@ class Reading:
     scores_generation: int  # moves when scores, the roster or the accounts changed
     accounts: dict[str, Account]  # every account by email (judges and admins)
     checks: dict[str, dict]  # the open "please check" requests by judge: {performer, sentence}
+    engine_desk: EngineDesk | None = None  # the desk's engine facts, when an admin is connected
 
 
 class Feed:
@@ -48,7 +51,8 @@ class Feed:
         self.store = store
         self.clock = clock
         self.event_id: str | None = None
-        self._due = {"pointer": 0.0, "lease": 0.0, "accounts": 0.0, "besides": 0.0}
+        self._due = {"pointer": 0.0, "lease": 0.0, "accounts": 0.0, "besides": 0.0, "engines": 0.0}
+        self._engines: list[dict] = []
         self._lease: dict | None = None
         self._accounts: dict[str, Account] = {}
         self._performers: list = []
@@ -68,8 +72,9 @@ class Feed:
             return True
         return False
 
-    def read(self) -> Reading:
-        """One tick. Raises DatabaseUnavailable (keep the last documents) or StagescoreError."""
+    def read(self, engine_details: bool = False) -> Reading:
+        """One tick. Raises DatabaseUnavailable (keep the last documents) or StagescoreError.
+        `engine_details`: an admin desk is open, so the engines' seen items are read every 2 s too."""
         now = self.clock()
         if self.event_id is None or self._due_now("pointer", POINTER_SECONDS, now):
             eid = self.store.events.current_id()
@@ -123,7 +128,12 @@ class Feed:
         config = self.store.config
         stale = health.stale_seconds(config.lease_seconds, config.lease_renew_seconds)
         judged = health.assess(self._lease, state, now, stale_after=stale)  # as the desk banner judges
-        return Reading(snap, judged, self._generation, dict(self._accounts), checks)
+        desk = None
+        if engine_details:
+            if self._due_now("engines", ENGINES_SECONDS, now):
+                self._engines = self.store.lease.engines()
+            desk = desk_from(judged, self._engines, now, metrics.DB_LATENCY.summary())
+        return Reading(snap, judged, self._generation, dict(self._accounts), checks, desk)
 
     def refresh_besides(self) -> None:
         """Read what the state's version does not cover on the next tick (a judge answered a request)."""

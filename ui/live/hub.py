@@ -109,10 +109,11 @@ class Hub:
 
     async def _tick_once(self) -> None:
         emails = sorted({c.email for c in self.connections if c.role == Role.JUDGE.value})
+        admins = any(c.role == Role.ADMIN.value for c in self.connections)
         self._reads += 1
         number = self._reads
         try:
-            built = await self.blocking(self.builder.build, emails)
+            built = await self.blocking(self.builder.build, emails, admins)
         except DatabaseUnavailable:
             self._publish_error(UNREACHABLE)
             return
@@ -156,6 +157,7 @@ class Hub:
             self._presence_now.set()
             self.wake()  # build this judge's document now, not at the next tick
             return self._judge_channel(conn.email)
+        self.wake()  # the desk's engine line is read only while an admin is connected: read it now
         return self.admin
 
     def disconnect(self, conn: Connection) -> None:
