@@ -1,0 +1,145 @@
+"""The faster rankings and judge analytics give exactly what the straightforward versions gave.
+
+The reference versions below are the engine's earlier code, kept verbatim: any difference in a total,
+a rank, a tie-break's order or a deviation fails here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal as D
+from decimal import localcontext
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine import ranking, scoring
+from engine.model import Rule
+from engine.scoring import _ARITH, _ONE, _ZERO, _counted, _mean, _plain, _total
+from tests.unit.test_scoring import JUDGES, events
+
+# ---- the reference: the earlier code -----------------------------------------------------------
+
+
+def ref_tie_key(r, tie_breaks):
+    stat = {"median": r.median, "best": r.best, "worst": r.worst, "mean": r.mean}
+    return (r.total, *(stat[str(t)] for t in tie_breaks))
+
+
+def ref_assign_ranks(results, tie_breaks):
+    keyed = [(ref_tie_key(r, tie_breaks), r) for r in results]
+    keyed.sort(key=lambda kr: kr[0], reverse=True)
+    ranked = []
+    for i, (key, r) in enumerate(keyed):
+        same = ranked and keyed[i - 1][0] == key
+        ranked.append(replace(r, rank=ranked[-1].rank if same else i + 1))
+    return ranked
+
+
+def ref_rank_under_rules(performer_ids, scores, panel, weights, settings, rules, excluded=(), *, recused=None,
+                         factors=None, carried=None):  # fmt: skip
+    excluded, recused, factors, carried = set(excluded), recused or {}, factors or {}, carried or {}
+    with localcontext(_ARITH):
+        entries = []
+        for pid in dict.fromkeys(performer_ids):
+            out = sorted(set(recused.get(pid, ())) & set(panel))
+            mine = {j: s for j, s in scores.get(pid, {}).items() if j not in out}
+            own_panel = [j for j in panel if j not in out]
+            factor, carry = D(factors.get(pid, _ONE)), D(carried.get(pid, _ZERO))
+            entries.append(ranking._entry(pid, mine, own_panel, settings, factor, carry, out))
+        by_rule = {}
+        for rule in rules:
+            results = []
+            for e in entries:
+                raw = None
+                if e.result.complete:
+                    raw = _total(e.counted, weights, Rule(rule), settings.trim_min, settings.trim_count)
+                ok = raw is not None
+                results.append(
+                    replace(e.result, total=_plain(raw * e.factor + e.carried)) if ok else e.result
+                )
+            ranked = ref_assign_ranks(
+                [r for r in results if r.total is not None and r.performer_id not in excluded],
+                settings.tie_breaks,
+            )
+            done = {r.performer_id for r in ranked}
+            by_rule[Rule(rule)] = ranked + [r for r in results if r.performer_id not in done]
+        return by_rule
+
+
+def ref_judge_deviation(scores, panel):
+    with localcontext(_ARITH):
+        judges = list(dict.fromkeys(panel))
+        gaps = {j: [] for j in judges}
+        for pid in sorted(scores):
+            mine = {j: s for j in sorted(judges) if (s := scores[pid].get(j)) is not None}
+            if len(mine) < 2:
+                continue
+            total = sum(mine.values(), _ZERO)
+            for j, s in mine.items():
+                gaps[j].append(s - (total - s) / (len(mine) - 1))
+        return {j: _plain(_mean(g)) if g else None for j, g in gaps.items()}
+
+
+assert _counted  # the reference uses ranking._entry, which the faster code shares
+
+
+# ---- the comparisons ---------------------------------------------------------------------------
+
+small = st.sampled_from([D("0"), D("1.5"), D("4.5"), D("6"), D("6.5"), D("7.25"), D("8"), D("10")])
+
+
+@st.composite
+def ranked_events(draw):
+    """scoring's events, with recusals, difficulty factors and carried-over totals as well."""
+    performers, scores, panel, weights, settings, excluded = draw(events())
+    settings = replace(settings, trim_count=draw(st.integers(min_value=1, max_value=2)))
+    some = st.sampled_from(performers or ["nobody"])
+    recused = draw(st.dictionaries(some, st.lists(st.sampled_from(JUDGES), max_size=2), max_size=3))
+    factors = draw(
+        st.dictionaries(some, st.sampled_from([D("0.5"), D("1"), D("1.3"), D("2.25")]), max_size=3)
+    )
+    carried = draw(st.dictionaries(some, small, max_size=3))
+    return performers, scores, panel, weights, settings, excluded, recused, factors, carried
+
+
+@settings(max_examples=400)
+@given(ranked_events())
+def test_rank_under_rules_matches_the_earlier_ranking(event):
+    performers, scores, panel, weights, settings, excluded, recused, factors, carried = event
+    extra = {"recused": recused, "factors": factors, "carried": carried}
+    rules = list(Rule)
+    expected = ref_rank_under_rules(performers, scores, panel, weights, settings, rules, excluded, **extra)
+    actual = ranking.rank_under_rules(performers, scores, panel, weights, settings, rules, excluded, **extra)
+    assert actual == expected
+    for rule in rules:  # one rule at a time too, as compute_results asks
+        one = replace(settings, rule=rule)
+        assert (
+            ranking.rank_performers(performers, scores, panel, weights, one, excluded, **extra)
+            == expected[rule]
+        )
+
+
+@settings(max_examples=300)
+@given(ranked_events(), st.randoms(use_true_random=False))
+def test_assign_ranks_matches_the_earlier_one(event, rnd):
+    performers, scores, panel, weights, settings, excluded, *_ = event
+    results = ranking.rank_performers(performers, scores, panel, weights, settings, excluded)
+    ranked = [replace(r, rank=None) for r in results if r.rank is not None]
+    rnd.shuffle(ranked)
+    assert ranking.assign_ranks(ranked, settings.tie_breaks) == ref_assign_ranks(ranked, settings.tie_breaks)
+
+
+@settings(max_examples=300)
+@given(
+    st.dictionaries(
+        st.sampled_from([f"p{i}" for i in range(8)]),
+        st.dictionaries(
+            st.sampled_from([*JUDGES, "x", "y"]), small | st.decimals(0, 10, places=3), max_size=7
+        ),
+        max_size=8,
+    ),
+    st.lists(st.sampled_from([*JUDGES, "z"]), max_size=7),
+)
+def test_judge_deviation_matches_the_earlier_one(scores, panel):
+    assert scoring.judge_deviation(scores, panel) == ref_judge_deviation(scores, panel)
