@@ -76,40 +76,10 @@ def fingerprint(snap: Snapshot) -> tuple:
 
 def analyse(snap: Snapshot) -> Analysis:
     labels = judge_labels(snap)
-    place = positions(snap)
-    results = {r.performer_id: r for r in snap.results}
-    none = ranking.PerformerResult("", None, 0, False, None, None, None, None, None)
-    rows = [(p, results.get(p.performer_id, none)) for p in snap.performers]
-    performers = pd.DataFrame(
-        {
-            "performer_id": [p.performer_id for p, _ in rows],
-            "position": [place[p.performer_id] for p, _ in rows],
-            "name": [p.name for p, _ in rows],
-            "status": [p.status.value for p, _ in rows],
-            "total": [as_float(r.total) for _, r in rows],
-            "rank": pd.array([r.rank for _, r in rows], dtype="Int64"),
-        }
-    )
-    performers = performers.sort_values("position", kind="stable", ignore_index=True)
-    performers["performer"] = performers["position"].astype(str) + ". " + performers["name"]
+    performers = _performer_frame(snap)
     judges = pd.DataFrame({"judge": list(labels), "judge_name": list(labels.values())})
-
-    scores = pd.DataFrame(
-        {
-            "performer_id": pd.Series([s.performer_id for s in snap.scores], dtype=str),
-            "judge": pd.Series([s.judge for s in snap.scores], dtype=str),
-            "value": np.array([s.total for s in snap.scores], dtype=float),
-            "first_submitted_at": np.array([s.first_submitted_at for s in snap.scores], dtype=float),
-            "submitted_at": np.array([s.submitted_at for s in snap.scores], dtype=float),
-            "revision": np.array([s.revision for s in snap.scores], dtype=int),
-        }
-    )
-    scores = scores.merge(performers[["performer_id", "position", "performer"]], on="performer_id")
-    scores["judge_name"] = scores["judge"].map(labels)
-    scores = scores.sort_values(["position", "judge_name"], kind="stable", ignore_index=True)
-
-    count = scores.groupby("performer_id")["judge"].size()
-    complete = scores[scores["performer_id"].map(count).to_numpy() >= max(1, len(labels))]
+    scores, count = _score_frame(snap, performers, labels)
+    complete = scores[count >= max(1, len(labels))]
     agreement_key = (
         snap.event_id,
         tuple(labels),
@@ -130,6 +100,56 @@ def analyse(snap: Snapshot) -> Analysis:
         score_range=_score_range(snap),
         total_is_score=Rule(snap.settings.rule) is not Rule.SUM,
     )
+
+
+def _performer_frame(snap: Snapshot) -> pd.DataFrame:
+    """A row a performer, in running order, with their total and rank."""
+    place = positions(snap)
+    results = {r.performer_id: r for r in snap.results}
+    none = ranking.PerformerResult("", None, 0, False, None, None, None, None, None)
+    rows = [(p, results.get(p.performer_id, none)) for p in snap.performers]
+    performers = pd.DataFrame(
+        {
+            "performer_id": [p.performer_id for p, _ in rows],
+            "position": [place[p.performer_id] for p, _ in rows],
+            "name": [p.name for p, _ in rows],
+            "status": [p.status.value for p, _ in rows],
+            "total": [as_float(r.total) for _, r in rows],
+            "rank": pd.array([r.rank for _, r in rows], dtype="Int64"),
+        }
+    )
+    performers = performers.sort_values("position", kind="stable", ignore_index=True)
+    performers["performer"] = performers["position"].astype(str) + ". " + performers["name"]
+    return performers
+
+
+def _score_frame(
+    snap: Snapshot, performers: pd.DataFrame, labels: dict[str, str]
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """A row a score of a known performer, by running order then judge label (equal ones in the
+    snapshot's order); and beside each row the number of scores its performer has."""
+    row_of = {pid: i for i, pid in enumerate(performers["performer_id"])}  # performers in running order
+    by_label = {e: k for k, e in enumerate(sorted(labels, key=labels.__getitem__))}
+    kept = [(row_of[s.performer_id], s) for s in snap.scores if s.performer_id in row_of]
+    rows = np.array([r for r, _ in kept], dtype=np.intp)
+    judge = np.array([by_label.get(s.judge, len(by_label)) for _, s in kept], dtype=np.intp)
+    order = np.argsort(rows * (len(by_label) + 1) + judge, kind="stable")
+    ordered = [kept[i][1] for i in order]
+    rows = rows[order]
+    scores = pd.DataFrame(
+        {
+            "performer_id": performers["performer_id"].array.take(rows),
+            "judge": pd.Series([s.judge for s in ordered], dtype=str),
+            "value": np.array([s.total for s in ordered], dtype=float),
+            "first_submitted_at": np.array([s.first_submitted_at for s in ordered], dtype=float),
+            "submitted_at": np.array([s.submitted_at for s in ordered], dtype=float),
+            "revision": np.array([s.revision for s in ordered], dtype=int),
+            "position": performers["position"].to_numpy()[rows],
+            "performer": performers["performer"].array.take(rows),
+            "judge_name": pd.Series([labels.get(s.judge) for s in ordered], dtype=str),
+        }
+    )
+    return scores, np.bincount(rows, minlength=len(performers))[rows]
 
 
 def agreement(snap: Snapshot) -> float | None:
@@ -167,9 +187,9 @@ def score_table(performers: pd.DataFrame, scores: pd.DataFrame, judges: pd.DataF
     return out.iloc[order].reset_index(drop=True)
 
 
-def _deviation(snap: Snapshot, scores: pd.DataFrame, count: pd.Series, judges: pd.DataFrame) -> pd.DataFrame:
+def _deviation(snap: Snapshot, scores: pd.DataFrame, count: np.ndarray, judges: pd.DataFrame) -> pd.DataFrame:
     gaps = scoring.judge_deviation(totals_by_performer(snap.scores), snap.panel)
-    shared = scores[scores["performer_id"].map(count).to_numpy() >= 2].groupby("judge").size()
+    shared = scores[count >= 2].groupby("judge").size()
     out = judges.copy()
     out["deviation"] = [as_float(gaps.get(j)) for j in out["judge"]]
     out["performers"] = out["judge"].map(shared).fillna(0).astype(int)

@@ -196,15 +196,20 @@ def aggregate(
 def judge_deviation(
     scores: Mapping[str, Mapping[str, Decimal]], panel: Sequence[str]
 ) -> dict[str, Decimal | None]:
+    """Each judge's mean gap to the mean of the others, over the performers two or more judges scored;
+    performers in id order, judges in email order: the Decimal sums never depend on the input's order."""
     judges = list(dict.fromkeys(panel))
+    ordered = sorted(judges)
     gaps: dict[str, list[Decimal]] = {j: [] for j in judges}
     for pid in sorted(scores):
-        mine = {j: s for j in sorted(judges) if (s := scores[pid].get(j)) is not None}
+        row = scores[pid]
+        mine = [(j, s) for j in ordered if (s := row.get(j)) is not None]
         if len(mine) < 2:
             continue
-        total = sum(mine.values(), _ZERO)
-        for j, s in mine.items():
-            gaps[j].append(s - (total - s) / (len(mine) - 1))
+        total = sum((s for _, s in mine), _ZERO)
+        others = len(mine) - 1
+        for j, s in mine:
+            gaps[j].append(s - (total - s) / others)
     return {j: _plain(_mean(g)) if g else None for j, g in gaps.items()}
 
 
