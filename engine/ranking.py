@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from engine.model import Rule, Settings, TieBreak
-from engine.scoring import _ONE, _ZERO, _counted, _in_context, _mean, _median, _plain, _total
+from engine.scoring import _ONE, _ZERO, _counted_among, _in_context, _mean, _median, _plain, _total
 
 
 @dataclass(frozen=True)
@@ -72,12 +72,13 @@ class _Entry:
     carried: Decimal
 
 
-def _entry(pid, mine, panel, settings, factor, carried, recused) -> _Entry:
-    counted = _counted(mine, panel, settings.missing)
+def _entry(pid, mine, judges, settings, factor, carried, recused) -> _Entry:
+    """judges: the performer's panel, sorted, each once; `mine` may hold others' (they do not count)."""
+    counted = _counted_among(mine, judges, settings.missing)
     values = [s for _, s in counted]
-    scores_in = sum(1 for j in set(panel) if mine.get(j) is not None)
+    scores_in = sum(1 for j in judges if mine.get(j) is not None)
     # A judge who stepped aside cannot be waited for: the minimum counts only those who may score.
-    needed = min(settings.min_scores, len(set(panel))) if recused else settings.min_scores
+    needed = min(settings.min_scores, len(judges)) if recused else settings.min_scores
     stats = [_plain(x) for x in (_median(values), max(values), min(values), _mean(values))] if values else []
     result = PerformerResult(
         pid,
@@ -130,13 +131,13 @@ def rank_under_rules(
 ) -> dict[Rule, list[PerformerResult]]:
     """The ranking under each of `rules` (see rank_performers); what no rule changes is computed once."""
     excluded, recused, factors, carried = set(excluded), recused or {}, factors or {}, carried or {}
+    judges = sorted(set(panel))
     entries = []
     for pid in dict.fromkeys(performer_ids):
-        out = sorted(set(recused.get(pid, ())) & set(panel))
-        mine = {j: s for j, s in scores.get(pid, {}).items() if j not in out}
-        own_panel = [j for j in panel if j not in out]
+        out = sorted(set(recused[pid]) & set(judges)) if pid in recused else []
+        own = [j for j in judges if j not in out] if out else judges
         factor, carry = Decimal(factors.get(pid, _ONE)), Decimal(carried.get(pid, _ZERO))
-        entries.append(_entry(pid, mine, own_panel, settings, factor, carry, out))
+        entries.append(_entry(pid, scores.get(pid, {}), own, settings, factor, carry, out))
     return {Rule(r): _ranked_under(entries, Rule(r), weights, settings, excluded) for r in rules}
 
 

@@ -146,8 +146,14 @@ def _counted(
     scores: Mapping[str, Decimal], panel: Sequence[str], missing: MissingPolicy
 ) -> list[tuple[str, Decimal]]:
     """(judge, score) for the judges that count, sorted by judge so sums never depend on order."""
-    judges = sorted(set(panel))
-    scored = [(j, scores[j]) for j in judges if scores.get(j) is not None]
+    return _counted_among(scores, sorted(set(panel)), missing)
+
+
+def _counted_among(
+    scores: Mapping[str, Decimal], judges: Sequence[str], missing: MissingPolicy
+) -> list[tuple[str, Decimal]]:
+    """_counted for a panel already sorted, each judge once (a ranking sorts it once, not per performer)."""
+    scored = [(j, s) for j in judges if (s := scores.get(j)) is not None]
     if scored and MissingPolicy(missing) is MissingPolicy.ZERO:
         return [(j, scores[j] if scores.get(j) is not None else _ZERO) for j in judges]
     return scored

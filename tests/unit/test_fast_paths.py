@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal as D
 from decimal import localcontext
+from types import SimpleNamespace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import ranking, scoring
-from engine.model import Rule
-from engine.scoring import _ARITH, _ONE, _ZERO, _counted, _mean, _plain, _total
+from engine.model import MissingPolicy, Rule
+from engine.scoring import _ARITH, _ONE, _ZERO, _mean, _median, _plain, _total
 from tests.unit.test_scoring import JUDGES, events
 
 # ---- the reference: the earlier code -----------------------------------------------------------
@@ -36,6 +37,32 @@ def ref_assign_ranks(results, tie_breaks):
     return ranked
 
 
+def ref_counted(scores, panel, missing):
+    judges = sorted(set(panel))
+    scored = [(j, scores[j]) for j in judges if scores.get(j) is not None]
+    if scored and MissingPolicy(missing) is MissingPolicy.ZERO:
+        return [(j, scores[j] if scores.get(j) is not None else _ZERO) for j in judges]
+    return scored
+
+
+def ref_entry(pid, mine, panel, settings, factor, carried, recused):
+    counted = ref_counted(mine, panel, settings.missing)
+    values = [s for _, s in counted]
+    scores_in = sum(1 for j in set(panel) if mine.get(j) is not None)
+    needed = min(settings.min_scores, len(set(panel))) if recused else settings.min_scores
+    stats = [_plain(x) for x in (_median(values), max(values), min(values), _mean(values))] if values else []
+    result = ranking.PerformerResult(
+        pid,
+        None,
+        scores_in,
+        scores_in >= max(1, needed),
+        None,
+        *(stats or [None] * 4),
+        recused=tuple(recused),
+    )
+    return SimpleNamespace(counted=counted, result=result, factor=factor, carried=carried)
+
+
 def ref_rank_under_rules(performer_ids, scores, panel, weights, settings, rules, excluded=(), *, recused=None,
                          factors=None, carried=None):  # fmt: skip
     excluded, recused, factors, carried = set(excluded), recused or {}, factors or {}, carried or {}
@@ -46,7 +73,7 @@ def ref_rank_under_rules(performer_ids, scores, panel, weights, settings, rules,
             mine = {j: s for j, s in scores.get(pid, {}).items() if j not in out}
             own_panel = [j for j in panel if j not in out]
             factor, carry = D(factors.get(pid, _ONE)), D(carried.get(pid, _ZERO))
-            entries.append(ranking._entry(pid, mine, own_panel, settings, factor, carry, out))
+            entries.append(ref_entry(pid, mine, own_panel, settings, factor, carry, out))
         by_rule = {}
         for rule in rules:
             results = []
@@ -79,9 +106,6 @@ def ref_judge_deviation(scores, panel):
             for j, s in mine.items():
                 gaps[j].append(s - (total - s) / (len(mine) - 1))
         return {j: _plain(_mean(g)) if g else None for j, g in gaps.items()}
-
-
-assert _counted  # the reference uses ranking._entry, which the faster code shares
 
 
 # ---- the comparisons ---------------------------------------------------------------------------
