@@ -67,6 +67,7 @@ class _Entry:
     """A performer's part of the ranking that no aggregation rule changes (computed once per ranking)."""
 
     counted: list[tuple[str, Decimal]]
+    ordered: list[Decimal]  # the counted scores, sorted
     result: PerformerResult  # total and rank still None
     factor: Decimal
     carried: Decimal
@@ -76,20 +77,21 @@ def _entry(pid, mine, judges, settings, factor, carried, recused) -> _Entry:
     """judges: the performer's panel, sorted, each once; `mine` may hold others' (they do not count)."""
     counted = _counted_among(mine, judges, settings.missing)
     values = [s for _, s in counted]
+    ordered = sorted(values)
     scores_in = sum(1 for j in judges if mine.get(j) is not None)
     # A judge who stepped aside cannot be waited for: the minimum counts only those who may score.
     needed = min(settings.min_scores, len(judges)) if recused else settings.min_scores
-    stats = [_plain(x) for x in (_median(values), max(values), min(values), _mean(values))] if values else []
+    stats = [_median(values, ordered), max(values), min(values), _mean(values)] if values else []
     result = PerformerResult(
         pid,
         None,
         scores_in,
         scores_in >= max(1, needed),
         None,
-        *(stats or [None] * 4),
+        *([_plain(x) for x in stats] or [None] * 4),
         recused=tuple(recused),
     )
-    return _Entry(counted, result, factor, carried)
+    return _Entry(counted, ordered, result, factor, carried)
 
 
 def _ranked_under(
@@ -100,7 +102,7 @@ def _ranked_under(
     for e in entries:
         raw = None
         if e.result.complete:
-            raw = _total(e.counted, weights, rule, settings.trim_min, settings.trim_count)
+            raw = _total(e.counted, weights, rule, settings.trim_min, settings.trim_count, e.ordered)
         totals.append(None if raw is None else _plain(raw * e.factor + e.carried))
     ranked = [
         i for i, e in enumerate(entries) if totals[i] is not None and e.result.performer_id not in excluded

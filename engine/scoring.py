@@ -113,18 +113,21 @@ def _weighted_mean(pairs: Sequence[tuple[Decimal, Decimal]]) -> Decimal:
     return sum((w * v for w, v in pairs), _ZERO) / total_weight
 
 
-def _median(values: Sequence[Decimal]) -> Decimal:
-    ordered = sorted(values)
+def _median(values: Sequence[Decimal], ordered: Sequence[Decimal] | None = None) -> Decimal:
+    """`ordered`: the values already sorted, if the caller has them."""
+    ordered = sorted(values) if ordered is None else ordered
     mid = len(ordered) // 2
     return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
-def _trimmed(values: Sequence[Decimal], trim_min: int, trim_count: int = 1) -> list[Decimal]:
+def _trimmed(
+    values: Sequence[Decimal], trim_min: int, trim_count: int = 1, ordered: Sequence[Decimal] | None = None
+) -> list[Decimal]:
     """The values left once `trim_count` are dropped at each end, once there are `trim_min` of them;
-    never so many that nothing would be left."""
+    never so many that nothing would be left. `ordered`: the values already sorted, if the caller has them."""
     k = max(1, trim_count)
     if len(values) >= max(trim_min, 2 * k + 1):
-        return sorted(values)[k:-k]
+        return list((sorted(values) if ordered is None else ordered)[k:-k])
     return list(values)
 
 
@@ -165,8 +168,10 @@ def _total(
     rule: Rule,
     trim_min: int,
     trim_count: int,
+    ordered: Sequence[Decimal] | None = None,
 ) -> Decimal | None:
-    """One total from the (judge, score) pairs that count, under `rule` (in the caller's context)."""
+    """One total from the (judge, score) pairs that count, under `rule` (in the caller's context);
+    `ordered`: their scores already sorted (a ranking under several rules sorts them once)."""
     if not counted:  # nobody scored: even under ZERO that is "no result", not a zero
         return None
     values = [s for _, s in counted]
@@ -175,11 +180,11 @@ def _total(
     elif rule is Rule.MEAN:
         total = _mean(values)
     elif rule is Rule.TRIMMED_MEAN:
-        total = _mean(_trimmed(values, trim_min, trim_count))
+        total = _mean(_trimmed(values, trim_min, trim_count, ordered))
     elif rule is Rule.TRIMMED_SUM:
-        total = sum(_trimmed(values, trim_min, trim_count), _ZERO)
+        total = sum(_trimmed(values, trim_min, trim_count, ordered), _ZERO)
     elif rule is Rule.MEDIAN:
-        total = _median(values)
+        total = _median(values, ordered)
     else:
         total = sum(values, _ZERO)
     return _plain(total)
