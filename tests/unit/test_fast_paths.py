@@ -167,3 +167,42 @@ def test_assign_ranks_matches_the_earlier_one(event, rnd):
 )
 def test_judge_deviation_matches_the_earlier_one(scores, panel):
     assert scoring.judge_deviation(scores, panel) == ref_judge_deviation(scores, panel)
+
+
+def ref_kendalls_w(scores, panel):
+    """The earlier Kendall's W: each judge's doubled ranks by sorting their column."""
+    from fractions import Fraction
+
+    from engine.agreement import _doubled_ranks
+
+    judges = sorted(set(panel))
+    rows = [[by[j] for j in judges] for by in scores.values() if all(by.get(j) is not None for j in judges)]
+    m, n = len(judges), len(rows)
+    if m < 2 or n < 2:
+        return None
+    rank_sums, ties = [0] * n, 0
+    for k in range(m):
+        ranks, tie_term = _doubled_ranks([row[k] for row in rows])
+        rank_sums = [a + b for a, b in zip(rank_sums, ranks, strict=True)]
+        ties += tie_term
+    denominator = m * m * (n**3 - n) - m * ties
+    if denominator == 0:
+        return None
+    return float(Fraction(3 * sum((r - m * (n + 1)) ** 2 for r in rank_sums), denominator))
+
+
+@settings(max_examples=300)
+@given(
+    st.dictionaries(
+        st.sampled_from([f"p{i}" for i in range(9)]),
+        st.dictionaries(
+            st.sampled_from(["a", "b", "c", "d"]),
+            small | st.sampled_from([D("6.0"), D("6.00"), D("-0"), D("0.0")]) | st.decimals(0, 10, places=2),
+            max_size=4,
+        ),
+        max_size=9,
+    ),
+    st.lists(st.sampled_from(["a", "b", "c", "d"]), max_size=5),
+)
+def test_kendalls_w_matches_the_earlier_one(scores, panel):
+    assert scoring.kendalls_w(scores, panel) == ref_kendalls_w(scores, panel)
