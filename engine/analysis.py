@@ -166,25 +166,34 @@ def _score_range(snap: Snapshot) -> tuple[float, float]:
 
 def score_table(performers: pd.DataFrame, scores: pd.DataFrame, judges: pd.DataFrame) -> pd.DataFrame:
     """Performers x judges, the ranked first (by rank, then running order), with total and rank."""
-    one_each = scores.drop_duplicates(["performer_id", "judge"], keep="last")  # the store keeps one anyway
-    wide = one_each.pivot(index="performer_id", columns="judge", values="value")
-    wide = wide.reindex(index=performers["performer_id"], columns=judges["judge"])
-    wide.columns = list(judges["judge_name"])
-    wide = wide.reset_index(drop=True)
-    scored = wide.notna().sum(axis=1).to_numpy()
-    head = pd.DataFrame(
-        {
-            "Rank": performers["rank"].array,
-            "Performer": performers["name"].to_numpy(),
-            "Status": performers["status"].to_numpy(),
-            "Scores in": [f"{n}/{len(judges)}" for n in scored],
-        }
-    )
-    out = pd.concat([head, wide], axis=1)
+    wide = _wide(performers, scores, judges)
+    scored = (~np.isnan(wide)).sum(axis=1)
+    columns = {
+        "Rank": performers["rank"].array,
+        "Performer": performers["name"].to_numpy(),
+        "Status": performers["status"].to_numpy(),
+        "Scores in": [f"{n}/{len(judges)}" for n in scored],
+        **{name: wide[:, k] for k, name in enumerate(judges["judge_name"])},
+    }
+    out = pd.DataFrame(columns)
     out["Total"] = performers["total"].to_numpy()
     rank = performers["rank"].astype("Float64").fillna(np.inf).to_numpy(float)
     order = np.lexsort((performers["position"].to_numpy(), rank))
     return out.iloc[order].reset_index(drop=True)
+
+
+def _wide(performers: pd.DataFrame, scores: pd.DataFrame, judges: pd.DataFrame) -> np.ndarray:
+    """performers x judges of the score values, NaN where none; a pair scored twice keeps its last row
+    (the store keeps one anyway), scores of performers or judges not listed are left out."""
+    rows = pd.Index(performers["performer_id"]).get_indexer(scores["performer_id"])
+    cols = pd.Index(judges["judge"]).get_indexer(scores["judge"])
+    known = np.flatnonzero((rows >= 0) & (cols >= 0))
+    cell = rows[known] * len(judges) + cols[known]
+    _, last = np.unique(cell[::-1], return_index=True)  # the last row of each cell
+    take = known[len(known) - 1 - last]
+    wide = np.full((len(performers), len(judges)), np.nan)
+    wide[rows[take], cols[take]] = scores["value"].to_numpy(dtype=float)[take]
+    return wide
 
 
 def _deviation(snap: Snapshot, scores: pd.DataFrame, count: np.ndarray, judges: pd.DataFrame) -> pd.DataFrame:
