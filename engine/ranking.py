@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from engine.model import Rule, Settings, TieBreak
-from engine.scoring import _ONE, _ZERO, _counted_among, _in_context, _mean, _median, _plain, _total
+from engine.scoring import _ONE, _ZERO, _counted_among, _in_context, _mean, _median, _plain, _total_of
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,8 @@ class _Entry:
     """A performer's part of the ranking that no aggregation rule changes (computed once per ranking)."""
 
     counted: list[tuple[str, Decimal]]
-    ordered: list[Decimal]  # the counted scores, sorted
+    values: list[Decimal]  # the counted scores, in judge order
+    ordered: list[Decimal]  # and sorted
     result: PerformerResult  # total and rank still None
     factor: Decimal
     carried: Decimal
@@ -91,24 +92,25 @@ def _entry(pid, mine, judges, settings, factor, carried, recused) -> _Entry:
         *([_plain(x) for x in stats] or [None] * 4),
         recused=tuple(recused),
     )
-    return _Entry(counted, ordered, result, factor, carried)
+    return _Entry(counted, values, ordered, result, factor, carried)
 
 
 def _ranked_under(
-    entries: Sequence[_Entry], rule: Rule, weights, settings, excluded
+    entries: Sequence[_Entry], ties: Sequence[tuple], rule: Rule, weights, settings, excluded
 ) -> list[PerformerResult]:
-    """The ranked (as assign_ranks ranks them), then the rest in the given order; each result built once."""
+    """The ranked (as assign_ranks ranks them), then the rest in the given order; each result built once.
+    ties: each entry's tie-break statistics (the same under every rule)."""
     totals: list[Decimal | None] = []
+    trim_min, trim_count = settings.trim_min, settings.trim_count
     for e in entries:
         raw = None
         if e.result.complete:
-            raw = _total(e.counted, weights, rule, settings.trim_min, settings.trim_count, e.ordered)
+            raw = _total_of(e.counted, e.values, e.ordered, weights, rule, trim_min, trim_count)
         totals.append(None if raw is None else _plain(raw * e.factor + e.carried))
     ranked = [
         i for i, e in enumerate(entries) if totals[i] is not None and e.result.performer_id not in excluded
     ]
-    stats = _tie_stats(settings.tie_breaks)
-    order, ranks = _ranks([(totals[i], *stats(entries[i].result)) for i in ranked])
+    order, ranks = _ranks([(totals[i], *ties[i]) for i in ranked])
     out = [_with(entries[ranked[k]].result, totals[ranked[k]], r) for k, r in zip(order, ranks, strict=True)]
     done = set(ranked)
     for i, e in enumerate(entries):
@@ -140,7 +142,9 @@ def rank_under_rules(
         own = [j for j in judges if j not in out] if out else judges
         factor, carry = Decimal(factors.get(pid, _ONE)), Decimal(carried.get(pid, _ZERO))
         entries.append(_entry(pid, scores.get(pid, {}), own, settings, factor, carry, out))
-    return {Rule(r): _ranked_under(entries, Rule(r), weights, settings, excluded) for r in rules}
+    stats = _tie_stats(settings.tie_breaks)
+    ties = [stats(e.result) for e in entries]
+    return {Rule(r): _ranked_under(entries, ties, Rule(r), weights, settings, excluded) for r in rules}
 
 
 def rank_performers(

@@ -168,13 +168,24 @@ def _total(
     rule: Rule,
     trim_min: int,
     trim_count: int,
-    ordered: Sequence[Decimal] | None = None,
 ) -> Decimal | None:
-    """One total from the (judge, score) pairs that count, under `rule` (in the caller's context);
-    `ordered`: their scores already sorted (a ranking under several rules sorts them once)."""
+    """One total from the (judge, score) pairs that count, under `rule` (in the caller's context)."""
+    return _total_of(counted, [s for _, s in counted], None, weights, rule, trim_min, trim_count)
+
+
+def _total_of(
+    counted: Sequence[tuple[str, Decimal]],
+    values: Sequence[Decimal],
+    ordered: Sequence[Decimal] | None,
+    weights: Mapping[str, Decimal],
+    rule: Rule,
+    trim_min: int,
+    trim_count: int,
+) -> Decimal | None:
+    """_total, given the counted scores as well (and, if the caller has them, sorted): a ranking under
+    several rules takes them apart once per performer, not once per rule."""
     if not counted:  # nobody scored: even under ZERO that is "no result", not a zero
         return None
-    values = [s for _, s in counted]
     if rule is Rule.WEIGHTED_MEAN:
         total = _weighted_mean([(Decimal(weights.get(j, _ONE)), s) for j, s in counted])
     elif rule is Rule.MEAN:
