@@ -129,27 +129,40 @@ def _score_frame(
     """A row a score of a known performer, by running order then judge label (equal ones in the
     snapshot's order); and beside each row the number of scores its performer has."""
     row_of = {pid: i for i, pid in enumerate(performers["performer_id"])}  # performers in running order
-    by_label = {e: k for k, e in enumerate(sorted(labels, key=labels.__getitem__))}
+    emails = sorted(labels, key=labels.__getitem__)
+    by_label = {e: k for k, e in enumerate(emails)}
     kept = [(row_of[s.performer_id], s) for s in snap.scores if s.performer_id in row_of]
     rows = np.array([r for r, _ in kept], dtype=np.intp)
     judge = np.array([by_label.get(s.judge, len(by_label)) for _, s in kept], dtype=np.intp)
     order = np.argsort(rows * (len(by_label) + 1) + judge, kind="stable")
     ordered = [kept[i][1] for i in order]
-    rows = rows[order]
+    rows, judge = rows[order], judge[order]
+    if (judge == len(by_label)).any():  # a judge without a label: the rows name them one by one
+        email, name = [s.judge for s in ordered], [labels.get(s.judge) for s in ordered]
+    else:
+        email = pd.array(emails, dtype=str).take(judge)
+        name = pd.array([labels[e] for e in emails], dtype=str).take(judge)
     scores = pd.DataFrame(
         {
             "performer_id": performers["performer_id"].array.take(rows),
-            "judge": pd.Series([s.judge for s in ordered], dtype=str),
-            "value": np.array([s.total for s in ordered], dtype=float),
+            "judge": pd.Series(email, dtype=str),
+            "value": _floats([s.total for s in ordered]),
             "first_submitted_at": np.array([s.first_submitted_at for s in ordered], dtype=float),
             "submitted_at": np.array([s.submitted_at for s in ordered], dtype=float),
             "revision": np.array([s.revision for s in ordered], dtype=int),
             "position": performers["position"].to_numpy()[rows],
             "performer": performers["performer"].array.take(rows),
-            "judge_name": pd.Series([labels.get(s.judge) for s in ordered], dtype=str),
+            "judge_name": pd.Series(name, dtype=str),
         }
     )
     return scores, np.bincount(rows, minlength=len(performers))[rows]
+
+
+def _floats(values: list) -> np.ndarray:
+    """float() of each Decimal, once per distinct value (float(Decimal) goes through a string); a zero
+    each time, so that -0 stays -0.0."""
+    once = {v: float(v) for v in set(values)}
+    return np.array([once[v] if v else float(v) for v in values], dtype=float)
 
 
 def agreement(snap: Snapshot) -> float | None:

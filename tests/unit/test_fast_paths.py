@@ -266,3 +266,18 @@ def test_score_table_matches_the_earlier_pivot(rows, ranks):
         }
     )
     assert_frame_equal(score_table(performers, scores, judges), ref_score_table(performers, scores, judges))
+
+
+@given(
+    st.lists(
+        small | st.sampled_from([D("-0"), D("0.0"), D("7.0"), D("7")]) | st.decimals(-10, 10), max_size=30
+    )
+)
+def test_score_values_become_the_floats_float_gives(values):
+    import math
+
+    from engine.analysis import _floats
+
+    got = _floats(values).tolist()
+    want = [float(v) for v in values]
+    assert [(x, math.copysign(1, x)) for x in got] == [(x, math.copysign(1, x)) for x in want]
