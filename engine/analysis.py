@@ -131,11 +131,12 @@ def _score_frame(
     row_of = {pid: i for i, pid in enumerate(performers["performer_id"])}  # performers in running order
     emails = sorted(labels, key=labels.__getitem__)
     by_label = {e: k for k, e in enumerate(emails)}
-    kept = [(row_of[s.performer_id], s) for s in snap.scores if s.performer_id in row_of]
-    rows = np.array([r for r, _ in kept], dtype=np.intp)
-    judge = np.array([by_label.get(s.judge, len(by_label)) for _, s in kept], dtype=np.intp)
+    # No (row, score) pairs: 20,000 tuples holding a Score would each be tracked, and promoted, by the GC.
+    kept = [s for s in snap.scores if s.performer_id in row_of]
+    rows = np.array([row_of[s.performer_id] for s in kept], dtype=np.intp)
+    judge = np.array([by_label.get(s.judge, len(by_label)) for s in kept], dtype=np.intp)
     order = np.argsort(rows * (len(by_label) + 1) + judge, kind="stable")
-    ordered = [kept[i][1] for i in order]
+    ordered = [kept[i] for i in order]
     rows, judge = rows[order], judge[order]
     if (judge == len(by_label)).any():  # a judge without a label: the rows name them one by one
         email, name = [s.judge for s in ordered], [labels.get(s.judge) for s in ordered]
