@@ -95,11 +95,11 @@ def _entry(pid, mine, judges, settings, factor, carried, recused) -> _Entry:
     return _Entry(counted, values, ordered, result, factor, carried)
 
 
-def _ranked_under(
+def _placed_under(
     entries: Sequence[_Entry], ties: Sequence[tuple], rule: Rule, weights, settings, excluded
-) -> list[PerformerResult]:
-    """The ranked (as assign_ranks ranks them), then the rest in the given order; each result built once.
-    ties: each entry's tie-break statistics (the same under every rule)."""
+) -> tuple[list[Decimal | None], list[int], list[int]]:
+    """Each entry's total under `rule`; the ranked entries' indices, best first (as assign_ranks orders
+    them); and their ranks. ties: each entry's tie-break statistics (the same under every rule)."""
     totals: list[Decimal | None] = []
     trim_min, trim_count = settings.trim_min, settings.trim_count
     for e in entries:
@@ -111,12 +111,31 @@ def _ranked_under(
         i for i, e in enumerate(entries) if totals[i] is not None and e.result.performer_id not in excluded
     ]
     order, ranks = _ranks([(totals[i], *ties[i]) for i in ranked])
-    out = [_with(entries[ranked[k]].result, totals[ranked[k]], r) for k, r in zip(order, ranks, strict=True)]
-    done = set(ranked)
+    return totals, [ranked[k] for k in order], ranks
+
+
+def _ranked_under(
+    entries: Sequence[_Entry], ties: Sequence[tuple], rule: Rule, weights, settings, excluded
+) -> list[PerformerResult]:
+    """The ranked, then the rest in the given order; each result built once."""
+    totals, placed, ranks = _placed_under(entries, ties, rule, weights, settings, excluded)
+    out = [_with(entries[i].result, totals[i], r) for i, r in zip(placed, ranks, strict=True)]
+    done = set(placed)
     for i, e in enumerate(entries):
         if i not in done:
             out.append(e.result if totals[i] is None else _with(e.result, totals[i], None))
     return out
+
+
+def _entries(performer_ids, scores, panel, settings, recused, factors, carried) -> list[_Entry]:
+    judges = sorted(set(panel))
+    entries = []
+    for pid in dict.fromkeys(performer_ids):
+        out = sorted(set(recused[pid]) & set(judges)) if pid in recused else []
+        own = [j for j in judges if j not in out] if out else judges
+        factor, carry = Decimal(factors.get(pid, _ONE)), Decimal(carried.get(pid, _ZERO))
+        entries.append(_entry(pid, scores.get(pid, {}), own, settings, factor, carry, out))
+    return entries
 
 
 @_in_context
@@ -134,17 +153,39 @@ def rank_under_rules(
     carried: Mapping[str, Decimal] | None = None,
 ) -> dict[Rule, list[PerformerResult]]:
     """The ranking under each of `rules` (see rank_performers); what no rule changes is computed once."""
-    excluded, recused, factors, carried = set(excluded), recused or {}, factors or {}, carried or {}
-    judges = sorted(set(panel))
-    entries = []
-    for pid in dict.fromkeys(performer_ids):
-        out = sorted(set(recused[pid]) & set(judges)) if pid in recused else []
-        own = [j for j in judges if j not in out] if out else judges
-        factor, carry = Decimal(factors.get(pid, _ONE)), Decimal(carried.get(pid, _ZERO))
-        entries.append(_entry(pid, scores.get(pid, {}), own, settings, factor, carry, out))
+    excluded = set(excluded)
+    entries = _entries(performer_ids, scores, panel, settings, recused or {}, factors or {}, carried or {})
     stats = _tie_stats(settings.tie_breaks)
     ties = [stats(e.result) for e in entries]
     return {Rule(r): _ranked_under(entries, ties, Rule(r), weights, settings, excluded) for r in rules}
+
+
+@_in_context
+def totals_and_ranks_under_rules(
+    performer_ids: Sequence[str],
+    scores: Mapping[str, Mapping[str, Decimal]],
+    panel: Sequence[str],
+    weights: Mapping[str, Decimal],
+    settings: Settings,
+    rules: Sequence[Rule],
+    excluded: Collection[str] = (),
+    *,
+    recused: Mapping[str, Collection[str]] | None = None,
+    factors: Mapping[str, Decimal] | None = None,
+    carried: Mapping[str, Decimal] | None = None,
+) -> dict[Rule, dict[str, tuple[Decimal | None, int | None]]]:
+    """rank_under_rules' totals and ranks alone, performer_id -> (total, rank): the what-if table's
+    thousands of result objects, never built."""
+    excluded = set(excluded)
+    entries = _entries(performer_ids, scores, panel, settings, recused or {}, factors or {}, carried or {})
+    stats = _tie_stats(settings.tie_breaks)
+    ties = [stats(e.result) for e in entries]
+    out = {}
+    for r in rules:
+        totals, placed, ranks = _placed_under(entries, ties, Rule(r), weights, settings, excluded)
+        rank_of = dict(zip(placed, ranks, strict=True))
+        out[Rule(r)] = {e.result.performer_id: (totals[i], rank_of.get(i)) for i, e in enumerate(entries)}
+    return out
 
 
 def rank_performers(

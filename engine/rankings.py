@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from engine.model import PerformerStatus, Rule, Score
-from engine.snapshot import Snapshot, compute_results, results_by_rule
+from engine.snapshot import Snapshot, compute_results, totals_and_ranks_by_rule
 
 TOP_RANKS = 10  # lines in the ranking-over-time chart
 RULE_LABEL = {
@@ -100,7 +100,7 @@ def what_if(snap: Snapshot) -> pd.DataFrame:
     """Rank and total of every performer under each aggregation rule, the event's own rule first."""
     current = Rule(snap.settings.rule)
     rules = [current, *(r for r in Rule if r is not current)]
-    others = results_by_rule(
+    others = totals_and_ranks_by_rule(
         snap.settings,
         snap.performers,
         snap.scores,
@@ -109,15 +109,14 @@ def what_if(snap: Snapshot) -> pd.DataFrame:
         conflicts=snap.conflicts,
         carried=snap.round.carried if snap.round else None,
     )
-    outcome = {current: snap.results, **others}
+    outcome = {current: {x.performer_id: (x.total, x.rank) for x in snap.results}, **others}
     place = positions(snap)
     names = {p.performer_id: p.name for p in snap.performers}
     ids = [r.performer_id for r in snap.results]
     label = {r: RULE_LABEL[r] + (" (event's rule)" if r is current else "") for r in rules}
-    ranked = [{x.performer_id: x.rank for x in outcome[r]} for r in rules]
-    ranks = np.array([[rk.get(pid) for rk in ranked] for pid in ids], dtype=float).reshape(
-        len(ids), len(rules)
-    )
+    none = (None, None)
+    ranks = np.array([[outcome[r].get(pid, none)[1] for r in rules] for pid in ids], dtype=float)
+    ranks = ranks.reshape(len(ids), len(rules))
     columns: dict[str, object] = {"Performer": [names.get(pid, pid) for pid in ids]}
     for k, r in enumerate(rules):
         columns[label[r]] = _int_array(ranks[:, k])
@@ -127,8 +126,10 @@ def what_if(snap: Snapshot) -> pd.DataFrame:
     bottom = np.where(seen, ranks, np.inf).min(axis=1, initial=np.inf)
     columns["Rank spread"] = _int_array(np.where(seen.any(axis=1), top - bottom, np.nan))
     for r in rules:
-        totals = {x.performer_id: x.total for x in outcome[r]}
-        columns[f"{RULE_LABEL[r]} total"] = np.array([as_float(totals.get(pid)) for pid in ids], dtype=float)
+        totals = outcome[r]
+        columns[f"{RULE_LABEL[r]} total"] = np.array(
+            [as_float(totals.get(pid, none)[0]) for pid in ids], dtype=float
+        )
     # Every rule's total is multiplied by the performer's difficulty (1 unless the roster says).
     factor = {p.performer_id: p.difficulty for p in snap.performers}
     columns["Difficulty"] = np.array([as_float(factor.get(pid)) for pid in ids], dtype=float)

@@ -281,3 +281,16 @@ def test_score_values_become_the_floats_float_gives(values):
     got = _floats(values).tolist()
     want = [float(v) for v in values]
     assert [(x, math.copysign(1, x)) for x in got] == [(x, math.copysign(1, x)) for x in want]
+
+
+@settings(max_examples=300, deadline=None)
+@given(ranked_events())
+def test_totals_and_ranks_are_those_of_the_full_ranking(event):
+    performers, scores, panel, weights, settings, excluded, recused, factors, carried = event
+    extra = {"recused": recused, "factors": factors, "carried": carried}
+    rules = list(Rule)
+    full = ref_rank_under_rules(performers, scores, panel, weights, settings, rules, excluded, **extra)
+    light = ranking.totals_and_ranks_under_rules(
+        performers, scores, panel, weights, settings, rules, excluded, **extra
+    )
+    assert light == {r: {x.performer_id: (x.total, x.rank) for x in full[r]} for r in rules}
