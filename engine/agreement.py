@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from itertools import groupby
+from itertools import chain, groupby
+
+import numpy as np
 
 
 def _doubled_ranks(values: Sequence[Decimal]) -> tuple[list[int], int]:
@@ -34,12 +36,7 @@ def kendalls_w(scores: Mapping[str, Mapping[str, Decimal]], panel: Sequence[str]
     m, n = len(judges), len(rows)
     if m < 2 or n < 2:
         return None
-    rank_sums = [0] * n
-    ties = 0
-    for k in range(m):
-        ranks, tie_term = _doubled_ranks([row[k] for row in rows])
-        rank_sums = [a + b for a, b in zip(rank_sums, ranks, strict=True)]
-        ties += tie_term
+    rank_sums, ties = _doubled_rank_sums(rows)
     denominator = m * m * (n**3 - n) - m * ties
     if denominator == 0:
         return None
@@ -47,3 +44,18 @@ def kendalls_w(scores: Mapping[str, Mapping[str, Decimal]], panel: Sequence[str]
     centre2 = m * (n + 1)
     s4 = sum((r - centre2) ** 2 for r in rank_sums)
     return float(Fraction(3 * s4, denominator))  # exact, and within [0, 1] with the tie correction
+
+
+def _doubled_rank_sums(rows: Sequence[Sequence[Decimal]]) -> tuple[list[int], int]:
+    """Each row's sum over the columns of _doubled_ranks, and the columns' tie terms added up: the same
+    integers, from each distinct score's place among all of them (exact: Decimals compared, not floats)."""
+    code = {v: k for k, v in enumerate(sorted(set(chain.from_iterable(rows))))}
+    codes = np.array([[code[v] for v in row] for row in rows], dtype=np.int64)  # n x m
+    n, m = codes.shape
+    k = len(code)
+    counts = np.bincount((codes + k * np.arange(m)).ravel(), minlength=m * k).reshape(m, k)
+    below = np.cumsum(counts, axis=1) - counts  # per column: how many scores lie below each value
+    column = np.arange(m)
+    doubled = 2 * below[column, codes] + counts[column, codes] + 1  # n x m
+    ties = sum(int(t) ** 3 - int(t) for t in counts[counts > 1].tolist())
+    return [int(r) for r in doubled.sum(axis=1).tolist()], ties

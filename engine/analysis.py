@@ -76,40 +76,10 @@ def fingerprint(snap: Snapshot) -> tuple:
 
 def analyse(snap: Snapshot) -> Analysis:
     labels = judge_labels(snap)
-    place = positions(snap)
-    results = {r.performer_id: r for r in snap.results}
-    none = ranking.PerformerResult("", None, 0, False, None, None, None, None, None)
-    rows = [(p, results.get(p.performer_id, none)) for p in snap.performers]
-    performers = pd.DataFrame(
-        {
-            "performer_id": [p.performer_id for p, _ in rows],
-            "position": [place[p.performer_id] for p, _ in rows],
-            "name": [p.name for p, _ in rows],
-            "status": [p.status.value for p, _ in rows],
-            "total": [as_float(r.total) for _, r in rows],
-            "rank": pd.array([r.rank for _, r in rows], dtype="Int64"),
-        }
-    )
-    performers = performers.sort_values("position", kind="stable", ignore_index=True)
-    performers["performer"] = performers["position"].astype(str) + ". " + performers["name"]
+    performers = _performer_frame(snap)
     judges = pd.DataFrame({"judge": list(labels), "judge_name": list(labels.values())})
-
-    scores = pd.DataFrame(
-        {
-            "performer_id": pd.Series([s.performer_id for s in snap.scores], dtype=str),
-            "judge": pd.Series([s.judge for s in snap.scores], dtype=str),
-            "value": np.array([s.total for s in snap.scores], dtype=float),
-            "first_submitted_at": np.array([s.first_submitted_at for s in snap.scores], dtype=float),
-            "submitted_at": np.array([s.submitted_at for s in snap.scores], dtype=float),
-            "revision": np.array([s.revision for s in snap.scores], dtype=int),
-        }
-    )
-    scores = scores.merge(performers[["performer_id", "position", "performer"]], on="performer_id")
-    scores["judge_name"] = scores["judge"].map(labels)
-    scores = scores.sort_values(["position", "judge_name"], kind="stable", ignore_index=True)
-
-    count = scores.groupby("performer_id")["judge"].size()
-    complete = scores[scores["performer_id"].map(count).to_numpy() >= max(1, len(labels))]
+    scores, count = _score_frame(snap, performers, labels)
+    complete = scores[count >= max(1, len(labels))]
     agreement_key = (
         snap.event_id,
         tuple(labels),
@@ -132,6 +102,70 @@ def analyse(snap: Snapshot) -> Analysis:
     )
 
 
+def _performer_frame(snap: Snapshot) -> pd.DataFrame:
+    """A row a performer, in running order, with their total and rank."""
+    place = positions(snap)
+    results = {r.performer_id: r for r in snap.results}
+    none = ranking.PerformerResult("", None, 0, False, None, None, None, None, None)
+    rows = [(p, results.get(p.performer_id, none)) for p in snap.performers]
+    performers = pd.DataFrame(
+        {
+            "performer_id": [p.performer_id for p, _ in rows],
+            "position": [place[p.performer_id] for p, _ in rows],
+            "name": [p.name for p, _ in rows],
+            "status": [p.status.value for p, _ in rows],
+            "total": [as_float(r.total) for _, r in rows],
+            "rank": pd.array([r.rank for _, r in rows], dtype="Int64"),
+        }
+    )
+    performers = performers.sort_values("position", kind="stable", ignore_index=True)
+    performers["performer"] = performers["position"].astype(str) + ". " + performers["name"]
+    return performers
+
+
+def _score_frame(
+    snap: Snapshot, performers: pd.DataFrame, labels: dict[str, str]
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """A row a score of a known performer, by running order then judge label (equal ones in the
+    snapshot's order); and beside each row the number of scores its performer has."""
+    row_of = {pid: i for i, pid in enumerate(performers["performer_id"])}  # performers in running order
+    emails = sorted(labels, key=labels.__getitem__)
+    by_label = {e: k for k, e in enumerate(emails)}
+    # No (row, score) pairs: 20,000 tuples holding a Score would each be tracked, and promoted, by the GC.
+    kept = [s for s in snap.scores if s.performer_id in row_of]
+    rows = np.array([row_of[s.performer_id] for s in kept], dtype=np.intp)
+    judge = np.array([by_label.get(s.judge, len(by_label)) for s in kept], dtype=np.intp)
+    order = np.argsort(rows * (len(by_label) + 1) + judge, kind="stable")
+    ordered = [kept[i] for i in order]
+    rows, judge = rows[order], judge[order]
+    if (judge == len(by_label)).any():  # a judge without a label: the rows name them one by one
+        email, name = [s.judge for s in ordered], [labels.get(s.judge) for s in ordered]
+    else:
+        email = pd.array(emails, dtype=str).take(judge)
+        name = pd.array([labels[e] for e in emails], dtype=str).take(judge)
+    scores = pd.DataFrame(
+        {
+            "performer_id": performers["performer_id"].array.take(rows),
+            "judge": pd.Series(email, dtype=str),
+            "value": _floats([s.total for s in ordered]),
+            "first_submitted_at": np.array([s.first_submitted_at for s in ordered], dtype=float),
+            "submitted_at": np.array([s.submitted_at for s in ordered], dtype=float),
+            "revision": np.array([s.revision for s in ordered], dtype=int),
+            "position": performers["position"].to_numpy()[rows],
+            "performer": performers["performer"].array.take(rows),
+            "judge_name": pd.Series(name, dtype=str),
+        }
+    )
+    return scores, np.bincount(rows, minlength=len(performers))[rows]
+
+
+def _floats(values: list) -> np.ndarray:
+    """float() of each Decimal, once per distinct value (float(Decimal) goes through a string); a zero
+    each time, so that -0 stays -0.0."""
+    once = {v: float(v) for v in set(values)}
+    return np.array([once[v] if v else float(v) for v in values], dtype=float)
+
+
 def agreement(snap: Snapshot) -> float | None:
     """Kendall's W over the performers every judge scored (the engine's exact, and slow, version)."""
     return scoring.kendalls_w(totals_by_performer(snap.scores), snap.panel)
@@ -146,30 +180,39 @@ def _score_range(snap: Snapshot) -> tuple[float, float]:
 
 def score_table(performers: pd.DataFrame, scores: pd.DataFrame, judges: pd.DataFrame) -> pd.DataFrame:
     """Performers x judges, the ranked first (by rank, then running order), with total and rank."""
-    one_each = scores.drop_duplicates(["performer_id", "judge"], keep="last")  # the store keeps one anyway
-    wide = one_each.pivot(index="performer_id", columns="judge", values="value")
-    wide = wide.reindex(index=performers["performer_id"], columns=judges["judge"])
-    wide.columns = list(judges["judge_name"])
-    wide = wide.reset_index(drop=True)
-    scored = wide.notna().sum(axis=1).to_numpy()
-    head = pd.DataFrame(
-        {
-            "Rank": performers["rank"].array,
-            "Performer": performers["name"].to_numpy(),
-            "Status": performers["status"].to_numpy(),
-            "Scores in": [f"{n}/{len(judges)}" for n in scored],
-        }
-    )
-    out = pd.concat([head, wide], axis=1)
+    wide = _wide(performers, scores, judges)
+    scored = (~np.isnan(wide)).sum(axis=1)
+    columns = {
+        "Rank": performers["rank"].array,
+        "Performer": performers["name"].to_numpy(),
+        "Status": performers["status"].to_numpy(),
+        "Scores in": [f"{n}/{len(judges)}" for n in scored],
+        **{name: wide[:, k] for k, name in enumerate(judges["judge_name"])},
+    }
+    out = pd.DataFrame(columns)
     out["Total"] = performers["total"].to_numpy()
     rank = performers["rank"].astype("Float64").fillna(np.inf).to_numpy(float)
     order = np.lexsort((performers["position"].to_numpy(), rank))
     return out.iloc[order].reset_index(drop=True)
 
 
-def _deviation(snap: Snapshot, scores: pd.DataFrame, count: pd.Series, judges: pd.DataFrame) -> pd.DataFrame:
+def _wide(performers: pd.DataFrame, scores: pd.DataFrame, judges: pd.DataFrame) -> np.ndarray:
+    """performers x judges of the score values, NaN where none; a pair scored twice keeps its last row
+    (the store keeps one anyway), scores of performers or judges not listed are left out."""
+    rows = pd.Index(performers["performer_id"]).get_indexer(scores["performer_id"])
+    cols = pd.Index(judges["judge"]).get_indexer(scores["judge"])
+    known = np.flatnonzero((rows >= 0) & (cols >= 0))
+    cell = rows[known] * len(judges) + cols[known]
+    _, last = np.unique(cell[::-1], return_index=True)  # the last row of each cell
+    take = known[len(known) - 1 - last]
+    wide = np.full((len(performers), len(judges)), np.nan)
+    wide[rows[take], cols[take]] = scores["value"].to_numpy(dtype=float)[take]
+    return wide
+
+
+def _deviation(snap: Snapshot, scores: pd.DataFrame, count: np.ndarray, judges: pd.DataFrame) -> pd.DataFrame:
     gaps = scoring.judge_deviation(totals_by_performer(snap.scores), snap.panel)
-    shared = scores[scores["performer_id"].map(count).to_numpy() >= 2].groupby("judge").size()
+    shared = scores[count >= 2].groupby("judge").size()
     out = judges.copy()
     out["deviation"] = [as_float(gaps.get(j)) for j in out["judge"]]
     out["performers"] = out["judge"].map(shared).fillna(0).astype(int)

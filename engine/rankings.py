@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from engine.model import PerformerStatus, Rule, Score
-from engine.snapshot import Snapshot, compute_results, results_by_rule
+from engine.snapshot import Snapshot, compute_results, totals_and_ranks_by_rule
 
 TOP_RANKS = 10  # lines in the ranking-over-time chart
 RULE_LABEL = {
@@ -100,7 +100,7 @@ def what_if(snap: Snapshot) -> pd.DataFrame:
     """Rank and total of every performer under each aggregation rule, the event's own rule first."""
     current = Rule(snap.settings.rule)
     rules = [current, *(r for r in Rule if r is not current)]
-    others = results_by_rule(
+    others = totals_and_ranks_by_rule(
         snap.settings,
         snap.performers,
         snap.scores,
@@ -109,23 +109,37 @@ def what_if(snap: Snapshot) -> pd.DataFrame:
         conflicts=snap.conflicts,
         carried=snap.round.carried if snap.round else None,
     )
-    outcome = {current: snap.results, **others}
+    outcome = {current: {x.performer_id: (x.total, x.rank) for x in snap.results}, **others}
     place = positions(snap)
     names = {p.performer_id: p.name for p in snap.performers}
     ids = [r.performer_id for r in snap.results]
-    out = pd.DataFrame({"Performer": [names.get(pid, pid) for pid in ids]})
     label = {r: RULE_LABEL[r] + (" (event's rule)" if r is current else "") for r in rules}
+    none = (None, None)
+    ranks = np.array([[outcome[r].get(pid, none)[1] for r in rules] for pid in ids], dtype=float)
+    ranks = ranks.reshape(len(ids), len(rules))
+    columns: dict[str, object] = {"Performer": [names.get(pid, pid) for pid in ids]}
+    for k, r in enumerate(rules):
+        columns[label[r]] = _int_array(ranks[:, k])
+    # The spread over the rules that rank the performer (pandas' max - min, skipping the missing).
+    seen = ~np.isnan(ranks)
+    top = np.where(seen, ranks, -np.inf).max(axis=1, initial=-np.inf)
+    bottom = np.where(seen, ranks, np.inf).min(axis=1, initial=np.inf)
+    columns["Rank spread"] = _int_array(np.where(seen.any(axis=1), top - bottom, np.nan))
     for r in rules:
-        ranks = {x.performer_id: x.rank for x in outcome[r]}
-        out[label[r]] = pd.array([ranks.get(pid) for pid in ids], dtype="Int64")
-    ranks = out[[label[r] for r in rules]]
-    out["Rank spread"] = (ranks.max(axis=1) - ranks.min(axis=1)).astype("Int64")
-    for r in rules:
-        totals = {x.performer_id: x.total for x in outcome[r]}
-        out[f"{RULE_LABEL[r]} total"] = [as_float(totals.get(pid)) for pid in ids]
+        totals = outcome[r]
+        columns[f"{RULE_LABEL[r]} total"] = np.array(
+            [as_float(totals.get(pid, none)[0]) for pid in ids], dtype=float
+        )
     # Every rule's total is multiplied by the performer's difficulty (1 unless the roster says).
     factor = {p.performer_id: p.difficulty for p in snap.performers}
-    out["Difficulty"] = [as_float(factor.get(pid)) for pid in ids]
-    first = out[label[current]].astype("Float64").fillna(np.inf).to_numpy(float)
+    columns["Difficulty"] = np.array([as_float(factor.get(pid)) for pid in ids], dtype=float)
+    out = pd.DataFrame(columns)
+    first = np.where(seen[:, 0], ranks[:, 0], np.inf)
     order = np.lexsort(([place.get(pid, 0) for pid in ids], first))
     return out.iloc[order].reset_index(drop=True)
+
+
+def _int_array(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """Whole numbers as a nullable Int64 column, NaN as missing."""
+    missing = np.isnan(values)
+    return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)

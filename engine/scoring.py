@@ -113,18 +113,21 @@ def _weighted_mean(pairs: Sequence[tuple[Decimal, Decimal]]) -> Decimal:
     return sum((w * v for w, v in pairs), _ZERO) / total_weight
 
 
-def _median(values: Sequence[Decimal]) -> Decimal:
-    ordered = sorted(values)
+def _median(values: Sequence[Decimal], ordered: Sequence[Decimal] | None = None) -> Decimal:
+    """`ordered`: the values already sorted, if the caller has them."""
+    ordered = sorted(values) if ordered is None else ordered
     mid = len(ordered) // 2
     return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
-def _trimmed(values: Sequence[Decimal], trim_min: int, trim_count: int = 1) -> list[Decimal]:
+def _trimmed(
+    values: Sequence[Decimal], trim_min: int, trim_count: int = 1, ordered: Sequence[Decimal] | None = None
+) -> list[Decimal]:
     """The values left once `trim_count` are dropped at each end, once there are `trim_min` of them;
-    never so many that nothing would be left."""
+    never so many that nothing would be left. `ordered`: the values already sorted, if the caller has them."""
     k = max(1, trim_count)
     if len(values) >= max(trim_min, 2 * k + 1):
-        return sorted(values)[k:-k]
+        return list((sorted(values) if ordered is None else ordered)[k:-k])
     return list(values)
 
 
@@ -146,8 +149,14 @@ def _counted(
     scores: Mapping[str, Decimal], panel: Sequence[str], missing: MissingPolicy
 ) -> list[tuple[str, Decimal]]:
     """(judge, score) for the judges that count, sorted by judge so sums never depend on order."""
-    judges = sorted(set(panel))
-    scored = [(j, scores[j]) for j in judges if scores.get(j) is not None]
+    return _counted_among(scores, sorted(set(panel)), missing)
+
+
+def _counted_among(
+    scores: Mapping[str, Decimal], judges: Sequence[str], missing: MissingPolicy
+) -> list[tuple[str, Decimal]]:
+    """_counted for a panel already sorted, each judge once (a ranking sorts it once, not per performer)."""
+    scored = [(j, s) for j in judges if (s := scores.get(j)) is not None]
     if scored and MissingPolicy(missing) is MissingPolicy.ZERO:
         return [(j, scores[j] if scores.get(j) is not None else _ZERO) for j in judges]
     return scored
@@ -161,19 +170,32 @@ def _total(
     trim_count: int,
 ) -> Decimal | None:
     """One total from the (judge, score) pairs that count, under `rule` (in the caller's context)."""
+    return _total_of(counted, [s for _, s in counted], None, weights, rule, trim_min, trim_count)
+
+
+def _total_of(
+    counted: Sequence[tuple[str, Decimal]],
+    values: Sequence[Decimal],
+    ordered: Sequence[Decimal] | None,
+    weights: Mapping[str, Decimal],
+    rule: Rule,
+    trim_min: int,
+    trim_count: int,
+) -> Decimal | None:
+    """_total, given the counted scores as well (and, if the caller has them, sorted): a ranking under
+    several rules takes them apart once per performer, not once per rule."""
     if not counted:  # nobody scored: even under ZERO that is "no result", not a zero
         return None
-    values = [s for _, s in counted]
     if rule is Rule.WEIGHTED_MEAN:
         total = _weighted_mean([(Decimal(weights.get(j, _ONE)), s) for j, s in counted])
     elif rule is Rule.MEAN:
         total = _mean(values)
     elif rule is Rule.TRIMMED_MEAN:
-        total = _mean(_trimmed(values, trim_min, trim_count))
+        total = _mean(_trimmed(values, trim_min, trim_count, ordered))
     elif rule is Rule.TRIMMED_SUM:
-        total = sum(_trimmed(values, trim_min, trim_count), _ZERO)
+        total = sum(_trimmed(values, trim_min, trim_count, ordered), _ZERO)
     elif rule is Rule.MEDIAN:
-        total = _median(values)
+        total = _median(values, ordered)
     else:
         total = sum(values, _ZERO)
     return _plain(total)
@@ -196,15 +218,20 @@ def aggregate(
 def judge_deviation(
     scores: Mapping[str, Mapping[str, Decimal]], panel: Sequence[str]
 ) -> dict[str, Decimal | None]:
+    """Each judge's mean gap to the mean of the others, over the performers two or more judges scored;
+    performers in id order, judges in email order: the Decimal sums never depend on the input's order."""
     judges = list(dict.fromkeys(panel))
+    ordered = sorted(judges)
     gaps: dict[str, list[Decimal]] = {j: [] for j in judges}
     for pid in sorted(scores):
-        mine = {j: s for j in sorted(judges) if (s := scores[pid].get(j)) is not None}
+        row = scores[pid]
+        mine = [(j, s) for j in ordered if (s := row.get(j)) is not None]
         if len(mine) < 2:
             continue
-        total = sum(mine.values(), _ZERO)
-        for j, s in mine.items():
-            gaps[j].append(s - (total - s) / (len(mine) - 1))
+        total = sum((s for _, s in mine), _ZERO)
+        others = len(mine) - 1
+        for j, s in mine:
+            gaps[j].append(s - (total - s) / others)
     return {j: _plain(_mean(g)) if g else None for j, g in gaps.items()}
 
 

@@ -133,8 +133,27 @@ def results_by_rule(
     carried: Mapping[str, Decimal] | None = None,
 ) -> dict[Rule, list[ranking.PerformerResult]]:
     """compute_results under each of `rules` (the what-if table), sharing what no rule changes."""
+    args, kwargs = _ranking_args(settings, performers, scores, judges, rules, conflicts, carried)
+    return ranking.rank_under_rules(*args, **kwargs)
+
+
+def totals_and_ranks_by_rule(
+    settings: Settings,
+    performers: list[Performer],
+    scores: list[Score],
+    judges: list[Account],
+    rules: Iterable[Rule],
+    conflicts: Mapping[str, Iterable[str]] | None = None,
+    carried: Mapping[str, Decimal] | None = None,
+) -> dict[Rule, dict[str, tuple[Decimal | None, int | None]]]:
+    """results_by_rule's totals and ranks alone: performer_id -> (total, rank) under each rule."""
+    args, kwargs = _ranking_args(settings, performers, scores, judges, rules, conflicts, carried)
+    return ranking.totals_and_ranks_under_rules(*args, **kwargs)
+
+
+def _ranking_args(settings, performers, scores, judges, rules, conflicts, carried) -> tuple[list, dict]:
     unranked = (PerformerStatus.SKIPPED, PerformerStatus.NO_SHOW)
-    return ranking.rank_under_rules(
+    args = [
         [p.performer_id for p in performers],
         totals_by_performer(scores),
         panel_of(judges, scores),
@@ -142,10 +161,13 @@ def results_by_rule(
         settings,
         list(rules),
         [p.performer_id for p in performers if p.status in unranked],
-        recused={pid: tuple(js) for pid, js in (conflicts or {}).items()},
-        factors={p.performer_id: p.difficulty for p in performers if p.difficulty != 1},
-        carried=carried,
-    )
+    ]
+    kwargs = {
+        "recused": {pid: tuple(js) for pid, js in (conflicts or {}).items()},
+        "factors": {p.performer_id: p.difficulty for p in performers if p.difficulty != 1},
+        "carried": carried,
+    }
+    return args, kwargs
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from engine.analysis import Analysis
@@ -48,12 +49,14 @@ def openings_estimated(snap: Snapshot) -> dict[str, float]:
 
 def timing_frame(analysis: Analysis, openings: Mapping[str, float]) -> pd.DataFrame:
     """Seconds from each score's window opening to its first and to its latest submission."""
-    s = analysis.scores
-    opened = s["performer_id"].map(openings).astype(float)
+    s, p = analysis.scores, analysis.performers
+    # Looked up once a performer, then spread over their scores (the rows hold each one's position).
+    per_performer = np.array([openings.get(pid, np.nan) for pid in p["performer_id"]], dtype=float)
+    opened = per_performer[np.searchsorted(p["position"].to_numpy(), s["position"].to_numpy())]
     out = s[["position", "performer", "judge_name", "revision"]].assign(
-        first=s["first_submitted_at"] - opened, last=s["submitted_at"] - opened
+        first=s["first_submitted_at"].to_numpy() - opened, last=s["submitted_at"].to_numpy() - opened
     )
-    return out[opened.notna().to_numpy()].reset_index(drop=True)
+    return out[~np.isnan(opened)].reset_index(drop=True)
 
 
 def timing_summary(timing: pd.DataFrame) -> pd.DataFrame:

@@ -22,6 +22,13 @@ def _recent(frame: pd.DataFrame, judges: int, limit: int) -> pd.DataFrame:
     return frame[frame["position"].isin(latest).to_numpy()]
 
 
+def _rows(**columns: list) -> alt.InlineData:
+    """A few constant rows (a threshold line, say) as inline values: no DataFrame to convert."""
+    return alt.InlineData(
+        values=[dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+    )
+
+
 def _height(rows: int, per_row: int = 24) -> int:
     return max(120, per_row * max(1, rows))
 
@@ -64,7 +71,7 @@ def distribution_chart(analysis: Analysis) -> alt.LayerChart:
     """A box per judge: whiskers from lowest to highest score, box the middle half, white tick the median."""
     scale = alt.Scale(domain=list(analysis.score_range))
     stats = ("min", "q1", "median", "q3", "max", "mean")
-    base = alt.Chart(analysis.distribution).encode(
+    base = alt.Chart().encode(
         y=alt.Y("judge_name:N", title=None, sort="ascending"),
         tooltip=[
             alt.Tooltip("judge_name:N", title="Judge"),
@@ -72,10 +79,11 @@ def distribution_chart(analysis: Analysis) -> alt.LayerChart:
             *(alt.Tooltip(f"{c}:Q", title=c, format=".2f") for c in stats),
         ],
     )
-    whisker = base.mark_rule().encode(x=alt.X("min:Q", title="Score", scale=scale), x2="max:Q")
-    box = base.mark_bar(size=14).encode(x=alt.X("q1:Q", scale=scale), x2="q3:Q")
+    whisker = base.mark_rule().encode(x=alt.X("min:Q", title="Score", scale=scale), x2=alt.X2("max:Q"))
+    box = base.mark_bar(size=14).encode(x=alt.X("q1:Q", scale=scale), x2=alt.X2("q3:Q"))
     median = base.mark_tick(color="white", thickness=2, size=14).encode(x=alt.X("median:Q", scale=scale))
-    return alt.layer(whisker, box, median).properties(height=_height(len(analysis.distribution)))
+    layers = alt.layer(whisker, box, median, data=analysis.distribution)
+    return layers.properties(height=_height(len(analysis.distribution)))
 
 
 def deviation_chart(analysis: Analysis, threshold: float) -> alt.LayerChart:
@@ -92,7 +100,7 @@ def deviation_chart(analysis: Analysis, threshold: float) -> alt.LayerChart:
                 "deviation:Q", title="Mean points above (+) or below (−) the rest of the panel", scale=scale
             ),
             y=alt.Y("judge_name:N", title=None, sort="ascending"),
-            color=alt.condition(alt.datum.over, alt.value("#d62728"), alt.value("#4c78a8")),
+            color=alt.ColorValue("#4c78a8", condition={"test": "datum.over", "value": "#d62728"}),
             tooltip=[
                 alt.Tooltip("judge_name:N", title="Judge"),
                 alt.Tooltip("deviation:Q", title="Deviation", format="+.2f"),
@@ -101,7 +109,7 @@ def deviation_chart(analysis: Analysis, threshold: float) -> alt.LayerChart:
         )
     )
     limits = (
-        alt.Chart(pd.DataFrame({"at": [-threshold, threshold]}))
+        alt.Chart(_rows(at=[-float(threshold), float(threshold)]))
         .mark_rule(strokeDash=[4, 4], color="gray")
         .encode(x=alt.X("at:Q", scale=scale))
     )
@@ -121,19 +129,20 @@ def timing_chart(
         alt.Tooltip("last:Q", title="Latest (s)", format=".1f"),
         alt.Tooltip("revision:Q", title="Revision"),
     ]
-    base = alt.Chart(data).encode(
+    base = alt.Chart().encode(
         x=alt.X("first:Q", title="Seconds after scoring opened"),
         y=alt.Y("judge_name:N", title=None, sort="ascending"),
         tooltip=tooltip,
     )
-    revised = base.transform_filter(alt.datum.revision > 1).mark_rule(opacity=0.5).encode(x2="last:Q")
+    revised = base.transform_filter(alt.datum.revision > 1).mark_rule(opacity=0.5).encode(x2=alt.X2("last:Q"))
     dots = base.mark_circle(size=50, opacity=0.6)
     window = (
-        alt.Chart(pd.DataFrame({"at": [float(window_seconds)]}))
+        alt.Chart(_rows(at=[float(window_seconds)]))
         .mark_rule(strokeDash=[4, 4], color="gray")
-        .encode(x="at:Q")
+        .encode(x=alt.X("at:Q"))
     )
-    return alt.layer(revised, dots, window).properties(height=_height(data["judge_name"].nunique()))
+    layers = alt.layer(revised, dots, window, data=data)  # the window rule keeps its own row
+    return layers.properties(height=_height(data["judge_name"].nunique()))
 
 
 def ranking_chart(analysis: Analysis) -> alt.Chart:

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui.auth
 import ui.data
+import ui.nav
 from engine import eventlog
 from engine.model import PerformerStatus, Role, Session
 from engine.snapshot import Snapshot
@@ -32,6 +33,9 @@ def page(monkeypatch):
 
         admin = Session("token", "admin@x", Role.ADMIN, "Admin")
         monkeypatch.setattr(ui.auth, "require", lambda role, page: admin)
+        # The page names itself as nav.SCORES_PAGE; run alone, its st.Page objects would resolve against
+        # pages/ rather than Home.py's folder. `require` above ignores the page, so names will do.
+        monkeypatch.setattr(ui.nav, "_built", lambda: {name: name for name in ui.nav.PAGES})
         monkeypatch.setattr(ui.data, "snapshot", lambda event_id=None: snap)
         monkeypatch.setattr(ui.data, "service", lambda: SimpleNamespace(log_entries=log_entries))
         st.cache_data.clear()
