@@ -24,6 +24,7 @@ SCRIPTS = (
     "viewers",
     "sse_viewers",
     "judges",
+    "hall",
     "burst",
     "large_event",
     "soak",
