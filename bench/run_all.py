@@ -24,6 +24,7 @@ SCRIPTS = (
     "viewers",
     "sse_viewers",
     "judges",
+    "chromium_judges",
     "hall",
     "burst",
     "large_event",
