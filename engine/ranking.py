@@ -127,6 +127,13 @@ def _ranked_under(
     return out
 
 
+def _prepared(performer_ids, scores, panel, settings, recused, factors, carried) -> tuple[list[_Entry], list]:
+    """What no rule changes: each performer's entry and tie-break statistics."""
+    entries = _entries(performer_ids, scores, panel, settings, recused or {}, factors or {}, carried or {})
+    stats = _tie_stats(settings.tie_breaks)
+    return entries, [stats(e.result) for e in entries]
+
+
 def _entries(performer_ids, scores, panel, settings, recused, factors, carried) -> list[_Entry]:
     judges = sorted(set(panel))
     entries = []
@@ -153,10 +160,8 @@ def rank_under_rules(
     carried: Mapping[str, Decimal] | None = None,
 ) -> dict[Rule, list[PerformerResult]]:
     """The ranking under each of `rules` (see rank_performers); what no rule changes is computed once."""
+    entries, ties = _prepared(performer_ids, scores, panel, settings, recused, factors, carried)
     excluded = set(excluded)
-    entries = _entries(performer_ids, scores, panel, settings, recused or {}, factors or {}, carried or {})
-    stats = _tie_stats(settings.tie_breaks)
-    ties = [stats(e.result) for e in entries]
     return {Rule(r): _ranked_under(entries, ties, Rule(r), weights, settings, excluded) for r in rules}
 
 
@@ -176,10 +181,8 @@ def totals_and_ranks_under_rules(
 ) -> dict[Rule, dict[str, tuple[Decimal | None, int | None]]]:
     """rank_under_rules' totals and ranks alone, performer_id -> (total, rank): the what-if table's
     thousands of result objects, never built."""
+    entries, ties = _prepared(performer_ids, scores, panel, settings, recused, factors, carried)
     excluded = set(excluded)
-    entries = _entries(performer_ids, scores, panel, settings, recused or {}, factors or {}, carried or {})
-    stats = _tie_stats(settings.tie_breaks)
-    ties = [stats(e.result) for e in entries]
     out = {}
     for r in rules:
         totals, placed, ranks = _placed_under(entries, ties, Rule(r), weights, settings, excluded)

@@ -120,21 +120,8 @@ def compute_results(
     """The ranking: recused judges left out per performer, difficulty and carried-over totals applied;
     skipped and no-show performers are not ranked."""
     chosen = Rule(settings.rule if rule is None else rule)
-    return results_by_rule(settings, performers, scores, judges, [chosen], conflicts, carried)[chosen]
-
-
-def results_by_rule(
-    settings: Settings,
-    performers: list[Performer],
-    scores: list[Score],
-    judges: list[Account],
-    rules: Iterable[Rule],
-    conflicts: Mapping[str, Iterable[str]] | None = None,
-    carried: Mapping[str, Decimal] | None = None,
-) -> dict[Rule, list[ranking.PerformerResult]]:
-    """compute_results under each of `rules` (the what-if table), sharing what no rule changes."""
-    args, kwargs = _ranking_args(settings, performers, scores, judges, rules, conflicts, carried)
-    return ranking.rank_under_rules(*args, **kwargs)
+    args, kwargs = _ranking_args(settings, performers, scores, judges, [chosen], conflicts, carried)
+    return ranking.rank_under_rules(*args, **kwargs)[chosen]
 
 
 def totals_and_ranks_by_rule(
@@ -146,7 +133,8 @@ def totals_and_ranks_by_rule(
     conflicts: Mapping[str, Iterable[str]] | None = None,
     carried: Mapping[str, Decimal] | None = None,
 ) -> dict[Rule, dict[str, tuple[Decimal | None, int | None]]]:
-    """results_by_rule's totals and ranks alone: performer_id -> (total, rank) under each rule."""
+    """compute_results' totals and ranks under each of `rules` (the what-if table), sharing what no rule
+    changes: performer_id -> (total, rank)."""
     args, kwargs = _ranking_args(settings, performers, scores, judges, rules, conflicts, carried)
     return ranking.totals_and_ranks_under_rules(*args, **kwargs)
 

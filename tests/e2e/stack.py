@@ -5,14 +5,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from tests.support.processes import ROOT
 from tests.support.stack import Stack, fresh_prefix
 
 ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "e2e-Password-42"
+DEMO_WEIGHTS = {"judge1": Decimal(2), "judge2": Decimal(1), "judge3": Decimal(1)}  # `engine demo`'s judges
 
-__all__ = ["ARTIFACTS", "PASSWORD", "Stack", "start_stack"]
+__all__ = ["ARTIFACTS", "DEMO_WEIGHTS", "PASSWORD", "Stack", "start_stack"]
 
 
 def start_stack(perform_seconds: float = 2, score_seconds: float = 5, performers: int = 4) -> Iterator[Stack]:

@@ -33,11 +33,11 @@ from tests.e2e.browsing import (
     shown,
     wait_for,
 )
-from tests.e2e.stack import Stack, start_stack
+from tests.e2e.stack import DEMO_WEIGHTS, Stack, start_stack
 
 pytestmark = pytest.mark.e2e
 
-WEIGHTS = {"judge1": Decimal(2), "judge2": Decimal(1), "judge3": Decimal(1)}
+WEIGHTS = DEMO_WEIGHTS
 ROSTER = [("Tess Tap", "Dance"), ("Lila Keys", "Music"), ("Omar Flex", "Dance"), ("Bram Horn", "Music")]
 CATEGORY = dict(ROSTER)
 MOVED = "Tess Tap"  # not ready: sent to the end before the heats start

@@ -30,11 +30,11 @@ from tests.e2e.browsing import (
     shown,
     wait_for,
 )
-from tests.e2e.stack import Stack, start_stack
+from tests.e2e.stack import DEMO_WEIGHTS, Stack, start_stack
 
 pytestmark = pytest.mark.e2e
 
-WEIGHTS = {"judge1": Decimal(2), "judge2": Decimal(1), "judge3": Decimal(1)}
+WEIGHTS = DEMO_WEIGHTS
 MISTYPED, REVISED = "1", "8.6"
 # Per performer in running order: judge -> value; judge 2's first value for the first performer is the
 # mistyped one, revised after the check. Totals 8.3, 6, 9.1, 7.1: no two tie.
