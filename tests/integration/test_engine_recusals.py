@@ -56,7 +56,9 @@ def test_the_engine_starts_on_quorum_only_with_judges_who_may_score_the_first_pe
 
 def test_auto_close_closes_when_every_judge_who_may_score_has_scored(engine_env, store, procs):
     svc = Service(store)  # the wall clock, as the engine process has
-    settings = Settings(perform_seconds=1, score_seconds=60, auto_close=True)
+    # The admin starts: with auto-start on, the engine could start on quorum between the heartbeats and
+    # the command, and the command would be refused.
+    settings = Settings(perform_seconds=1, score_seconds=60, auto_close=True, auto_start=False)
     tokens = seed_event(svc, performers=2, settings=settings)
     Desk(svc).add_conflict(tokens[ADMIN], J1, "Performer 1")
     # Present for the whole test, however slow the machine: presence is not what this test is about.
