@@ -125,7 +125,7 @@ def released(snap: Snapshot, now: float, ranked: dict) -> dict:
     results until revealed" the unrevealed rows go, and no podium names anyone still hidden."""
     s = snap.state
     release = snap.release or Release(s.event_id)
-    doc = {**ranked, **board_fields(s, release, snap.results, ranked["ranking"], now)}
+    doc = {**ranked, **board_fields(s, release, snap.results, ranked["ranking"], now, snap.reveal_groups)}
     visible = {row["performer"] for row in doc["ranking"]}
     doc["podiums"] = [
         {**podium, "places": [p for p in podium["places"] if p["performer"] in visible]}

@@ -7,7 +7,7 @@ import enum
 import hashlib
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -126,13 +126,22 @@ def results_hash(document: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def reveal_places(results: Sequence[PerformerResult]) -> list[list[str]]:
-    """Ranked performers grouped by place, last place first: the order of the reveal (podium last)."""
-    places: dict[int, list[str]] = {}
-    for r in results:
-        if r.rank is not None:
-            places.setdefault(r.rank, []).append(r.performer_id)
-    return [sorted(places[rank]) for rank in sorted(places, reverse=True)]
+Groups = Mapping[str, Sequence[PerformerResult]]
+
+
+def reveal_places(results: Sequence[PerformerResult], groups: Groups | None = None) -> list[list[str]]:
+    """Ranked performers grouped by place, last place first: the order of the reveal (podium last).
+
+    With categories ranked apart (`groups`: category -> its results, ranked among themselves, in the
+    categories' order) a place is one category's: the last places first, each rank in the categories'
+    order, so every category's winner comes last."""
+    ranked = groups.values() if groups is not None else [results]
+    places: dict[tuple[int, int], list[str]] = {}
+    for index, members in enumerate(ranked):
+        for r in members:
+            if r.rank is not None:
+                places.setdefault((r.rank, index), []).append(r.performer_id)
+    return [sorted(places[key]) for key in sorted(places, key=lambda k: (-k[0], k[1]))]
 
 
 def revealed_count(release: Release, places: int, now: float) -> int:
@@ -171,10 +180,15 @@ class ResultsView:
 
 
 def results_view(
-    state: EventState, release: Release, results: Sequence[PerformerResult], now: float
+    state: EventState,
+    release: Release,
+    results: Sequence[PerformerResult],
+    now: float,
+    groups: Groups | None = None,
 ) -> ResultsView:
-    """With "hide results until revealed" only the revealed performers are shown, live or not."""
-    places = reveal_places(results)
+    """With "hide results until revealed" only the revealed performers are shown, live or not. `groups`:
+    the categories' own rankings when they are ranked apart (see reveal_places)."""
+    places = reveal_places(results, groups)
     count = revealed_count(release, len(places), now) if release.official else 0
     revealed = places[:count]
     shown = {r.performer_id for r in results}
@@ -194,11 +208,16 @@ def results_view(
 
 
 def board_fields(
-    state: EventState, release: Release, results: Sequence[PerformerResult], rows: list[dict], now: float
+    state: EventState,
+    release: Release,
+    results: Sequence[PerformerResult],
+    rows: list[dict],
+    now: float,
+    groups: Groups | None = None,
 ) -> dict:
     """The public board's results fields; `rows` are its ranking rows in result order (same order as
     `results`). With "hide results until revealed" only revealed rows stay in the ranking."""
-    view = results_view(state, release, results, now)
+    view = results_view(state, release, results, now, groups)
     by_id = {r.performer_id: row for r, row in zip(results, rows, strict=True)}
     return {
         "results_status": view.status.value,

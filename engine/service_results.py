@@ -101,7 +101,7 @@ class ResultsUseCases:
             snap = self.snapshot()
             rel = self.store.results.get(snap.event_id)
             now = self.clock()
-            places = release.reveal_places(snap.results)
+            places = release.reveal_places(snap.results, snap.reveal_groups)
             count = release.next_reveal(rel, len(places), now)
             new = replace(rel, revealed=count, revealed_at=now, version=rel.version + 1)
             data = {"revealed": count, "performers": places[count - 1]}

@@ -51,6 +51,11 @@ class Snapshot:
     def shows_overall(self) -> bool:
         return categories.shows_overall(self.settings, self.performers)
 
+    @property
+    def reveal_groups(self) -> dict[str, list[ranking.PerformerResult]] | None:
+        """The categories' rankings when they are ranked apart (the reveal goes by them), else None."""
+        return None if self.shows_overall else self.by_category
+
     def recused_for(self, performer_id: str | None) -> tuple[str, ...]:
         return self.conflicts.get(performer_id or "", ())
 

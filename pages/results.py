@@ -25,7 +25,7 @@ title = snap.settings.event_name + (f" — {snap.round.name}" if snap.round and 
 st.caption(widgets.text(title))
 # The board's own rule (engine.release.results_view): provisional, official, hidden until revealed.
 rel = snap.release or Release(snap.event_id)
-view = release.results_view(snap.state, rel, snap.results, data.service().clock())
+view = release.results_view(snap.state, rel, snap.results, data.service().clock(), snap.reveal_groups)
 if view.status is ResultsStatus.LIVE:
     st.info("The results are final once the round has finished; this is the ranking so far.")
 elif view.status is ResultsStatus.PROVISIONAL:

@@ -47,7 +47,7 @@ def status_panel(snap: Snapshot, rel: Release) -> None:
     c1.metric("Results", current.value.capitalize())
     left = release.protest_remaining(snap.state, rel.settings, now)
     c2.metric("Protest window", "—" if left is None else time.strftime("%M:%S", time.gmtime(left)))
-    places = release.reveal_places(snap.results)
+    places = release.reveal_places(snap.results, snap.reveal_groups)
     c3.metric("Revealed", f"{release.revealed_count(rel, len(places), now)} / {len(places)} places")
     if rel.official:
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(rel.signed_off_at))

@@ -139,3 +139,20 @@ def test_the_judge_is_told_whether_a_retry_was_saved_or_replayed(rules):
     assert replay.startswith("Your score for this performer: 7.50 (revision 1).")
     assert "nothing was added twice" in replay
     assert [s for s in (0, 200, 400, 401, 409, 502, 503, 504) if rules("retryable", s)] == [0, 502, 503, 504]
+
+
+def test_the_reveal_shows_the_place_just_revealed_and_names_its_category_when_ranked_apart(rules):
+    d2 = {"rank": 2, "performer": "D2", "category": "Dance", "total": "7.00"}
+    m2 = {"rank": 2, "performer": "M2", "category": "Music", "total": "6.00"}
+    tied = {"rank": 2, "performer": "M3", "category": "Music", "total": "6.00"}
+    apart = {"categories": ["Dance", "Music"], "rank_overall": False, "reveal_complete": False}
+    assert rules("revealLines", {**apart, "revealed": [d2]}) == ["Place 2 in Dance: D2 — 7.00"]
+    # Music's second place (a tie) follows Dance's: only Music's is the place just revealed.
+    assert rules("revealLines", {**apart, "revealed": [d2, m2, tied]}) == [
+        "Place 2 in Music: M2 — 6.00",
+        "Place 2 in Music: M3 — 6.00",
+    ]
+    overall = {**apart, "rank_overall": True, "revealed": [d2, m2]}
+    assert rules("revealLines", overall) == ["Place 2: D2 — 7.00", "Place 2: M2 — 6.00"]
+    assert rules("revealLines", {**apart, "revealed": [d2], "reveal_complete": True}) == []
+    assert rules("revealLines", {"revealed": []}) == []

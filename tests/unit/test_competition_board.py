@@ -47,3 +47,25 @@ def test_a_podium_names_nobody_the_reveal_still_hides():
     doc = exports.public_board(two_categories(release=hidden), T0 + 1000)
     assert doc["ranking"] == []
     assert all(p["places"] == [] for p in doc["podiums"])
+
+
+def test_the_reveal_goes_by_category_ranks_when_categories_are_ranked_apart():
+    """Overall, M1 (4th) and M2 (3rd) would come first; ranked apart, each category's second place does."""
+    two = Release(
+        "e1",
+        ResultsSettings(hide_until_revealed=True),
+        signed_off_by="head@x",
+        signed_off_at=T0 + 900,
+        results_hash="h",
+        revealed=2,
+    )
+    doc = exports.public_board(two_categories(release=two), T0 + 1000)
+    assert [(r["performer"], r["category"], r["rank"]) for r in doc["revealed"]] == [
+        ("D2", "Dance", 2),
+        ("M1", "Music", 2),
+    ]
+    assert {r["performer"] for r in doc["ranking"]} == {"D2", "M1"} and not doc["reveal_complete"]
+    assert [[x["performer"] for x in p["places"]] for p in doc["podiums"]] == [["D2"], ["M1"]]
+    everyone = dataclasses.replace(two, revealed=4)
+    doc = exports.public_board(two_categories(release=everyone), T0 + 1000)
+    assert [r["performer"] for r in doc["revealed"]] == ["D2", "M1", "D1", "M2"] and doc["reveal_complete"]

@@ -72,6 +72,22 @@ def test_reveal_goes_from_last_place_up_with_the_podium_last_and_ties_together()
     assert release.reveal_places(results) == [["d"], ["b", "c"], ["a"]]
 
 
+def test_categories_ranked_apart_reveal_one_place_of_one_category_at_a_time_every_winner_last():
+    dance = [result("d1", 1, "9"), result("d2", 2, "8"), result("d3", 3, "7"), result("d4", 3, "7")]
+    music = [result("m1", 1, "9.5"), result("m2", 2, "6"), result("mx", None)]
+    groups = {"Dance": dance, "Music": music}
+    overall = [result("m1", 1, "9.5"), result("d1", 2, "9")]  # the overall ranks play no part
+    assert release.reveal_places(overall, groups) == [
+        ["d3", "d4"],  # Dance's third place (tied), then every category's second places, ...
+        ["d2"],
+        ["m2"],
+        ["d1"],  # ... and the winners last, in the categories' order
+        ["m1"],
+    ]
+    view = release.results_view(state(), signed(revealed=2), overall, FINISHED_AT + 20, groups)
+    assert view.revealed == [["d3", "d4"], ["d2"]] and not view.complete
+
+
 def test_reveal_before_sign_off_is_refused():
     with pytest.raises(CommandRefused, match="^Sign off the results before revealing them"):
         release.next_reveal(Release("e1"), places=3, now=FINISHED_AT)

@@ -63,14 +63,12 @@ export default function (component) {
     const several = (doc.categories || []).length > 1;
     if (doc.round && doc.round.number > 1) root.appendChild(el("div", "round", doc.round.name));
     if (doc.results_label) root.appendChild(el("div", "results-label", doc.results_label));
-    // The reveal (after sign-off, last place first): the place just revealed, large, until all are shown.
+    // The reveal: the place just revealed, large, until all are shown (revealLines, in live_core.js).
     const revealed = doc.revealed || [];
-    const latest = revealed.length ? revealed[revealed.length - 1].rank : null;
-    if (latest !== null && !doc.reveal_complete) {
+    const lines = revealLines(doc);
+    if (lines.length) {
       const box = el("div", "reveal");
-      for (const r of revealed.filter((x) => x.rank === latest)) {
-        box.appendChild(el("div", "revealed-place", `Place ${r.rank}: ${r.performer} — ${r.total}`));
-      }
+      for (const line of lines) box.appendChild(el("div", "revealed-place", line));
       root.appendChild(box);
     }
     const shownNow = new Set(revealed.map((r) => r.rank + "\u0000" + r.performer));

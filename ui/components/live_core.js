@@ -44,3 +44,15 @@ function leftFraction(doc, left) {
   const total = doc.deadline - doc.window_started_at;
   return total > 0 ? Math.max(0, Math.min(1, left / total)) : 0;
 }
+
+// The board's reveal (after sign-off, last place first): the lines of the place just revealed, until every
+// place is shown. With several categories ranked apart a place is one category's ("Place 2 in Dance").
+function revealLines(doc) {
+  const revealed = (doc && doc.revealed) || [];
+  if (!revealed.length || doc.reveal_complete) return [];
+  const apart = (doc.categories || []).length > 1 && !doc.rank_overall;
+  const latest = revealed[revealed.length - 1];
+  const same = (r) => r.rank === latest.rank && (!apart || r.category === latest.category);
+  const where = (r) => (apart ? ` in ${r.category || "No category"}` : "");
+  return revealed.filter(same).map((r) => `Place ${r.rank}${where(r)}: ${r.performer} — ${r.total}`);
+}
