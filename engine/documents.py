@@ -224,7 +224,6 @@ def admin_doc(
     now: float,
     health: EngineHealth,
     ranked: dict,
-    failed_logins: list[str],
     engine_line: str | None = None,
 ) -> dict:
     """The admin desk's document: the public one plus the panel, presence, help flags and the engine
@@ -253,5 +252,4 @@ def admin_doc(
         "flags": [names.get(e, e.split("@")[0]) for e in sorted(snap.flags)],
         "engine": health.as_json(),
         "engine_line": engine_line,
-        "failed_logins": failed_logins,
     }

@@ -145,7 +145,8 @@ def test_full_event(stack, new_page):
     board, results = new_page(), new_page()
     board.goto(f"{stack.url}/leaderboard?kiosk=1")
     results.goto(f"{stack.url}/results")
-    # Logged in by the login cookie (tests/e2e/browsing.cookie_login); the form is tests/e2e/test_logins.py's.
+    # Logged in by the login cookie (tests/e2e/browsing.cookie_login); the login form itself is tested in
+    # tests/e2e/test_logins_in_the_browser.py.
     admin = open_desk(new_page(), stack)
     step(stack, "admin logged in")
     expect(admin.get_by_role("button", name="⏸️ Pause")).to_be_visible()

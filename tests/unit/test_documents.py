@@ -79,7 +79,7 @@ def test_judge_document_scoring_open_flips_at_the_deadline_and_shows_my_score():
 
 def test_admin_document_lists_the_panel_with_who_submitted_and_help_flags():
     snap = replace(_snap(phase=Phase.SCORING, index=0, deadline=T0 + 30), present=[A], flags={C: T0 - 3})
-    doc = documents.admin_doc(snap, T0, HEALTHY, documents.ranking(snap), [])
+    doc = documents.admin_doc(snap, T0, HEALTHY, documents.ranking(snap))
     rows = {j["email"]: j for j in doc["judges"]}
     assert rows[A] == {"name": "Ann", "email": A, "present": True, "submitted": True, "help_since": None}
     assert rows[C]["help_since"] == T0 - 3 and not rows[C]["submitted"]
@@ -90,12 +90,12 @@ def test_admin_document_lists_the_panel_with_who_submitted_and_help_flags():
 def test_lobby_counts_only_the_judges_who_may_score_the_first_performer():
     settings = replace(_snap().settings, required_judges=2)
     lobby = replace(_snap(phase=Phase.LOBBY), settings=settings, present=[A, B], conflicts={"p1": (A,)})
-    desk = documents.admin_doc(lobby, T0, HEALTHY, documents.ranking(lobby), [])
+    desk = documents.admin_doc(lobby, T0, HEALTHY, documents.ranking(lobby))
     phone = documents.judge_doc(lobby, T0, B, HEALTHY, [])
     assert (desk["present"], desk["required"]) == (1, 2) == (phone["present"], phone["required"])
     # Ann stepped aside for the second performer only: she counts for the first.
     moved = replace(lobby, conflicts={"p2": (A,)})
-    assert documents.admin_doc(moved, T0, HEALTHY, documents.ranking(moved), [])["present"] == 2
+    assert documents.admin_doc(moved, T0, HEALTHY, documents.ranking(moved))["present"] == 2
 
 
 def test_channel_publishes_only_changes_and_wakes_its_subscribers():

@@ -27,7 +27,6 @@ function deskSkeleton(root) {
   add("scores", el("div", "count"), counts);
   add("help", el("div", "help"));
   add("table", el("table", "judges"));
-  add("logins", el("div", "logins"));
   return p;
 }
 
@@ -91,9 +90,6 @@ export default function (component) {
     ui.help.textContent = flags.length ? "A judge is asking for help: " + flags.join(", ") : "";
     ui.help.hidden = !flags.length;
     judgesTable(ui.table, doc, serverNow());
-    const logins = doc.failed_logins || [];
-    ui.logins.replaceChildren(...logins.map((s) => el("div", "login-line", s)));
-    ui.logins.hidden = !logins.length;
     tick();
   }
 

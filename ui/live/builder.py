@@ -38,7 +38,7 @@ class Builder:
             self._ranked = documents.ranking(snap)
         public = documents.public_doc(snap, now, self._ranked)
         line = engine_line(reading.engine_desk, now) if reading.engine_desk else None
-        admin = documents.admin_doc(snap, now, reading.health, self._ranked, [], line)
+        admin = documents.admin_doc(snap, now, reading.health, self._ranked, line)
         built = Built(reading, (public, _key(public, gen)), (admin, _key(admin, gen)))
         for email in judges:
             others = self._others.get(email)
