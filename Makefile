@@ -32,8 +32,8 @@ dynamodb: venv
 	@$(PY) -m engine db --fetch-only
 
 # pytest exits 5 when it collects no tests: that is not a failure here. Two workers (pytest-xdist): the
-# browser and fault tests on one, one after another, the other files beside them (tests/conftest.py's
-# scheduler); PYTEST_WORKERS=0 runs everything in this process.
+# browser and fault tests that run against the clock on one, one after another, the other files beside
+# them (tests/conftest.py's scheduler); PYTEST_WORKERS=0 runs everything in this process.
 PYTEST_WORKERS ?= 2
 test: venv system dynamodb
 	@$(PY) -m pytest -n $(PYTEST_WORKERS); rc=$$?; if [ $$rc -eq 5 ]; then echo "No tests collected."; exit 0; fi; exit $$rc

@@ -16,19 +16,42 @@ from engine.store import Store
 from tests.support.events import FakeClock
 from tests.support.stack import aws_env, fresh_prefix
 
+# Browser modules that time nothing: the login gate, the pages' urls and roles, the first visit, the
+# screens' pure rules. They may run beside the stacks, like the integration tests' engine processes.
+TIMING_FREE = (
+    "tests/e2e/test_logins_in_the_browser.py",
+    "tests/e2e/test_pages.py",
+    "tests/e2e/test_fresh_server.py",
+    "tests/e2e/test_screen_rules.py",
+)
+
+
+def stacks_scope(path: str) -> str:
+    """The scheduling scope of a test file: "stacks" for the ones that must run one after another, else
+    the file itself."""
+    if path in TIMING_FREE:
+        return path
+    return "stacks" if path.startswith(("tests/e2e/", "tests/faults/")) else path
+
 
 def pytest_xdist_make_scheduler(config, log):
-    """`make test`'s two workers (pytest-xdist): the tests that run whole stacks (tests/e2e: a browser,
-    a web server, an engine; tests/faults: processes killed at random moments) go to one worker, one
-    after another, since two at once would make each the other's load and their timings lie; every other
-    file goes whole to whichever worker is free, so its module fixtures are set up once. (xdist's own
-    `xdist_group` marks do nothing under pytest 9, whose node ids it can no longer rename.)"""
+    """`make test`'s two workers (pytest-xdist): the tests that run whole stacks and time them (tests/e2e:
+    a browser, a web server, an engine, windows against the clock; tests/faults: processes killed at
+    random moments) go to one worker, one after another, since two at once would make each the other's
+    load and their timings lie; every other file (TIMING_FREE's browser modules among them) goes whole to
+    whichever worker is free, so its module fixtures are set up once. The stacks, the longest chain, are
+    handed out first. (xdist's own `xdist_group` marks do nothing under pytest 9, whose node ids it
+    can no longer rename.)"""
     from xdist.scheduler import LoadScopeScheduling
 
     class StacksApart(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            path = nodeid.split("::", 1)[0]
-            return "stacks" if path.startswith(("tests/e2e/", "tests/faults/")) else path
+            return stacks_scope(nodeid.split("::", 1)[0])
+
+        def _assign_work_unit(self, node) -> None:
+            if "stacks" in self.workqueue:
+                self.workqueue.move_to_end("stacks", last=False)
+            super()._assign_work_unit(node)
 
     return StacksApart(config, log)
 
