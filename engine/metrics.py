@@ -2,7 +2,8 @@
 
 Figures (the same in the three forms):
   database latency and errors         every DynamoDB call (engine/store/client.py)
-  score submission latency, outcome   Service.submit_score (accepted, refused, invalid, not_allowed, error)
+  score submission latency, outcome   Service.submit_score and the live route's Scorer.submit (accepted,
+                                      refused, invalid, not_allowed, error)
   transition lateness                 each timer transition the engine writes (engine/runner.py)
   judges present, viewers connected   gauges set by whoever knows them (engine, web server)
 

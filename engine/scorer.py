@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from engine import accounts, scoring
 from engine.comments import clean_comment
+from engine.metrics import timed_submission
 from engine.model import NotAllowed, Role, Score, Settings
 from engine.store import Store
 from engine.store.score_commit import SESSION_ENDED, ScoreClaim, SessionEnded
@@ -73,6 +74,7 @@ class Scorer:
             self._who[digest] = identity
         return identity
 
+    @timed_submission
     def submit(
         self,
         token: str | None,

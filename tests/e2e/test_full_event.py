@@ -116,7 +116,13 @@ def submit(page: Page, value: str, slowly: bool = False) -> None:
 
 def expect_accepted(page: Page, value: str, revision: int) -> None:
     msg = f"Your score for this performer: {shown(Decimal(value))} (revision {revision})"
-    expect(page.locator(JUDGE_SCREEN).get_by_text(msg)).to_be_visible(timeout=20_000)
+    screen = page.locator(JUDGE_SCREEN)
+    try:
+        expect(screen.get_by_text(msg)).to_be_visible(timeout=20_000)
+    except AssertionError as e:
+        # What the screen knew when it gave up: its data attributes (last request, open, link) and text.
+        seen = screen.evaluate("e => ({...e.dataset, text: e.innerText})")
+        raise AssertionError(f"{e}\nThe judge screen then: {seen}") from None
 
 
 def phase_of(stack: Stack) -> tuple[str, int, bool]:

@@ -4,10 +4,12 @@ the hash chain, the session and the account checked inside the transaction."""
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 
 import pytest
 
+from engine import metrics
 from engine.config import Config
 from engine.model import NotAllowed, ScoreRefused
 from engine.scorer import Identity, ScoreContext, Scorer
@@ -114,3 +116,18 @@ def test_a_cached_session_cannot_outlive_a_logout_or_a_disabled_account(svc, clo
     revisions = {s.judge: s.revision for s in svc.store.scores.list(state.event_id, consistent=True)}
     assert revisions == {J1: 1, J2: 1}
     assert svc.verify_log(state.event_id) == []
+
+
+def test_a_live_score_is_timed_and_counted_with_its_outcome(svc, clock, scoring, caplog):
+    tokens, state, feed, context = scoring
+    scorer = Scorer(svc.store, clock)
+    pid, w = state.performer_id, state.window_id
+    counted = {o: metrics.SUBMISSIONS.labels(o)._value.get() for o in ("accepted", "refused")}
+    caplog.set_level(logging.INFO, logger="stagescore.metrics")
+    scorer.submit(tokens[J1], context, pid, w, {"Score": "7"}, "timed")
+    with pytest.raises(ScoreRefused):
+        scorer.submit(tokens[J2], context, pid, w + 1, {"Score": "7"}, "stale-window")
+    assert metrics.SUBMISSIONS.labels("accepted")._value.get() == counted["accepted"] + 1
+    assert metrics.SUBMISSIONS.labels("refused")._value.get() == counted["refused"] + 1
+    lines = [r for r in caplog.records if r.getMessage().startswith("score submission")]
+    assert [(r.fields["outcome"], r.emf["ScoreRefused"]) for r in lines] == [("accepted", 0), ("refused", 1)]
