@@ -202,6 +202,8 @@ def judge_doc(
         "performer_id": s.performer_id,
         "criteria": _criteria(snap),
         "scoring_open": s.scoring_open(now),
+        # A judge with a conflict of interest sees no form: the commit would refuse their score anyway.
+        "stepped_aside": judge in snap.recused_for(s.performer_id),
         "my_score": None
         if mine is None
         else {

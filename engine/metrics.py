@@ -2,7 +2,7 @@
 
 Figures (the same in the three forms):
   database latency and errors         every DynamoDB call (engine/store/client.py)
-  score submission latency, outcome   Service.submit_score and the live route's Scorer.submit (accepted,
+  score submission latency, outcome   Scorer.submit, the one way in for a score (accepted,
                                       refused, invalid, not_allowed, error)
   transition lateness                 each timer transition the engine writes (engine/runner.py)
   judges present, viewers connected   gauges set by whoever knows them (engine, web server)
@@ -174,7 +174,7 @@ def record_transition(kind: str, late_seconds: float) -> None:
 
 
 def timed_submission(fn: Callable) -> Callable:
-    """Wraps Service.submit_score: its latency and outcome, as a Prometheus figure and an EMF line."""
+    """Wraps Scorer.submit: its latency and outcome, as a Prometheus figure and an EMF line."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):

@@ -1,9 +1,11 @@
-"""A judge's score from the live route, in at most 3 DynamoDB requests (usually 1).
+"""A judge's score, in at most 3 DynamoDB requests (usually 1): the one way in. POST /live/score calls
+`Scorer.submit`, and so does `Service.submit_score` (the CLI, tests, benchmarks).
 
 Who the judge is comes from a per-process cache of sessions (filled when their stream connects, or by
-one GetItem); the cache is only a claim: the transaction checks the session and the account itself
-(engine/store/score_commit.py). The event, its criteria and the judge's current score come from the
-live feed's latest read (`ScoreContext`); the status item's ConditionCheck decides the window.
+one GetItem); the cache is only a claim and never decides: the transaction checks the session (not
+ended), the account, the conflict of interest and the sign-off itself (engine/store/score_commit.py).
+The event, its criteria and the judge's current score come from the live feed's latest read
+(`ScoreContext`); the status item's ConditionCheck decides the window.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from engine.comments import clean_comment
 from engine.metrics import timed_submission
 from engine.model import NotAllowed, Role, Score, Settings
 from engine.store import Store
-from engine.store.score_commit import SESSION_ENDED, ScoreClaim, SessionEnded
+from engine.store.score_commit import SESSION_ENDED, ScoreClaim, SessionEnded, ended_sentence
 
 MAX_CACHED = 10_000  # sessions remembered per process; a claim only, so forgetting one costs a GetItem
 
@@ -69,6 +71,8 @@ class Scorer:
         item = self.store.sessions.get(digest)
         if not item or float(item["expires_at"]) <= self.clock():
             raise SessionEnded(SESSION_ENDED)
+        if item.get("ended"):
+            raise SessionEnded(ended_sentence(item))
         identity = Identity(item["email"], Role(item["role"]), "")
         with self._lock:
             self._who[digest] = identity

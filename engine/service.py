@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from engine import accounts, devices, release, roster, rules, scoring
-from engine.comments import clean_comment
+from engine import accounts, devices, release, roster, rules
 from engine.logins import OPERATOR, Logins
-from engine.metrics import timed_submission
 from engine.model import (
     Account,
     Command,
@@ -30,6 +27,7 @@ from engine.model import (
     new_event_id,
 )
 from engine.quorum import lobby_facts
+from engine.scorer import ScoreContext, Scorer
 from engine.service_health import HealthQueries
 from engine.service_log import LogReads
 from engine.service_results import ResultsUseCases
@@ -44,6 +42,10 @@ class Service(Logins, HealthQueries, ResultsUseCases, LogReads):
 
     store: Store
     clock: Callable[[], float] = time.time
+    scorer: Scorer = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.scorer = Scorer(self.store, lambda: self.clock())
 
     def _actor(self, token: str | None, role: Role) -> str:
         return OPERATOR if token is None else self.whoami(token, role).email
@@ -101,7 +103,6 @@ class Service(Logins, HealthQueries, ResultsUseCases, LogReads):
             eid, f"judge:{s.email}", self.clock(), s.email, "help_requested" if raised else "help_cleared", {}
         )
 
-    @timed_submission
     def submit_score(
         self,
         token: str,
@@ -110,31 +111,15 @@ class Service(Logins, HealthQueries, ResultsUseCases, LogReads):
         request_id: str | None = None,
         comment: str | None = None,
     ) -> tuple[Score, bool]:
-        """Validate and store a judge's score and optional comment; returns (score, replayed)."""
-        judge = self.whoami(token, Role.JUDGE)
+        """A judge's score and optional comment through the one commit the live route uses
+        (engine/scorer.py); returns (score, replayed). The window id is the status item's now; the
+        stored score is learnt from the commit's refusal when there is one (a revision costs two)."""
         b = self.bundle()
-        values, total = scoring.validated_score(raw_values, b.settings.criteria)
-        state = b.state
-        rules.check_score_window(state, performer_id, self.clock())
-        rid = (request_id or uuid.uuid4().hex)[:64]
-        comment = clean_comment(comment)
-        for _ in RETRY.tries():
-            try:
-                stored = self.store.scores.submit(
-                    state.event_id,
-                    performer_id,
-                    judge.email,
-                    values,
-                    total,
-                    state.window_id,
-                    rid,
-                    self.clock(),
-                    comment,
-                )
-            except Conflict:
-                continue  # another write of this score landed first: read it again
-            return self.after_score(*stored)
-        raise Conflict("Too many submissions at once for this score; please submit again.")
+        context = ScoreContext(b.state.event_id, b.settings, _unknown_score)
+        stored = self.scorer.submit(
+            token, context, performer_id, b.state.window_id, raw_values, request_id, comment
+        )
+        return self.after_score(*stored)
 
     # ---- admin ----------------------------------------------------------------------------------
     def command(self, token: str | None, command: Command) -> EventState:
@@ -276,3 +261,8 @@ class Service(Logins, HealthQueries, ResultsUseCases, LogReads):
         eid = self.store.events.current_id()
         if eid:
             self.store.log.append(eid, f"admin:{actor}", self.clock(), actor, kind, data)
+
+
+def _unknown_score(performer_id: str, judge: str) -> Score | None:
+    """The service keeps no feed: it guesses "no score yet" and the commit's refusal corrects it."""
+    return None

@@ -4,7 +4,7 @@ store = Store(Config.from_env())
 store.events       state, settings, presence, flags, transitions, event list, current pointer
 store.performers   the performers of an event
 store.scores       judges' scores and their history
-store.score_commits  a score in one transaction (the live route's hot path)
+store.score_commits  the one way in for a score: one transaction checking every rule
 store.log          the hash-chained event log
 store.accounts     judge and admin accounts
 store.sessions     login sessions

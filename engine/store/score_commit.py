@@ -1,11 +1,13 @@
-"""A judge's score in one transaction, nothing read before it: the hot path of POST /live/score.
-
-Every guarantee of `Scores.submit` is kept, and more is checked inside the transaction instead of before
-it (so a score costs one request when this process's guesses are right):
+"""The one way in for a judge's score: one transaction, nothing read before it. POST /live/score, the
+service (CLI, tests) and the benchmarks all commit here, so every rule is checked on the path judges use
+(a score costs one request when this process's guesses are right):
   window   ConditionCheck on the status item (phase, performer, window id, deadline): DynamoDB decides
-  session  ConditionCheck on the session item (this judge, role judge, not expired): the token is checked
-           at commit, so a cached session can never outlive a logout
-  account  ConditionCheck on the account (still a judge, still active)
+  session  ConditionCheck on the session item (this judge, role judge, not expired, not ended): the token
+           is checked at commit, so a cached session can never outlive a logout, an admin's End, a device
+           swap or a new password, whichever server took it
+  account  ConditionCheck on the account (still a judge, still active: on the panel)
+  conflict ConditionCheck that no conflict item exists for (performer, judge): not stepped aside
+  frozen   ConditionCheck on the results item: the round is not signed off
   score    Put conditional on the revision this process believes current
   history  Put of the revision (attribute_not_exists)
   request  Put of the request id (attribute_not_exists): a retry is answered from the stored item
@@ -20,18 +22,22 @@ import threading
 from dataclasses import dataclass
 from decimal import Decimal
 
+from engine import devices
 from engine.codec import state_from_item, to_decimal
 from engine.eventlog import GENESIS
 from engine.model import Conflict, InvalidInput, NotAllowed, Phase, Role, Score, ScoreRefused
-from engine.store import tx
-from engine.store.client import Client
+from engine.store import conflicts, tx
+from engine.store.client import Client, RetryPolicy
 from engine.store.log import HEAD, EventLog
+from engine.store.results import NOT_SIGNED_OFF, RESULTS
 from engine.store.schema import STATUS, TableNames
 from engine.store.scores import WINDOW_OPEN, _history_item, _score_from
 
-ATTEMPTS = 4  # each retry follows a refusal that told us the current item; two are already rare
-SESSION_ENDED = "Your session has ended; please log in again."
-DISABLED = "This account is disabled; ask the organiser."
+CONTENDED = RetryPolicy(attempts=20)  # twenty writes of one score at once still all land
+SESSION_ENDED = devices.SESSION_OVER
+DISABLED = devices.ENDED[devices.DISABLED]
+STEPPED_ASIDE = "You have stepped aside for this performer."
+SIGNED_OFF = "The results are official, so the scores can no longer change."
 
 
 class SessionEnded(NotAllowed):
@@ -83,7 +89,9 @@ class ScoreCommits:
             current = known
         stream = f"judge:{claim.judge}"
         head = self._head(claim.event_id, stream)
-        for _ in range(ATTEMPTS):
+        # Each retry follows a refusal that told us the current item, so a second is already rare; the
+        # jittered backoff is for one judge's many tabs racing each other.
+        for _ in CONTENDED.tries():
             new = _new_item(claim, current)
             try:
                 ops, new_head = self._ops(claim, new, current, head, stream)
@@ -141,6 +149,10 @@ class ScoreCommits:
                 {**window, ":now": now},
                 {"#ph": "phase"},
             ),
+            conflicts.absent_op(self.tables.scores, claim.event_id, claim.performer_id, claim.judge),
+            tx.condition_check(
+                "frozen", self.tables.status, {"pk": claim.event_id, "sk": RESULTS}, NOT_SIGNED_OFF
+            ),
             tx.put(
                 "score",
                 self.tables.scores,
@@ -159,13 +171,13 @@ class ScoreCommits:
         return [tx.returning_old(op) for op in ops], new_head
 
     def _identity_checks(self, claim: ScoreClaim, now) -> list[tx.Op]:
-        """The session is this judge's and unexpired, the account still an active judge: at commit."""
+        """The session is this judge's, unexpired and not ended; the account still an active judge."""
         return [
             tx.condition_check(
                 "session",
                 self.tables.sessions,
                 {"token_hash": claim.token_hash},
-                "email = :e AND #r = :judge AND expires_at > :now",
+                "email = :e AND #r = :judge AND expires_at > :now AND attribute_not_exists(ended)",
                 {":e": claim.judge, ":judge": Role.JUDGE.value, ":now": now},
                 {"#r": "role"},
             ),
@@ -199,10 +211,11 @@ def _new_item(claim: ScoreClaim, current: Score | None) -> dict:
 
 def _refusal(c: tx.Cancelled, claim: ScoreClaim) -> Score | None:
     """What a cancelled transaction means, in this order: who you are, then a replay (a retry of a
-    request stored just before the deadline must hear "saved", not "closed"), then the window. Returns
-    the stored score for a replay, raises for a refusal, returns None when a guess was stale (retry)."""
+    request stored just before the deadline must hear "saved", not "closed"), then a conflict of
+    interest, the window, the sign-off. Returns the stored score for a replay, raises for a refusal,
+    returns None when a guess was stale (retry)."""
     if c.failed("session"):
-        raise SessionEnded(SESSION_ENDED)
+        raise SessionEnded(ended_sentence(c.items.get("session")))
     if c.failed("account"):
         raise NotAllowed(DISABLED)
     if c.failed("request"):
@@ -210,10 +223,20 @@ def _refusal(c: tx.Cancelled, claim: ScoreClaim) -> Score | None:
         if stored.get("judge") != claim.judge or stored.get("performer_id") != claim.performer_id:
             raise InvalidInput("This submission's id was already used; reload the page.")
         return _score_from(stored)
+    if c.failed("conflict"):
+        raise ScoreRefused(STEPPED_ASIDE)
     if c.failed("window"):
         status = c.items.get("window")
         state = state_from_item(status) if status else None
         if state and state.phase is Phase.PERFORMING and state.performer_id == claim.performer_id:
             raise ScoreRefused("Scoring has not opened yet for this performer.")
         raise ScoreRefused("Scoring for this performer is closed.")
+    if c.failed("frozen"):
+        raise ScoreRefused(SIGNED_OFF)
     return None
+
+
+def ended_sentence(session: dict | None) -> str:
+    """Why a stored session item no longer logs anyone in: the reason it was ended with, if any."""
+    reason = (session or {}).get("ended")
+    return devices.ENDED.get(reason, SESSION_ENDED) if reason else SESSION_ENDED

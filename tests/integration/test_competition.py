@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from engine import codec, exports, rules
+from engine.accounts import token_hash
 from engine.desk import Desk
 from engine.model import (
     Command,
@@ -18,6 +19,7 @@ from engine.model import (
     ScoreRefused,
     StagescoreError,
 )
+from engine.store.score_commit import ScoreClaim
 from tests.support.events import seed_event
 
 ADMIN = "admin@test.local"
@@ -103,10 +105,10 @@ def test_the_recused_judge_is_refused_at_commit_and_left_out_of_the_total(svc, c
         svc.submit_score(event[J1], state.performer_id, {"Score": "9"})
     # The database decides, not the process: straight to the store with an open window.
     with pytest.raises(ScoreRefused, match="stepped aside"):
-        svc.store.scores.submit(
-            state.event_id, state.performer_id, J1, {"Score": Decimal(9)}, Decimal(9), state.window_id,
-            "r-direct", clock.now,
-        )  # fmt: skip
+        svc.store.score_commits.commit(ScoreClaim(
+            state.event_id, state.performer_id, state.window_id, J1, token_hash(event[J1]),
+            {"Score": Decimal(9)}, Decimal(9), "r-direct", clock.now,
+        ), None)  # fmt: skip
     for judge in (J2, J3):
         svc.submit_score(event[judge], state.performer_id, {"Score": "6"})
     step_timer(svc, clock)

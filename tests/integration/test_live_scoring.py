@@ -11,10 +11,11 @@ import pytest
 
 from engine import metrics
 from engine.config import Config
+from engine.desk import Desk
 from engine.model import NotAllowed, ScoreRefused
 from engine.scorer import Identity, ScoreContext, Scorer
 from engine.store import Store
-from engine.store.score_commit import SessionEnded
+from engine.store.score_commit import ScoreCommits, SessionEnded
 from tests.integration.test_scores import advance_to_scoring
 from tests.support.events import seed_event
 from ui.live.feed import Feed
@@ -131,3 +132,59 @@ def test_a_live_score_is_timed_and_counted_with_its_outcome(svc, clock, scoring,
     assert metrics.SUBMISSIONS.labels("refused")._value.get() == counted["refused"] + 1
     lines = [r for r in caplog.records if r.getMessage().startswith("score submission")]
     assert [(r.fields["outcome"], r.emf["ScoreRefused"]) for r in lines] == [("accepted", 0), ("refused", 1)]
+
+
+def test_an_ended_session_is_refused_at_commit_though_this_process_cached_it(svc, clock, scoring):
+    """The admin's End, a device swap and a new password end a session in the store; a process that
+    cached the session (its stream connected before) is still refused, by the transaction."""
+    tokens, state, feed, context = scoring
+    scorer = Scorer(svc.store, clock)
+    pid, w = state.performer_id, state.window_id
+    scorer.submit(tokens[J1], context, pid, w, {"Score": "7"}, "e1")  # cached from here on
+    (device,) = svc.devices(tokens["admin@test.local"], J1)
+    svc.end_device(tokens["admin@test.local"], J1, device.session_id)
+    with pytest.raises(SessionEnded, match="organiser ended"):
+        scorer.submit(tokens[J1], context, pid, w, {"Score": "8"}, "e2")
+    scorer.submit(tokens[J2], context, pid, w, {"Score": "7"}, "e3")
+    svc.set_account(tokens["admin@test.local"], J2, password="another-horse-7")
+    with pytest.raises(SessionEnded, match="password"):
+        scorer.submit(tokens[J2], context, pid, w, {"Score": "8"}, "e4")
+    revisions = {s.judge: s.revision for s in svc.store.scores.list(state.event_id, consistent=True)}
+    assert revisions == {J1: 1, J2: 1}
+    assert svc.verify_log(state.event_id) == []
+
+
+def test_a_judge_who_stepped_aside_is_refused_at_commit(svc, clock):
+    tokens = seed_event(svc)
+    Desk(svc).add_conflict(tokens["admin@test.local"], J1, "Performer 1")
+    state = advance_to_scoring(svc, clock, tokens)
+    feed = Feed(svc.store, clock)
+    feed.read()
+    context = ScoreContext(state.event_id, svc.bundle().settings, feed.score)
+    scorer = Scorer(svc.store, clock)
+    with pytest.raises(ScoreRefused, match="stepped aside"):
+        scorer.submit(tokens[J1], context, state.performer_id, state.window_id, {"Score": "9.9"}, "c1")
+    with pytest.raises(ScoreRefused, match="stepped aside"):
+        svc.submit_score(tokens[J1], state.performer_id, {"Score": "9.9"})
+    scorer.submit(tokens[J2], context, state.performer_id, state.window_id, {"Score": "6"}, "c2")
+    assert [s.judge for s in svc.store.scores.list(state.event_id, consistent=True)] == [J2]
+
+
+def test_the_service_path_is_the_same_commit(svc, clock, scoring):
+    """Service.submit_score (the CLI's, the tests') goes through the one commit: what it refuses and
+    what it stores are the live route's."""
+    tokens, state, feed, context = scoring
+    calls = []
+    original = ScoreCommits.commit
+
+    def spy(self, claim, current):
+        calls.append(claim.judge)
+        return original(self, claim, current)
+
+    ScoreCommits.commit = spy
+    try:
+        svc.submit_score(tokens[J1], state.performer_id, {"Score": "7"})
+        score, _ = svc.submit_score(tokens[J1], state.performer_id, {"Score": "8"})
+    finally:
+        ScoreCommits.commit = original
+    assert calls == [J1, J1] and score.revision == 2

@@ -9,7 +9,9 @@ from decimal import Decimal
 import pytest
 
 from engine import rules
+from engine.accounts import token_hash
 from engine.model import Command, CommandKind, InvalidInput, NotAllowed, Phase, ScoreRefused
+from engine.store.score_commit import ScoreClaim
 from tests.support.events import seed_event
 
 
@@ -56,16 +58,18 @@ def test_stale_window_is_refused_by_the_database_not_the_process(svc, clock):
     tokens = seed_event(svc)
     state = advance_to_scoring(svc, clock, tokens)
     with pytest.raises(ScoreRefused):
-        svc.store.scores.submit(
+        claim = ScoreClaim(
             state.event_id,
             state.performer_id,
+            state.window_id - 1,
             "judge1@test.local",
+            token_hash(tokens["judge1@test.local"]),
             {"Score": Decimal(5)},
             Decimal(5),
-            state.window_id - 1,
             uuid.uuid4().hex,
             clock.now,
         )
+        svc.store.score_commits.commit(claim, None)
 
 
 def test_revision_keeps_history(svc, clock):

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import pytest
 
 from engine import rules
-from engine.model import Command, CommandKind
+from engine.model import Command, CommandKind, Phase, Settings
 from tests.support.events import seed_event
+from tests.support.live import EventStream
 from tests.support.processes import ROOT
 from tests.support.stack import Stack, fresh_prefix
 
@@ -32,13 +33,44 @@ class Target:
         return self.stack.url
 
 
+SETTINGS = Settings(perform_seconds=10, score_seconds=600)  # a window that outlasts a module's attacks
+
+
 def open_window(stack: Stack, tokens: Mapping[str, str]) -> None:
-    """Start the event and open the first performer's scoring window (30 s) without an engine."""
+    """Start the event and open the first performer's scoring window without an engine."""
     svc = stack.service()
     svc.command(tokens[ADMIN], Command(CommandKind.START, force=True))
+    next_step(stack)
+
+
+def next_step(stack: Stack) -> None:
+    """Write the event's next timer transition as the engine would at its deadline."""
+    svc = stack.service()
     b = svc.bundle()
-    (step,) = rules.due_steps(b.state, b.settings, b.state.deadline, 0)
+    step = rules.due_steps(b.state, b.settings, b.state.deadline, 0)[0]
     svc.store.events.write_step(b.state.version, step, "test", step.at)
+
+
+def score_performer(stack: Stack, name: str) -> str:
+    """Move on (as the engine would) until `name`'s scoring window is open; returns their id."""
+    svc = stack.service()
+    pid = next(p.performer_id for p in svc.store.performers.list(svc.event_id()) if p.name == name)
+    for _ in range(20):
+        state = svc.bundle().state
+        if state.phase is Phase.SCORING and state.performer_id == pid:
+            return pid
+        next_step(stack)
+    raise AssertionError(f"{name} never reached their scoring window")
+
+
+def feed_ready(url: str) -> None:
+    """Until the server's live feed has read the event once (its first document is out): before that a
+    score is answered 503 and the judge screen retries, which is not what an attack test is after."""
+    stream = EventStream(url, "/live/public")
+    try:
+        stream.next_doc(timeout=30)
+    finally:
+        stream.close()
 
 
 def serve(stem: str, env: Mapping[str, str] | None = None) -> Iterator[Target]:
@@ -50,9 +82,10 @@ def serve(stem: str, env: Mapping[str, str] | None = None) -> Iterator[Target]:
     try:
         with Stack(prefix, ROOT / "test-artifacts" / "logs") as stack:
             stack.store().create_tables()
-            tokens = seed_event(stack.service())
+            tokens = seed_event(stack.service(), settings=SETTINGS)
             open_window(stack, tokens)
             stack.start_web(env=dict(env or {}))
+            feed_ready(stack.url)
             yield Target(stack, tokens)
     finally:
         if saved is None:

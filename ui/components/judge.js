@@ -151,7 +151,7 @@ export default function (component) {
     const closedToo = m && d.phase === "SCORING" && !st.open ? " · Scoring closed" : "";
     showText(ui.state, line.text + closedToo);
     ui.state.className = "state " + (closedToo ? "closed" : line.kind);
-    const showForm = d.phase === "SCORING" && (d.criteria || []).length > 0 && !st.ended;
+    const showForm = d.phase === "SCORING" && (d.criteria || []).length > 0 && !st.ended && !d.stepped_aside;
     ui.form.hidden = !showForm;
     if (showForm && st.formKey !== key(d)) buildForm();
     const off = !st.open || !!st.ended;
@@ -160,7 +160,7 @@ export default function (component) {
     for (const b of ui.fields.querySelectorAll("button")) b.disabled = off;
     ui.submit.disabled = off || st.inflight;
     ui.submit.textContent = st.inflight ? "Sending…" : "Submit score";
-    showText(ui.info, d.phase === "SCORING" && st.open ? "" : idleWords(d));
+    showText(ui.info, d.phase === "SCORING" && st.open && !d.stepped_aside ? "" : idleWords(d));
     showText(ui.note, st.note || "");
     const ack = m && st.ack && st.ack.key === key(d) && st.ack.revision === m.revision ? st.ack.text
       : m ? `Your score for this performer: ${m.total} (revision ${m.revision}).` : "";

@@ -74,9 +74,10 @@ function pendingKey(who, eventId, windowId) {
 }
 
 // Is the form open at this moment? The server's word as of its document, and the deadline on this
-// browser's corrected clock, so the window closes on screen at its deadline without a push.
+// browser's corrected clock, so the window closes on screen at its deadline without a push. Never for a
+// judge who stepped aside for the performer on stage.
 function scoringOpen(doc, left) {
-  if (!doc || doc.phase !== "SCORING" || !doc.scoring_open) return false;
+  if (!doc || doc.phase !== "SCORING" || !doc.scoring_open || doc.stepped_aside) return false;
   return !!doc.paused || (left !== null && left > 0);
 }
 

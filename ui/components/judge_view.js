@@ -104,6 +104,9 @@ function othersTable(table, others) {
 // The words for a phase in which there is no form.
 function idleWords(doc) {
   if (!doc.phase) return "";
+  if (doc.stepped_aside && (doc.phase === "PERFORMING" || doc.phase === "SCORING")) {
+    return "You stepped aside for this performer.";
+  }
   if (doc.phase === "SETUP" || doc.phase === "LOBBY") {
     const here = doc.present === undefined ? "" : ` (${doc.present} of ${doc.required} judges here)`;
     return `Waiting for the event to start${here}.`;

@@ -5,7 +5,8 @@ Three tasks on the event loop, every DynamoDB call in a worker thread:
   presence  every PRESENCE_SECONDS (and at once when a judge connects): one BatchWriteItem marks every
             judge with an open, authenticated stream present; no page heartbeat
   sessions  every SESSIONS_SECONDS: one BatchGetItem re-checks the session of every open stream; an
-            ended session (logout elsewhere, a new device, a disabled account) gets `event: ended`
+            ended session (logout, the admin's End, a new device, a new password, a disabled account,
+            taken on any server) gets `event: ended` with why, within 2 s, and stops being marked present
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from concurrent.futures import ThreadPoolExecutor
 from engine import accounts
 from engine.model import DatabaseUnavailable, Role, Score, StagescoreError
 from engine.release import Release
-from engine.scorer import ScoreContext, Scorer
+from engine.scorer import ScoreContext
 from engine.service import Service
 from engine.store.client import UNREACHABLE
-from engine.store.score_commit import DISABLED, SESSION_ENDED
+from engine.store.score_commit import DISABLED, SESSION_ENDED, ended_sentence
 from ui.live.builder import Builder, Built
 from ui.live.channel import KEEP_ALIVE, Channel, Connection, frame
 from ui.live.feed import Feed
@@ -30,7 +31,7 @@ from ui.live.feed import Feed
 log = logging.getLogger("stagescore.live")
 TICK_SECONDS = 0.25
 PRESENCE_SECONDS = 2.0
-SESSIONS_SECONDS = 5.0
+SESSIONS_SECONDS = 1.0  # an ended session's stream hears it within 2 s
 KEEP_ALIVE_SECONDS = 15.0
 # Threads for DynamoDB calls: not the loop's default executor, which Streamlit's file watchers hold
 # (measured: 3 of its 6 threads on 2 cores), so fifty judges submitting at once would queue behind them.
@@ -46,7 +47,7 @@ class Hub:
         self.tick = tick
         self.feed = Feed(svc.store, svc.clock)
         self.builder = Builder(self.feed)
-        self.scorer = Scorer(svc.store, svc.clock)
+        self.scorer = svc.scorer  # the one way in for a score; its session cache is this process's
         self.public, self.admin = Channel(), Channel()
         self.judges: dict[str, Channel] = {}
         self.connections: set[Connection] = set()
@@ -263,6 +264,8 @@ class Hub:
             account = known.get(conn.email)
             if not item or float(item["expires_at"]) <= now or item.get("email") != conn.email:
                 conn.ended = SESSION_ENDED
+            elif item.get("ended"):
+                conn.ended = ended_sentence(item)
             elif account is not None and not account.active:
                 conn.ended = DISABLED
             if conn.ended:
