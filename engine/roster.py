@@ -17,10 +17,36 @@ MAX_CSV_BYTES = 1_000_000
 MAX_DIFFICULTY = Decimal(100)
 
 
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def _hidden(text: str) -> str | None:
+    """The first invisible formatting character of `text` that is not part of a word, or None.
+
+    Format characters (Unicode's Cf: bidi overrides and marks, zero-width spaces, the BOM, soft hyphens)
+    change how a name shows, or hide that two names differ. The only ones a name needs are the
+    zero-width (non-)joiner inside a non-Latin word (Persian, Devanagari) or an emoji sequence."""
+    for i, ch in enumerate(text):
+        if unicodedata.category(ch) != "Cf":
+            continue
+        if ch in _JOINERS and 0 < i < len(text) - 1 and _joinable(text[i - 1]) and _joinable(text[i + 1]):
+            continue
+        return ch
+    return None
+
+
+def _joinable(ch: str) -> bool:
+    return not ch.isascii() and unicodedata.category(ch)[0] in "LMS"
+
+
 def clean_text(value: object, field: str, max_len: int, required: bool) -> str:
     text = "" if value is None else str(value)
     # Control characters never belong in a name; keep letters of every script, RTL included.
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc").strip()
+    if (ch := _hidden(text)) is not None:
+        raise InvalidInput(
+            f"A performer's {field} cannot hold invisible or direction-changing characters (U+{ord(ch):04X})."
+        )
     if required and not text:
         raise InvalidInput(f"Every performer needs a {field}.")
     if len(text) > max_len:

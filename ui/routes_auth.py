@@ -19,7 +19,7 @@ import html
 import os
 import re
 from collections.abc import Callable
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import anyio.to_thread
 from starlette.requests import Request
@@ -31,6 +31,7 @@ from engine.logins import LoginClient
 from engine.model import DatabaseUnavailable, Role, StagescoreError
 from engine.service import Service
 from engine.store import Store
+from ui import body as bodies
 from ui import cookies
 
 UNREACHABLE = "Scoring database unreachable, retrying…"
@@ -104,14 +105,22 @@ def _with_device(client: LoginClient) -> LoginClient:
 
 
 async def _fields(request: Request) -> dict[str, object]:
+    """The fields of a JSON or url-encoded body (ui/body.py bounds both); BodyRefused when too large or
+    not readable within the bounds. Unreadable JSON or another content type gives no fields."""
     if request.headers.get("content-type", "").startswith("application/json"):
         try:
-            data = await request.json()
-        except ValueError:
-            return {}
+            data = await bodies.read_json(request)
+        except bodies.BodyRefused as e:
+            if e.sentence == bodies.UNREADABLE:
+                return {}
+            raise
         return data if isinstance(data, dict) else {}
-    form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
+    raw = await bodies.read_body(request, bodies.MAX_FORM_BYTES)
+    try:  # our login and link forms post a few short fields, never a file
+        pairs = parse_qsl(raw.decode(), max_num_fields=10, strict_parsing=False)
+    except (UnicodeDecodeError, ValueError):
+        return {}
+    return dict(pairs)
 
 
 class _Auth:
@@ -123,7 +132,10 @@ class _Auth:
     async def login(self, request: Request) -> Response:
         if not same_origin(request):
             return JSONResponse({"ok": False, "error": CROSS_SITE}, status_code=403, headers=_PRIVATE)
-        data = await _fields(request)
+        try:
+            data = await _fields(request)
+        except bodies.BodyRefused as e:
+            return JSONResponse({"ok": False, "error": e.sentence}, status_code=e.status, headers=_PRIVATE)
         email, password = data.get("email"), data.get("password")
         if not isinstance(email, str) or not isinstance(password, str):
             return JSONResponse({"ok": False, "error": "Enter your email and password."}, headers=_PRIVATE)
@@ -158,7 +170,10 @@ class _Auth:
     async def link_exchange(self, request: Request) -> Response:
         if not same_origin(request):
             return RedirectResponse(_path("login") + "?error=link-invalid", 303, headers=_PRIVATE)
-        code = (await _fields(request)).get("code")
+        try:
+            code = (await _fields(request)).get("code")
+        except bodies.BodyRefused:
+            return RedirectResponse(_path("login") + "?error=link-invalid", 303, headers=_PRIVATE)
         svc, client = self.service(), _with_device(client_of(request))
         try:
             session = await anyio.to_thread.run_sync(svc.login_with_link, code, client)

@@ -69,6 +69,25 @@ def _streamlit_logs_through_ours() -> None:
     st_logger.update_formatter()
 
 
+def _guard_connections() -> None:
+    """uvicorn as st.App starts it, with the connection guards of ui/connections.py as its protocol.
+
+    App.run builds uvicorn's settings in one function of Streamlit's (no public way in): wrap it. If an
+    upgrade renames it, this fails at start rather than serving unguarded."""
+    from streamlit.web.server.starlette import starlette_server
+
+    from ui import connections
+
+    connections.configure(connections.Limits.from_env())
+    settings = starlette_server._get_uvicorn_config_kwargs
+
+    def guarded() -> dict[str, object]:
+        # h11 (uvicorn's pure-Python HTTP/1.1) is what runs here anyway: httptools is not installed.
+        return {**settings(), "http": connections.GuardedH11Protocol, "timeout_keep_alive": 5}
+
+    starlette_server._get_uvicorn_config_kwargs = guarded
+
+
 def main(args: list[str]) -> None:
     from engine import logs
     from ui.server import build
@@ -78,6 +97,7 @@ def main(args: list[str]) -> None:
     options = parse(args or ["run", "Home.py"])
     if logs.json_wanted():  # Streamlit prints its welcome lines with print, not through logging
         options.setdefault("logger.hideWelcomeMessage", True)
+    _guard_connections()
     sys.argv = [sys.argv[0]]  # App.run passes the remaining argv to the script: there is none
     build().run(config=options)
 

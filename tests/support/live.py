@@ -84,3 +84,12 @@ def post_json(
         return resp.status, json.loads(resp.read() or b"{}")
     finally:
         conn.close()
+
+
+def wait_until_live(base_url: str, timeout: float = 20.0) -> None:
+    """Return once the server's live feed has its first reading (a score before it is answered 503)."""
+    stream = EventStream(base_url, "/live/public", timeout=timeout)
+    try:
+        stream.next_doc(timeout)
+    finally:
+        stream.close()

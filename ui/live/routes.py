@@ -6,9 +6,9 @@ The session token comes only from the HttpOnly cookie (ui/cookies.py), never a U
 
 from __future__ import annotations
 
-import json
 import re
 from contextlib import asynccontextmanager
+from decimal import Decimal
 
 from starlette.background import BackgroundTask
 from starlette.requests import Request
@@ -29,6 +29,7 @@ from engine.scoring import display
 from engine.service import Service
 from engine.store.client import UNREACHABLE
 from engine.store.score_commit import SessionEnded
+from ui import body as bodies
 from ui import cookies
 from ui.live.channel import Connection
 from ui.live.hub import Hub
@@ -36,6 +37,8 @@ from ui.live.hub import Hub
 STREAM_HEADERS = {"Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no"}
 UNREADABLE = "The score could not be read; reload the page and submit it again."
 NOT_FROM_PAGE = "This request did not come from the Stagescore page."
+UNANSWERED = "The answer could not be read; reload the page and answer again."
+MAX_WINDOW = 10**15  # window ids count the event's windows; far below DynamoDB's 38 digits
 REQUEST_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _hub: Hub | None = None
 
@@ -102,13 +105,10 @@ def _refused(status: int, sentence: str) -> JSONResponse:
     return JSONResponse({"ok": False, "error": sentence}, status_code=status)
 
 
-def _parse(raw: bytes) -> tuple[str, int, dict[str, str], str, object]:
-    """(performer_id, window_id, values, request_id, comment) or InvalidInput. The comment (optional) is
-    checked by engine.comments.clean_comment, which says in one sentence what is wrong with it."""
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidInput(UNREADABLE) from None
+def _parse(body: object) -> tuple[str, int, dict[str, str], str, object]:
+    """(performer_id, window_id, values, request_id, comment) or InvalidInput, from the body as
+    ui/body.py read it (fractions as the Decimal their text spells). The comment (optional) is checked by
+    engine.comments.clean_comment, which says in one sentence what is wrong with it."""
     if not isinstance(body, dict):
         raise InvalidInput(UNREADABLE)
     pid, window, values, rid = (body.get(k) for k in ("performer_id", "window_id", "values", "request_id"))
@@ -117,14 +117,16 @@ def _parse(raw: bytes) -> tuple[str, int, dict[str, str], str, object]:
         and 0 < len(pid) <= 64
         and isinstance(window, int)
         and not isinstance(window, bool)
+        and 0 <= window < MAX_WINDOW
         and isinstance(values, dict)
         and len(values) <= 50
-        and all(isinstance(k, str) and isinstance(v, str | int | float) for k, v in values.items())
+        and all(isinstance(k, str) and isinstance(v, str | int | Decimal) for k, v in values.items())
         and isinstance(rid, str)
         and REQUEST_ID.fullmatch(rid)
     )
     if not ok:
         raise InvalidInput(UNREADABLE)
+    # str() of the Decimal is the request's own digits: engine/scoring.py checks them against the grid.
     return pid, window, {k: str(v) for k, v in values.items()}, rid, body.get("comment")
 
 
@@ -132,8 +134,12 @@ async def submit_score(request: Request) -> JSONResponse:
     if request.headers.get("x-stagescore") != "1":
         return _refused(403, NOT_FROM_PAGE)
     try:
+        raw = await bodies.read_json(request, UNREADABLE)
+    except bodies.BodyRefused as e:
+        return _refused(e.status, e.sentence)
+    try:
         hub = current()
-        performer_id, window_id, values, request_id, comment = _parse(await request.body())
+        performer_id, window_id, values, request_id, comment = _parse(raw)
         context = hub.score_context()
         if context is None:
             raise DatabaseUnavailable(UNREACHABLE)
@@ -175,11 +181,11 @@ async def answer_check(request: Request) -> JSONResponse:
     if request.headers.get("x-stagescore") != "1":
         return _refused(403, NOT_FROM_PAGE)
     try:
-        body = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError):
-        body = None
+        body = await bodies.read_json(request, UNANSWERED)
+    except bodies.BodyRefused as e:
+        return _refused(e.status, e.sentence)
     if not isinstance(body, dict) or not isinstance(body.get("confirm"), bool):
-        return _refused(400, "The answer could not be read; reload the page and answer again.")
+        return _refused(400, UNANSWERED)
     try:
         hub = current()
         token = cookies.token_from_request(request)
