@@ -11,6 +11,12 @@ from dataclasses import dataclass
 from engine.model import EventState, Phase
 
 OVERDUE_SECONDS = 2.0
+FRESH_SECONDS = 1.0  # /healthz vouches for a live feed reading at most this old
+STALE = (
+    "The live feed last read the database {age:.1f} s ago: the database or this server is too slow; "
+    "see the server's log."
+)
+STARTING = "The live feed has not read the database yet."
 STALE_RENEWALS = 2.5  # a holder silent for this many renewal periods is taken for dead
 JUDGE_PAUSED = "The clock is paused by a technical problem"
 NOT_RUNNING = "The timer engine is not running: start `python -m engine run`."
@@ -101,3 +107,26 @@ def standbys(items: list[dict], holder: str | None, now: float, within: float) -
         if i.get("owner") != holder and now - float(i.get("last_seen", 0)) <= within
     ]
     return sorted(out, key=lambda e: e.ago)
+
+
+def probe(
+    reading: EngineHealth | None, age: float | None, failure: tuple[str, str] | None
+) -> tuple[int, dict]:
+    """/healthz's status and body from the live feed's last tick, with no request of its own.
+
+    `reading`: the engine's health as the last good reading judged it; `age`: seconds since the last
+    tick ended (None: none has); `failure`: (kind, sentence) if that tick failed, kind "unreachable",
+    "error" or "no_event". A failure says why whatever its age; otherwise a reading older than
+    FRESH_SECONDS is a 503 saying so, since it cannot vouch for the database now."""
+    if failure and failure[0] != "no_event":
+        return 503, {"database": failure[0], "message": failure[1]}
+    if age is None:
+        return 503, {"database": "starting", "message": STARTING}
+    if age > FRESH_SECONDS:
+        return 503, {"database": "stale", "message": STALE.format(age=age)}
+    if failure:  # the database answered: there is no event yet
+        body = {"database": "ok", "event": None, "message": failure[1], "reading_age_seconds": round(age, 3)}
+        return 200, body
+    if reading is None:
+        return 503, {"database": "starting", "message": STARTING}
+    return 200, {"database": "ok", **reading.as_json(), "reading_age_seconds": round(age, 3)}

@@ -63,7 +63,8 @@ class Logins:
     # ---- logging in
     def login(self, email: str, password: str, client: LoginClient | None = None) -> Session:
         """A password login. Failures slow down `client` (engine/throttle.py), never the account; an
-        unknown email costs the same work and gets the same sentence as a wrong password."""
+        unknown email and a disabled account cost the same work and get the same sentence as a wrong
+        password (a disabled account's right password too)."""
         client = client or LoginClient()
         email = accounts.normalise_email(email)
         if not password:
@@ -74,34 +75,50 @@ class Logins:
         device_hash = accounts.token_hash(client.device) if client.device else None
         known = device_hash is not None and self.store.logins.known_device(device_hash)
         key = throttle.client_key(client.address, device_hash if known else None)
-        wait = self._claim_attempt(key, now)
+        wait = self._claim_attempt(key, now, email)
         if wait > 0:
             self.store.logins.record_failure(email, client.address, key, now)
             raise _too_many(wait)
         stored = self.store.accounts.get(email)
-        if not accounts.verify_password(stored.password_hash if stored else None, password):
+        right = accounts.verify_password(stored.password_hash if stored else None, password)
+        # A disabled account gets the wrong password's sentence even for its right password, and its
+        # attempt is not forgiven: neither the answer nor the throttle tells a guesser they were right.
+        if not right or not stored.account.active:
             self.store.logins.record_failure(email, client.address, key, now)
             raise NotAllowed(WRONG)
-        self.store.logins.clear_throttle(key)
-        if not stored.account.active:
-            raise NotAllowed(devices.ENDED[devices.DISABLED])
+        self._forgive(key, email)
         return self._start_session(stored.account, client, now)
 
-    def _claim_attempt(self, key: str, now: float) -> float:
-        """Count one attempt of client `key` before its password is checked, so parallel attempts cannot
-        slip past the delay; returns 0 if it may go on, else the seconds it must wait. Parallel logins
-        from one address (judges behind the venue's wifi) retry rather than refuse each other."""
+    def _claim_attempt(self, key: str, now: float, email: str) -> float:
+        """Count one attempt of client `key` on `email` before its password is checked, so parallel
+        attempts cannot slip past the delay; returns 0 if it may go on, else the seconds it must wait.
+        Parallel logins from one address (judges behind the venue's wifi) retry rather than refuse
+        each other."""
         for _ in RETRY.tries():
             state = self.store.logins.throttle(key)
             wait = throttle.wait_seconds(state, now)
             if wait > 0:
                 return wait
             try:
-                self.store.logins.count_attempt(key, state, throttle.after_attempt(state, now))
+                self.store.logins.swap_throttle(key, state, throttle.after_attempt(state, now, email))
                 return 0.0
             except Conflict:
                 continue
         return throttle.BASE_DELAY
+
+    def _forgive(self, key: str, email: str) -> None:
+        """A right password: forgive client `key`'s attempts on `email`, and only those (a judge who
+        logs in between guesses at the admin's password keeps those guesses). If the races are lost
+        every time the attempts stay counted, which only errs towards slowing the client down."""
+        for _ in RETRY.tries():
+            state = self.store.logins.throttle(key)
+            if not dict(state.accounts).get(email):
+                return
+            try:
+                self.store.logins.swap_throttle(key, state, throttle.after_success(state, email))
+                return
+            except Conflict:
+                continue
 
     def issue_link(self, token: str | None, email: str) -> str:
         """A judge's one-time login code (15 minutes, one use); the admin shows it as a link and a QR code."""

@@ -146,6 +146,11 @@ VIEWERS = Gauge(
 ENGINE_HEALTHY = Gauge(
     "stagescore_engine_healthy", "1 when an engine holds the lease and is on time", registry=REGISTRY
 )
+FEED_AGE = Gauge(
+    "stagescore_feed_reading_age_seconds",
+    "Age of the live feed's reading the gauges come from; over 1 s they are stale",
+    registry=REGISTRY,
+)
 _streams = {"open": 0}
 _streams_lock = threading.Lock()
 DB_LATENCY = Window(60.0)  # milliseconds, for the admin desk's "over the last minute"

@@ -5,6 +5,10 @@ address counts as its whole /64, which one attacker usually holds). After FREE_F
 each further attempt must wait a delay that doubles, up to MAX_DELAY; an attempt made during the delay is
 refused before any password is checked. So an attacker hammering one judge's account only slows down
 themselves: the judge's own known device is another client, and a login link is never throttled.
+A right password forgives only that client's attempts on that account: a judge who also knows their own
+password cannot wipe their guesses at the admin's by logging in between them.
+The remote address is the peer's, unless the peer is in STAGESCORE_TRUSTED_PROXIES (nothing is trusted
+by default, not even loopback: a local process could otherwise forge any X-Forwarded-For).
 Pure: the store keeps a ThrottleState per client key.
 """
 
@@ -17,13 +21,15 @@ FREE_FAILURES = 10  # enough for a panel logging in at once from one venue addre
 BASE_DELAY = 1.0  # seconds, after the free failures; doubles with each further failure
 MAX_DELAY = 300.0
 FORGET_AFTER = 3600.0  # a client quiet this long starts afresh
-LOOPBACK = ("127.0.0.0/8", "::1/128")
+MAX_ACCOUNTS = 20  # accounts whose attempts a client's state tells apart; the rest are never forgiven
+SETTING = "STAGESCORE_TRUSTED_PROXIES"
 
 
 @dataclass(frozen=True)
 class ThrottleState:
     failures: int = 0
     last_attempt: float = 0.0
+    accounts: tuple[tuple[str, int], ...] = ()  # the attempts counted by account, oldest account first
 
 
 def delay_after(failures: int) -> float:
@@ -43,11 +49,23 @@ def wait_seconds(state: ThrottleState, now: float) -> float:
     return max(0.0, state.last_attempt + delay_after(state.failures) - now)
 
 
-def after_attempt(state: ThrottleState, now: float) -> ThrottleState:
-    """The state once an attempt is counted (counted before the password is checked, so parallel
-    attempts cannot slip past the delay; a right password then clears the client's state)."""
+def after_attempt(state: ThrottleState, now: float, account: str = "") -> ThrottleState:
+    """The state once an attempt on `account` is counted (counted before the password is checked, so
+    parallel attempts cannot slip past the delay; a right password then forgives it, after_success).
+    Past MAX_ACCOUNTS accounts an attempt is counted but not told apart, so it is never forgiven."""
     state = _current(state, now)
-    return ThrottleState(state.failures + 1, now)
+    counts = dict(state.accounts)
+    if account in counts or len(counts) < MAX_ACCOUNTS:
+        counts[account] = counts.get(account, 0) + 1
+    return ThrottleState(state.failures + 1, now, tuple(counts.items()))
+
+
+def after_success(state: ThrottleState, account: str) -> ThrottleState:
+    """The state once `account`'s right password was given: that account's attempts from this client
+    are forgiven, and only those (the others still count towards the delay)."""
+    counts = dict(state.accounts)
+    forgiven = counts.pop(account, 0)
+    return ThrottleState(max(0, state.failures - forgiven), state.last_attempt, tuple(counts.items()))
 
 
 def client_key(address: str, known_device: str | None) -> str:
@@ -69,13 +87,19 @@ Networks = tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
 
 
 def trusted_proxies(setting: str = "") -> Networks:
-    """Loopback and the networks in `setting` (comma-separated, e.g. STAGESCORE_TRUSTED_PROXIES)."""
+    """The networks in `setting` (STAGESCORE_TRUSTED_PROXIES: comma-separated addresses or CIDR
+    networks); none when empty. ValueError with one sentence for a part that is not a network."""
     nets = []
-    for part in [*LOOPBACK, *setting.split(",")]:
-        try:
-            nets.append(ipaddress.ip_network(part.strip(), strict=False))
-        except ValueError:
+    for part in (p.strip() for p in setting.split(",")):
+        if not part:
             continue
+        try:
+            nets.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise ValueError(
+                f"{SETTING}: {part[:60]!r} is not a network (write addresses or CIDR networks such as "
+                "10.0.0.0/8, separated by commas)."
+            ) from None
     return tuple(nets)
 
 

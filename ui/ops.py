@@ -1,38 +1,28 @@
 """The operator's routes on every web server: GET /healthz (load balancers, systemd) and GET /metrics
-(Prometheus text format), and the periodic metrics line of the web process. Both routes answer from a
-thread, since a DynamoDB call blocks, and neither needs a login: they show no user data."""
+(Prometheus text format), and the periodic metrics line of the web process. Neither reads DynamoDB: both
+answer from the live feed's last tick (ui/live/hub.py), which reads the event about every 0.25 s anyway,
+so a probe costs nothing however often it comes. /healthz shows no user data and needs no login; /metrics
+needs `Authorization: Bearer <STAGESCORE_METRICS_TOKEN>` when that is set."""
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
+import hmac
 import logging
 import os
-import threading
+import time
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from engine import metrics
-from engine.config import Config
-from engine.model import DatabaseUnavailable, StagescoreError
-from engine.service import Service
-from engine.store import Store
+from engine import health, metrics
+from engine.model import StagescoreError
 
 log = logging.getLogger("stagescore.web")
 UNREACHABLE = "The scoring database does not answer: check the network and the AWS settings of this host."
-_lock = threading.Lock()
-_services: list[Service] = []
-
-
-def _service() -> Service:
-    """One Service for these routes, asking the database once (no retries): a probe wants a quick answer."""
-    with _lock:
-        if not _services:
-            _services.append(Service(Store(dataclasses.replace(Config.from_env(), max_attempts=1))))
-        return _services[0]
+NEEDS_TOKEN = "This server's metrics need `Authorization: Bearer <STAGESCORE_METRICS_TOKEN>`."
+FIRST_TICK_WAIT = 3.0  # a probe right after the start waits this long for the feed's first tick
 
 
 def viewers() -> int:
@@ -46,39 +36,70 @@ def viewers() -> int:
     return sessions + metrics.streams_open()
 
 
-def _health() -> tuple[int, dict]:
+def _hub():
+    from ui.live import routes as live
+
     try:
-        h = _service().engine_health()
-    except DatabaseUnavailable:
-        return 503, {"database": "unreachable", "message": UNREACHABLE}
-    except StagescoreError as e:  # no tables yet, refused credentials: a sentence saying which
-        return 503, {"database": "error", "message": str(e)}
-    metrics.ENGINE_HEALTHY.set(1 if h.healthy else 0)
-    return 200, {"database": "ok", **h.as_json()}
+        return live.current()
+    except StagescoreError:  # before the lifespan started it, or after it stopped
+        return None
+
+
+def _last_tick() -> tuple:
+    """(the last good reading or None, seconds since the last tick ended or None, its failure or None)."""
+    hub = _hub()
+    if hub is None or hub.last_tick is None:
+        return None, None, None
+    ended, failure = hub.last_tick
+    if failure and failure[0] == "unreachable":
+        failure = ("unreachable", UNREACHABLE)
+    return (hub.built.reading if hub.built else None), time.monotonic() - ended, failure
+
+
+async def _first_tick() -> None:
+    deadline = time.monotonic() + FIRST_TICK_WAIT
+    while time.monotonic() < deadline and ((hub := _hub()) is None or hub.last_tick is None):
+        await asyncio.sleep(0.05)
 
 
 async def healthz(request: Request) -> JSONResponse:
-    status, body = await run_in_threadpool(_health)
+    await _first_tick()
+    reading, age, failure = _last_tick()
+    status, body = health.probe(reading.health if reading else None, age, failure)
+    if status == 200 and reading is not None:
+        metrics.ENGINE_HEALTHY.set(1 if reading.health.healthy else 0)
     return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 
 
 def _refresh_gauges() -> None:
+    """The gauges from the feed's last reading; FEED_AGE says how old that is (the stale flag)."""
     metrics.VIEWERS.set(viewers())
-    svc = _service()
-    try:
-        desk = svc.engine_desk()
-        metrics.ENGINE_HEALTHY.set(1 if desk.health.healthy else 0)
-        if desk.lateness_ms is not None:
-            metrics.LAST_LATENESS.set(desk.lateness_ms / 1000)
-        eid = svc.store.events.current_id()
-        if eid and (bundle := svc.store.events.load(eid)) is not None:
-            metrics.JUDGES_PRESENT.set(len(bundle.present(svc.clock(), svc.store.config.presence_seconds)))
-    except StagescoreError:
-        pass  # the database's own figures (errors) say why; the other gauges keep their last value
+    reading, age, _ = _last_tick()
+    metrics.FEED_AGE.set(age if age is not None else float("nan"))
+    if reading is None:
+        return  # the other gauges keep their last value; the database's error figures say why
+    metrics.ENGINE_HEALTHY.set(1 if reading.health.healthy else 0)
+    metrics.JUDGES_PRESENT.set(len(reading.snapshot.present))
+    desk = reading.engine_desk  # read while an admin desk is open
+    if desk is not None and desk.lateness_ms is not None:
+        metrics.LAST_LATENESS.set(desk.lateness_ms / 1000)
+
+
+def allowed(header: str | None, token: str) -> bool:
+    """Whether an Authorization header carries `token` as a bearer token (compared in constant time);
+    no token configured allows everybody."""
+    if not token:
+        return True
+    scheme, _, given = (header or "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
 
 
 async def metrics_route(request: Request) -> Response:
-    await run_in_threadpool(_refresh_gauges)
+    if not allowed(request.headers.get("authorization"), os.environ.get("STAGESCORE_METRICS_TOKEN", "")):
+        return Response(
+            NEEDS_TOKEN + "\n", 401, headers={"WWW-Authenticate": "Bearer", "Cache-Control": "no-store"}
+        )
+    _refresh_gauges()
     return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
 

@@ -80,8 +80,20 @@ def same_origin(request: Request) -> bool:
     return urlsplit(origin).netloc.lower() == request.headers.get("host", "").lower() != ""
 
 
+@functools.cache
+def _proxies(setting: str) -> throttle.Networks:
+    return throttle.trusted_proxies(setting)
+
+
+def trusted_proxies() -> throttle.Networks:
+    """STAGESCORE_TRUSTED_PROXIES, parsed once (the lifespan calls it first, so a malformed setting stops
+    the server at start with its sentence rather than at the first login)."""
+    return _proxies(os.environ.get(throttle.SETTING, ""))
+
+
 def client_of(request: Request) -> LoginClient:
-    trusted = throttle.trusted_proxies(os.environ.get("STAGESCORE_TRUSTED_PROXIES", ""))
+    """Who is logging in: X-Forwarded-For counts only when the peer is a configured proxy."""
+    trusted = trusted_proxies()
     peer = request.client.host if request.client else None
     address = throttle.remote_address(peer, request.headers.get("x-forwarded-for"), trusted)
     return LoginClient(

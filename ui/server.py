@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -39,6 +40,7 @@ async def lifespan(app: st.App) -> AsyncIterator[None]:
     from engine.store import Store
     from ui.live import routes as live
 
+    routes_auth.trusted_proxies()  # a malformed STAGESCORE_TRUSTED_PROXIES stops the start, with its sentence
     log.info("web server starting")
     lines = asyncio.create_task(ops.minute_lines())
     try:
@@ -62,8 +64,17 @@ def live_routes() -> list[Route]:
     return routes()
 
 
+def _no_proxy_rewrites() -> None:
+    """uvicorn rewrites a request's client from X-Forwarded-For when the peer is in FORWARDED_ALLOW_IPS,
+    which defaults to loopback: any local process could then pose as any address. Our routes apply
+    STAGESCORE_TRUSTED_PROXIES themselves (ui/routes_auth.client_of), so uvicorn must trust nobody.
+    Read when the server's uvicorn.Config is made, after build()."""
+    os.environ["FORWARDED_ALLOW_IPS"] = ""
+
+
 def build() -> st.App:
     _route_by_navigation()
+    _no_proxy_rewrites()
     return st.App(
         str(HOME),
         routes=[

@@ -1,6 +1,6 @@
 """The logins table: what password throttling, login links and device lists need beside the sessions.
 
-  (CLIENT#<client key>, THROTTLE)   failures, last_attempt           one per throttled client
+  (CLIENT#<client key>, THROTTLE)   failures, last_attempt, accounts one per throttled client
   (FAILS#<email>, <10 s bucket>)       count, addresses, clients        failed logins per account per 10 s
   (LINK#<code hash>, LINK)          email, expires_at, used_at       a login link (the code is never stored)
   (DEVICE#<device hash>, DEVICE)    first_seen                       a device that has logged in
@@ -40,15 +40,19 @@ class Logins:
         item = self._get(f"CLIENT#{client_key}", "THROTTLE")
         if not item:
             return ThrottleState()
-        return ThrottleState(int(item["failures"]), float(item["last_attempt"]))
+        # A map keeps no order: the accounts come back sorted, which only decides which are told apart.
+        counts = tuple(sorted((str(k), int(v)) for k, v in item.get("accounts", {}).items()))
+        return ThrottleState(int(item["failures"]), float(item["last_attempt"]), counts)
 
-    def count_attempt(self, client_key: str, before: ThrottleState, after: ThrottleState) -> None:
-        """Store `after`, if the client's state is still `before`; Conflict if a parallel attempt won."""
+    def swap_throttle(self, client_key: str, before: ThrottleState, after: ThrottleState) -> None:
+        """Store `after` (an attempt counted, or an account's attempts forgiven), if the client's state
+        is still `before`; Conflict if a parallel attempt won."""
         item = {
             "pk": f"CLIENT#{client_key}",
             "sk": "THROTTLE",
             "failures": after.failures,
             "last_attempt": codec.to_decimal(after.last_attempt),
+            "accounts": dict(after.accounts),
             "ttl": int(after.last_attempt) + DAY,
         }
         same = (

@@ -291,3 +291,24 @@ def test_an_unknown_email_and_a_wrong_password_cost_about_the_same(svc, tokens):
 def test_a_too_long_password_is_refused_without_hashing(svc, tokens):
     with pytest.raises(InvalidInput, match=WRONG):
         svc.login(JUDGE, "p" * 100_000, ATTACKER)
+
+
+def test_a_disabled_accounts_right_password_gets_the_wrong_password_sentence(svc, tokens):
+    svc.set_account(tokens["admin@test.local"], JUDGE, active=False)
+    for password in ("not-the-password", PASSWORD):
+        with pytest.raises(NotAllowed, match=f"^{WRONG}$"):
+            svc.login(JUDGE, password, LoginClient("192.0.2.77"))
+    [desk] = [f for f in svc.failed_logins(None) if f.email == JUDGE]
+    assert desk.count == 2  # the right one counts as a failure too, for the throttle and the desk
+
+
+def test_a_good_login_between_guesses_keeps_the_guesses(svc, tokens):
+    """A judge who knows their own password cannot wipe their guesses at the admin's."""
+    for i in range(throttle.FREE_FAILURES + 2):  # 10 guesses, 2 good logins
+        if i % 5 == 4:
+            svc.login("judge1@test.local", PASSWORD, ATTACKER)
+            continue
+        with pytest.raises(NotAllowed, match=f"^{WRONG}$"):
+            svc.login("admin@test.local", f"guess-{i}", ATTACKER)
+    with pytest.raises(NotAllowed, match="Too many"):
+        svc.login("judge1@test.local", PASSWORD, ATTACKER)

@@ -114,7 +114,7 @@ def test_the_metrics_route_speaks_prometheus_with_the_figures(stack):
     requests = sum(
         s.value for s in families["stagescore_db_request_seconds"].samples if s.name.endswith("_count")
     )
-    assert requests > 0  # /metrics itself read the engine's state: this server's calls are counted
+    assert requests > 0  # the live feed read the event: this server's calls are counted
     assert [s.value for s in families["stagescore_engine_healthy"].samples] == [1.0]
 
 

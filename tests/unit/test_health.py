@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from engine import health
 from engine.health import OVERDUE_SECONDS, assess
 from engine.model import EventState, Phase
 
@@ -137,3 +138,42 @@ def test_the_desk_line_names_the_holder_its_host_the_standbys_lateness_and_datab
     )
     nobody = desk_from(assess(None, running(NOW + 5), NOW), [], NOW, Summary(0, None, None, None))
     assert engine_line(nobody, NOW) == "Timer engine: none · lease renewed never · no standby engine seen"
+
+
+# ---- /healthz from the live feed's last reading (engine.health.probe)
+
+GOOD = health.assess({"owner": "e1", "expires": 110.0, "renewed_at": 99.9}, None, 100.0)
+
+
+def test_a_fresh_reading_answers_ok_with_its_age():
+    status, body = health.probe(GOOD, age=0.3, failure=None)
+    assert status == 200 and body["database"] == "ok" and body["engine_owner"] == "e1"
+    assert body["reading_age_seconds"] == 0.3
+
+
+def test_a_reading_older_than_a_second_is_a_503_that_says_so():
+    status, body = health.probe(GOOD, age=health.FRESH_SECONDS + 0.2, failure=None)
+    assert status == 503 and body["database"] == "stale" and "1.2 s" in body["message"]
+    assert "engine_owner" not in body  # nothing old is vouched for
+
+
+def test_no_reading_yet_is_a_503():
+    status, body = health.probe(None, age=None, failure=None)
+    assert status == 503 and body["database"] == "starting"
+
+
+def test_the_last_failure_says_why_whatever_its_age():
+    assert health.probe(GOOD, 5.0, ("unreachable", "down.")) == (
+        503,
+        {"database": "unreachable", "message": "down."},
+    )
+    failed = health.probe(None, 0.1, ("error", "no table."))
+    assert failed == (503, {"database": "error", "message": "no table."})
+
+
+def test_no_event_yet_is_healthy_as_long_as_it_is_fresh():
+    assert health.probe(None, 0.2, ("no_event", "There is no event yet.")) == (
+        200,
+        {"database": "ok", "event": None, "message": "There is no event yet.", "reading_age_seconds": 0.2},
+    )
+    assert health.probe(None, 3.0, ("no_event", "There is no event yet."))[0] == 503

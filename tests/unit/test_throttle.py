@@ -70,13 +70,72 @@ def test_an_ipv6_client_is_its_whole_64_network():
     [
         ("203.0.113.9", None, "203.0.113.9"),
         ("203.0.113.9", "198.51.100.1", "203.0.113.9"),  # not from a proxy: the header is ignored
-        ("127.0.0.1", "198.51.100.1", "198.51.100.1"),  # from the local proxy: its client
-        ("127.0.0.1", "6.6.6.6, 198.51.100.1", "198.51.100.1"),  # a forged left part is ignored
+        ("10.0.0.5", "198.51.100.1", "198.51.100.1"),  # from a configured proxy: its client
+        ("10.0.0.5", "6.6.6.6, 198.51.100.1", "198.51.100.1"),  # a forged left part is ignored
         ("10.0.0.5", "198.51.100.1, 10.0.0.7", "198.51.100.1"),  # a chain of configured proxies
-        ("127.0.0.1", "not an address", "127.0.0.1"),
+        ("10.0.0.5", "not an address", "10.0.0.5"),
+        ("127.0.0.1", "198.51.100.1", "127.0.0.1"),  # loopback is not implied: only what is configured
+        ("::1", "198.51.100.1", "::1"),
         (None, None, "unknown"),
     ],
 )
 def test_the_remote_address_honours_forwarded_for_only_from_proxies(peer, forwarded, expected):
     trusted = throttle.trusted_proxies("10.0.0.0/8")
     assert throttle.remote_address(peer, forwarded, trusted) == expected
+
+
+def test_no_proxy_is_trusted_unless_configured():
+    assert throttle.trusted_proxies("") == ()
+    assert throttle.remote_address("127.0.0.1", "198.51.100.1", throttle.trusted_proxies("")) == "127.0.0.1"
+    local = throttle.trusted_proxies(" 127.0.0.1/32 , ::1 ")
+    assert throttle.remote_address("127.0.0.1", "198.51.100.1", local) == "198.51.100.1"
+
+
+@pytest.mark.parametrize("setting", ["10.0.0.0/33", "nginx", "10.0.0.0/8, 10.0.0.300"])
+def test_a_malformed_proxy_setting_is_refused_with_one_sentence(setting):
+    with pytest.raises(ValueError, match=r"^STAGESCORE_TRUSTED_PROXIES: .* is not a network"):
+        throttle.trusted_proxies(setting)
+
+
+# ---- a success forgives only that client's failures for that account
+
+
+def _attempts(state: ThrottleState, account: str, n: int, now: float = 100.0) -> ThrottleState:
+    for _ in range(n):
+        state = throttle.after_attempt(state, now, account)
+    return state
+
+
+def test_a_success_forgives_only_the_attempts_on_its_own_account():
+    state = _attempts(ThrottleState(), "admin@x", 9)
+    state = _attempts(state, "judge1@x", 3)  # two typos, then the right password
+    state = throttle.after_success(state, "judge1@x")
+    assert state.failures == 9
+    assert throttle.wait_seconds(_attempts(state, "admin@x", 1), 100.0) > 0
+
+
+def test_a_judges_typos_are_forgiven_by_their_own_success():
+    state = throttle.after_success(_attempts(ThrottleState(), "judge1@x", 4), "judge1@x")
+    assert state.failures == 0 and throttle.wait_seconds(state, 100.0) == 0
+
+
+def test_interleaved_guesses_and_good_logins_are_throttled():
+    """The issue's attack: wrong admin passwords between good logins of judge1, from one client."""
+    state, checked = ThrottleState(), 0
+    for i in range(30):
+        account = "judge1@x" if i % 10 == 9 else "admin@x"
+        if throttle.wait_seconds(state, 100.0) > 0:
+            continue
+        state, checked = throttle.after_attempt(state, 100.0, account), checked + 1
+        if account == "judge1@x":
+            state = throttle.after_success(state, account)
+    assert checked <= throttle.FREE_FAILURES + 1
+
+
+def test_a_client_spraying_many_accounts_keeps_its_failures():
+    state = ThrottleState()
+    for i in range(throttle.MAX_ACCOUNTS + 5):
+        state = throttle.after_attempt(state, 100.0, f"user{i}@x")
+    assert len(state.accounts) <= throttle.MAX_ACCOUNTS
+    last = f"user{throttle.MAX_ACCOUNTS + 4}@x"
+    assert throttle.after_success(state, last).failures >= state.failures - 1

@@ -26,7 +26,7 @@ from engine.store.client import UNREACHABLE
 from engine.store.score_commit import DISABLED, SESSION_ENDED, ended_sentence
 from ui.live.builder import Builder, Built
 from ui.live.channel import KEEP_ALIVE, Channel, Connection, frame
-from ui.live.feed import Feed
+from ui.live.feed import NO_EVENT, Feed
 
 log = logging.getLogger("stagescore.live")
 TICK_SECONDS = 0.25
@@ -53,6 +53,9 @@ class Hub:
         self.connections: set[Connection] = set()
         self.built: Built | None = None
         self.ticks = 0
+        # When the last tick ended (time.monotonic()) and its failure, (kind, sentence) or None: what
+        # /healthz and /metrics answer from (ui/ops.py), so a probe costs no DynamoDB request.
+        self.last_tick: tuple[float, tuple[str, str] | None] | None = None
         self._reads = 0  # feed reads begun
         self._read_done = 0  # the number of the last read that completed
         self._read_event = asyncio.Event()  # set (and replaced) when a read completes
@@ -116,14 +119,18 @@ class Hub:
         try:
             built = await self.blocking(self.builder.build, emails, admins)
         except DatabaseUnavailable:
+            self.last_tick = (time.monotonic(), ("unreachable", UNREACHABLE))
             self._publish_error(UNREACHABLE)
             return
         except StagescoreError as e:
+            kind = "no_event" if str(e) == NO_EVENT else "error"
+            self.last_tick = (time.monotonic(), (kind, str(e)))
             self._publish_error(str(e))
             return
         except Exception:  # a bug must not stop the feed: log it, keep the last documents
             log.exception("live feed tick failed")
             return
+        self.last_tick = (time.monotonic(), None)
         self.built = built
         self.ticks += 1
         self._read_done = number
