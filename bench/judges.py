@@ -8,7 +8,8 @@ one /live/admin stream. The engine runs an event (perform 1.5 s, score 10 s) on 
 Per N: server CPU per idle judge (the event paused: only ticks, presence, keep-alives), memory per
 judge (resident, after opening the streams, over the N=0 baseline), "submit → acknowledged" p50/p95
 one after another and all at once, the window flip (a transition at its scheduled time → the judge's
-stream shows the new window) p95, and a new score → the board and the admin desk show it, p95.
+stream shows the new window) p95, and a new score → the admin desk shows it, p95 (the public board holds
+the performer being scored back until the window closes: engine/publicity.py).
 
     .venv/bin/python -m bench.judges [--levels 1,5,10,20,50] [--idle 6]
 """
@@ -111,11 +112,6 @@ def _shown_after(stream: StreamClient, done: list[tuple[float, int]], count) -> 
     return out
 
 
-def _on_stage_count(doc: dict) -> int:
-    row = next((r for r in doc.get("ranking", []) if r["performer"] == doc.get("performer")), None)
-    return row["scores_in"] if row else 0
-
-
 def _flips(streams: list[StreamClient]) -> list[float]:
     """Per judge, per new window: its doc's arrival after the window's scheduled start."""
     out = []
@@ -167,7 +163,6 @@ async def level(b: Bench, n: int, idle: float, baseline: dict) -> dict:
         "submit_one_after_another": report.ms_summary(seq),
         "submit_all_at_once": report.ms_summary(burst),
         "window_flip_seen": report.ms_summary(_flips(streams)),
-        "score_on_board": report.ms_summary(_shown_after(public, done, _on_stage_count)),
         "score_on_admin": report.ms_summary(_shown_after(admin, done, lambda d: d.get("scores_in", 0))),
         "stream_errors": sorted({s.error for s in streams if s.error}),
     }
@@ -212,7 +207,6 @@ def main() -> None:
         "ack p95 seq": lambda r: r["submit_one_after_another"]["p95_ms"],
         "ack p95 all": lambda r: r["submit_all_at_once"]["p95_ms"],
         "flip p95": lambda r: r["window_flip_seen"]["p95_ms"],
-        "board p95": lambda r: r["score_on_board"]["p95_ms"],
         "admin p95": lambda r: r["score_on_admin"]["p95_ms"],
     }
     report.print_table(
@@ -228,7 +222,7 @@ def targets(top: dict, beside: str = "") -> dict[str, dict]:
     seq, burst, flip = (
         top[k]["p95_ms"] for k in ("submit_one_after_another", "submit_all_at_once", "window_flip_seen")
     )
-    board = max(top["score_on_board"]["p95_ms"] or 1e9, top["score_on_admin"]["p95_ms"] or 1e9)
+    board = top["score_on_admin"]["p95_ms"] or 1e9
     idle = top["idle_core_pct_per_judge"]
     n = top["judges"]
     return {
@@ -236,7 +230,7 @@ def targets(top: dict, beside: str = "") -> dict[str, dict]:
         "ack": report.target(f"submit -> ack p95 <= 300 ms, {n} judges{beside}", seq, _met(seq, 300)),
         "burst": report.target(f"{n} judges at once p95 <= 750 ms{beside}", burst, _met(burst, 750)),
         "flip": report.target("window flip seen <= 250 ms after the deadline p95", flip, _met(flip, 250)),
-        "board": report.target("new score on board and admin <= 500 ms p95", board, board <= 500),
+        "board": report.target("new score on the admin desk <= 500 ms p95", board, board <= 500),
     }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
-from engine import categories, schedule
+from engine import categories, publicity, schedule
 from engine.health import EngineHealth
 from engine.model import Phase
 from engine.release import Release, board_fields
@@ -71,6 +71,7 @@ def ranking(snap: Snapshot, per_judge: bool | None = None) -> dict:
     names = {j.email: j.name for j in snap.judges}
     in_category = categories.category_ranks(snap.by_category)
     overall = snap.shows_overall
+    held = publicity.held_back(snap.state)
     rows = []
     for line in ranking_rows(snap, cells):
         result, performer = line.result, line.performer
@@ -86,6 +87,7 @@ def ranking(snap: Snapshot, per_judge: bool | None = None) -> dict:
             "panel": len(panel) - len(result.recused),
             "status": performer.status.value if performer else "",
             "recused": [names.get(j, "Judge") for j in result.recused],
+            "held": result.performer_id == held,  # being scored: a board shows none of it (publicity)
         }
         if cells:
             row["judges"] = [_cell(line, result, j) for j in panel]
@@ -138,8 +140,18 @@ def released(snap: Snapshot, now: float, ranked: dict) -> dict:
 
 
 def public_doc(snap: Snapshot, now: float, ranked: dict) -> dict:
-    """What the audience may see: no email, no credential, no comment; judges by display name only."""
-    return {**header(snap, now), **released(snap, now, ranked), "server_time": round(now, 3)}
+    """What the audience may see: no email, no credential, no comment; judges by display name only; and
+    nothing of the performer being scored (`snap` must be publicity.public_view's, `ranked` built from
+    it). `held_back`: that performer's name, so a board can say their scores come after the window."""
+    if publicity.withholds(snap):
+        raise ValueError("a public document is built from publicity.public_view(snapshot)")
+    held = publicity.held_back(snap.state)
+    return {
+        **header(snap, now),
+        **released(snap, now, ranked),
+        "held_back": snap.performer_name(held) if held else None,
+        "server_time": round(now, 3),
+    }
 
 
 def change_key(doc: dict) -> str:
@@ -228,8 +240,9 @@ def admin_doc(
     ranked: dict,
     engine_line: str | None = None,
 ) -> dict:
-    """The admin desk's document: the public one plus the panel, presence, help flags and the engine
-    (its health, and `engine_line`: which engine holds the lease, standbys, lateness, database latency)."""
+    """The admin desk's document: the public one's fields (the scores in full, the performer being scored
+    included) plus the panel, presence, help flags and the engine (its health, and `engine_line`: which
+    engine holds the lease, standbys, lateness, database latency)."""
     on_stage = snap.by_performer.get(snap.state.performer_id or "", {})
     present = set(snap.present)
     names = {j.email: j.name for j in snap.judges}
@@ -245,7 +258,10 @@ def admin_doc(
         for email in panel
     ]
     return {
-        **public_doc(snap, now, ranked),
+        # The public document's fields, but from the full snapshot: the desk sees the running total.
+        **header(snap, now),
+        **released(snap, now, ranked),
+        "server_time": round(now, 3),
         "judges": judges,
         "scores_in": len(on_stage),
         "panel": len(panel),

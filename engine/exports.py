@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from engine import categories, documents
+from engine import categories, documents, publicity
 from engine.roster import safe_cell
 from engine.snapshot import Snapshot, ranking_rows
 
@@ -110,7 +110,9 @@ def export(snap: Snapshot, fmt: str, what: str = "all") -> str:
 
 def public_board(snap: Snapshot, now: float, per_judge: bool | None = None) -> dict:
     """What the audience may see: no email, no credential, judges by display name only (the live
-    feed's public document without its clock field; engine/documents.py builds both)."""
-    ranked = documents.ranking(snap, per_judge)
-    board = {**documents.header(snap, now), **documents.released(snap, now, ranked)}
-    return {**board, "written_at": round(now, 3)}
+    feed's public document without its clock field; engine/documents.py builds both), so nothing of the
+    performer being scored until their window closes (engine.publicity)."""
+    public = publicity.public_view(snap)
+    doc = documents.public_doc(public, now, documents.ranking(public, per_judge))
+    del doc["server_time"]
+    return {**doc, "written_at": round(now, 3)}

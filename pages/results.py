@@ -1,7 +1,7 @@
 import streamlit as st
 from streamlit_autorefresh import st_autorefresh
 
-from engine import release
+from engine import publicity, release
 from engine.desk import Desk
 from engine.release import Release, ResultsStatus
 from ui import data, widgets
@@ -9,7 +9,8 @@ from ui import data, widgets
 # A page without inputs: a whole-page refresh every few seconds is cheap enough for final results.
 st_autorefresh(interval=5000, key="results-tick")
 st.title("🏆 Results")
-snap = data.snapshot()
+# Nothing of the performer being scored until their window closes (engine.publicity), as on the board.
+snap = data.public_snapshot()
 if snap is None:
     st.stop()
 rounds = Desk(data.service()).rounds()
@@ -18,9 +19,10 @@ if len(rounds) > 1:  # every round stays readable
     current = next(label for label, eid in labels.items() if eid == snap.event_id)
     chosen = st.selectbox("Round", list(labels), index=list(labels).index(current))
     if labels[chosen] != snap.event_id:
-        snap = data.snapshot(labels[chosen])
+        snap = data.public_snapshot(labels[chosen])
         if snap is None:
             st.stop()
+held = publicity.held_back(snap.state)
 title = snap.settings.event_name + (f" — {snap.round.name}" if snap.round and len(rounds) > 1 else "")
 st.caption(widgets.text(title))
 # The board's own rule (engine.release.results_view): provisional, official, hidden until revealed.
@@ -35,6 +37,8 @@ else:
 if view.message:
     st.header(view.message)
     st.stop()
+if held:
+    st.caption(widgets.text(f"{snap.performer_name(held)}: scores after the scoring window closes."))
 groups = {c: view.keep(results) for c, results in snap.by_category.items()}
 per_judge = snap.settings.public_judge_scores
 if snap.shows_overall:  # the headline, when the event ranks everyone together too

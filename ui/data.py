@@ -7,6 +7,7 @@ import functools
 import streamlit as st
 from streamlit_autorefresh import st_autorefresh
 
+from engine import publicity
 from engine.model import DatabaseUnavailable, StagescoreError
 from engine.service import Service
 from engine.snapshot import Snapshot
@@ -28,6 +29,12 @@ def _snapshot(event_id: str | None) -> Snapshot:
     return service().snapshot(event_id)
 
 
+@st.cache_data(ttl=TICK_SECONDS, show_spinner=False, max_entries=8)
+def _public_snapshot(event_id: str | None) -> Snapshot:
+    # One ranking without the held-back performer per tick, shared by every public viewer.
+    return publicity.public_view(_snapshot(event_id))
+
+
 @st.cache_data(ttl=30, show_spinner=False)
 def events() -> list[dict]:
     return service().store.events.all()
@@ -43,6 +50,17 @@ def snapshot(event_id: str | None = None) -> Snapshot | None:
     """The current event as every viewer sees it; None (with a banner) when it cannot be read."""
     try:
         return _snapshot(event_id)
+    except DatabaseUnavailable:
+        unreachable()
+    except StagescoreError as e:
+        st.info(str(e))
+    return None
+
+
+def public_snapshot(event_id: str | None = None) -> Snapshot | None:
+    """snapshot() as the public may see it: nothing of the performer being scored (engine.publicity)."""
+    try:
+        return _public_snapshot(event_id)
     except DatabaseUnavailable:
         unreachable()
     except StagescoreError as e:

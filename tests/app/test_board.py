@@ -34,13 +34,21 @@ def test_public_board_lists_the_ranking(svc, tokens, app):
     assert data == {"url": "/live/public", "kiosk": False}
     # What the audience's browsers are pushed (/live/public carries engine.exports.public_board's fields;
     # the stream itself is tested with the live feed, the browser's drawing in tests/e2e).
+    # While performer 1's window is open nothing of their scores is public (engine.publicity).
     doc = public_board(svc.snapshot(), time.time())
     ranking = doc["ranking"]
     assert [r["performer"] for r in ranking] == ["Performer 1", "Performer 2", "Performer 3"]
+    assert (ranking[0]["rank"], ranking[0]["total"], ranking[0]["scores_in"]) == (None, "—", 0)
+    assert (doc["phase"], doc["performer"], doc["held_back"]) == ("SCORING", "Performer 1", "Performer 1")
+    assert "@" not in json.dumps(doc)  # no judge's email reaches the audience
+
+    svc.command(tokens[ADMIN], Command(CommandKind.CLOSE))
+    doc = public_board(svc.snapshot(), time.time())
+    ranking = doc["ranking"]
     assert (ranking[0]["rank"], ranking[0]["total"], ranking[0]["scores_in"]) == (1, "8.00", 3)
     assert [r["scores_in"] for r in ranking[1:]] == [0, 0]
-    assert (doc["phase"], doc["performer"]) == ("SCORING", "Performer 1")
-    assert "@" not in json.dumps(doc)  # no judge's email reaches the audience
+    assert (doc["phase"], doc["performer"], doc["held_back"]) == ("PERFORMING", "Performer 2", None)
+    assert "@" not in json.dumps(doc)
 
 
 def test_the_kiosk_board_is_the_same_board_in_large(svc, tokens, app):

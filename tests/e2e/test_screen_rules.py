@@ -156,3 +156,9 @@ def test_the_reveal_shows_the_place_just_revealed_and_names_its_category_when_ra
     assert rules("revealLines", overall) == ["Place 2: D2 — 7.00", "Place 2: M2 — 6.00"]
     assert rules("revealLines", {**apart, "revealed": [d2], "reveal_complete": True}) == []
     assert rules("revealLines", {"revealed": []}) == []
+
+
+def test_the_board_says_whose_scores_wait_for_the_window_to_close(rules):
+    line = rules("heldLine", {"held_back": "<b>Ada</b>"})
+    assert line == "<b>Ada</b>: scores after the scoring window closes"  # text: board.js draws it with el()
+    assert rules("heldLine", {"held_back": None}) == ""

@@ -8,7 +8,7 @@ import concurrent.futures
 import json
 from dataclasses import replace
 
-from engine import documents
+from engine import documents, publicity
 from engine.health import assess
 from engine.model import Phase
 from tests.unit.snapshots import T0, make_snapshot
@@ -40,7 +40,7 @@ def test_board_without_per_judge_cells_unless_asked():
 
 
 def test_change_key_ignores_the_clock_but_not_the_event():
-    snap = _snap(phase=Phase.SCORING, index=0, deadline=T0 + 30, window_id=4)
+    snap = publicity.public_view(_snap(phase=Phase.SCORING, index=0, deadline=T0 + 30, window_id=4))
     ranked = documents.ranking(snap)
     first = documents.public_doc(snap, T0, ranked)
     later = documents.public_doc(snap, T0 + 5, ranked)

@@ -88,6 +88,8 @@ export default function (component) {
       }
     }
     root.appendChild(el("h2", null, "Ranking"));
+    const held = heldLine(doc);
+    if (held) root.appendChild(el("div", "held-back", held));
     const table = el("table", "ranking");
     const head2 = el("tr");
     const columns = ["Rank", "Performer", ...(several ? ["Category"] : []), "Total", "Scores in", "Status"];
@@ -95,12 +97,12 @@ export default function (component) {
     const thead = el("thead"); thead.appendChild(head2); table.appendChild(thead);
     const body = el("tbody");
     for (const r of doc.ranking) {
-      const tr = el("tr", shownNow.has(r.rank + "\u0000" + r.performer) ? "revealed" : null);
+      const tr = el("tr", shownNow.has(r.rank + "\u0000" + r.performer) ? "revealed" : r.held ? "held" : null);
       tr.appendChild(el("td", "num rank", r.rank === null ? "—" : r.rank));
       tr.appendChild(el("td", "name", r.performer));
       if (several) tr.appendChild(el("td", null, r.category));
       tr.appendChild(el("td", "num total", r.total));
-      tr.appendChild(el("td", "num", r.scores_in + "/" + r.panel));
+      tr.appendChild(el("td", "num", r.held ? "—" : r.scores_in + "/" + r.panel));
       tr.appendChild(el("td", null, r.status));
       for (const j of r.judges || []) tr.appendChild(el("td", "num", j));
       body.appendChild(tr);

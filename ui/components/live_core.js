@@ -56,3 +56,9 @@ function revealLines(doc) {
   const where = (r) => (apart ? ` in ${r.category || "No category"}` : "");
   return revealed.filter(same).map((r) => `Place ${r.rank}${where(r)}: ${r.performer} — ${r.total}`);
 }
+
+// The performer being scored: the public document holds back their scores until the window closes
+// (engine/publicity.py); the board says so instead of showing an empty total as if nobody had scored.
+function heldLine(doc) {
+  return doc && doc.held_back ? `${doc.held_back}: scores after the scoring window closes` : "";
+}

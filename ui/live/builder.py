@@ -4,11 +4,12 @@ scores (the ranking, a judge's view of the others) are rebuilt only when the fee
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from engine import documents
+from engine import documents, publicity
 from engine.documents import change_key
 from engine.service_health import engine_line
+from engine.snapshot import Snapshot
 from ui.live.feed import Feed, Reading
 
 RANKED = ("ranking", "podium", "judge_names", "others")  # the parts that move only with the scores
@@ -26,17 +27,23 @@ class Builder:
     def __init__(self, feed: Feed):
         self.feed = feed
         self._generation = -1
-        self._ranked: dict = {}
+        self._held: str | None = None
+        self._ranked: dict = {}  # the full ranking (the admin's)
+        self._public: Snapshot | None = None  # publicity.public_view of the last change of the scores
+        self._public_ranked: dict = {}
         self._others: dict[str, list[dict]] = {}
 
     def build(self, judges: list[str], admins: bool = False) -> Built:
         """`admins`: an admin desk is connected (its engine line needs the engines' seen items)."""
         reading = self.feed.read(engine_details=admins)
         snap, now, gen = reading.snapshot, reading.snapshot.at, reading.scores_generation
-        if gen != self._generation:
-            self._generation, self._others = gen, {}
+        held = publicity.held_back(snap.state)
+        if gen != self._generation or held != self._held:
+            self._generation, self._held, self._others = gen, held, {}
             self._ranked = documents.ranking(snap)
-        public = documents.public_doc(snap, now, self._ranked)
+            self._public = publicity.public_view(snap)
+            self._public_ranked = self._ranked if self._public is snap else documents.ranking(self._public)
+        public = documents.public_doc(self._seen(snap), now, self._public_ranked)
         line = engine_line(reading.engine_desk, now) if reading.engine_desk else None
         admin = documents.admin_doc(snap, now, reading.health, self._ranked, line)
         built = Built(reading, (public, _key(public, gen)), (admin, _key(admin, gen)))
@@ -48,6 +55,13 @@ class Builder:
             doc = documents.judge_doc(snap, now, email, reading.health, others, check)
             built.judges[email] = (doc, _key(doc, gen))
         return built
+
+    def _seen(self, snap: Snapshot) -> Snapshot:
+        """This tick's snapshot as the public may see it: the clock and the state of this tick, the scores
+        and the ranking of the public view built at the last change of the scores (or of who is held)."""
+        if self._public is None or publicity.held_back(snap.state) is None:
+            return snap
+        return replace(snap, scores=self._public.scores, results=self._public.results)
 
 
 def _key(doc: dict, generation: int) -> str:

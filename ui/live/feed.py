@@ -6,6 +6,7 @@ stage (the window's ConditionCheck sees to it), so the full score set is read on
 changes; when the performer changes, the previous one's scores are read once more (consistently) so a
 score committed just before the switch is not missed. The roster is read again when the state's version
 moves, the engine lease every second, the accounts every few seconds, the current-event pointer every two.
+The settings come with the status partition each tick; a change moves the scores' generation.
 What the admin or a judge changes without moving the state's version (conflicts of interest, the round's
 name, the results' release, the admins' "please check" requests) is read when the version moves and
 every second besides, or at once when this process took the change (`refresh_besides`).
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from engine import health, metrics
 from engine.competition import RoundInfo
 from engine.health import EngineHealth
-from engine.model import Account, Role, Score, StagescoreError
+from engine.model import Account, Role, Score, Settings, StagescoreError
 from engine.release import Release, judges_as_signed
 from engine.service_health import EngineDesk, desk_from
 from engine.snapshot import Snapshot, compute_results
@@ -40,7 +41,7 @@ class Reading:
 
     snapshot: Snapshot
     health: EngineHealth
-    scores_generation: int  # moves when scores, the roster or the accounts changed
+    scores_generation: int  # moves when scores, the roster, the accounts or the settings changed
     accounts: dict[str, Account]  # every account by email (judges and admins)
     checks: dict[str, dict]  # the open "please check" requests by judge: {performer, sentence}
     engine_desk: EngineDesk | None = None  # the desk's engine facts, when an admin is connected
@@ -56,6 +57,7 @@ class Feed:
         self._lease: dict | None = None
         self._accounts: dict[str, Account] = {}
         self._performers: list = []
+        self._settings: Settings | None = None
         self._version = -1
         self._scores: dict[str, dict[str, Score]] = {}
         self._flat: list[Score] = []
@@ -93,6 +95,12 @@ class Feed:
         if self._due_now("accounts", ACCOUNTS_SECONDS, now):
             self._set_accounts({a.email: a for a in self.store.accounts.list()})
         state = bundle.state
+        if bundle.settings != self._settings:
+            # Settings are saved without moving the state's version, yet the ranking and what the board
+            # shows of it hang on them ("Show each judge's scores on the public board", rank overall):
+            # the next push must carry the change, not the next score.
+            self._settings = bundle.settings
+            self._generation += 1
         moved = state.version != self._version
         if moved:
             self._version = state.version
