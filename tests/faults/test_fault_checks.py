@@ -15,7 +15,6 @@ from engine.model import Phase, Step
 from engine.service import Service
 from tests.faults.harness import (
     Attempt,
-    Judges,
     check_run,
     lost_acks,
     results_from_log,
@@ -25,6 +24,7 @@ from tests.faults.harness import (
     wait_for,
 )
 from tests.invariants import check_event, check_refusals
+from tests.support.judges import InProcessJudges
 
 pytestmark = pytest.mark.faults
 
@@ -133,9 +133,9 @@ def test_a_lost_acknowledgement_is_caught_unless_excused(svc):
     start_event(svc)
     opened = advance(svc)
     wait_for(lambda: time.time() > opened.at, 5, "the scheduled opening")
-    judges = Judges(svc, tokens, svc.event_id(), seed=0)
+    judges = InProcessJudges(svc, tokens, svc.event_id(), seed=0)
     judge, token = next(iter(tokens.items()))
-    real = judges.submit(judge, token, opened.state.performer_id, Decimal(6))
+    real = judges.submit(judge, opened.state.performer_id, opened.state.window_id, Decimal(6))
     assert real.outcome == "ack"
     # An acknowledgement the database does not have (as after DynamoDB Local's crash loss).
     ghost = Attempt(judge, opened.state.performer_id, "ghost", real.t1, real.t1 + 0.01, "ack", Decimal(8), 2)
