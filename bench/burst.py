@@ -1,9 +1,11 @@
 """A burst of scores: 50 judges of one panel submit within the same 100 ms.
 
-50 threads wait on a barrier, then each calls Service.submit_score with its own session token (one
-Service, one botocore client, as in one Streamlit server process). The engine process runs the event:
-each round is one performer's scoring window (perform 0.5 s, score 30 s); after the burst the admin's
-Close moves on to the next. Reported: how many were accepted (and are stored), latency p50/p95/max.
+50 threads wait on a barrier, then each sends POST /live/score, with its own session cookie, to a real
+web server (the one path a judge's phone uses, tests/support/judges.py). The engine process runs the
+event: each round is one performer's scoring window (perform 0.5 s, score 30 s); after the burst the
+admin's Close moves on to the next. Reported: how many were accepted (and are stored), latency
+p50/p95/max, and the web server's CPU and DynamoDB requests (from its /metrics, the feed's reads
+during the burst included) per score.
 
     .venv/bin/python -m bench.burst [--judges 50] [--rounds 5] [--profile]
 """
@@ -11,34 +13,40 @@ Close moves on to the next. Reported: how many were accepted (and are stored), l
 from __future__ import annotations
 
 import argparse
+import re
 import threading
 import time
+import urllib.request
+import uuid
 from collections import Counter
 
 from bench import events, report
 from bench.stack import BenchStack
 from engine.model import Command, CommandKind, Phase
+from tests.support.judges import post_score
+from tests.support.live import session_cookie
 from tests.support.waiting import wait_for
 
 
 class Cost:
-    """CPU seconds of this process (the judges' side) and of DynamoDB Local, and requests sent."""
+    """CPU seconds of the web server and of DynamoDB Local, and the web server's DynamoDB requests by
+    operation (its /metrics: stagescore_db_request_seconds_count)."""
 
-    def __init__(self, svc, db_pid: int):
+    def __init__(self, web_pid: int, db_pid: int, url: str):
         import psutil
 
-        self.db = psutil.Process(db_pid)
-        self.requests = 0
+        self.web, self.db, self.url = psutil.Process(web_pid), psutil.Process(db_pid), url
         self.ops: Counter[str] = Counter()
-        svc.store.client.boto.meta.events.register("before-send.dynamodb", self._count)
 
-    def _count(self, event_name: str = "", **_):
-        self.requests += 1
-        self.ops[event_name.rsplit(".", 1)[-1]] += 1
+    def _requests(self) -> Counter[str]:
+        with urllib.request.urlopen(self.url + "/metrics", timeout=10) as r:
+            text = r.read().decode()
+        found = re.findall(r'^stagescore_db_request_seconds_count\{operation="(\w+)"\} (\S+)$', text, re.M)
+        return Counter({op: int(float(n)) for op, n in found})
 
-    def _now(self) -> tuple[float, float, int]:
-        t = self.db.cpu_times()
-        return time.process_time(), t.user + t.system, self.requests
+    def _now(self) -> tuple[float, float, Counter[str]]:
+        w, d = self.web.cpu_times(), self.db.cpu_times()
+        return w.user + w.system, d.user + d.system, self._requests()
 
     def __enter__(self):
         self.start = self._now()
@@ -46,10 +54,12 @@ class Cost:
 
     def __exit__(self, *exc):
         end = self._now()
-        self.client_cpu, self.db_cpu, self.sent = (b - a for a, b in zip(self.start, end, strict=True))
+        self.client_cpu, self.db_cpu = end[0] - self.start[0], end[1] - self.start[1]
+        self.ops = end[2] - self.start[2]
+        self.sent = sum(self.ops.values())
 
 
-def burst(svc, tokens: dict[str, str], performer_id: str) -> dict:
+def burst(url: str, cookie: str, tokens: dict[str, str], performer_id: str, window_id: int) -> dict:
     judges = list(tokens)
     released: list[float] = []
     barrier = threading.Barrier(len(judges), action=lambda: released.append(time.perf_counter()))
@@ -59,13 +69,19 @@ def burst(svc, tokens: dict[str, str], performer_id: str) -> dict:
         barrier.wait()
         t0 = time.perf_counter()
         starts[judge] = t0
-        try:
-            svc.submit_score(tokens[judge], performer_id, {"Score": f"{5 + (i % 50) / 10:.1f}"})
-            t1 = time.perf_counter()
+        body = {
+            "performer_id": performer_id,
+            "window_id": window_id,
+            "values": {"Score": f"{5 + (i % 50) / 10:.1f}"},
+            "request_id": uuid.uuid4().hex,
+        }
+        status, answer = post_score(url, cookie, tokens[judge], body)
+        t1 = time.perf_counter()
+        if status == 200 and answer.get("ok"):
             latencies[judge] = t1 - t0
             from_release[judge] = t1 - released[0]
-        except Exception as e:  # reported: the target is that none fails
-            errors[judge] = f"{type(e).__name__}: {e}"
+        else:  # reported: the target is that none fails
+            errors[judge] = f"{status}: {answer.get('error')}"
 
     threads = [threading.Thread(target=one, args=(j, i)) for i, j in enumerate(judges)]
     for t in threads:
@@ -82,8 +98,11 @@ def burst(svc, tokens: dict[str, str], performer_id: str) -> dict:
 
 
 def profile_sequential(svc, tokens: dict[str, str], event_id: str) -> None:
-    """pyinstrument profiles one thread only: so one more window, its scores submitted one by one."""
+    """pyinstrument profiles one thread of this process only: so one more window, its scores submitted one
+    by one in this process through the live route's Scorer (what POST /live/score runs)."""
     from pyinstrument import Profiler
+
+    from engine.scorer import ScoreContext, Scorer
 
     st = wait_for(
         lambda: (s := svc.store.events.state(event_id)).phase is Phase.SCORING and s,
@@ -94,8 +113,10 @@ def profile_sequential(svc, tokens: dict[str, str], event_id: str) -> None:
     profiler = Profiler(interval=0.0002)
     profiler.start()
     t0 = time.perf_counter()
+    scorer = Scorer(svc.store, time.time)
+    context = ScoreContext(event_id, svc.bundle().settings, lambda performer, judge: None)
     for token in tokens.values():
-        svc.submit_score(token, st.performer_id, {"Score": "7.0"})
+        scorer.submit(token, context, st.performer_id, st.window_id, {"Score": "7.0"})
     took = time.perf_counter() - t0
     profiler.stop()
     out = report.RESULTS / "profiles" / "burst.html"
@@ -122,7 +143,9 @@ def main() -> None:
         tokens = events.login_all(svc, emails)
         state = events.create_event(svc, a.rounds + 2, 0.5, 30.0, required_judges=a.judges)
         stack.start_engine()
-        cost = Cost(svc, stack.db.pid)
+        web = stack.start_web()
+        cookie = session_cookie(stack.prefix)
+        cost = Cost(web.pid, stack.db.pid, stack.url)
         events.start_event(svc)
         for r in range(a.rounds):
             st = wait_for(
@@ -131,10 +154,9 @@ def main() -> None:
                 "a scoring window",
                 ignore=(),
             )
-            ops_before = Counter(cost.ops)
             with cost:
-                res = burst(svc, tokens, st.performer_id)
-            res["ops"] = cost.ops - ops_before
+                res = burst(stack.url, cookie, tokens, st.performer_id, st.window_id)
+            res["ops"] = cost.ops
             n = max(1, len(res["latencies"]))
             res["client_cpu_ms_per_score"] = cost.client_cpu / n * 1000
             res["dynamodb_cpu_ms_per_score"] = cost.db_cpu / n * 1000
@@ -185,7 +207,7 @@ def main() -> None:
         return [label, acc, sto, spread, m["p50_ms"], m["p95_ms"], m["max_ms"], req, ccpu, dcpu]
 
     report.print_table(
-        f"Burst: {a.judges} judges submit at once, {a.rounds} rounds (latency of Service.submit_score)",
+        f"Burst: {a.judges} judges submit at once, {a.rounds} rounds (latency of POST /live/score)",
         [
             "round",
             "accepted",
@@ -195,7 +217,7 @@ def main() -> None:
             "p95 ms",
             "max ms",
             "req/score",
-            "client CPU ms/score",
+            "web server CPU ms/score",
             "DynamoDB CPU ms/score",
         ],
         [

@@ -4,8 +4,11 @@ Shared by the integration and the fault tests."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from engine import eventlog
-from engine.model import Phase
+from engine.model import Phase, Score
+from engine.service import Service, compute_results
 from engine.store import Store
 
 TIMER_KINDS = {"scoring_opened", "scoring_closed"}
@@ -137,17 +140,24 @@ def check_refusals(
     """Judges' submissions against the log.
 
     attempts: objects with judge, performer_id, request_id, t0, t1 (wall clock around the call) and
-    outcome: "ack" | "refused" | "transient" (Conflict, DatabaseUnavailable: neither accepted nor refused).
+    outcome: "ack" | "refused" | "transient" (Conflict, DatabaseUnavailable: neither accepted nor refused),
+    and maybe window_id (the window the request named, as POST /live/score sends it).
     - an acknowledged request is in the log; a refused one is not (a refusal must mean "not counted");
     - every refusal came while its window was closed: before the opening was committed (at most
       `open_slack` after the engine stamped it: the write's latency) or at/after the close, give or
-      take `skew` for reading clocks."""
+      take `skew` for reading clocks. A request naming another window than its performer's scoring
+      window (a screen still showing the performance) is refused whenever it comes."""
     problems: list[str] = []
     entries, _ = store.log.entries(event_id)
     logged = {
         e.payload().get("request_id") for e in entries if e.kind in ("score_submitted", "score_revised")
     }
     windows = scoring_windows(store, event_id)
+    scoring_ids = {
+        d["performer_id"]: d["window_id"]
+        for _, k, d in state_changes(store, event_id)
+        if k == "scoring_opened"
+    }
     for a in attempts:
         if a.outcome == "ack" and a.request_id not in logged:
             problems.append(
@@ -160,7 +170,8 @@ def check_refusals(
                 f"a refused request {a.request_id} of {a.judge} for {a.performer_id} was stored and counts"
             )
         w = windows.get(a.performer_id)
-        if w is None:
+        named = getattr(a, "window_id", None)
+        if w is None or (named is not None and named != scoring_ids.get(a.performer_id)):
             continue
         written, _scheduled, close = w
         if a.t0 >= written + open_slack and a.t1 <= close - skew:
@@ -169,3 +180,79 @@ def check_refusals(
                 f"[{a.t0:.3f}, {a.t1:.3f}], inside its open window [{written:.3f}, {close:.3f}]"
             )
     return problems
+
+
+def check_sessions(store: Store, event_id: str, attempts, ended: dict[str, tuple[float, float]]) -> list[str]:
+    """A session scores only while it lives: `ended` maps a judge to (logout began, logout returned).
+
+    - no score of that judge in the log was committed after the logout returned, none acknowledged to a
+      request sent after it;
+    - "ended" (401: log in again) is the answer of ended sessions only: a live session that heard it was
+      refused by mistake."""
+    problems: list[str] = []
+    entries, _ = store.log.entries(event_id)
+    for e in entries:
+        if e.kind in ("score_submitted", "score_revised") and e.actor in ended and e.ts >= ended[e.actor][1]:
+            problems.append(
+                f"{e.actor} scored {e.payload()['performer_id']} at {e.ts:.3f}, after their session ended "
+                f"at {ended[e.actor][1]:.3f}"
+            )
+    for a in attempts:
+        if a.outcome == "ack" and a.judge in ended and a.t0 >= ended[a.judge][1]:
+            problems.append(f"{a.judge}'s request {a.request_id} was acknowledged after their session ended")
+        if a.outcome == "ended" and (a.judge not in ended or a.t1 < ended[a.judge][0]):
+            problems.append(f"{a.judge}'s live session was refused as ended ({a.message!r})")
+    return problems
+
+
+def results_from_log(store: Store, event_id: str) -> list[str]:
+    """Final results must equal a recomputation from the log's score entries (latest revision per judge)."""
+    problems = []
+    entries, _ = store.log.entries(event_id)
+    latest: dict[tuple[str, str], tuple[int, Decimal, float, int]] = {}
+    for e in entries:
+        if e.kind not in ("score_submitted", "score_revised"):
+            continue
+        d = e.payload()
+        key = (d["performer_id"], e.actor)
+        if key not in latest or latest[key][0] < d["revision"]:
+            latest[key] = (d["revision"], Decimal(d["total"]), e.ts, d["window_id"])
+    stored = {
+        (s.performer_id, s.judge): (s.revision, s.total) for s in store.scores.list(event_id, consistent=True)
+    }
+    from_log = {k: (v[0], v[1]) for k, v in latest.items()}
+    if stored != from_log:
+        problems.append(f"stored scores differ from the log's latest revisions: db={stored} log={from_log}")
+    svc = Service(store)
+    snap = svc.snapshot(event_id)
+    scores = [
+        Score(event_id, pid, judge, {"Score": total}, total, rev, ts, ts, wid)
+        for (pid, judge), (rev, total, ts, wid) in latest.items()
+    ]
+    recomputed = compute_results(snap.settings, snap.performers, scores, snap.judges)
+    got = [(r.performer_id, r.total, r.rank) for r in snap.results]
+    want = [(r.performer_id, r.total, r.rank) for r in recomputed]
+    if got != want:
+        problems.append(f"results differ from a recomputation from the log: results={got} log={want}")
+    return problems
+
+
+def writers(store: Store, event_id: str) -> list[tuple[int, str | None, float]]:
+    """(version, engine that wrote it, written_at) of every state change, in version order."""
+    entries, _ = store.log.entries(event_id)
+    out = []
+    for e in entries:
+        d = e.payload()
+        if "version" in d:
+            out.append((d["version"], d.get("lease_owner"), d.get("written_at", e.ts)))
+    return sorted(out)
+
+
+def lost_acks(store: Store, event_id: str, judges) -> list:
+    """Acknowledged submissions the database no longer has (by request id: a lost revision may since
+    have been reused by a later submission)."""
+    entries, _ = store.log.entries(event_id)
+    logged = {
+        e.payload().get("request_id") for e in entries if e.kind in ("score_submitted", "score_revised")
+    }
+    return [a for a in judges.attempts if a.outcome == "ack" and a.request_id not in logged]

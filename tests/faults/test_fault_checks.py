@@ -1,4 +1,5 @@
-"""The checks the fault runs rely on do catch what they claim to: doctored events on real tables."""
+"""The checks the fault runs rely on do catch what they claim to: doctored events on real tables, and
+the one path for a score with its window or its session condition taken out."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from decimal import Decimal
 import pytest
 
 from engine import rules
-from engine.model import Phase, Step
+from engine.model import NotAllowed, Phase, Role, ScoreRefused, Step
+from engine.scorer import Identity, ScoreContext, Scorer
 from engine.service import Service
+from engine.store.score_commit import ScoreCommits
 from tests.faults.harness import (
     Attempt,
-    Judges,
     check_run,
     lost_acks,
     results_from_log,
@@ -25,6 +27,7 @@ from tests.faults.harness import (
     wait_for,
 )
 from tests.invariants import check_event, check_refusals
+from tests.support.judges import InProcessJudges
 
 pytestmark = pytest.mark.faults
 
@@ -133,9 +136,9 @@ def test_a_lost_acknowledgement_is_caught_unless_excused(svc):
     start_event(svc)
     opened = advance(svc)
     wait_for(lambda: time.time() > opened.at, 5, "the scheduled opening")
-    judges = Judges(svc, tokens, svc.event_id(), seed=0)
+    judges = InProcessJudges(svc, tokens, svc.event_id(), seed=0)
     judge, token = next(iter(tokens.items()))
-    real = judges.submit(judge, token, opened.state.performer_id, Decimal(6))
+    real = judges.submit(judge, opened.state.performer_id, opened.state.window_id, Decimal(6))
     assert real.outcome == "ack"
     # An acknowledgement the database does not have (as after DynamoDB Local's crash loss).
     ghost = Attempt(judge, opened.state.performer_id, "ghost", real.t1, real.t1 + 0.01, "ack", Decimal(8), 2)
@@ -149,3 +152,73 @@ def test_a_lost_acknowledgement_is_caught_unless_excused(svc):
         check_run(svc.store, env, svc.event_id(), judges, cli_verify=False, excused=frozenset({"ghost"}))
         == []
     )
+
+
+def without(condition: str):
+    """ScoreCommits._ops with the named ConditionCheck taken out of the one path's transaction."""
+    ops = ScoreCommits._ops
+
+    def patched(self, *args, **kwargs):
+        built, head = ops(self, *args, **kwargs)
+        assert any(op.name == condition for op in built), f"the commit has no {condition!r} operation"
+        return [op for op in built if op.name != condition], head
+
+    return patched
+
+
+def play_scores(svc: Service, condition: str) -> tuple[InProcessJudges, str]:
+    """One event on the one path (the live route's Scorer, its session known as a stream makes it known):
+    a score in the open window; then a late one after the close (`window`) or one from a session logged
+    out a moment before (`session`), each of which that condition must refuse."""
+    tokens = seed_event(svc, performers=2, perform=0.05, score=0.6)
+    start_event(svc)
+    opened = advance(svc)
+    judges = InProcessJudges(svc, tokens, svc.event_id(), seed=0)
+    scorer = Scorer(svc.store, time.time)
+    for email, token in tokens.items():
+        scorer.remember(token, Identity(email, Role.JUDGE, email))
+    context = ScoreContext(svc.event_id(), svc.bundle().settings, lambda pid, judge: None)
+    pid, window = opened.state.performer_id, opened.state.window_id
+    judge, token = next(iter(tokens.items()))
+
+    def send(value: str) -> Attempt:
+        rid, t0 = uuid.uuid4().hex, time.time()
+        try:
+            score, _ = scorer.submit(token, context, pid, window, {"Score": value}, rid)
+            a = Attempt(
+                judge, pid, rid, t0, time.time(), "ack", score.total, score.revision, window_id=window
+            )
+        except ScoreRefused as e:
+            a = Attempt(judge, pid, rid, t0, time.time(), "refused", message=str(e), window_id=window)
+        except NotAllowed as e:
+            a = Attempt(judge, pid, rid, t0, time.time(), "ended", message=str(e), window_id=window)
+        judges.record(a)
+        return a
+
+    wait_for(lambda: time.time() > opened.at, 5, "the scheduled opening")
+    assert send("7").outcome == "ack"
+    if condition == "window":
+        wait_for(lambda: time.time() > opened.state.deadline, 5, "the window's deadline")
+        advance(svc)  # closed: the next performer is on
+    else:
+        began = time.time()
+        svc.logout(token)
+        judges.ended[judge] = (began, time.time())
+    send("8")
+    run_to_the_end(svc)
+    return judges, svc.store.config.table_prefix
+
+
+@pytest.mark.parametrize(
+    "condition,violation", [("window", "outside its window"), ("session", "after their session ended")]
+)
+def test_the_checks_fail_when_a_condition_is_taken_out_of_the_one_path(
+    svc, monkeypatch, condition, violation
+):
+    judges, prefix = play_scores(svc, condition)  # the one path as it is: every check holds
+    env = {**os.environ, "STAGESCORE_TABLE_PREFIX": prefix}
+    assert check_run(svc.store, env, svc.event_id(), judges, cli_verify=False) == []
+    monkeypatch.setattr(ScoreCommits, "_ops", without(condition))
+    judges, prefix = play_scores(svc, condition)
+    problems = check_run(svc.store, env, svc.event_id(), judges, cli_verify=False)
+    assert any(violation in p for p in problems), problems

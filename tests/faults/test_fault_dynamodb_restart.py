@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from tests.faults.harness import check_run, lost_acks, new_stage, record, sleep_until, start_event, wait_for
+from tests.faults.harness import Venue, check_run, lost_acks, record, sleep_until, start_event, wait_for
 
 pytestmark = pytest.mark.faults
 
@@ -26,9 +26,10 @@ LOSS_WINDOW = 1.0
 def test_dynamodb_local_killed_and_restarted(fault_env, reaper, base_seed, tmp_path):
     problems = []
     db = reaper.dynamodb(tmp_path / "data")
+    venue = Venue(fault_env, reaper, db_endpoint=db.endpoint)  # its web server too
     for run in range(RUNS):
         seed = base_seed + run
-        stage = new_stage("DynamoDB crash", seed, fault_env, reaper, performers=5, db_endpoint=db.endpoint)
+        stage = venue.stage("DynamoDB crash", seed, performers=5)
         judges = stage.start_judges()
         engine = reaper.engine(stage.env)
         engine.owner()

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.faults.harness import alive_leader, check_run, new_stage, record, sleep_until, start_event
+from tests.faults.harness import Venue, alive_leader, check_run, record, sleep_until, start_event
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.faults
@@ -60,10 +60,11 @@ def play(stage, reaper, standby: bool, cli_verify: bool, budget: int) -> tuple[i
 
 def test_kill9_of_the_lease_holder_at_random_moments(fault_env, reaper, base_seed):
     total, problems, run = 0, [], 0
+    venue = Venue(fault_env, reaper)  # one web server, a new event per run
     while total < KILLS and run < MAX_RUNS:
         seed = base_seed + run
         standby = run % 2 == 0
-        stage = new_stage("kill -9", seed, fault_env, reaper, performers=10)
+        stage = venue.stage("kill -9", seed, performers=10)
         kills, found = play(stage, reaper, standby, cli_verify=run == 0, budget=KILLS - total)
         total += kills
         counts = stage.judges.counts()

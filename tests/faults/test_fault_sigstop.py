@@ -11,10 +11,10 @@ import time
 import pytest
 
 from tests.faults.harness import (
+    Venue,
     alive_leader,
     check_run,
     lease_holder,
-    new_stage,
     record,
     sleep_until,
     start_event,
@@ -83,9 +83,10 @@ def play(stage, reaper, cli_verify: bool) -> list[str]:
 
 def test_sigstop_of_the_lease_holder_then_sigcont(fault_env, reaper, base_seed):
     problems = []
+    venue = Venue(fault_env, reaper)
     for run in range(RUNS):
         seed = base_seed + run
-        stage = new_stage("SIGSTOP", seed, fault_env, reaper, performers=5)
+        stage = venue.stage("SIGSTOP", seed, performers=5)
         found = play(stage, reaper, cli_verify=run == 0)
         record("SIGSTOP", seed, 1, found, f"fenced write={stage.fenced} judges={stage.judges.counts()}")
         problems += [f"seed {seed}: {p}" for p in found]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.faults.harness import check_run, new_stage, record, start_event, wait_for, writers
+from tests.faults.harness import Venue, check_run, record, start_event, wait_for, writers
 
 pytestmark = pytest.mark.faults
 
@@ -13,9 +13,10 @@ RUNS = 3
 
 def test_engines_started_at_once(fault_env, reaper, base_seed):
     problems = []
+    venue = Venue(fault_env, reaper)
     for run in range(RUNS):
         seed = base_seed + run
-        stage = new_stage("two engines", seed, fault_env, reaper, performers=4)
+        stage = venue.stage("two engines", seed, performers=4)
         stage.start_judges()
         n = 3 if run == RUNS - 1 else 2
         # The event starts first, so whichever engine comes up first has work at once.

@@ -14,7 +14,6 @@ from engine import rules
 from engine.model import Command, CommandKind, Conflict, Phase
 from engine.service import Service
 from tests.faults.harness import (
-    Judges,
     Reaper,
     cli,
     lease_holder,
@@ -24,6 +23,7 @@ from tests.faults.harness import (
 )
 from tests.invariants import check_event, check_refusals, state_changes
 from tests.support.events import seed_event
+from tests.support.judges import InProcessJudges
 
 pytestmark = pytest.mark.integration
 
@@ -169,7 +169,7 @@ def test_a_restarted_engine_applies_the_overdue_transitions_in_order(engine_env,
     wait_for(lambda: lease_holder(store) == a.owner(), 15, "the engine to hold the lease")
     svc = Service(store)
     tokens = {e: svc.login(e, DEMO_PASSWORD).token for e in (f"judge{i}@demo.local" for i in (1, 2, 3))}
-    judges = Judges(svc, tokens, event_id, seed=1, pause=(0.05, 0.2)).start()
+    judges = InProcessJudges(svc, tokens, event_id, seed=1, pause=(0.05, 0.2)).start()
     procs.add(judges)
     start(engine_env)
     wait_for(

@@ -4,23 +4,52 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
+import ssl
 import time
 from urllib.parse import urlparse
 
 from ui import cookies
 
+# The tests' nginx serves a self-signed certificate of their own (tests/support/nginx.py).
+_UNVERIFIED = ssl.create_default_context()
+_UNVERIFIED.check_hostname = False
+_UNVERIFIED.verify_mode = ssl.CERT_NONE
 
-def cookie_header(token: str | None) -> dict[str, str]:
-    return {"Cookie": f"{cookies.session_name()}={token}"} if token else {}
+
+def connection(base_url: str, timeout: float) -> http.client.HTTPConnection:
+    """A connection to an http:// server or an https:// one (the certificate is not verified)."""
+    u = urlparse(base_url)
+    if u.scheme == "https":
+        return http.client.HTTPSConnection(u.hostname, u.port, timeout=timeout, context=_UNVERIFIED)
+    return http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
+
+
+def session_cookie(prefix: str) -> str:
+    """The session cookie's name for the tables under `prefix` (ui/cookies.py: the prefix, then the name)."""
+    return "".join(ch for ch in prefix if ch.isalnum() or ch in "-_") + cookies.SESSION
+
+
+def cookie_header(token: str | None, name: str | None = None) -> dict[str, str]:
+    """The session cookie; its name carries the table prefix (`name`, default this process's)."""
+    return {"Cookie": f"{name or cookies.session_name()}={token}"} if token else {}
 
 
 class EventStream:
     """One GET of an event stream; `next_event` returns (event, data) or raises TimeoutError."""
 
-    def __init__(self, base_url: str, path: str, token: str | None = None, timeout: float = 10.0):
-        u = urlparse(base_url)
-        self.conn = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
-        self.conn.request("GET", path, headers={"Accept": "text/event-stream", **cookie_header(token)})
+    def __init__(
+        self,
+        base_url: str,
+        path: str,
+        token: str | None = None,
+        timeout: float = 10.0,
+        cookie: str | None = None,
+    ):
+        self.conn = connection(base_url, timeout)
+        self.conn.request(
+            "GET", path, headers={"Accept": "text/event-stream", **cookie_header(token, cookie)}
+        )
         self.response = self.conn.getresponse()
         self.status = self.response.status
         self.content_type = self.response.getheader("Content-Type", "")
@@ -60,6 +89,15 @@ class EventStream:
             kind, data = self.next_event(timeout)
             if kind == event:
                 return json.loads(data)
+
+    def interrupt(self) -> None:
+        """Wake a `next_event` blocked in another thread (it then raises ConnectionError or OSError)."""
+        sock = self.conn.sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def close(self) -> None:
         self.conn.close()

@@ -11,6 +11,7 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
+from engine import localdb
 from tests.support.processes import ROOT, spawn
 
 SITE = ROOT / "deploy" / "nginx" / "stagescore.conf"
@@ -96,3 +97,13 @@ def start(conf: Path, env: dict[str, str]) -> subprocess.Popen:
     return spawn(
         [NGINX, "-p", str(conf.parent), "-c", str(conf), "-g", "daemon off;"], env, conf.parent / "nginx.out"
     )
+
+
+def serve(upstreams: Sequence[str], directory: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """The shipped site in front of `upstreams` (host:port each) on free loopback ports, its files in
+    `directory`; returns (nginx, its https URL). The caller stops it (processes.kill)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    cert, key = self_signed(directory)
+    https, http = localdb.free_port(), localdb.free_port()
+    conf = main_conf(directory, adapted_site(upstreams, https, http, cert, key, directory))
+    return start(conf, env), f"https://127.0.0.1:{https}"
