@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.accounts import token_hash
 from engine.config import Config
 from engine.model import Command, CommandKind, EventState, Phase, Settings
 from engine.service import Service
@@ -269,14 +270,16 @@ class Stage:
         return self.venue.svc
 
     def start_judges(self, pause: tuple[float, float] = (0.08, 0.3)) -> Judges:
-        """The judges on their phones; one of them logs out at a random moment in the event's middle
-        and keeps sending from the old page (each of those must be refused, none stored)."""
+        """The judges on their phones; the admin ends one of them (End on the device) at a random moment
+        in the event's middle and that phone keeps sending from the old page (each of those must be
+        refused, none stored): the ended-session hole the one score path closed."""
         v = self.venue
         self.judges = v.reaper.add(
             Judges(v.judge_urls, v.cookie, self.tokens, self.event_id, self.seed, pause)
         )
         leaving = self.rng.choice(sorted(self.tokens))
-        self.judges.end_session(leaving, time.time() + self.rng.uniform(0.4, 0.8) * self.length, v.svc.logout)
+        at = time.time() + self.rng.uniform(0.4, 0.8) * self.length
+        self.judges.end_session(leaving, at, lambda token: v.svc.end_device(None, leaving, token_hash(token)))
         return self.judges.start()
 
     def finished(self) -> bool:
