@@ -257,7 +257,11 @@ def main() -> None:
             f"{figures['max_start_spread_ms']} ms",
             figures["max_start_spread_ms"] <= 100,
         ),
-        "p95": report.target("p95 <= 150 ms (DynamoDB Local)", s["p95_ms"], (s["p95_ms"] or 1e9) <= 150),
+        # The judges' path over HTTP, so the README's "50 judges at once" target (bench.judges) applies;
+        # the 150 ms this benchmark had was for an in-process call that judges never made.
+        "p95": report.target(
+            "p95 <= 750 ms (50 at once over HTTP)", s["p95_ms"], (s["p95_ms"] or 1e9) <= 750
+        ),
     }
     report.emit("burst", figures, targets)
 

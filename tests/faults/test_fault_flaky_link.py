@@ -7,16 +7,9 @@ import time
 
 import pytest
 
-from tests.faults.harness import (
-    FlakyProxy,
-    alive_leader,
-    check_run,
-    new_stage,
-    record,
-    sleep_until,
-    start_event,
-    wait_for,
-)
+from tests.faults.harness import check_run, new_stage, record, sleep_until, start_event, wait_for
+from tests.support.engines import alive_leader
+from tests.support.proxy import FlakyProxy
 
 pytestmark = pytest.mark.faults
 
