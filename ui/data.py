@@ -48,19 +48,18 @@ def unreachable() -> None:
 
 def snapshot(event_id: str | None = None) -> Snapshot | None:
     """The current event as every viewer sees it; None (with a banner) when it cannot be read."""
-    try:
-        return _snapshot(event_id)
-    except DatabaseUnavailable:
-        unreachable()
-    except StagescoreError as e:
-        st.info(str(e))
-    return None
+    return _shown(_snapshot, event_id)
 
 
 def public_snapshot(event_id: str | None = None) -> Snapshot | None:
     """snapshot() as the public may see it: nothing of the performer being scored (engine.publicity)."""
+    return _shown(_public_snapshot, event_id)
+
+
+def _shown(read, event_id: str | None) -> Snapshot | None:
+    """A cached read, or None with the banner (database away) or the sentence (no event yet) shown."""
     try:
-        return _public_snapshot(event_id)
+        return read(event_id)
     except DatabaseUnavailable:
         unreachable()
     except StagescoreError as e:

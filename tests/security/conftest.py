@@ -5,6 +5,7 @@ scored. Every attack goes over HTTP from 127.0.0.1, as an attacker's or a clumsy
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -61,6 +62,17 @@ def score_performer(stack: Stack, name: str) -> str:
             return pid
         next_step(stack)
     raise AssertionError(f"{name} never reached their scoring window")
+
+
+def score_body(target: Target, value: str = "7") -> dict:
+    """POST /live/score's body for the performer on stage, as the judge page sends it."""
+    state = target.stack.service().bundle().state
+    return {
+        "performer_id": state.performer_id,
+        "window_id": state.window_id,
+        "values": {"Score": value},
+        "request_id": uuid.uuid4().hex,
+    }
 
 
 def feed_ready(url: str) -> None:

@@ -8,13 +8,12 @@ import json
 import resource
 import socket
 import time
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.security.conftest import ADMIN, J1, J2, J3, Target, serve
+from tests.security.conftest import ADMIN, J1, J2, J3, Target, score_body, serve
 from tests.support.events import PASSWORD
 from tests.support.live import cookie_header, post_score, wait_until_live
 
@@ -29,16 +28,6 @@ def _live(target):
 def _rss_mb(target: Target) -> float:
     with open(f"/proc/{target.stack.web.pid}/status") as f:
         return next(int(line.split()[1]) for line in f if line.startswith("VmRSS")) / 1024
-
-
-def _score(target: Target, value: str = "7.5") -> dict:
-    state = target.stack.service().bundle().state
-    return {
-        "performer_id": state.performer_id,
-        "window_id": state.window_id,
-        "values": {"Score": value},
-        "request_id": uuid.uuid4().hex,
-    }
 
 
 def _request(url: str, method: str, path: str, body: bytes | None = None, headers=None, source=OTHER):
@@ -115,7 +104,7 @@ def test_deeply_nested_json_is_refused_with_a_sentence_not_a_traceback(target, p
 
 
 def test_deep_nesting_inside_a_field_is_refused_too(target):
-    raw = json.dumps({**_score(target), "comment": "x"}).encode()
+    raw = json.dumps({**score_body(target), "comment": "x"}).encode()
     raw = raw.replace(b'"x"', b"[" * 3000 + b"]" * 3000)
     status, answer = post_score(target.url, target.tokens[J1], raw)
     assert status == 400 and "nested too deeply" in answer["error"]
@@ -124,7 +113,7 @@ def test_deep_nesting_inside_a_field_is_refused_too(target):
 @pytest.mark.parametrize("window", [str(10**40), "1e400", "-1"])
 def test_an_absurd_window_id_is_refused_with_400(target, window):
     raw = (
-        json.dumps({**_score(target), "window_id": 0})
+        json.dumps({**score_body(target), "window_id": 0})
         .encode()
         .replace(b'"window_id": 0', f'"window_id": {window}'.encode())
     )
@@ -214,7 +203,7 @@ def test_one_clients_connection_flood_starves_nobody_else(small_server):
             target.url,
             "POST",
             "/live/score",
-            json.dumps(_score(target)).encode(),
+            json.dumps(score_body(target)).encode(),
             {"X-Stagescore": "1", **cookie_header(target.tokens[J1])},
         )
         login = _login(target, J3)

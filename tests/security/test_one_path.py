@@ -5,26 +5,15 @@ new password scores no more through POST /live/score, and its open stream hears 
 from __future__ import annotations
 
 import time
-import uuid
 
 import pytest
 
 from engine.accounts import token_hash
 from engine.desk import Desk
 from engine.devices import ENDED, ENDED_BY_ADMIN, PASSWORD_CHANGED, SWAPPED
-from tests.security.conftest import ADMIN, J1, J2, J3, Target, score_performer
+from tests.security.conftest import ADMIN, J1, J2, J3, Target, score_body, score_performer
 from tests.support.events import PASSWORD
 from tests.support.live import EventStream, post_score
-
-
-def _body(target: Target, value: str = "7") -> dict:
-    state = target.stack.service().bundle().state
-    return {
-        "performer_id": state.performer_id,
-        "window_id": state.window_id,
-        "values": {"Score": value},
-        "request_id": uuid.uuid4().hex,
-    }
 
 
 def _stored(target: Target, judge: str):
@@ -55,11 +44,11 @@ def _new_password(target: Target, judge: str, token: str) -> str:
 def test_an_ended_session_scores_no_more_over_http(target: Target, end):
     svc = target.stack.service()
     token = svc.login(J1, PASSWORD).token
-    status, answer = post_score(target.url, token, _body(target, "7"))
+    status, answer = post_score(target.url, token, score_body(target, "7"))
     assert status == 200 and answer["ok"], answer
     before = _stored(target, J1)
     sentence = end(target, J1, token)
-    status, answer = post_score(target.url, token, _body(target, "9.9"))
+    status, answer = post_score(target.url, token, score_body(target, "9.9"))
     assert (status, answer) == (401, {"ok": False, "error": sentence})
     after = _stored(target, J1)
     assert (after.revision, after.total) == (before.revision, before.total)
@@ -99,9 +88,9 @@ def test_a_judge_who_stepped_aside_is_refused_and_sees_no_form(target: Target):
     finally:
         stream.close()
     assert doc["stepped_aside"] is True
-    status, answer = post_score(target.url, token, _body(target, "9.9"))
+    status, answer = post_score(target.url, token, score_body(target, "9.9"))
     assert (status, answer) == (409, {"ok": False, "error": "You have stepped aside for this performer."})
     assert _stored(target, J3) is None
-    status, _ = post_score(target.url, svc.login(J2, PASSWORD).token, _body(target, "6"))
+    status, _ = post_score(target.url, svc.login(J2, PASSWORD).token, score_body(target, "6"))
     assert status == 200 and _stored(target, J2) is not None
     assert not svc.snapshot().by_performer[pid].get(J3)
