@@ -34,8 +34,9 @@ class EventLog:
     def __init__(self, client: Client, tables: TableNames):
         self.client = client
         self.table = tables.log
-        # (event_id, stream) -> (seq, hash) of the head this process last wrote; used only by the
-        # stream's single writer (the lease holder) to skip a read per transition.
+        # (event_id, stream) -> (seq, hash) of the head this process last wrote: a guess that saves a read
+        # (the lease holder's transitions, a judge's scores and flags); the head's condition keeps the
+        # chain whole when it is stale, and the refusal corrects it.
         self._heads: dict[tuple[str, str], tuple[int, str]] = {}
         self._lock = threading.Lock()
 
@@ -91,19 +92,33 @@ class EventLog:
                 item["hash"]["S"],
             )
 
+    def known_head(self, event_id: str, stream: str) -> tuple[int, str] | None:
+        """The head this process last wrote or learnt for a stream, if any (a guess, never a fact)."""
+        with self._lock:
+            return self._heads.get((event_id, stream))
+
+    def learnt(self, event_id: str, stream: str, head: tuple[int, str]) -> None:
+        """Remember a stream's head learnt from a commit or a refusal."""
+        with self._lock:
+            self._heads[(event_id, stream)] = head
+
     def refused(self, event_id: str, stream: str) -> None:
         """A transaction with this stream's append was refused: the cached head may be stale."""
         with self._lock:
             self._heads.pop((event_id, stream), None)
 
     def append(self, event_id: str, stream: str, ts: float, actor: str, kind: str, data: dict) -> None:
-        """Append one entry on its own, retrying when another writer of the stream got there first."""
+        """Append one entry on its own, retrying when another writer of the stream got there first. The
+        head this process knows is tried first (no read); a refusal forgets it and the retry reads it."""
         for _ in RETRY.tries():
+            ops = self.append_ops(event_id, stream, ts, actor, kind, data, cached=True)
             try:
-                tx.Transaction(self.client, self.append_ops(event_id, stream, ts, actor, kind, data)).commit()
-                return
+                tx.Transaction(self.client, ops).commit()
             except tx.Cancelled:
+                self.refused(event_id, stream)
                 continue
+            self.committed(ops)
+            return
         raise Conflict("Too many simultaneous changes to the event log; please try again.")
 
     def entries(self, event_id: str) -> tuple[list[LogEntry], dict[str, tuple[int, str]]]:

@@ -67,7 +67,6 @@ class ScoreCommits:
         self.client = client
         self.tables = tables
         self.log = log
-        self._heads: dict[tuple[str, str], tuple[int, str]] = {}
         self._scores: dict[tuple[str, str, str], Score] = {}
         self._lock = threading.Lock()
 
@@ -76,10 +75,10 @@ class ScoreCommits:
             return self._scores.get((event_id, performer_id, judge))
 
     def _head(self, event_id: str, stream: str) -> tuple[int, str]:
-        """The judge stream's head as this process last wrote it; unknown, guess an empty stream: if it
-        is not, the refusal returns the real head with the score's, and one retry fixes both."""
-        with self._lock:
-            return self._heads.get((event_id, stream)) or (0, GENESIS)
+        """The judge stream's head as this process last wrote it (its scores and the outlier flags they
+        raised share the log's cache); unknown, guess an empty stream: if it is not, the refusal returns
+        the real head with the score's, and one retry fixes both."""
+        return self.log.known_head(event_id, stream) or (0, GENESIS)
 
     def commit(self, claim: ScoreClaim, current: Score | None) -> tuple[Score, bool]:
         """Store the claim; `current` is the caller's guess of the stored score (the feed's), or None.
@@ -106,8 +105,8 @@ class ScoreCommits:
                     head = (int(old["seq"]), old["hash"]) if old else (0, GENESIS)
                 continue
             score = _score_from(new)
+            self.log.learnt(claim.event_id, stream, new_head)
             with self._lock:
-                self._heads[(claim.event_id, stream)] = new_head
                 self._scores[(claim.event_id, claim.performer_id, claim.judge)] = score
             return score, False
         raise Conflict("Too many submissions at once for this score; please submit again.")
