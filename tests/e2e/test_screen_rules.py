@@ -20,7 +20,7 @@ def rules(browser):
     ctx = browser.new_context()
     page = ctx.new_page()
     page.set_content("<html><body></body></html>")
-    page.add_script_tag(content=asset("live_core.js", "judge_core.js"))
+    page.add_script_tag(content=asset("live_core.js", "judge_core.js", "judge_view.js"))
 
     def call(name: str, *args):
         return page.evaluate(f"(args) => {name}(...args)", json.loads(json.dumps(list(args))))
@@ -69,6 +69,8 @@ def test_scoring_closes_at_the_deadline_without_a_push(rules):
     assert rules("scoringOpen", doc(scoring_open=False, deadline=1010.0), 5) is False  # closed by the admin
     assert rules("scoringOpen", doc(scoring_open=True, phase="PERFORMING"), 5) is False
     assert rules("scoringOpen", doc(scoring_open=True, paused=True, remaining_seconds=3), 0) is True
+    # A judge who stepped aside for the performer on stage never has the window open on their screen.
+    assert rules("scoringOpen", {**open_doc, "stepped_aside": True}, 0.4) is False
 
 
 def test_a_value_is_checked_on_the_criterion_grid(rules):
@@ -162,3 +164,10 @@ def test_the_board_says_whose_scores_wait_for_the_window_to_close(rules):
     line = rules("heldLine", {"held_back": "<b>Ada</b>"})
     assert line == "<b>Ada</b>: scores after the scoring window closes"  # text: board.js draws it with el()
     assert rules("heldLine", {"held_back": None}) == ""
+
+
+def test_a_judge_who_stepped_aside_is_told_so_instead_of_the_form(rules):
+    aside, closed = "You stepped aside for this performer.", "Scoring for this performer has closed."
+    for phase in ("PERFORMING", "SCORING"):
+        assert rules("idleWords", doc(phase=phase, stepped_aside=True)) == aside
+    assert rules("idleWords", doc(phase="SCORING", stepped_aside=False)) == closed
