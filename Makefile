@@ -16,7 +16,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 # Debian packages the tests need, installed in one apt-get run when any is missing: chromium (the e2e
 # browser), nginx (the deploy and replica tests run the shipped site), fonts-dejavu-core (the score sheets'
-# Unicode font; engine/sheets.py falls back to Latin-1 without it).
+# Unicode font; engine/views/sheets.py falls back to Latin-1 without it).
 DEBIAN_NEEDS := /usr/bin/chromium:chromium /usr/sbin/nginx:nginx \
 	/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core
 system:

@@ -7,10 +7,10 @@ import functools
 import streamlit as st
 from streamlit_autorefresh import st_autorefresh
 
-from engine import publicity
-from engine.model import DatabaseUnavailable, StagescoreError
-from engine.service import Service
-from engine.snapshot import Snapshot
+from engine.domain import publicity
+from engine.domain.model import DatabaseUnavailable, StagescoreError
+from engine.domain.snapshot import Snapshot
+from engine.service.core import Service
 from engine.store import Store
 from ui.errors import something_went_wrong
 
@@ -58,7 +58,7 @@ def snapshot(event_id: str | None = None) -> Snapshot | None:
 
 
 def public_snapshot(event_id: str | None = None) -> Snapshot | None:
-    """snapshot() as the public may see it: nothing of the performer being scored (engine.publicity)."""
+    """snapshot() as the public may see it: nothing of the performer being scored (domain/publicity.py)."""
     try:
         return _public_snapshot(event_id)
     except DatabaseUnavailable:

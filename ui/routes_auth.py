@@ -26,10 +26,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from engine import devices, throttle
-from engine.logins import LoginClient
-from engine.model import DatabaseUnavailable, Role, StagescoreError
-from engine.service import Service
+from engine.domain import devices, throttle
+from engine.domain.model import DatabaseUnavailable, Role, StagescoreError
+from engine.service.core import Service
+from engine.service.logins import LoginClient
 from engine.store import Store
 from ui import body as bodies
 from ui import cookies

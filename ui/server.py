@@ -36,7 +36,7 @@ def _route_by_navigation() -> None:
 
 @asynccontextmanager
 async def lifespan(app: st.App) -> AsyncIterator[None]:
-    from engine.service import Service
+    from engine.service.core import Service
     from engine.store import Store
     from ui.live import routes as live
 

@@ -13,9 +13,9 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from engine.model import DatabaseUnavailable, NotAllowed
-from engine.service import Service
-from engine.service_results import NOT_YET
+from engine.domain.model import DatabaseUnavailable, NotAllowed
+from engine.service.core import Service
+from engine.service.results import NOT_YET
 from engine.store import Store
 
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}

@@ -24,7 +24,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from engine import metrics
 from engine.config import Config
-from engine.model import Conflict, DatabaseUnavailable, StagescoreError
+from engine.domain.model import Conflict, DatabaseUnavailable, StagescoreError
 
 log = logging.getLogger("stagescore.store")
 

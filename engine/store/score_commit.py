@@ -22,13 +22,13 @@ import threading
 from dataclasses import dataclass
 from decimal import Decimal
 
-from engine import devices
-from engine.codec import state_from_item, to_decimal
-from engine.eventlog import GENESIS
-from engine.model import Conflict, InvalidInput, NotAllowed, Phase, Role, Score, ScoreRefused
+from engine.domain import devices
+from engine.domain.eventlog import GENESIS
+from engine.domain.model import Conflict, InvalidInput, NotAllowed, Phase, Role, Score, ScoreRefused
 from engine.store import conflicts, tx
 from engine.store.client import Client, RetryPolicy
-from engine.store.log import HEAD, EventLog
+from engine.store.codec import state_from_item, to_decimal
+from engine.store.eventlog import HEAD, EventLog
 from engine.store.results import NOT_SIGNED_OFF, RESULTS
 from engine.store.schema import STATUS, TableNames
 from engine.store.scores import WINDOW_OPEN, _history_item, _score_from
@@ -57,7 +57,7 @@ class ScoreClaim:
     total: Decimal
     request_id: str
     now: float
-    comment: str = ""  # already cleaned (engine.comments); "" when none
+    comment: str = ""  # already cleaned (engine.domain.comments); "" when none
 
 
 class ScoreCommits:

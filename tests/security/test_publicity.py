@@ -1,4 +1,4 @@
-"""Nothing of the performer on stage is public until their scoring window closes (engine/publicity.py),
+"""Nothing of the performer on stage is public until their scoring window closes (engine/domain/publicity.py),
 and the per-judge setting reaches the board at the next push: over HTTP against a running server.
 
 The attack: a judge who has not scored yet opens the public board (or /results) on the same phone and
@@ -12,7 +12,7 @@ import re
 import time
 import uuid
 
-from engine import rules
+from engine.domain import rules
 from tests.security.conftest import ADMIN, J1, Target
 from tests.support.live import EventStream, post_score
 from tests.support.page_view import page_bytes

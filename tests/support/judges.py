@@ -233,7 +233,7 @@ class InProcessJudges(Judges):
                 return
 
     def _send(self, email: str, body: dict, n: int) -> tuple[int, dict]:
-        from engine.model import Conflict, DatabaseUnavailable, NotAllowed, ScoreRefused
+        from engine.domain.model import Conflict, DatabaseUnavailable, NotAllowed, ScoreRefused
 
         try:
             score, replayed = self.svc.submit_score(

@@ -17,16 +17,16 @@ import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from engine import accounts
-from engine.model import DatabaseUnavailable, Role, Score, StagescoreError
-from engine.release import Release
-from engine.scorer import ScoreContext
-from engine.service import Service
+from engine.domain import accounts
+from engine.domain.model import DatabaseUnavailable, Role, Score, StagescoreError
+from engine.domain.release import Release
+from engine.service.core import Service
+from engine.service.feed import NO_EVENT, Feed
+from engine.service.scoring import ScoreContext
 from engine.store.client import UNREACHABLE
 from engine.store.score_commit import DISABLED, SESSION_ENDED, ended_sentence
 from ui.live.builder import Builder, Built
 from ui.live.channel import KEEP_ALIVE, Channel, Connection, frame
-from ui.live.feed import NO_EVENT, Feed
 
 log = logging.getLogger("stagescore.live")
 TICK_SECONDS = 0.25
