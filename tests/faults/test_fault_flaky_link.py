@@ -8,7 +8,6 @@ import time
 import pytest
 
 from tests.faults.harness import (
-    FlakyProxy,
     alive_leader,
     check_run,
     new_stage,
@@ -17,6 +16,7 @@ from tests.faults.harness import (
     start_event,
     wait_for,
 )
+from tests.support.proxy import FlakyProxy
 
 pytestmark = pytest.mark.faults
 
