@@ -38,8 +38,9 @@ PYTEST_WORKERS ?= 2
 test: venv system dynamodb
 	@$(PY) -m pytest -n $(PYTEST_WORKERS); rc=$$?; if [ $$rc -eq 5 ]; then echo "No tests collected."; exit 0; fi; exit $$rc
 
+# lint-imports: the dependency rule between engine/'s layers, ui/ and pages/ (pyproject.toml's contracts).
 lint: venv
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports
 
 # Each script in bench/ starts and stops what it needs; figures go to bench/results/latest.json.
 # A missed target is reported, not a failure. A short run: make bench SOAK_MINUTES=2
