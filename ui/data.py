@@ -7,21 +7,20 @@ import functools
 import streamlit as st
 from streamlit_autorefresh import st_autorefresh
 
+from engine import bootstrap
 from engine.domain import publicity
-from engine.domain.model import DatabaseUnavailable, StagescoreError
+from engine.domain.model import UNREACHABLE, DatabaseUnavailable, StagescoreError
 from engine.domain.snapshot import Snapshot
 from engine.service.core import Service
-from engine.store import Store
 from ui.errors import something_went_wrong
 
-UNREACHABLE = "Scoring database unreachable, retrying…"
 TICK_SECONDS = 0.5
 
 
 @st.cache_resource
 def service() -> Service:
-    """One Store (one thread-safe botocore client) per server process."""
-    return Service(Store())
+    """The process's one Service (engine/bootstrap.py), shared by every session's reruns."""
+    return bootstrap.service()
 
 
 @st.cache_data(ttl=TICK_SECONDS, show_spinner=False, max_entries=8)

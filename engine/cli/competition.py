@@ -9,16 +9,15 @@ import time
 from engine.domain import schedule
 
 
-def _desk():
+def _competition():
+    from engine import bootstrap
     from engine.service.competition import Competition
-    from engine.service.core import Service
-    from engine.store import Store
 
-    return Competition(Service(Store()))
+    return Competition(bootstrap.service())
 
 
 def cmd_round(a) -> int:
-    desk = _desk()
+    desk = _competition()
     if a.action == "list":
         for r in desk.rounds():
             mark = "*" if r["current"] else " "
@@ -46,7 +45,7 @@ def cmd_round(a) -> int:
 
 
 def cmd_performer_action(a) -> int:
-    desk = _desk()
+    desk = _competition()
     if a.action == "move":
         desk.move(None, a.name, position=a.position, last=a.last)
     elif a.action == "no-show":
@@ -61,7 +60,7 @@ def cmd_performer_action(a) -> int:
 
 
 def cmd_conflict(a) -> int:
-    desk = _desk()
+    desk = _competition()
     if a.action == "list":
         rows = desk.conflicts()
         for c in rows:

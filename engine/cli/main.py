@@ -15,10 +15,9 @@ from engine.domain.model import Command, CommandKind, Role, StagescoreError
 
 
 def _service():
-    from engine.service.core import Service
-    from engine.store import Store
+    from engine import bootstrap
 
-    return Service(Store())
+    return bootstrap.service()
 
 
 def cmd_judge(a) -> int:
@@ -79,9 +78,11 @@ def cmd_run(a) -> int:
         from engine.metrics import REGISTRY
 
         start_http_server(int(port), registry=REGISTRY)
-    svc = _service()
-    svc.store.create_tables()
-    Engine(svc.store).run_forever()
+    from engine import bootstrap
+
+    store = bootstrap.store()
+    store.create_tables()
+    Engine(store).run_forever()
     return 0
 
 

@@ -65,7 +65,6 @@ def register(sub) -> None:
 
 
 def _service():
-    from engine.service.core import Service
-    from engine.store import Store
+    from engine import bootstrap
 
-    return Service(Store())
+    return bootstrap.service()

@@ -10,10 +10,9 @@ from engine.domain.model import Settings
 
 
 def service():
-    from engine.service.core import Service
-    from engine.store import Store
+    from engine import bootstrap
 
-    return Service(Store())
+    return bootstrap.service()
 
 
 def cmd_db(a) -> int:

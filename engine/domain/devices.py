@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import secrets
 
+from engine.domain.model import NotAllowed
+
 LINK_SECONDS = 15 * 60
 PRESENT_SECONDS = 120.0  # a device is "present" if it was seen this recently
 SEEN_EVERY = 60.0  # a session's last-seen time is written at most this often
@@ -23,6 +25,17 @@ ENDED = {
     DISABLED: "This account is disabled; ask the organiser.",
 }
 SESSION_OVER = "Your session has ended; please log in again."
+
+
+class SessionEnded(NotAllowed):
+    """No valid session behind the token (answered 401: log in again), unlike a wrong role (403)."""
+
+
+def ended_sentence(session: dict | None) -> str:
+    """Why a stored session item no longer logs anyone in: the reason it was ended with, if any."""
+    reason = (session or {}).get("ended")
+    return ENDED.get(reason, SESSION_OVER) if reason else SESSION_OVER
+
 
 _CODE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 

@@ -100,6 +100,10 @@ class DatabaseUnavailable(StagescoreError):
     pass
 
 
+# The outage sentence: what every screen and route says while DynamoDB does not answer.
+UNREACHABLE = "Scoring database unreachable, retrying…"
+
+
 @dataclass(frozen=True)
 class Criterion:
     name: str = "Score"

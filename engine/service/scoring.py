@@ -17,10 +17,11 @@ from dataclasses import dataclass
 
 from engine.domain import accounts, scoring
 from engine.domain.comments import clean_comment
+from engine.domain.devices import SESSION_OVER, SessionEnded, ended_sentence
 from engine.domain.model import NotAllowed, Role, Score, Settings
 from engine.metrics import timed_submission
 from engine.store import Store
-from engine.store.score_commit import SESSION_ENDED, ScoreClaim, SessionEnded, ended_sentence
+from engine.store.score_commit import ScoreClaim
 
 MAX_CACHED = 10_000  # sessions remembered per process; a claim only, so forgetting one costs a GetItem
 
@@ -70,7 +71,7 @@ class Scorer:
             return known
         item = self.store.sessions.get(digest)
         if not item or float(item["expires_at"]) <= self.clock():
-            raise SessionEnded(SESSION_ENDED)
+            raise SessionEnded(SESSION_OVER)
         if item.get("ended"):
             raise SessionEnded(ended_sentence(item))
         identity = Identity(item["email"], Role(item["role"]), "")

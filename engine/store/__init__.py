@@ -1,7 +1,7 @@
 """The DynamoDB adapter, one repository per aggregate over one client (the only module importing boto3).
 Imports engine.domain, engine.store and the top-level config/metrics; boto3 in store/client.py alone.
 
-store = Store(Config.from_env())
+store = Store(Config.from_env())   (engine/bootstrap.py builds the process's one)
 store.events       state, settings, presence, flags, transitions, event list, current pointer
 store.performers   the performers of an event
 store.scores       judges' scores and their history

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from engine.domain import devices
+from engine.domain.devices import SessionEnded, ended_sentence
 from engine.domain.eventlog import GENESIS
 from engine.domain.model import Conflict, InvalidInput, NotAllowed, Phase, Role, Score, ScoreRefused
 from engine.store import conflicts, tx
@@ -38,10 +39,6 @@ SESSION_ENDED = devices.SESSION_OVER
 DISABLED = devices.ENDED[devices.DISABLED]
 STEPPED_ASIDE = "You have stepped aside for this performer."
 SIGNED_OFF = "The results are official, so the scores can no longer change."
-
-
-class SessionEnded(NotAllowed):
-    """No valid session behind the token (answered 401: log in again), unlike a wrong role (403)."""
 
 
 @dataclass(frozen=True)
@@ -234,9 +231,3 @@ def _refusal(c: tx.Cancelled, claim: ScoreClaim) -> Score | None:
     if c.failed("frozen"):
         raise ScoreRefused(SIGNED_OFF)
     return None
-
-
-def ended_sentence(session: dict | None) -> str:
-    """Why a stored session item no longer logs anyone in: the reason it was ended with, if any."""
-    reason = (session or {}).get("ended")
-    return devices.ENDED.get(reason, SESSION_ENDED) if reason else SESSION_ENDED

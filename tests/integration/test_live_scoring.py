@@ -11,12 +11,13 @@ import pytest
 
 from engine import metrics
 from engine.config import Config
+from engine.domain.devices import SessionEnded
 from engine.domain.model import NotAllowed, ScoreRefused
 from engine.service.competition import Competition
 from engine.service.feed import Feed
 from engine.service.scoring import Identity, ScoreContext, Scorer
 from engine.store import Store
-from engine.store.score_commit import ScoreCommits, SessionEnded
+from engine.store.score_commit import ScoreCommits
 from tests.integration.test_scores import advance_to_scoring
 from tests.support.events import seed_event
 

@@ -15,7 +15,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 
+from engine.domain.devices import SessionEnded
 from engine.domain.model import (
+    UNREACHABLE,
     Conflict,
     DatabaseUnavailable,
     InvalidInput,
@@ -27,8 +29,6 @@ from engine.domain.model import (
 from engine.domain.scoring import display
 from engine.service.core import Service
 from engine.service.scoring import Identity
-from engine.store.client import UNREACHABLE
-from engine.store.score_commit import SessionEnded
 from ui import body as bodies
 from ui import cookies
 from ui.live.channel import Connection
