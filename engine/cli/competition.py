@@ -17,18 +17,18 @@ def _competition():
 
 
 def cmd_round(a) -> int:
-    desk = _competition()
+    competition = _competition()
     if a.action == "list":
-        for r in desk.rounds():
+        for r in competition.rounds():
             mark = "*" if r["current"] else " "
             print(f"{mark} {r['number']:>2}  {r['name']:<30} {r['phase']:<10} {r['event_id']}")
         return 0
     if a.action == "name":
-        info = desk.name_round(None, a.name)
+        info = competition.name_round(None, a.name)
         print(f"Round {info.number} is now called {info.name}.")
         return 0
     chosen = [n.strip() for n in a.performers.split(",") if n.strip()] if a.performers else None
-    info, adv = desk.next_round(
+    info, adv = competition.next_round(
         None,
         top=a.top,
         per_category=not a.overall,
@@ -36,7 +36,7 @@ def cmd_round(a) -> int:
         name=a.name,
         carry_weight=a.carry_weight,
     )
-    names = {p.performer_id: p.name for p in desk.svc.snapshot().performers}
+    names = {p.performer_id: p.name for p in competition.svc.snapshot().performers}
     print(f"Round {info.number} ({info.name}) is ready in setup: event {info.event_id}.")
     print("Running order: " + ", ".join(names.get(pid, pid) for pid in adv.order))
     for note in adv.notes:
@@ -45,14 +45,14 @@ def cmd_round(a) -> int:
 
 
 def cmd_performer_action(a) -> int:
-    desk = _competition()
+    competition = _competition()
     if a.action == "move":
-        desk.move(None, a.name, position=a.position, last=a.last)
+        competition.move(None, a.name, position=a.position, last=a.last)
     elif a.action == "no-show":
-        desk.no_show(None, a.name)
+        competition.no_show(None, a.name)
     else:
-        desk.bring_back(None, a.name)
-    snap = desk.svc.snapshot()
+        competition.bring_back(None, a.name)
+    snap = competition.svc.snapshot()
     print(
         f"{a.action}: {a.name}. Running order: " + ", ".join(snap.performer_name(p) for p in snap.state.order)
     )
@@ -60,19 +60,19 @@ def cmd_performer_action(a) -> int:
 
 
 def cmd_conflict(a) -> int:
-    desk = _competition()
+    competition = _competition()
     if a.action == "list":
-        rows = desk.conflicts()
+        rows = competition.conflicts()
         for c in rows:
             print(f"{c['judge']:<30} {c['performer']:<30} declared by {c['declared_by']}")
         if not rows:
             print("No conflicts declared.")
         return 0
     if a.action == "add":
-        desk.add_conflict(None, a.email, a.performer)
+        competition.add_conflict(None, a.email, a.performer)
         print(f"{a.email} has stepped aside for {a.performer}.")
     else:
-        desk.remove_conflict(None, a.email, a.performer)
+        competition.remove_conflict(None, a.email, a.performer)
         print(f"{a.email} may score {a.performer} again.")
     return 0
 
