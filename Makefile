@@ -16,7 +16,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 # Debian packages the tests need, installed in one apt-get run when any is missing: chromium (the e2e
 # browser), nginx (the deploy and replica tests run the shipped site), fonts-dejavu-core (the score sheets'
-# Unicode font; engine/sheets.py falls back to Latin-1 without it).
+# Unicode font; engine/views/sheets.py falls back to Latin-1 without it).
 DEBIAN_NEEDS := /usr/bin/chromium:chromium /usr/sbin/nginx:nginx \
 	/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core
 system:
@@ -38,8 +38,9 @@ PYTEST_WORKERS ?= 2
 test: venv system dynamodb
 	@$(PY) -m pytest -n $(PYTEST_WORKERS); rc=$$?; if [ $$rc -eq 5 ]; then echo "No tests collected."; exit 0; fi; exit $$rc
 
+# lint-imports: the dependency rule between engine/'s layers, ui/ and pages/ (pyproject.toml's contracts).
 lint: venv
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports
 
 # Each script in bench/ starts and stops what it needs; figures go to bench/results/latest.json.
 # A missed target is reported, not a failure. A short run: make bench SOAK_MINUTES=2

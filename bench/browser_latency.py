@@ -21,7 +21,7 @@ from bench import events, report
 from bench.browser import board_observations, launch_chromium, open_board
 from bench.drivers.judges import ScoreDriver
 from bench.stack import BenchStack
-from engine.model import Phase
+from engine.domain.model import Phase
 from tests.support.waiting import wait_for
 
 PERFORM, SCORE, JUDGES = 1.5, 2.5, 3

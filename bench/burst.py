@@ -22,7 +22,7 @@ from collections import Counter
 
 from bench import events, report
 from bench.stack import BenchStack
-from engine.model import Command, CommandKind, Phase
+from engine.domain.model import Command, CommandKind, Phase
 from tests.support.judges import post_score
 from tests.support.live import session_cookie
 from tests.support.waiting import wait_for
@@ -102,7 +102,7 @@ def profile_sequential(svc, tokens: dict[str, str], event_id: str) -> None:
     by one in this process through the live route's Scorer (what POST /live/score runs)."""
     from pyinstrument import Profiler
 
-    from engine.scorer import ScoreContext, Scorer
+    from engine.service.scoring import ScoreContext, Scorer
 
     st = wait_for(
         lambda: (s := svc.store.events.state(event_id)).phase is Phase.SCORING and s,

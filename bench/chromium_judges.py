@@ -24,7 +24,7 @@ from bench import report
 from bench.drivers.live import post_score
 from bench.judges import Bench, _flips, seed
 from bench.stack import BenchStack
-from engine.model import CommandKind
+from engine.domain.model import CommandKind
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, NO_THROTTLING_ARGS, PHONE
 from ui.cookies import SESSION
 

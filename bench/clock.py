@@ -18,7 +18,7 @@ import time
 
 from bench import events, report
 from bench.stack import BenchStack
-from engine.model import Phase
+from engine.domain.model import Phase
 from tests.support.processes import read_log
 from tests.support.waiting import wait_for
 

@@ -133,11 +133,11 @@ class Requests:
 
 
 def requests_per_score(stack, tokens: dict[str, str]) -> dict:
-    """DynamoDB requests of the live score path (engine.scorer, what POST /live/score runs) per score,
+    """DynamoDB requests of the live score path (engine/service/scoring.py, POST /live/score's) per score,
     counted on a fresh store as a new server process would have it: a judge's first score (no session
     cached), a revision, a replay, and a score from a judge whose stream had connected."""
-    from engine.scorer import Identity, ScoreContext, Scorer
-    from ui.live.feed import Feed
+    from engine.service.feed import Feed
+    from engine.service.scoring import Identity, ScoreContext, Scorer
 
     store = stack.store()
     svc = stack.service()

@@ -34,12 +34,12 @@ from bench import evening, events, report
 from bench.live_cost import LiveServer
 from bench.stack import BenchStack
 from bench.tally import Counts, Tally, per
-from engine import rules
-from engine.model import Command, CommandKind, Phase
-from engine.runner import Engine
-from engine.service import Service
+from engine.domain import rules
+from engine.domain.model import Command, CommandKind, Phase
+from engine.service.core import Service
+from engine.service.feed import Feed
 from engine.store import Store
-from ui.live.feed import Feed
+from engine.timer.runner import Engine
 
 
 def walk(svc: Service, live: LiveServer, stack: BenchStack, tokens: dict[str, str], performers: int) -> dict:

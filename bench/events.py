@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from engine import accounts
-from engine.model import Account, Command, CommandKind, Role, Settings
-from engine.roster import build_roster
-from engine.service import Service
+from engine.domain import accounts
+from engine.domain.model import Account, Command, CommandKind, Role, Settings
+from engine.domain.roster import build_roster
+from engine.service.core import Service
 
 PASSWORD = "bench-Password-42"
 _HASH: list[str] = []

@@ -9,7 +9,7 @@ Per N: server CPU per idle judge (the event paused: only ticks, presence, keep-a
 judge (resident, after opening the streams, over the N=0 baseline), "submit → acknowledged" p50/p95
 one after another and all at once, the window flip (a transition at its scheduled time → the judge's
 stream shows the new window) p95, and a new score → the admin desk shows it, p95 (the public board holds
-the performer being scored back until the window closes: engine/publicity.py).
+the performer being scored back until the window closes: engine/domain/publicity.py).
 
     .venv/bin/python -m bench.judges [--levels 1,5,10,20,50] [--idle 6]
 """
@@ -25,9 +25,9 @@ from decimal import Decimal
 from bench import report
 from bench.drivers.live import StreamClient, post_score
 from bench.stack import BenchStack
-from engine import accounts
-from engine.model import Account, Command, CommandKind, Role, Settings
-from engine.roster import build_roster
+from engine.domain import accounts
+from engine.domain.model import Account, Command, CommandKind, Role, Settings
+from engine.domain.roster import build_roster
 from ui.cookies import SESSION
 
 PASSWORD = "bench-Password-1"

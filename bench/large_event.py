@@ -3,7 +3,7 @@
 Built in memory (a Snapshot as Service.snapshot returns it), then timed, each the median of --repeat
 runs (the first, cold run reported beside it):
   ranking     service.compute_results
-  board       engine.exports.public_board + json.dumps (what the board publisher does each tick)
+  board       engine.views.exports.public_board + json.dumps (what the board publisher does each tick)
   analytics   what the admin's Scores & analytics page computes, from ui/charts.py if it is there:
               analyse, the other helpers the page calls, and every `*_chart` builder; with and without
               serialising each chart to its Vega-Lite dict (what st.altair_chart does)
@@ -23,9 +23,9 @@ from decimal import Decimal
 
 from bench import events, report
 from bench.stack import BenchStack
-from engine.exports import public_board
-from engine.model import Account, EventState, Performer, PerformerStatus, Phase, Role, Score, Settings
-from engine.service import Snapshot, compute_results
+from engine.domain.model import Account, EventState, Performer, PerformerStatus, Phase, Role, Score, Settings
+from engine.service.core import Snapshot, compute_results
+from engine.views.exports import public_board
 
 HELPERS = ("agreement", "what_if", "openings_estimated", "timing_frame", "timing_summary", "flagged")
 
@@ -129,10 +129,10 @@ def call_with(fn, pool: dict):
 def analytics(snap: Snapshot, serialise: bool):
     """Everything the analytics page computes, from whatever ui/charts.py offers now; returns
     (per-step seconds, skipped builders)."""
-    from engine import analysis, rankings, timing
+    from engine.analytics import analysis, standings, timing
     from ui import charts
 
-    helpers = {**vars(timing), **vars(rankings), **vars(analysis)}  # the frames moved out of ui/charts.py
+    helpers = {**vars(timing), **vars(standings), **vars(analysis)}  # the frames moved out of ui/charts.py
     steps: dict[str, float] = {}
     skipped: dict[str, str] = {}
 
@@ -178,7 +178,7 @@ def analytics(snap: Snapshot, serialise: bool):
 
 def write_to_dynamodb(stack, snap: Snapshot, scores: list[Score]) -> str:
     """The same event in DynamoDB Local; returns its event id."""
-    from engine import codec
+    from engine.store import codec
     from engine.store.client import to_item
 
     svc = stack.service()
@@ -212,7 +212,7 @@ def write_to_dynamodb(stack, snap: Snapshot, scores: list[Score]) -> str:
 def read_back(stack, eid: str, repeat: int) -> dict:
     """Service.snapshot() with the configured timeouts; if that fails, again with a patient client, so
     there is a figure either way."""
-    from engine.model import DatabaseUnavailable
+    from engine.domain.model import DatabaseUnavailable
 
     out: dict = {}
     for label, env in (("default", {}), ("read_timeout_60s", {"STAGESCORE_DB_READ_TIMEOUT": "60"})):

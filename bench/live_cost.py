@@ -14,9 +14,9 @@ import time
 from collections import Counter
 
 from bench.tally import Tally
-from engine.model import Role
-from engine.scorer import Identity, Scorer
-from engine.service import Service
+from engine.domain.model import Role
+from engine.service.core import Service
+from engine.service.scoring import Identity, Scorer
 from engine.store import Store
 from ui.live.channel import Connection
 from ui.live.hub import Hub

@@ -4,13 +4,13 @@ Figures (the same in the three forms):
   database latency and errors         every DynamoDB call (engine/store/client.py)
   score submission latency, outcome   Scorer.submit, the one way in for a score (accepted,
                                       refused, invalid, not_allowed, error)
-  transition lateness                 each timer transition the engine writes (engine/runner.py)
+  transition lateness                 each timer transition the engine writes (engine/timer/runner.py)
   judges present, viewers connected   gauges set by whoever knows them (engine, web server)
 
 EMF: CloudWatch's Embedded Metric Format is a JSON log line with an `_aws` member declaring which top-level
 keys are metrics (spec: "Specification: Embedded metric format", CloudWatch User Guide). We write it
 ourselves: aws-embedded-metrics flushes through asyncio, which sync code inside uvicorn's loop cannot run,
-and it writes to its own sink rather than through our log lines (engine/logs.py).
+and it writes to its own sink rather than through our log lines (engine/log_setup.py).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from engine.model import DatabaseUnavailable, InvalidInput, NotAllowed, ScoreRefused, StagescoreError
+from engine.domain.model import DatabaseUnavailable, InvalidInput, NotAllowed, ScoreRefused, StagescoreError
 
 NAMESPACE = "Stagescore"
 log = logging.getLogger("stagescore.metrics")
@@ -91,7 +91,7 @@ def emf_document(namespace: str, dimensions: dict[str, str], values: dict, times
 
 def emit(message: str, values: dict, **fields: object) -> None:
     """One metrics line (EMF in JSON mode), dimensioned by the process; `fields` go along as context."""
-    from engine.logs import process_name
+    from engine.log_setup import process_name
 
     doc = emf_document(NAMESPACE, {"process": process_name()}, values, int(time.time() * 1000))
     shown = " ".join(

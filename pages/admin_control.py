@@ -1,6 +1,6 @@
 import streamlit as st
 
-from engine.model import CommandKind, Phase, Role
+from engine.domain.model import CommandKind, Phase, Role
 from ui import data, errors, nav
 from ui.admin import run_command, show_message
 from ui.auth import require

@@ -4,9 +4,9 @@ import time
 import pandas as pd
 import streamlit as st
 
-from engine import exports
-from engine.model import Role
-from ui import data, nav, results_desk, widgets
+from engine.domain.model import Role
+from engine.views import exports
+from ui import data, nav, results, widgets
 from ui.auth import require
 
 require(Role.ADMIN, nav.LOG_PAGE)
@@ -34,7 +34,7 @@ c1.download_button(
 )
 c2.download_button("Scores (CSV)", exports.export(snap, "csv", "scores"), f"{chosen}-scores.csv", "text/csv")
 c3.download_button("Everything (JSON)", exports.export(snap, "json"), f"{chosen}.json", "application/json")
-results_desk.downloads(snap, svc.release(chosen))
+results.downloads(snap, svc.release(chosen))
 
 st.subheader("Event log")
 problems = svc.verify_log(chosen)

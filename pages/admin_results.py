@@ -1,7 +1,7 @@
 import streamlit as st
 
-from engine.model import Role
-from ui import data, nav, results_desk
+from engine.domain.model import Role
+from ui import data, nav, results
 from ui.admin import show_message
 from ui.auth import require
 
@@ -17,8 +17,8 @@ def live() -> None:
     if snap is None:
         return
     rel = svc.release(snap.event_id)
-    results_desk.status_panel(snap, rel)
-    results_desk.flags_panel(session, snap, rel)
+    results.status_panel(snap, rel)
+    results.flags_panel(session, snap, rel)
 
 
 live()
@@ -31,7 +31,7 @@ st.caption(
     "Results are provisional once the last scoring window closes. Sign off when any protest window has "
     "closed; then reveal the ranking on the board from last place up, the podium last."
 )
-results_desk.sign_off_and_reveal(session, snap, rel)
+results.sign_off_and_reveal(session, snap, rel)
 st.subheader("Results settings")
-results_desk.settings_form(session, rel)
-results_desk.links_panel(session, snap)
+results.settings_form(session, rel)
+results.links_panel(session, snap)

@@ -1,9 +1,9 @@
 import pandas as pd
 import streamlit as st
 
-from engine import analysis, rankings, timing
-from engine.model import PerformerStatus, Role, StagescoreError
-from engine.snapshot import Snapshot
+from engine.analytics import analysis, standings, timing
+from engine.domain.model import PerformerStatus, Role, StagescoreError
+from engine.domain.snapshot import Snapshot
 from ui import charts, data, nav, widgets
 from ui.auth import require
 
@@ -29,7 +29,7 @@ def _agreement(key: tuple, _snap: Snapshot) -> float | None:
 
 @st.cache_data(ttl=600, max_entries=4, show_spinner=False)
 def _what_if(key: tuple, _snap: Snapshot) -> pd.DataFrame:
-    return rankings.what_if(_snap)
+    return standings.what_if(_snap)
 
 
 @st.cache_data(ttl=600, max_entries=8, show_spinner=False)
@@ -158,7 +158,7 @@ def ranking_over_time(frames: analysis.Analysis) -> None:
     if frames.ranking.empty:
         st.info("The ranking over time starts once a performer is done and ranked.")
     else:
-        st.caption(f"The current top {rankings.TOP_RANKS}: their rank after each performer done.")
+        st.caption(f"The current top {standings.TOP_RANKS}: their rank after each performer done.")
         st.altair_chart(charts.ranking_chart(frames), width="stretch")
 
 

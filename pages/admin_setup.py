@@ -1,10 +1,18 @@
 import pandas as pd
 import streamlit as st
 
-from engine.desk import Desk
-from engine.model import DatabaseUnavailable, MissingPolicy, Phase, Role, Rule, StagescoreError, TieBreak
-from engine.settings import parse_criteria
-from ui import data, desk, nav, widgets
+from engine.domain.model import (
+    DatabaseUnavailable,
+    MissingPolicy,
+    Phase,
+    Role,
+    Rule,
+    StagescoreError,
+    TieBreak,
+)
+from engine.domain.settings import parse_criteria
+from engine.service.competition import Competition
+from ui import competition, data, nav, widgets
 from ui.auth import require
 from ui.logins_admin import judge_logins
 
@@ -152,10 +160,10 @@ upload = st.file_uploader(
 if upload is not None and st.button("Import this CSV", disabled=started):
     report(lambda: svc.import_roster_csv(session.token, upload.getvalue()), "Roster imported.")
 
-competition = Desk(svc)
-desk.running_order(snap, competition, session, report)
-desk.conflicts(snap, competition, session, report)
-desk.rounds(snap, competition, session, report)
+cases = Competition(svc)
+competition.running_order(snap, cases, session, report)
+competition.conflicts(snap, cases, session, report)
+competition.rounds(snap, cases, session, report)
 
 st.header("Judges")
 judges = snap.judges

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from engine.model import Role, StagescoreError
+from engine.domain.model import Role, StagescoreError
 from ui import data, nav, widgets
 from ui.auth import require
 from ui.components.judge import judge_screen

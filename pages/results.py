@@ -1,19 +1,19 @@
 import streamlit as st
 from streamlit_autorefresh import st_autorefresh
 
-from engine import publicity, release
-from engine.desk import Desk
-from engine.release import Release, ResultsStatus
+from engine.domain import publicity, release
+from engine.domain.release import Release, ResultsStatus
+from engine.service.competition import Competition
 from ui import data, widgets
 
 # A page without inputs: a whole-page refresh every few seconds is cheap enough for final results.
 st_autorefresh(interval=5000, key="results-tick")
 st.title("🏆 Results")
-# Nothing of the performer being scored until their window closes (engine.publicity), as on the board.
+# Nothing of the performer being scored until their window closes (engine.domain.publicity), as on the board.
 snap = data.public_snapshot()
 if snap is None:
     st.stop()
-rounds = Desk(data.service()).rounds()
+rounds = Competition(data.service()).rounds()
 if len(rounds) > 1:  # every round stays readable
     labels = {f"{r['number']}. {r['name']}": r["event_id"] for r in rounds}
     current = next(label for label, eid in labels.items() if eid == snap.event_id)
@@ -25,7 +25,7 @@ if len(rounds) > 1:  # every round stays readable
 held = publicity.held_back(snap.state)
 title = snap.settings.event_name + (f" — {snap.round.name}" if snap.round and len(rounds) > 1 else "")
 st.caption(widgets.text(title))
-# The board's own rule (engine.release.results_view): provisional, official, hidden until revealed.
+# The board's own rule (engine.domain.release.results_view): provisional, official, hidden until revealed.
 rel = snap.release or Release(snap.event_id)
 view = release.results_view(snap.state, rel, snap.results, data.service().clock(), snap.reveal_groups)
 if view.status is ResultsStatus.LIVE:

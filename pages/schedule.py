@@ -2,8 +2,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_autorefresh import st_autorefresh
 
-from engine import schedule
-from engine.model import PerformerStatus
+from engine.domain import schedule
+from engine.domain.model import PerformerStatus
 from ui import data, widgets
 
 # For performers backstage: text only, refreshed every 10 s (the times move by seconds, not faster).

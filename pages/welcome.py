@@ -1,6 +1,6 @@
 import streamlit as st
 
-from engine.model import Role
+from engine.domain.model import Role
 from ui import nav
 from ui.auth import current
 

@@ -10,8 +10,8 @@ import pytest
 
 from engine import localdb
 from engine.config import Config
-from engine.model import StagescoreError
-from engine.service import Service
+from engine.domain.model import StagescoreError
+from engine.service.core import Service
 from engine.store import Store
 from tests.support.events import FakeClock
 from tests.support.stack import aws_env, fresh_prefix

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from engine import eventlog
-from engine.model import Phase, Score
-from engine.service import Service, compute_results
+from engine.domain import eventlog
+from engine.domain.model import Phase, Score
+from engine.service.core import Service, compute_results
 from engine.store import Store
 
 TIMER_KINDS = {"scoring_opened", "scoring_closed"}

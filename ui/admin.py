@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from engine.model import Command, CommandKind, DatabaseUnavailable, StagescoreError
+from engine.domain.model import Command, CommandKind, DatabaseUnavailable, StagescoreError
 from ui import data
 
 KEY = "admin_message"
@@ -64,7 +64,7 @@ def show_message(seen: Mapping | None = None) -> None:
     msg = st.session_state.get(KEY)
     if not msg:
         return
-    if isinstance(msg, tuple):  # (kind, text) from pages that do not follow a state (ui/results_desk.py)
+    if isinstance(msg, tuple):  # (kind, text) from pages that do not follow a state (ui/results.py)
         msg = st.session_state[KEY] = {"kind": msg[0], "text": msg[1], "about": None, "fresh": True}
     if not msg["fresh"] and not still_current(msg, seen):
         st.session_state.pop(KEY, None)

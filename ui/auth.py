@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from engine.model import DatabaseUnavailable, NotAllowed, Role, Session, StagescoreError
+from engine.domain.model import DatabaseUnavailable, NotAllowed, Role, Session, StagescoreError
 from ui import cookies, nav
 from ui.data import service, unreachable
 

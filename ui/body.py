@@ -19,7 +19,7 @@ from starlette.requests import ClientDisconnect
 MAX_JSON_BYTES = 8 * 1024  # a score with 50 criteria and a 500-character comment is under 4 KB
 MAX_FORM_BYTES = 4 * 1024
 MAX_DEPTH = 8
-MAX_NUMBER_CHARS = 32  # engine/scoring.py reads at most 32 characters of a value too
+MAX_NUMBER_CHARS = 32  # engine/domain/scoring.py reads at most 32 characters of a value too
 MAX_EXPONENT = 20  # 1e-400 and 1e400 mean nothing as a score, a window or an order
 
 TOO_LARGE = "The request is too large for Stagescore to read ({limit} bytes at most)."

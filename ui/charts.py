@@ -1,4 +1,4 @@
-"""Altair charts for the admin's Scores & analytics page, drawn from engine/analysis.py's frames.
+"""Altair charts for the admin's Scores & analytics page, drawn from engine/analytics/analysis.py's frames.
 
 Only drawing here: what is counted and ranked is engine's. Names people typed stay data values.
 """
@@ -9,7 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from engine.analysis import Analysis
+from engine.analytics.analysis import Analysis
 
 RECENT = 30  # performers in the per-score charts
 MAX_POINTS = 4000  # per chart: browsers stay quick, and Altair's own limit is 5,000 rows

@@ -7,21 +7,20 @@ import functools
 import streamlit as st
 from streamlit_autorefresh import st_autorefresh
 
-from engine import publicity
-from engine.model import DatabaseUnavailable, StagescoreError
-from engine.service import Service
-from engine.snapshot import Snapshot
-from engine.store import Store
+from engine import bootstrap
+from engine.domain import publicity
+from engine.domain.model import UNREACHABLE, DatabaseUnavailable, StagescoreError
+from engine.domain.snapshot import Snapshot
+from engine.service.core import Service
 from ui.errors import something_went_wrong
 
-UNREACHABLE = "Scoring database unreachable, retrying…"
 TICK_SECONDS = 0.5
 
 
 @st.cache_resource
 def service() -> Service:
-    """One Store (one thread-safe botocore client) per server process."""
-    return Service(Store())
+    """The process's one Service (engine/bootstrap.py), shared by every session's reruns."""
+    return bootstrap.service()
 
 
 @st.cache_data(ttl=TICK_SECONDS, show_spinner=False, max_entries=8)
@@ -52,7 +51,7 @@ def snapshot(event_id: str | None = None) -> Snapshot | None:
 
 
 def public_snapshot(event_id: str | None = None) -> Snapshot | None:
-    """snapshot() as the public may see it: nothing of the performer being scored (engine.publicity)."""
+    """snapshot() as the public may see it: nothing of the performer being scored (domain/publicity.py)."""
     return _shown(_public_snapshot, event_id)
 
 

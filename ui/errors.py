@@ -13,7 +13,7 @@ from typing import ParamSpec, TypeVar
 
 import streamlit as st
 
-from engine.model import DatabaseUnavailable, StagescoreError
+from engine.domain.model import DatabaseUnavailable, StagescoreError
 
 log = logging.getLogger("stagescore.ui")
 P = ParamSpec("P")

@@ -9,9 +9,10 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from engine import devices, qr
-from engine.logins import Device, FailedLogins
-from engine.model import DatabaseUnavailable, Role, Session, StagescoreError
+from engine.domain import devices
+from engine.domain.model import DatabaseUnavailable, Role, Session, StagescoreError
+from engine.service.logins import Device, FailedLogins
+from engine.views import qr
 from ui import cookies, widgets
 from ui.data import UNREACHABLE, service
 

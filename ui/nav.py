@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from engine.model import Role, Session
+from engine.domain.model import Role, Session
 from ui.login_form import logout_button
 
 # name: (file, title, icon, url path); the first is the default page, served at "/".

@@ -16,8 +16,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from engine import health, metrics
-from engine.model import StagescoreError
+from engine import metrics
+from engine.domain import health
+from engine.domain.model import StagescoreError
 
 log = logging.getLogger("stagescore.web")
 UNREACHABLE = "The scoring database does not answer: check the network and the AWS settings of this host."

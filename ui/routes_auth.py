@@ -26,15 +26,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from engine import devices, throttle
-from engine.logins import LoginClient
-from engine.model import DatabaseUnavailable, Role, StagescoreError
-from engine.service import Service
-from engine.store import Store
+from engine import bootstrap
+from engine.domain import devices, throttle
+from engine.domain.model import UNREACHABLE, DatabaseUnavailable, Role, StagescoreError
+from engine.service.core import Service
+from engine.service.logins import LoginClient
 from ui import body as bodies
 from ui import cookies
 
-UNREACHABLE = "Scoring database unreachable, retrying…"
 CROSS_SITE = "This request did not come from a Stagescore page."
 _NEXT = re.compile(r"/[A-Za-z0-9_\-/]{0,120}")
 # A refused link's sentence travels to the login page as one of these words, never as text from the URL.
@@ -52,9 +51,8 @@ _LINK_CSP = (
 _PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
 
 
-@functools.cache
 def _default_service() -> Service:
-    return Service(Store())
+    return bootstrap.service()
 
 
 def _path(tail: str) -> str:

@@ -52,17 +52,17 @@ def _typed(name: str, value: str) -> object:
 
 def _streamlit_logs_through_ours() -> None:
     """STAGESCORE_LOG_FORMAT=json: Streamlit gives each of its loggers a console handler of its own; make
-    that handler ours (engine/logs.py), now and for loggers it creates later."""
-    from engine import logs
+    that handler ours (engine/log_setup.py), now and for loggers it creates later."""
+    from engine import log_setup
 
-    if not logs.json_wanted():
+    if not log_setup.json_wanted():
         return
     import streamlit.logger as st_logger
 
     def setup_formatter(logger) -> None:
         if hasattr(logger, "streamlit_console_handler"):
             logger.removeHandler(logger.streamlit_console_handler)
-        logger.streamlit_console_handler = logs.handler()
+        logger.streamlit_console_handler = log_setup.handler()
         logger.addHandler(logger.streamlit_console_handler)
 
     st_logger.setup_formatter = setup_formatter  # get_logger and update_formatter look it up by name
@@ -89,13 +89,13 @@ def _guard_connections() -> None:
 
 
 def main(args: list[str]) -> None:
-    from engine import logs
+    from engine import log_setup
     from ui.server import build
 
-    logs.setup("web")
+    log_setup.setup("web")
     _streamlit_logs_through_ours()
     options = parse(args or ["run", "Home.py"])
-    if logs.json_wanted():  # Streamlit prints its welcome lines with print, not through logging
+    if log_setup.json_wanted():  # Streamlit prints its welcome lines with print, not through logging
         options.setdefault("logger.hideWelcomeMessage", True)
     _guard_connections()
     sys.argv = [sys.argv[0]]  # App.run passes the remaining argv to the script: there is none

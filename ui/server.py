@@ -36,15 +36,14 @@ def _route_by_navigation() -> None:
 
 @asynccontextmanager
 async def lifespan(app: st.App) -> AsyncIterator[None]:
-    from engine.service import Service
-    from engine.store import Store
+    from engine import bootstrap
     from ui.live import routes as live
 
     routes_auth.trusted_proxies()  # a malformed STAGESCORE_TRUSTED_PROXIES stops the start, with its sentence
     log.info("web server starting")
     lines = asyncio.create_task(ops.minute_lines())
     try:
-        async with live.running(Service(Store())):  # the process's one live feed (ui/live/)
+        async with live.running(bootstrap.service()):  # the process's one live feed (ui/live/)
             yield
     finally:
         lines.cancel()

@@ -6,24 +6,21 @@ the results are official. Any other link gets one sentence and a 404 (no hint wh
 
 from __future__ import annotations
 
-import functools
-
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from engine.model import DatabaseUnavailable, NotAllowed
-from engine.service import Service
-from engine.service_results import NOT_YET
-from engine.store import Store
+from engine import bootstrap
+from engine.domain.model import DatabaseUnavailable, NotAllowed
+from engine.service.core import Service
+from engine.service.results import NOT_YET
 
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
 
 
-@functools.cache
 def _service() -> Service:
-    return Service(Store())
+    return bootstrap.service()
 
 
 async def sheet(request: Request) -> Response:

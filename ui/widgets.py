@@ -7,8 +7,8 @@ import re
 import pandas as pd
 import streamlit as st
 
-from engine.scoring import display
-from engine.snapshot import Snapshot, countdown, ranking_rows
+from engine.domain.scoring import display
+from engine.domain.snapshot import Snapshot, countdown, ranking_rows
 from ui import data
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<&$:])")
@@ -20,7 +20,7 @@ def text(value: object) -> str:
 
 
 def seconds_left(snapshot: Snapshot, now: float | None = None) -> int | None:
-    """Whole seconds left in the window as this viewer last saw it (engine.snapshot.countdown's rule)."""
+    """Whole seconds left in the window as this viewer last saw it (domain.snapshot.countdown's rule)."""
     remaining = snapshot.state.remaining(data.service().clock() if now is None else now)
     if remaining is None:
         return None

@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from engine.service import Service
+from engine.service.core import Service
 
 
 class Repeater(threading.Thread):
@@ -95,7 +95,7 @@ class ScoreDriver(threading.Thread):
                 self.pool.submit(self._submit, judge, state.performer_id, again, end)
 
     def _submit(self, judge: str, performer_id: str, at: float, deadline: float) -> None:
-        from engine.model import ScoreRefused
+        from engine.domain.model import ScoreRefused
 
         delay = at - time.time()
         if delay > 0 and self.stopped.wait(delay):

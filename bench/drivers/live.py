@@ -8,7 +8,7 @@ import json
 import re
 import time
 
-# The header fields come first in every document (engine/documents.py): a viewer that only needs them
+# The header fields come first in every document (engine/views/documents.py): a viewer that only needs them
 # reads them without parsing a whole ranking, so the client's CPU does not become the measurement.
 _HEAD = re.compile(
     r'"phase":"(?P<phase>\w+)".*?"paused":(?P<paused>true|false).*?"window_id":(?P<window_id>\d+)'

@@ -1,5 +1,7 @@
-"""AWS's DynamoDB Local, the embedded default database: fetched by `install`, served by `server`."""
+"""AWS's DynamoDB Local, the embedded default database: fetched by `install`, served by `server`.
+Imports engine.domain.model (its errors) and the standard library; no boto3."""
 
+from engine.domain.model import StagescoreError
 from engine.localdb.install import INSTALL_DIR, ensure_installed, is_installed
 from engine.localdb.server import (
     command,
@@ -11,7 +13,6 @@ from engine.localdb.server import (
     stop,
     wait_until_up,
 )
-from engine.model import StagescoreError
 
 __all__ = [
     "INSTALL_DIR",

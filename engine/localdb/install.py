@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from engine.model import StagescoreError
+from engine.domain.model import StagescoreError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 INSTALL_DIR = REPO_ROOT / ".dynamodb"

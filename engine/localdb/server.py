@@ -13,6 +13,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from engine.domain.model import StagescoreError
 from engine.localdb.install import (
     DEFAULT_DATA_DIR,
     INSTALL_DIR,
@@ -22,7 +23,6 @@ from engine.localdb.install import (
     jar_path,
     lib_path,
 )
-from engine.model import StagescoreError
 
 
 def command(port: int, data_dir: Path | None = None, in_memory: bool = False) -> list[str]:

@@ -1,11 +1,12 @@
 """The DynamoDB adapter, one repository per aggregate over one client (the only module importing boto3).
+Imports engine.domain, engine.store and the top-level config/metrics; boto3 in store/client.py alone.
 
-store = Store(Config.from_env())
+store = Store(Config.from_env())   (engine/bootstrap.py builds the process's one)
 store.events       state, settings, presence, flags, transitions, event list, current pointer
 store.performers   the performers of an event
 store.scores       judges' scores and their history
 store.score_commits  the one way in for a score: one transaction checking every rule
-store.log          the hash-chained event log
+store.log          the hash-chained event log (store/eventlog.py)
 store.accounts     judge and admin accounts
 store.sessions     login sessions
 store.logins       throttling, failed logins, login links, devices, the sessions of each account
@@ -21,9 +22,9 @@ from engine.config import Config
 from engine.store.accounts import Accounts, Sessions, StoredAccount
 from engine.store.client import RETRY, Client, RetryPolicy, StoreError
 from engine.store.conflicts import Conflicts
+from engine.store.eventlog import EventLog
 from engine.store.events import EventBundle, Events
 from engine.store.lease import Lease
-from engine.store.log import EventLog
 from engine.store.logins import Logins
 from engine.store.performers import Performers
 from engine.store.presence import Presence

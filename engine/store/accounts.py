@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from engine.model import Account, Role, StagescoreError
+from engine.domain.model import Account, Role, StagescoreError
 from engine.store.client import Client, ConditionFailed, to_item, to_key
 from engine.store.schema import TableNames
 

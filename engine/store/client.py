@@ -24,7 +24,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from engine import metrics
 from engine.config import Config
-from engine.model import Conflict, DatabaseUnavailable, StagescoreError
+from engine.domain.model import UNREACHABLE, Conflict, DatabaseUnavailable, StagescoreError
 
 log = logging.getLogger("stagescore.store")
 
@@ -37,7 +37,6 @@ TRANSIENT_CODES = frozenset(
         "ServiceUnavailable",
     }
 )
-UNREACHABLE = "Scoring database unreachable, retrying…"
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from engine.codec import to_decimal
-from engine.model import CommandRefused
+from engine.domain.model import CommandRefused
 from engine.store import tx
 from engine.store.client import Client, to_item, to_key
-from engine.store.log import EventLog
+from engine.store.codec import to_decimal
+from engine.store.eventlog import EventLog
 from engine.store.schema import TableNames
 
 

@@ -8,11 +8,10 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from engine import codec
-from engine.model import Conflict, EventState, Performer, Settings, Step
-from engine.store import tx
+from engine.domain.model import Conflict, EventState, Performer, Settings, Step
+from engine.store import codec, tx
 from engine.store.client import RETRY, Client, to_key
-from engine.store.log import EventLog
+from engine.store.eventlog import EventLog
 from engine.store.performers import Performers, RosterChange
 from engine.store.schema import CURRENT, EVENTS, LEASE, SETTINGS, STATUS, TableNames
 

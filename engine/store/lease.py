@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from engine.codec import to_decimal
 from engine.store.client import Client, ConditionFailed, to_item, to_key
+from engine.store.codec import to_decimal
 from engine.store.schema import LEASE, TableNames
 
 ENGINE = "ENGINE#"

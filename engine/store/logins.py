@@ -10,11 +10,11 @@ Every item carries `ttl` (DynamoDB's TTL tidies them; every rule checks its own 
 
 from __future__ import annotations
 
-from engine import codec
-from engine.model import Conflict
+from engine.domain.model import Conflict
+from engine.domain.throttle import ThrottleState
+from engine.store import codec
 from engine.store.client import Client, ConditionFailed, to_item, to_key
 from engine.store.schema import TableNames
-from engine.throttle import ThrottleState
 
 DAY = 86400
 

@@ -7,9 +7,8 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from engine import codec
-from engine.model import Conflict, Performer, PerformerStatus, StagescoreError
-from engine.store import tx
+from engine.domain.model import Conflict, Performer, PerformerStatus, StagescoreError
+from engine.store import codec, tx
 from engine.store.client import Client, to_item, to_key
 from engine.store.schema import TableNames
 

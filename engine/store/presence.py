@@ -3,7 +3,7 @@ Events.load and written without touching the state's version."""
 
 from __future__ import annotations
 
-from engine import codec
+from engine.store import codec
 from engine.store.client import Client, to_item, to_key
 from engine.store.schema import TableNames
 

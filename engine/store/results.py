@@ -9,12 +9,11 @@ import json
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
-from engine import codec
-from engine.model import Conflict
-from engine.release import Release, ResultsSettings
-from engine.store import tx
+from engine.domain.model import Conflict
+from engine.domain.release import Release, ResultsSettings
+from engine.store import codec, tx
 from engine.store.client import RETRY, Client, to_key
-from engine.store.log import EventLog
+from engine.store.eventlog import EventLog
 from engine.store.schema import STATUS, TableNames
 
 RESULTS = "RESULTS"

@@ -7,10 +7,10 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
-from engine.codec import to_decimal
-from engine.competition import RoundInfo
+from engine.domain.competition import RoundInfo
 from engine.store import tx
 from engine.store.client import Client, to_key
+from engine.store.codec import to_decimal
 from engine.store.schema import TableNames
 
 ROUND = "ROUND"

@@ -22,13 +22,14 @@ import threading
 from dataclasses import dataclass
 from decimal import Decimal
 
-from engine import devices
-from engine.codec import state_from_item, to_decimal
-from engine.eventlog import GENESIS
-from engine.model import Conflict, InvalidInput, NotAllowed, Phase, Role, Score, ScoreRefused
+from engine.domain import devices
+from engine.domain.devices import SessionEnded, ended_sentence
+from engine.domain.eventlog import GENESIS
+from engine.domain.model import Conflict, InvalidInput, NotAllowed, Phase, Role, Score, ScoreRefused
 from engine.store import conflicts, tx
 from engine.store.client import Client, RetryPolicy
-from engine.store.log import HEAD, EventLog
+from engine.store.codec import state_from_item, to_decimal
+from engine.store.eventlog import HEAD, EventLog
 from engine.store.results import NOT_SIGNED_OFF, RESULTS
 from engine.store.schema import STATUS, TableNames
 from engine.store.scores import WINDOW_OPEN, _history_item, _score_from
@@ -38,10 +39,6 @@ SESSION_ENDED = devices.SESSION_OVER
 DISABLED = devices.ENDED[devices.DISABLED]
 STEPPED_ASIDE = "You have stepped aside for this performer."
 SIGNED_OFF = "The results are official, so the scores can no longer change."
-
-
-class SessionEnded(NotAllowed):
-    """No valid session behind the token (answered 401: log in again), unlike a wrong role (403)."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +54,7 @@ class ScoreClaim:
     total: Decimal
     request_id: str
     now: float
-    comment: str = ""  # already cleaned (engine.comments); "" when none
+    comment: str = ""  # already cleaned (engine.domain.comments); "" when none
 
 
 class ScoreCommits:
@@ -233,9 +230,3 @@ def _refusal(c: tx.Cancelled, claim: ScoreClaim) -> Score | None:
     if c.failed("frozen"):
         raise ScoreRefused(SIGNED_OFF)
     return None
-
-
-def ended_sentence(session: dict | None) -> str:
-    """Why a stored session item no longer logs anyone in: the reason it was ended with, if any."""
-    reason = (session or {}).get("ended")
-    return devices.ENDED.get(reason, SESSION_ENDED) if reason else SESSION_ENDED

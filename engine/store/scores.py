@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from engine.codec import to_decimal
-from engine.model import Score
+from engine.domain.model import Score
 from engine.store.client import Client, to_key
-from engine.store.log import EventLog
+from engine.store.codec import to_decimal
+from engine.store.eventlog import EventLog
 from engine.store.schema import TableNames
 
 # The status item's condition for "this window is open at :now".

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from engine.model import Conflict
+from engine.domain.model import Conflict
 from engine.store.client import Client, TransactionCancelled, to_item, to_key
 
 MAX_ITEMS = 100  # DynamoDB's limit of operations in one TransactWriteItems

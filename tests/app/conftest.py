@@ -13,9 +13,9 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from engine.model import Settings
-from engine.runner import Engine
-from engine.service import Service, Session
+from engine.domain.model import Settings
+from engine.service.core import Service, Session
+from engine.timer.runner import Engine
 from tests.app.helpers import HOME, TIMEOUT, clear_caches
 from tests.support.events import seed_event
 from tests.support.lease import LeaseHolder

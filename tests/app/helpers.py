@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from engine import rules
-from engine.model import Command, CommandKind, EventState, Phase
-from engine.service import Service
+from engine.domain import rules
+from engine.domain.model import Command, CommandKind, EventState, Phase
+from engine.service.core import Service
 from tests.support.events import PASSWORD as PASSWORD  # re-exported for the tests
 from tests.support.waiting import wait_for as wait_for  # re-exported for the tests
 

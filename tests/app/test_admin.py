@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 
-from engine.model import Phase
+from engine.domain.model import Phase
+from engine.service.feed import Feed
 from tests.app.helpers import ADMIN, JUDGE, button, component_data, open_page, shown, start, texts
 from ui.live.builder import Builder
-from ui.live.feed import Feed
 
 DESK = "stagescore_admin_desk"
 NOT_RUNNING = "The timer engine is not running: start `python -m engine run`."

@@ -12,9 +12,9 @@ from streamlit.testing.v1 import AppTest
 import ui.auth
 import ui.data
 import ui.nav
-from engine import eventlog
-from engine.model import PerformerStatus, Role, Session
-from engine.snapshot import Snapshot
+from engine.domain import eventlog
+from engine.domain.model import PerformerStatus, Role, Session
+from engine.domain.snapshot import Snapshot
 from tests.unit.snapshots import JUDGES, ROWS, A, B, C, log_openings, make_snapshot
 
 PAGE = Path(__file__).resolve().parents[2] / "pages" / "admin_scores.py"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import time
 
-from engine.exports import public_board
-from engine.model import Command, CommandKind
-from engine.release import ResultsSettings
+from engine.domain.model import Command, CommandKind
+from engine.domain.release import ResultsSettings
+from engine.views.exports import public_board
 from tests.app.helpers import ADMIN, open_page, open_scoring_now, start
 
 
@@ -32,9 +32,9 @@ def test_public_board_lists_the_ranking(svc, tokens, app):
     assert not at.exception and not at.error
     data = board_element(at)
     assert data == {"url": "/live/public", "kiosk": False}
-    # What the audience's browsers are pushed (/live/public carries engine.exports.public_board's fields;
+    # What the audience's browsers are pushed (/live/public carries views.exports.public_board's fields;
     # the stream itself is tested with the live feed, the browser's drawing in tests/e2e).
-    # While performer 1's window is open nothing of their scores is public (engine.publicity).
+    # While performer 1's window is open nothing of their scores is public (engine.domain.publicity).
     doc = public_board(svc.snapshot(), time.time())
     ranking = doc["ranking"]
     assert [r["performer"] for r in ranking] == ["Performer 1", "Performer 2", "Performer 3"]

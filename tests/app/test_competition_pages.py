@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from engine.desk import Desk
-from engine.model import Command, CommandKind, PerformerStatus
+from engine.domain.model import Command, CommandKind, PerformerStatus
+from engine.service.competition import Competition
 from tests.app.helpers import ADMIN, button, open_page, shown, start, texts
 
 ROSTER = [
@@ -47,7 +47,7 @@ def test_declaring_a_conflict_from_the_setup_page(svc, tokens, app):
 
 def test_results_rank_each_category_and_schedule_lists_the_order(svc, tokens, app):
     svc.set_roster(tokens[ADMIN], ROSTER)
-    Desk(svc).move(tokens[ADMIN], "Ada", last=True)
+    Competition(svc).move(tokens[ADMIN], "Ada", last=True)
     at = open_page(app(None), "pages/schedule.py")
     assert not at.exception and texts(at.title) == ["🕒 Schedule"]
     page = shown(at)

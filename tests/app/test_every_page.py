@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.model import Command, CommandKind, Phase, Role
+from engine.domain.model import Command, CommandKind, Phase, Role
 from tests.app.helpers import ADMIN, JUDGE, open_page, open_scoring_now, start, texts
 from ui import nav
 

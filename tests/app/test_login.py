@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine import devices
-from engine.model import Role
+from engine.domain import devices
+from engine.domain.model import Role
 from tests.app.helpers import ADMIN, JUDGE, PASSWORD, open_page, texts
 from ui import cookies
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from engine.logins import LoginClient
-from engine.model import NotAllowed
+from engine.domain.model import NotAllowed
+from engine.service.logins import LoginClient
 from tests.app.helpers import ADMIN, JUDGE, PASSWORD, button, open_page
 
 ATTACKER = LoginClient("198.51.100.66")

@@ -3,7 +3,7 @@ comment with a score, Sign off (with its confirmation) and Reveal next."""
 
 from __future__ import annotations
 
-from engine.model import Command, CommandKind
+from engine.domain.model import Command, CommandKind
 from tests.app.helpers import ADMIN, button, open_page, open_scoring_now, start, texts
 
 DESK = "pages/admin_results.py"

@@ -182,7 +182,7 @@ def test_the_board_updates_by_push_without_a_rerun(stack, new_page):
     def row() -> dict[str, str]:
         return next((r for r in board_rows(page) if r["Performer"] == name), {})
 
-    # While the window is open the board holds the performer's scores back (engine.publicity) and says
+    # While the window is open the board holds the performer's scores back (engine.domain.publicity) and says
     # so; once it has closed the score arrives by push, still without a rerun.
     line = page.locator(".board .held-back")
     expect(line).to_have_text(f"{name}: scores after the scoring window closes")

@@ -17,7 +17,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
-from engine.model import Phase, ScoreRefused
+from engine.domain.model import Phase, ScoreRefused
 from tests.e2e.browsing import (
     APP,
     DESK,

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from engine import accounts, devices
+from engine.domain import accounts, devices
 from tests.e2e.browsing import APP, fill_login, open_app, settle
 from tests.e2e.conftest import DEFAULT_TIMEOUT_MS
 from tests.support.browser import PHONE, new_context

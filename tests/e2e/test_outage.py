@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from engine import localdb
-from engine.model import Phase
+from engine.domain.model import Phase
 from tests.e2e.browsing import EXCEPTION, open_app, open_desk, open_judge, wait_for
 from tests.e2e.stack import Stack, start_stack
 

@@ -24,7 +24,7 @@ import pytest
 from playwright.sync_api import expect
 
 from engine import localdb
-from engine.model import Phase
+from engine.domain.model import Phase
 from tests.e2e.browsing import APP, JUDGE_SCREEN
 from tests.e2e.stack import ARTIFACTS, PASSWORD
 from tests.invariants import check_event

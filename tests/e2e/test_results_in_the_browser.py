@@ -16,8 +16,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
-from engine.model import Phase
-from engine.release import ResultsSettings
+from engine.domain.model import Phase
+from engine.domain.release import ResultsSettings
 from tests.e2e.browsing import (
     APP,
     JUDGE_SCREEN,

@@ -18,10 +18,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.accounts import token_hash
 from engine.config import Config
-from engine.model import Command, CommandKind, EventState, Phase, Settings
-from engine.service import Service
+from engine.domain.accounts import token_hash
+from engine.domain.model import Command, CommandKind, EventState, Phase, Settings
+from engine.service.core import Service
 from engine.store import Store
 from tests.invariants import check_event, check_refusals, check_sessions, lost_acks, results_from_log, writers
 from tests.support import events, nginx

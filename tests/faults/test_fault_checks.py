@@ -11,10 +11,10 @@ from decimal import Decimal
 
 import pytest
 
-from engine import rules
-from engine.model import NotAllowed, Phase, Role, ScoreRefused, Step
-from engine.scorer import Identity, ScoreContext, Scorer
-from engine.service import Service
+from engine.domain import rules
+from engine.domain.model import NotAllowed, Phase, Role, ScoreRefused, Step
+from engine.service.core import Service
+from engine.service.scoring import Identity, ScoreContext, Scorer
 from engine.store.score_commit import ScoreCommits
 from tests.faults.harness import (
     Attempt,

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from engine.model import Phase
+from engine.domain.model import Phase
 from tests.faults.harness import Venue, alive_leader, check_run, record, sleep_until, start_event, wait_for
 from tests.support import nginx
 

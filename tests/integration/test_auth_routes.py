@@ -6,8 +6,8 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from engine import accounts
-from engine.model import NotAllowed
+from engine.domain import accounts
+from engine.domain.model import NotAllowed
 from tests.support.events import PASSWORD, seed_event
 from ui import cookies, routes_auth
 

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from engine import codec, rules
 from engine.config import Config
-from engine.model import (
+from engine.domain import rules
+from engine.domain.model import (
     Command,
     CommandKind,
     CommandRefused,
@@ -18,8 +18,8 @@ from engine.model import (
     Settings,
     StagescoreError,
 )
-from engine.service import Service
-from engine.store import Store
+from engine.service.core import Service
+from engine.store import Store, codec
 from tests.support.events import PASSWORD, FakeClock, seed_event
 
 SCORES = [

@@ -6,10 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from engine import codec, exports, rules
-from engine.accounts import token_hash
-from engine.desk import Desk
-from engine.model import (
+from engine.domain import rules
+from engine.domain.accounts import token_hash
+from engine.domain.model import (
     Command,
     CommandKind,
     CommandRefused,
@@ -19,7 +18,10 @@ from engine.model import (
     ScoreRefused,
     StagescoreError,
 )
+from engine.service.competition import Competition
+from engine.store import codec
 from engine.store.score_commit import ScoreClaim
+from engine.views import exports
 from tests.support.events import seed_event
 
 ADMIN = "admin@test.local"
@@ -97,7 +99,7 @@ MARKS = {
 
 # ---- conflicts -----------------------------------------------------------------------------------
 def test_the_recused_judge_is_refused_at_commit_and_left_out_of_the_total(svc, clock, event):
-    desk = Desk(svc)
+    desk = Competition(svc)
     desk.add_conflict(event[ADMIN], J1, "Bo")
     play(svc, clock, event, MARKS, until=("Bo", Phase.SCORING))
     state = svc.bundle().state
@@ -126,13 +128,13 @@ def test_a_conflict_for_a_performer_the_judge_already_scored_is_refused(svc, clo
     play(svc, clock, event, MARKS, until=("Bo", Phase.PERFORMING))
     before = db_state(svc)
     with pytest.raises(CommandRefused) as e:
-        Desk(svc).add_conflict(event[ADMIN], J1, "Ada")
+        Competition(svc).add_conflict(event[ADMIN], J1, "Ada")
     assert "already scored" in one_sentence(e.value)
     assert db_state(svc) == before
 
 
 def test_the_admin_declares_before_the_stage_and_the_judge_before_the_window(svc, clock, event):
-    desk = Desk(svc)
+    desk = Competition(svc)
     play(svc, clock, event, MARKS, until=("Ada", Phase.PERFORMING))
     with pytest.raises(CommandRefused, match="on stage or done"):
         desk.add_conflict(event[ADMIN], J2, "Ada")
@@ -156,13 +158,13 @@ def test_the_admin_declares_before_the_stage_and_the_judge_before_the_window(svc
 def test_a_conflict_for_an_unknown_judge_or_performer_changes_nothing(svc, event, email, name, sentence):
     before = db_state(svc)
     with pytest.raises(StagescoreError) as e:
-        Desk(svc).add_conflict(event[ADMIN], email, name)
+        Competition(svc).add_conflict(event[ADMIN], email, name)
     assert one_sentence(e.value) == sentence
     assert db_state(svc) == before
 
 
 def test_removing_a_conflict_lets_the_judge_score_again(svc, clock, event):
-    desk = Desk(svc)
+    desk = Competition(svc)
     desk.add_conflict(event[ADMIN], J1, "Ada")
     desk.remove_conflict(event[ADMIN], J1, "Ada")
     play(svc, clock, event, MARKS, until=("Ada", Phase.SCORING))
@@ -173,7 +175,7 @@ def test_removing_a_conflict_lets_the_judge_score_again(svc, clock, event):
 
 
 def test_a_reset_carries_the_declared_conflicts_over_with_the_roster(svc, clock, event):
-    desk = Desk(svc)
+    desk = Competition(svc)
     desk.add_conflict(event[ADMIN], J1, "Bo")
     desk.add_conflict(event[ADMIN], J2, "Cy")
     old = svc.event_id()
@@ -193,12 +195,12 @@ def test_a_reset_carries_the_declared_conflicts_over_with_the_roster(svc, clock,
 
 
 def test_the_live_feed_shows_the_conflicts_and_the_round_without_a_version_change(svc, clock, event):
-    from engine import documents
-    from ui.live.feed import BESIDES_SECONDS, Feed
+    from engine.service.feed import BESIDES_SECONDS, Feed
+    from engine.views import documents
 
     feed = Feed(svc.store, clock)
     feed.read()
-    desk = Desk(svc)
+    desk = Competition(svc)
     desk.add_conflict(event[ADMIN], J1, "Bo")
     desk.name_round(event[ADMIN], "Heats")
     clock.advance(BESIDES_SECONDS)
@@ -214,7 +216,7 @@ def test_the_live_feed_shows_the_conflicts_and_the_round_without_a_version_chang
 
 
 def test_the_start_counts_only_the_judges_who_may_score_the_first_performer(svc, clock, event):
-    desk = Desk(svc)
+    desk = Competition(svc)
     svc.update_settings(event[ADMIN], svc.bundle().settings.with_changes(required_judges=2))
     desk.add_conflict(event[ADMIN], J1, "Ada")
     for judge in (J1, J2):
@@ -228,7 +230,7 @@ def test_the_start_counts_only_the_judges_who_may_score_the_first_performer(svc,
 
 
 def test_a_recused_judge_cannot_hold_up_the_start_for_ever(svc, clock, event):
-    Desk(svc).add_conflict(event[ADMIN], J1, "Ada")
+    Competition(svc).add_conflict(event[ADMIN], J1, "Ada")
     for judge in (J1, J2, J3):
         svc.heartbeat(event[judge])
     # Three judges required, but only two may score Ada: they are the quorum, as for the minimum.
@@ -238,7 +240,7 @@ def test_a_recused_judge_cannot_hold_up_the_start_for_ever(svc, clock, event):
 
 # ---- running order -------------------------------------------------------------------------------
 def test_moving_a_waiting_performer_to_the_end_is_logged_and_played_in_that_order(svc, clock, event):
-    desk = Desk(svc)
+    desk = Competition(svc)
     play(svc, clock, event, MARKS, until=("Ada", Phase.PERFORMING))
     old = svc.bundle().state.order
     desk.move(event[ADMIN], "Bo", last=True)
@@ -256,7 +258,7 @@ def test_moving_the_performer_on_stage_or_an_unknown_one_changes_nothing(svc, cl
     play(svc, clock, event, MARKS, until=("Ada", Phase.SCORING))
     before = db_state(svc)
     with pytest.raises(CommandRefused) as e:
-        Desk(svc).move(event[ADMIN], name, last=True)
+        Competition(svc).move(event[ADMIN], name, last=True)
     assert word in one_sentence(e.value)
     assert db_state(svc) == before
 
@@ -265,13 +267,13 @@ def test_moving_a_performer_already_done_changes_nothing(svc, clock, event):
     play(svc, clock, event, MARKS, until=("Bo", Phase.PERFORMING))
     before = db_state(svc)
     with pytest.raises(CommandRefused) as e:
-        Desk(svc).move(event[ADMIN], "Ada", position=4)
+        Competition(svc).move(event[ADMIN], "Ada", position=4)
     assert one_sentence(e.value) == "Ada has already performed."
     assert db_state(svc) == before
 
 
 def test_a_no_show_is_not_ranked_until_brought_back(svc, clock, event):
-    desk = Desk(svc)
+    desk = Competition(svc)
     play(svc, clock, event, MARKS, until=("Ada", Phase.PERFORMING))
     desk.no_show(event[ADMIN], "Cy")
     snap = svc.snapshot()
@@ -295,7 +297,7 @@ def play_rest(svc, clock, tokens):
 
 # ---- rounds --------------------------------------------------------------------------------------
 def test_the_top_of_each_category_advance_into_a_final_in_reverse_order(svc, clock, event):
-    desk = Desk(svc)
+    desk = Competition(svc)
     play(svc, clock, event, MARKS)
     heats = svc.event_id()
     info, adv = desk.next_round(event[ADMIN], top=1, name="Final", carry_weight="0.5")
@@ -315,7 +317,7 @@ def test_the_top_of_each_category_advance_into_a_final_in_reverse_order(svc, clo
 
 
 def test_a_conflict_declared_in_the_heats_holds_in_the_final(svc, clock, event):
-    desk = Desk(svc)
+    desk = Competition(svc)
     desk.add_conflict(event[ADMIN], J3, "Di")  # Judge 3 teaches Di
     desk.add_conflict(event[ADMIN], J2, "Bo")  # Bo does not go through: nothing to carry for Bo
     marks = {**MARKS, "Di": {J1: 8, J2: 8}, "Bo": {J1: 5, J3: 7}}
@@ -333,7 +335,7 @@ def test_a_conflict_declared_in_the_heats_holds_in_the_final(svc, clock, event):
 
 
 def test_resetting_the_final_starts_it_again_as_the_same_round_of_the_same_competition(svc, clock, event):
-    desk = Desk(svc)
+    desk = Competition(svc)
     play(svc, clock, event, MARKS)
     heats = svc.event_id()
     info, _ = desk.next_round(event[ADMIN], top=1, name="Final", carry_weight="0.5")
@@ -364,7 +366,7 @@ def test_bad_advancement_changes_nothing(svc, clock, event, kwargs, sentence):
     play(svc, clock, event, MARKS)
     before = db_state(svc)
     with pytest.raises((InvalidInput, CommandRefused)) as e:
-        Desk(svc).next_round(event[ADMIN], **kwargs)
+        Competition(svc).next_round(event[ADMIN], **kwargs)
     assert one_sentence(e.value) == sentence
     assert db_state(svc) == before
 
@@ -372,5 +374,5 @@ def test_bad_advancement_changes_nothing(svc, clock, event, kwargs, sentence):
 def test_advancing_before_the_round_finished_is_refused(svc, clock, event):
     before = db_state(svc)
     with pytest.raises(CommandRefused, match="has not finished"):
-        Desk(svc).next_round(event[ADMIN], top=1)
+        Competition(svc).next_round(event[ADMIN], top=1)
     assert db_state(svc) == before

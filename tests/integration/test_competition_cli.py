@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from engine.__main__ import main
+from engine.cli.main import main
 from tests.integration.test_competition import ADMIN, J1, MARKS, ROSTER, play
 from tests.support.events import seed_event
 

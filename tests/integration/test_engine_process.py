@@ -10,9 +10,9 @@ import time
 
 import pytest
 
-from engine import rules
-from engine.model import Command, CommandKind, Conflict, Phase
-from engine.service import Service
+from engine.domain import rules
+from engine.domain.model import Command, CommandKind, Conflict, Phase
+from engine.service.core import Service
 from tests.faults.harness import (
     Reaper,
     cli,

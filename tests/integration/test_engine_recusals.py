@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine.desk import Desk
-from engine.model import Command, CommandKind, Phase, ScoreRefused, Settings
-from engine.runner import Engine
-from engine.service import Service
+from engine.domain.model import Command, CommandKind, Phase, ScoreRefused, Settings
+from engine.service.competition import Competition
+from engine.service.core import Service
+from engine.timer.runner import Engine
 from tests.faults.harness import Reaper, lease_holder
 from tests.support.events import seed_event
 from tests.support.waiting import wait_for
@@ -37,7 +37,7 @@ def engine_pass(engine: Engine, store) -> None:
 
 def test_the_engine_starts_on_quorum_only_with_judges_who_may_score_the_first_performer(svc, clock, store):
     tokens = seed_event(svc, performers=2, settings=Settings(perform_seconds=10, required_judges=2))
-    Desk(svc).add_conflict(tokens[ADMIN], J1, "Performer 1")
+    Competition(svc).add_conflict(tokens[ADMIN], J1, "Performer 1")
     engine = Engine(store, clock=clock)
     assert store.lease.acquire(engine.owner, clock.now, 60)
     for judge in (J1, J2):
@@ -60,7 +60,7 @@ def test_auto_close_closes_when_every_judge_who_may_score_has_scored(engine_env,
     # the command, and the command would be refused.
     settings = Settings(perform_seconds=1, score_seconds=60, auto_close=True, auto_start=False)
     tokens = seed_event(svc, performers=2, settings=settings)
-    Desk(svc).add_conflict(tokens[ADMIN], J1, "Performer 1")
+    Competition(svc).add_conflict(tokens[ADMIN], J1, "Performer 1")
     # Present for the whole test, however slow the machine: presence is not what this test is about.
     engine = procs.engine({**engine_env, "STAGESCORE_PRESENCE_SECONDS": "600"})
     wait_for(lambda: lease_holder(store) == engine.owner(), 20, "the engine to hold the lease")

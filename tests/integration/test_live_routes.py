@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from engine import rules
-from engine.model import Command, CommandKind, Phase
+from engine.domain import rules
+from engine.domain.model import Command, CommandKind, Phase
 from tests.support.events import seed_event
 from tests.support.live import EventStream, post_json, post_score
 from tests.support.processes import ROOT

@@ -11,14 +11,15 @@ import pytest
 
 from engine import metrics
 from engine.config import Config
-from engine.desk import Desk
-from engine.model import NotAllowed, ScoreRefused
-from engine.scorer import Identity, ScoreContext, Scorer
+from engine.domain.devices import SessionEnded
+from engine.domain.model import NotAllowed, ScoreRefused
+from engine.service.competition import Competition
+from engine.service.feed import Feed
+from engine.service.scoring import Identity, ScoreContext, Scorer
 from engine.store import Store
-from engine.store.score_commit import ScoreCommits, SessionEnded
+from engine.store.score_commit import ScoreCommits
 from tests.integration.test_scores import advance_to_scoring
 from tests.support.events import seed_event
-from ui.live.feed import Feed
 
 J1, J2 = "judge1@test.local", "judge2@test.local"
 
@@ -156,7 +157,7 @@ def test_an_ended_session_is_refused_at_commit_though_this_process_cached_it(svc
 
 def test_a_judge_who_stepped_aside_is_refused_at_commit(svc, clock):
     tokens = seed_event(svc)
-    Desk(svc).add_conflict(tokens["admin@test.local"], J1, "Performer 1")
+    Competition(svc).add_conflict(tokens["admin@test.local"], J1, "Performer 1")
     state = advance_to_scoring(svc, clock, tokens)
     feed = Feed(svc.store, clock)
     feed.read()

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 import pytest
 
-from engine import accounts, devices, rules, throttle
-from engine.logins import WRONG, LoginClient
-from engine.model import Command, CommandKind, InvalidInput, NotAllowed
+from engine.domain import accounts, devices, rules, throttle
+from engine.domain.model import Command, CommandKind, InvalidInput, NotAllowed
+from engine.service.logins import WRONG, LoginClient
 from tests.support.events import PASSWORD, seed_event
 
 JUDGE = "judge3@test.local"

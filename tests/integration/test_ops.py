@@ -15,7 +15,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from engine import metrics
-from engine.model import Command, CommandKind, ScoreRefused
+from engine.domain.model import Command, CommandKind, ScoreRefused
 from tests.support.events import seed_event
 from tests.support.stack import Stack, fresh_prefix
 from tests.support.waiting import wait_for

@@ -8,10 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from engine import exports, release, results_view
-from engine.model import CommandRefused, InvalidInput, NotAllowed, Role, ScoreRefused, Settings
-from engine.release import ResultsSettings
-from engine.snapshot import compute_results
+from engine.domain import release
+from engine.domain.model import CommandRefused, InvalidInput, NotAllowed, Role, ScoreRefused, Settings
+from engine.domain.release import ResultsSettings
+from engine.domain.snapshot import compute_results
+from engine.views import exports, results
 from tests.support.events import seed_event
 from tests.support.rounds import ADMIN, close_window, judge, open_scoring, play_round
 
@@ -79,7 +80,7 @@ def test_a_mistyped_score_is_flagged_checked_and_revised_in_its_window(svc, cloc
     svc.submit_score(tokens[judge(3)], pid, {"Score": "8.2"})
     logged = [e.payload() for e in svc.log_entries() if e.kind == "outlier_flagged"]
     assert [f["sentence"] for f in logged] == ["Judge 2 gave 1.0; the panel's median is 8.2"]
-    desk = results_view.flags_outliers(svc.snapshot(), svc.release())
+    desk = results.flags_outliers(svc.snapshot(), svc.release())
     assert [(f["judge"], f["performer"], f["value"], f["median"]) for f in desk] == [
         ("Judge 2", "Performer 1", "1.0", "8.2")
     ]
@@ -96,7 +97,7 @@ def test_a_mistyped_score_is_flagged_checked_and_revised_in_its_window(svc, cloc
     )
     assert svc.judge_check_request(judge(2)) is None
     svc.submit_score(tokens[judge(2)], pid, {"Score": "10"})
-    assert results_view.flags_outliers(svc.snapshot(), svc.release()) == []
+    assert results.flags_outliers(svc.snapshot(), svc.release()) == []
     checks = [k for k in kinds(svc) if k.startswith("check")]
     assert checks == ["check_requested", "check_requested", "check_answered", "check_answered"]
     answer = next(e for e in svc.log_entries() if e.kind == "check_answered" and e.actor == judge(2))
@@ -143,7 +144,7 @@ def test_sign_off_waits_for_the_protest_window_then_records_who_when_and_the_has
     status = svc.results_status()
     assert status["results_status"] == "official" and status["signed_off_by"] == ADMIN
     assert status["signed_off_at"] == pytest.approx(clock.now)
-    expected = release.results_hash(results_view.results_document(svc.snapshot()))
+    expected = release.results_hash(results.results_document(svc.snapshot()))
     (entry,) = [e for e in svc.log_entries() if e.kind == "results_signed_off"]
     assert entry.actor == ADMIN and entry.payload()["results_hash"] == expected == rel.results_hash
     assert exports.public_board(svc.snapshot(), clock.now)["results_status"] == "official"
@@ -196,7 +197,7 @@ def test_judges_weights_and_panel_changed_after_sign_off_leave_the_official_roun
     after = svc.snapshot()
     assert [(r.performer_id, r.rank, r.total) for r in after.results] == totals
     assert "late@test.local" not in after.panel
-    assert release.results_hash(results_view.results_document(after)) == rel.results_hash
+    assert release.results_hash(results.results_document(after)) == rel.results_hash
     assert svc.store.results.get(svc.event_id()).judges == rel.judges  # kept with the round in DynamoDB
 
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from engine import rules
-from engine.accounts import token_hash
-from engine.model import Command, CommandKind, InvalidInput, NotAllowed, Phase, ScoreRefused
+from engine.domain import rules
+from engine.domain.accounts import token_hash
+from engine.domain.model import Command, CommandKind, InvalidInput, NotAllowed, Phase, ScoreRefused
 from engine.store.score_commit import ScoreClaim
 from tests.support.events import seed_event
 

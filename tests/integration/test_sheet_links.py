@@ -9,7 +9,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from engine.service_results import NO_LINK, NOT_YET
+from engine.service.results import NO_LINK, NOT_YET
 from tests.support.events import seed_event
 from tests.support.rounds import ADMIN, play_round
 from ui import sheet_route

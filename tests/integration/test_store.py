@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from engine.model import Conflict, Settings, Step
-from engine.roster import build_roster
+from engine.domain.model import Conflict, Settings, Step
+from engine.domain.roster import build_roster
 from engine.store import tx
 from tests.support.events import seed_event
 

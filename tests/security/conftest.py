@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from engine import rules
-from engine.model import Command, CommandKind, Phase, Settings
+from engine.domain import rules
+from engine.domain.model import Command, CommandKind, Phase, Settings
 from tests.support.events import seed_event
 from tests.support.live import EventStream
 from tests.support.processes import ROOT

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from engine.accounts import token_hash
-from engine.desk import Desk
-from engine.devices import ENDED, ENDED_BY_ADMIN, PASSWORD_CHANGED, SWAPPED
+from engine.domain.accounts import token_hash
+from engine.domain.devices import ENDED, ENDED_BY_ADMIN, PASSWORD_CHANGED, SWAPPED
+from engine.service.competition import Competition
 from tests.security.conftest import ADMIN, J1, J2, J3, Target, score_body, score_performer
 from tests.support.events import PASSWORD
 from tests.support.live import EventStream, post_score
@@ -77,7 +77,7 @@ def test_an_ended_sessions_stream_hears_it_within_two_seconds(target: Target):
 
 def test_a_judge_who_stepped_aside_is_refused_and_sees_no_form(target: Target):
     svc = target.stack.service()
-    Desk(svc).add_conflict(target.tokens[ADMIN], J3, "Performer 3")
+    Competition(svc).add_conflict(target.tokens[ADMIN], J3, "Performer 3")
     pid = score_performer(target.stack, "Performer 3")
     token = svc.login(J3, PASSWORD).token
     stream = EventStream(target.url, "/live/judge", token)

@@ -10,8 +10,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from engine import throttle
-from engine.logins import WRONG
+from engine.domain import throttle
+from engine.service.logins import WRONG
 from tests.security.conftest import ADMIN, J1, J3, serve
 from tests.support.events import PASSWORD
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from engine import accounts
-from engine.model import Account, Role, Settings
-from engine.roster import build_roster
-from engine.service import Service
+from engine.domain import accounts
+from engine.domain.model import Account, Role, Settings
+from engine.domain.roster import build_roster
+from engine.service.core import Service
 
 PASSWORD = "correct-horse-9"
 _HASH = accounts.hash_password(PASSWORD)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from engine.model import StagescoreError
+from engine.domain.model import StagescoreError
 from tests.support.live import EventStream, connection
 
 RETRYABLE = (0, 502, 503, 504)  # 0: no answer (refused, reset, cut)
@@ -238,7 +238,7 @@ class InProcessJudges(Judges):
                 return
 
     def _send(self, email: str, body: dict, n: int) -> tuple[int, dict]:
-        from engine.model import Conflict, DatabaseUnavailable, NotAllowed, ScoreRefused
+        from engine.domain.model import Conflict, DatabaseUnavailable, NotAllowed, ScoreRefused
 
         try:
             score, replayed = self.svc.submit_score(

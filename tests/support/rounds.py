@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from engine import rules
-from engine.model import Command, CommandKind, EventState, Phase
-from engine.service import Service
+from engine.domain import rules
+from engine.domain.model import Command, CommandKind, EventState, Phase
+from engine.service.core import Service
 from tests.support.events import FakeClock
 
 ADMIN = "admin@test.local"

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 
 from engine import localdb
 from engine.config import Config
-from engine.service import Service
+from engine.service.core import Service
 from engine.store import Store
 from tests.support import processes
 from tests.support.waiting import wait_for
 
 if TYPE_CHECKING:  # the read model may move; only its name is needed here
-    from engine.service import Snapshot
+    from engine.service.core import Snapshot
 
 
 def web_command(port: int, *options: str) -> list[str]:

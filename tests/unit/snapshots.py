@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from decimal import Decimal as D
 
-from engine import eventlog
-from engine.model import Account, EventState, Performer, PerformerStatus, Phase, Role, Score, Settings
-from engine.snapshot import Snapshot, compute_results
+from engine.domain import eventlog
+from engine.domain.model import Account, EventState, Performer, PerformerStatus, Phase, Role, Score, Settings
+from engine.domain.snapshot import Snapshot, compute_results
 
 T0 = 1_700_000_000.0
 PERFORM, WINDOW = 10.0, 30.0

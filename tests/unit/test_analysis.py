@@ -1,4 +1,4 @@
-"""The admin's analytics as frames (engine/analysis.py, rankings.py, timing.py), from hand-made Snapshots."""
+"""The admin's analytics frames (engine/analytics: analysis, standings, timing), from hand-made Snapshots."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import random
 import pandas as pd
 import pytest
 
-from engine import analysis, rankings
-from engine.model import EventState, MissingPolicy, PerformerStatus, Phase, Rule, Settings
-from engine.snapshot import Snapshot, compute_results
-from engine.timing import openings_estimated, openings_key, timing_frame
+from engine.analytics import analysis, standings
+from engine.analytics.timing import openings_estimated, openings_key, timing_frame
+from engine.domain.model import EventState, MissingPolicy, PerformerStatus, Phase, Rule, Settings
+from engine.domain.snapshot import Snapshot, compute_results
 from tests.unit.snapshots import JUDGES, PERFORM, ROWS, T0, A, B, C, make_snapshot
 
 
@@ -125,7 +125,7 @@ def test_ranking_over_time_matches_ranking_each_prefix_from_scratch(seed):
     snap = make_snapshot(rows, judges, status=status, settings=settings, inactive=("j3@x",))
     top = rnd.choice([3, 10])
     got = expand(
-        rankings.ranking_over_time(snap, top=top),
+        standings.ranking_over_time(snap, top=top),
         len([p for p in snap.performers if p.status.value == "done"]),
     )
     assert got == brute_force(snap, top)
@@ -153,7 +153,7 @@ def test_what_if_ranks_under_every_rule_side_by_side():
     # Mean favours p1 (a high outlier), median favours p2.
     rows = {"p1": {A: 10, B: 4, C: 4}, "p2": {A: 5, B: 5, C: 5}}
     snap = make_snapshot(rows, JUDGES, settings=Settings(rule=Rule.MEDIAN))
-    t = rankings.what_if(snap)
+    t = standings.what_if(snap)
     assert list(t.columns[:8]) == ["Performer", "Median (event's rule)", "Weighted mean", "Mean",
                                    "Trimmed mean", "Trimmed sum", "Sum", "Rank spread"]  # fmt: skip
     by = t.set_index("Performer")
@@ -165,8 +165,10 @@ def test_what_if_ranks_under_every_rule_side_by_side():
 def test_what_if_ranks_under_every_rule():
     # Moved from test_scoring.py with scoring.what_if: the page's what-if is now the only one.
     rows = {"A": {A: 10, B: 10, C: 1}, "B": {A: 8, B: 8, C: 8}}
-    t = rankings.what_if(make_snapshot(rows, JUDGES)).set_index("Performer")
-    label = {r: rankings.RULE_LABEL[r] + (" (event's rule)" if r is Rule.WEIGHTED_MEAN else "") for r in Rule}
+    t = standings.what_if(make_snapshot(rows, JUDGES)).set_index("Performer")
+    label = {
+        r: standings.RULE_LABEL[r] + (" (event's rule)" if r is Rule.WEIGHTED_MEAN else "") for r in Rule
+    }
     assert set(label.values()) <= set(t.columns)
     assert t[label[Rule.MEAN]].to_dict() == {"B": 1, "A": 2}
     assert t[label[Rule.MEDIAN]].to_dict() == {"A": 1, "B": 2}

@@ -1,4 +1,4 @@
-"""The admin's analytics charts (ui/charts.py): Altair specs built from engine/analysis.py's frames."""
+"""The admin's analytics charts (ui/charts.py): Altair specs built from analytics/analysis.py's frames."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import time
 import altair as alt
 import pytest
 
-from engine import analysis, rankings
-from engine.model import PerformerStatus, Rule, Settings
-from engine.timing import openings_estimated, openings_from_log, timing_frame, timing_summary
+from engine.analytics import analysis, standings
+from engine.analytics.timing import openings_estimated, openings_from_log, timing_frame, timing_summary
+from engine.domain.model import PerformerStatus, Rule, Settings
 from tests.unit.snapshots import (
     JUDGES,
     PERFORM,
@@ -158,7 +158,7 @@ def test_an_event_without_scores_builds_every_chart_empty():
         assert isinstance(chart, alt.Chart | alt.LayerChart)
         chart.to_dict()
     assert analysis.flagged(a, 1.5).empty and timing_summary(timing).empty
-    assert rankings.what_if(snap)["Rank spread"].isna().all()
+    assert standings.what_if(snap)["Rank spread"].isna().all()
 
 
 def test_names_travel_as_data_never_as_field_names():
@@ -200,7 +200,7 @@ def test_a_thousand_performers_and_twenty_judges_build_every_chart():
     lap("build charts")
     specs = [c.to_dict() for c in built]
     lap("to_dict")
-    what_if = rankings.what_if(snap)
+    what_if = standings.what_if(snap)
     lap("what-if")
     print(
         "\n1,000 x 20:",

@@ -2,8 +2,8 @@
 
 import pytest
 
-from engine.comments import MAX_COMMENT, clean_comment
-from engine.model import InvalidInput
+from engine.domain.comments import MAX_COMMENT, clean_comment
+from engine.domain.model import InvalidInput
 
 
 def test_no_comment_is_an_empty_one():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from engine import exports
-from engine.release import Release, ResultsSettings
-from engine.snapshot import compute_results
+from engine.domain.release import Release, ResultsSettings
+from engine.domain.snapshot import compute_results
+from engine.views import exports
 from tests.unit.snapshots import T0, make_snapshot
 
 CATEGORY = {"d1": "Dance", "m1": "Music", "d2": "Dance", "m2": "Music"}

@@ -6,8 +6,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from engine import categories, competition, ranking, scoring
-from engine.model import (
+from engine.domain import categories, competition, ranking, scoring
+from engine.domain.model import (
     InvalidInput,
     MissingPolicy,
     Performer,
@@ -96,7 +96,7 @@ def test_minimum_scores_count_only_judges_who_may_score():
 
 
 def test_quorum_counts_a_recused_judge_as_done():
-    from engine import rules
+    from engine.domain import rules
 
     assert rules.judges_done(scored={"b"}, recused={"a"}, present={"a", "b", "c"}) == 2
     assert rules.judges_done(scored={"b", "c"}, recused={"a"}, present={"a", "b", "c"}) == 3
@@ -104,7 +104,7 @@ def test_quorum_counts_a_recused_judge_as_done():
 
 
 def test_start_quorum_counts_only_judges_who_may_score_the_first_performer():
-    from engine import rules
+    from engine.domain import rules
 
     panel = {"a", "b", "c", "d"}
     # a stepped aside for the first performer: present, but not counted towards the quorum.
@@ -118,8 +118,8 @@ def test_start_quorum_counts_only_judges_who_may_score_the_first_performer():
 
 
 def test_lobby_waits_while_a_recused_judge_makes_up_the_numbers():
-    from engine import rules
-    from engine.model import Command, CommandKind, CommandRefused, EventState, Phase
+    from engine.domain import rules
+    from engine.domain.model import Command, CommandKind, CommandRefused, EventState, Phase
 
     lobby = EventState(event_id="e1", phase=Phase.LOBBY, order=("p1", "p2"))
     settings = Settings(required_judges=3)
@@ -266,14 +266,14 @@ def test_status_of_no_show_is_a_word_the_board_shows():
 
 @pytest.mark.parametrize("k", [0, 11, -1])
 def test_trim_count_is_checked_with_the_settings(k):
-    from engine.settings import validate_settings
+    from engine.domain.settings import validate_settings
 
     with pytest.raises(InvalidInput, match=r"^The trimmed rules drop 1 to 10 scores at each end\.$"):
         validate_settings(Settings(trim_count=k))
 
 
 def test_roster_difficulty_defaults_to_one_and_is_checked():
-    from engine.roster import build_roster, parse_csv
+    from engine.domain.roster import build_roster, parse_csv
 
     rows = parse_csv("name,order,category,difficulty\nAda,1,Dive,2.8\nBo,2,Dive,\n")
     assert [p.difficulty for p in build_roster(rows)] == [D("2.8"), D(1)]

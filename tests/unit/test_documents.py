@@ -1,4 +1,4 @@
-"""The live documents (engine/documents.py) and their change detection, and a channel's publishing
+"""The live documents (engine/views/documents.py) and their change detection, and a channel's publishing
 (ui/live/channel.py): pure, no database."""
 
 from __future__ import annotations
@@ -8,9 +8,10 @@ import concurrent.futures
 import json
 from dataclasses import replace
 
-from engine import documents, publicity
-from engine.health import assess
-from engine.model import Phase
+from engine.domain import publicity
+from engine.domain.health import assess
+from engine.domain.model import Phase
+from engine.views import documents
 from tests.unit.snapshots import T0, make_snapshot
 from ui.live.channel import Channel
 

@@ -4,9 +4,9 @@ from dataclasses import replace
 
 import pytest
 
-from engine import accounts, eventlog, roster
-from engine.codec import settings_from_json, settings_to_json, state_from_item, state_to_item
-from engine.model import EventState, InvalidInput, Phase, Settings
+from engine.domain import accounts, eventlog, roster
+from engine.domain.model import EventState, InvalidInput, Phase, Settings
+from engine.store.codec import settings_from_json, settings_to_json, state_from_item, state_to_item
 
 
 def chain(n: int, stream: str = "engine") -> list[eventlog.LogEntry]:

@@ -14,9 +14,10 @@ from types import SimpleNamespace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import ranking, scoring
-from engine.model import MissingPolicy, Rule
-from engine.scoring import _ARITH, _ONE, _ZERO, _mean, _median, _plain, _total
+from engine.analytics import agreement
+from engine.domain import ranking, scoring
+from engine.domain.model import MissingPolicy, Rule
+from engine.domain.scoring import _ARITH, _ONE, _ZERO, _mean, _median, _plain, _total
 from tests.unit.test_scoring import JUDGES, events
 
 # ---- the reference: the earlier code -----------------------------------------------------------
@@ -173,7 +174,7 @@ def ref_kendalls_w(scores, panel):
     """The earlier Kendall's W: each judge's doubled ranks by sorting their column."""
     from fractions import Fraction
 
-    from engine.agreement import _doubled_ranks
+    from engine.analytics.agreement import _doubled_ranks
 
     judges = sorted(set(panel))
     rows = [[by[j] for j in judges] for by in scores.values() if all(by.get(j) is not None for j in judges)]
@@ -205,7 +206,7 @@ def ref_kendalls_w(scores, panel):
     st.lists(st.sampled_from(["a", "b", "c", "d"]), max_size=5),
 )
 def test_kendalls_w_matches_the_earlier_one(scores, panel):
-    assert scoring.kendalls_w(scores, panel) == ref_kendalls_w(scores, panel)
+    assert agreement.kendalls_w(scores, panel) == ref_kendalls_w(scores, panel)
 
 
 def ref_score_table(performers, scores, judges):
@@ -244,7 +245,7 @@ def test_score_table_matches_the_earlier_pivot(rows, ranks):
     import pandas as pd
     from pandas.testing import assert_frame_equal
 
-    from engine.analysis import score_table
+    from engine.analytics.analysis import score_table
 
     n = len(ranks)
     performers = pd.DataFrame(
@@ -276,7 +277,7 @@ def test_score_table_matches_the_earlier_pivot(rows, ranks):
 def test_score_values_become_the_floats_float_gives(values):
     import math
 
-    from engine.analysis import _floats
+    from engine.analytics.analysis import _floats
 
     got = _floats(values).tolist()
     want = [float(v) for v in values]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from engine import health
-from engine.health import OVERDUE_SECONDS, assess
-from engine.model import EventState, Phase
+from engine.domain import health
+from engine.domain.health import OVERDUE_SECONDS, assess
+from engine.domain.model import EventState, Phase
 
 NOW = 1_800_000_000.0
 
@@ -91,7 +91,7 @@ def test_a_lease_item_from_before_renewed_at_existed_is_judged_by_its_expiry():
 
 
 def test_standby_engines_are_those_seen_recently_other_than_the_holder():
-    from engine.health import standbys
+    from engine.domain.health import standbys
 
     items = [
         {"owner": "engine-a", "last_seen": NOW - 1, "host": "h1", "holder": True},
@@ -103,14 +103,14 @@ def test_standby_engines_are_those_seen_recently_other_than_the_holder():
 
 
 def test_with_no_holder_every_recent_engine_is_a_standby():
-    from engine.health import standbys
+    from engine.domain.health import standbys
 
     items = [{"owner": "engine-b", "last_seen": NOW - 0.5, "host": "h2", "holder": False}]
     assert [e.owner for e in standbys(items, None, NOW, within=6)] == ["engine-b"]
 
 
 def test_the_stale_limit_is_a_few_renewals():
-    from engine.health import stale_seconds
+    from engine.domain.health import stale_seconds
 
     assert stale_seconds(lease_seconds=3.0, renew_seconds=0.5) == 1.25
     assert stale_seconds(lease_seconds=0.9, renew_seconds=0.5) == 0.75  # renewals every lease/3 then
@@ -123,7 +123,7 @@ def test_a_judge_is_told_the_clock_is_paused_when_the_engine_is_not_healthy():
 
 def test_the_desk_line_names_the_holder_its_host_the_standbys_lateness_and_database_latency():
     from engine.metrics import Summary
-    from engine.service_health import desk_from, engine_line
+    from engine.service.health import desk_from, engine_line
 
     seen = [
         {"owner": "engine-a", "host": "web-1", "last_seen": NOW - 1, "lateness_ms": 12.4},
@@ -140,7 +140,7 @@ def test_the_desk_line_names_the_holder_its_host_the_standbys_lateness_and_datab
     assert engine_line(nobody, NOW) == "Timer engine: none · lease renewed never · no standby engine seen"
 
 
-# ---- /healthz from the live feed's last reading (engine.health.probe)
+# ---- /healthz from the live feed's last reading (engine.domain.health.probe)
 
 GOOD = health.assess({"owner": "e1", "expires": 110.0, "renewed_at": 99.9}, None, 100.0)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import devices
+from engine.domain import devices
 
 NOW = 1_800_000_000.0
 

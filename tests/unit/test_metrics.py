@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from engine.domain.model import Conflict, DatabaseUnavailable, InvalidInput, NotAllowed, ScoreRefused
 from engine.metrics import Window, emf_document, outcome_of
-from engine.model import Conflict, DatabaseUnavailable, InvalidInput, NotAllowed, ScoreRefused
 
 
 def test_an_empty_window_has_no_figures():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine import running_order, schedule
-from engine.model import CommandRefused, EventState, Performer, PerformerStatus, Phase, Settings
+from engine.domain import running_order, schedule
+from engine.domain.model import CommandRefused, EventState, Performer, PerformerStatus, Phase, Settings
 
 T0 = 1_800_000_000.0
 SETTINGS = Settings(perform_seconds=60, score_seconds=30)  # a 90 s slot

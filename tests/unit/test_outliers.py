@@ -5,8 +5,8 @@ from decimal import Decimal as D
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import outliers
-from engine.model import Criterion
+from engine.domain import outliers
+from engine.domain.model import Criterion
 
 SCORE = (Criterion(),)  # 0-10
 TWO = (Criterion("Technique"), Criterion("Style", D(0), D(100), D(1)))

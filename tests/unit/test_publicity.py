@@ -1,4 +1,4 @@
-"""What the public may see of the performer on stage (engine/publicity.py): nothing of their scores while
+"""What the public may see of the performer on stage (domain/publicity.py): nothing of their scores while
 their scoring window is open, everything the rules allow once it has closed. Pure, no database."""
 
 from __future__ import annotations
@@ -8,9 +8,10 @@ from dataclasses import replace
 
 import pytest
 
-from engine import documents, exports, publicity
-from engine.health import assess
-from engine.model import EventState, Phase
+from engine.domain import publicity
+from engine.domain.health import assess
+from engine.domain.model import EventState, Phase
+from engine.views import documents, exports
 from tests.unit.snapshots import T0, make_snapshot
 
 A, B, C = "ann@x.test", "bob@x.test", "cy@x.test"

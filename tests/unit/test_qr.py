@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import segno
 
-from engine import qr
+from engine.views import qr
 
 
 def test_a_link_is_the_base_url_and_the_code():

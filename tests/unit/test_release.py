@@ -4,10 +4,10 @@ from decimal import Decimal as D
 
 import pytest
 
-from engine import release
-from engine.model import CommandRefused, EventState, Phase
-from engine.ranking import PerformerResult
-from engine.release import Release, ResultsSettings, ResultsStatus
+from engine.domain import release
+from engine.domain.model import CommandRefused, EventState, Phase
+from engine.domain.ranking import PerformerResult
+from engine.domain.release import Release, ResultsSettings, ResultsStatus
 
 FINISHED_AT = 1000.0
 
@@ -178,7 +178,7 @@ def test_hidden_results_on_the_results_page_say_coming_soon_then_show_only_what_
 
 
 def test_an_official_round_is_ranked_with_the_judges_as_they_were_at_sign_off():
-    from engine.model import Account, Role
+    from engine.domain.model import Account, Role
 
     then = [Account("j1@x", "J1", Role.JUDGE, D(1)), Account("j2@x", "J2", Role.JUDGE, D(2))]
     frozen = release.freeze_judges(then)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.model import InvalidInput
-from engine.roster import build_roster
+from engine.domain.model import InvalidInput
+from engine.domain.roster import build_roster
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import rules
-from engine.model import (
+from engine.domain import rules
+from engine.domain.model import (
     Command,
     CommandKind,
     CommandRefused,

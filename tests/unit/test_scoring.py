@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import ranking, scoring
-from engine.model import Criterion, InvalidInput, MissingPolicy, Rule, Settings, TieBreak
+from engine.analytics import agreement
+from engine.domain import ranking, scoring
+from engine.domain.model import Criterion, InvalidInput, MissingPolicy, Rule, Settings, TieBreak
 
 SCORE = Criterion()  # "Score", 0..10 step 0.1
 ORIGINAL_WEIGHTS = {"a": D("0.5"), "b": D("0.25"), "c": D("0.25")}
@@ -360,39 +361,39 @@ def ranked_scores(*judges: list[int]) -> dict[str, dict[str, D]]:
 
 def test_kendalls_w_is_one_when_every_judge_ranks_alike():
     scores = ranked_scores([9, 7, 5, 1], [10, 8, 3, 2], [6, 5, 4, 3])
-    assert scoring.kendalls_w(scores, ["j0", "j1", "j2"]) == pytest.approx(1.0)
+    assert agreement.kendalls_w(scores, ["j0", "j1", "j2"]) == pytest.approx(1.0)
 
 
 def test_kendalls_w_matches_the_textbook_example():
     # ProofWiki "Kendall's Coefficient of Concordance/Examples/Arbitrary Example 1":
     # judges A-D rank X, Y, Z as (1,3,2) (1,2,3) (2,3,1) (3,1,2); W = 1/16. Scores = 4 - rank.
     scores = ranked_scores([3, 1, 2], [3, 2, 1], [2, 1, 3], [1, 3, 2])
-    assert scoring.kendalls_w(scores, ["j0", "j1", "j2", "j3"]) == pytest.approx(1 / 16)
+    assert agreement.kendalls_w(scores, ["j0", "j1", "j2", "j3"]) == pytest.approx(1 / 16)
 
 
 def test_kendalls_w_by_hand_without_ties():
     # rank sums 4, 6, 8, 12 (mean 7.5): S = 35, W = 12*35 / (3^2 * (4^3 - 4)) = 7/9
     scores = ranked_scores([4, 3, 2, 1], [3, 4, 2, 1], [4, 2, 3, 1])
-    assert scoring.kendalls_w(scores, ["j0", "j1", "j2"]) == pytest.approx(7 / 9)
+    assert agreement.kendalls_w(scores, ["j0", "j1", "j2"]) == pytest.approx(7 / 9)
 
 
 def test_kendalls_w_applies_the_tie_correction():
     # j0 ties two performers: ranks 1.5, 1.5, 3; j1: 1, 2, 3. S = 6.5, T = 2^3 - 2 = 6,
     # W = 12*6.5 / (2^2 * (3^3 - 3) - 2*6) = 78/84 = 13/14
     scores = ranked_scores([5, 5, 9], [1, 2, 3])
-    assert scoring.kendalls_w(scores, ["j0", "j1"]) == pytest.approx(13 / 14)
+    assert agreement.kendalls_w(scores, ["j0", "j1"]) == pytest.approx(13 / 14)
 
 
 def test_kendalls_w_is_zero_for_opposite_rankings_of_two_judges():
     scores = ranked_scores([1, 2, 3], [3, 2, 1])
-    assert scoring.kendalls_w(scores, ["j0", "j1"]) == pytest.approx(0.0)
+    assert agreement.kendalls_w(scores, ["j0", "j1"]) == pytest.approx(0.0)
 
 
 def test_kendalls_w_uses_only_performers_scored_by_every_judge():
     scores = ranked_scores([1, 2, 3], [1, 2, 3])
     scores["p9"] = {"j0": D(9)}
     scores["p8"] = {"j1": D(0)}
-    assert scoring.kendalls_w(scores, ["j0", "j1"]) == pytest.approx(1.0)
+    assert agreement.kendalls_w(scores, ["j0", "j1"]) == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize(
@@ -405,7 +406,7 @@ def test_kendalls_w_uses_only_performers_scored_by_every_judge():
     ],
 )
 def test_kendalls_w_is_none_when_undefined(scores, panel):
-    assert scoring.kendalls_w(scores, panel) is None
+    assert agreement.kendalls_w(scores, panel) is None
 
 
 # ---- display -----------------------------------------------------------------------------------
@@ -530,5 +531,5 @@ def test_competition_rank_is_one_plus_the_number_strictly_better(event):
 
 @given(st.lists(st.lists(tenths, min_size=4, max_size=4), min_size=2, max_size=5))
 def test_kendalls_w_lies_between_zero_and_one(judges):
-    w = scoring.kendalls_w(ranked_scores(*judges), [f"j{k}" for k in range(len(judges))])
+    w = agreement.kendalls_w(ranked_scores(*judges), [f"j{k}" for k in range(len(judges))])
     assert w is None or 0.0 <= w <= 1.0

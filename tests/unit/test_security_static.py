@@ -8,9 +8,9 @@ import tomllib
 from decimal import Decimal
 from pathlib import Path
 
-from engine.exports import public_board
-from engine.model import Account, EventState, Performer, Phase, Role, Score, Settings
-from engine.snapshot import Snapshot, compute_results
+from engine.domain.model import Account, EventState, Performer, Phase, Role, Score, Settings
+from engine.domain.snapshot import Snapshot, compute_results
+from engine.views.exports import public_board
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,8 +4,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from engine.model import Criterion, InvalidInput, Settings
-from engine.settings import account_changes, parse_criteria, validate_settings, validate_weight
+from engine.domain.model import Criterion, InvalidInput, Settings
+from engine.domain.settings import account_changes, parse_criteria, validate_settings, validate_weight
 
 
 def row(name="Style", lo=0, hi=10, step=0.5, weight=1) -> dict:

@@ -8,10 +8,10 @@ from decimal import Decimal as D
 
 import pypdf
 
-from engine import sheets
-from engine.release import Release, ResultsSettings
-from engine.scoring import display
-from engine.snapshot import Snapshot, compute_results
+from engine.domain.release import Release, ResultsSettings
+from engine.domain.scoring import display
+from engine.domain.snapshot import Snapshot, compute_results
+from engine.views import sheets
 from tests.unit.snapshots import make_snapshot
 
 RAW = {

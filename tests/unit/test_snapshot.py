@@ -2,8 +2,15 @@
 
 from decimal import Decimal as D
 
-from engine.model import Account, EventState, Performer, PerformerStatus, Phase, Role, Score, Settings
-from engine.snapshot import PHASE_LABEL, Snapshot, compute_results, countdown, ranking_rows, visible_to_judge
+from engine.domain.model import Account, EventState, Performer, PerformerStatus, Phase, Role, Score, Settings
+from engine.domain.snapshot import (
+    PHASE_LABEL,
+    Snapshot,
+    compute_results,
+    countdown,
+    ranking_rows,
+    visible_to_judge,
+)
 
 A, B, C = "a@x", "b@x", "c@x"
 

@@ -9,7 +9,7 @@ import pytest
 from botocore.stub import Stubber
 
 from engine.config import Config
-from engine.model import Conflict, DatabaseUnavailable, StagescoreError
+from engine.domain.model import Conflict, DatabaseUnavailable, StagescoreError
 from engine.store import tx
 from engine.store.client import Client, ConditionFailed, RetryPolicy, StoreError
 

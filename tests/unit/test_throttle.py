@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine import throttle
-from engine.throttle import ThrottleState
+from engine.domain import throttle
+from engine.domain.throttle import ThrottleState
 
 
 def test_the_first_failures_are_free():

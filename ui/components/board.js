@@ -1,5 +1,5 @@
 // Live public board: follows /live/public (server-sent events), ticks the countdown locally, renders
-// text only (el() and the clock rules: live_core.js). Words come from the document (engine/snapshot.py
+// text only (el() and the clock rules: live_core.js). Words come from the document (engine/domain/snapshot.py
 // PHASE_LABEL), so the board and the pages say the same.
 const MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"};
 

@@ -8,7 +8,7 @@ import hashlib
 
 import streamlit as st
 
-from engine.model import Session
+from engine.domain.model import Session
 from ui.components import app_path, asset
 
 # The answer to a score that never came: after this long the screen retries with the same request id.

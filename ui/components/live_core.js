@@ -58,7 +58,7 @@ function revealLines(doc) {
 }
 
 // The performer being scored: the public document holds back their scores until the window closes
-// (engine/publicity.py); the board says so instead of showing an empty total as if nobody had scored.
+// (engine/domain/publicity.py); the board says so instead of showing an empty total as if nobody had scored.
 function heldLine(doc) {
   return doc && doc.held_back ? `${doc.held_back}: scores after the scoring window closes` : "";
 }

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from engine import documents, publicity
-from engine.documents import change_key
-from engine.service_health import engine_line
-from engine.snapshot import Snapshot
-from ui.live.feed import Feed, Reading
+from engine.domain import publicity
+from engine.domain.snapshot import Snapshot
+from engine.service.feed import Feed, Reading
+from engine.service.health import engine_line
+from engine.views import documents
+from engine.views.documents import change_key
 
 RANKED = ("ranking", "podium", "judge_names", "others")  # the parts that move only with the scores
 

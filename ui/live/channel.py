@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from engine.documents import encode
+from engine.views.documents import encode
 
 KEEP_ALIVE = b": keep-alive\n\n"
 
@@ -30,7 +30,7 @@ class Channel:
         return self._body is not None
 
     def publish(self, doc: dict, key: str) -> bool:
-        """Take a new document if `key` (engine.documents.change_key) says it changed; wakes subscribers."""
+        """Take a new document if `key` (views.documents.change_key) says it changed; wakes subscribers."""
         if key == self.key:
             return False
         body = {k: v for k, v in doc.items() if k != "server_time"}

@@ -17,16 +17,15 @@ import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from engine import accounts
-from engine.model import DatabaseUnavailable, Role, Score, StagescoreError
-from engine.release import Release
-from engine.scorer import ScoreContext
-from engine.service import Service
-from engine.store.client import UNREACHABLE
-from engine.store.score_commit import DISABLED, SESSION_ENDED, ended_sentence
+from engine.domain import accounts, devices
+from engine.domain.devices import ended_sentence
+from engine.domain.model import UNREACHABLE, DatabaseUnavailable, Role, Score, StagescoreError
+from engine.domain.release import Release
+from engine.service.core import Service
+from engine.service.feed import NO_EVENT, Feed
+from engine.service.scoring import ScoreContext
 from ui.live.builder import Builder, Built
 from ui.live.channel import KEEP_ALIVE, Channel, Connection, frame
-from ui.live.feed import NO_EVENT, Feed
 
 log = logging.getLogger("stagescore.live")
 TICK_SECONDS = 0.25
@@ -270,11 +269,11 @@ class Hub:
             item = found.get(accounts.token_hash(conn.token))
             account = known.get(conn.email)
             if not item or float(item["expires_at"]) <= now or item.get("email") != conn.email:
-                conn.ended = SESSION_ENDED
+                conn.ended = devices.SESSION_OVER
             elif item.get("ended"):
                 conn.ended = ended_sentence(item)
             elif account is not None and not account.active:
-                conn.ended = DISABLED
+                conn.ended = devices.ENDED[devices.DISABLED]
             if conn.ended:
                 self.scorer.forget(conn.token)
                 (self._judge_channel(conn.email) if conn.role == Role.JUDGE.value else self.admin).poke()

@@ -15,7 +15,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 
-from engine.model import (
+from engine.domain.devices import SessionEnded
+from engine.domain.model import (
+    UNREACHABLE,
     Conflict,
     DatabaseUnavailable,
     InvalidInput,
@@ -24,11 +26,9 @@ from engine.model import (
     ScoreRefused,
     StagescoreError,
 )
-from engine.scorer import Identity
-from engine.scoring import display
-from engine.service import Service
-from engine.store.client import UNREACHABLE
-from engine.store.score_commit import SessionEnded
+from engine.domain.scoring import display
+from engine.service.core import Service
+from engine.service.scoring import Identity
 from ui import body as bodies
 from ui import cookies
 from ui.live.channel import Connection
@@ -108,7 +108,7 @@ def _refused(status: int, sentence: str) -> JSONResponse:
 def _parse(body: object) -> tuple[str, int, dict[str, str], str, object]:
     """(performer_id, window_id, values, request_id, comment) or InvalidInput, from the body as
     ui/body.py read it (fractions as the Decimal their text spells). The comment (optional) is checked by
-    engine.comments.clean_comment, which says in one sentence what is wrong with it."""
+    engine.domain.comments.clean_comment, which says in one sentence what is wrong with it."""
     if not isinstance(body, dict):
         raise InvalidInput(UNREADABLE)
     pid, window, values, rid = (body.get(k) for k in ("performer_id", "window_id", "values", "request_id"))
@@ -126,7 +126,7 @@ def _parse(body: object) -> tuple[str, int, dict[str, str], str, object]:
     )
     if not ok:
         raise InvalidInput(UNREADABLE)
-    # str() of the Decimal is the request's own digits: engine/scoring.py checks them against the grid.
+    # str() of the Decimal is the request's own digits: engine/domain/scoring.py checks them against the grid.
     return pid, window, {k: str(v) for k, v in values.items()}, rid, body.get("comment")
 
 

@@ -1,0 +1,71 @@
+"""The demo event: three judges, an admin, five performers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from engine.domain import accounts
+from engine.domain.model import Account, Conflict, Role, Settings
+from engine.domain.roster import build_roster
+from engine.service.core import Service
+
+DEMO_PERFORMERS = [
+    ("The Quicksteps", "Dance"),
+    ("Mira Solano", "Music"),
+    ("Brass Knuckle Band", "Music"),
+    ("Lumen Robotics", "Pitch"),
+    ("Juno & the Echoes", "Music"),
+    ("Kai Okafor", "Comedy"),
+    ("Stilt Theory", "Circus"),
+    ("Ada Byte", "Pitch"),
+]
+# The original system weighted its three judges 0.5 / 0.25 / 0.25.
+DEMO_WEIGHTS = [Decimal("2"), Decimal("1"), Decimal("1")]
+
+
+def seed(
+    svc: Service,
+    judges: int = 3,
+    performers: int = 5,
+    perform_seconds: float = 10.0,
+    score_seconds: float = 30.0,
+    password: str | None = None,
+) -> dict[str, str]:
+    """Create (or refresh) the demo accounts and a new demo event in the lobby; returns the logins."""
+    if not 1 <= judges <= 50 or not 1 <= performers <= 1000:
+        raise ValueError("the demo takes 1 to 50 judges and 1 to 1000 performers")
+    logins: dict[str, str] = {}
+    people = [
+        (
+            f"judge{i}@demo.local",
+            f"Judge {i}",
+            Role.JUDGE,
+            DEMO_WEIGHTS[i - 1] if i <= len(DEMO_WEIGHTS) else Decimal(1),
+        )
+        for i in range(1, judges + 1)
+    ]
+    people.append(("admin@demo.local", "Admin", Role.ADMIN, Decimal(1)))
+    for email, name, role, weight in people:
+        pw = password or accounts.new_password()
+        acc = Account(email, name, role, weight, True)
+        try:
+            svc.store.accounts.put(acc, accounts.hash_password(pw), create_only=True)
+        except Conflict:
+            svc.store.accounts.put(acc, accounts.hash_password(pw))
+        logins[email] = pw
+    rows = []
+    for i in range(performers):
+        name, cat = DEMO_PERFORMERS[i % len(DEMO_PERFORMERS)]
+        if i >= len(DEMO_PERFORMERS):
+            name = f"{name} {i // len(DEMO_PERFORMERS) + 1}"
+        rows.append({"name": name, "order": i + 1, "category": cat})
+    settings = Settings(
+        event_name="Stagescore demo night",
+        perform_seconds=perform_seconds,
+        score_seconds=score_seconds,
+        required_judges=min(3, judges),
+        # A talent show's mixed acts (one of each kind) compete for one podium; each category keeps its own.
+        rank_overall=True,
+    )
+    svc.create_event(settings, build_roster(rows), open_lobby=True)
+    return logins

@@ -1,0 +1,232 @@
+"""The operator's command line: the parser and the commands that fit in a few lines; the rest by feature."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from engine.cli import competition, results, setup
+from engine.domain.model import Command, CommandKind, Role, StagescoreError
+
+
+def _service():
+    from engine import bootstrap
+
+    return bootstrap.service()
+
+
+def cmd_judge(a) -> int:
+    svc = _service()
+    if a.action == "add":
+        import getpass
+
+        pw = a.password or getpass.getpass(f"Password for {a.email}: ")
+        acc = svc.add_account(None, a.email, a.name or "", pw, Role(a.role), a.weight)
+        print(f"Added {acc.role.value} {acc.email} (weight {acc.weight}).")
+    elif a.action == "list":
+        for acc in svc.store.accounts.list():
+            print(
+                f"{acc.email:<30} {acc.role.value:<6} weight={acc.weight} "
+                f"{'active' if acc.active else 'disabled'}"
+            )
+    elif a.action == "disable":
+        svc.set_account(None, a.email, active=False)
+        print(f"Disabled {a.email}.")
+    elif a.action == "link":
+        from engine.views import qr
+
+        url = qr.link_url(qr.base_url(a.base_url), svc.issue_link(None, a.email))
+        print(f"Login link for {a.email}: one use, valid 15 minutes; using it ends the judge's other logins.")
+        print(url)
+        print(qr.terminal(url))
+    return 0
+
+
+def cmd_performers(a) -> int:
+    if a.action != "import":
+        return competition.cmd_performer_action(a)
+    svc = _service()
+    performers = svc.import_roster_csv(None, Path(a.file).read_bytes())
+    print(f"Imported {len(performers)} performer(s).")
+    return 0
+
+
+def cmd_control(a) -> int:
+    svc = _service()
+    kind = CommandKind(a.command)
+    state = svc.command(None, Command(kind, seconds=float(a.seconds or 0), force=bool(a.force)))
+    print(
+        f"{kind.value}: event {state.event_id} is now {state.phase.value}"
+        + (" (paused)" if state.paused else "")
+    )
+    return 0
+
+
+def cmd_run(a) -> int:
+    from engine import log_setup
+    from engine.timer.runner import Engine
+
+    log_setup.setup("engine")
+    if port := os.environ.get("STAGESCORE_METRICS_PORT"):  # the engine has no web server: Prometheus' own
+        from prometheus_client import start_http_server
+
+        from engine.metrics import REGISTRY
+
+        start_http_server(int(port), registry=REGISTRY)
+    from engine import bootstrap
+
+    store = bootstrap.store()
+    store.create_tables()
+    Engine(store).run_forever()
+    return 0
+
+
+def status_dict(svc) -> dict:
+    snap = svc.snapshot()
+    s = snap.state
+    now = time.time()
+    remaining = s.remaining(now)
+    return {
+        "event_id": s.event_id,
+        "event_name": snap.settings.event_name,
+        "phase": s.phase.value,
+        "paused": s.paused,
+        "performer_id": s.performer_id,
+        "performer_name": snap.performer_name(s.performer_id) or None,
+        "performer_index": s.index,
+        "performers": len(snap.performers),
+        "deadline": s.deadline,
+        "remaining_seconds": None if remaining is None else round(remaining, 3),
+        "window_id": s.window_id,
+        "version": s.version,
+        "judges_present": len(snap.present),
+        "judges_required": snap.settings.required_judges,
+        "scores": len(snap.scores),
+        **competition.status_fields(snap, now),
+        **svc.engine_health().as_json(),
+    } | svc.results_status(s.event_id)
+
+
+def cmd_status(a) -> int:
+    d = status_dict(_service())
+    if a.json:
+        print(json.dumps(d))
+    else:
+        for k, v in d.items():
+            print(f"{k:<18} {v}")
+    return 0
+
+
+def cmd_export(a) -> int:
+    from engine.views import exports
+
+    svc = _service()
+    if a.format == "pdf":
+        return results.export_pdf(a, svc)
+    sys.stdout.write(exports.export(svc.snapshot(a.event), a.format))
+    return 0
+
+
+def cmd_verify_log(a) -> int:
+    svc = _service()
+    eid = a.event or svc.event_id()
+    problems = svc.verify_log(eid)
+    if problems:
+        for p in problems:
+            print(p)
+        print(f"The event log of {eid} has been tampered with ({len(problems)} problem(s)).")
+        return 1
+    entries, _ = svc.store.log.entries(eid)
+    print(f"The event log of {eid} is intact ({len(entries)} entries).")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m engine", description="Stagescore's back end.")
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    setup.register(sub)
+
+    judge = sub.add_parser("judge", help="manage accounts")
+    jsub = judge.add_subparsers(dest="action", required=True)
+    add = jsub.add_parser("add")
+    add.add_argument("email")
+    add.add_argument("--name")
+    add.add_argument("--password")
+    add.add_argument("--role", choices=[r.value for r in Role], default="judge")
+    add.add_argument("--weight", default="1")
+    jsub.add_parser("list")
+    link = jsub.add_parser("link", help="a one-time login link (and its QR code) for a judge's phone")
+    link.add_argument("email")
+    link.add_argument(
+        "--base-url", help="where judges reach the app (default: $STAGESCORE_BASE_URL or localhost)"
+    )
+    dis = jsub.add_parser("disable")
+    dis.add_argument("email")
+    judge.set_defaults(fn=cmd_judge)
+
+    perf = sub.add_parser("performers", help="the roster")
+    psub = perf.add_subparsers(dest="action", required=True)
+    imp = psub.add_parser("import", help="import a CSV with columns name, order, optional category")
+    imp.add_argument("file")
+    competition.add_performer_actions(psub)
+    perf.set_defaults(fn=cmd_performers)
+    competition.add_parsers(sub)
+
+    ctl = sub.add_parser("control", help="an admin's command from the shell")
+    ctl.add_argument("command", choices=[k.value for k in CommandKind])
+    ctl.add_argument("seconds", nargs="?", help="for extend: how many seconds")
+    ctl.add_argument("--force", action="store_true", help="for start: start without the quorum")
+    ctl.set_defaults(fn=cmd_control)
+
+    sub.add_parser("run", help="run the engine (timer loop, lease, presence)").set_defaults(fn=cmd_run)
+
+    st = sub.add_parser("status", help="the current event's state")
+    st.add_argument("--json", action="store_true")
+    st.set_defaults(fn=cmd_status)
+
+    ex = sub.add_parser("export", help="scores and results")
+    ex.add_argument("--format", choices=["csv", "json", "pdf"], default="csv")
+    ex.add_argument("--event")
+    ex.add_argument("--performer", help="pdf: that performer's score sheet (default: the round's results)")
+    ex.add_argument("--out", help="pdf: the file to write")
+    ex.set_defaults(fn=cmd_export)
+
+    results.register(sub)
+    vl = sub.add_parser("verify-log", help="check the event log's hash chains")
+    vl.add_argument("--event")
+    vl.set_defaults(fn=cmd_verify_log)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    from engine import log_setup
+
+    args = build_parser().parse_args(argv)
+    if args.cmd != "run":
+        log_setup.setup("cli", logging.WARNING)
+    if args.cmd == "control" and args.command == "extend" and not args.seconds:
+        print("extend needs a number of seconds, for example: control extend 10", file=sys.stderr)
+        return 2
+    try:
+        return args.fn(args)
+    except StagescoreError as e:
+        return _refused(str(e))
+    except ValueError as e:
+        return _refused(f"Invalid input: {e}")
+
+
+def _refused(sentence: str) -> int:
+    """The one sentence on stderr: a plain line, or a JSON log line under STAGESCORE_LOG_FORMAT=json."""
+    from engine import log_setup
+
+    if log_setup.json_wanted():
+        logging.getLogger("stagescore.cli").error(sentence)
+    else:
+        print(sentence, file=sys.stderr)
+    return 2

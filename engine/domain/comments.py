@@ -1,0 +1,27 @@
+"""A judge's comment with a score: optional, short, plain text. Pure."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from engine.domain.model import InvalidInput
+
+MAX_COMMENT = 500
+# Bidirectional overrides and isolates can make a comment display as something else than it says.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def clean_comment(raw: object) -> str:
+    """The comment as stored: trimmed, line breaks as "\\n"; "" when there is none.
+
+    Raises InvalidInput (one sentence) for anything but short plain text."""
+    if raw is None:
+        return ""
+    if not isinstance(raw, str):
+        raise InvalidInput("A comment must be text.")
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if len(text) > MAX_COMMENT:
+        raise InvalidInput(f"A comment can be at most {MAX_COMMENT} characters (this one has {len(text)}).")
+    if any((unicodedata.category(ch) == "Cc" and ch != "\n") or ch in _BIDI for ch in text):
+        raise InvalidInput("A comment can hold text only, without control characters.")
+    return text

@@ -1,0 +1,246 @@
+"""Domain types: plain dataclasses and enums, no I/O."""
+
+from __future__ import annotations
+
+import enum
+import time
+import uuid
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+
+class Phase(enum.StrEnum):
+    SETUP = "SETUP"
+    LOBBY = "LOBBY"
+    PERFORMING = "PERFORMING"
+    SCORING = "SCORING"
+    FINISHED = "FINISHED"
+
+
+class Rule(enum.StrEnum):
+    """How a performer's judge totals become one total."""
+
+    WEIGHTED_MEAN = "weighted_mean"
+    MEAN = "mean"
+    TRIMMED_MEAN = "trimmed_mean"
+    TRIMMED_SUM = "trimmed_sum"  # diving: the marks left after trimming, added up
+    MEDIAN = "median"
+    SUM = "sum"
+
+
+class MissingPolicy(enum.StrEnum):
+    """What a judge who did not score counts as."""
+
+    OMIT = "omit"
+    ZERO = "zero"
+
+
+class TieBreak(enum.StrEnum):
+    """What separates equal totals, tried in the order the settings list them."""
+
+    MEDIAN = "median"
+    BEST = "best"
+    WORST = "worst"
+    MEAN = "mean"
+
+
+class Role(enum.StrEnum):
+    """Who an account is: judges score, the admin runs the event."""
+
+    JUDGE = "judge"
+    ADMIN = "admin"
+
+
+class PerformerStatus(enum.StrEnum):
+    WAITING = "waiting"
+    PERFORMING = "performing"
+    SCORING = "scoring"
+    DONE = "done"
+    SKIPPED = "skipped"
+    NOT_PERFORMED = "not performed"
+    NO_SHOW = "no-show"
+
+
+class CommandKind(enum.StrEnum):
+    START = "start"
+    PAUSE = "pause"
+    RESUME = "resume"
+    EXTEND = "extend"
+    SKIP = "skip"
+    CLOSE = "close"
+    FINISH = "finish"
+    RESET = "reset"
+
+
+class StagescoreError(Exception):
+    """Base class: the message is one sentence a person can act on."""
+
+
+class CommandRefused(StagescoreError):
+    pass
+
+
+class InvalidInput(StagescoreError):
+    pass
+
+
+class ScoreRefused(StagescoreError):
+    pass
+
+
+class NotAllowed(StagescoreError):
+    pass
+
+
+class Conflict(StagescoreError):
+    """A conditional write lost a race (version, lease or revision changed)."""
+
+
+class DatabaseUnavailable(StagescoreError):
+    pass
+
+
+# The outage sentence: what every screen and route says while DynamoDB does not answer.
+UNREACHABLE = "Scoring database unreachable, retrying…"
+
+
+@dataclass(frozen=True)
+class Criterion:
+    name: str = "Score"
+    min: Decimal = Decimal("0")
+    max: Decimal = Decimal("10")
+    step: Decimal = Decimal("0.1")
+    weight: Decimal = Decimal("1")
+
+
+@dataclass(frozen=True)
+class Settings:
+    event_name: str = "Stagescore event"
+    perform_seconds: float = 10.0
+    score_seconds: float = 30.0
+    required_judges: int = 3
+    auto_start: bool = True
+    auto_close: bool = False
+    rule: Rule = Rule.WEIGHTED_MEAN
+    missing: MissingPolicy = MissingPolicy.OMIT
+    min_scores: int = 1
+    trim_min: int = 4
+    trim_count: int = 1  # dropped at each end by the trimmed rules (diving: 2 of 7)
+    tie_breaks: tuple[TieBreak, ...] = (TieBreak.MEDIAN, TieBreak.BEST)
+    criteria: tuple[Criterion, ...] = (Criterion(),)
+    public_judge_scores: bool = True
+    rank_overall: bool = False  # "Rank overall as well": with one category there is only one ranking
+
+    def with_changes(self, **changes) -> Settings:
+        return replace(self, **changes)
+
+
+# Settings whose change would alter results or the running clock; locked once started.
+LOCKED_SETTINGS = frozenset(
+    {"rule", "missing", "min_scores", "trim_min", "trim_count", "tie_breaks", "criteria", "required_judges"}
+)
+
+
+@dataclass(frozen=True)
+class Performer:
+    performer_id: str
+    name: str
+    order: int
+    category: str = ""
+    status: PerformerStatus = PerformerStatus.WAITING
+    started_at: float | None = None
+    ended_at: float | None = None
+    difficulty: Decimal = Decimal("1")  # multiplies the performer's total, as a dive's degree of difficulty
+
+
+@dataclass(frozen=True)
+class Account:
+    email: str
+    name: str
+    role: Role
+    weight: Decimal = Decimal("1")
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Score:
+    event_id: str
+    performer_id: str
+    judge: str
+    values: dict[str, Decimal]
+    total: Decimal
+    revision: int
+    submitted_at: float
+    first_submitted_at: float
+    window_id: int
+    comment: str = ""  # the judge's note for the performer's sheet; never on the public board
+
+
+@dataclass(frozen=True)
+class EventState:
+    event_id: str
+    phase: Phase = Phase.SETUP
+    order: tuple[str, ...] = ()
+    index: int = -1
+    window_id: int = 0
+    window_started_at: float | None = None
+    deadline: float | None = None
+    paused: bool = False
+    paused_remaining: float | None = None
+    version: int = 0
+    started_at: float | None = None
+    finished_at: float | None = None
+    superseded_by: str | None = None
+
+    @property
+    def performer_id(self) -> str | None:
+        if self.phase in (Phase.PERFORMING, Phase.SCORING) and 0 <= self.index < len(self.order):
+            return self.order[self.index]
+        return None
+
+    def remaining(self, now: float) -> float | None:
+        if self.paused:
+            return self.paused_remaining
+        if self.deadline is None:
+            return None
+        return max(0.0, self.deadline - now)
+
+    def scoring_open(self, now: float) -> bool:
+        return self.phase is Phase.SCORING and (self.paused or (self.deadline or 0) > now)
+
+
+def new_event_id(now: float) -> str:
+    """Sortable by creation time; the random tail keeps two events created in one second apart."""
+    return time.strftime("ev-%Y%m%d-%H%M%S", time.gmtime(now)) + "-" + uuid.uuid4().hex[:4]
+
+
+@dataclass(frozen=True)
+class Session:
+    """A logged-in user, as the pages hold it; every write checks the token again."""
+
+    token: str
+    email: str
+    role: Role
+    name: str
+
+
+@dataclass(frozen=True)
+class Command:
+    kind: CommandKind
+    seconds: float = 0.0
+    force: bool = False
+    # The window the admin was looking at: a click that arrives after the clock moved on is refused
+    # rather than applied to the next performer's window.
+    window_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One state change: the new state, when it happened (scheduled time for timer
+    transitions) and what it did, for the log and the performers' statuses."""
+
+    state: EventState
+    at: float
+    kind: str
+    detail: dict = field(default_factory=dict)
+    performer_updates: dict[str, PerformerStatus] = field(default_factory=dict)

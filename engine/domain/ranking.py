@@ -1,0 +1,210 @@
+"""Ranking: performers' totals under an aggregation rule, then ranks by total and the tie-breaks.
+
+Pure functions over Decimals (scoring's rules and context); no I/O. The what-if table ranks the same
+event under every rule: what no rule changes (who counts, the tie-break statistics) is computed once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from engine.domain.model import Rule, Settings, TieBreak
+from engine.domain.scoring import _ONE, _ZERO, _counted_among, _in_context, _mean, _median, _plain, _total_of
+
+
+@dataclass(frozen=True)
+class PerformerResult:
+    performer_id: str
+    total: Decimal | None
+    scores_in: int
+    complete: bool
+    rank: int | None
+    median: Decimal | None
+    best: Decimal | None
+    worst: Decimal | None
+    mean: Decimal | None
+    recused: tuple[str, ...] = ()  # judges who stepped aside for this performer
+
+
+_STAT = {TieBreak.MEDIAN: "median", TieBreak.BEST: "best", TieBreak.WORST: "worst", TieBreak.MEAN: "mean"}
+
+
+def _tie_stats(tie_breaks: Sequence[TieBreak]) -> Callable[[PerformerResult], tuple]:
+    """result -> each tie-break's statistic, in the order the settings list them."""
+    names = [_STAT[TieBreak(t)] for t in tie_breaks]
+    return lambda r: tuple(getattr(r, n) for n in names)
+
+
+def _with(r: PerformerResult, total: Decimal | None, rank: int | None) -> PerformerResult:
+    """r with another total and rank (what dataclasses.replace does, at a third of its cost)."""
+    return PerformerResult(
+        r.performer_id, total, r.scores_in, r.complete, rank, r.median, r.best, r.worst, r.mean, r.recused
+    )
+
+
+def _ranks(keys: Sequence[tuple]) -> tuple[list[int], list[int]]:
+    """(indices highest key first, equal keys in their given order; each one's rank there): ranks 1, 2, …,
+    and only what every tie-break leaves equal shares a rank."""
+    order = sorted(range(len(keys)), key=keys.__getitem__, reverse=True)  # stable for equal keys
+    ranks: list[int] = []
+    for place, i in enumerate(order):
+        same = place and keys[order[place - 1]] == keys[i]
+        ranks.append(ranks[-1] if same else place + 1)
+    return order, ranks
+
+
+def assign_ranks(results: Sequence[PerformerResult], tie_breaks: Sequence[TieBreak]) -> list[PerformerResult]:
+    """Ranks 1, 2, … by total then the tie-breaks; only what every tie-break leaves equal shares a rank."""
+    stats = _tie_stats(tie_breaks)
+    order, ranks = _ranks([(r.total, *stats(r)) for r in results])
+    return [_with(results[i], results[i].total, rank) for i, rank in zip(order, ranks, strict=True)]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A performer's part of the ranking that no aggregation rule changes (computed once per ranking)."""
+
+    counted: list[tuple[str, Decimal]]
+    values: list[Decimal]  # the counted scores, in judge order
+    ordered: list[Decimal]  # and sorted
+    result: PerformerResult  # total and rank still None
+    factor: Decimal
+    carried: Decimal
+
+
+def _entry(pid, mine, judges, settings, factor, carried, recused) -> _Entry:
+    """judges: the performer's panel, sorted, each once; `mine` may hold others' (they do not count)."""
+    counted = _counted_among(mine, judges, settings.missing)
+    values = [s for _, s in counted]
+    ordered = sorted(values)
+    scores_in = sum(1 for j in judges if mine.get(j) is not None)
+    # A judge who stepped aside cannot be waited for: the minimum counts only those who may score.
+    needed = min(settings.min_scores, len(judges)) if recused else settings.min_scores
+    stats = [_median(values, ordered), max(values), min(values), _mean(values)] if values else []
+    result = PerformerResult(
+        pid,
+        None,
+        scores_in,
+        scores_in >= max(1, needed),
+        None,
+        *([_plain(x) for x in stats] or [None] * 4),
+        recused=tuple(recused),
+    )
+    return _Entry(counted, values, ordered, result, factor, carried)
+
+
+def _placed_under(
+    entries: Sequence[_Entry], ties: Sequence[tuple], rule: Rule, weights, settings, excluded
+) -> tuple[list[Decimal | None], list[int], list[int]]:
+    """Each entry's total under `rule`; the ranked entries' indices, best first (as assign_ranks orders
+    them); and their ranks. ties: each entry's tie-break statistics (the same under every rule)."""
+    totals: list[Decimal | None] = []
+    trim_min, trim_count = settings.trim_min, settings.trim_count
+    for e in entries:
+        raw = None
+        if e.result.complete:
+            raw = _total_of(e.counted, e.values, e.ordered, weights, rule, trim_min, trim_count)
+        totals.append(None if raw is None else _plain(raw * e.factor + e.carried))
+    ranked = [
+        i for i, e in enumerate(entries) if totals[i] is not None and e.result.performer_id not in excluded
+    ]
+    order, ranks = _ranks([(totals[i], *ties[i]) for i in ranked])
+    return totals, [ranked[k] for k in order], ranks
+
+
+def _ranked_under(
+    entries: Sequence[_Entry], ties: Sequence[tuple], rule: Rule, weights, settings, excluded
+) -> list[PerformerResult]:
+    """The ranked, then the rest in the given order; each result built once."""
+    totals, placed, ranks = _placed_under(entries, ties, rule, weights, settings, excluded)
+    out = [_with(entries[i].result, totals[i], r) for i, r in zip(placed, ranks, strict=True)]
+    done = set(placed)
+    for i, e in enumerate(entries):
+        if i not in done:
+            out.append(e.result if totals[i] is None else _with(e.result, totals[i], None))
+    return out
+
+
+def _prepared(performer_ids, scores, panel, settings, recused, factors, carried) -> tuple[list[_Entry], list]:
+    """What no rule changes: each performer's entry and tie-break statistics."""
+    entries = _entries(performer_ids, scores, panel, settings, recused or {}, factors or {}, carried or {})
+    stats = _tie_stats(settings.tie_breaks)
+    return entries, [stats(e.result) for e in entries]
+
+
+def _entries(performer_ids, scores, panel, settings, recused, factors, carried) -> list[_Entry]:
+    judges = sorted(set(panel))
+    entries = []
+    for pid in dict.fromkeys(performer_ids):
+        out = sorted(set(recused[pid]) & set(judges)) if pid in recused else []
+        own = [j for j in judges if j not in out] if out else judges
+        factor, carry = Decimal(factors.get(pid, _ONE)), Decimal(carried.get(pid, _ZERO))
+        entries.append(_entry(pid, scores.get(pid, {}), own, settings, factor, carry, out))
+    return entries
+
+
+@_in_context
+def rank_under_rules(
+    performer_ids: Sequence[str],
+    scores: Mapping[str, Mapping[str, Decimal]],
+    panel: Sequence[str],
+    weights: Mapping[str, Decimal],
+    settings: Settings,
+    rules: Sequence[Rule],
+    excluded: Collection[str] = (),
+    *,
+    recused: Mapping[str, Collection[str]] | None = None,
+    factors: Mapping[str, Decimal] | None = None,
+    carried: Mapping[str, Decimal] | None = None,
+) -> dict[Rule, list[PerformerResult]]:
+    """The ranking under each of `rules` (see rank_performers); what no rule changes is computed once."""
+    entries, ties = _prepared(performer_ids, scores, panel, settings, recused, factors, carried)
+    excluded = set(excluded)
+    return {Rule(r): _ranked_under(entries, ties, Rule(r), weights, settings, excluded) for r in rules}
+
+
+@_in_context
+def totals_and_ranks_under_rules(
+    performer_ids: Sequence[str],
+    scores: Mapping[str, Mapping[str, Decimal]],
+    panel: Sequence[str],
+    weights: Mapping[str, Decimal],
+    settings: Settings,
+    rules: Sequence[Rule],
+    excluded: Collection[str] = (),
+    *,
+    recused: Mapping[str, Collection[str]] | None = None,
+    factors: Mapping[str, Decimal] | None = None,
+    carried: Mapping[str, Decimal] | None = None,
+) -> dict[Rule, dict[str, tuple[Decimal | None, int | None]]]:
+    """rank_under_rules' totals and ranks alone, performer_id -> (total, rank): the what-if table's
+    thousands of result objects, never built."""
+    entries, ties = _prepared(performer_ids, scores, panel, settings, recused, factors, carried)
+    excluded = set(excluded)
+    out = {}
+    for r in rules:
+        totals, placed, ranks = _placed_under(entries, ties, Rule(r), weights, settings, excluded)
+        rank_of = dict(zip(placed, ranks, strict=True))
+        out[Rule(r)] = {e.result.performer_id: (totals[i], rank_of.get(i)) for i, e in enumerate(entries)}
+    return out
+
+
+def rank_performers(
+    performer_ids: Sequence[str],
+    scores: Mapping[str, Mapping[str, Decimal]],
+    panel: Sequence[str],
+    weights: Mapping[str, Decimal],
+    settings: Settings,
+    excluded: Collection[str] = (),
+    *,
+    recused: Mapping[str, Collection[str]] | None = None,
+    factors: Mapping[str, Decimal] | None = None,
+    carried: Mapping[str, Decimal] | None = None,
+) -> list[PerformerResult]:
+    """`recused`: performer -> judges left out for them (their weights renormalise over the rest);
+    `factors`: a difficulty multiplying the total; `carried`: added to it from an earlier round."""
+    rule = Rule(settings.rule)
+    extra = {"recused": recused, "factors": factors, "carried": carried}
+    return rank_under_rules(performer_ids, scores, panel, weights, settings, [rule], excluded, **extra)[rule]

@@ -1,0 +1,102 @@
+"""Checks on an event's settings and a judge's weight, and the criteria as typed into the setup form.
+
+Pure: each bad input raises InvalidInput with the one sentence the admin sees.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+
+from engine.domain.accounts import hash_password
+from engine.domain.model import Criterion, InvalidInput, Settings
+
+WEIGHT_RANGE = "A judge's weight must be a number from 0 to 100."
+CRITERIA_NUMBERS = "Each criterion needs numbers for min, max, step and weight."
+
+
+def validate_weight(weight: object) -> Decimal:
+    try:
+        w = Decimal(str(weight).strip())
+    except Exception:
+        raise InvalidInput(WEIGHT_RANGE) from None
+    if not w.is_finite() or not Decimal(0) <= w <= Decimal(100):
+        raise InvalidInput(WEIGHT_RANGE)
+    return w
+
+
+def account_changes(
+    *, active: bool | None = None, weight: object = None, password: str | None = None
+) -> dict[str, object]:
+    """The account fields an admin's change sets (None: unchanged). Failed passwords throttle the
+    client that sent them, not the account (domain/throttle.py), so a new password has nothing to clear."""
+    fields: dict[str, object] = {}
+    if active is not None:
+        fields["active"] = bool(active)
+    if weight is not None:
+        fields["weight"] = validate_weight(weight)
+    if password is not None:
+        fields["password_hash"] = hash_password(password)
+    return fields
+
+
+def parse_criteria(rows: Iterable[Mapping[str, object]]) -> tuple[Criterion, ...]:
+    """Criteria from the setup form's table rows (name, min, max, step, weight); rows without a name
+    are the editor's blank lines and are left out. Range and step checks are validate_settings'."""
+    try:
+        return tuple(
+            Criterion(
+                str(row["name"]).strip(),
+                Decimal(str(row["min"])),
+                Decimal(str(row["max"])),
+                Decimal(str(row["step"])),
+                Decimal(str(row["weight"])),
+            )
+            for row in rows
+            if str(row.get("name") or "").strip()
+        )
+    except (InvalidOperation, ValueError, TypeError, KeyError):
+        raise InvalidInput(CRITERIA_NUMBERS) from None
+
+
+def _check_numbers(s: Settings, judges: int | None) -> None:
+    for name in ("perform_seconds", "score_seconds"):
+        v = getattr(s, name)
+        if not isinstance(v, (int, float)) or not math.isfinite(v) or not 1 <= v <= 3600:
+            raise InvalidInput(f"{name.replace('_', ' ').capitalize()} must be from 1 to 3600.")
+    if not 1 <= s.required_judges <= 100:
+        raise InvalidInput("Required judges must be from 1 to 100.")
+    if judges is not None and s.required_judges > judges:
+        raise InvalidInput(f"Required judges ({s.required_judges}) is more than the {judges} active judges.")
+    if not 1 <= s.min_scores <= 100 or not 2 <= s.trim_min <= 100:
+        raise InvalidInput("Minimum scores must be from 1 and the trim threshold from 2, both at most 100.")
+    if not 1 <= s.trim_count <= 10:
+        raise InvalidInput("The trimmed rules drop 1 to 10 scores at each end.")
+
+
+def _check_criteria(criteria: tuple[Criterion, ...]) -> None:
+    if not criteria or len(criteria) > 10:
+        raise InvalidInput("An event has 1 to 10 criteria.")
+    names = set()
+    for c in criteria:
+        if not c.name.strip() or len(c.name) > 40 or c.name in names:
+            raise InvalidInput("Each criterion needs a distinct name of at most 40 characters.")
+        names.add(c.name)
+        if not (c.min.is_finite() and c.max.is_finite() and c.step.is_finite() and c.weight.is_finite()):
+            raise InvalidInput(f"{c.name}: range, step and weight must be finite numbers.")
+        if c.min >= c.max or c.step <= 0 or c.step > c.max - c.min or c.weight < 0:
+            raise InvalidInput(
+                f"{c.name}: needs min < max, a step from above 0 to the range, and a weight ≥ 0."
+            )
+    if sum(c.weight for c in criteria) <= 0:
+        raise InvalidInput("At least one criterion needs a weight above 0.")
+
+
+def validate_settings(s: Settings, judges: int | None = None) -> None:
+    """Raises InvalidInput for the first thing wrong; `judges` is the number of active judges."""
+    _check_numbers(s, judges)
+    name = (s.event_name or "").strip()
+    if not name or len(name) > 120:
+        raise InvalidInput("The event name must be 1 to 120 characters.")
+    _check_criteria(s.criteria)

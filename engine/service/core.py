@@ -1,0 +1,268 @@
+"""The use cases: what pages and the CLI call. Every write checks the session token and role here."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from engine.domain import accounts, devices, release, roster, rules
+from engine.domain.model import (
+    Account,
+    Command,
+    CommandKind,
+    CommandRefused,
+    Conflict,
+    EventState,
+    Performer,
+    Phase,
+    Role,
+    Score,
+    Session,  # noqa: F401 (re-exported: callers import it from here)
+    Settings,
+    StagescoreError,
+    Step,
+    new_event_id,
+)
+from engine.domain.settings import account_changes, validate_settings, validate_weight
+from engine.domain.snapshot import Snapshot, compute_results
+from engine.service.eventlog import LogReads
+from engine.service.health import HealthQueries
+from engine.service.logins import OPERATOR, Logins
+from engine.service.quorum import lobby_facts
+from engine.service.results import ResultsUseCases
+from engine.service.scoring import ScoreContext, Scorer
+from engine.store import RETRY, EventBundle, Store
+
+
+@dataclass
+class Service(Logins, HealthQueries, ResultsUseCases, LogReads):
+    """Logging in and sessions: engine/service/logins.py."""
+
+    store: Store
+    clock: Callable[[], float] = time.time
+    scorer: Scorer = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.scorer = Scorer(self.store, lambda: self.clock())
+
+    def _actor(self, token: str | None, role: Role) -> str:
+        return OPERATOR if token is None else self.whoami(token, role).email
+
+    # ---- reading --------------------------------------------------------------------------------
+    def event_id(self) -> str:
+        eid = self.store.events.current_id()
+        if eid is None:
+            raise StagescoreError(
+                "There is no event yet: run `python -m engine demo` or create one in Setup."
+            )
+        return eid
+
+    def bundle(self, event_id: str | None = None) -> EventBundle:
+        eid = event_id or self.event_id()
+        b = self.store.events.load(eid)
+        if b is None:
+            raise StagescoreError(f"There is no event {eid}.")
+        return b
+
+    def snapshot(self, event_id: str | None = None) -> Snapshot:
+        b = self.bundle(event_id)
+        eid = b.state.event_id
+        performers = self.store.performers.list(eid)
+        scores = self.store.scores.list(eid)
+        rel = self.store.results.get(eid)
+        judges = release.judges_as_signed(rel, self.store.accounts.list(Role.JUDGE))
+        conflicts, rnd = self.store.conflicts.list(eid), self.store.rounds.get(eid)
+        now = self.clock()
+        return Snapshot(
+            at=now,
+            state=b.state,
+            settings=b.settings,
+            performers=performers,
+            scores=scores,
+            judges=judges,
+            present=b.present(now, self.store.config.presence_seconds),
+            flags=b.flags,
+            results=compute_results(b.settings, performers, scores, judges, None, conflicts, rnd.carried),
+            conflicts=conflicts,
+            round=rnd,
+            release=rel,
+        )
+
+    # ---- judges ---------------------------------------------------------------------------------
+    def heartbeat(self, token: str) -> None:
+        s = self.whoami(token, Role.JUDGE)
+        self.store.presence.heartbeat(self.event_id(), s.email, self.clock())
+
+    def raise_flag(self, token: str, raised: bool = True) -> None:
+        s = self.whoami(token)
+        eid = self.event_id()
+        self.store.presence.set_flag(eid, s.email, self.clock(), raised)
+        self.store.log.append(
+            eid, f"judge:{s.email}", self.clock(), s.email, "help_requested" if raised else "help_cleared", {}
+        )
+
+    def submit_score(
+        self,
+        token: str,
+        performer_id: str,
+        raw_values: Mapping[str, object],
+        request_id: str | None = None,
+        comment: str | None = None,
+    ) -> tuple[Score, bool]:
+        """A judge's score and optional comment through the one commit the live route uses
+        (engine/service/scoring.py); returns (score, replayed). The window id is the status item's now; the
+        stored score is learnt from the commit's refusal when there is one (a revision costs two)."""
+        b = self.bundle()
+        context = ScoreContext(b.state.event_id, b.settings, _unknown_score)
+        stored = self.scorer.submit(
+            token, context, performer_id, b.state.window_id, raw_values, request_id, comment
+        )
+        return self.after_score(*stored)
+
+    # ---- admin ----------------------------------------------------------------------------------
+    def command(self, token: str | None, command: Command) -> EventState:
+        """Apply an admin command with the same pure rule the engine uses, conditional on the version."""
+        actor = self._actor(token, Role.ADMIN)
+        if command.kind is CommandKind.RESET:
+            return self.reset(token)
+        for _ in RETRY.tries():
+            b = self.bundle()
+            now = self.clock()
+            present, needed = len(b.present(now, self.store.config.presence_seconds)), None
+            if command.kind is CommandKind.START and not command.force:
+                # Only the judges who may score the first performer make the quorum.
+                facts = lobby_facts(self.store, b.state)
+                present, needed = facts.quorum(b.present(now, self.store.config.presence_seconds), b.settings)
+            step = rules.apply_command(b.state, b.settings, command, now, present, needed)
+            try:
+                self.store.events.write_step(b.state.version, step, actor, now)
+                return step.state
+            except Conflict:
+                continue
+        raise Conflict("The event is changing too fast to apply that command; try again.")
+
+    def reset(self, token: str | None) -> EventState:
+        """Start a new event with the same settings, roster and conflicts (and, in a competition, as the
+        same round); the old one stays readable."""
+        actor = self._actor(token, Role.ADMIN)
+        b = self.bundle()
+        performers = [
+            Performer(p.performer_id, p.name, p.order, p.category, difficulty=p.difficulty)
+            for p in self.store.performers.list(b.state.event_id)
+        ]
+        new = EventState(event_id=new_event_id(self.clock()), order=tuple(p.performer_id for p in performers))
+        # The same judges and performers: what a judge declared about a performer still holds.
+        carried = self.store.conflicts.carry_over(b.state.event_id, new.event_id, new.order)
+        now = self.clock()
+        rnd = self.store.rounds.stored(b.state.event_id)  # a round of a competition stays that round
+        again = self.store.rounds.restart_ops(rnd, new.event_id, now) if rnd else []
+        try:
+            self.store.events.create(
+                new,
+                b.settings,
+                performers,
+                now,
+                actor,
+                b.state,
+                extra=again,
+                details={"conflicts_carried": len(carried)},
+            )
+        except Conflict:
+            self.store.conflicts.forget(carried)
+            raise
+        return new
+
+    def create_event(
+        self, settings: Settings, performers: list[Performer], actor: str = OPERATOR, open_lobby: bool = False
+    ) -> EventState:
+        previous = None
+        eid = self.store.events.current_id()
+        if eid:
+            previous = self.store.events.state(eid)
+        state = EventState(
+            event_id=new_event_id(self.clock()),
+            phase=Phase.LOBBY if open_lobby else Phase.SETUP,
+            order=tuple(p.performer_id for p in performers),
+        )
+        self.store.events.create(state, settings, performers, self.clock(), actor, previous=previous)
+        return state
+
+    def update_settings(self, token: str | None, settings: Settings) -> Settings:
+        actor = self._actor(token, Role.ADMIN)
+        b = self.bundle()
+        self.check_writable(b.state.event_id, "settings")
+        validate_settings(settings, judges=len([j for j in self.store.accounts.list(Role.JUDGE) if j.active]))
+        rules.check_settings_change(b.state, b.settings, settings)
+        self.store.events.save_settings(b.state.event_id, settings, actor, self.clock())
+        return settings
+
+    def set_roster(self, token: str | None, rows: Iterable[Mapping[str, object]]) -> list[Performer]:
+        actor = self._actor(token, Role.ADMIN)
+        b = self.bundle()
+        self.check_writable(b.state.event_id, "roster")
+        if b.state.phase not in (Phase.SETUP, Phase.LOBBY):
+            raise CommandRefused("The roster is locked once the event has started.")
+        current = self.store.performers.list(b.state.event_id)
+        performers = roster.build_roster(rows, {p.name: p.performer_id for p in current})
+        new_state = rules.replace_order(b.state, tuple(p.performer_id for p in performers))
+        now = self.clock()
+        step = Step(new_state, now, "roster_changed", {"performers": len(performers)})
+        try:
+            self.store.events.write_roster(b.state.version, step, actor, now, current, performers)
+        except Conflict:
+            raise Conflict("The event changed while saving the roster; reload and try again.") from None
+        return performers
+
+    def import_roster_csv(self, token: str | None, data: bytes | str) -> list[Performer]:
+        return self.set_roster(token, roster.parse_csv(data))
+
+    def add_account(
+        self,
+        token: str | None,
+        email: str,
+        name: str,
+        password: str,
+        role: Role = Role.JUDGE,
+        weight: Decimal | str | float = Decimal(1),
+    ) -> Account:
+        actor = self._actor(token, Role.ADMIN)
+        account = Account(
+            accounts.normalise_email(email),
+            roster.clean_text(name, "name", 80, True) if name else email.split("@")[0],
+            role,
+            validate_weight(weight),
+            True,
+        )
+        self.store.accounts.put(account, accounts.hash_password(password), create_only=True)
+        self._log_admin(actor, "account_added", {"email": account.email, "role": role.value})
+        return account
+
+    def set_account(
+        self,
+        token: str | None,
+        email: str,
+        *,
+        active: bool | None = None,
+        weight: Decimal | str | float | None = None,
+        password: str | None = None,
+    ) -> None:
+        actor = self._actor(token, Role.ADMIN)
+        email = accounts.normalise_email(email)
+        fields = account_changes(active=active, weight=weight, password=password)
+        if fields:
+            self.store.accounts.update(email, **fields)
+            self._log_admin(actor, "account_changed", {"email": email, "fields": sorted(fields)})
+        if active is False or password is not None:  # a disabled account or a new password: out at once
+            self.end_sessions(email, devices.DISABLED if active is False else devices.PASSWORD_CHANGED)
+
+    def _log_admin(self, actor: str, kind: str, data: dict) -> None:
+        eid = self.store.events.current_id()
+        if eid:
+            self.store.log.append(eid, f"admin:{actor}", self.clock(), actor, kind, data)
+
+
+def _unknown_score(performer_id: str, judge: str) -> Score | None:
+    """The service keeps no feed: it guesses "no score yet" and the commit's refusal corrects it."""
+    return None

@@ -1,0 +1,196 @@
+"""What the live feed reads once per tick per server process (blocking boto3 calls: run it in a thread).
+
+Per tick: the event's status partition (one Query: state, settings, presence, help flags) and, while a
+performer is on stage, that performer's scores (one Query). Scores change only for the performer on
+stage (the window's ConditionCheck sees to it), so the full score set is read only when the event
+changes; when the performer changes, the previous one's scores are read once more (consistently) so a
+score committed just before the switch is not missed. The roster is read again when the state's version
+moves, the engine lease every second, the accounts every few seconds, the current-event pointer every two.
+The settings come with the status partition each tick; a change moves the scores' generation.
+What the admin or a judge changes without moving the state's version (conflicts of interest, the round's
+name, the results' release, the admins' "please check" requests) is read when the version moves and
+every second besides, or at once when this process took the change (`refresh_besides`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from engine import metrics
+from engine.domain import health
+from engine.domain.competition import RoundInfo
+from engine.domain.health import EngineHealth
+from engine.domain.model import Account, Role, Score, Settings, StagescoreError
+from engine.domain.release import Release, judges_as_signed
+from engine.domain.snapshot import Snapshot, compute_results
+from engine.service.health import EngineDesk, desk_from
+from engine.store import Store
+
+POINTER_SECONDS = 2.0
+LEASE_SECONDS = 1.0
+ENGINES_SECONDS = 2.0  # the engines' seen items, for the admin desk's engine line
+ACCOUNTS_SECONDS = 5.0
+BESIDES_SECONDS = 1.0
+NO_EVENT = "There is no event yet: run `python -m engine demo` or create one in Setup."
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One tick's view: the snapshot every document is built from, and what changed since the last."""
+
+    snapshot: Snapshot
+    health: EngineHealth
+    scores_generation: int  # moves when scores, the roster, the accounts or the settings changed
+    accounts: dict[str, Account]  # every account by email (judges and admins)
+    checks: dict[str, dict]  # the open "please check" requests by judge: {performer, sentence}
+    engine_desk: EngineDesk | None = None  # the desk's engine facts, when an admin is connected
+
+
+class Feed:
+    def __init__(self, store: Store, clock: Callable[[], float] = time.time):
+        self.store = store
+        self.clock = clock
+        self.event_id: str | None = None
+        self._due = {"pointer": 0.0, "lease": 0.0, "accounts": 0.0, "besides": 0.0, "engines": 0.0}
+        self._engines: list[dict] = []
+        self._lease: dict | None = None
+        self._accounts: dict[str, Account] = {}
+        self._performers: list = []
+        self._settings: Settings | None = None
+        self._version = -1
+        self._scores: dict[str, dict[str, Score]] = {}
+        self._flat: list[Score] = []
+        self._on_stage: str | None = None
+        self._generation = 0
+        self._results: list = []
+        self._results_generation = -1
+        self._besides: tuple[dict, RoundInfo | None, Release | None, dict] = ({}, None, None, {})
+        self.requests_per_tick: list[int] = []
+
+    def _due_now(self, what: str, every: float, now: float) -> bool:
+        if now >= self._due[what]:
+            self._due[what] = now + every
+            return True
+        return False
+
+    def read(self, engine_details: bool = False) -> Reading:
+        """One tick. Raises DatabaseUnavailable (keep the last documents) or StagescoreError.
+        `engine_details`: an admin desk is open, so the engines' seen items are read every 2 s too."""
+        now = self.clock()
+        if self.event_id is None or self._due_now("pointer", POINTER_SECONDS, now):
+            eid = self.store.events.current_id()
+            if eid is None:
+                raise StagescoreError(NO_EVENT)
+            if eid != self.event_id:
+                self._start(eid)
+        bundle = self.store.events.load(self.event_id)
+        if bundle is None:
+            self.event_id = None
+            raise StagescoreError(NO_EVENT)
+        if bundle.state.superseded_by:
+            self._due["pointer"] = 0.0  # a new event is current: follow it next tick
+        if self._due_now("lease", LEASE_SECONDS, now):
+            self._lease = self.store.lease.current()
+        if self._due_now("accounts", ACCOUNTS_SECONDS, now):
+            self._set_accounts({a.email: a for a in self.store.accounts.list()})
+        state = bundle.state
+        if bundle.settings != self._settings:
+            # Settings are saved without moving the state's version, yet the ranking and what the board
+            # shows of it hang on them ("Show each judge's scores on the public board", rank overall):
+            # the next push must carry the change, not the next score.
+            self._settings = bundle.settings
+            self._generation += 1
+        moved = state.version != self._version
+        if moved:
+            self._version = state.version
+            self._performers = self.store.performers.list(self.event_id)
+            self._generation += 1
+        if self._due_now("besides", BESIDES_SECONDS, now) or moved:
+            self._read_besides()
+        conflicts, rnd, release, checks = self._besides
+        self._read_scores(state.performer_id)
+        judges = [a for a in self._accounts.values() if a.role is Role.JUDGE]
+        judges = judges_as_signed(release, judges) if release else judges  # an official round: as signed
+        if self._results_generation != self._generation:
+            self._flat = [s for by_judge in self._scores.values() for s in by_judge.values()]
+            carried = rnd.carried if rnd else None
+            self._results = compute_results(
+                bundle.settings, self._performers, self._flat, judges, None, conflicts, carried
+            )
+            self._results_generation = self._generation
+        snap = Snapshot(
+            at=now,
+            state=state,
+            settings=bundle.settings,
+            performers=self._performers,
+            scores=self._flat,
+            judges=judges,
+            present=bundle.present(now, self.store.config.presence_seconds),
+            flags=bundle.flags,
+            results=self._results,
+            conflicts=conflicts,
+            round=rnd,
+            release=release,
+        )
+        config = self.store.config
+        stale = health.stale_seconds(config.lease_seconds, config.lease_renew_seconds)
+        judged = health.assess(self._lease, state, now, stale_after=stale)  # as the desk banner judges
+        desk = None
+        if engine_details:
+            if self._due_now("engines", ENGINES_SECONDS, now):
+                self._engines = self.store.lease.engines()
+            desk = desk_from(judged, self._engines, now, metrics.DB_LATENCY.summary())
+        return Reading(snap, judged, self._generation, dict(self._accounts), checks, desk)
+
+    def refresh_besides(self) -> None:
+        """Read what the state's version does not cover on the next tick (a judge answered a request)."""
+        self._due["besides"] = 0.0
+
+    def _read_besides(self) -> None:
+        """Conflicts, the round, the release and the check requests; the ranking is computed again when
+        the first two moved (a conflict renormalises a performer's weights; the round carries totals over)."""
+        eid = self.event_id
+        store = self.store
+        results = store.results
+        fresh = (store.conflicts.list(eid), store.rounds.get(eid), results.get(eid), results.list_checks(eid))
+        if fresh[:2] != self._besides[:2]:
+            self._generation += 1
+        self._besides = fresh
+
+    def _start(self, event_id: str) -> None:
+        self.event_id = event_id
+        self._version = -1
+        self._on_stage = None
+        self._scores = {}
+        for s in self.store.scores.list(event_id, consistent=True):
+            self._scores.setdefault(s.performer_id, {})[s.judge] = s
+        self._generation += 1
+
+    def _set_accounts(self, accounts: dict[str, Account]) -> None:
+        if accounts != self._accounts:
+            self._accounts = accounts
+            self._generation += 1
+
+    def _read_scores(self, on_stage: str | None) -> None:
+        previous, self._on_stage = self._on_stage, on_stage
+        if previous and previous != on_stage:
+            self._merge(previous)
+        if on_stage:
+            self._merge(on_stage)
+
+    def _merge(self, performer_id: str) -> None:
+        fresh = {s.judge: s for s in self.store.scores.list(self.event_id, performer_id, consistent=True)}
+        old = self._scores.get(performer_id, {})
+        if {j: s.revision for j, s in fresh.items()} != {j: s.revision for j, s in old.items()}:
+            self._scores[performer_id] = fresh
+            self._generation += 1
+
+    def scores_of(self, performer_id: str) -> dict[str, Score]:
+        """The performer's scores by judge, as last read."""
+        return dict(self._scores.get(performer_id, {}))
+
+    def score(self, performer_id: str, judge: str) -> Score | None:
+        """The stored score as last read (the scorer's guess of the current revision)."""
+        return self._scores.get(performer_id, {}).get(judge)

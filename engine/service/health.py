@@ -1,0 +1,86 @@
+"""The operator's use cases: is the timer engine doing its job, and what the admin desk shows about it.
+
+A mixin of Service (engine/service/core.py), so pages, routes and the CLI ask `service.engine_health()`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine import metrics
+from engine.domain import health
+from engine.domain.health import SEEN_SECONDS, EngineHealth, SeenEngine
+from engine.metrics import Summary
+
+
+@dataclass(frozen=True)
+class EngineDesk:
+    """What the admin desk shows under "Timer engine"."""
+
+    health: EngineHealth
+    host: str | None  # the holder's host, from its seen item
+    standbys: list[SeenEngine]
+    lateness_ms: float | None  # the holder's last transition, after its deadline
+    db_latency: Summary  # this server's DynamoDB calls over the last minute, in ms
+
+    def as_json(self) -> dict:
+        return {
+            **self.health.as_json(),
+            "engine_host": self.host,
+            "engine_standbys": [{"owner": e.owner, "host": e.host, "seen_ago": e.ago} for e in self.standbys],
+            "engine_last_lateness_ms": self.lateness_ms,
+            "db_latency_ms_last_minute": self.db_latency.as_json(),
+        }
+
+
+def desk_from(h: EngineHealth, seen: list[dict], now: float, db_latency: Summary) -> EngineDesk:
+    """The desk's engine facts from the lease's judgement and the engines' seen items."""
+    mine = next((i for i in seen if h.owner and i.get("owner") == h.owner), None)
+    lateness = mine.get("lateness_ms") if mine else None
+    return EngineDesk(
+        health=h,
+        host=str(mine.get("host")) if mine else None,
+        standbys=health.standbys(seen, h.owner, now, within=3 * SEEN_SECONDS),
+        lateness_ms=float(lateness) if lateness is not None else None,
+        db_latency=db_latency,
+    )
+
+
+def _ago(t: float | None, now: float) -> str:
+    return "never" if t is None else f"{max(0.0, now - t):.1f} s ago"
+
+
+def engine_line(desk: EngineDesk, now: float) -> str:
+    """The desk's one line about the timer engine (plain text: the page draws it as text)."""
+    h = desk.health
+    parts = [
+        f"Timer engine: {h.owner} on {desk.host or 'unknown host'}" if h.owner else "Timer engine: none",
+        f"lease renewed {_ago(h.last_renewed, now)}",
+    ]
+    standby = ", ".join(f"{e.owner} on {e.host} ({e.ago:.0f} s ago)" for e in desk.standbys)
+    parts.append(f"standby: {standby}" if standby else "no standby engine seen")
+    if desk.lateness_ms is not None:
+        parts.append(f"last transition {desk.lateness_ms:.0f} ms after its deadline")
+    db = desk.db_latency
+    if db.count:
+        parts.append(
+            f"database p50 {db.p50:.0f} ms, p95 {db.p95:.0f} ms over the last minute ({db.count} calls)"
+        )
+    return " · ".join(parts)
+
+
+class HealthQueries:
+    """Needs `self.store` and `self.clock` (Service has both)."""
+
+    def engine_health(self) -> EngineHealth:
+        """The lease item and the current event's state, judged at now (domain/health.py): 2-3 GetItems."""
+        config = self.store.config
+        eid = self.store.events.current_id()
+        state = self.store.events.state(eid) if eid else None
+        lease = self.store.lease.current()
+        stale = health.stale_seconds(config.lease_seconds, config.lease_renew_seconds)
+        return health.assess(lease, state, self.clock(), stale_after=stale)
+
+    def engine_desk(self) -> EngineDesk:
+        """engine_health plus the engines' seen items (one Query) and this process's database latency."""
+        h = self.engine_health()
+        return desk_from(h, self.store.lease.engines(), self.clock(), metrics.DB_LATENCY.summary())

@@ -1,0 +1,119 @@
+"""CSV and JSON exports of an event's scores and results. Pure: built from a Snapshot."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from engine.domain import categories, publicity
+from engine.domain.roster import safe_cell
+from engine.domain.snapshot import Snapshot, ranking_rows
+from engine.views import documents
+
+
+def results_rows(snapshot: Snapshot) -> list[dict]:
+    in_category = categories.category_ranks(snapshot.by_category)
+    rows = []
+    for row in ranking_rows(snapshot):
+        result, performer = row.result, row.performer
+        rows.append(
+            {
+                "rank": result.rank,
+                "performer_id": result.performer_id,
+                "performer": performer.name if performer else result.performer_id,
+                "category": performer.category if performer else "",
+                "status": performer.status.value if performer else "",
+                "total": None if result.total is None else str(result.total),
+                "scores_in": result.scores_in,
+                "complete": result.complete,
+                "category_rank": in_category.get(result.performer_id),
+                "difficulty": str(performer.difficulty) if performer else "1",
+                "recused": "; ".join(result.recused),
+            }
+        )
+    return rows
+
+
+def score_rows(snap: Snapshot) -> list[dict]:
+    names = {p.performer_id: p.name for p in snap.performers}
+    rows = []
+    for s in sorted(snap.scores, key=lambda s: (s.performer_id, s.judge)):
+        row = {
+            "performer_id": s.performer_id,
+            "performer": names.get(s.performer_id, ""),
+            "judge": s.judge,
+            "total": str(s.total),
+            "revision": s.revision,
+            "submitted_at": s.submitted_at,
+        }
+        row.update({f"criterion:{k}": str(v) for k, v in sorted(s.values.items())})
+        rows.append({**row, "recused": False})
+    # A recused cell is listed too: that judge was left out of this performer on purpose.
+    for pid, judges in sorted(snap.conflicts.items()):
+        for judge in judges:
+            rows.append(
+                {"performer_id": pid, "performer": names.get(pid, ""), "judge": judge, "recused": True}
+            )
+    return rows
+
+
+def to_csv(rows: list[dict]) -> str:
+    buf = io.StringIO()
+    if not rows:
+        return ""
+    fields = list(dict.fromkeys(k for r in rows for k in r))
+    w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: safe_cell("" if r.get(k) is None else r.get(k)) for k in fields})
+    return buf.getvalue()
+
+
+def to_json(snap: Snapshot) -> str:
+    doc = {
+        "event_id": snap.event_id,
+        "event_name": snap.settings.event_name,
+        "phase": snap.state.phase.value,
+        "rule": snap.settings.rule.value,
+        "trim_count": snap.settings.trim_count,
+        "competition_id": snap.round.competition_id if snap.round else snap.event_id,
+        "round": documents.round_doc(snap),
+        "rank_overall": snap.shows_overall,
+        "results": results_rows(snap),
+        "categories": {
+            name or "": [
+                {
+                    "rank": r.rank,
+                    "performer_id": r.performer_id,
+                    "total": None if r.total is None else str(r.total),
+                }
+                for r in results
+            ]
+            for name, results in snap.by_category.items()
+        },
+        "scores": score_rows(snap),
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+def export(snap: Snapshot, fmt: str, what: str = "all") -> str:
+    if fmt == "json":
+        return to_json(snap)
+    if fmt != "csv":
+        raise ValueError("format must be csv or json")
+    if what == "scores":
+        return to_csv(score_rows(snap))
+    if what == "results":
+        return to_csv(results_rows(snap))
+    return to_csv(results_rows(snap)) + "\n" + to_csv(score_rows(snap))
+
+
+def public_board(snap: Snapshot, now: float, per_judge: bool | None = None) -> dict:
+    """What the audience may see: no email, no credential, judges by display name only (the live
+    feed's public document without its clock field; engine/views/documents.py builds both), so nothing of the
+    performer being scored until their window closes (engine.domain.publicity)."""
+    public = publicity.public_view(snap)
+    doc = documents.public_doc(public, now, documents.ranking(public, per_judge))
+    del doc["server_time"]
+    return {**doc, "written_at": round(now, 3)}

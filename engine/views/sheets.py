@@ -1,0 +1,126 @@
+"""Take-home PDFs with fpdf2: a score sheet per performer and the results of the whole round.
+No Streamlit; built from a Snapshot and the results item (see results_view for what they hold)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from engine.domain import release
+from engine.domain.release import Release
+from engine.domain.scoring import display
+from engine.domain.snapshot import Snapshot, ranking_rows
+from engine.views import results
+
+# A Unicode font when the system has one (Debian: fonts-dejavu-core); otherwise the PDF core font, which
+# holds Latin-1 only, so other characters are replaced rather than failing the whole sheet.
+_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+_NEXT = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
+
+
+class _Doc(FPDF):
+    def __init__(self) -> None:
+        super().__init__(format="A4")
+        self.set_auto_page_break(True, margin=15)
+        self.set_title("Stagescore")
+        self.unicode = (_DEJAVU / "DejaVuSans.ttf").exists() and (_DEJAVU / "DejaVuSans-Bold.ttf").exists()
+        if self.unicode:
+            self.add_font("Sheet", "", str(_DEJAVU / "DejaVuSans.ttf"))
+            self.add_font("Sheet", "B", str(_DEJAVU / "DejaVuSans-Bold.ttf"))
+        self.family = "Sheet" if self.unicode else "Helvetica"
+
+    def text_of(self, text: str) -> str:
+        return text if self.unicode else text.encode("latin-1", "replace").decode("latin-1")
+
+    def line(self, text: str, size: float = 11, bold: bool = False, height: float = 7) -> None:
+        self.set_font(self.family, "B" if bold else "", size)
+        self.multi_cell(0, height, self.text_of(text), **_NEXT)
+
+    def table(self, header: list[str], rows: list[list[str]], first: float = 0.28) -> None:
+        """A plain grid: the first column wider (names), the others equal with numbers to the right."""
+        width = self.epw
+        widths = [width * first] + [width * (1 - first) / max(1, len(header) - 1)] * (len(header) - 1)
+        for r, cells in enumerate([header, *rows]):
+            self.set_font(self.family, "B" if r == 0 else "", 9 if r == 0 else 10)
+            for i, (w, cell) in enumerate(zip(widths, cells, strict=True)):
+                self.cell(w, 7, self.text_of(cell), border=1, align="L" if i == 0 or r == 0 else "R")
+            self.ln(7)
+
+
+def _heading(doc: _Doc, title: str, snap: Snapshot, rel: Release) -> None:
+    doc.add_page()
+    doc.line(title, 18, True, 10)
+    doc.line(snap.settings.event_name, 13, True)
+    doc.line(f"Round: {snap.event_id}", 10)
+    label = release.LABEL[release.status(snap.state, rel)]
+    if label:
+        doc.line(label, 10, True)
+
+
+def _sheet_page(doc: _Doc, snap: Snapshot, rel: Release, performer_id: str) -> None:
+    s = results.sheet(snap, rel, performer_id)
+    _heading(doc, "Score sheet", snap, rel)
+    doc.ln(2)
+    doc.line(f"Performer: {s.performer}", 14, True)
+    if s.category:
+        doc.line(f"Category: {s.category}")
+    doc.line(f"Rank: {s.rank}    Total: {s.total}", 12, True)
+    doc.ln(3)
+    if s.rows:
+        doc.table(["Judge", *s.criteria, "Judge total"], [[j, *vals, t] for j, vals, t in s.rows])
+    else:
+        doc.line("No scores were given.")
+    doc.ln(4)
+    doc.line("Judges' comments", 12, True)
+    for judge, comment in s.comments or (("", "No comments."),):
+        doc.line(f"{judge}: {comment}" if judge else comment, 10, height=6)
+    if s.signed_off:
+        doc.ln(4)
+        doc.line(s.signed_off, 8, height=5)
+
+
+def performer_pdf(snap: Snapshot, rel: Release, performer_id: str) -> bytes:
+    """One performer's score sheet, and nothing about the others but their number of places."""
+    doc = _Doc()
+    _sheet_page(doc, snap, rel, performer_id)
+    return bytes(doc.output())
+
+
+def all_sheets_pdf(snap: Snapshot, rel: Release) -> bytes:
+    """Every performer's sheet, one page each, in running order: for printing."""
+    doc = _Doc()
+    for p in snap.performers:
+        _sheet_page(doc, snap, rel, p.performer_id)
+    return bytes(doc.output())
+
+
+def results_pdf(snap: Snapshot, rel: Release) -> bytes:
+    """The whole round's ranking."""
+    doc = _Doc()
+    _heading(doc, "Results", snap, rel)
+    doc.ln(3)
+    rows = [
+        [
+            row.performer.name if row.performer else row.result.performer_id,
+            "—" if row.result.rank is None else str(row.result.rank),
+            row.performer.category if row.performer else "",
+            display(row.result.total),
+            str(row.result.scores_in),
+        ]
+        for row in ranking_rows(snap)
+    ]
+    doc.table(["Performer", "Rank", "Category", "Total", "Scores"], rows, first=0.4)
+    if rel.official:
+        doc.ln(4)
+        doc.line(f"Signed off by {rel.signed_off_by} · results hash {rel.results_hash}", 8, height=5)
+    return bytes(doc.output())
+
+
+def file_name(snap: Snapshot, performer_id: str | None = None) -> str:
+    """A safe file name: event id, and the performer's name when it is one sheet."""
+    name = snap.performer_name(performer_id) if performer_id else "results"
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower() or "sheet"
+    return f"{snap.event_id}-{slug}.pdf"
