@@ -109,8 +109,12 @@ def status_json(env: dict[str, str]) -> dict:
 def seed_event(
     svc: Service, performers: int, perform: float, score: float, judges: int = 3
 ) -> dict[str, str]:
-    """Judge accounts and an event in the lobby (tests/support/events.py); judge email -> session token."""
-    settings = Settings(perform_seconds=perform, score_seconds=score, required_judges=judges)
+    """Judge accounts and an event in the lobby (tests/support/events.py); judge email -> session token.
+    No auto-start: the judges' streams make them present, and the engine starting the event on quorum
+    would race the test's own Start ("The event has already started")."""
+    settings = Settings(
+        perform_seconds=perform, score_seconds=score, required_judges=judges, auto_start=False
+    )
     tokens = events.seed_event(svc, judges=judges, performers=performers, settings=settings)
     return {e: t for e, t in tokens.items() if e.startswith("judge")}
 
