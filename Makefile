@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp
 
-.PHONY: venv system dynamodb test lint bench run
+.PHONY: venv system dynamodb test lint bench run dev
 
 venv: $(STAMP)
 
@@ -64,3 +64,8 @@ run: venv dynamodb
 	 AWS_ACCESS_KEY_ID=$${AWS_ACCESS_KEY_ID:-local} AWS_SECRET_ACCESS_KEY=$${AWS_SECRET_ACCESS_KEY:-local} \
 	 AWS_REGION=$${AWS_REGION:-us-east-1} \
 	 $(VENV)/bin/honcho start -f Procfile
+
+# `make run` for a developer: Streamlit's file watchers, rerun on save, tracebacks and its developer menu
+# (ui/serve.py, DEV_OPTIONS). Production settings stay the default (.streamlit/config.toml).
+dev: export STAGESCORE_DEV = 1
+dev: run
