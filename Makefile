@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp
 
-.PHONY: venv system dynamodb test lint bench run dev
+.PHONY: venv system dynamodb assets test lint bench run dev
 
 venv: $(STAMP)
 
@@ -15,9 +15,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@touch $@
 
 # Debian packages the tests need, installed in one apt-get run when any is missing: chromium (the e2e
-# browser), nginx (the deploy and replica tests run the shipped site), fonts-dejavu-core (the score sheets'
-# Unicode font; engine/sheets.py falls back to Latin-1 without it).
+# browser), nginx and its brotli_static module (the deploy and replica tests run the shipped site),
+# fonts-dejavu-core (the score sheets' Unicode font; engine/sheets.py falls back to Latin-1 without it).
 DEBIAN_NEEDS := /usr/bin/chromium:chromium /usr/sbin/nginx:nginx \
+	/usr/lib/nginx/modules/ngx_http_brotli_static_module.so:libnginx-mod-http-brotli-static \
 	/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core
 system:
 	@missing=""; for need in $(DEBIAN_NEEDS); do \
@@ -31,11 +32,16 @@ system:
 dynamodb: venv
 	@$(PY) -m engine db --fetch-only
 
+# Streamlit's JS and CSS compressed once (brotli and gzip) into .assets/, served from there (ui/assets.py);
+# about half a minute the first time for each Streamlit version, then nothing.
+assets: venv
+	@$(PY) -m ui.assets
+
 # pytest exits 5 when it collects no tests: that is not a failure here. Two workers (pytest-xdist): the
 # browser and fault tests that run against the clock on one, one after another, the other files beside
 # them (tests/conftest.py's scheduler); PYTEST_WORKERS=0 runs everything in this process.
 PYTEST_WORKERS ?= 2
-test: venv system dynamodb
+test: venv system dynamodb assets
 	@$(PY) -m pytest -n $(PYTEST_WORKERS); rc=$$?; if [ $$rc -eq 5 ]; then echo "No tests collected."; exit 0; fi; exit $$rc
 
 lint: venv
@@ -44,7 +50,7 @@ lint: venv
 # Each script in bench/ starts and stops what it needs; figures go to bench/results/latest.json.
 # A missed target is reported, not a failure. A short run: make bench SOAK_MINUTES=2
 SOAK_MINUTES ?= 30
-bench: venv dynamodb system
+bench: venv dynamodb system assets
 	$(PY) -m bench.run_all --soak-minutes $(SOAK_MINUTES)
 
 PORT ?= 8501
@@ -53,7 +59,7 @@ WEB_PORT := $(PORT)
 export PORT DYNAMODB_PORT WEB_PORT
 
 # The embedded default: DynamoDB Local persisted in ./data, the engine and Streamlit, supervised by honcho.
-run: venv dynamodb
+run: venv dynamodb assets
 	@$(PY) -m engine preflight --port $(PORT) --db-port $(DYNAMODB_PORT)
 	@echo "Stagescore is starting. Open:"
 	@echo "  judges:       http://localhost:$(PORT)/judge"

@@ -73,6 +73,26 @@ def test_the_site_has_what_websockets_and_the_push_feed_need():
     assert re.search(r"listen 443 ssl", text) and "ssl_certificate " in text
 
 
+def test_the_site_serves_streamlits_files_precompressed_over_http2_and_never_compresses_streams():
+    text = nginx.SITE.read_text()
+    static = re.search(r"location /static/ \{(.*?)\}", text, re.S).group(1)
+    for line in (
+        "brotli_static on;",
+        "gzip_static on;",
+        "gzip_vary on;",
+        "immutable",
+        "try_files $uri @web;",
+    ):
+        assert line in static, line
+    assert "root /opt/stagescore/.assets/current;" in static  # where `python -m ui.assets` writes
+    live = re.search(r"location /live/ \{(.*?)\}", text, re.S).group(1)
+    assert "gzip" not in live and "brotli" not in live
+    assert re.search(r"^\s*gzip on;", text, re.M) is None  # no per-request compression anywhere
+    assert re.search(r"listen 443 ssl http2;", text)
+    servers = re.findall(r"^    server (\S+) ", text, re.M)
+    assert len(servers) >= 2  # one web process per core
+
+
 def _units(tmp_path: Path) -> list[Path]:
     """The shipped units with the install path and environment file pointed at this checkout (paths only)."""
     env = tmp_path / "stagescore.env"

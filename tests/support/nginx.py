@@ -18,10 +18,16 @@ SITE = ROOT / "deploy" / "nginx" / "stagescore.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 MISSING = f"{NGINX} is missing: run `make nginx` (apt-get install nginx)."
 MIME_TYPES = "/etc/nginx/mime.types"
+# Debian's brotli_static module (libnginx-mod-http-brotli-static, `make system`): the site uses it.
+BROTLI_STATIC = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
 
 
 def missing() -> str | None:
-    return None if Path(NGINX).exists() else MISSING
+    if not Path(NGINX).exists():
+        return MISSING
+    if not Path(BROTLI_STATIC).exists():
+        return f"{BROTLI_STATIC} is missing: `make system` installs libnginx-mod-http-brotli-static."
+    return None
 
 
 def self_signed(directory: Path) -> tuple[Path, Path]:
@@ -45,14 +51,24 @@ def _sub(pattern: str, repl: str, text: str) -> str:
 
 
 def adapted_site(
-    upstreams: Sequence[str], https_port: int, http_port: int, cert: Path, key: Path, root: Path
+    upstreams: Sequence[str],
+    https_port: int,
+    http_port: int,
+    cert: Path,
+    key: Path,
+    root: Path,
+    assets: Path | None = None,
 ) -> str:
+    """`assets`: the folder /static/ is served from (default: this checkout's .assets/current)."""
     text = SITE.read_text()
     text = _sub(r"^\s*listen \[::\]:\d+.*\n", "", text)
     text = _sub(r"listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;", text)
     text = _sub(r"listen 80;", f"listen 127.0.0.1:{http_port};", text)
     servers = "".join(f"    server {u} max_fails=1 fail_timeout=10s;\n" for u in upstreams)
-    text = _sub(r"(?:^    server \S+:8501 [^\n]*\n)+", servers, text)
+    text = _sub(r"(?:^    server \S+:85\d\d [^\n]*\n)+", servers, text)
+    text = _sub(
+        r"root /opt/stagescore/\.assets/current;", f"root {assets or ROOT / '.assets' / 'current'};", text
+    )
     text = _sub(r"/etc/letsencrypt/live/stagescore\.example\.org/fullchain\.pem", str(cert), text)
     text = _sub(r"/etc/letsencrypt/live/stagescore\.example\.org/privkey\.pem", str(key), text)
     return _sub(r"/var/www/html", str(root), text)
@@ -65,6 +81,7 @@ def main_conf(directory: Path, site: str) -> Path:
     conf = directory / "nginx.conf"
     conf.write_text(
         f"""{"user root;" if os.geteuid() == 0 else ""}
+load_module {BROTLI_STATIC};
 worker_processes 1;
 pid {directory}/nginx.pid;
 error_log {directory}/logs/error.log warn;
