@@ -28,6 +28,7 @@ PRODUCTION = {
     "global.showWarningOnDirectExecution": False,
     "logger.enableRich": False,
     "browser.gatherUsageStats": False,
+    "runner.postScriptGC": False,
 }
 
 
