@@ -17,7 +17,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
-from ui import assets, ops, routes_auth, sheet_route
+from ui import assets, ops, page_head, routes_auth, sheet_route
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = ROOT / "Home.py"
@@ -87,7 +87,8 @@ def build() -> st.App:
             *routes_auth.routes(),
         ],
         # Outermost: /static/ answered from the compressed files before Streamlit's middleware runs.
-        middleware=[Middleware(assets.CompressedStatic)],
+        # The page's head: preloads of its lazy chunks, the menu's arrows without the icon font.
+        middleware=[Middleware(assets.CompressedStatic), Middleware(page_head.PageHead)],
         lifespan=lifespan,
         on_script_error=on_script_error,
     )

@@ -95,3 +95,28 @@ def test_a_read_only_install_serves_uncompressed_and_says_so(streamlit_files, mo
     monkeypatch.setattr(assets, "build", refuse)
     assert assets.ensure() is None
     assert "uncompressed" in caplog.text
+
+
+ICON_CSS = (
+    b"a{color:red}@font-face{font-family:Material Symbols Rounded;font-style:normal;font-weight:400;"
+    b'font-display:block;src:url(../media/MaterialSymbols-Rounded.nEdyypZU.woff2)format("woff2")}'
+)
+
+
+def test_the_icon_font_is_asked_for_only_when_an_icon_is_drawn(streamlit_files):
+    """Its face no longer covers the space that Streamlit's start-up font load asks for; it still covers
+    the letters, digits and "_" of icon names (ligatures) and the private-use codes."""
+    (streamlit_files / "css").mkdir()
+    (streamlit_files / "css" / "index.Zz9_-xy0.css").write_bytes(ICON_CSS * 20)
+    target = assets.build(assets.folder(), quality=5, workers=1) / "static"
+    css = (target / "css" / "index.Zz9_-xy0.css").read_bytes()
+    assert css.count(b"unicode-range:U+30-39,U+41-5A,U+5F,U+61-7A,U+E000-F8FF;") == 1
+    assert b"U+20" not in css
+    assert brotli.decompress((target / "css" / "index.Zz9_-xy0.css.br").read_bytes()) == css
+    assert (streamlit_files / "css" / "index.Zz9_-xy0.css").read_bytes() == ICON_CSS * 20  # Streamlit's own
+
+
+def test_the_real_stylesheet_still_has_the_icon_face_the_patch_expects():
+    """If an upgrade renames it, the patch would silently do nothing: say so here instead."""
+    sheets = [p.read_bytes() for p in (assets.source() / "css").glob("*.css")]
+    assert any(assets.ICON_FACE.search(css) for css in sheets)
