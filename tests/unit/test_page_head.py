@@ -3,6 +3,8 @@ nothing else it serves is touched or held back."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -68,3 +70,14 @@ def test_only_chunks_this_streamlit_ships_are_preloaded():
     for line in page_head.head_snippet().decode().splitlines():
         if "modulepreload" in line:
             assert line.split("/static/js/")[1].split('"')[0] in names
+
+
+def test_the_text_fonts_preload_leaves_the_page_and_nothing_else_does():
+    from streamlit import file_util
+
+    page = (Path(file_util.get_static_dir()) / "index.html").read_bytes()
+    out = page_head.with_head(page)
+    assert b'as="font"' in page and b'as="font"' not in out
+    # every script and stylesheet of Streamlit's own head is still there
+    for tag in (b'<script type="module"', b'rel="modulepreload"', b'rel="stylesheet"'):
+        assert out.count(tag) >= page.count(tag), tag
