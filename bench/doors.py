@@ -138,7 +138,6 @@ def main(a: argparse.Namespace) -> None:
                 f"{len(files)} files on a first load; {a.phones} phones within {a.within} s, one process"
             )
             one = surge(stack.url, [web1.pid], files, a.phones, a.within, a.chromium, pw)
-            report.say(f"one process: {one}")
             processes.kill(web1)
             stack.procs.remove(web1)  # stopped on purpose: no longer checked as alive
             ports = [localdb.free_port() for _ in range(a.processes)]
