@@ -74,7 +74,7 @@ def adapted_site(
     return _sub(r"/var/www/html", str(root), text)
 
 
-def main_conf(directory: Path, site: str) -> Path:
+def main_conf(directory: Path, site: str, connections: int = 256) -> Path:
     """An nginx.conf of the test's own (pid, logs and temp files in `directory`) including the site."""
     (directory / "logs").mkdir(exist_ok=True)
     (directory / "site.conf").write_text(site)
@@ -85,7 +85,8 @@ load_module {BROTLI_STATIC};
 worker_processes 1;
 pid {directory}/nginx.pid;
 error_log {directory}/logs/error.log warn;
-events {{ worker_connections 256; }}
+worker_rlimit_nofile {connections * 2};
+events {{ worker_connections {connections}; }}
 http {{
     include {MIME_TYPES};
     default_type application/octet-stream;
@@ -116,11 +117,22 @@ def start(conf: Path, env: dict[str, str]) -> subprocess.Popen:
     )
 
 
-def serve(upstreams: Sequence[str], directory: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+def serve(
+    upstreams: Sequence[str],
+    directory: Path,
+    env: dict[str, str],
+    connections: int = 256,
+    per_client: int | None = None,
+) -> tuple[subprocess.Popen, str]:
     """The shipped site in front of `upstreams` (host:port each) on free loopback ports, its files in
     `directory`; returns (nginx, its https URL). The caller stops it (processes.kill)."""
     directory.mkdir(parents=True, exist_ok=True)
     cert, key = self_signed(directory)
     https, http = localdb.free_port(), localdb.free_port()
-    conf = main_conf(directory, adapted_site(upstreams, https, http, cert, key, directory))
+    site = adapted_site(upstreams, https, http, cert, key, directory)
+    if per_client is not None:  # a benchmark's crowd all comes from one address
+        site = _sub(
+            r"limit_conn stagescore_per_client \d+;", f"limit_conn stagescore_per_client {per_client};", site
+        )
+    conf = main_conf(directory, site, connections)
     return start(conf, env), f"https://127.0.0.1:{https}"
