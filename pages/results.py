@@ -2,7 +2,6 @@ import streamlit as st
 from streamlit_autorefresh import st_autorefresh
 
 from engine import publicity, release
-from engine.desk import Desk
 from engine.release import Release, ResultsStatus
 from ui import data, widgets
 
@@ -13,7 +12,7 @@ st.title("🏆 Results")
 snap = data.public_snapshot()
 if snap is None:
     st.stop()
-rounds = Desk(data.service()).rounds()
+rounds = data.rounds(snap.event_id)  # shared by every viewer of the process
 if len(rounds) > 1:  # every round stays readable
     labels = {f"{r['number']}. {r['name']}": r["event_id"] for r in rounds}
     current = next(label for label, eid in labels.items() if eid == snap.event_id)
