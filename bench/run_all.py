@@ -28,6 +28,7 @@ SCRIPTS = (
     "hall",
     "burst",
     "large_event",
+    "doors",
     "soak",
 )
 

@@ -3,7 +3,6 @@ from streamlit_autorefresh import st_autorefresh
 
 from engine.domain import publicity, release
 from engine.domain.release import Release, ResultsStatus
-from engine.service.competition import Competition
 from ui import data, widgets
 
 # A page without inputs: a whole-page refresh every few seconds is cheap enough for final results.
@@ -13,7 +12,7 @@ st.title("🏆 Results")
 snap = data.public_snapshot()
 if snap is None:
     st.stop()
-rounds = Competition(data.service()).rounds()
+rounds = data.rounds(snap.event_id)  # shared by every viewer of the process
 if len(rounds) > 1:  # every round stays readable
     labels = {f"{r['number']}. {r['name']}": r["event_id"] for r in rounds}
     current = next(label for label, eid in labels.items() if eid == snap.event_id)

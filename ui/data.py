@@ -39,6 +39,16 @@ def events() -> list[dict]:
     return service().store.events.all()
 
 
+@st.cache_data(ttl=2, show_spinner=False, max_entries=4)
+def rounds(event_id: str) -> list[dict]:
+    """The current competition's rounds for /results, keyed by the current event (`event_id`, from the
+    viewer's snapshot: a new round reads afresh): one read per process every 2 s rather than 2 + one a
+    round for every viewer's run (a results page refreshes every 5 s)."""
+    from engine.service.competition import Competition
+
+    return Competition(service()).rounds()
+
+
 def unreachable() -> None:
     """The banner, and a rerun every 2 s so the page recovers by itself once the database is back."""
     st.error(UNREACHABLE, icon="⚠️")

@@ -6,7 +6,30 @@ argument must be Home.py, and each `--section.option value` (or `=value`) is a S
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Mapping
+
+# What `make dev` (STAGESCORE_DEV=1) turns back on for a developer: an edit reruns the page, an error
+# shows its traceback and the developer's menu. Production keeps .streamlit/config.toml's settings.
+DEV_OPTIONS: dict[str, object] = {
+    "server.fileWatcherType": "auto",
+    "server.runOnSave": True,
+    "server.allowRunOnSave": True,
+    "client.toolbarMode": "developer",
+    "client.showErrorDetails": "full",
+    "client.showErrorLinks": "auto",
+    "global.showWarningOnDirectExecution": True,
+}
+
+
+def dev_wanted(env: Mapping[str, str] = os.environ) -> bool:
+    return env.get("STAGESCORE_DEV", "").strip().lower() in ("1", "true", "yes")
+
+
+def with_dev_options(options: dict[str, object], env: Mapping[str, str] = os.environ) -> dict[str, object]:
+    """`options` plus DEV_OPTIONS when STAGESCORE_DEV is set; an option given on the command line wins."""
+    return {**DEV_OPTIONS, **options} if dev_wanted(env) else options
 
 
 def parse(args: list[str]) -> dict[str, object]:
@@ -94,7 +117,7 @@ def main(args: list[str]) -> None:
 
     log_setup.setup("web")
     _streamlit_logs_through_ours()
-    options = parse(args or ["run", "Home.py"])
+    options = with_dev_options(parse(args or ["run", "Home.py"]))
     if log_setup.json_wanted():  # Streamlit prints its welcome lines with print, not through logging
         options.setdefault("logger.hideWelcomeMessage", True)
     _guard_connections()

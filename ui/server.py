@@ -14,9 +14,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import streamlit as st
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
-from ui import ops, routes_auth, sheet_route
+from ui import assets, ops, page_head, routes_auth, sheet_route
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = ROOT / "Home.py"
@@ -41,6 +42,7 @@ async def lifespan(app: st.App) -> AsyncIterator[None]:
 
     routes_auth.trusted_proxies()  # a malformed STAGESCORE_TRUSTED_PROXIES stops the start, with its sentence
     log.info("web server starting")
+    await asyncio.to_thread(assets.ensure)  # Streamlit's files compressed once, before the first request
     lines = asyncio.create_task(ops.minute_lines())
     try:
         async with live.running(bootstrap.service()):  # the process's one live feed (ui/live/)
@@ -83,6 +85,9 @@ def build() -> st.App:
             *live_routes(),
             *routes_auth.routes(),
         ],
+        # Outermost: /static/ answered from the compressed files before Streamlit's middleware runs.
+        # The page's head: preloads of its lazy chunks, the menu's arrows without the icon font.
+        middleware=[Middleware(assets.CompressedStatic), Middleware(page_head.PageHead)],
         lifespan=lifespan,
         on_script_error=on_script_error,
     )

@@ -73,6 +73,56 @@ def test_the_site_has_what_websockets_and_the_push_feed_need():
     assert re.search(r"listen 443 ssl", text) and "ssl_certificate " in text
 
 
+def test_the_site_serves_streamlits_files_precompressed_over_http2_and_never_compresses_streams():
+    text = nginx.SITE.read_text()
+    static = re.search(r"location /static/ \{(.*?)\}", text, re.S).group(1)
+    for line in (
+        "brotli_static on;",
+        "gzip_static on;",
+        "gzip_vary on;",
+        "immutable",
+        "try_files $uri @web;",
+    ):
+        assert line in static, line
+    assert "root /opt/stagescore/.assets/current;" in static  # where `python -m ui.assets` writes
+    live = re.search(r"location /live/ \{(.*?)\}", text, re.S).group(1)
+    assert "gzip" not in live and "brotli" not in live
+    assert re.search(r"^\s*gzip on;", text, re.M) is None  # no per-request compression anywhere
+    assert re.search(r"listen 443 ssl http2;", text)
+    servers = re.findall(r"^    server (\S+) ", text, re.M)
+    assert len(servers) >= 2  # one web process per core
+
+
+def test_make_run_with_two_web_processes_puts_nginx_in_front_of_both(tmp_path):
+    """`make run WEB_PROCESSES=2`: honcho's web.1 and web.2 on PORT+1 and PORT+2 (the Procfile's
+    arithmetic, run by sh as honcho runs it), nginx on PORT listing both (`nginx -t` on the result)."""
+    if problem := nginx.missing():
+        pytest.fail(problem, pytrace=False)
+    res = subprocess.run(
+        ["make", "-s", "front-conf", "WEB_PROCESSES=2", "PORT=18600", f"RUN_DIR={tmp_path}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    conf = (tmp_path / "nginx.conf").read_text()
+    assert re.findall(r"server (127\.0\.0\.1:\d+) ", conf) == ["127.0.0.1:18601", "127.0.0.1:18602"]
+    assert "listen 18600;" in conf and "brotli_static on;" in conf
+    checked = subprocess.run(
+        [nginx.NGINX, "-t", "-p", str(tmp_path), "-c", "nginx.conf"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert checked.returncode == 0, checked.stderr
+    web = next(line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:"))
+    port = re.search(r"--server\.port (\$\(\(.*?\)\)) ", web).group(1)
+    for name, expected in (("web.1", "18601"), ("web.2", "18602")):
+        out = subprocess.run(
+            ["sh", "-c", f"echo {port}"], env={"WEB_PORT": "18601", "HONCHO_PROCESS_NAME": name},
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        assert out.stdout.strip() == expected
+
+
 def _units(tmp_path: Path) -> list[Path]:
     """The shipped units with the install path and environment file pointed at this checkout (paths only)."""
     env = tmp_path / "stagescore.env"

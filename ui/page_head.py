@@ -1,0 +1,93 @@
+"""What the page's HTML says before any script runs: fewer round trips and bytes on a phone's first load.
+
+Streamlit's index.html preloads its main bundle's static imports; the chunks its elements load lazily
+(a component, st.html, a page link …) are asked for only once the bundle has run and the first
+messages have arrived: a round trip each over a venue link. This middleware adds, to that page only,
+`<link rel="modulepreload">` for the lazy chunks every crowd page uses (board, judge, login), and the
+style that draws the sidebar's two buttons without Streamlit's icon font (ui/menu_arrows.css): in the
+head, so that the font is never asked for, which a style sent later by the script cannot promise.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import re
+from pathlib import Path
+
+from ui import assets
+
+# Lazy chunks of every crowd page, recorded from Chromium (bench/doors.py lists a first load's files);
+# found by name in this Streamlit's files, so a renamed one is skipped rather than preloaded wrongly.
+LAZY_CHUNKS = ("BidiComponent", "Html", "PageLink", "Button", "_arrayReduce", "purify.es", "recordbatch",
+               "serialization")  # fmt: skip
+_MARK = b'<script type="module" crossorigin src="./static/js/index.'  # Streamlit's page, no other HTML
+
+
+@functools.cache
+def head_snippet() -> bytes:
+    """The links and the style inserted before </head>, built once per process."""
+    names = {p.name for p in (assets.source() / "js").glob("*.js")}
+    links = []
+    for stem in LAZY_CHUNKS:
+        pattern = re.compile(rf"^{re.escape(stem)}\.[A-Za-z0-9_-]{{8}}\.js$")
+        links += [f'<link rel="modulepreload" crossorigin href="./static/js/{n}">' for n in sorted(names)
+                  if pattern.match(n)]  # fmt: skip
+    css = (Path(__file__).with_name("menu_arrows.css")).read_text(encoding="utf-8")
+    return ("\n".join(links) + f"\n<style>{css}</style>\n").encode()
+
+
+# Streamlit preloads its text font (170 KB) with the page: over a venue link it shares the first
+# seconds' bandwidth with the scripts that must run before anything shows. Asked for when text is
+# first drawn instead, it arrives while the page waits on its websocket's round trips.
+_FONT_PRELOAD = re.compile(rb'<link\s+rel="preload"\s+href="[^"]+\.woff2"\s+as="font"[^>]*>\s*')
+
+
+def with_head(body: bytes) -> bytes:
+    if _MARK not in body or b"</head>" not in body:
+        return body
+    body = _FONT_PRELOAD.sub(b"", body, count=1)
+    return body.replace(b"</head>", head_snippet() + b"</head>", 1)
+
+
+class PageHead:
+    """ASGI middleware: Streamlit's HTML page (a few KB, served from its static folder) gets the head
+    snippet; any other response passes untouched and unbuffered (the streams above all)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        held: dict | None = None
+        parts: list[bytes] = []
+
+        async def rewrite(message) -> None:
+            nonlocal held
+            if message["type"] == "http.response.start":
+                headers = dict(message.get("headers", []))
+                html = headers.get(b"content-type", b"").startswith(b"text/html")
+                if html and message["status"] == 200 and headers.get(b"content-encoding", b"gzip") == b"gzip":
+                    held = message  # Streamlit's page, perhaps: read it whole (it is small)
+                    return
+            elif held is not None and message["type"] == "http.response.body":
+                parts.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                body = b"".join(parts)
+                # Streamlit gzips a page's HTML when the browser accepts it (8 KB: a fraction of a ms).
+                packed = (b"content-encoding", b"gzip") in held["headers"]
+                body = with_head(gzip.decompress(body) if packed else body)
+                body = gzip.compress(body, 6) if packed else body
+                # A changed body gets its own length, and no validators of the file it came from.
+                drop = (b"content-length", b"etag", b"last-modified")
+                headers = [(k, v) for k, v in held["headers"] if k.lower() not in drop]
+                headers.append((b"content-length", str(len(body)).encode()))
+                await send({**held, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+            await send(message)
+
+        await self.app(scope, receive, rewrite)
