@@ -30,12 +30,16 @@ def base_seed(request) -> int:
     return seed
 
 
-@pytest.fixture
-def fault_env(dynamodb_endpoint) -> dict[str, str]:
+def fault_environment() -> dict[str, str]:
     """Environment for engines on the session's DynamoDB Local: a 1 s lease, polled every 50 ms."""
     env = dict(os.environ)
     env.update(STAGESCORE_LEASE_SECONDS="1", STAGESCORE_POLL_SECONDS="0.05", PYTHONUNBUFFERED="1")
     return env
+
+
+@pytest.fixture
+def fault_env(dynamodb_endpoint) -> dict[str, str]:
+    return fault_environment()
 
 
 def pytest_terminal_summary(terminalreporter):

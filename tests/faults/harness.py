@@ -134,7 +134,8 @@ class Venue:
     the judges' way in. Each run of a test is a new event here, so the servers start once per test.
     `endpoint`: what engines and web servers reach DynamoDB through (e.g. a proxy); checks go direct."""
 
-    def __init__(self, base_env, reaper, webs=1, front=False, endpoint=None, db_endpoint=None):
+    def __init__(self, base_env, reaper, webs=1, front=False, endpoint=None, db_endpoint=None,
+                 launcher=("ui.serve",)):  # fmt: skip
         self.prefix = fresh_prefix("f")
         self.direct_env = env_for(base_env, self.prefix, db_endpoint)
         self.env = env_for(self.direct_env, self.prefix, endpoint)
@@ -142,6 +143,7 @@ class Venue:
         self.store.create_tables()
         self.svc = Service(store_for(self.env))  # the admin's commands go the engines' way
         self.reaper, self.cookie, self.n_webs, self.front = reaper, session_cookie(self.prefix), webs, front
+        self.launcher = launcher  # the web server's module: a test's patched one (tests/support/patched_web)
         self.stack = reaper.add(Stack(self.prefix, reaper.log_dir / "web", self.env))
         self.webs: list[subprocess.Popen] = []
         self.urls: list[str] = []
@@ -150,7 +152,7 @@ class Venue:
     def _open(self) -> None:
         """The web servers (and nginx), once the first event exists."""
         for _ in range(self.n_webs):
-            self.webs.append(self.stack.start_web())
+            self.webs.append(self.stack.start_web(launcher=self.launcher))
             self.urls.append(self.stack.url)
         if self.front:
             upstreams = [u.removeprefix("http://") for u in self.urls]
@@ -171,7 +173,7 @@ class Venue:
 
     def restart_web(self, i: int) -> None:
         """Web server i again on its port, as its supervisor would; returns once it answers."""
-        self.webs[i] = self.stack.start_web(port=int(self.urls[i].rsplit(":", 1)[1]))
+        self.webs[i] = self.stack.start_web(port=int(self.urls[i].rsplit(":", 1)[1]), launcher=self.launcher)
 
     def stage(self, kind: str, seed: int, performers: int = 6, perform: float = 0.3, score: float = 0.7):
         tokens = seed_event(self.svc, performers, perform, score)

@@ -1,23 +1,27 @@
 """The checks the fault runs rely on do catch what they claim to: doctored events on real tables, and
-the one path for a score with its window or its session condition taken out."""
+the one path for a score with its window or its session condition taken out. Every real score here is a
+judge's POST /live/score to a real web server, as in the fault runs."""
 
 from __future__ import annotations
 
 import os
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
 from engine.domain import rules
-from engine.domain.model import NotAllowed, Phase, Role, ScoreRefused, Step
+from engine.domain.accounts import token_hash
+from engine.domain.model import Phase, Step
 from engine.service.core import Service
-from engine.service.scoring import Identity, ScoreContext, Scorer
-from engine.store.score_commit import ScoreCommits
+from tests.faults.conftest import fault_environment
 from tests.faults.harness import (
-    Attempt,
+    Reaper,
+    Stage,
+    Venue,
     check_run,
     lost_acks,
     results_from_log,
@@ -27,7 +31,8 @@ from tests.faults.harness import (
     wait_for,
 )
 from tests.invariants import check_event, check_refusals
-from tests.support.judges import InProcessJudges
+from tests.support.judges import Attempt, Judges
+from tests.support.live import EventStream
 
 pytestmark = pytest.mark.faults
 
@@ -82,143 +87,131 @@ def test_a_skipped_and_a_doubled_performer_are_caught(svc):
     assert any("not every performer performed" in p for p in problems)
 
 
-def test_refusals_inside_an_open_window_and_refused_scores_that_count_are_caught(svc):
-    tokens = seed_event(svc, performers=1, perform=0.05, score=30)
-    start_event(svc)
-    opened = advance(svc)  # scoring opens now (well, 50 ms ahead) for 30 s
-    judge, token = next(iter(tokens.items()))
+@pytest.fixture(scope="module")
+def venue(dynamodb_endpoint, tmp_path_factory) -> Iterator[Venue]:
+    """Tables and one web server shared by this module's tests, each test a new event there."""
+    reaper = Reaper(tmp_path_factory.mktemp("checks"))
+    try:
+        yield Venue(fault_environment(), reaper)
+    finally:
+        reaper.cleanup()
+
+
+def scoring_stage(venue: Venue, score: float = 30) -> tuple[Stage, Judges, Step]:
+    """A new event at `venue` whose first window is open (its opening written as the engine would), and
+    its judges, not started: the test sends each score itself, over HTTP."""
+    stage = venue.stage("checks", 0, performers=1 if score >= 30 else 2, perform=0.05, score=score)
+    start_event(venue.svc)
+    opened = advance(venue.svc)
+    follow(venue.urls[0], stage.event_id)
+    judges = Judges(venue.judge_urls, venue.cookie, stage.tokens, stage.event_id, seed=0)
+    wait_for(lambda: time.time() > opened.at, 5, "the scheduled opening")
+    return stage, judges, opened
+
+
+def follow(url: str, event_id: str) -> None:
+    """Until the web server's feed has read the new event (it reads the current-event pointer every 2 s):
+    before that its scores would name the previous event."""
+    stream = EventStream(url, "/live/public")
+    try:
+        wait_for(lambda: stream.next_doc(timeout=10).get("event_id") == event_id, 15, "the server's feed")
+    finally:
+        stream.close()
+
+
+def test_refusals_inside_an_open_window_and_refused_scores_that_count_are_caught(venue):
+    stage, judges, opened = scoring_stage(venue)
+    judge = next(iter(stage.tokens))
     pid = opened.state.performer_id
-    rid = uuid.uuid4().hex
-    wait_for(lambda: time.time() > opened.at, 5, "the scheduled opening")  # then a real submission
-    svc.submit_score(token, pid, {"Score": "7"}, request_id=rid)
-    written = time.time()
+    real = judges.submit(judge, pid, opened.state.window_id, Decimal(7))
+    assert real.outcome == "ack", real.message
+    rid, written = real.request_id, real.t1
     fine = [
         Attempt(judge, pid, "r1", written - 5, written - 4.9, "refused"),  # before the opening
         Attempt(judge, pid, "r2", opened.state.deadline, opened.state.deadline + 0.1, "refused"),  # after
         Attempt(judge, pid, "r3", written + 1, written + 1.1, "transient"),  # neither
     ]
-    assert check_refusals(svc.store, svc.event_id(), fine) == []
+    assert check_refusals(venue.store, stage.event_id, fine) == []
     bad = [
         Attempt(judge, pid, "r4", written + 1, written + 1.1, "refused"),
         Attempt(judge, pid, rid, written + 1, written + 1.1, "refused"),
         Attempt(judge, pid, "r5", written, written + 0.1, "ack", Decimal(7), 1),
     ]
-    problems = check_refusals(svc.store, svc.event_id(), bad)
+    problems = check_refusals(venue.store, stage.event_id, bad)
     assert any("inside its open window" in p for p in problems)
     assert any("was stored and counts" in p for p in problems)
     assert any("is not in the log" in p for p in problems)
+    run_to_the_end(venue.svc)
 
 
-def test_results_that_differ_from_the_log_are_caught(svc):
-    tokens = seed_event(svc, performers=1, perform=0.05, score=30)
-    start_event(svc)
-    opened = advance(svc)
-    wait_for(lambda: time.time() > opened.at, 5, "the scheduled opening")
-    judge, token = next(iter(tokens.items()))
-    svc.submit_score(token, opened.state.performer_id, {"Score": "7"})
-    assert results_from_log(svc.store, svc.event_id()) == []
-    svc.store.client.boto.update_item(
-        TableName=svc.store.tables.scores,
-        Key={"event_id": {"S": svc.event_id()}, "sk": {"S": f"S#{opened.state.performer_id}#{judge}"}},
+def test_results_that_differ_from_the_log_are_caught(venue):
+    stage, judges, opened = scoring_stage(venue)
+    judge = next(iter(stage.tokens))
+    eid = stage.event_id
+    assert (
+        judges.submit(judge, opened.state.performer_id, opened.state.window_id, Decimal(7)).outcome == "ack"
+    )
+    assert results_from_log(venue.store, eid) == []
+    venue.store.client.boto.update_item(
+        TableName=venue.store.tables.scores,
+        Key={"event_id": {"S": eid}, "sk": {"S": f"S#{opened.state.performer_id}#{judge}"}},
         UpdateExpression="SET #t = :t",
         ExpressionAttributeNames={"#t": "total"},
         ExpressionAttributeValues={":t": {"N": "9"}},
     )
-    problems = results_from_log(svc.store, svc.event_id())
+    problems = results_from_log(venue.store, eid)
     assert any("stored scores differ" in p for p in problems)
     assert any("results differ" in p for p in problems)
     acked = {(opened.state.performer_id, judge): (Decimal(7), 1)}
-    assert any("is stored as 9" in p for p in check_event(svc.store, svc.event_id(), acked))
+    assert any("is stored as 9" in p for p in check_event(venue.store, eid, acked))
+    run_to_the_end(venue.svc)
 
 
-def test_a_lost_acknowledgement_is_caught_unless_excused(svc):
-    tokens = seed_event(svc, performers=1, perform=0.05, score=30)
-    start_event(svc)
-    opened = advance(svc)
-    wait_for(lambda: time.time() > opened.at, 5, "the scheduled opening")
-    judges = InProcessJudges(svc, tokens, svc.event_id(), seed=0)
-    judge, token = next(iter(tokens.items()))
+def test_a_lost_acknowledgement_is_caught_unless_excused(venue):
+    stage, judges, opened = scoring_stage(venue)
+    judge = next(iter(stage.tokens))
     real = judges.submit(judge, opened.state.performer_id, opened.state.window_id, Decimal(6))
-    assert real.outcome == "ack"
+    assert real.outcome == "ack", real.message
     # An acknowledgement the database does not have (as after DynamoDB Local's crash loss).
     ghost = Attempt(judge, opened.state.performer_id, "ghost", real.t1, real.t1 + 0.01, "ack", Decimal(8), 2)
     judges.attempts.append(ghost)
-    run_to_the_end(svc)
-    env = {**os.environ, "STAGESCORE_TABLE_PREFIX": svc.store.config.table_prefix}
-    assert lost_acks(svc.store, svc.event_id(), judges) == [ghost]
-    problems = check_run(svc.store, env, svc.event_id(), judges, cli_verify=False)
+    run_to_the_end(venue.svc)
+    env, eid = venue.direct_env, stage.event_id
+    assert lost_acks(venue.store, eid, judges) == [ghost]
+    problems = check_run(venue.store, env, eid, judges, cli_verify=False)
     assert any("rev 2 is missing" in p for p in problems) and any("ghost" in p for p in problems)
-    assert (
-        check_run(svc.store, env, svc.event_id(), judges, cli_verify=False, excused=frozenset({"ghost"}))
-        == []
-    )
+    assert check_run(venue.store, env, eid, judges, cli_verify=False, excused=frozenset({"ghost"})) == []
 
 
-def without(condition: str):
-    """ScoreCommits._ops with the named ConditionCheck taken out of the one path's transaction."""
-    ops = ScoreCommits._ops
-
-    def patched(self, *args, **kwargs):
-        built, head = ops(self, *args, **kwargs)
-        assert any(op.name == condition for op in built), f"the commit has no {condition!r} operation"
-        return [op for op in built if op.name != condition], head
-
-    return patched
-
-
-def play_scores(svc: Service, condition: str) -> tuple[InProcessJudges, str]:
-    """One event on the one path (the live route's Scorer, its session known as a stream makes it known):
-    a score in the open window; then a late one after the close (`window`) or one from a session logged
-    out a moment before (`session`), each of which that condition must refuse."""
-    tokens = seed_event(svc, performers=2, perform=0.05, score=0.6)
-    start_event(svc)
-    opened = advance(svc)
-    judges = InProcessJudges(svc, tokens, svc.event_id(), seed=0)
-    scorer = Scorer(svc.store, time.time)
-    for email, token in tokens.items():
-        scorer.remember(token, Identity(email, Role.JUDGE, email))
-    context = ScoreContext(svc.event_id(), svc.bundle().settings, lambda pid, judge: None)
+def play_scores(venue: Venue, condition: str) -> list[str]:
+    """One event at `venue`, a judge scoring by POST /live/score: a score in the open window; then a late
+    one after the close (`window`) or one from a session the admin ended a moment before (`session`),
+    each of which that condition must refuse. Returns what the fault runs' checks find."""
+    stage, judges, opened = scoring_stage(venue, score=0.6)
     pid, window = opened.state.performer_id, opened.state.window_id
-    judge, token = next(iter(tokens.items()))
-
-    def send(value: str) -> Attempt:
-        rid, t0 = uuid.uuid4().hex, time.time()
-        try:
-            score, _ = scorer.submit(token, context, pid, window, {"Score": value}, rid)
-            a = Attempt(
-                judge, pid, rid, t0, time.time(), "ack", score.total, score.revision, window_id=window
-            )
-        except ScoreRefused as e:
-            a = Attempt(judge, pid, rid, t0, time.time(), "refused", message=str(e), window_id=window)
-        except NotAllowed as e:
-            a = Attempt(judge, pid, rid, t0, time.time(), "ended", message=str(e), window_id=window)
-        judges.record(a)
-        return a
-
-    wait_for(lambda: time.time() > opened.at, 5, "the scheduled opening")
-    assert send("7").outcome == "ack"
+    judge, token = next(iter(stage.tokens.items()))
+    assert judges.submit(judge, pid, window, Decimal(7)).outcome == "ack"
     if condition == "window":
         wait_for(lambda: time.time() > opened.state.deadline, 5, "the window's deadline")
-        advance(svc)  # closed: the next performer is on
+        advance(venue.svc)  # closed: the next performer is on
     else:
         began = time.time()
-        svc.logout(token)
+        venue.svc.end_device(None, judge, token_hash(token))
         judges.ended[judge] = (began, time.time())
-    send("8")
-    run_to_the_end(svc)
-    return judges, svc.store.config.table_prefix
+    judges.submit(judge, pid, window, Decimal(8))
+    run_to_the_end(venue.svc)
+    return check_run(venue.store, venue.direct_env, stage.event_id, judges, cli_verify=False)
 
 
 @pytest.mark.parametrize(
     "condition,violation", [("window", "outside its window"), ("session", "after their session ended")]
 )
-def test_the_checks_fail_when_a_condition_is_taken_out_of_the_one_path(
-    svc, monkeypatch, condition, violation
-):
-    judges, prefix = play_scores(svc, condition)  # the one path as it is: every check holds
-    env = {**os.environ, "STAGESCORE_TABLE_PREFIX": prefix}
-    assert check_run(svc.store, env, svc.event_id(), judges, cli_verify=False) == []
-    monkeypatch.setattr(ScoreCommits, "_ops", without(condition))
-    judges, prefix = play_scores(svc, condition)
-    problems = check_run(svc.store, env, svc.event_id(), judges, cli_verify=False)
+def test_the_checks_fail_when_a_condition_is_taken_out_of_the_one_path(venue, tmp_path, condition, violation):
+    assert play_scores(venue, condition) == []  # the one path as it is: every check holds
+    reaper = Reaper(tmp_path)
+    try:
+        patched = Venue(fault_environment(), reaper, launcher=("tests.support.patched_web", condition))
+        problems = play_scores(patched, condition)
+    finally:
+        reaper.cleanup()
     assert any(violation in p for p in problems), problems

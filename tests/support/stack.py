@@ -27,14 +27,16 @@ if TYPE_CHECKING:  # the read model may move; only its name is needed here
     from engine.service.core import Snapshot
 
 
-def web_command(port: int, *options: str) -> list[str]:
+def web_command(port: int, *options: str, launcher: Sequence[str] = ("ui.serve",)) -> list[str]:
     """The web server's command line, on 127.0.0.1:port: the one place that says how it is started.
+    `launcher`: the module run with -m and its leading arguments (a test's patched server, see
+    tests/support/patched_web.py).
 
     No file watcher: others edit the sources while tests run, and a reload mid-event would be noise."""
     return [
         sys.executable,
         "-m",
-        "ui.serve",
+        *launcher,
         "run",
         "Home.py",
         "--server.port",
@@ -177,11 +179,12 @@ class Stack:
         wait: float = 60,
         options: Sequence[str] = (),
         port: int | None = None,
+        launcher: Sequence[str] = ("ui.serve",),
     ) -> subprocess.Popen:
         """The web server (`web_command`) on `port` (default: a free one); returns once it answers its
         health check. A restart passes the old port, as a supervisor restarting the process would."""
         port = port or localdb.free_port()
-        self.web = self.spawn("streamlit", web_command(port, *options), env)
+        self.web = self.spawn("streamlit", web_command(port, *options, launcher=launcher), env)
         self.url = f"http://127.0.0.1:{port}"
 
         def up() -> bool:
