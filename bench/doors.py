@@ -61,17 +61,17 @@ def rss_mb(pids: list[int]) -> float:
 
 def first_runs(stack, cookie: tuple[str, str], n: int) -> dict:
     """Server CPU (ms) of one fresh session of each page, the mean of n sessions after one to warm up."""
-    from bench.drivers.phones import session_once
+    from tests.support.page_view import page_bytes as session_once  # one fresh session, run to its end
 
     pid = [stack.web.pid]
     out = {}
     for page, query in FIRST_RUN_PAGES:
         name = page + (f"?{query}" if query else "")
         cookies = {cookie[0]: cookie[1]} if page == "judge" else {}
-        session_once(stack.url, page, query, cookies)
+        session_once(stack.url, page, query=query, cookies=cookies)
         c0 = cpu_of(pid)
         for _ in range(n):
-            session_once(stack.url, page, query, cookies)
+            session_once(stack.url, page, query=query, cookies=cookies)
         out[name] = round((cpu_of(pid) - c0) / n * 1000, 1)
     return out
 

@@ -201,37 +201,3 @@ class Phone:
             "encoded": self.encoded,
             "arrived": t.get("arrived"),
         }
-
-
-def session_once(base_url: str, page: str, query: str = "", cookies: dict[str, str] | None = None) -> None:
-    """One fresh Streamlit session of `page`, from websocket open to script finished, then closed
-    (blocking): what a new visitor's first script run costs the server."""
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-    from websockets.sync.client import connect
-
-    u = urlsplit(base_url)
-    m = BackMsg()
-    m.rerun_script.page_name = page
-    m.rerun_script.query_string = query
-    m.rerun_script.widget_states.SetInParent()
-    headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else None
-    with connect(
-        f"ws://{u.hostname}:{u.port}/_stcore/stream",
-        subprotocols=["streamlit"],
-        origin=base_url,
-        max_size=None,
-        proxy=None,
-        additional_headers=headers,
-    ) as ws:
-        ws.send(m.SerializeToString())
-        while True:
-            f = ForwardMsg()
-            f.ParseFromString(ws.recv(timeout=60))
-            if (
-                f.WhichOneof("type") == "script_finished"
-                and f.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
-            ):
-                if f.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
-                    raise RuntimeError(f"{page}: script finished with status {f.script_finished}")
-                return

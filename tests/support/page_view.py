@@ -12,13 +12,22 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
 
-def page_bytes(base_url: str, page: str, timeout: float = 60.0) -> bytes:
-    """Every ForwardMsg of one run of `page` (its url path, e.g. "results"), concatenated; raises
-    AssertionError if the script did not finish successfully."""
+def page_bytes(
+    base_url: str,
+    page: str,
+    timeout: float = 60.0,
+    query: str = "",
+    cookies: dict[str, str] | None = None,
+) -> bytes:
+    """Every ForwardMsg of one fresh session's run of `page` (its url path, e.g. "results", with its
+    `query` string and `cookies`), concatenated; raises AssertionError if the script did not finish
+    successfully. The benchmarks time the same session (bench/doors.py's first runs)."""
     u = urlsplit(base_url)
     rerun = BackMsg()
     rerun.rerun_script.page_name = page
+    rerun.rerun_script.query_string = query
     rerun.rerun_script.widget_states.SetInParent()
+    headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else None
     seen: list[bytes] = []
     with connect(
         f"ws://{u.hostname}:{u.port}/_stcore/stream",
@@ -27,6 +36,7 @@ def page_bytes(base_url: str, page: str, timeout: float = 60.0) -> bytes:
         max_size=None,
         open_timeout=timeout,
         proxy=None,
+        additional_headers=headers,
     ) as ws:
         ws.send(rerun.SerializeToString())
         while True:
