@@ -32,7 +32,7 @@ from tests.faults.harness import (
 )
 from tests.invariants import check_event, check_refusals
 from tests.support.judges import Attempt, Judges
-from tests.support.live import EventStream
+from tests.support.live import wait_until_live
 
 pytestmark = pytest.mark.faults
 
@@ -103,20 +103,10 @@ def scoring_stage(venue: Venue, score: float = 30) -> tuple[Stage, Judges, Step]
     stage = venue.stage("checks", 0, performers=1 if score >= 30 else 2, perform=0.05, score=score)
     start_event(venue.svc)
     opened = advance(venue.svc)
-    follow(venue.urls[0], stage.event_id)
+    wait_until_live(venue.urls[0], event_id=stage.event_id)
     judges = Judges(venue.judge_urls, venue.cookie, stage.tokens, stage.event_id, seed=0)
     wait_for(lambda: time.time() > opened.at, 5, "the scheduled opening")
     return stage, judges, opened
-
-
-def follow(url: str, event_id: str) -> None:
-    """Until the web server's feed has read the new event (it reads the current-event pointer every 2 s):
-    before that its scores would name the previous event."""
-    stream = EventStream(url, "/live/public")
-    try:
-        wait_for(lambda: stream.next_doc(timeout=10).get("event_id") == event_id, 15, "the server's feed")
-    finally:
-        stream.close()
 
 
 def test_refusals_inside_an_open_window_and_refused_scores_that_count_are_caught(venue):

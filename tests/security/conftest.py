@@ -14,7 +14,7 @@ import pytest
 from engine.domain import rules
 from engine.domain.model import Command, CommandKind, Phase, Settings
 from tests.support.events import seed_event
-from tests.support.live import EventStream
+from tests.support.live import wait_until_live
 from tests.support.processes import ROOT
 from tests.support.stack import Stack, fresh_prefix
 
@@ -75,16 +75,6 @@ def score_body(target: Target, value: str = "7") -> dict:
     }
 
 
-def feed_ready(url: str) -> None:
-    """Until the server's live feed has read the event once (its first document is out): before that a
-    score is answered 503 and the judge screen retries, which is not what an attack test is after."""
-    stream = EventStream(url, "/live/public")
-    try:
-        stream.next_doc(timeout=30)
-    finally:
-        stream.close()
-
-
 def serve(stem: str, env: Mapping[str, str] | None = None) -> Iterator[Target]:
     """A web server on fresh tables under a prefix starting with `stem`; `env` is added to its
     environment (limits, trusted proxies ...). The window of the first performer is open."""
@@ -97,7 +87,7 @@ def serve(stem: str, env: Mapping[str, str] | None = None) -> Iterator[Target]:
             tokens = seed_event(stack.service(), settings=SETTINGS)
             open_window(stack, tokens)
             stack.start_web(env=dict(env or {}))
-            feed_ready(stack.url)
+            wait_until_live(stack.url)  # before its first reading a score is answered 503
             yield Target(stack, tokens)
     finally:
         if saved is None:

@@ -124,10 +124,15 @@ def post_json(
         conn.close()
 
 
-def wait_until_live(base_url: str, timeout: float = 20.0) -> None:
-    """Return once the server's live feed has its first reading (a score before it is answered 503)."""
+def wait_until_live(base_url: str, timeout: float = 20.0, event_id: str | None = None) -> None:
+    """Return once the server's live feed has its first reading (a score before it is answered 503), and
+    with `event_id`, once it reads that event (it reads the current-event pointer every 2 s: before, a
+    score would name the previous event). TimeoutError past `timeout`."""
     stream = EventStream(base_url, "/live/public", timeout=timeout)
+    deadline = time.monotonic() + timeout
     try:
-        stream.next_doc(timeout)
+        doc = stream.next_doc(timeout)
+        while event_id is not None and doc.get("event_id") != event_id:
+            doc = stream.next_doc(max(0.1, deadline - time.monotonic()))
     finally:
         stream.close()
