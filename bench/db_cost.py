@@ -157,7 +157,7 @@ def requests_per_score(stack, tokens: dict[str, str]) -> dict:
     for i, email in enumerate(judges):
         token = tokens[email]
         if i == len(judges) - 1:
-            scorer.remember(token, Identity(email, svc.whoami(token).role, ""))
+            scorer.remember(token, Identity(email, svc.logins.whoami(token).role, ""))
             scorer.submit(token, context, pid, w, {"Score": "6"}, f"c{i}")
             cases["stream connected"].append(sum(count.take().values()))
             continue

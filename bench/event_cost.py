@@ -14,8 +14,8 @@ as the engine writes them:
                    with no board viewer and then with --viewers: the tick's reads, presence (BatchWriteItem)
                    and the sessions check (BatchGetItem), in the last performer's long scoring window
   engines          two engines (holder and standby) for the same span, scaled to a minute
-  health probe     one /healthz (Service.engine_health)
-  admin desk       one engine line of the admin desk (Service.engine_desk; the hub's feed now reads
+  health probe     one /healthz (service.health.engine_health)
+  admin desk       one engine line of the admin desk (service.health.engine_desk; the hub's feed now reads
                    only its engines Query, every 2 s while an admin is connected)
   snapshot         one read model of the event (what the admin scores and results desks read, 1-2 s)
 Then the README's evening (bench/evening.py) from these figures. Printed, and written to
@@ -134,8 +134,8 @@ def singles(svc: Service, tally: Tally) -> dict:
     """One of each read a page or a probe makes, on the event as it stands."""
     out = {}
     for name, call in (
-        ("per_health_probe", svc.engine_health),
-        ("per_admin_desk_engine_line", svc.engine_desk),
+        ("per_health_probe", svc.health.engine_health),
+        ("per_admin_desk_engine_line", svc.health.engine_desk),
         ("per_snapshot", svc.snapshot),
     ):
         tally.take()

@@ -26,8 +26,8 @@ def add_judges(svc: Service, n: int, weight: Decimal = Decimal(1)) -> list[str]:
 
 
 def login_all(svc: Service, emails: Sequence[str]) -> dict[str, str]:
-    """email -> session token, each through Service.login as a judge's page does."""
-    return {e: svc.login(e, PASSWORD).token for e in emails}
+    """email -> session token, each through service.logins.login as a judge's page does."""
+    return {e: svc.logins.login(e, PASSWORD).token for e in emails}
 
 
 def create_event(

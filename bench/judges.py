@@ -44,7 +44,7 @@ def seed(stack: BenchStack, judges: int, performers: int) -> dict[str, str]:
     settings = Settings(perform_seconds=1.5, score_seconds=SCORE_SECONDS, required_judges=1, auto_start=False)
     svc.create_event(settings, roster, open_lobby=True)
     emails = [f"j{i:02d}@bench.local" for i in range(1, judges + 1)] + ["admin@bench.local"]
-    return {e: svc.login(e, PASSWORD).token for e in emails}
+    return {e: svc.logins.login(e, PASSWORD).token for e in emails}
 
 
 class Bench:

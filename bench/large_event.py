@@ -24,7 +24,7 @@ from decimal import Decimal
 from bench import events, report
 from bench.stack import BenchStack
 from engine.domain.model import Account, EventState, Performer, PerformerStatus, Phase, Role, Score, Settings
-from engine.service.core import Snapshot, compute_results
+from engine.domain.snapshot import Snapshot, compute_results
 from engine.views.exports import public_board
 
 HELPERS = ("agreement", "what_if", "openings_estimated", "timing_frame", "timing_summary", "flagged")

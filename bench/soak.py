@@ -107,7 +107,7 @@ def main() -> None:
             driver.stop()
             for h in heartbeats:
                 h.stop()
-        problems = svc.verify_log(state.event_id)
+        problems = svc.log.verify(state.event_id)
         changes = events.board_changes(svc, state.event_id)
         engine_log = log_problems(engine)
         web_log = log_problems(web)

@@ -34,10 +34,10 @@ c1.download_button(
 )
 c2.download_button("Scores (CSV)", exports.export(snap, "csv", "scores"), f"{chosen}-scores.csv", "text/csv")
 c3.download_button("Everything (JSON)", exports.export(snap, "json"), f"{chosen}.json", "application/json")
-results.downloads(snap, svc.release(chosen))
+results.downloads(snap, svc.results.release(chosen))
 
 st.subheader("Event log")
-problems = svc.verify_log(chosen)
+problems = svc.log.verify(chosen)
 if problems:
     st.error(f"The log fails its integrity check: {len(problems)} problem(s).")
     for p in problems:
@@ -48,7 +48,7 @@ else:
 
 @data.live(2)
 def feed() -> None:
-    entries = svc.recent_log(chosen, limit=200)
+    entries = svc.log.recent(chosen, limit=200)
     rows = [
         {
             "Time": time.strftime("%H:%M:%S", time.localtime(e.ts)) + f".{int(e.ts % 1 * 1000):03d}",

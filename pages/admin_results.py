@@ -16,7 +16,7 @@ def live() -> None:
     snap = data.snapshot()
     if snap is None:
         return
-    rel = svc.release(snap.event_id)
+    rel = svc.results.release(snap.event_id)
     results.status_panel(snap, rel)
     results.flags_panel(session, snap, rel)
 
@@ -25,7 +25,7 @@ live()
 snap = data.snapshot()
 if snap is None:
     st.stop()
-rel = svc.release(snap.event_id)
+rel = svc.results.release(snap.event_id)
 st.subheader("Sign-off and reveal")
 st.caption(
     "Results are provisional once the last scoring window closes. Sign off when any protest window has "

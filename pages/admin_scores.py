@@ -36,7 +36,7 @@ def _what_if(key: tuple, _snap: Snapshot) -> pd.DataFrame:
 def _logged_openings(key: tuple) -> dict[str, float]:
     """The whole log is read again only when another scoring window may have opened (see
     timing.openings_key); a window's `scoring_opened` entry is written with its state change."""
-    entries = data.service().log_entries(key[0])
+    entries = data.service().log.entries(key[0])
     return timing.openings_from_log(entries)
 
 

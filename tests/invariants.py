@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from engine.domain import eventlog
 from engine.domain.model import Phase, Score
-from engine.service.core import Service, compute_results
+from engine.domain.snapshot import compute_results
+from engine.service.core import Service
 from engine.store import Store
 
 TIMER_KINDS = {"scoring_opened", "scoring_closed"}

@@ -28,7 +28,7 @@ def current() -> Session | None:
     if not token or st.session_state.get(REFUSED) == token:
         return None
     try:
-        session = service().whoami(token)
+        session = service().logins.whoami(token)
     except NotAllowed as e:
         st.session_state[REFUSED] = token
         st.session_state["login_message"] = str(e)
@@ -45,7 +45,7 @@ def require(role: Role, page: StreamlitPage) -> Session:
     token = cookies.token_from_page()
     if session is None and token and st.session_state.get(REFUSED) != token:
         try:  # a cookie that could not be checked: an outage is not a logout
-            service().whoami(token)
+            service().logins.whoami(token)
         except DatabaseUnavailable:
             unreachable()
             st.stop()
@@ -55,7 +55,7 @@ def require(role: Role, page: StreamlitPage) -> Session:
         st.session_state["next_page"] = page
         st.switch_page(nav.LOGIN_PAGE)
     try:
-        session = service().whoami(session.token)
+        session = service().logins.whoami(session.token)
     except NotAllowed as e:
         st.session_state.pop(KEY, None)
         st.session_state[REFUSED] = session.token

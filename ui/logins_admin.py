@@ -59,14 +59,16 @@ def failed_login_lines(found: list[FailedLogins]) -> list[str]:
 def failed_logins(session: Session) -> None:
     """The control desk's warning about password guessing, with an unlock per account."""
     try:
-        found = service().failed_logins(session.token)
+        found = service().logins.failed_logins(session.token)
     except StagescoreError:
         return  # the desk's own banner says when the database is away
     for f, line in zip(found, failed_login_lines(found), strict=True):
         c1, c2 = st.columns([4, 1])
         c1.warning(widgets.text(line), icon="🔐")
         if c2.button("Unlock", key=f"unlock-{f.email}", help="Clear the throttle of whoever failed on it"):
-            _guarded(functools.partial(service().unlock, session.token, f.email), f"Unlocked {f.email}.")
+            _guarded(
+                functools.partial(service().logins.unlock, session.token, f.email), f"Unlocked {f.email}."
+            )
             st.rerun()
 
 
@@ -78,7 +80,9 @@ def _device_row(session: Session, email: str, d: Device, now: float) -> None:
         f"last seen {_ago(now - d.last_seen)}"
     )
     if c2.button("End", key=f"end-{d.session_id}", help="Log this device out now"):
-        _guarded(functools.partial(service().end_device, session.token, email, d.session_id), "Logged out.")
+        _guarded(
+            functools.partial(service().logins.end_device, session.token, email, d.session_id), "Logged out."
+        )
         st.rerun()
 
 
@@ -102,7 +106,7 @@ def judge_logins(session: Session) -> None:
                 st.image(qr.png(shown[0]), width=260, caption=f"Login for {judge.name}: scan with the phone")
                 st.code(shown[0], language=None)
                 st.caption(f"Valid until {time.strftime('%H:%M', time.localtime(shown[1]))}, for one use.")
-            listed = svc.devices(session.token, judge.email)
+            listed = svc.logins.devices(session.token, judge.email)
             if not listed:
                 st.caption("No device is logged in.")
             for d in listed:
@@ -111,5 +115,5 @@ def judge_logins(session: Session) -> None:
 
 def _new_link(session: Session, email: str, key: str) -> None:
     """A fresh link, kept in this tab's session state until it expires (the code is in server memory only)."""
-    code = service().issue_link(session.token, email)
+    code = service().logins.issue_link(session.token, email)
     st.session_state[key] = (qr.link_url(app_url(), code), devices.link_expiry(time.time()))

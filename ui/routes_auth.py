@@ -151,7 +151,7 @@ class _Auth:
             return JSONResponse({"ok": False, "error": "Enter your email and password."}, headers=_PRIVATE)
         svc, client = self.service(), _with_device(client_of(request))
         try:
-            session = await anyio.to_thread.run_sync(svc.login, email, password, client)
+            session = await anyio.to_thread.run_sync(svc.logins.login, email, password, client)
         except DatabaseUnavailable:
             return JSONResponse({"ok": False, "error": UNREACHABLE}, status_code=503, headers=_PRIVATE)
         except StagescoreError as e:
@@ -186,7 +186,7 @@ class _Auth:
             return RedirectResponse(_path("login") + "?error=link-invalid", 303, headers=_PRIVATE)
         svc, client = self.service(), _with_device(client_of(request))
         try:
-            session = await anyio.to_thread.run_sync(svc.login_with_link, code, client)
+            session = await anyio.to_thread.run_sync(svc.logins.login_with_link, code, client)
         except DatabaseUnavailable:
             return HTMLResponse(UNREACHABLE, status_code=503, headers=_PRIVATE)
         except StagescoreError as e:
@@ -202,7 +202,7 @@ class _Auth:
             return response
         if token := cookies.token_from_request(request):
             try:
-                await anyio.to_thread.run_sync(self.service().logout, token)
+                await anyio.to_thread.run_sync(self.service().logins.logout, token)
             except StagescoreError:
                 pass  # the token expires anyway; the cookie goes now
         cookies.clear_session(response, request)

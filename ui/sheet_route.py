@@ -26,7 +26,7 @@ def _service() -> Service:
 async def sheet(request: Request) -> Response:
     token = request.path_params["token"]
     try:
-        name, pdf = await run_in_threadpool(_service().sheet_for_link, token)
+        name, pdf = await run_in_threadpool(_service().results.sheet_for_link, token)
     except NotAllowed as e:
         status = 403 if str(e) == NOT_YET else 404
         return PlainTextResponse(str(e), status_code=status, headers=PRIVATE)

@@ -40,7 +40,7 @@ def cmd_judge(a) -> int:
     elif a.action == "link":
         from engine.views import qr
 
-        url = qr.link_url(qr.base_url(a.base_url), svc.issue_link(None, a.email))
+        url = qr.link_url(qr.base_url(a.base_url), svc.logins.issue_link(None, a.email))
         print(f"Login link for {a.email}: one use, valid 15 minutes; using it ends the judge's other logins.")
         print(url)
         print(qr.terminal(url))
@@ -108,8 +108,8 @@ def status_dict(svc) -> dict:
         "judges_required": snap.settings.required_judges,
         "scores": len(snap.scores),
         **competition.status_fields(snap, now),
-        **svc.engine_health().as_json(),
-    } | svc.results_status(s.event_id)
+        **svc.health.engine_health().as_json(),
+    } | svc.results.results_status(s.event_id)
 
 
 def cmd_status(a) -> int:
@@ -135,7 +135,7 @@ def cmd_export(a) -> int:
 def cmd_verify_log(a) -> int:
     svc = _service()
     eid = a.event or svc.event_id()
-    problems = svc.verify_log(eid)
+    problems = svc.log.verify(eid)
     if problems:
         for p in problems:
             print(p)

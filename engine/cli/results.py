@@ -16,23 +16,23 @@ def _when(ts: float | None) -> str:
 
 def cmd_results(a, svc) -> int:
     if a.action == "signoff":
-        rel = svc.sign_off(None)
+        rel = svc.results.sign_off(None)
         print(f"Results of {rel.event_id} are official: signed off by {rel.signed_off_by} at "
               f"{_when(rel.signed_off_at)}, results hash {rel.results_hash}.")  # fmt: skip
     elif a.action == "reveal":
-        count = svc.reveal_next(None)
+        count = svc.results.reveal_next(None)
         print(f"Revealed {count} place(s).")
     elif a.action == "links":
         # A performer's sheet link is what the operator hands out (no login behind it, only that sheet,
         # only once official); it is not a session token, which never leaves its HttpOnly cookie.
-        links = svc.create_sheet_links(None)
+        links = svc.results.create_sheet_links(None)
         snap = svc.snapshot()
         base = a.base_url.rstrip("/")
         print("Each performer's private sheet link (shown once; a new run replaces them):")
         for pid, sheet_code in links.items():
             print(f"  {snap.performer_name(pid):<30} {base}/sheet/{sheet_code}")
     else:
-        print(json.dumps(svc.results_status()))
+        print(json.dumps(svc.results.results_status()))
     return 0
 
 
@@ -42,7 +42,7 @@ def export_pdf(a, svc) -> int:
     if not a.out:
         raise InvalidInput("--format pdf writes a file: add --out FILE.")
     snap = svc.snapshot(a.event)
-    rel = svc.release(snap.event_id)
+    rel = svc.results.release(snap.event_id)
     if a.performer:
         wanted = a.performer.strip().casefold()
         match = [p for p in snap.performers if p.name.casefold() == wanted]

@@ -46,7 +46,7 @@ class Competition:
 
     # ---- running order ----------------------------------------------------------------------------
     def _change_order(self, token: str | None, name: str, change: Callable) -> running_order.OrderChange:
-        actor = self.svc._actor(token, Role.ADMIN)
+        actor = self.svc.logins.actor(token, Role.ADMIN)
         for _ in RETRY.tries():
             b = self.svc.bundle()
             performers = self.svc.store.performers.list(b.state.event_id)
@@ -85,7 +85,7 @@ class Competition:
         return email
 
     def _conflict(self, token, email, name, remove: bool) -> tuple[str, str]:
-        actor = self.svc._actor(token, Role.ADMIN)
+        actor = self.svc.logins.actor(token, Role.ADMIN)
         judge = self._judge(email)
         eid = self.svc.event_id()
         performer = running_order.find(self.svc.store.performers.list(eid), name)
@@ -110,7 +110,7 @@ class Competition:
 
     def step_aside(self, token: str, performer_id: str) -> None:
         """A judge declares their own conflict for a performer, up to the opening of the scoring window."""
-        judge = self.svc.whoami(token, Role.JUDGE).email
+        judge = self.svc.logins.whoami(token, Role.JUDGE).email
         eid = self.svc.event_id()
         if not any(p.performer_id == performer_id for p in self.svc.store.performers.list(eid)):
             raise InvalidInput("That performer is not in this event.")
@@ -155,7 +155,7 @@ class Competition:
 
     def name_round(self, token: str | None, name: object) -> RoundInfo:
         """Rename the current round (round 1 is "Round 1" until named)."""
-        actor = self.svc._actor(token, Role.ADMIN)
+        actor = self.svc.logins.actor(token, Role.ADMIN)
         eid = self.svc.event_id()
         current = self.svc.store.rounds.get(eid)
         renamed = dataclasses.replace(current, name=competition.round_name(name, current.number))
@@ -176,7 +176,7 @@ class Competition:
     ) -> tuple[RoundInfo, Advancement]:
         """Advance from the finished current round: the top `top` (of each category, or overall) or the
         `chosen` performers by name, into a new round that becomes current (in SETUP, settings copied)."""
-        actor = self.svc._actor(token, Role.ADMIN)
+        actor = self.svc.logins.actor(token, Role.ADMIN)
         snap = self.svc.snapshot()
         if snap.state.phase is not Phase.FINISHED:
             raise CommandRefused("This round has not finished yet; finish it before advancing performers.")

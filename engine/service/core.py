@@ -19,7 +19,6 @@ from engine.domain.model import (
     Phase,
     Role,
     Score,
-    Session,  # noqa: F401 (re-exported: callers import it from here)
     Settings,
     StagescoreError,
     Step,
@@ -28,27 +27,35 @@ from engine.domain.model import (
 from engine.domain.settings import account_changes, validate_settings, validate_weight
 from engine.domain.snapshot import Snapshot, compute_results
 from engine.service.eventlog import LogReads
-from engine.service.health import HealthQueries
+from engine.service.health import Health
 from engine.service.logins import OPERATOR, Logins
 from engine.service.quorum import lobby_facts
-from engine.service.results import ResultsUseCases
+from engine.service.results import Results
 from engine.service.scoring import ScoreContext, Scorer
 from engine.store import RETRY, EventBundle, Store
 
 
 @dataclass
-class Service(Logins, HealthQueries, ResultsUseCases, LogReads):
-    """Logging in and sessions: engine/service/logins.py."""
+class Service:
+    """The use cases of one process, each feature an object hung off it as the store's aggregates hang
+    off the Store: `logins`, `results`, `health`, `log`, `scorer`. The event's own acts (reading it,
+    commands, setup, accounts, a judge's score) are its methods."""
 
     store: Store
     clock: Callable[[], float] = time.time
+    logins: Logins = field(init=False, repr=False)
+    results: Results = field(init=False, repr=False)
+    health: Health = field(init=False, repr=False)
+    log: LogReads = field(init=False, repr=False)
     scorer: Scorer = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.scorer = Scorer(self.store, lambda: self.clock())
-
-    def _actor(self, token: str | None, role: Role) -> str:
-        return OPERATOR if token is None else self.whoami(token, role).email
+        now = lambda: self.clock()  # noqa: E731 (a test may swap the service's clock later)
+        self.logins = Logins(self.store, now)
+        self.results = Results(self)
+        self.health = Health(self.store, now)
+        self.log = LogReads(self)
+        self.scorer = Scorer(self.store, now)
 
     # ---- reading --------------------------------------------------------------------------------
     def event_id(self) -> str:
@@ -92,11 +99,11 @@ class Service(Logins, HealthQueries, ResultsUseCases, LogReads):
 
     # ---- judges ---------------------------------------------------------------------------------
     def heartbeat(self, token: str) -> None:
-        s = self.whoami(token, Role.JUDGE)
+        s = self.logins.whoami(token, Role.JUDGE)
         self.store.presence.heartbeat(self.event_id(), s.email, self.clock())
 
     def raise_flag(self, token: str, raised: bool = True) -> None:
-        s = self.whoami(token)
+        s = self.logins.whoami(token)
         eid = self.event_id()
         self.store.presence.set_flag(eid, s.email, self.clock(), raised)
         self.store.log.append(
@@ -119,12 +126,12 @@ class Service(Logins, HealthQueries, ResultsUseCases, LogReads):
         stored = self.scorer.submit(
             token, context, performer_id, b.state.window_id, raw_values, request_id, comment
         )
-        return self.after_score(*stored)
+        return self.results.after_score(*stored)
 
     # ---- admin ----------------------------------------------------------------------------------
     def command(self, token: str | None, command: Command) -> EventState:
         """Apply an admin command with the same pure rule the engine uses, conditional on the version."""
-        actor = self._actor(token, Role.ADMIN)
+        actor = self.logins.actor(token, Role.ADMIN)
         if command.kind is CommandKind.RESET:
             return self.reset(token)
         for _ in RETRY.tries():
@@ -146,7 +153,7 @@ class Service(Logins, HealthQueries, ResultsUseCases, LogReads):
     def reset(self, token: str | None) -> EventState:
         """Start a new event with the same settings, roster and conflicts (and, in a competition, as the
         same round); the old one stays readable."""
-        actor = self._actor(token, Role.ADMIN)
+        actor = self.logins.actor(token, Role.ADMIN)
         b = self.bundle()
         performers = [
             Performer(p.performer_id, p.name, p.order, p.category, difficulty=p.difficulty)
@@ -190,18 +197,18 @@ class Service(Logins, HealthQueries, ResultsUseCases, LogReads):
         return state
 
     def update_settings(self, token: str | None, settings: Settings) -> Settings:
-        actor = self._actor(token, Role.ADMIN)
+        actor = self.logins.actor(token, Role.ADMIN)
         b = self.bundle()
-        self.check_writable(b.state.event_id, "settings")
+        self.results.check_writable(b.state.event_id, "settings")
         validate_settings(settings, judges=len([j for j in self.store.accounts.list(Role.JUDGE) if j.active]))
         rules.check_settings_change(b.state, b.settings, settings)
         self.store.events.save_settings(b.state.event_id, settings, actor, self.clock())
         return settings
 
     def set_roster(self, token: str | None, rows: Iterable[Mapping[str, object]]) -> list[Performer]:
-        actor = self._actor(token, Role.ADMIN)
+        actor = self.logins.actor(token, Role.ADMIN)
         b = self.bundle()
-        self.check_writable(b.state.event_id, "roster")
+        self.results.check_writable(b.state.event_id, "roster")
         if b.state.phase not in (Phase.SETUP, Phase.LOBBY):
             raise CommandRefused("The roster is locked once the event has started.")
         current = self.store.performers.list(b.state.event_id)
@@ -227,7 +234,7 @@ class Service(Logins, HealthQueries, ResultsUseCases, LogReads):
         role: Role = Role.JUDGE,
         weight: Decimal | str | float = Decimal(1),
     ) -> Account:
-        actor = self._actor(token, Role.ADMIN)
+        actor = self.logins.actor(token, Role.ADMIN)
         account = Account(
             accounts.normalise_email(email),
             roster.clean_text(name, "name", 80, True) if name else email.split("@")[0],
@@ -236,7 +243,7 @@ class Service(Logins, HealthQueries, ResultsUseCases, LogReads):
             True,
         )
         self.store.accounts.put(account, accounts.hash_password(password), create_only=True)
-        self._log_admin(actor, "account_added", {"email": account.email, "role": role.value})
+        self.logins.log_admin(actor, "account_added", {"email": account.email, "role": role.value})
         return account
 
     def set_account(
@@ -248,19 +255,14 @@ class Service(Logins, HealthQueries, ResultsUseCases, LogReads):
         weight: Decimal | str | float | None = None,
         password: str | None = None,
     ) -> None:
-        actor = self._actor(token, Role.ADMIN)
+        actor = self.logins.actor(token, Role.ADMIN)
         email = accounts.normalise_email(email)
         fields = account_changes(active=active, weight=weight, password=password)
         if fields:
             self.store.accounts.update(email, **fields)
-            self._log_admin(actor, "account_changed", {"email": email, "fields": sorted(fields)})
+            self.logins.log_admin(actor, "account_changed", {"email": email, "fields": sorted(fields)})
         if active is False or password is not None:  # a disabled account or a new password: out at once
-            self.end_sessions(email, devices.DISABLED if active is False else devices.PASSWORD_CHANGED)
-
-    def _log_admin(self, actor: str, kind: str, data: dict) -> None:
-        eid = self.store.events.current_id()
-        if eid:
-            self.store.log.append(eid, f"admin:{actor}", self.clock(), actor, kind, data)
+            self.logins.end_sessions(email, devices.DISABLED if active is False else devices.PASSWORD_CHANGED)
 
 
 def _unknown_score(performer_id: str, judge: str) -> Score | None:

@@ -1,19 +1,28 @@
-"""Reading the event log (a mixin of Service, moved out of service.py when it reached its size limit)."""
+"""Reading an event's hash-chained log and checking it: `service.log`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from engine.domain import eventlog
 
+if TYPE_CHECKING:
+    from engine.service.core import Service
 
+
+@dataclass
 class LogReads:
-    """Mixed into Service: uses its store and event_id."""
+    """The log's reads; an event id of None means the current event."""
 
-    def log_entries(self, event_id: str | None = None) -> list[eventlog.LogEntry]:
-        return self.store.log.entries(event_id or self.event_id())[0]
+    svc: Service
 
-    def recent_log(self, event_id: str | None = None, limit: int = 200) -> list[eventlog.LogEntry]:
-        return self.store.log.recent(event_id or self.event_id(), limit)
+    def entries(self, event_id: str | None = None) -> list[eventlog.LogEntry]:
+        return self.svc.store.log.entries(event_id or self.svc.event_id())[0]
 
-    def verify_log(self, event_id: str | None = None) -> list[str]:
-        entries, heads = self.store.log.entries(event_id or self.event_id())
+    def recent(self, event_id: str | None = None, limit: int = 200) -> list[eventlog.LogEntry]:
+        return self.svc.store.log.recent(event_id or self.svc.event_id(), limit)
+
+    def verify(self, event_id: str | None = None) -> list[str]:
+        entries, heads = self.svc.store.log.entries(event_id or self.svc.event_id())
         return eventlog.verify(entries, heads)

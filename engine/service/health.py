@@ -1,15 +1,17 @@
 """The operator's use cases: is the timer engine doing its job, and what the admin desk shows about it.
 
-A mixin of Service (engine/service/core.py), so pages, routes and the CLI ask `service.engine_health()`."""
+Pages, routes and the CLI ask `service.health.engine_health()`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine import metrics
 from engine.domain import health
 from engine.domain.health import SEEN_SECONDS, EngineHealth, SeenEngine
 from engine.metrics import Summary
+from engine.store import Store
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,12 @@ def engine_line(desk: EngineDesk, now: float) -> str:
     return " · ".join(parts)
 
 
-class HealthQueries:
-    """Needs `self.store` and `self.clock` (Service has both)."""
+@dataclass
+class Health:
+    """The engine's health as the desk and `status` read it: `service.health`."""
+
+    store: Store
+    clock: Callable[[], float]
 
     def engine_health(self) -> EngineHealth:
         """The lease item and the current event's state, judged at now (domain/health.py): 2-3 GetItems."""

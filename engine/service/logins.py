@@ -1,5 +1,5 @@
 """Logging in and staying logged in: passwords (throttled per client), one-time login links (the device
-swap), sessions checked on every call, and what the admin sees and ends. Mixed into service.core.Service.
+swap), sessions checked on every call, and what the admin sees and ends: `service.logins`.
 
 A session token is random, stored only as its hash, and expires; a session that was ended keeps why
 (another device, the admin, a new password), so its page can say so.
@@ -54,11 +54,23 @@ def _too_many(wait: float) -> NotAllowed:
     )
 
 
+@dataclass
 class Logins:
-    """The login use cases; Service supplies `store`, `clock` and `_log_admin` (the admin's log entry)."""
+    """The login use cases, as `service.logins`; also who acts for a token (`actor`) and the admin's log
+    entry for acts on accounts (`log_admin`)."""
 
     store: Store
     clock: Callable[[], float] = time.time
+
+    def actor(self, token: str | None, role: Role) -> str:
+        """Who does an act: the session's email, or the operator at the shell when there is no token."""
+        return OPERATOR if token is None else self.whoami(token, role).email
+
+    def log_admin(self, actor: str, kind: str, data: dict) -> None:
+        """An admin's act on accounts or logins, in the current event's log (if there is an event)."""
+        eid = self.store.events.current_id()
+        if eid:
+            self.store.log.append(eid, f"admin:{actor}", self.clock(), actor, kind, data)
 
     # ---- logging in
     def login(self, email: str, password: str, client: LoginClient | None = None) -> Session:
@@ -122,7 +134,7 @@ class Logins:
 
     def issue_link(self, token: str | None, email: str) -> str:
         """A judge's one-time login code (15 minutes, one use); the admin shows it as a link and a QR code."""
-        actor = OPERATOR if token is None else self.whoami(token, Role.ADMIN).email
+        actor = self.actor(token, Role.ADMIN)
         email = accounts.normalise_email(email)
         stored = self.store.accounts.get(email)
         if not stored or stored.account.role is not Role.JUDGE:
@@ -131,7 +143,7 @@ class Logins:
             raise StagescoreError(f"{email} is disabled; enable the account first.")
         code = devices.new_code()
         self.store.logins.put_link(accounts.token_hash(code), email, devices.link_expiry(self.clock()))
-        self._log_admin(actor, "login_link_issued", {"email": email})
+        self.log_admin(actor, "login_link_issued", {"email": email})
         return code
 
     def login_with_link(self, code: str | None, client: LoginClient | None = None) -> Session:
@@ -234,12 +246,12 @@ class Logins:
         return sorted(out, key=lambda d: d.first_seen)
 
     def end_device(self, token: str | None, email: str, session_id: str) -> None:
-        actor = OPERATOR if token is None else self.whoami(token, Role.ADMIN).email
+        actor = self.actor(token, Role.ADMIN)
         if session_id not in self.store.logins.session_hashes(email):
             raise StagescoreError("That device has already logged out.")
         self.store.sessions.end(session_id, devices.ENDED_BY_ADMIN)
         self.store.logins.remove_session(email, session_id)
-        self._log_admin(actor, "device_ended", {"email": email})
+        self.log_admin(actor, "device_ended", {"email": email})
 
     def failed_logins(self, token: str | None) -> list[FailedLogins]:
         """Accounts with failed logins in the last minute, most first."""
@@ -256,14 +268,14 @@ class Logins:
 
     def unlock(self, token: str | None, email: str) -> int:
         """Clear the throttle of every client that failed on `email` lately; returns how many."""
-        actor = OPERATOR if token is None else self.whoami(token, Role.ADMIN).email
+        actor = self.actor(token, Role.ADMIN)
         email = accounts.normalise_email(email)
         items = self.store.logins.failures(email, self.clock() - throttle.FORGET_AFTER)
         clients = set().union(*(i.get("clients", set()) for i in items)) if items else set()
         for key in clients:
             self.store.logins.clear_throttle(key)
         self.store.logins.clear_failures(email, items)
-        self._log_admin(actor, "logins_unlocked", {"email": email, "clients": len(clients)})
+        self.log_admin(actor, "logins_unlocked", {"email": email, "clients": len(clients)})
         return len(clients)
 
 

@@ -1,4 +1,4 @@
-"""The results use cases (a mixin of Service): sign-off, the reveal, results settings, "please check"
+"""The results use cases (`service.results`): sign-off, the reveal, results settings, "please check"
 requests and their answers, outlier flags logged as scores arrive, the performers' sheet links.
 Every write checks the session token and role, and commits with its log entry."""
 
@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from engine.domain import accounts, release
 from engine.domain.model import Conflict, Criterion, InvalidInput, NotAllowed, Role, Score, StagescoreError
@@ -18,21 +19,35 @@ from engine.store import RETRY
 from engine.store.results import settings_to_json
 from engine.views import results
 
+if TYPE_CHECKING:
+    from engine.service.core import Service
+    from engine.store import Store
+
 log = logging.getLogger("stagescore.results")
 NO_LINK = "This score sheet link is not valid; ask the organiser for yours."
 NOT_YET = "This score sheet opens once the results are official."
 
 
-class ResultsUseCases:
-    """Mixed into Service: uses its store, clock, whoami, _actor, bundle and snapshot."""
+@dataclass
+class Results:
+    """The results use cases, as `service.results`; reads the event through the service it hangs off."""
+
+    svc: Service
+
+    @property
+    def store(self) -> Store:
+        return self.svc.store
+
+    def clock(self) -> float:
+        return self.svc.clock()
 
     # ---- reading --------------------------------------------------------------------------------
     def release(self, event_id: str | None = None) -> Release:
-        return self.store.results.get(event_id or self.event_id())
+        return self.store.results.get(event_id or self.svc.event_id())
 
     def results_status(self, event_id: str | None = None) -> dict:
         """For `status --json` and the desk: results_status, signed_off_by, signed_off_at, protest, reveal."""
-        b = self.bundle(event_id)
+        b = self.svc.bundle(event_id)
         rel = self.store.results.get(b.state.event_id)
         remaining = release.protest_remaining(b.state, rel.settings, self.clock())
         return {
@@ -46,7 +61,7 @@ class ResultsUseCases:
 
     def judge_check_request(self, judge_email: str, event_id: str | None = None) -> dict | None:
         """The judge document's `check_request`: null or {performer, sentence}."""
-        item = self.store.results.get_check(event_id or self.event_id(), judge_email)
+        item = self.store.results.get_check(event_id or self.svc.event_id(), judge_email)
         return {"performer": item["performer_id"], "sentence": item["sentence"]} if item else None
 
     # ---- writing ------------------------------------------------------------------------------
@@ -54,9 +69,9 @@ class ResultsUseCases:
         release.check_writable(self.store.results.get(event_id), what)
 
     def save_results_settings(self, token: str | None, settings: ResultsSettings) -> Release:
-        actor = self._actor(token, Role.ADMIN)
+        actor = self.svc.logins.actor(token, Role.ADMIN)
         release.validate_settings(settings)
-        eid = self.event_id()
+        eid = self.svc.event_id()
         for _ in RETRY.tries():
             rel = self.store.results.get(eid)
             release.check_writable(rel, "settings")
@@ -71,13 +86,13 @@ class ResultsUseCases:
 
     def sign_off(self, token: str | None) -> Release:
         """Make the results official: who, when and the hash of the results document, in the log."""
-        actor = self._actor(token, Role.ADMIN)
+        actor = self.svc.logins.actor(token, Role.ADMIN)
         for _ in RETRY.tries():
-            b = self.bundle()
+            b = self.svc.bundle()
             rel = self.store.results.get(b.state.event_id)
             now = self.clock()
             release.check_sign_off(b.state, rel, now)
-            digest = release.results_hash(results.results_document(self.snapshot(b.state.event_id)))
+            digest = release.results_hash(results.results_document(self.svc.snapshot(b.state.event_id)))
             judges = release.freeze_judges(self.store.accounts.list(Role.JUDGE))  # they rank the round
             new = replace(
                 rel,
@@ -97,9 +112,9 @@ class ResultsUseCases:
 
     def reveal_next(self, token: str | None) -> int:
         """Reveal one more place (last place first); returns how many are revealed."""
-        actor = self._actor(token, Role.ADMIN)
+        actor = self.svc.logins.actor(token, Role.ADMIN)
         for _ in RETRY.tries():
-            snap = self.snapshot()
+            snap = self.svc.snapshot()
             rel = self.store.results.get(snap.event_id)
             now = self.clock()
             places = release.reveal_places(snap.results, snap.reveal_groups)
@@ -115,8 +130,8 @@ class ResultsUseCases:
 
     def request_check(self, admin_token: str | None, judge_email: str, performer_id: str) -> str:
         """Ask a judge to check a score; returns the sentence the judge sees."""
-        actor = self._actor(admin_token, Role.ADMIN)
-        snap = self.snapshot()
+        actor = self.svc.logins.actor(admin_token, Role.ADMIN)
+        snap = self.svc.snapshot()
         rel = self.store.results.get(snap.event_id)
         release.check_writable(rel, "scores")
         score = snap.scores_for(performer_id).get(accounts.normalise_email(judge_email))
@@ -138,8 +153,8 @@ class ResultsUseCases:
     def answer_check(self, judge_token: str, confirm: bool) -> str:
         """The judge's answer: confirm the score, or revise it (with a normal submission) while the window
         is open. Returns the sentence for the judge."""
-        judge = self.whoami(judge_token, Role.JUDGE)
-        b = self.bundle()
+        judge = self.svc.logins.whoami(judge_token, Role.JUDGE)
+        b = self.svc.bundle()
         try:
             item = self.store.results.answer_check(b.state.event_id, judge.email, bool(confirm), self.clock())
         except Conflict as c:
@@ -162,7 +177,7 @@ class ResultsUseCases:
         return score, replayed
 
     def _log_flags(self, score: Score) -> None:
-        b = self.bundle(score.event_id)
+        b = self.svc.bundle(score.event_id)
         rel = self.store.results.get(score.event_id)
         scores = {s.judge: s.values for s in self.store.scores.list(score.event_id, score.performer_id, True)}
         labels = {a.email: a.name for a in self.store.accounts.list(Role.JUDGE)}
@@ -189,8 +204,8 @@ class ResultsUseCases:
     # ---- performers' sheets ------------------------------------------------------------------------
     def create_sheet_links(self, token: str | None) -> dict[str, str]:
         """A fresh private link token per performer (shown once: only its hash is stored)."""
-        actor = self._actor(token, Role.ADMIN)
-        eid = self.event_id()
+        actor = self.svc.logins.actor(token, Role.ADMIN)
+        eid = self.svc.event_id()
         tokens = {p.performer_id: accounts.new_token() for p in self.store.performers.list(eid)}
         self.store.results.replace_sheet_links(
             eid, {p: d for p, (_, d) in tokens.items()}, actor, self.clock()
@@ -210,5 +225,5 @@ class ResultsUseCases:
         rel = self.store.results.get(event_id)
         if not rel.official:
             raise NotAllowed(NOT_YET)
-        snap = self.snapshot(event_id)
+        snap = self.svc.snapshot(event_id)
         return sheets.file_name(snap, performer_id), sheets.performer_pdf(snap, rel, performer_id)

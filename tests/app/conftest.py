@@ -13,8 +13,8 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from engine.domain.model import Settings
-from engine.service.core import Service, Session
+from engine.domain.model import Session, Settings
+from engine.service.core import Service
 from engine.timer.runner import Engine
 from tests.app.helpers import HOME, TIMEOUT, clear_caches
 from tests.support.events import seed_event

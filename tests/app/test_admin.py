@@ -14,7 +14,7 @@ NOT_RUNNING = "The timer engine is not running: start `python -m engine run`."
 
 
 def test_admin_starts_pauses_and_resumes_the_event_from_the_control_desk(svc, tokens, app):
-    at = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_control.py")
+    at = open_page(app(svc.logins.whoami(tokens[ADMIN])), "pages/admin_control.py")
     assert texts(at.title) == ["🎛️ Control"]
     assert svc.bundle().state.phase is Phase.LOBBY
 
@@ -39,7 +39,7 @@ def test_admin_starts_pauses_and_resumes_the_event_from_the_control_desk(svc, to
 
 
 def test_a_refused_command_is_shown_and_changes_nothing(svc, tokens, app):
-    at = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_control.py")
+    at = open_page(app(svc.logins.whoami(tokens[ADMIN])), "pages/admin_control.py")
     version = svc.bundle().state.version
 
     at = button(at, "⏸️ Pause").click().run()
@@ -50,7 +50,7 @@ def test_a_refused_command_is_shown_and_changes_nothing(svc, tokens, app):
 
 def test_finish_asks_for_a_confirmation_first(svc, tokens, app):
     start(svc, tokens)
-    at = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_control.py")
+    at = open_page(app(svc.logins.whoami(tokens[ADMIN])), "pages/admin_control.py")
 
     at = button(at, "🏁 Finish").click().run()
 
@@ -63,7 +63,7 @@ def test_finish_asks_for_a_confirmation_first(svc, tokens, app):
 
 def test_judge_opening_the_control_desk_is_refused_and_sees_no_admin_data(svc, tokens, app):
     start(svc, tokens)
-    at = open_page(app(svc.whoami(tokens[JUDGE])), "pages/admin_control.py")
+    at = open_page(app(svc.logins.whoami(tokens[JUDGE])), "pages/admin_control.py")
 
     assert not at.exception
     assert texts(at.error) == ["Not allowed: this page is for the admin."]
@@ -73,7 +73,7 @@ def test_judge_opening_the_control_desk_is_refused_and_sees_no_admin_data(svc, t
     # The panel reaches the admin only through the desk's stream (/live/admin, an admin session):
     # the judge's page does not even mount it; the admin's does, so the check above can see it.
     assert component_data(at, DESK) == []
-    admin_view = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_control.py")
+    admin_view = open_page(app(svc.logins.whoami(tokens[ADMIN])), "pages/admin_control.py")
     assert len(component_data(admin_view, DESK)) == 1
 
 
@@ -83,7 +83,7 @@ def desk_document(svc) -> dict:
 
 
 def test_the_desk_says_so_in_red_when_no_engine_holds_the_lease(svc, tokens, app, engine_lease):
-    at = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_control.py")
+    at = open_page(app(svc.logins.whoami(tokens[ADMIN])), "pages/admin_control.py")
     assert not at.error and not at.exception
     # The control page draws the engine's state with the desk (pushed): it has no banner fragment.
     assert [d.get("engine", True) for d in component_data(at, DESK)] == [True]

@@ -98,20 +98,20 @@ def test_results_page_says_provisional_until_sign_off_then_official(svc, tokens,
     assert any(w.value.startswith("Provisional results") for w in at.warning)
     assert at.table[0].value["Performer"].tolist() == ["Performer 1", "Performer 2", "Performer 3"]
 
-    svc.sign_off(tokens[ADMIN])
+    svc.results.sign_off(tokens[ADMIN])
     at = open_page(app(), "pages/results.py")
     assert [s.value for s in at.success] == ["Official results"] and not at.warning
 
 
 def test_hidden_results_page_says_coming_soon_then_shows_only_the_revealed_places(svc, tokens, app):
     finished_with_three_ranked(svc, tokens)
-    svc.save_results_settings(tokens[ADMIN], ResultsSettings(hide_until_revealed=True))
+    svc.results.save_results_settings(tokens[ADMIN], ResultsSettings(hide_until_revealed=True))
 
     at = open_page(app(), "pages/results.py")
     assert [h.value for h in at.header] == ["Results coming soon"] and not at.table
 
-    svc.sign_off(tokens[ADMIN])
-    svc.reveal_next(tokens[ADMIN])  # last place first
+    svc.results.sign_off(tokens[ADMIN])
+    svc.results.reveal_next(tokens[ADMIN])  # last place first
     at = open_page(app(), "pages/results.py")
     assert at.table[0].value["Performer"].tolist() == ["Performer 3"]
     assert [m.value for m in at.metric] == ["Performer 3"]  # the podium names only who is revealed

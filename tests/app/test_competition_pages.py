@@ -21,7 +21,7 @@ def names(svc):
 def test_send_to_the_end_and_no_show_from_the_setup_page(svc, tokens, app):
     svc.set_roster(tokens[ADMIN], ROSTER)
     start(svc, tokens)  # Ada on stage
-    at = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_setup.py")
+    at = open_page(app(svc.logins.whoami(tokens[ADMIN])), "pages/admin_setup.py")
     assert "Running order" in texts(at.header)
     at = at.selectbox(key="order_who").select("Bo").run()
     at = button(at, "Send to the end (not ready)").click().run()
@@ -39,7 +39,7 @@ def test_send_to_the_end_and_no_show_from_the_setup_page(svc, tokens, app):
 
 def test_declaring_a_conflict_from_the_setup_page(svc, tokens, app):
     svc.set_roster(tokens[ADMIN], ROSTER)
-    at = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_setup.py")
+    at = open_page(app(svc.logins.whoami(tokens[ADMIN])), "pages/admin_setup.py")
     at = button(at, "Declare conflict").click().run()  # the first judge and the first performer
     assert not at.exception and not at.error
     assert list(svc.store.conflicts.list(svc.event_id()).values()) == [("judge1@test.local",)]

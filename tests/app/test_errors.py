@@ -40,7 +40,7 @@ def test_a_bug_in_the_live_desk_shows_an_error_id_and_not_the_outage_banner(
 ):
     caplog.set_level(logging.ERROR, logger="stagescore.ui")
     monkeypatch.setattr(ui.components.desk, "admin_desk", broken)
-    at = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_control.py")
+    at = open_page(app(svc.logins.whoami(tokens[ADMIN])), "pages/admin_control.py")
     assert_error_id_not_outage(at, caplog)
     assert texts(at.title) == ["🎛️ Control"]  # the rest of the page still runs
     assert "▶️ Start" in [b.label for b in at.button]
@@ -51,5 +51,5 @@ def test_a_bug_in_a_protected_page_is_not_labelled_an_outage(svc, tokens, app, m
     caplog.set_level(logging.ERROR, logger="stagescore.ui")
     monkeypatch.setattr(ui.widgets, "text", broken)
     role = "judge1@test.local" if page == "pages/judge.py" else ADMIN
-    at = open_page(app(svc.whoami(tokens[role])), page)
+    at = open_page(app(svc.logins.whoami(tokens[role])), page)
     assert_error_id_not_outage(at, caplog)

@@ -44,7 +44,7 @@ def walk(at, role: Role | None, stage: str) -> list[str]:
 
 @pytest.mark.parametrize("role", [None, Role.JUDGE, Role.ADMIN], ids=["public", "judge", "admin"])
 def test_every_page_runs_without_an_exception(svc, tokens, app, role):
-    at = app(svc.whoami(tokens[{Role.JUDGE: JUDGE, Role.ADMIN: ADMIN}[role]]) if role else None)
+    at = app(svc.logins.whoami(tokens[{Role.JUDGE: JUDGE, Role.ADMIN: ADMIN}[role]]) if role else None)
     assert not at.exception, at.exception
 
     problems = walk(at, role, "lobby")

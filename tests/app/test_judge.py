@@ -13,7 +13,7 @@ SCREEN = "stagescore_judge_screen"
 
 def test_the_judge_page_mounts_the_live_screen_and_no_streamlit_form(svc, tokens, app):
     start(svc, tokens)
-    at = open_page(app(svc.whoami(tokens[JUDGE])), "pages/judge.py")
+    at = open_page(app(svc.logins.whoami(tokens[JUDGE])), "pages/judge.py")
 
     assert not at.exception and not at.error
     assert "Judging as Judge 1" in texts(at.caption)
@@ -29,14 +29,14 @@ def test_the_judge_page_mounts_the_live_screen_and_no_streamlit_form(svc, tokens
 
 
 def test_the_judge_page_sends_no_session_token_to_the_browser(svc, tokens, app):
-    at = open_page(app(svc.whoami(tokens[JUDGE])), "pages/judge.py")
+    at = open_page(app(svc.logins.whoami(tokens[JUDGE])), "pages/judge.py")
 
     assert tokens[JUDGE] not in shown(at)
     assert not [c for c in at.get("bidi_component") if tokens[JUDGE] in str(c.proto)]
 
 
 def test_a_judge_calls_the_admin_and_cancels_the_call(svc, tokens, app):
-    at = open_page(app(svc.whoami(tokens[JUDGE])), "pages/judge.py")
+    at = open_page(app(svc.logins.whoami(tokens[JUDGE])), "pages/judge.py")
 
     at = button(at, "🙋 Call the admin").click().run()
     assert not at.exception and not at.error

@@ -32,7 +32,7 @@ def test_the_login_page_shows_the_form_and_nothing_else(svc, tokens, app):
 
 
 def test_a_judge_with_the_login_cookie_opens_the_judge_page_logged_in(svc, tokens, app, cookie):
-    cookie(svc.login(JUDGE, PASSWORD).token)
+    cookie(svc.logins.login(JUDGE, PASSWORD).token)
 
     at = open_page(app(), "pages/judge.py")
 
@@ -43,7 +43,7 @@ def test_a_judge_with_the_login_cookie_opens_the_judge_page_logged_in(svc, token
 
 
 def test_an_admin_with_the_cookie_opens_a_deep_link_logged_in(svc, tokens, app, cookie):
-    cookie(svc.login(ADMIN, PASSWORD).token)
+    cookie(svc.logins.login(ADMIN, PASSWORD).token)
 
     at = open_page(app(), "pages/admin_setup.py")
 
@@ -77,12 +77,12 @@ def test_a_forged_cookie_gets_one_sentence_and_the_login_page_and_writes_nothing
 
 
 def test_an_old_phone_after_a_device_swap_is_told_so_on_the_login_page(svc, tokens, app, cookie):
-    old = svc.login(JUDGE, PASSWORD).token
+    old = svc.logins.login(JUDGE, PASSWORD).token
     cookie(old)
     at = open_page(app(), "pages/judge.py")
     assert texts(at.title) == ["📝 Score"]
 
-    svc.login_with_link(svc.issue_link(None, JUDGE))  # the new phone
+    svc.logins.login_with_link(svc.logins.issue_link(None, JUDGE))  # the new phone
     at = open_page(at, "pages/judge.py")
 
     assert texts(at.title) == ["Log in"]
@@ -112,6 +112,6 @@ def test_an_unknown_error_word_in_the_address_is_not_shown(svc, tokens, app):
 
 
 def test_a_logged_in_user_on_the_login_page_is_offered_their_page(svc, tokens, app, cookie):
-    cookie(svc.login(JUDGE, PASSWORD).token)
+    cookie(svc.logins.login(JUDGE, PASSWORD).token)
     at = open_page(app(), "pages/login.py")
     assert texts(at.success) == ["You are logged in as Judge 1."]

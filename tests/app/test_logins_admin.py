@@ -22,7 +22,7 @@ def _buttons(box, label: str):
 
 
 def test_show_login_qr_gives_a_working_one_time_link_as_an_image(svc, tokens, app):
-    at = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_setup.py")
+    at = open_page(app(svc.logins.whoami(tokens[ADMIN])), "pages/admin_setup.py")
     _buttons(_expander(at, "judge1"), "Show login QR")[0].click()
     at = at.run()
 
@@ -31,12 +31,12 @@ def test_show_login_qr_gives_a_working_one_time_link_as_an_image(svc, tokens, ap
     assert [c for c in box.children.values() if type(c).__name__ == "Image"], "no QR image"
     [link] = [c.value for c in box.code]
     code = re.fullmatch(r"https?://\S+/auth/link\?code=([A-Za-z0-9_-]+)", link).group(1)
-    assert svc.login_with_link(code).email == JUDGE
-    assert svc.session_state(tokens[JUDGE]) is not None  # the device swap ended the seed's session
+    assert svc.logins.login_with_link(code).email == JUDGE
+    assert svc.logins.session_state(tokens[JUDGE]) is not None  # the device swap ended the seed's session
 
 
 def test_the_admin_sees_a_judges_devices_and_ends_one(svc, tokens, app):
-    at = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_setup.py")
+    at = open_page(app(svc.logins.whoami(tokens[ADMIN])), "pages/admin_setup.py")
     box = _expander(at, "judge2")
     assert len(_buttons(box, "End")) == 1  # the seed's login
     assert any("first seen" in m.value for m in box.markdown)
@@ -46,7 +46,7 @@ def test_the_admin_sees_a_judges_devices_and_ends_one(svc, tokens, app):
 
     assert not at.exception
     assert (
-        svc.session_state(tokens["judge2@test.local"])
+        svc.logins.session_state(tokens["judge2@test.local"])
         == "The organiser ended this session; please log in again."
     )
     assert not _buttons(_expander(at, "judge2"), "End")
@@ -55,15 +55,15 @@ def test_the_admin_sees_a_judges_devices_and_ends_one(svc, tokens, app):
 def test_the_desk_shows_failed_logins_and_unlocks_the_account(svc, tokens, app):
     for _ in range(12):
         try:
-            svc.login("judge3@test.local", "guess-guess", ATTACKER)
+            svc.logins.login("judge3@test.local", "guess-guess", ATTACKER)
         except NotAllowed:
             pass
-    at = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_control.py")
+    at = open_page(app(svc.logins.whoami(tokens[ADMIN])), "pages/admin_control.py")
     line = "12 failed logins for judge3 in the last minute from 1 address"
     assert [w.value for w in at.warning if "failed login" in w.value] == [line]
 
     at = button(at, "Unlock").click().run()
 
     assert not [w for w in at.warning if "failed login" in w.value]
-    assert svc.login("judge3@test.local", PASSWORD, ATTACKER).email == "judge3@test.local"
+    assert svc.logins.login("judge3@test.local", PASSWORD, ATTACKER).email == "judge3@test.local"
     assert "Unlock" not in [b.label for b in at.button]

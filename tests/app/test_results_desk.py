@@ -22,33 +22,33 @@ def test_the_desk_flags_the_outlier_and_asks_the_judge_to_check(svc, tokens, app
     """(The judge's screen draws the request from its pushed document and answers through /live/check:
     tests/integration/test_live_routes.py, and in Chromium tests/e2e/test_results_in_the_browser.py.)"""
     pid = finished_with_an_outlier(svc, tokens)
-    at = open_page(app(svc.whoami(tokens[ADMIN])), DESK)
+    at = open_page(app(svc.logins.whoami(tokens[ADMIN])), DESK)
     assert not at.exception and texts(at.title) == ["🏅 Results desk"]
     assert "Provisional" in texts(at.metric)
     assert any("Judge 2 gave 1\\.0; the panel's median is 8\\.2" in w for w in texts(at.warning))
 
     at = button(at, "Ask to check").click().run()
     assert not at.exception
-    request = svc.judge_check_request("judge2@test.local")
+    request = svc.results.judge_check_request("judge2@test.local")
     sentence = "Please check your score for Performer 1: you gave 1.0."
     assert request == {"performer": pid, "sentence": sentence}
 
 
 def test_sign_off_asks_first_then_reveal_next_shows_one_place(svc, tokens, app):
     finished_with_an_outlier(svc, tokens)
-    at = open_page(app(svc.whoami(tokens[ADMIN])), DESK)
+    at = open_page(app(svc.logins.whoami(tokens[ADMIN])), DESK)
     assert button(at, "Reveal next").disabled
 
     at = button(at, "Sign off").click().run()
     assert "Yes, sign off" in [b.label for b in at.button]  # the dialog; AppTest cannot click inside it
-    assert not svc.release().official
+    assert not svc.results.release().official
 
-    svc.sign_off(tokens[ADMIN])
+    svc.results.sign_off(tokens[ADMIN])
     at = open_page(at, DESK)
     assert button(at, "Sign off").disabled and "Official" in texts(at.metric)
     assert "The results match what was signed off." in texts(at.success)
     at = button(at, "Reveal next").click().run()
-    assert not at.exception and svc.release().revealed == 1
+    assert not at.exception and svc.results.release().revealed == 1
     assert "Revealed 1 place(s) on the board." in texts(at.toast)
 
 
@@ -59,7 +59,7 @@ def test_sign_off_asks_first_then_reveal_next_shows_one_place(svc, tokens, app):
 
 def test_the_log_page_offers_the_pdfs(svc, tokens, app):
     finished_with_an_outlier(svc, tokens)
-    at = open_page(app(svc.whoami(tokens[ADMIN])), "pages/admin_log.py")
+    at = open_page(app(svc.logins.whoami(tokens[ADMIN])), "pages/admin_log.py")
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert {"Results (PDF)", "All score sheets (PDF)", "Score sheet (PDF)"} <= set(labels)

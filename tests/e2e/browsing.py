@@ -79,9 +79,10 @@ def login_all(who: list[tuple[Page, str]], base: str, password: str, lands_on: s
 
 def cookie_login(page: Page, stack, email: str) -> Page:
     """Log this page's browser in with the login cookie (HttpOnly, SameSite=Strict) holding a token from
-    Service.login, as the login form's route would: quicker than the form, for tests about other things.
+    service.logins.login, as the login form's route would: quicker than the form, for tests about other
+    things.
     The streams of the judge screen and the desk are authorised by that cookie."""
-    token = stack.service().login(email, stack.password).token
+    token = stack.service().logins.login(email, stack.password).token
     name = "".join(ch for ch in stack.prefix if ch.isalnum() or ch in "-_") + "stagescore_session"
     page.context.add_cookies(
         [{"name": name, "value": token, "url": stack.url, "httpOnly": True, "sameSite": "Strict"}]

@@ -131,7 +131,7 @@ def test_the_desk_follows_presence_scores_and_help_by_push_without_a_rerun(stack
     expect(judge_row(admin, "Judge 2").locator("td").nth(2)).to_have_text("yes", timeout=20_000)
     state = fresh_scoring(stack, 12)
     # The judge's second session is made before the quiet period: only pushed changes are watched.
-    token = stack.service().login("judge2@demo.local", stack.password).token
+    token = stack.service().logins.login("judge2@demo.local", stack.password).token
     expect(desk(admin).locator(".phase")).to_have_text("Scoring")
     before = settled(admin, runs)
     quiet_since = time.time()
@@ -176,7 +176,7 @@ def test_the_board_updates_by_push_without_a_rerun(stack, new_page):
     expect(page.locator(BOARD_TABLE).get_by_text(name, exact=True)).to_be_visible(timeout=20_000)
     before = quiet_runs(runs, 1.0)  # the board's page ran once and never again
 
-    token = stack.service().login("judge3@demo.local", stack.password).token
+    token = stack.service().logins.login("judge3@demo.local", stack.password).token
     stack.service().submit_score(token, state.performer_id, {"Score": "6.5"})
 
     def row() -> dict[str, str]:

@@ -194,7 +194,7 @@ def test_two_rounds_two_categories_a_conflict_and_a_late_performer(stack, new_pa
     assert order == [n for n, _ in ROSTER if n != MOVED] + [MOVED]
 
     svc = stack.service()
-    tokens = {j: svc.login(f"{j}@demo.local", stack.password).token for j in ("judge2", "judge3")}
+    tokens = {j: svc.logins.login(f"{j}@demo.local", stack.password).token for j in ("judge2", "judge3")}
     beats = Heartbeats(stack, tokens)
     beats.thread.start()
     try:

@@ -248,7 +248,7 @@ def test_a_submit_whose_answer_was_lost_is_retried_with_the_same_request_and_not
 def test_a_session_ended_elsewhere_says_so_with_a_login_link(stack, new_page):
     judge = open_judge(new_page(), stack, JUDGE)
     tokens = [c["value"] for c in judge.context.cookies() if c["name"].endswith("stagescore_session")]
-    stack.service().logout(tokens[0])
+    stack.service().logins.logout(tokens[0])
     ended = screen(judge).locator(".banner.ended")
     expect(ended).to_be_visible(timeout=20_000)
     expect(ended).to_contain_text("Your session has ended")

@@ -93,7 +93,7 @@ def test_the_login_cookie_is_httponly_strict_and_invisible_to_the_page(stack, ph
     assert cookie["httpOnly"] is True and cookie["sameSite"] == "Strict" and cookie["path"] == "/"
     assert cookie["name"].startswith(stack.prefix)
     token = cookie["value"]
-    assert stack.service().whoami(token).email == JUDGE  # it is the real token …
+    assert stack.service().logins.whoami(token).email == JUDGE  # it is the real token …
     assert token not in page.evaluate("() => document.cookie")  # … JavaScript cannot read it,
     assert token not in page.content() and token not in page.url  # nor is it in the page or a URL
     assert token not in page.evaluate("() => JSON.stringify(localStorage) + JSON.stringify(sessionStorage)")
@@ -206,7 +206,7 @@ def test_log_out_from_the_menu_ends_the_session_and_the_cookie(stack, phone):
     page.wait_for_url(re.compile(r"/(welcome)?$"))
 
     assert not [c for c in ctx.cookies() if c["name"].endswith("stagescore_session")]
-    assert stack.service().session_state(token) is not None
+    assert stack.service().logins.session_state(token) is not None
     page = open_app(ctx.new_page(), f"{stack.url}/judge")
     page.wait_for_url("**/login")
 

@@ -90,10 +90,10 @@ def replicas(dynamodb_endpoint, tmp_path_factory) -> Iterator[Replicas]:
 
 
 def logged_in_page(browser, replicas: Replicas, email: str):
-    """A browser context holding the login cookie, as after a login (Service.login + add_cookies)."""
+    """A browser context holding the login cookie, as after a login (service.logins.login + add_cookies)."""
     from ui import cookies
 
-    session = replicas.stack.service().login(email, PASSWORD)
+    session = replicas.stack.service().logins.login(email, PASSWORD)
     ctx = browser.new_context(viewport=VIEWPORT, ignore_https_errors=True)
     ctx.set_default_timeout(20_000)
     prefix = replicas.stack.prefix

@@ -116,7 +116,7 @@ def the_mistyped_score_is_checked_and_revised(stack: Stack, phone: Page, desk: P
     expect(flag).to_have_count(0, timeout=15_000)  # the revised score is no outlier: the flag clears
     expect(desk.locator(APP).get_by_text("No score is further than")).to_be_visible()
     logged = {"outlier_flagged", "check_requested", "check_answered"}
-    wait_for(lambda: logged <= {e.kind for e in svc.log_entries()}, 10, f"{logged} in the log")
+    wait_for(lambda: logged <= {e.kind for e in svc.log.entries()}, 10, f"{logged} in the log")
     stack.cli("control", "close")
     return name
 
@@ -143,11 +143,11 @@ def click(desk: Page, button: str, then: str) -> None:
 
 def test_a_mistyped_score_is_checked_and_revised_then_signed_off_and_revealed(stack, new_page):
     svc = stack.service()
-    admin = svc.login("admin@demo.local", stack.password).token
-    svc.save_results_settings(admin, ResultsSettings(hide_until_revealed=True))
-    tokens = {j: svc.login(f"{j}@demo.local", stack.password).token for j in ("judge1", "judge3")}
+    admin = svc.logins.login("admin@demo.local", stack.password).token
+    svc.results.save_results_settings(admin, ResultsSettings(hide_until_revealed=True))
+    tokens = {j: svc.logins.login(f"{j}@demo.local", stack.password).token for j in ("judge1", "judge3")}
     phone = open_judge(new_page(), stack, "judge2@demo.local")
-    tokens["judge2"] = svc.login("judge2@demo.local", stack.password).token
+    tokens["judge2"] = svc.logins.login("judge2@demo.local", stack.password).token
     board = new_page()
     board.goto(f"{stack.url}/leaderboard?kiosk=1")
     desk = results_desk(new_page(), stack)

@@ -285,7 +285,9 @@ class Stage:
         )
         leaving = self.rng.choice(sorted(self.tokens))
         at = time.time() + self.rng.uniform(0.4, 0.8) * self.length
-        self.judges.end_session(leaving, at, lambda token: v.svc.end_device(None, leaving, token_hash(token)))
+        self.judges.end_session(
+            leaving, at, lambda token: v.svc.logins.end_device(None, leaving, token_hash(token))
+        )
         return self.judges.start()
 
     def finished(self) -> bool:

@@ -186,7 +186,7 @@ def play_scores(venue: Venue, condition: str) -> list[str]:
         advance(venue.svc)  # closed: the next performer is on
     else:
         began = time.time()
-        venue.svc.end_device(None, judge, token_hash(token))
+        venue.svc.logins.end_device(None, judge, token_hash(token))
         judges.ended[judge] = (began, time.time())
     judges.submit(judge, pid, window, Decimal(8))
     run_to_the_end(venue.svc)

@@ -46,7 +46,7 @@ def test_a_login_sets_an_httponly_strict_session_cookie_and_a_device_cookie(web,
     assert "httponly" in set_cookie[cookies.device_name()].lower()
     token = web.cookies[cookies.session_name()]
     assert token not in r.text
-    assert svc.whoami(token).email == JUDGE
+    assert svc.logins.whoami(token).email == JUDGE
     assert svc.store.sessions.get(accounts.token_hash(token))["email"] == JUDGE
 
 
@@ -104,7 +104,7 @@ def test_logout_ends_the_token_and_clears_the_cookie(web, svc):
     assert "max-age=0" in _set_cookies(r)[cookies.session_name()].lower()
     assert svc.store.sessions.get(accounts.token_hash(token)) is None
     with pytest.raises(NotAllowed):
-        svc.whoami(token)
+        svc.logins.whoami(token)
 
 
 def test_another_site_cannot_log_a_judge_out(web, svc):
@@ -112,11 +112,11 @@ def test_another_site_cannot_log_a_judge_out(web, svc):
     token = web.cookies[cookies.session_name()]
     web.get("/auth/logout", headers={"Sec-Fetch-Site": "cross-site"})
     web.post("/auth/logout", headers={"Origin": "https://evil.example"})
-    assert svc.whoami(token).email == JUDGE
+    assert svc.logins.whoami(token).email == JUDGE
 
 
 def test_a_login_link_page_posts_the_code_and_the_exchange_logs_in(web, svc):
-    code = svc.issue_link(None, JUDGE)
+    code = svc.logins.issue_link(None, JUDGE)
 
     page = web.get(f"/auth/link?code={code}")
     assert page.status_code == 200 and "method=post" in page.text
@@ -127,7 +127,7 @@ def test_a_login_link_page_posts_the_code_and_the_exchange_logs_in(web, svc):
     assert r.status_code == 303 and r.headers["location"] == "/judge"
     token = web.cookies[cookies.session_name()]
     assert token not in r.headers["location"] and code not in r.headers["location"]
-    assert svc.whoami(token).email == JUDGE
+    assert svc.logins.whoami(token).email == JUDGE
 
 
 @pytest.mark.parametrize(
@@ -138,7 +138,7 @@ def test_a_login_link_page_posts_the_code_and_the_exchange_logs_in(web, svc):
     ],
 )
 def test_a_reused_or_forged_link_goes_to_the_login_page_with_one_word(web, svc, mangle, word):
-    code = svc.issue_link(None, JUDGE)
+    code = svc.logins.issue_link(None, JUDGE)
     web.post("/auth/link", data={"code": code}, headers=ORIGIN)
     web.cookies.clear()
 
@@ -149,7 +149,7 @@ def test_a_reused_or_forged_link_goes_to_the_login_page_with_one_word(web, svc, 
 
 
 def test_an_expired_link_is_refused(web, svc, clock):
-    code = svc.issue_link(None, JUDGE)
+    code = svc.logins.issue_link(None, JUDGE)
     clock.advance(15 * 60 + 1)
     r = web.post("/auth/link", data={"code": code}, headers=ORIGIN)
     assert r.headers["location"] == "/login?error=link-expired"

@@ -203,10 +203,10 @@ def test_bad_settings(lobby, settings):
 def test_bad_login(lobby, email, password, error):
     svc, _ = lobby
     if "wrong" in password or password == PASSWORD.upper():
-        svc.unlock(None, "judge1@test.local")  # wrong tries here must not throttle the next tests
+        svc.logins.unlock(None, "judge1@test.local")  # wrong tries here must not throttle the next tests
     before = _db_state(svc)
     with pytest.raises(error) as err:
-        svc.login(email, password)
+        svc.logins.login(email, password)
     _one_sentence(str(err.value))
     assert _db_state(svc) == before
 

@@ -143,7 +143,7 @@ def test_the_admin_declares_before_the_stage_and_the_judge_before_the_window(svc
     with pytest.raises(CommandRefused, match="on stage or done"):
         desk.step_aside(event[J3], pid_of(svc, "Ada"))
     assert svc.store.conflicts.list(svc.event_id()) == {pid_of(svc, "Ada"): (J2,)}
-    kinds = [e.kind for e in svc.log_entries()]
+    kinds = [e.kind for e in svc.log.entries()]
     assert "conflict_declared" in kinds
 
 
@@ -185,7 +185,7 @@ def test_a_reset_carries_the_declared_conflicts_over_with_the_roster(svc, clock,
     assert svc.store.conflicts.list(new.event_id) == {pid_of(svc, "Bo"): (J1,), pid_of(svc, "Cy"): (J2,)}
     carried = {(c["judge"], c["performer"], c["declared_by"]) for c in desk.conflicts()}
     assert carried == {(J1, "Bo", ADMIN), (J2, "Cy", ADMIN)}
-    created = next(e for e in svc.log_entries() if e.kind == "event_created").payload()
+    created = next(e for e in svc.log.entries() if e.kind == "event_created").payload()
     assert created["conflicts_carried"] == 2 and created["previous"] == old
     # The new event's database refuses the recused judge as the old one did.
     play(svc, clock, event, MARKS, until=("Bo", Phase.SCORING))
@@ -246,7 +246,7 @@ def test_moving_a_waiting_performer_to_the_end_is_logged_and_played_in_that_orde
     desk.move(event[ADMIN], "Bo", last=True)
     order = svc.bundle().state.order
     assert [svc.snapshot().performer_name(p) for p in order] == ["Ada", "Cy", "Di", "Bo"]
-    entry = [e for e in svc.log_entries() if e.kind == "order_changed"][-1]
+    entry = [e for e in svc.log.entries() if e.kind == "order_changed"][-1]
     assert entry.actor == ADMIN and entry.payload()["old_order"] == list(old)
     assert entry.payload()["new_order"] == list(order)
     desk.move(event[ADMIN], "Bo", position=2)
@@ -326,7 +326,7 @@ def test_a_conflict_declared_in_the_heats_holds_in_the_final(svc, clock, event):
     desk.next_round(event[ADMIN], top=1, name="Final")
     final = svc.event_id()
     assert svc.store.conflicts.list(final) == {di: (J3,)}
-    advanced = next(e for e in svc.log_entries() if e.kind == "round_advanced").payload()
+    advanced = next(e for e in svc.log.entries() if e.kind == "round_advanced").payload()
     assert advanced["conflicts_carried"] == 1
     assert svc.store.conflicts.list(heats) == {di: (J3,), bo: (J2,)}  # the heats keep theirs
     play(svc, clock, event, {}, until=("Di", Phase.SCORING))

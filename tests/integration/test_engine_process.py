@@ -168,7 +168,9 @@ def test_a_restarted_engine_applies_the_overdue_transitions_in_order(engine_env,
     a = procs.engine(engine_env, "a")
     wait_for(lambda: lease_holder(store) == a.owner(), 15, "the engine to hold the lease")
     svc = Service(store)
-    tokens = {e: svc.login(e, DEMO_PASSWORD).token for e in (f"judge{i}@demo.local" for i in (1, 2, 3))}
+    tokens = {
+        e: svc.logins.login(e, DEMO_PASSWORD).token for e in (f"judge{i}@demo.local" for i in (1, 2, 3))
+    }
     judges = InProcessJudges(svc, tokens, event_id, seed=1, pause=(0.05, 0.2)).start()
     procs.add(judges)
     start(engine_env)

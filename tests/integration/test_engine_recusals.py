@@ -51,7 +51,7 @@ def test_the_engine_starts_on_quorum_only_with_judges_who_may_score_the_first_pe
     assert (
         state.phase is Phase.PERFORMING and svc.snapshot().performer_name(state.performer_id) == "Performer 1"
     )
-    assert [e.kind for e in svc.log_entries()][-1] == "started_on_quorum"
+    assert [e.kind for e in svc.log.entries()][-1] == "started_on_quorum"
 
 
 def test_auto_close_closes_when_every_judge_who_may_score_has_scored(engine_env, store, procs):
@@ -75,7 +75,7 @@ def test_auto_close_closes_when_every_judge_who_may_score_has_scored(engine_env,
     svc.submit_score(tokens[J2], first, {"Score": "6"})
     last, _ = svc.submit_score(tokens[J3], first, {"Score": "8"})
     wait_for(lambda: svc.bundle().state.index == 1, 20, "auto-close to move on to Performer 2")
-    entries = svc.log_entries()
+    entries = svc.log.entries()
     (opened,) = [e for e in entries if e.kind == "scoring_opened"][:1]
     (closed,) = [e for e in entries if e.kind == "scoring_closed_all_in"]
     assert closed.ts >= last.submitted_at

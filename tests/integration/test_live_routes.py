@@ -133,7 +133,7 @@ def test_score_route_answers_stores_once_and_replays(live):
     status, revised = post_score(stack.url, tokens[J1], _body(stack, "8"))
     assert status == 200 and revised["revision"] == 2 and revised["total"] == "8.00"
     assert len([h for h in svc.store.scores.history(eid) if h["judge"] == J1]) == 2
-    assert svc.verify_log(eid) == []
+    assert svc.log.verify(eid) == []
 
 
 @pytest.mark.parametrize(
@@ -199,11 +199,11 @@ def test_a_new_score_reaches_the_admin_subscriber_within_half_a_second(live):
 def test_an_ended_session_ends_the_judge_stream_with_a_sentence(live):
     stack, _ = live
     svc = stack.service()
-    token = svc.login(J2, "correct-horse-9").token
+    token = svc.logins.login(J2, "correct-horse-9").token
     stream = EventStream(stack.url, "/live/judge", token)
     try:
         stream.next_doc()
-        svc.logout(token)
+        svc.logins.logout(token)
         reason = stream.next_doc(timeout=15, event="ended")
     finally:
         stream.close()
@@ -260,11 +260,11 @@ def test_a_check_request_is_pushed_to_its_judge_only_and_answered_through_the_ro
     svc.submit_score(tokens[J3], pid, {"Score": "8.2"})
     assert post_score(stack.url, tokens[J1], _body(stack, "1.0"))[0] == 200
     wait_for(
-        lambda: [e.payload() for e in svc.log_entries() if e.kind == "outlier_flagged" and J1 in e.stream],
+        lambda: [e.payload() for e in svc.log.entries() if e.kind == "outlier_flagged" and J1 in e.stream],
         10,
         "the route's outlier check to log Judge 1's score",
     )
-    sentence = svc.request_check(tokens[ADMIN], J1, _state(stack).performer_id)
+    sentence = svc.results.request_check(tokens[ADMIN], J1, _state(stack).performer_id)
     judge = EventStream(stack.url, "/live/judge", tokens[J1])
     other = EventStream(stack.url, "/live/judge", tokens[J3])
     try:
@@ -276,7 +276,7 @@ def test_a_check_request_is_pushed_to_its_judge_only_and_answered_through_the_ro
         assert unread == (400, {"ok": False, "error": unreadable})
         assert post_json(stack.url, "/live/check", tokens[J1], {"confirm": True}, marked=False)[0] == 403
         assert post_json(stack.url, "/live/check", tokens[ADMIN], {"confirm": True})[0] == 403
-        assert svc.judge_check_request(J1) is not None  # a refused answer changes nothing
+        assert svc.results.judge_check_request(J1) is not None  # a refused answer changes nothing
 
         answer = post_json(stack.url, "/live/check", tokens[J1], {"confirm": True})
         assert answer == (200, {"ok": True, "message": "Thank you: your score stands as it is."})
@@ -284,8 +284,8 @@ def test_a_check_request_is_pushed_to_its_judge_only_and_answered_through_the_ro
     finally:
         judge.close()
         other.close()
-    assert svc.judge_check_request(J1) is None
+    assert svc.results.judge_check_request(J1) is None
     again = post_json(stack.url, "/live/check", tokens[J1], {"confirm": True})
     assert again == (403, {"ok": False, "error": "There is no request to check a score for you."})
-    kinds = [e.kind for e in svc.log_entries()]
+    kinds = [e.kind for e in svc.log.entries()]
     assert kinds.count("check_requested") == 1 and kinds.count("check_answered") == 1

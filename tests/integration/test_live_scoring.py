@@ -62,7 +62,7 @@ def test_a_score_costs_at_most_three_requests_and_usually_one(svc, clock, scorin
     assert (score.revision, count.take()) == (2, 1)
     again, replayed = scorer.submit(tokens[J1], context, pid, w, {"Score": "8"}, "r2")
     assert (again.revision, replayed, count.take()) == (2, True, 1)
-    scorer.remember(tokens[J2], Identity(J2, svc.whoami(tokens[J2]).role, "Judge 2"))
+    scorer.remember(tokens[J2], Identity(J2, svc.logins.whoami(tokens[J2]).role, "Judge 2"))
     count.take()
     scorer.submit(tokens[J2], context, pid, w, {"Score": "5"}, "r3")
     assert count.take() <= 2  # its stream connected first: no session read
@@ -82,7 +82,7 @@ def test_another_process_with_a_stale_guess_still_needs_at_most_three(svc, clock
         (None, {"Score": "6"}),
         ({"Score": "6"}, {"Score": "9"}),
     ]
-    assert svc.verify_log(state.event_id) == []
+    assert svc.log.verify(state.event_id) == []
 
 
 def test_the_window_is_decided_at_commit_and_a_replay_beats_the_closed_window(svc, clock, scoring):
@@ -106,7 +106,7 @@ def test_a_cached_session_cannot_outlive_a_logout_or_a_disabled_account(svc, clo
     scorer = Scorer(svc.store, clock)
     pid, w = state.performer_id, state.window_id
     scorer.submit(tokens[J1], context, pid, w, {"Score": "7"}, "s1")
-    svc.logout(tokens[J1])
+    svc.logins.logout(tokens[J1])
     with pytest.raises(SessionEnded):
         scorer.submit(tokens[J1], context, pid, w, {"Score": "8"}, "s2")
     scorer.submit(tokens[J2], context, pid, w, {"Score": "7"}, "s3")
@@ -117,7 +117,7 @@ def test_a_cached_session_cannot_outlive_a_logout_or_a_disabled_account(svc, clo
         scorer.submit(tokens["admin@test.local"], context, pid, w, {"Score": "8"}, "s5")
     revisions = {s.judge: s.revision for s in svc.store.scores.list(state.event_id, consistent=True)}
     assert revisions == {J1: 1, J2: 1}
-    assert svc.verify_log(state.event_id) == []
+    assert svc.log.verify(state.event_id) == []
 
 
 def test_a_live_score_is_timed_and_counted_with_its_outcome(svc, clock, scoring, caplog):
@@ -142,8 +142,8 @@ def test_an_ended_session_is_refused_at_commit_though_this_process_cached_it(svc
     scorer = Scorer(svc.store, clock)
     pid, w = state.performer_id, state.window_id
     scorer.submit(tokens[J1], context, pid, w, {"Score": "7"}, "e1")  # cached from here on
-    (device,) = svc.devices(tokens["admin@test.local"], J1)
-    svc.end_device(tokens["admin@test.local"], J1, device.session_id)
+    (device,) = svc.logins.devices(tokens["admin@test.local"], J1)
+    svc.logins.end_device(tokens["admin@test.local"], J1, device.session_id)
     with pytest.raises(SessionEnded, match="organiser ended"):
         scorer.submit(tokens[J1], context, pid, w, {"Score": "8"}, "e2")
     scorer.submit(tokens[J2], context, pid, w, {"Score": "7"}, "e3")
@@ -152,7 +152,7 @@ def test_an_ended_session_is_refused_at_commit_though_this_process_cached_it(svc
         scorer.submit(tokens[J2], context, pid, w, {"Score": "8"}, "e4")
     revisions = {s.judge: s.revision for s in svc.store.scores.list(state.event_id, consistent=True)}
     assert revisions == {J1: 1, J2: 1}
-    assert svc.verify_log(state.event_id) == []
+    assert svc.log.verify(state.event_id) == []
 
 
 def test_a_judge_who_stepped_aside_is_refused_at_commit(svc, clock):

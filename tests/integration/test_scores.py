@@ -148,17 +148,17 @@ def test_a_judge_cannot_run_admin_commands_and_an_admin_cannot_score(svc, clock)
 def test_forged_and_expired_tokens_are_refused(svc, clock):
     tokens = seed_event(svc)
     with pytest.raises(NotAllowed):
-        svc.whoami("forged-" + uuid.uuid4().hex)
+        svc.logins.whoami("forged-" + uuid.uuid4().hex)
     clock.advance(13 * 3600)
     with pytest.raises(NotAllowed, match="ended"):
-        svc.whoami(tokens["judge1@test.local"])
+        svc.logins.whoami(tokens["judge1@test.local"])
 
 
 def test_logout_ends_the_session(svc, clock):
     tokens = seed_event(svc)
-    svc.logout(tokens["judge1@test.local"])
+    svc.logins.logout(tokens["judge1@test.local"])
     with pytest.raises(NotAllowed):
-        svc.whoami(tokens["judge1@test.local"])
+        svc.logins.whoami(tokens["judge1@test.local"])
 
 
 def test_passwords_are_stored_only_as_argon2id(svc, clock):
@@ -180,7 +180,7 @@ def test_reset_keeps_the_old_event_readable(svc, clock):
     assert len(svc.snapshot(old).scores) == 1
     assert svc.snapshot().scores == []
     assert [e["event_id"] for e in svc.store.events.all()] == [old, new.event_id]
-    assert svc.verify_log(old) == [] and svc.verify_log(new.event_id) == []
+    assert svc.log.verify(old) == [] and svc.log.verify(new.event_id) == []
 
 
 def test_log_records_every_change_and_detects_tampering(svc, clock):
@@ -190,7 +190,7 @@ def test_log_records_every_change_and_detects_tampering(svc, clock):
     entries, _ = svc.store.log.entries(state.event_id)
     kinds = [e.kind for e in entries]
     assert {"event_created", "started (forced)", "scoring_opened", "score_submitted"} <= set(kinds)
-    assert svc.verify_log() == []
+    assert svc.log.verify() == []
     victim = next(e for e in entries if e.kind == "score_submitted")
     svc.store.client.boto.update_item(
         TableName=svc.store.tables.log,
@@ -199,4 +199,4 @@ def test_log_records_every_change_and_detects_tampering(svc, clock):
         ExpressionAttributeNames={"#d": "data"},
         ExpressionAttributeValues={":d": {"S": victim.data.replace("9", "10")}},
     )
-    assert any("altered" in p for p in svc.verify_log())
+    assert any("altered" in p for p in svc.log.verify())

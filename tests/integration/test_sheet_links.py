@@ -31,7 +31,7 @@ def text_of(pdf: bytes) -> str:
 def test_each_link_opens_only_its_own_performers_sheet_and_only_once_official(svc, clock, client):
     tokens = seed_event(svc)
     play_round(svc, clock, tokens, SCORES, COMMENTS)
-    links = svc.create_sheet_links(tokens[ADMIN])
+    links = svc.results.create_sheet_links(tokens[ADMIN])
     order = svc.bundle().state.order
     first, second = links[order[0]], links[order[1]]
 
@@ -39,7 +39,7 @@ def test_each_link_opens_only_its_own_performers_sheet_and_only_once_official(sv
     assert (early.status_code, early.text) == (403, NOT_YET)
     assert early.headers["cache-control"] == "no-store"
 
-    svc.sign_off(tokens[ADMIN])
+    svc.results.sign_off(tokens[ADMIN])
     one = client.get(f"/sheet/{first}")
     assert one.status_code == 200 and one.headers["content-type"] == "application/pdf"
     text = text_of(one.content)
@@ -53,8 +53,8 @@ def test_each_link_opens_only_its_own_performers_sheet_and_only_once_official(sv
 def test_a_forged_link_gets_one_sentence_and_no_sheet(svc, clock, client, forged):
     tokens = seed_event(svc)
     play_round(svc, clock, tokens, SCORES)
-    svc.create_sheet_links(tokens[ADMIN])
-    svc.sign_off(tokens[ADMIN])
+    svc.results.create_sheet_links(tokens[ADMIN])
+    svc.results.sign_off(tokens[ADMIN])
     answer = client.get(f"/sheet/{forged}")
     assert (answer.status_code, answer.text) == (404, NO_LINK)
 
@@ -62,19 +62,19 @@ def test_a_forged_link_gets_one_sentence_and_no_sheet(svc, clock, client, forged
 def test_a_new_link_replaces_the_old_one_and_no_token_reaches_the_log(svc, clock, client):
     tokens = seed_event(svc)
     play_round(svc, clock, tokens, SCORES)
-    old = svc.create_sheet_links(tokens[ADMIN])
-    new = svc.create_sheet_links(tokens[ADMIN])
-    svc.sign_off(tokens[ADMIN])
+    old = svc.results.create_sheet_links(tokens[ADMIN])
+    new = svc.results.create_sheet_links(tokens[ADMIN])
+    svc.results.sign_off(tokens[ADMIN])
     pid = svc.bundle().state.order[0]
     assert client.get(f"/sheet/{old[pid]}").status_code == 404
     assert client.get(f"/sheet/{new[pid]}").status_code == 200
-    logged = repr([e.data for e in svc.log_entries()])
+    logged = repr([e.data for e in svc.log.entries()])
     assert not any(t in logged for t in [*old.values(), *new.values()])
-    assert [e.kind for e in svc.log_entries()].count("sheet_links_created") == 2
+    assert [e.kind for e in svc.log.entries()].count("sheet_links_created") == 2
 
 
 def test_only_an_admin_creates_links(svc, clock):
     tokens = seed_event(svc)
     with pytest.raises(Exception, match="admin"):
-        svc.create_sheet_links(tokens["judge1@test.local"])
+        svc.results.create_sheet_links(tokens["judge1@test.local"])
     assert svc.store.results.has_sheet_links(svc.event_id()) == set()

@@ -24,14 +24,14 @@ def _stored(target: Target, judge: str):
 
 def _end_by_admin(target: Target, judge: str, token: str) -> str:
     svc = target.stack.service()
-    assert token_hash(token) in {d.session_id for d in svc.devices(target.tokens[ADMIN], judge)}
-    svc.end_device(target.tokens[ADMIN], judge, token_hash(token))
+    assert token_hash(token) in {d.session_id for d in svc.logins.devices(target.tokens[ADMIN], judge)}
+    svc.logins.end_device(target.tokens[ADMIN], judge, token_hash(token))
     return ENDED[ENDED_BY_ADMIN]
 
 
 def _swap_device(target: Target, judge: str, token: str) -> str:
     svc = target.stack.service()
-    svc.login_with_link(svc.issue_link(target.tokens[ADMIN], judge))
+    svc.logins.login_with_link(svc.logins.issue_link(target.tokens[ADMIN], judge))
     return ENDED[SWAPPED]
 
 
@@ -43,7 +43,7 @@ def _new_password(target: Target, judge: str, token: str) -> str:
 @pytest.mark.parametrize("end", [_end_by_admin, _swap_device, _new_password], ids=["end", "swap", "password"])
 def test_an_ended_session_scores_no_more_over_http(target: Target, end):
     svc = target.stack.service()
-    token = svc.login(J1, PASSWORD).token
+    token = svc.logins.login(J1, PASSWORD).token
     status, answer = post_score(target.url, token, score_body(target, "7"))
     assert status == 200 and answer["ok"], answer
     before = _stored(target, J1)
@@ -52,12 +52,12 @@ def test_an_ended_session_scores_no_more_over_http(target: Target, end):
     assert (status, answer) == (401, {"ok": False, "error": sentence})
     after = _stored(target, J1)
     assert (after.revision, after.total) == (before.revision, before.total)
-    assert svc.verify_log(svc.event_id()) == []
+    assert svc.log.verify(svc.event_id()) == []
 
 
 def test_an_ended_sessions_stream_hears_it_within_two_seconds(target: Target):
     svc = target.stack.service()
-    token = svc.login(J2, PASSWORD).token
+    token = svc.logins.login(J2, PASSWORD).token
     stream = EventStream(target.url, "/live/judge", token)
     try:
         assert stream.status == 200
@@ -79,7 +79,7 @@ def test_a_judge_who_stepped_aside_is_refused_and_sees_no_form(target: Target):
     svc = target.stack.service()
     Competition(svc).add_conflict(target.tokens[ADMIN], J3, "Performer 3")
     pid = score_performer(target.stack, "Performer 3")
-    token = svc.login(J3, PASSWORD).token
+    token = svc.logins.login(J3, PASSWORD).token
     stream = EventStream(target.url, "/live/judge", token)
     try:
         doc = stream.next_doc(timeout=10)
@@ -91,6 +91,6 @@ def test_a_judge_who_stepped_aside_is_refused_and_sees_no_form(target: Target):
     status, answer = post_score(target.url, token, score_body(target, "9.9"))
     assert (status, answer) == (409, {"ok": False, "error": "You have stepped aside for this performer."})
     assert _stored(target, J3) is None
-    status, _ = post_score(target.url, svc.login(J2, PASSWORD).token, score_body(target, "6"))
+    status, _ = post_score(target.url, svc.logins.login(J2, PASSWORD).token, score_body(target, "6"))
     assert status == 200 and _stored(target, J2) is not None
     assert not svc.snapshot().by_performer[pid].get(J3)

@@ -32,4 +32,4 @@ def seed_event(
     roster = build_roster([{"name": f"Performer {i}", "order": i} for i in range(1, performers + 1)])
     svc.create_event(settings or Settings(perform_seconds=10, score_seconds=30), roster, open_lobby=lobby)
     emails = [f"judge{i}@test.local" for i in range(1, judges + 1)] + ["admin@test.local"]
-    return {e: svc.login(e, PASSWORD).token for e in emails}
+    return {e: svc.logins.login(e, PASSWORD).token for e in emails}

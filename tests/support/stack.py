@@ -24,7 +24,7 @@ from tests.support import processes
 from tests.support.waiting import wait_for
 
 if TYPE_CHECKING:  # the read model may move; only its name is needed here
-    from engine.service.core import Snapshot
+    from engine.domain.snapshot import Snapshot
 
 
 def web_command(port: int, *options: str, launcher: Sequence[str] = ("ui.serve",)) -> list[str]:

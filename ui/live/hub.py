@@ -227,7 +227,7 @@ class Hub:
         distance = (snap.release or Release(snap.event_id)).settings.outlier_distance
         labels = {a.email: a.name for a in reading.accounts.values()}
         try:
-            self.svc.record_flags(score, values, snap.settings.criteria, distance, labels)
+            self.svc.results.record_flags(score, values, snap.settings.criteria, distance, labels)
         except StagescoreError as e:  # the score is stored: a failed check never loses it
             log.warning("outlier check skipped after a score: %s", e)
 

@@ -76,7 +76,7 @@ async def _authorised(request: Request, role: Role) -> Connection | JSONResponse
     hub = current()
     token = cookies.token_from_request(request)
     try:
-        session = await hub.blocking(hub.svc.whoami, token, role)
+        session = await hub.blocking(hub.svc.logins.whoami, token, role)
     except NotAllowed as e:
         return JSONResponse({"error": str(e)}, status_code=401)
     except DatabaseUnavailable:
@@ -189,7 +189,7 @@ async def answer_check(request: Request) -> JSONResponse:
     try:
         hub = current()
         token = cookies.token_from_request(request)
-        sentence = await hub.blocking(hub.svc.answer_check, token, body["confirm"])
+        sentence = await hub.blocking(hub.svc.results.answer_check, token, body["confirm"])
     except NotAllowed as e:
         return _refused(403, str(e))
     except DatabaseUnavailable:
