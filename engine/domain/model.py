@@ -160,6 +160,7 @@ class Account:
     role: Role
     weight: Decimal = Decimal("1")
     active: bool = True
+    stage: str | None = None  # a judge's stage; None: the main stage
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,7 @@ class EventState:
     started_at: float | None = None
     finished_at: float | None = None
     superseded_by: str | None = None
+    stage: str = "main"  # the stage this event runs on (engine/domain/stages.py)
 
     @property
     def performer_id(self) -> str | None:

@@ -191,7 +191,7 @@ class Competition:
         else:
             adv = competition.advance_top(snap.by_category if per_category else {"": snap.results}, top)
         now = self.svc.clock()
-        state = EventState(event_id=new_event_id(now), order=adv.order)
+        state = EventState(event_id=new_event_id(now), order=adv.order, stage=snap.state.stage)
         carried = {k: Decimal(v) for k, v in competition.carried(snap.results, adv.advanced, weight).items()}
         info = RoundInfo(current.competition_id, current.number + 1, title, state.event_id, weight, carried)
         ops = self.svc.store.rounds.ops(info, now)

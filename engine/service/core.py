@@ -32,6 +32,7 @@ from engine.service.logins import OPERATOR, Logins
 from engine.service.quorum import lobby_facts
 from engine.service.results import Results
 from engine.service.scoring import ScoreContext, Scorer
+from engine.service.stages import StageUseCases
 from engine.store import RETRY, EventBundle, Store
 
 
@@ -43,11 +44,13 @@ class Service:
 
     store: Store
     clock: Callable[[], float] = time.time
+    stage: str | None = None  # the stage it acts on; None: the only one (engine/domain/stages.py)
     logins: Logins = field(init=False, repr=False)
     results: Results = field(init=False, repr=False)
     health: Health = field(init=False, repr=False)
     log: LogReads = field(init=False, repr=False)
     scorer: Scorer = field(init=False, repr=False)
+    stages: StageUseCases = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         now = lambda: self.clock()  # noqa: E731 (a test may swap the service's clock later)
@@ -56,10 +59,19 @@ class Service:
         self.health = Health(self.store, now)
         self.log = LogReads(self)
         self.scorer = Scorer(self.store, now)
+        self.stages = StageUseCases(self.store, self.logins)
 
     # ---- reading --------------------------------------------------------------------------------
+    def on(self, stage: str | None) -> Service:
+        """This service acting on `stage` (None: the only stage); the features and caches are shared."""
+        return self if stage == self.stage else self.stages.bound(self, stage)
+
+    def stage_id(self) -> str:
+        """The stage this service acts on: the one it was bound to, or the deployment's only stage."""
+        return self.stage or self.stages.only()
+
     def event_id(self) -> str:
-        eid = self.store.events.current_id()
+        eid = self.store.events.current_id(self.stage_id())
         if eid is None:
             raise StagescoreError(
                 "There is no event yet: run `python -m engine demo` or create one in Setup."
@@ -122,7 +134,7 @@ class Service:
         (engine/service/scoring.py); returns (score, replayed). The window id is the status item's now; the
         stored score is learnt from the commit's refusal when there is one (a revision costs two)."""
         b = self.bundle()
-        context = ScoreContext(b.state.event_id, b.settings, _unknown_score)
+        context = ScoreContext(b.state.event_id, b.settings, _unknown_score, b.state.stage)
         stored = self.scorer.submit(
             token, context, performer_id, b.state.window_id, raw_values, request_id, comment
         )
@@ -159,7 +171,8 @@ class Service:
             Performer(p.performer_id, p.name, p.order, p.category, difficulty=p.difficulty)
             for p in self.store.performers.list(b.state.event_id)
         ]
-        new = EventState(event_id=new_event_id(self.clock()), order=tuple(p.performer_id for p in performers))
+        order = tuple(p.performer_id for p in performers)
+        new = EventState(event_id=new_event_id(self.clock()), order=order, stage=b.state.stage)
         # The same judges and performers: what a judge declared about a performer still holds.
         carried = self.store.conflicts.carry_over(b.state.event_id, new.event_id, new.order)
         now = self.clock()
@@ -185,13 +198,15 @@ class Service:
         self, settings: Settings, performers: list[Performer], actor: str = OPERATOR, open_lobby: bool = False
     ) -> EventState:
         previous = None
-        eid = self.store.events.current_id()
+        stage = self.stage_id()
+        eid = self.store.events.current_id(stage)
         if eid:
             previous = self.store.events.state(eid)
         state = EventState(
             event_id=new_event_id(self.clock()),
             phase=Phase.LOBBY if open_lobby else Phase.SETUP,
             order=tuple(p.performer_id for p in performers),
+            stage=stage,
         )
         self.store.events.create(state, settings, performers, self.clock(), actor, previous=previous)
         return state

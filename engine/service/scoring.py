@@ -19,6 +19,7 @@ from engine.domain import accounts, scoring
 from engine.domain.comments import clean_comment
 from engine.domain.devices import SESSION_OVER, SessionEnded, ended_sentence
 from engine.domain.model import NotAllowed, Role, Score, Settings
+from engine.domain.stages import MAIN
 from engine.metrics import timed_submission
 from engine.store import Store
 from engine.store.score_commit import ScoreClaim
@@ -33,6 +34,7 @@ class ScoreContext:
     event_id: str
     settings: Settings
     scores: Callable[[str, str], Score | None]  # (performer_id, judge) -> stored score or None
+    stage: str = MAIN  # the event's stage
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ class Scorer:
             request_id=(request_id or uuid.uuid4().hex)[:64],
             now=self.clock(),
             comment=note,
+            stage=context.stage,
         )
         try:
             return self.store.score_commits.commit(claim, context.scores(performer_id, who.email))

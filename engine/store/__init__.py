@@ -10,7 +10,8 @@ store.log          the hash-chained event log (store/eventlog.py)
 store.accounts     judge and admin accounts
 store.sessions     login sessions
 store.logins       throttling, failed logins, login links, devices, the sessions of each account
-store.lease        the engine lease
+store.lease        the engine leases, one per stage
+store.stages       the deployment's stages
 store.conflicts    judges who stepped aside for a performer
 store.rounds       which competition and round an event is
 store.results      results settings, sign-off, reveal, check requests, performers' sheet links
@@ -33,6 +34,7 @@ from engine.store.rounds import Rounds
 from engine.store.schema import TableNames, create_tables
 from engine.store.score_commit import ScoreCommits
 from engine.store.scores import Scores
+from engine.store.stages import Stages
 
 __all__ = ["RETRY", "EventBundle", "RetryPolicy", "Store", "StoreError", "StoredAccount", "TableNames"]
 
@@ -55,6 +57,7 @@ class Store:
         self.conflicts = Conflicts(self.client, self.tables, self.log)
         self.rounds = Rounds(self.client, self.tables)
         self.results = Results(self.client, self.tables, self.log)
+        self.stages = Stages(self.client, self.tables)
 
     def create_tables(self, wait: bool = True) -> list[str]:
         """Create any missing table; idempotent. Returns the names created."""

@@ -24,6 +24,7 @@ def _account_from(i: dict) -> StoredAccount:
             role=Role(i["role"]),
             weight=Decimal(i.get("weight", 1)),
             active=bool(i.get("active", True)),
+            stage=i.get("stage"),
         ),
         password_hash=i["password_hash"],
     )
@@ -43,6 +44,7 @@ class Accounts:
             "weight": account.weight,
             "active": account.active,
             "password_hash": password_hash,
+            "stage": account.stage,
         }
         condition = {"ConditionExpression": "attribute_not_exists(email)"} if create_only else {}
         try:

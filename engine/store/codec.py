@@ -16,6 +16,7 @@ from engine.domain.model import (
     Settings,
     TieBreak,
 )
+from engine.domain.stages import MAIN
 
 
 def to_decimal(x: float | int | Decimal | None) -> Decimal | None:
@@ -109,6 +110,7 @@ def state_to_item(s: EventState) -> dict:
         "started_at": to_decimal(s.started_at),
         "finished_at": to_decimal(s.finished_at),
         "superseded_by": s.superseded_by,
+        "stage": s.stage,
         # Derived, stored so that a score's ConditionCheck can name it.
         "performer_id": s.performer_id or "-",
     }
@@ -130,6 +132,7 @@ def state_from_item(item: dict) -> EventState:
         started_at=to_float(item.get("started_at")),
         finished_at=to_float(item.get("finished_at")),
         superseded_by=item.get("superseded_by"),
+        stage=item.get("stage") or MAIN,
     )
 
 

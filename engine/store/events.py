@@ -9,11 +9,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from engine.domain.model import Conflict, EventState, Performer, Settings, Step
+from engine.domain.stages import MAIN
 from engine.store import codec, tx
 from engine.store.client import RETRY, Client, to_key
 from engine.store.eventlog import EventLog
 from engine.store.performers import Performers, RosterChange
-from engine.store.schema import CURRENT, EVENTS, LEASE, SETTINGS, STATUS, TableNames
+from engine.store.schema import CURRENT, EVENTS, LEASE, SETTINGS, STATUS, TableNames, per_stage
 
 
 @dataclass
@@ -41,19 +42,25 @@ class Events:
         self.performers = performers
 
     # ---- reading ----------------------------------------------------------------------------------
-    def current_id(self) -> str | None:
-        item = self.client.get(self.table, {"pk": CURRENT, "sk": CURRENT})
+    def current_id(self, stage: str = MAIN) -> str | None:
+        """The id of the stage's current event, or None before its first."""
+        item = self.client.get(self.table, per_stage(CURRENT, stage))
         return item["event_id"] if item else None
 
     def all(self) -> list[dict]:
-        """Every event ever created: event_id, name, created_at; oldest first."""
+        """Every event ever created: event_id, name, created_at, stage; oldest first."""
         items = self.client.query_all(
             TableName=self.table,
             KeyConditionExpression="pk = :p",
             ExpressionAttributeValues=to_key(**{":p": EVENTS}),
         )
         listing = [
-            {"event_id": i["sk"], "name": i.get("name", ""), "created_at": float(i["created_at"])}
+            {
+                "event_id": i["sk"],
+                "name": i.get("name", ""),
+                "created_at": float(i["created_at"]),
+                "stage": i.get("stage") or MAIN,
+            }
             for i in items
         ]
         return sorted(listing, key=lambda d: d["created_at"])
@@ -108,9 +115,15 @@ class Events:
         `details` go into the event_created log entry."""
         eid = state.event_id
         item = {"pk": eid, "sk": STATUS, **codec.state_to_item(state)}
-        listing = {"pk": EVENTS, "sk": eid, "event_id": eid, "name": settings.event_name}
+        listing = {
+            "pk": EVENTS,
+            "sk": eid,
+            "event_id": eid,
+            "name": settings.event_name,
+            "stage": state.stage,
+        }
         listing["created_at"] = codec.to_decimal(now)
-        pointer = {"pk": CURRENT, "sk": CURRENT, "event_id": eid}
+        pointer = {**per_stage(CURRENT, state.stage), "event_id": eid}
         transaction = tx.Transaction(
             self.client,
             [
@@ -191,7 +204,7 @@ class Events:
                 tx.condition_check(
                     "lease",
                     self.table,
-                    {"pk": LEASE, "sk": LEASE},
+                    per_stage(LEASE, state.stage),
                     "#o = :me AND expires > :now",
                     values={":me": lease_owner, ":now": codec.to_decimal(now)},
                     names={"#o": "owner"},

@@ -2,8 +2,10 @@
 
 Tables (each name prefixed with STAGESCORE_TABLE_PREFIX):
   TimerStatus         pk, sk: (event_id, STATUS) the state; (event_id, SETTINGS); (event_id, PRESENCE#email);
-                      (event_id, FLAG#email); (CURRENT, CURRENT) -> current event; (EVENTS, event_id);
-                      (LEASE, LEASE); (LEASE, ENGINE#owner) each engine's last_seen
+                      (event_id, FLAG#email); (CURRENT, CURRENT) -> the main stage's current event,
+                      (CURRENT, STAGE#id) another stage's; (EVENTS, event_id); (STAGES, stage_id);
+                      (LEASE, LEASE) the main stage's lease, (LEASE, STAGE#id) another stage's;
+                      (LEASE, ENGINE#owner) each engine's last_seen
   performance_status  event_id, performer_id
   PerformersScores    event_id, sk: S#performer#judge (current) | H#performer#judge#rev (history)
                       | R#request_id (idempotency)
@@ -19,10 +21,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from engine.domain.stages import MAIN
 from engine.store.client import Client, StoreError
 
 # Sort keys of the TimerStatus items that are not per judge.
 STATUS, SETTINGS, CURRENT, EVENTS, LEASE = "STATUS", "SETTINGS", "CURRENT", "EVENTS", "LEASE"
+STAGES = "STAGES"
+
+
+def per_stage(pk: str, stage: str) -> dict:
+    """The key of a stage's current-event pointer (pk CURRENT) or lease (pk LEASE): the main stage keeps
+    the keys a deployment without stages always used, so its data needs no migration."""
+    return {"pk": pk, "sk": pk if stage == MAIN else f"STAGE#{stage}"}
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ service (CLI, tests) and the benchmarks all commit here, so every rule is checke
   session  ConditionCheck on the session item (this judge, role judge, not expired, not ended): the token
            is checked at commit, so a cached session can never outlive a logout, an admin's End, a device
            swap or a new password, whichever server took it
-  account  ConditionCheck on the account (still a judge, still active: on the panel)
+  account  ConditionCheck on the account (still a judge, still active, on this event's stage: on the panel)
   conflict ConditionCheck that no conflict item exists for (performer, judge): not stepped aside
   frozen   ConditionCheck on the results item: the round is not signed off
   score    Put conditional on the revision this process believes current
@@ -26,6 +26,7 @@ from engine.domain import devices
 from engine.domain.devices import SessionEnded, ended_sentence
 from engine.domain.eventlog import GENESIS
 from engine.domain.model import Conflict, InvalidInput, NotAllowed, Phase, Role, Score, ScoreRefused
+from engine.domain.stages import MAIN
 from engine.store import conflicts, tx
 from engine.store.client import Client, RetryPolicy
 from engine.store.codec import state_from_item, to_decimal
@@ -39,6 +40,7 @@ SESSION_ENDED = devices.SESSION_OVER
 DISABLED = devices.ENDED[devices.DISABLED]
 STEPPED_ASIDE = "You have stepped aside for this performer."
 SIGNED_OFF = "The results are official, so the scores can no longer change."
+OTHER_STAGE = "You now judge on another stage; reload the page to follow it."
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class ScoreClaim:
     request_id: str
     now: float
     comment: str = ""  # already cleaned (engine.domain.comments); "" when none
+    stage: str = MAIN  # the event's stage: the judge must be assigned to it
 
 
 class ScoreCommits:
@@ -181,11 +184,16 @@ class ScoreCommits:
                 "account",
                 self.tables.accounts,
                 {"email": claim.judge},
-                "#r = :judge AND (attribute_not_exists(active) OR active = :t)",
-                {":judge": Role.JUDGE.value, ":t": True},
-                {"#r": "role"},
+                "#r = :judge AND (attribute_not_exists(active) OR active = :t) AND "
+                + _ON_STAGE[claim.stage == MAIN],
+                {":judge": Role.JUDGE.value, ":t": True, ":stage": claim.stage},
+                {"#r": "role", "#s": "stage"},
             ),
         ]
+
+
+# A judge whose account names no stage belongs to the main stage.
+_ON_STAGE = {True: "(attribute_not_exists(#s) OR #s = :stage)", False: "#s = :stage"}
 
 
 def _new_item(claim: ScoreClaim, current: Score | None) -> dict:
@@ -213,6 +221,9 @@ def _refusal(c: tx.Cancelled, claim: ScoreClaim) -> Score | None:
     if c.failed("session"):
         raise SessionEnded(ended_sentence(c.items.get("session")))
     if c.failed("account"):
+        account = c.items.get("account") or {}
+        if account.get("active", True) and account.get("role") == Role.JUDGE.value:
+            raise ScoreRefused(OTHER_STAGE)  # an active judge, moved to another stage
         raise NotAllowed(DISABLED)
     if c.failed("request"):
         stored = c.items.get("request") or {}

@@ -1,10 +1,12 @@
 """The engine process: the only writer of timer transitions.
 
-Three threads:
-  lease     holds (or waits for) the lease in DynamoDB; only the holder writes transitions
-  presence  polls the current event (one Query: state, settings, presence) and wakes the timer on change
-  timer     sleeps until the next absolute deadline or a wake-up, then writes what is due
-Every write is conditional on the state's version and on the lease, so a stale engine's write is refused.
+One process drives every stage of the deployment, each under a lease of its own (a standby takes over
+every stage whose lease lapses; two engines can hold different stages). Three threads:
+  lease     lists the stages, holds (or waits for) each one's lease; only its holder writes its transitions
+  presence  polls each held stage's current event (one Query: state, settings, presence); wakes the timer
+  timer     sleeps until the next absolute deadline of any held stage or a wake-up, then writes what is due
+Every write is conditional on the state's version and on its stage's lease, so a stale engine's write is
+refused.
 """
 
 from __future__ import annotations
@@ -15,16 +17,32 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from engine import log_setup
 from engine.config import Config
 from engine.domain import rules
 from engine.domain.model import Conflict, DatabaseUnavailable, Phase
+from engine.domain.stages import MAIN
 from engine.service.quorum import LobbyFacts, lobby_facts
 from engine.store import EventBundle, Store
 from engine.timer.vitals import Vitals
 
 log = logging.getLogger("stagescore.engine")
+
+
+@dataclass
+class StageClock:
+    """One stage as this engine runs it: its lease, the event last read and the timer's tallies."""
+
+    stage: str
+    leader: bool = False
+    lease_until: float = 0.0
+    event_id: str | None = None
+    bundle: EventBundle | None = None
+    submitted: int = 0
+    lobby: LobbyFacts | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
 class Engine:
@@ -35,12 +53,8 @@ class Engine:
         self.clock = clock
         self.stop_event = threading.Event()
         self.wake = threading.Event()
-        self.leader = threading.Event()
-        self._lock = threading.Lock()
-        self._bundle: EventBundle | None = None
-        self._submitted = 0
-        self._lobby: LobbyFacts | None = None
-        self._lease_until = 0.0
+        self.leader = threading.Event()  # set while this engine holds at least one stage's lease
+        self.stages: dict[str, StageClock] = {MAIN: StageClock(MAIN)}
         self._threads: list[threading.Thread] = []
         self.transitions = 0
         self.vitals = Vitals(store, self.owner)
@@ -61,12 +75,13 @@ class Engine:
         self.wake.set()
         for t in self._threads:
             t.join(timeout / max(1, len(self._threads)))
-        if self.leader.is_set():
+        for sc in self._held():
             try:
-                self.store.lease.release(self.owner)
+                self.store.lease.release(self.owner, sc.stage)
             except Exception:  # stopping: the lease simply lapses
                 pass
-            self.leader.clear()
+            sc.leader = False
+        self.leader.clear()
         self.vitals.forget()
 
     def run_forever(self) -> None:
@@ -79,50 +94,58 @@ class Engine:
         self.stop()
         log.info("engine %s stopped", self.owner)
 
-    # ---- lease ----------------------------------------------------------------------------------
+    def _held(self) -> list[StageClock]:
+        return [sc for sc in list(self.stages.values()) if sc.leader]
+
+    # ---- leases ---------------------------------------------------------------------------------
     def _lease_loop(self) -> None:
         # Renewing often (not just before expiry) lets the desk see a killed engine within ~1 s.
         period = min(self.config.lease_seconds / 3, self.config.lease_renew_seconds)
         while not self.stop_event.is_set():
             now = self.clock()
             try:
-                if self.leader.is_set():
-                    ok = self.store.lease.renew(self.owner, now, self.config.lease_seconds)
-                else:
-                    ok = self.store.lease.acquire(self.owner, now, self.config.lease_seconds)
-                    if ok:
-                        log.info("engine %s holds the lease", self.owner)
-                if ok:
-                    self._lease_until = now + self.config.lease_seconds
-                    if not self.leader.is_set():
-                        self.leader.set()
-                        self.wake.set()
-                elif self.leader.is_set():
-                    log.warning("engine %s lost the lease", self.owner)
-                    self.leader.clear()
-                with self._lock:
-                    bundle = self._bundle
-                self.vitals.beat(now, self.leader.is_set(), bundle)
+                listed = [s.stage_id for s in self.store.stages.list()]
+                self.stages = {sid: self.stages.get(sid) or StageClock(sid) for sid in listed}
+                for sc in self.stages.values():
+                    self._hold(sc, now)
             except Exception as e:
                 log.warning("lease: database call failed (%s); retrying", e)
-                if self.clock() >= self._lease_until and self.leader.is_set():
-                    self.leader.clear()
+                for sc in self._held():
+                    if self.clock() >= sc.lease_until:
+                        sc.leader = False
+            held = self._held()
+            self.leader.set() if held else self.leader.clear()
+            self.vitals.beat(now, bool(held), held[0].bundle if len(held) == 1 else None)
             self.stop_event.wait(period)
+
+    def _hold(self, sc: StageClock, now: float) -> None:
+        """Renew this stage's lease if held, else try to take it (free, expired or already ours)."""
+        seconds = self.config.lease_seconds
+        if sc.leader:
+            ok = self.store.lease.renew(self.owner, now, seconds, sc.stage)
+        else:
+            ok = self.store.lease.acquire(self.owner, now, seconds, sc.stage)
+            if ok:
+                log.info("engine %s holds the lease of stage %s", self.owner, sc.stage)
+        if ok:
+            sc.lease_until = now + seconds
+            if not sc.leader:
+                sc.leader = True
+                self.wake.set()
+        elif sc.leader:
+            log.warning("engine %s lost the lease of stage %s", self.owner, sc.stage)
+            sc.leader = False
 
     # ---- presence / watcher ---------------------------------------------------------------------
     def _presence_loop(self) -> None:
-        event_id = None
         failing = False
         while not self.stop_event.is_set():
             try:
-                if event_id is None:
-                    event_id = self.store.events.current_id()
-                bundle = self.store.events.load(event_id) if event_id else None
-                if bundle and bundle.state.superseded_by:
-                    event_id = bundle.state.superseded_by
-                    bundle = self.store.events.load(event_id)
-                log_setup.set_event_id(event_id)
-                self._publish(bundle, *self._tallies(bundle))
+                held = self._held()
+                for sc in held:
+                    self._watch(sc)
+                if len(held) == 1:
+                    log_setup.set_event_id(held[0].event_id)
                 if failing:
                     log.info("database reachable again")
                 failing = False
@@ -133,6 +156,16 @@ class Engine:
                     log.warning("%s (%s); retrying", what, e)
                 failing = True
             self.stop_event.wait(self.config.poll_seconds)
+
+    def _watch(self, sc: StageClock) -> None:
+        """Read one stage's current event (following a reset to the new one) and publish it."""
+        if sc.event_id is None:
+            sc.event_id = self.store.events.current_id(sc.stage)
+        bundle = self.store.events.load(sc.event_id) if sc.event_id else None
+        if bundle and bundle.state.superseded_by:
+            sc.event_id = bundle.state.superseded_by
+            bundle = self.store.events.load(sc.event_id)
+        self._publish(bundle, *self._tallies(bundle), stage=sc.stage)
 
     def _tallies(self, bundle: EventBundle | None) -> tuple[int, LobbyFacts | None]:
         """Besides the bundle, what the timer needs: for auto-close, how many present judges have nothing
@@ -150,15 +183,24 @@ class Engine:
             return 0, lobby_facts(self.store, state)
         return 0, None
 
-    def _publish(self, bundle: EventBundle | None, submitted: int, lobby: LobbyFacts | None = None) -> None:
-        with self._lock:
-            old = self._bundle
+    def _publish(
+        self,
+        bundle: EventBundle | None,
+        submitted: int,
+        lobby: LobbyFacts | None = None,
+        stage: str | None = None,
+    ) -> None:
+        """Hand a stage's fresh read to the timer (the stage is the bundle's, else `stage`)."""
+        sid = bundle.state.stage if bundle else stage or MAIN
+        sc = self.stages.setdefault(sid, StageClock(sid))
+        with sc.lock:
+            old = sc.bundle
             same_event = bundle and old and bundle.state.event_id == old.state.event_id
             if same_event and bundle.state.version < old.state.version:
                 # Read before the timer's own latest write landed: keep the newer state we know of, or
                 # the timer would replay a step it already wrote and lose a round trip on the refusal.
                 bundle = EventBundle(old.state, bundle.settings, bundle.presence, bundle.flags)
-            self._bundle, self._submitted, self._lobby = bundle, submitted, lobby
+            sc.bundle, sc.submitted, sc.lobby = bundle, submitted, lobby
         if bundle is None:
             return
         now = self.clock()
@@ -176,20 +218,31 @@ class Engine:
     # ---- timer ----------------------------------------------------------------------------------
     def _timer_loop(self) -> None:
         while not self.stop_event.is_set():
-            timeout = 0.5
-            if self.leader.is_set():
-                try:
-                    timeout = self._tick()
-                except Exception as e:
-                    log.warning("timer: %s; retrying", e)
-                    timeout = 0.2
+            try:
+                timeout = self._tick(self._held())
+            except Exception as e:
+                log.warning("timer: %s; retrying", e)
+                timeout = 0.2
             self.wake.wait(max(0.0, timeout))
             self.wake.clear()
 
-    def _tick(self) -> float:
-        """Apply whatever is due now; return how long to sleep before looking again."""
-        with self._lock:
-            bundle, submitted, lobby = self._bundle, self._submitted, self._lobby
+    def _tick(self, held: list[StageClock] | None = None) -> float:
+        """Apply whatever is due now on the stages held (None: every stage read; each write is conditional
+        on its lease anyway); return how long to sleep before looking again (the nearest deadline of any of
+        them, at most half a second)."""
+        timeout = 0.5
+        for sc in list(self.stages.values()) if held is None else held:
+            try:
+                timeout = min(timeout, self._tick_stage(sc))
+            except Exception as e:  # one stage's failure must not stop the others' clocks
+                log.warning("timer on stage %s: %s; retrying", sc.stage, e)
+                timeout = min(timeout, 0.2)
+        return timeout
+
+    def _tick_stage(self, sc: StageClock) -> float:
+        """Apply whatever is due now on one stage; return how long to sleep before looking again."""
+        with sc.lock:
+            bundle, submitted, lobby = sc.bundle, sc.submitted, sc.lobby
         if bundle is None:
             return 0.5
         now = self.clock()
@@ -210,10 +263,10 @@ class Engine:
                 # Someone (an admin command, or a newer engine) moved the state: read it again.
                 log.info("%s refused: the state or the lease moved on (version %d)", step.kind, state.version)
                 fresh = self.store.events.load(state.event_id)
-                with self._lock:
-                    self._bundle = fresh
-                    self._submitted = 0
-                return 0.0 if fresh and self.leader.is_set() else 0.5
+                with sc.lock:
+                    sc.bundle = fresh
+                    sc.submitted = 0
+                return 0.0 if fresh and sc.leader else 0.5
             self.transitions += 1
             late = self.clock() - step.at if step.kind in ("scoring_opened", "scoring_closed") else 0.0
             log.info(
@@ -228,12 +281,12 @@ class Engine:
             self.vitals.transition(step.kind, late)
             state = step.state
         if steps:
-            with self._lock:
-                latest = self._bundle
+            with sc.lock:
+                latest = sc.bundle
                 if latest is not None and latest.state.event_id == state.event_id:
                     if latest.state.version < state.version:
-                        self._bundle = EventBundle(state, latest.settings, latest.presence, latest.flags)
-                        self._submitted = 0
+                        sc.bundle = EventBundle(state, latest.settings, latest.presence, latest.flags)
+                        sc.submitted = 0
         wake = rules.next_wakeup(state)
         if wake is None:
             return 0.5

@@ -195,7 +195,7 @@ class Hub:
         if self.built is None:
             return None
         snap = self.built.reading.snapshot
-        return ScoreContext(snap.event_id, snap.settings, self.feed.score)
+        return ScoreContext(snap.event_id, snap.settings, self.feed.score, snap.state.stage)
 
     async def check_outliers(self, score: Score, timeout: float = 10.0) -> None:
         """After the score's answer: wait for a feed read begun after its commit (the feed reads the

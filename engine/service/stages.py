@@ -1,0 +1,105 @@
+"""The festival's stages as use cases (`service.stages`): listing and adding stages, assigning judges, and
+binding the service to one stage (`service.on(stage)`). Every write checks the admin's session."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from typing import TYPE_CHECKING
+
+from engine.domain import accounts, stages
+from engine.domain.model import InvalidInput, Role, StagescoreError
+from engine.domain.stages import MAIN, MAIN_NAME, Stage
+from engine.service.logins import Logins
+from engine.store import Store
+
+if TYPE_CHECKING:
+    from engine.service.core import Service
+
+FRESH_SECONDS = 1.0  # how long this process trusts its list of stages (they change between shows)
+
+
+class StageUseCases:
+    def __init__(self, store: Store, logins: Logins):
+        self.store = store
+        self.logins = logins
+        self._listed: tuple[float, list[Stage]] | None = None
+        self._bound: dict[tuple[int, str], Service] = {}
+        self._lock = threading.Lock()
+
+    # ---- reading ----------------------------------------------------------------------------------
+    def list(self) -> list[Stage]:
+        """Every stage in its order (the implicit main stage when none was named); read at most once a
+        second per process."""
+        with self._lock:
+            if self._listed and time.monotonic() - self._listed[0] < FRESH_SECONDS:
+                return list(self._listed[1])
+        found = self.store.stages.list()
+        with self._lock:
+            self._listed = (time.monotonic(), found)
+        return list(found)
+
+    def get(self, stage_id: str | None) -> Stage:
+        """The stage named (or the only one); InvalidInput names the stages there are."""
+        return stages.choose(self.list(), stage_id)
+
+    def only(self) -> str:
+        return self.get(None).stage_id
+
+    def of_judge(self, email: str) -> str:
+        """The stage a judge is assigned to (main for an account from before stages)."""
+        stored = self.store.accounts.get(accounts.normalise_email(email))
+        return stages.of_judge(stored.account.stage if stored else None)
+
+    def bound(self, svc: Service, stage_id: str | None) -> Service:
+        """`svc` acting on one stage: the same store, logins, scorer and stage list; its own event."""
+        stage = self.get(stage_id).stage_id
+        key = (id(svc), stage)
+        with self._lock:
+            found = self._bound.get(key)
+        if found is None:
+            found = dataclasses.replace(svc, stage=stage)
+            found.logins, found.scorer, found.health, found.stages = svc.logins, svc.scorer, svc.health, self
+            with self._lock:
+                self._bound[key] = found
+        return found
+
+    # ---- writing ----------------------------------------------------------------------------------
+    def add(self, token: str | None, name: str, stage_id: str | None = None) -> Stage:
+        """A new stage. The first stage added to a deployment whose main stage already has an event
+        registers main too, so that event stays a stage of its own."""
+        actor = self.logins.actor(token, Role.ADMIN)
+        name = (name or "").strip()
+        if not name or len(name) > 60:
+            raise InvalidInput("A stage's name is 1 to 60 characters.")
+        stage_id = stages.check_id(stage_id or stages.slug(name))
+        stored = self.store.stages.stored()
+        if not stored and self.store.events.current_id(MAIN) and stage_id != MAIN:
+            self.store.stages.add(Stage(MAIN, MAIN_NAME, 0))
+            stored = [Stage(MAIN, MAIN_NAME, 0)]
+        stage = Stage(stage_id, name, max((s.order for s in stored), default=0) + 1)
+        self.store.stages.add(stage)
+        self._forget()
+        self.logins.log_admin(actor, "stage_added", {"stage": stage_id, "name": name})
+        return stage
+
+    def assign(self, token: str | None, email: str, stage_id: str) -> str:
+        """Put a judge on a stage: their screen follows it, and a score for another stage's window is
+        refused at commit from now on. Returns the stage's id."""
+        actor = self.logins.actor(token, Role.ADMIN)
+        email = accounts.normalise_email(email)
+        stage = self.get(stages.check_id(stage_id))
+        stored = self.store.accounts.get(email)
+        if not stored or stored.account.role is not Role.JUDGE:
+            raise StagescoreError(f"There is no judge {email}.")
+        self.store.accounts.update(email, stage=stage.stage_id)
+        eid = self.store.events.current_id(stage.stage_id)
+        if eid:
+            data = {"email": email, "stage": stage.stage_id}
+            self.store.log.append(eid, f"admin:{actor}", self.logins.clock(), actor, "judge_assigned", data)
+        return stage.stage_id
+
+    def _forget(self) -> None:
+        with self._lock:
+            self._listed = None
