@@ -10,10 +10,10 @@ from engine.domain import schedule
 
 
 def _competition():
-    from engine import bootstrap
+    from engine.cli.context import service
     from engine.service.competition import Competition
 
-    return Competition(bootstrap.service())
+    return Competition(service())
 
 
 def cmd_round(a) -> int:

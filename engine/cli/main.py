@@ -10,14 +10,10 @@ import sys
 import time
 from pathlib import Path
 
-from engine.cli import competition, results, setup
+from engine.cli import competition, context, results, setup, stages
+from engine.cli.context import service as _service
 from engine.domain.model import Command, CommandKind, Role, StagescoreError
-
-
-def _service():
-    from engine import bootstrap
-
-    return bootstrap.service()
+from engine.domain.stages import of_judge as stages_of_judge
 
 
 def cmd_judge(a) -> int:
@@ -33,6 +29,7 @@ def cmd_judge(a) -> int:
             print(
                 f"{acc.email:<30} {acc.role.value:<6} weight={acc.weight} "
                 f"{'active' if acc.active else 'disabled'}"
+                + (f" stage={stages_of_judge(acc.stage)}" if acc.role is Role.JUDGE else "")
             )
     elif a.action == "disable":
         svc.set_account(None, a.email, active=False)
@@ -113,13 +110,24 @@ def status_dict(svc) -> dict:
 
 
 def cmd_status(a) -> int:
+    if a.all:
+        svc = _service()
+        every = [
+            {"stage": s.stage_id, "stage_name": s.name, **status_dict(svc.on(s.stage_id))}
+            for s in svc.stages.list()
+        ]
+        print(json.dumps(every) if a.json else "\n\n".join(_lines(d) for d in every))
+        return 0
     d = status_dict(_service())
     if a.json:
         print(json.dumps(d))
     else:
-        for k, v in d.items():
-            print(f"{k:<18} {v}")
+        print(_lines(d))
     return 0
+
+
+def _lines(d: dict) -> str:
+    return "\n".join(f"{k:<18} {v}" for k, v in d.items())
 
 
 def cmd_export(a) -> int:
@@ -169,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     dis = jsub.add_parser("disable")
     dis.add_argument("email")
     judge.set_defaults(fn=cmd_judge)
+    stages.register(sub, jsub)
 
     perf = sub.add_parser("performers", help="the roster")
     psub = perf.add_subparsers(dest="action", required=True)
@@ -188,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     st = sub.add_parser("status", help="the current event's state")
     st.add_argument("--json", action="store_true")
+    st.add_argument("--all", action="store_true", help="every stage's status (with --json: a JSON array)")
     st.set_defaults(fn=cmd_status)
 
     ex = sub.add_parser("export", help="scores and results")
@@ -201,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     vl = sub.add_parser("verify-log", help="check the event log's hash chains")
     vl.add_argument("--event")
     vl.set_defaults(fn=cmd_verify_log)
+    context.add_stage_options(sub)
     return p
 
 
@@ -208,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     from engine import log_setup
 
     args = build_parser().parse_args(argv)
+    context.choose(getattr(args, "stage", None) if args.cmd in context.STAGED else None)
     if args.cmd != "run":
         log_setup.setup("cli", logging.WARNING)
     if args.cmd == "control" and args.command == "extend" and not args.seconds:

@@ -65,6 +65,6 @@ def register(sub) -> None:
 
 
 def _service():
-    from engine import bootstrap
+    from engine.cli.context import service
 
-    return bootstrap.service()
+    return service()

@@ -10,9 +10,9 @@ from engine.domain.model import Settings
 
 
 def service():
-    from engine import bootstrap
+    from engine.cli.context import service
 
-    return bootstrap.service()
+    return service()
 
 
 def cmd_db(a) -> int:
@@ -64,14 +64,16 @@ def cmd_demo(a) -> int:
     if a.if_missing and svc.store.events.current_id():
         print("An event already exists; keeping it (demo not seeded again).")
         return 0
-    passwords = demo.seed(
-        svc,
-        judges=a.judges,
+    options = dict(
         performers=a.performers,
         perform_seconds=a.perform_seconds,
         score_seconds=a.score_seconds,
         password=a.password,
     )
+    if a.stages:
+        passwords = demo.festival(svc, a.stages, a.judges, **options)
+    else:
+        passwords = demo.seed(svc, judges=a.judges, **options)
     print("Demo event ready. Logins (shown once):")
     for email, pw in passwords.items():
         print(f"  {email:<24} {pw}")
@@ -103,4 +105,7 @@ def register(sub) -> None:
     demo.add_argument("--judges", type=int, default=3)
     demo.add_argument("--performers", type=int, default=5)
     demo.add_argument("--if-missing", action="store_true", help="do nothing if an event already exists")
+    demo.add_argument(
+        "--stages", type=int, help="a festival: stages s1 … sN, each with its own event and judges"
+    )
     demo.set_defaults(fn=cmd_demo)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from engine.domain.model import InvalidInput
+from engine.domain.model import Account, InvalidInput
 
 MAIN = "main"
 MAIN_NAME = "Main"
@@ -62,3 +62,8 @@ def choose(stages: list[Stage], wanted: str | None) -> Stage:
 def of_judge(stage_id: str | None) -> str:
     """The stage a judge account belongs to (an account from before stages belongs to main)."""
     return stage_id or MAIN
+
+
+def panel(judges: Iterable[Account], stage: str) -> list[Account]:
+    """The judges assigned to `stage`: its panel."""
+    return [j for j in judges if of_judge(j.stage) == stage]

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from engine.domain import accounts, devices, release, roster, rules
+from engine.domain import accounts, devices, release, roster, rules, stages
 from engine.domain.model import (
     Account,
     Command,
@@ -56,7 +56,7 @@ class Service:
         now = lambda: self.clock()  # noqa: E731 (a test may swap the service's clock later)
         self.logins = Logins(self.store, now)
         self.results = Results(self)
-        self.health = Health(self.store, now)
+        self.health = Health(self.store, now, self.stage_id)
         self.log = LogReads(self)
         self.scorer = Scorer(self.store, now)
         self.stages = StageUseCases(self.store, self.logins)
@@ -91,7 +91,9 @@ class Service:
         performers = self.store.performers.list(eid)
         scores = self.store.scores.list(eid)
         rel = self.store.results.get(eid)
-        judges = release.judges_as_signed(rel, self.store.accounts.list(Role.JUDGE))
+        judges = release.judges_as_signed(
+            rel, stages.panel(self.store.accounts.list(Role.JUDGE), b.state.stage)
+        )
         conflicts, rnd = self.store.conflicts.list(eid), self.store.rounds.get(eid)
         now = self.clock()
         return Snapshot(
@@ -215,7 +217,8 @@ class Service:
         actor = self.logins.actor(token, Role.ADMIN)
         b = self.bundle()
         self.results.check_writable(b.state.event_id, "settings")
-        validate_settings(settings, judges=len([j for j in self.store.accounts.list(Role.JUDGE) if j.active]))
+        judges = stages.panel(self.store.accounts.list(Role.JUDGE), b.state.stage)
+        validate_settings(settings, judges=len([j for j in judges if j.active]))
         rules.check_settings_change(b.state, b.settings, settings)
         self.store.events.save_settings(b.state.event_id, settings, actor, self.clock())
         return settings

@@ -19,12 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine import metrics
-from engine.domain import health
+from engine.domain import health, stages
 from engine.domain.competition import RoundInfo
 from engine.domain.health import EngineHealth
 from engine.domain.model import Account, Role, Score, Settings, StagescoreError
 from engine.domain.release import Release, judges_as_signed
 from engine.domain.snapshot import Snapshot, compute_results
+from engine.domain.stages import MAIN
 from engine.service.health import EngineDesk, desk_from
 from engine.store import Store
 
@@ -49,9 +50,10 @@ class Reading:
 
 
 class Feed:
-    def __init__(self, store: Store, clock: Callable[[], float] = time.time):
+    def __init__(self, store: Store, clock: Callable[[], float] = time.time, stage: str = MAIN):
         self.store = store
         self.clock = clock
+        self.stage = stage  # the stage whose current event this feed follows
         self.event_id: str | None = None
         self._due = {"pointer": 0.0, "lease": 0.0, "accounts": 0.0, "besides": 0.0, "engines": 0.0}
         self._engines: list[dict] = []
@@ -80,7 +82,7 @@ class Feed:
         `engine_details`: an admin desk is open, so the engines' seen items are read every 2 s too."""
         now = self.clock()
         if self.event_id is None or self._due_now("pointer", POINTER_SECONDS, now):
-            eid = self.store.events.current_id()
+            eid = self.store.events.current_id(self.stage)
             if eid is None:
                 raise StagescoreError(NO_EVENT)
             if eid != self.event_id:
@@ -92,7 +94,7 @@ class Feed:
         if bundle.state.superseded_by:
             self._due["pointer"] = 0.0  # a new event is current: follow it next tick
         if self._due_now("lease", LEASE_SECONDS, now):
-            self._lease = self.store.lease.current()
+            self._lease = self.store.lease.current(self.stage)
         if self._due_now("accounts", ACCOUNTS_SECONDS, now):
             self._set_accounts({a.email: a for a in self.store.accounts.list()})
         state = bundle.state
@@ -111,7 +113,7 @@ class Feed:
             self._read_besides()
         conflicts, rnd, release, checks = self._besides
         self._read_scores(state.performer_id)
-        judges = [a for a in self._accounts.values() if a.role is Role.JUDGE]
+        judges = stages.panel([a for a in self._accounts.values() if a.role is Role.JUDGE], self.stage)
         judges = judges_as_signed(release, judges) if release else judges  # an official round: as signed
         if self._results_generation != self._generation:
             self._flat = [s for by_judge in self._scores.values() for s in by_judge.values()]

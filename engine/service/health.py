@@ -76,13 +76,14 @@ class Health:
 
     store: Store
     clock: Callable[[], float]
+    stage: Callable[[], str]  # the stage whose lease and event are judged
 
     def engine_health(self) -> EngineHealth:
         """The lease item and the current event's state, judged at now (domain/health.py): 2-3 GetItems."""
         config = self.store.config
-        eid = self.store.events.current_id()
+        eid = self.store.events.current_id(self.stage())
         state = self.store.events.state(eid) if eid else None
-        lease = self.store.lease.current()
+        lease = self.store.lease.current(self.stage())
         stale = health.stale_seconds(config.lease_seconds, config.lease_renew_seconds)
         return health.assess(lease, state, self.clock(), stale_after=stale)
 

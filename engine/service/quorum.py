@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.domain import rules
+from engine.domain import rules, stages
 from engine.domain.model import EventState, Role, Settings
 from engine.store import Store
 
@@ -29,5 +29,5 @@ def lobby_facts(store: Store, state: EventState) -> LobbyFacts:
     recused = frozenset(store.conflicts.list(state.event_id).get(first or "", ()))
     if not recused:
         return LobbyFacts(first)
-    panel = frozenset(j.email for j in store.accounts.list(Role.JUDGE) if j.active)
+    panel = frozenset(j.email for j in stages.panel(store.accounts.list(Role.JUDGE), state.stage) if j.active)
     return LobbyFacts(first, recused, panel)

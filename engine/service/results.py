@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from engine.domain import accounts, release
+from engine.domain import accounts, release, stages
 from engine.domain.model import Conflict, Criterion, InvalidInput, NotAllowed, Role, Score, StagescoreError
 from engine.domain.outliers import panel_flags, shown
 from engine.domain.release import Release, ResultsSettings
@@ -93,7 +93,8 @@ class Results:
             now = self.clock()
             release.check_sign_off(b.state, rel, now)
             digest = release.results_hash(results.results_document(self.svc.snapshot(b.state.event_id)))
-            judges = release.freeze_judges(self.store.accounts.list(Role.JUDGE))  # they rank the round
+            panel = stages.panel(self.store.accounts.list(Role.JUDGE), b.state.stage)
+            judges = release.freeze_judges(panel)  # they rank the round
             new = replace(
                 rel,
                 signed_off_by=actor,

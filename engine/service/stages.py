@@ -60,7 +60,7 @@ class StageUseCases:
             found = self._bound.get(key)
         if found is None:
             found = dataclasses.replace(svc, stage=stage)
-            found.logins, found.scorer, found.health, found.stages = svc.logins, svc.scorer, svc.health, self
+            found.logins, found.scorer, found.stages = svc.logins, svc.scorer, self
             with self._lock:
                 self._bound[key] = found
         return found

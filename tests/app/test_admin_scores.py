@@ -37,7 +37,9 @@ def page(monkeypatch):
         # pages/ rather than Home.py's folder. `require` above ignores the page, so names will do.
         monkeypatch.setattr(ui.nav, "_built", lambda: {name: name for name in ui.nav.PAGES})
         monkeypatch.setattr(ui.data, "snapshot", lambda event_id=None: snap)
-        monkeypatch.setattr(ui.data, "service", lambda: SimpleNamespace(log=SimpleNamespace(entries=log_entries)))
+        monkeypatch.setattr(
+            ui.data, "service", lambda: SimpleNamespace(log=SimpleNamespace(entries=log_entries))
+        )
         st.cache_data.clear()
         at = AppTest.from_file(str(PAGE), default_timeout=60)
         at.run()
