@@ -83,8 +83,10 @@ def cmd_run(a) -> int:
     return 0
 
 
-def status_dict(svc) -> dict:
+def status_dict(svc, clashes: list | None = None) -> dict:
+    """`status --json`: the stage's event, its engine and results, and the clashes that involve it."""
     snap = svc.snapshot()
+    clashes = svc.stages.clashes(svc) if clashes is None else clashes
     s = snap.state
     now = time.time()
     remaining = s.remaining(now)
@@ -106,14 +108,16 @@ def status_dict(svc) -> dict:
         "scores": len(snap.scores),
         **competition.status_fields(snap, now),
         **svc.health.engine_health().as_json(),
+        "clashes": [c.as_json() for c in clashes if s.stage in c.stages],
     } | svc.results.results_status(s.event_id)
 
 
 def cmd_status(a) -> int:
     if a.all:
         svc = _service()
+        found = svc.stages.clashes(svc)
         every = [
-            {"stage": s.stage_id, "stage_name": s.name, **status_dict(svc.on(s.stage_id))}
+            {"stage": s.stage_id, "stage_name": s.name, **status_dict(svc.on(s.stage_id), found)}
             for s in svc.stages.list()
         ]
         print(json.dumps(every) if a.json else "\n\n".join(_lines(d) for d in every))

@@ -8,7 +8,8 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from engine.domain import accounts, stages
+from engine.domain import accounts, clashes, schedule, stages
+from engine.domain.clashes import Clash, StageLineup
 from engine.domain.model import InvalidInput, Role, StagescoreError
 from engine.domain.stages import MAIN, MAIN_NAME, Stage
 from engine.service.logins import Logins
@@ -51,6 +52,24 @@ class StageUseCases:
         """The stage a judge is assigned to (main for an account from before stages)."""
         stored = self.store.accounts.get(accounts.normalise_email(email))
         return stages.of_judge(stored.account.stage if stored else None)
+
+    def clashes(self, svc: Service) -> list[Clash]:
+        """The clashes between the stages' current events (engine/domain/clashes.py); none with one stage.
+        Reads each stage's snapshot: for the desk and `status`, not for every viewer."""
+        listed = self.list()
+        if len(listed) < 2:
+            return []
+        lineups = []
+        for stage in listed:
+            bound = self.bound(svc, stage.stage_id)
+            if self.store.events.current_id(stage.stage_id) is None:
+                continue
+            snap = bound.snapshot()
+            slots = schedule.expected_starts(snap.state, snap.settings, snap.performers, snap.at)
+            lineups.append(
+                StageLineup(stage.stage_id, stage.name, snap.state.phase, tuple(slots), tuple(snap.judges))
+            )
+        return clashes.find(lineups)
 
     def bound(self, svc: Service, stage_id: str | None) -> Service:
         """`svc` acting on one stage: the same store, logins, scorer and stage list; its own event."""

@@ -133,3 +133,25 @@ def test_the_festival_from_the_command_line(svc, capsys):
     assert svc.stages.of_judge("judge1@demo.local") == "s2"
     code, _, err = run(capsys, "judge", "assign", "judge1@demo.local", "--stage", "s9")
     assert code == 2 and "There is no stage 's9'" in err
+
+
+def test_a_performer_on_two_stages_at_once_is_a_clash_in_status(svc, clock, capsys):
+    tokens = two_stages(svc, clock)
+    s2 = svc.on("s2")
+    s2.set_roster(tokens[ADMIN], [{"name": "Performer 3", "order": 1}, {"name": "Zed", "order": 2}])
+    for stage in (svc.on("s1"), s2):
+        stage.command(tokens[ADMIN], Command(CommandKind.START, force=True))
+    found = svc.stages.clashes(svc)
+    # Third on s1 (15 s slots) and first on s2: expected within the quarter hour, and in two orders at once.
+    assert [(c.kind, c.who, c.stages) for c in found] == [
+        ("performer_near", "Performer 3", ("s1", "s2")),
+        ("two_orders", "Performer 3", ("s1", "s2")),
+    ]
+    every = json.loads(run(capsys, "status", "--json", "--all")[1])
+    kinds = ["performer_near", "two_orders"]
+    assert [[c["kind"] for c in s["clashes"]] for s in every] == [kinds, kinds]
+    one = json.loads(run(capsys, "status", "--json", "--stage", "s2")[1])
+    assert (
+        one["clashes"][1]["sentence"]
+        == "Performer 3 is in the running orders of Stage 1 and Stage 2 at once."
+    )
