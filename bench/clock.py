@@ -23,7 +23,7 @@ from tests.support.processes import read_log
 from tests.support.waiting import wait_for
 
 KINDS = ("scoring_opened", "scoring_closed")
-_COMMITTED = re.compile(r"(?:scoring_opened|scoring_closed) -> .*\(due [\d.]+, late ([\d.]+) ms\)")
+COMMITTED = re.compile(r"(?:scoring_opened|scoring_closed) -> .*\(due [\d.]+, late ([\d.]+) ms\)")
 
 
 def slope(ys: list[float]) -> float:
@@ -63,7 +63,7 @@ def main() -> None:
         engine_log = read_log(engine)
         refused = engine_log.count(" refused: ")
         # The engine also logs, after each transaction returns, how late the transition then was.
-        committed = [float(m) / 1000 for m in _COMMITTED.findall(engine_log)]
+        committed = [float(m) / 1000 for m in COMMITTED.findall(engine_log)]
 
     late = [e["written_at"] - e["ts"] for e in entries]
     ts = [e["ts"] for e in entries]

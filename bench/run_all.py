@@ -29,6 +29,7 @@ SCRIPTS = (
     "burst",
     "large_event",
     "doors",
+    "festival",
     "soak",
 )
 

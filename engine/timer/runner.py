@@ -45,6 +45,7 @@ class Engine:
         self.stages: dict[str, StageClock] = {MAIN: StageClock(MAIN)}
         self._threads: list[threading.Thread] = []
         self._pool = ThreadPoolExecutor(MAX_PARALLEL_STAGES, thread_name_prefix=f"{self.owner}-stage")
+        self._readers = ThreadPoolExecutor(MAX_PARALLEL_STAGES, thread_name_prefix=f"{self.owner}-read")
         self.transitions = 0
         self._counted = threading.Lock()  # stages' ticks run on several threads
         self.vitals = Vitals(store, self.owner)
@@ -73,6 +74,7 @@ class Engine:
             sc.leader = False
         self.leader.clear()
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._readers.shutdown(wait=False, cancel_futures=True)
         self.vitals.forget()
 
     def run_forever(self) -> None:
@@ -116,8 +118,10 @@ class Engine:
         while not self.stop_event.is_set():
             try:
                 held = self._held()
-                for sc in held:
-                    self._watch(sc)
+                # Each stage's read on its own thread: a cycle costs one read however many stages.
+                list(self._readers.map(self._watch, held)) if len(held) > 1 else [
+                    self._watch(sc) for sc in held
+                ]
                 if len(held) == 1:
                     log_setup.set_event_id(held[0].event_id)
                 if failing:
@@ -187,6 +191,7 @@ class Engine:
             or old.settings != bundle.settings
         )
         if changed or submitted or lobby:
+            sc.next_at = 0.0  # look at this stage again now
             self.wake.set()
 
     # ---- timer ----------------------------------------------------------------------------------
@@ -205,11 +210,22 @@ class Engine:
         on its lease anyway); return how long to sleep before looking again (the nearest deadline of any of
         them, at most half a second)."""
         chosen = list(self.stages.values()) if held is None else held
-        if len(chosen) <= 1:
+        if held is None or len(chosen) <= 1:
             return min([0.5, *(self._guarded_tick(sc) for sc in chosen)])
-        # Stages whose deadlines coincide (a festival started together) write at once, not one after
-        # another, so the clock's accuracy holds as stages are added.
-        return min([0.5, *self._pool.map(self._guarded_tick, chosen)])
+        # Several stages: each stage's due writes go to the pool and the timer goes straight back to
+        # watching the others' deadlines, so one stage's transaction never delays another's transition.
+        now = time.monotonic()
+        for sc in chosen:
+            if not sc.busy and sc.next_at <= now:
+                sc.busy = True
+                self._pool.submit(self._guarded_tick, sc).add_done_callback(
+                    lambda done, sc=sc: self._ticked(sc, done.result())
+                )
+        return min([0.5, *(sc.next_at - now for sc in chosen if not sc.busy)])
+
+    def _ticked(self, sc: StageClock, timeout: float) -> None:
+        sc.next_at, sc.busy = time.monotonic() + timeout, False
+        self.wake.set()
 
     def _guarded_tick(self, sc: StageClock) -> float:
         try:

@@ -22,6 +22,8 @@ class StageClock:
     bundle: EventBundle | None = None
     submitted: int = 0
     lobby: LobbyFacts | None = None
+    busy: bool = False  # its tick is running on the engine's pool
+    next_at: float = 0.0  # time.monotonic() at which the timer looks at it again
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def hold(self, lease: Lease, owner: str, now: float, seconds: float) -> bool:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from engine import localdb
 from engine.config import Config
+from engine.domain.stages import MAIN
 from engine.service.core import Service
 from engine.store import Store
 from tests.support import processes
@@ -159,15 +160,17 @@ class Stack:
     def check_alive(self) -> None:
         processes.check_alive(self.procs)
 
-    def start_engine(self, wait: float | None = 30) -> subprocess.Popen:
-        """`python -m engine run`; with `wait`, returns once it holds the lease."""
-        proc = self.spawn("engine", processes.engine_command("run"))
+    def start_engine(
+        self, wait: float | None = 30, stage: str = MAIN, env: Mapping[str, str] | None = None
+    ) -> subprocess.Popen:
+        """`python -m engine run`; with `wait`, returns once it holds the lease (of `stage`)."""
+        proc = self.spawn("engine", processes.engine_command("run"), env)
         if wait is not None:
             store = self.store()
 
             def leased() -> bool:
                 self.check_alive()
-                lease = store.lease.current()
+                lease = store.lease.current(stage)
                 return bool(lease and lease.get("owner") and float(lease["expires"]) > time.time())
 
             wait_for(leased, wait, "the engine to take the lease", 0.1, ignore=())
