@@ -22,7 +22,7 @@ def cmd_judge(a) -> int:
         import getpass
 
         pw = a.password or getpass.getpass(f"Password for {a.email}: ")
-        acc = svc.add_account(None, a.email, a.name or "", pw, Role(a.role), a.weight)
+        acc = svc.add_account(None, a.email, a.name or "", pw, Role(a.role), a.weight, a.stage)
         print(f"Added {acc.role.value} {acc.email} (weight {acc.weight}).")
     elif a.action == "list":
         for acc in svc.store.accounts.list():
@@ -172,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--password")
     add.add_argument("--role", choices=[r.value for r in Role], default="judge")
     add.add_argument("--weight", default="1")
+    add.add_argument("--stage", help="a judge's stage (default: the only stage)")
     jsub.add_parser("list")
     link = jsub.add_parser("link", help="a one-time login link (and its QR code) for a judge's phone")
     link.add_argument("email")

@@ -251,14 +251,20 @@ class Service:
         password: str,
         role: Role = Role.JUDGE,
         weight: Decimal | str | float = Decimal(1),
+        stage: str | None = None,
     ) -> Account:
+        """A new account; a judge on `stage` (None: the main stage, or the only stage there is)."""
         actor = self.logins.actor(token, Role.ADMIN)
+        if role is Role.JUDGE:
+            listed = self.stages.list()
+            stage = self.stages.get(stage).stage_id if stage or len(listed) == 1 else None
         account = Account(
             accounts.normalise_email(email),
             roster.clean_text(name, "name", 80, True) if name else email.split("@")[0],
             role,
             validate_weight(weight),
             True,
+            stage if role is Role.JUDGE else None,
         )
         self.store.accounts.put(account, accounts.hash_password(password), create_only=True)
         self.logins.log_admin(actor, "account_added", {"email": account.email, "role": role.value})

@@ -155,3 +155,15 @@ def test_a_performer_on_two_stages_at_once_is_a_clash_in_status(svc, clock, caps
         one["clashes"][1]["sentence"]
         == "Performer 3 is in the running orders of Stage 1 and Stage 2 at once."
     )
+
+
+def test_a_judge_added_on_a_stage_belongs_to_it(svc, capsys):
+    svc.stages.add(None, "Stage 1", "s1")
+    assert (
+        run(capsys, "judge", "add", "new@test.local", "--password", "pw-new-judge-1", "--stage", "s1")[0] == 0
+    )
+    assert svc.store.accounts.get("new@test.local").account.stage == "s1"
+    code, _, err = run(capsys, "judge", "add", "other@test.local", "--password", "pw-1234567", "--stage", "x")
+    assert code == 2 and "There is no stage 'x'" in err and svc.store.accounts.get("other@test.local") is None
+    # With one stage, a judge added without --stage is on it.
+    assert svc.add_account(None, "third@test.local", "Third", "pw-1234567").stage == "s1"
