@@ -60,8 +60,10 @@ class Lease:
 
     # Each engine, holder or standby, says it is alive in an item of its own beside the lease, so the admin
     # desk can show the standbys it has seen. Not conditional: nothing decides anything from these.
-    def seen(self, owner: str, now: float, holder: bool, lateness_ms: float | None, host: str) -> None:
-        item = {"pk": LEASE, "sk": ENGINE + owner, "owner": owner, "last_seen": to_decimal(now)}
+    def seen(
+        self, owner: str, now: float, holder: bool, lateness_ms: float | None, host: str, held: int = 0
+    ) -> None:
+        item = {"pk": LEASE, "sk": ENGINE + owner, "owner": owner, "last_seen": to_decimal(now), "held": held}
         item.update(
             holder=holder, host=host, lateness_ms=None if lateness_ms is None else to_decimal(lateness_ms)
         )

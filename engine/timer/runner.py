@@ -26,6 +26,7 @@ from engine.domain.model import Conflict, DatabaseUnavailable, Phase
 from engine.domain.stages import MAIN
 from engine.service.quorum import LobbyFacts, lobby_facts
 from engine.store import EventBundle, Store
+from engine.timer import sharing, stage_clock
 from engine.timer.stage_clock import StageClock
 from engine.timer.vitals import Vitals
 
@@ -99,9 +100,15 @@ class Engine:
             try:
                 listed = [s.stage_id for s in self.store.stages.list()]
                 self.stages = {sid: self.stages.get(sid) or StageClock(sid) for sid in listed}
+                peers = stage_clock.peers(self.store.lease, self.owner) if len(listed) > 1 else []
                 for sc in self.stages.values():
+                    if not sc.leader and not sharing.may_take(len(self._held()), len(listed), peers, now):
+                        continue  # left for a live engine short of stages
                     if sc.hold(self.store.lease, self.owner, now, self.config.lease_seconds):
                         self.wake.set()  # a stage newly held: its timer looks at once
+                if sharing.should_hand_over(len(self._held()), len(listed), peers, now):
+                    margin = 2 * self.config.lease_seconds
+                    stage_clock.hand_over(self.store.lease, self.owner, self._held(), now, margin)
             except Exception as e:
                 log.warning("lease: database call failed (%s); retrying", e)
                 for sc in self._held():
@@ -109,7 +116,7 @@ class Engine:
                         sc.leader = False
             held = self._held()
             self.leader.set() if held else self.leader.clear()
-            self.vitals.beat(now, bool(held), held[0].bundle if len(held) == 1 else None)
+            self.vitals.beat(now, len(held), held[0].bundle if len(held) == 1 else None)
             self.stop_event.wait(period)
 
     # ---- presence / watcher ---------------------------------------------------------------------

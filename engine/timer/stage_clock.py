@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from engine.service.quorum import LobbyFacts
 from engine.store import EventBundle
 from engine.store.lease import Lease
+from engine.timer import sharing
 
 log = logging.getLogger("stagescore.engine")
 
@@ -43,3 +44,23 @@ class StageClock:
             log.warning("engine %s lost the lease of stage %s", owner, self.stage)
             self.leader = False
         return False
+
+
+def peers(lease: Lease, owner: str) -> list[sharing.Peer]:
+    """The other engines, from their seen items (one Query): how many stages each holds."""
+    return [
+        sharing.Peer(int(i.get("held", 1 if i.get("holder") else 0)), float(i["last_seen"]))
+        for i in lease.engines()
+        if i["owner"] != owner
+    ]
+
+
+def hand_over(lease: Lease, owner: str, held: list[StageClock], now: float, margin: float) -> None:
+    """Release one held stage with nothing due within `margin` s, for a peer short of stages to take."""
+    for sc in held:
+        state = sc.bundle.state if sc.bundle else None
+        if sharing.idle(state.deadline if state else None, bool(state and state.paused), now, margin):
+            lease.release(owner, sc.stage)
+            sc.leader = False
+            log.info("engine %s hands stage %s over to another engine", owner, sc.stage)
+            return

@@ -21,18 +21,20 @@ class Vitals:
         self.metrics_seconds = float(os.environ.get("STAGESCORE_METRICS_SECONDS", "60"))
         self.lateness_ms: float | None = None
         self._seen_at = self._metrics_at = float("-inf")
-        self._holder: bool | None = None
+        self._holder: int | None = None  # stages held at the last seen item
 
     def transition(self, kind: str, late_seconds: float) -> None:
         self.lateness_ms = round(late_seconds * 1000, 1)
         metrics.record_transition(kind, late_seconds)
 
-    def beat(self, now: float, holder: bool, bundle: EventBundle | None) -> None:
-        """Called by the lease loop after each lease write; does its own work only when it is due."""
-        if now - self._seen_at >= SEEN_SECONDS or holder != self._holder:
-            self._seen_at, self._holder = now, holder
+    def beat(self, now: float, held: int, bundle: EventBundle | None) -> None:
+        """Called by the lease loop after each lease write with how many stages this engine holds; does its
+        own work only when it is due (or the count changed: other engines share the stages by it)."""
+        holder = held > 0
+        if now - self._seen_at >= SEEN_SECONDS or held != self._holder:
+            self._seen_at, self._holder = now, held
             try:
-                self.store.lease.seen(self.owner, now, holder, self.lateness_ms, self.host)
+                self.store.lease.seen(self.owner, now, holder, self.lateness_ms, self.host, held)
             except Exception as e:  # only the desk's list of engines depends on it
                 log.warning("could not write this engine's seen item (%s)", e)
         if now - self._metrics_at >= self.metrics_seconds:
