@@ -8,8 +8,9 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from engine.domain import accounts, clashes, schedule, stages
+from engine.domain import accounts, clashes, festival, schedule, stages
 from engine.domain.clashes import Clash, StageLineup
+from engine.domain.festival import FestivalPlace, StageResults
 from engine.domain.model import InvalidInput, Role, StagescoreError
 from engine.domain.stages import MAIN, MAIN_NAME, Stage
 from engine.service.logins import Logins
@@ -70,6 +71,17 @@ class StageUseCases:
                 StageLineup(stage.stage_id, stage.name, snap.state.phase, tuple(slots), tuple(snap.judges))
             )
         return clashes.find(lineups)
+
+    def festival_results(self, svc: Service) -> dict[str, list[FestivalPlace]]:
+        """Each category judged on several stages, ranked across them (engine/domain/festival.py)."""
+        found = []
+        for stage in self.list():
+            if self.store.events.current_id(stage.stage_id) is None:
+                continue
+            snap = self.bound(svc, stage.stage_id).snapshot()
+            performers, results = tuple(snap.performers), tuple(snap.results)
+            found.append(StageResults(stage.stage_id, stage.name, snap.settings, performers, results))
+        return festival.across_stages(found)
 
     def bound(self, svc: Service, stage_id: str | None) -> Service:
         """`svc` acting on one stage: the same store, logins, scorer and stage list; its own event."""

@@ -167,3 +167,21 @@ def test_a_judge_added_on_a_stage_belongs_to_it(svc, capsys):
     assert code == 2 and "There is no stage 'x'" in err and svc.store.accounts.get("other@test.local") is None
     # With one stage, a judge added without --stage is on it.
     assert svc.add_account(None, "third@test.local", "Third", "pw-1234567").stage == "s1"
+
+
+def test_a_category_on_two_stages_is_ranked_across_them(svc, clock, store):
+    tokens = two_stages(svc, clock)
+    s1, s2 = svc.on("s1"), svc.on("s2")
+    engine = Engine(store, clock=clock)
+    for sid, stage in (("s1", s1), ("s2", s2)):
+        stage.command(tokens[ADMIN], Command(CommandKind.START, force=True))
+        assert store.lease.acquire(engine.owner, clock.now, 600, sid)
+    clock.advance(5.5)
+    for stage in (s1, s2):
+        bundle = store.events.load(stage.event_id())
+        engine._publish(bundle, *engine._tallies(bundle))
+    engine._tick()
+    s1.submit_score(tokens["judge1@test.local"], s1.bundle().state.performer_id, {"Score": 6})
+    s2.submit_score(tokens["judge3@test.local"], s2.bundle().state.performer_id, {"Score": 9})
+    ranked = svc.stages.festival_results(svc)[""]  # the seeded performers have no category
+    assert [(p.rank, p.stage, p.total) for p in ranked] == [(1, "s2", 9), (2, "s1", 6)]
