@@ -8,11 +8,14 @@ from engine.domain.ranking import PerformerResult
 D = Decimal
 
 
-def result(pid, total, rank=1, median=None):
-    return PerformerResult(pid, D(total) if total is not None else None, 3, True, rank, median, None, None, None)
+def result(pid, total, rank=1):
+    return PerformerResult(pid, None if total is None else D(total), 3, True, rank, None, None, None, None)
 
 
-def stage(sid, rows, settings=Settings()):
+SAME = Settings()
+
+
+def stage(sid, rows, settings=SAME):
     performers = [Performer(pid, name, i, cat) for i, (pid, name, cat, _) in enumerate(rows, 1)]
     results = [result(pid, total, None if total is None else 1) for pid, _, _, total in rows]
     return StageResults(sid, f"Stage {sid[-1]}", settings, tuple(performers), tuple(results))
