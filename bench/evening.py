@@ -22,8 +22,8 @@ def _times(p: dict, n: float) -> dict:
     return _line(p["requests"] * n, p["read_units"] * n, p["write_units"] * n)
 
 
-def estimate(out: dict, performers: int, judges: int) -> dict:
-    minutes = HOURS * 60
+def estimate(out: dict, performers: int, judges: int, hours: float = HOURS) -> dict:
+    minutes = hours * 60
     w = out["walk"]
     feed = out["feed_with_viewers"]
     scores = performers * judges
@@ -64,7 +64,7 @@ def estimate(out: dict, performers: int, judges: int) -> dict:
             "judges": judges,
             "servers": SERVERS,
             "engines": ENGINES,
-            "hours": HOURS,
+            "hours": hours,
             "probe_every_seconds": PROBE_SECONDS,
             "scores": scores,
             "transitions": steps,
@@ -78,4 +78,27 @@ def estimate(out: dict, performers: int, judges: int) -> dict:
         "dollars_reads": round(read * READ_PRICE, 3),
         "dollars_writes": round(write * WRITE_PRICE, 3),
         "results_desk_open_all_evening": {**desk, "dollars": round(desk["read_units"] * READ_PRICE, 3)},
+    }
+
+
+def festival(
+    out: dict, performers: int, judges: int, stages: int = 4, days: int = 3, hours: float = 10.0
+) -> dict:
+    """A festival: `stages` stages, `days` days of `hours` hours, each stage an evening of `performers` a day
+    with its own `judges`. Each stage costs what one event costs (its feed on every server, its engine
+    lease and watcher, its judges' presence and sessions); the load balancer's probes and the admin's
+    desk are the deployment's, counted once."""
+    day = estimate(out, performers, judges, hours)
+    once = ("health_probes", "admin_desk")
+    per_stage = {k: v for k, v in day["lines"].items() if k not in once}
+    n = stages * days
+    read = sum(v["read_units"] for v in per_stage.values()) * n
+    read += sum(day["lines"][k]["read_units"] for k in once) * days
+    write = sum(v["write_units"] for v in per_stage.values()) * n
+    write += sum(day["lines"][k]["write_units"] for k in once) * days
+    return {
+        "assumed": {**day["assumed"], "stages": stages, "days": days},
+        "read_units": round(read),
+        "write_units": round(write),
+        "dollars": round(read * READ_PRICE + write * WRITE_PRICE, 2),
     }

@@ -168,6 +168,7 @@ def main() -> None:
             out["frames"] = dict(live.frames)
         out.update(singles(svc, tally))
     out["evening"] = evening.estimate(out, a.performers, a.judges)
+    out["festival"] = evening.festival(out, performers=40, judges=a.judges)  # 4 stages, 3 days of 10 h
     print(json.dumps(out, indent=2))
     (report.RESULTS / "event_cost.json").write_text(json.dumps(out, indent=2) + "\n")
     report.emit("event_cost", out)
