@@ -1,7 +1,7 @@
 import streamlit as st
 
 from engine.domain.model import CommandKind, Phase, Role
-from ui import data, errors, nav
+from ui import data, errors, nav, stages
 from ui.admin import run_command, show_message
 from ui.auth import require
 from ui.components.desk import admin_desk
@@ -13,7 +13,7 @@ st.title("🎛️ Control")
 # desk shows a new window or version (what `seen` holds). Window commands carry the window the admin
 # was looking at, so a late click cannot hit the next one. The desk also says how the timer engine is
 # (pushed too: no fragment re-runs on this page). A bug in the desk must not take the commands away.
-seen = errors.shown(admin_desk, data.unreachable)
+seen = errors.shown(admin_desk, data.unreachable, stages.in_address())
 window = seen.get("window_id") if seen else None
 show_message(seen)
 failed_logins(session)

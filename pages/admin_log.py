@@ -10,7 +10,7 @@ from ui import data, nav, results, widgets
 from ui.auth import require
 
 require(Role.ADMIN, nav.LOG_PAGE)
-svc = data.service()
+svc = data.on_stage()
 st.title("🧾 Log & exports")
 
 events = data.events()

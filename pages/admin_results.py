@@ -8,7 +8,7 @@ from ui.auth import require
 session = require(Role.ADMIN, nav.RESULTS_DESK_PAGE)
 st.title("🏅 Results desk")
 show_message()
-svc = data.service()
+svc = data.on_stage()
 
 
 @data.live(1)

@@ -17,7 +17,7 @@ from ui.auth import require
 from ui.logins_admin import judge_logins
 
 session = require(Role.ADMIN, nav.SETUP_PAGE)
-svc = data.service()
+svc = data.on_stage()
 st.title("🛠️ Setup")
 snap = data.snapshot()
 if snap is None:

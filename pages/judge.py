@@ -16,13 +16,13 @@ st.divider()
 col1, col2 = st.columns(2)
 if col1.button("🙋 Call the admin", width="stretch"):
     try:
-        data.service().raise_flag(session.token, True)
+        data.of_judge(session.email).raise_flag(session.token, True)
         st.toast("The admin has been called.", icon="🙋")
     except StagescoreError as e:
         st.error(str(e))
 if col2.button("Cancel the call", width="stretch"):
     try:
-        data.service().raise_flag(session.token, False)
+        data.of_judge(session.email).raise_flag(session.token, False)
         st.toast("Call cancelled.")
     except StagescoreError as e:
         st.error(str(e))

@@ -3,16 +3,17 @@ from streamlit_autorefresh import st_autorefresh
 
 from engine.domain import publicity, release
 from engine.domain.release import Release, ResultsStatus
-from ui import data, widgets
+from ui import data, stages, widgets
 
 # A page without inputs: a whole-page refresh every few seconds is cheap enough for final results.
 st_autorefresh(interval=5000, key="results-tick")
 st.title("🏆 Results")
+stages.picker()
 # Nothing of the performer being scored until their window closes (engine.domain.publicity), as on the board.
 snap = data.public_snapshot()
 if snap is None:
     st.stop()
-rounds = data.rounds(snap.event_id)  # shared by every viewer of the process
+rounds = data.rounds(data.stage(), snap.event_id)  # shared by every viewer of the process
 if len(rounds) > 1:  # every round stays readable
     labels = {f"{r['number']}. {r['name']}": r["event_id"] for r in rounds}
     current = next(label for label, eid in labels.items() if eid == snap.event_id)

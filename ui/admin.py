@@ -42,7 +42,7 @@ def run_command(
         return False
 
     try:
-        state = data.service().command(
+        state = data.on_stage().command(
             token, Command(kind, seconds=seconds, force=force, window_id=window_id)
         )
     except DatabaseUnavailable:

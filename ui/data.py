@@ -11,6 +11,7 @@ from engine import bootstrap
 from engine.domain import publicity
 from engine.domain.model import UNREACHABLE, DatabaseUnavailable, StagescoreError
 from engine.domain.snapshot import Snapshot
+from engine.domain.stages import Stage
 from engine.service.core import Service
 from ui.errors import something_went_wrong
 
@@ -23,15 +24,45 @@ def service() -> Service:
     return bootstrap.service()
 
 
-@st.cache_data(ttl=TICK_SECONDS, show_spinner=False, max_entries=8)
-def _snapshot(event_id: str | None) -> Snapshot:
-    return service().snapshot(event_id)
+def stages() -> list[Stage]:
+    """The deployment's stages in their order (the service reads them at most once a second)."""
+    return service().stages.list()
 
 
-@st.cache_data(ttl=TICK_SECONDS, show_spinner=False, max_entries=8)
-def _public_snapshot(event_id: str | None) -> Snapshot:
+def stage() -> str:
+    """The stage this page shows: `?stage=ID` in its address, else the one this tab chose last, else the
+    first stage. The address keeps the choice, so a link or a projector's bookmark opens that stage."""
+    ids = [s.stage_id for s in stages()]
+    for wanted in (st.query_params.get("stage"), st.session_state.get("stage")):
+        if wanted in ids:
+            break
+    else:
+        wanted = ids[0]
+    st.session_state["stage"] = wanted
+    if len(ids) > 1 and st.query_params.get("stage") != wanted:
+        st.query_params["stage"] = wanted
+    return wanted
+
+
+def on_stage(stage_id: str | None = None) -> Service:
+    """The service acting on this page's stage (or the one named)."""
+    return service().on(stage_id or stage())
+
+
+def of_judge(email: str) -> Service:
+    """The service acting on the stage a judge is assigned to."""
+    return service().on(service().stages.of_judge(email))
+
+
+@st.cache_data(ttl=TICK_SECONDS, show_spinner=False, max_entries=32)
+def _snapshot(stage_id: str, event_id: str | None) -> Snapshot:
+    return service().on(stage_id).snapshot(event_id)
+
+
+@st.cache_data(ttl=TICK_SECONDS, show_spinner=False, max_entries=32)
+def _public_snapshot(stage_id: str, event_id: str | None) -> Snapshot:
     # One ranking without the held-back performer per tick, shared by every public viewer.
-    return publicity.public_view(_snapshot(event_id))
+    return publicity.public_view(_snapshot(stage_id, event_id))
 
 
 @st.cache_data(ttl=30, show_spinner=False)
@@ -39,14 +70,14 @@ def events() -> list[dict]:
     return service().store.events.all()
 
 
-@st.cache_data(ttl=2, show_spinner=False, max_entries=4)
-def rounds(event_id: str) -> list[dict]:
+@st.cache_data(ttl=2, show_spinner=False, max_entries=16)
+def rounds(stage_id: str, event_id: str) -> list[dict]:
     """The current competition's rounds for /results, keyed by the current event (`event_id`, from the
     viewer's snapshot: a new round reads afresh): one read per process every 2 s rather than 2 + one a
     round for every viewer's run (a results page refreshes every 5 s)."""
     from engine.service.competition import Competition
 
-    return Competition(service()).rounds()
+    return Competition(service().on(stage_id)).rounds()
 
 
 def unreachable() -> None:
@@ -55,20 +86,21 @@ def unreachable() -> None:
     st_autorefresh(interval=2000, key="db-retry")
 
 
-def snapshot(event_id: str | None = None) -> Snapshot | None:
-    """The current event as every viewer sees it; None (with a banner) when it cannot be read."""
-    return _shown(_snapshot, event_id)
+def snapshot(event_id: str | None = None, stage_id: str | None = None) -> Snapshot | None:
+    """The current event of this page's stage (or the one named) as every viewer sees it; None (with a
+    banner) when it cannot be read."""
+    return _shown(_snapshot, event_id, stage_id)
 
 
-def public_snapshot(event_id: str | None = None) -> Snapshot | None:
+def public_snapshot(event_id: str | None = None, stage_id: str | None = None) -> Snapshot | None:
     """snapshot() as the public may see it: nothing of the performer being scored (domain/publicity.py)."""
-    return _shown(_public_snapshot, event_id)
+    return _shown(_public_snapshot, event_id, stage_id)
 
 
-def _shown(read, event_id: str | None) -> Snapshot | None:
+def _shown(read, event_id: str | None, stage_id: str | None) -> Snapshot | None:
     """A cached read, or None with the banner (database away) or the sentence (no event yet) shown."""
     try:
-        return read(event_id)
+        return read(stage_id or stage(), event_id)
     except DatabaseUnavailable:
         unreachable()
     except StagescoreError as e:

@@ -15,6 +15,7 @@ from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from engine.domain.model import Role, Session
+from ui import stages
 from ui.login_form import logout_button
 
 # name: (file, title, icon, url path); the first is the default page, served at "/".
@@ -84,6 +85,8 @@ def menu(session: Session | None) -> None:
     with st.sidebar:
         for name in names:
             st.page_link(_built()[name])
+        if role is Role.ADMIN:
+            stages.picker(in_sidebar=True)  # which stage's desk, setup, scores and results
         if session:
             st.caption(f"Logged in as {session.name} ({session.role.value})")
             logout_button()  # a form POST to /auth/logout: ends the token and clears the cookie

@@ -41,7 +41,7 @@ def _hub():
     from ui.live import routes as live
 
     try:
-        return live.current()
+        return live.current().first()
     except StagescoreError:  # before the lifespan started it, or after it stopped
         return None
 

@@ -78,7 +78,7 @@ def flags_panel(session: Session, snap: Snapshot, rel: Release) -> None:
             "Ask to check", key=f"check-{i}-{f['email']}-{f['performer_id']}", disabled=rel.official
         ):
             ask = functools.partial(
-                data.service().results.request_check, session.token, f["email"], f["performer_id"]
+                data.on_stage().results.request_check, session.token, f["email"], f["performer_id"]
             )
             act(ask, "Asked: {result}")
             st.rerun()
@@ -89,7 +89,7 @@ def _confirm_sign_off(session: Session, name: str) -> None:
     st.write(widgets.text(f"The results of {name} become official."))
     st.write("From then on the scores, settings and roster of this round cannot change.")
     if st.button("Yes, sign off", type="primary"):
-        act(lambda: data.service().results.sign_off(session.token), "The results are official.")
+        act(lambda: data.on_stage().results.sign_off(session.token), "The results are official.")
         st.rerun()
 
 
@@ -99,7 +99,7 @@ def sign_off_and_reveal(session: Session, snap: Snapshot, rel: Release) -> None:
         _confirm_sign_off(session, snap.settings.event_name)
     if c2.button("Reveal next", width="stretch", disabled=not rel.official):
         act(
-            lambda: data.service().results.reveal_next(session.token),
+            lambda: data.on_stage().results.reveal_next(session.token),
             "Revealed {result} place(s) on the board.",
         )
         st.rerun()
@@ -121,7 +121,7 @@ def settings_form(session: Session, rel: Release) -> None:
     if saved:
         new = ResultsSettings(Decimal(str(distance)), int(protest), hide, int(reveal), named)
         act(
-            lambda: data.service().results.save_results_settings(session.token, new),
+            lambda: data.on_stage().results.save_results_settings(session.token, new),
             "Results settings saved.",
         )
         st.rerun()
@@ -147,7 +147,7 @@ def links_panel(session: Session, snap: Snapshot) -> None:
     )
     if st.button("Create performer links"):
         made = act(
-            lambda: data.service().results.create_sheet_links(session.token),
+            lambda: data.on_stage().results.create_sheet_links(session.token),
             lambda r: f"{len(r)} links created.",
         )
         if made is not None:

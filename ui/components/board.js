@@ -51,7 +51,7 @@ export default function (component) {
     if (banner) root.appendChild(el("div", "banner", banner));
     if (!doc.phase) return;
     const head = el("div", "head");
-    head.appendChild(el("div", "event", doc.event_name));
+    head.appendChild(el("div", "event", (doc.stage ? doc.stage.name + " · " : "") + doc.event_name));
     const who = el("div", "performer", doc.performer || doc.event_name);
     head.appendChild(who);
     head.appendChild(el("div", "phase", doc.phase_label + (doc.paused ? " — paused" : "")));

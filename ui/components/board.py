@@ -3,6 +3,8 @@ countdown locally and renders with textContent. A viewer costs the server one id
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from ui.components import app_path, asset
@@ -15,5 +17,7 @@ _component = st.components.v2.component(
 )
 
 
-def live_board(kiosk: bool) -> None:
-    _component(data={"url": app_path("live/public"), "kiosk": kiosk}, key="live-board")
+def live_board(kiosk: bool, stage: str | None = None) -> None:
+    """The board of one stage (its stream: /live/public?stage=ID; None: the only stage)."""
+    url = app_path("live/public") + ("?" + urlencode({"stage": stage}) if stage else "")
+    _component(data={"url": url, "kiosk": kiosk}, key=f"live-board-{stage}" if stage else "live-board")

@@ -77,7 +77,7 @@ export default function (component) {
     const line = doc.engine_line || (engine.engine_owner ? `Timer engine: running (${engine.engine_owner})` : "");
     ui.engineLine.textContent = data.engine === false ? "" : line;
     ui.engineLine.hidden = !ui.engineLine.textContent;
-    ui.meta.textContent = `${doc.event_name} · event ${doc.event_id} · version ${doc.version}`;
+    ui.meta.textContent = `${doc.stage ? doc.stage.name + " · " : ""}${doc.event_name} · event ${doc.event_id} · version ${doc.version}`;
     ui.performer.textContent = doc.performer || doc.event_name || "";
     ui.phase.textContent = (doc.phase_label || doc.phase || "") + (doc.paused ? " — paused" : "");
     ui.category.textContent = doc.category || "";

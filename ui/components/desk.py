@@ -5,6 +5,8 @@ details. The commands stay Streamlit buttons on the page; the component tells th
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from ui.components import app_path, asset
@@ -21,13 +23,16 @@ def _moved() -> None:
     """The desk shows a new window or version: the page re-runs (once), see ui.admin.show_message."""
 
 
-def admin_desk(show_engine: bool = True) -> dict | None:
+def admin_desk(stage: str | None = None, show_engine: bool = True) -> dict | None:
     """Mount the desk; returns what it shows, {event_id, window_id, version, phase}, or None before its
-    first document. `show_engine`: the desk's line about the timer engine (its red sentence, when there
+    first document. `stage`: the stage whose desk it is (its stream: /live/admin?stage=ID; None: the only stage). `show_engine`: the desk's line about the timer engine (its red sentence, when there
     is one, shows either way)."""
     result = _component(
-        data={"url": app_path("live/admin"), "engine": show_engine},
-        key="admin-desk",
+        data={
+            "url": app_path("live/admin") + ("?" + urlencode({"stage": stage}) if stage else ""),
+            "engine": show_engine,
+        },
+        key=f"admin-desk-{stage}" if stage else "admin-desk",
         default={"seen": None},
         on_seen_change=_moved,
     )

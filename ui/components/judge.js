@@ -131,7 +131,8 @@ export default function (component) {
 
   function paintHead() {
     const d = st.doc;
-    ui.phase.textContent = d ? (d.phase_label || d.phase || "") + (d.paused ? " — paused" : "") : "Connecting…";
+    const phase = d ? (d.phase_label || d.phase || "") + (d.paused ? " — paused" : "") : "Connecting…";
+    ui.phase.textContent = d && d.stage ? d.stage.name + " · " + phase : phase;
     ui.performer.textContent = d ? d.performer || d.event_name || "" : "";
     showText(ui.category, d && d.category);
     const timed = d && (d.phase === "PERFORMING" || d.phase === "SCORING");

@@ -26,6 +26,8 @@ function judgeNet(ctx) {
       paint();
       whyClosed(reason);
     });
+    // The admin put this judge on another stage: open that stage's stream at once (the server picks it).
+    es.addEventListener("moved", () => { es.close(); st.link = "connecting"; paint(); connect(); });
     es.onopen = () => { st.link = "open"; st.backoff = 1; paint(); };
     es.onerror = () => {
       if (st.stopped || st.stream !== es) return;

@@ -4,6 +4,7 @@ scores (the ranking, a judge's view of the others) are rebuilt only when the fee
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from engine.domain import publicity
@@ -25,8 +26,10 @@ class Built:
 
 
 class Builder:
-    def __init__(self, feed: Feed):
+    def __init__(self, feed: Feed, stage_name: Callable[[], str] = str):
+        """`stage_name()`: the stage's name on its screens (empty while the deployment has one stage)."""
         self.feed = feed
+        self.stage_name = stage_name
         self._generation = -1
         self._held: str | None = None
         self._ranked: dict = {}  # the full ranking (the admin's)
@@ -39,21 +42,23 @@ class Builder:
         reading = self.feed.read(engine_details=admins)
         snap, now, gen = reading.snapshot, reading.snapshot.at, reading.scores_generation
         held = publicity.held_back(snap.state)
+        name = self.stage_name()
+        stage = {"stage": {"id": self.feed.stage, "name": name} if name else None}
         if gen != self._generation or held != self._held:
             self._generation, self._held, self._others = gen, held, {}
             self._ranked = documents.ranking(snap)
             self._public = publicity.public_view(snap)
             self._public_ranked = self._ranked if self._public is snap else documents.ranking(self._public)
-        public = documents.public_doc(self._seen(snap), now, self._public_ranked)
+        public = documents.public_doc(self._seen(snap), now, self._public_ranked) | stage
         line = engine_line(reading.engine_desk, now) if reading.engine_desk else None
-        admin = documents.admin_doc(snap, now, reading.health, self._ranked, line)
+        admin = documents.admin_doc(snap, now, reading.health, self._ranked, line) | stage
         built = Built(reading, (public, _key(public, gen)), (admin, _key(admin, gen)))
         for email in judges:
             others = self._others.get(email)
             if others is None:
                 others = self._others[email] = documents.others_for(snap, email)
             check = reading.checks.get(email)
-            doc = documents.judge_doc(snap, now, email, reading.health, others, check)
+            doc = documents.judge_doc(snap, now, email, reading.health, others, check) | stage
             built.judges[email] = (doc, _key(doc, gen))
         return built
 

@@ -67,4 +67,5 @@ class Connection:
     email: str
     role: str
     ended: str | None = None
+    moved: str | None = None  # the stage a judge was assigned to while their stream was open
     opened_at: float = field(default=0.0)

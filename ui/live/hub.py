@@ -17,10 +17,11 @@ import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from engine.domain import accounts, devices
+from engine.domain import accounts, devices, stages
 from engine.domain.devices import ended_sentence
 from engine.domain.model import UNREACHABLE, DatabaseUnavailable, Role, Score, StagescoreError
 from engine.domain.release import Release
+from engine.domain.stages import MAIN
 from engine.service.core import Service
 from engine.service.feed import NO_EVENT, Feed
 from engine.service.scoring import ScoreContext
@@ -41,11 +42,14 @@ FLIP_WATCH = 2.0  # for at most this long (an engine that is down is the health 
 
 
 class Hub:
-    def __init__(self, svc: Service, tick: float = TICK_SECONDS):
+    """One stage's live feed (ui/live/hubs.py holds one per stage); `svc` acts on that stage."""
+
+    def __init__(self, svc: Service, tick: float = TICK_SECONDS, pool: ThreadPoolExecutor | None = None):
         self.svc = svc
         self.tick = tick
-        self.feed = Feed(svc.store, svc.clock)
-        self.builder = Builder(self.feed)
+        self.stage = svc.stage or MAIN
+        self.feed = Feed(svc.store, svc.clock, self.stage)
+        self.builder = Builder(self.feed, self._stage_name)
         self.scorer = svc.scorer  # the one way in for a score; its session cache is this process's
         self.public, self.admin = Channel(), Channel()
         self.judges: dict[str, Channel] = {}
@@ -61,11 +65,17 @@ class Hub:
         self._wake = asyncio.Event()
         self._presence_now = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
-        self._pool = ThreadPoolExecutor(DB_THREADS, thread_name_prefix="live-db")
+        self._own_pool = pool is None
+        self._pool = pool or ThreadPoolExecutor(DB_THREADS, thread_name_prefix="live-db")
 
     async def blocking(self, fn: Callable, *args):
         """Run a blocking (boto3) call on the hub's own threads."""
         return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+
+    def _stage_name(self) -> str:
+        """The stage's name on its screens once the deployment has several stages (the list is cached)."""
+        listed = self.svc.stages.list()
+        return next((s.name for s in listed if s.stage_id == self.stage), "") if len(listed) > 1 else ""
 
     # ---- lifecycle ---------------------------------------------------------------------------------
     def start(self) -> None:
@@ -76,7 +86,8 @@ class Hub:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._own_pool:
+            self._pool.shutdown(wait=False, cancel_futures=True)
         for conn in self.connections:
             conn.ended = "The server is restarting; this page reconnects by itself."
         for channel in (self.public, self.admin, *self.judges.values()):
@@ -139,6 +150,18 @@ class Hub:
         self.admin.publish(*built.admin)
         for email, (doc, key) in built.judges.items():
             self._judge_channel(email).publish(doc, key)
+        self._follow_moves(built)
+
+    def _follow_moves(self, built: Built) -> None:
+        """A judge assigned to another stage: their stream says so and closes, and their screen opens the
+        new stage's stream (a score sent meanwhile is refused at commit, OTHER_STAGE)."""
+        for conn in self.connections:
+            account = built.reading.accounts.get(conn.email)
+            if conn.role != Role.JUDGE.value or account is None or conn.moved:
+                continue
+            if stages.of_judge(account.stage) != self.stage:
+                conn.moved = stages.of_judge(account.stage)
+                self._judge_channel(conn.email).poke()
 
     def _publish_error(self, sentence: str) -> None:
         """Keep the last documents, saying what is wrong (the database-unreachable banner)."""
@@ -180,6 +203,9 @@ class Hub:
             while True:
                 if conn is not None and conn.ended:
                     yield frame("ended", '{"reason":' + _json(conn.ended) + "}")
+                    return
+                if conn is not None and conn.moved:
+                    yield frame("moved", '{"stage":' + _json(conn.moved) + "}")
                     return
                 if channel.ready and channel.version != seen:
                     seen = channel.version

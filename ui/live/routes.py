@@ -33,6 +33,7 @@ from ui import body as bodies
 from ui import cookies
 from ui.live.channel import Connection
 from ui.live.hub import Hub
+from ui.live.hubs import Hubs
 
 STREAM_HEADERS = {"Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no"}
 UNREADABLE = "The score could not be read; reload the page and submit it again."
@@ -40,65 +41,82 @@ NOT_FROM_PAGE = "This request did not come from the Stagescore page."
 UNANSWERED = "The answer could not be read; reload the page and answer again."
 MAX_WINDOW = 10**15  # window ids count the event's windows; far below DynamoDB's 38 digits
 REQUEST_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_hub: Hub | None = None
+_hubs: Hubs | None = None
 
 
 @asynccontextmanager
 async def running(svc: Service, tick: float | None = None):
-    """The process's hub, for the lifespan of the app."""
-    global _hub
-    hub = Hub(svc) if tick is None else Hub(svc, tick)
-    hub.start()
-    _hub = hub
+    """The process's hubs (one per stage), for the lifespan of the app."""
+    global _hubs
+    hubs = Hubs(svc) if tick is None else Hubs(svc, tick)
+    hubs.start()
+    _hubs = hubs
     try:
-        yield hub
+        yield hubs
     finally:
-        _hub = None
-        await hub.stop()
+        _hubs = None
+        await hubs.stop()
 
 
-def current() -> Hub:
-    if _hub is None:
+def current() -> Hubs:
+    if _hubs is None:
         raise DatabaseUnavailable(UNREACHABLE)  # before the lifespan started or after it stopped
-    return _hub
+    return _hubs
+
+
+async def _stage_hub(request: Request) -> Hub | JSONResponse:
+    """The hub of the stage the request names (`?stage=ID`; none: the first stage)."""
+    try:
+        return await current().of(request.query_params.get("stage"))
+    except InvalidInput as e:
+        return JSONResponse({"error": str(e)}, status_code=404)
+    except StagescoreError:
+        return JSONResponse({"error": UNREACHABLE}, status_code=503)
 
 
 def _sse(body) -> StreamingResponse:
     return StreamingResponse(body, media_type="text/event-stream", headers=STREAM_HEADERS)
 
 
-async def public_stream(request: Request) -> StreamingResponse:
-    hub = current()
-    return _sse(hub.stream(hub.public))
+async def public_stream(request: Request) -> StreamingResponse | JSONResponse:
+    hub = await _stage_hub(request)
+    return hub if isinstance(hub, JSONResponse) else _sse(hub.stream(hub.public))
 
 
 async def _authorised(request: Request, role: Role) -> Connection | JSONResponse:
-    hub = current()
+    hubs = current()
     token = cookies.token_from_request(request)
     try:
-        session = await hub.blocking(hub.svc.logins.whoami, token, role)
+        session = await hubs.blocking(hubs.svc.logins.whoami, token, role)
     except NotAllowed as e:
         return JSONResponse({"error": str(e)}, status_code=401)
     except DatabaseUnavailable:
         return JSONResponse({"error": UNREACHABLE}, status_code=503)
-    hub.scorer.remember(session.token, Identity(session.email, session.role, session.name))
+    hubs.svc.scorer.remember(session.token, Identity(session.email, session.role, session.name))
     return Connection(session.token, session.email, session.role.value)
 
 
-async def _role_stream(request: Request, role: Role):
-    conn = await _authorised(request, role)
+async def judge_stream(request: Request):
+    """A judge's stream comes from the stage their account is assigned to."""
+    conn = await _authorised(request, Role.JUDGE)
     if isinstance(conn, JSONResponse):
         return conn
-    hub = current()
+    try:
+        hub = await current().of_judge(conn.email)
+    except InvalidInput as e:
+        return JSONResponse({"error": str(e)}, status_code=409)
+    except StagescoreError:
+        return JSONResponse({"error": UNREACHABLE}, status_code=503)
     return _sse(hub.stream(hub.connect(conn), conn))
 
 
-async def judge_stream(request: Request):
-    return await _role_stream(request, Role.JUDGE)
-
-
 async def admin_stream(request: Request):
-    return await _role_stream(request, Role.ADMIN)
+    """The control desk of the stage named (`?stage=ID`)."""
+    conn = await _authorised(request, Role.ADMIN)
+    if isinstance(conn, JSONResponse):
+        return conn
+    hub = await _stage_hub(request)
+    return hub if isinstance(hub, JSONResponse) else _sse(hub.stream(hub.connect(conn), conn))
 
 
 def _refused(status: int, sentence: str) -> JSONResponse:
@@ -138,12 +156,12 @@ async def submit_score(request: Request) -> JSONResponse:
     except bodies.BodyRefused as e:
         return _refused(e.status, e.sentence)
     try:
-        hub = current()
         performer_id, window_id, values, request_id, comment = _parse(raw)
+        token = cookies.token_from_request(request)
+        hub = await current().of_token(token)
         context = hub.score_context()
         if context is None:
             raise DatabaseUnavailable(UNREACHABLE)
-        token = cookies.token_from_request(request)
         score, replayed = await hub.blocking(
             hub.scorer.submit, token, context, performer_id, window_id, values, request_id, comment
         )
@@ -187,8 +205,8 @@ async def answer_check(request: Request) -> JSONResponse:
     if not isinstance(body, dict) or not isinstance(body.get("confirm"), bool):
         return _refused(400, UNANSWERED)
     try:
-        hub = current()
         token = cookies.token_from_request(request)
+        hub = await current().of_token(token)
         sentence = await hub.blocking(hub.svc.results.answer_check, token, body["confirm"])
     except NotAllowed as e:
         return _refused(403, str(e))

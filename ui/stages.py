@@ -1,0 +1,42 @@
+"""The stage a page shows, chosen on the page (public pages) or in the admin's menu, once a deployment
+has several stages. The choice lives in the page's address (`?stage=ID`, ui/data.stage) so a link or a
+projector's bookmark keeps it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import data
+
+PICKED = "stage-picker"
+
+
+def _picked() -> None:
+    chosen = st.session_state.get(PICKED)
+    if chosen:
+        st.session_state["stage"] = st.query_params["stage"] = chosen
+
+
+def picker(in_sidebar: bool = False) -> None:
+    """A choice of stage (nothing while the deployment has one stage)."""
+    listed = data.stages()
+    if len(listed) < 2:
+        return
+    names = {s.stage_id: s.name for s in listed}
+    st.session_state[PICKED] = data.stage()
+    if in_sidebar:
+        st.sidebar.selectbox("Stage", list(names), format_func=names.get, key=PICKED, on_change=_picked)
+    else:
+        st.segmented_control(
+            "Stage", list(names), format_func=names.get, key=PICKED, on_change=_picked, required=True
+        )
+
+
+def name(stage_id: str) -> str:
+    """A stage's name as its pages say it."""
+    return next((s.name for s in data.stages() if s.stage_id == stage_id), stage_id)
+
+
+def in_address() -> str | None:
+    """The stage a live part follows, as its stream's address names it: none while there is one stage."""
+    return data.stage() if len(data.stages()) > 1 else None
