@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from engine.domain import accounts, scoring
 from engine.domain.comments import clean_comment
 from engine.domain.devices import SESSION_OVER, SessionEnded, ended_sentence
-from engine.domain.model import NotAllowed, Role, Score, Settings
+from engine.domain.model import NotAllowed, Role, Score, ScoreRefused, Settings
 from engine.domain.stages import MAIN
 from engine.metrics import timed_submission
 from engine.store import Store
@@ -42,6 +42,9 @@ class Identity:
     email: str
     role: Role
     name: str
+
+
+OTHER_EVENT = "Your screen showed another stage or event; it now shows yours: score again there."
 
 
 class Scorer:
@@ -91,12 +94,17 @@ class Scorer:
         raw_values: Mapping[str, object],
         request_id: str | None = None,
         comment: object = None,
+        event_id: str | None = None,
     ) -> tuple[Score, bool]:
         """Store a judge's score (and their optional comment); returns (score, replayed). NotAllowed names
-        who may not, InvalidInput a bad value or comment, ScoreRefused a closed window."""
+        who may not, InvalidInput a bad value or comment, ScoreRefused a closed window. `event_id`: the
+        event the judge's screen showed, when it says; a score meant for another event (the judge was
+        moved to another stage, whose performer and window may carry the same ids) is refused."""
         who = self.identify(token)
         if who.role is not Role.JUDGE:
             raise NotAllowed("Only a judge can do that.")
+        if event_id is not None and event_id != context.event_id:
+            raise ScoreRefused(OTHER_EVENT)
         values, total = scoring.validated_score(raw_values, context.settings.criteria)
         note = clean_comment(comment)
         claim = ScoreClaim(

@@ -13,7 +13,7 @@ from engine.domain.stages import MAIN
 from engine.store.schema import CURRENT, LEASE
 from engine.store.score_commit import OTHER_STAGE
 from engine.timer.runner import Engine
-from tests.support.events import seed_event
+from tests.support.events import seed_event, two_stages
 
 ADMIN = "admin@test.local"
 SHORT = Settings(perform_seconds=5, score_seconds=10, required_judges=1)
@@ -23,17 +23,6 @@ def run(capsys, *argv) -> tuple[int, str, str]:
     code = main(list(argv))
     out = capsys.readouterr()
     return code, out.out, out.err
-
-
-def two_stages(svc, clock) -> dict[str, str]:
-    """Stage s1 (judge1, judge2) and s2 (judge3), each with an event of three performers."""
-    svc.stages.add(None, "Stage 1", "s1")
-    svc.stages.add(None, "Stage 2", "s2")
-    tokens = seed_event(svc.on("s1"), judges=3, settings=SHORT)
-    seed_event(svc.on("s2"), judges=0, settings=SHORT)
-    for email, stage in (("judge1", "s1"), ("judge2", "s1"), ("judge3", "s2")):
-        svc.stages.assign(None, f"{email}@test.local", stage)
-    return tokens
 
 
 def test_a_deployment_that_never_names_a_stage_keeps_its_keys(svc, store):
@@ -60,7 +49,7 @@ def test_adding_a_stage_keeps_the_main_event_as_a_stage_of_its_own(svc, clock):
 
 
 def test_each_stage_runs_its_own_clock_and_a_judge_scores_only_on_their_own(svc, clock, store):
-    tokens = two_stages(svc, clock)
+    tokens = two_stages(svc, SHORT)
     s1, s2 = svc.on("s1"), svc.on("s2")
     assert s1.event_id() != s2.event_id()
     for stage in (s1, s2):
@@ -94,7 +83,7 @@ def test_each_stage_runs_its_own_clock_and_a_judge_scores_only_on_their_own(svc,
 
 
 def test_a_stage_s_transition_needs_that_stage_s_lease(svc, clock, store):
-    tokens = two_stages(svc, clock)
+    tokens = two_stages(svc, SHORT)
     s1, s2 = svc.on("s1"), svc.on("s2")
     for stage in (s1, s2):
         stage.command(tokens[ADMIN], Command(CommandKind.START, force=True))
@@ -136,7 +125,7 @@ def test_the_festival_from_the_command_line(svc, capsys):
 
 
 def test_a_performer_on_two_stages_at_once_is_a_clash_in_status(svc, clock, capsys):
-    tokens = two_stages(svc, clock)
+    tokens = two_stages(svc, SHORT)
     s2 = svc.on("s2")
     s2.set_roster(tokens[ADMIN], [{"name": "Performer 3", "order": 1}, {"name": "Zed", "order": 2}])
     for stage in (svc.on("s1"), s2):
@@ -170,7 +159,7 @@ def test_a_judge_added_on_a_stage_belongs_to_it(svc, capsys):
 
 
 def test_a_category_on_two_stages_is_ranked_across_them(svc, clock, store):
-    tokens = two_stages(svc, clock)
+    tokens = two_stages(svc, SHORT)
     s1, s2 = svc.on("s1"), svc.on("s2")
     engine = Engine(store, clock=clock)
     for sid, stage in (("s1", s1), ("s2", s2)):

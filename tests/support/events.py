@@ -33,3 +33,15 @@ def seed_event(
     svc.create_event(settings or Settings(perform_seconds=10, score_seconds=30), roster, open_lobby=lobby)
     emails = [f"judge{i}@test.local" for i in range(1, judges + 1)] + ["admin@test.local"]
     return {e: svc.logins.login(e, PASSWORD).token for e in emails}
+
+
+def two_stages(svc: Service, settings: Settings | None = None) -> dict[str, str]:
+    """A festival of two stages: s1 "Stage 1" (judge1, judge2) and s2 "Stage 2" (judge3), each with its own
+    event of three performers; the tokens of seed_event (admin and the three judges)."""
+    svc.stages.add(None, "Stage 1", "s1")
+    svc.stages.add(None, "Stage 2", "s2")
+    tokens = seed_event(svc.on("s1"), judges=3, settings=settings)
+    seed_event(svc.on("s2"), judges=0, settings=settings)
+    for email, stage in (("judge1", "s1"), ("judge2", "s1"), ("judge3", "s2")):
+        svc.stages.assign(None, f"{email}@test.local", stage)
+    return tokens

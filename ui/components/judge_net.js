@@ -73,7 +73,8 @@ function judgeNet(ctx) {
     let p = pendingOf();
     // The same values for the same window: the same request, so a lost answer can never count twice.
     if (!p || p.performer_id !== d.performer_id || !sameValues(p.values, values) || (p.comment || "") !== note) {
-      p = {request_id: newRequestId(), performer_id: d.performer_id, window_id: d.window_id, values, comment: note, tries: 0};
+      p = {request_id: newRequestId(), event_id: d.event_id, performer_id: d.performer_id, window_id: d.window_id,
+           values, comment: note, tries: 0};
     }
     setPending(p);
     send(p);
@@ -94,7 +95,7 @@ function judgeNet(ctx) {
       const res = await fetch(data.score, {
         method: "POST", credentials: "same-origin", signal: stop.signal,
         headers: {"Content-Type": "application/json", "X-Stagescore": "1"},
-        body: JSON.stringify({performer_id: p.performer_id, window_id: p.window_id, values: p.values,
+        body: JSON.stringify({event_id: p.event_id, performer_id: p.performer_id, window_id: p.window_id, values: p.values,
                               request_id: p.request_id, comment: p.comment || ""}),
       });
       status = res.status;

@@ -123,15 +123,18 @@ def _refused(status: int, sentence: str) -> JSONResponse:
     return JSONResponse({"ok": False, "error": sentence}, status_code=status)
 
 
-def _parse(body: object) -> tuple[str, int, dict[str, str], str, object]:
-    """(performer_id, window_id, values, request_id, comment) or InvalidInput, from the body as
+def _parse(body: object) -> tuple[str, int, dict[str, str], str, object, str | None]:
+    """(performer_id, window_id, values, request_id, comment, event_id) or InvalidInput, from the body as
     ui/body.py read it (fractions as the Decimal their text spells). The comment (optional) is checked by
-    engine.domain.comments.clean_comment, which says in one sentence what is wrong with it."""
+    engine.domain.comments.clean_comment, which says in one sentence what is wrong with it; the event id
+    (optional: the event the screen showed) by the one score path."""
     if not isinstance(body, dict):
         raise InvalidInput(UNREADABLE)
     pid, window, values, rid = (body.get(k) for k in ("performer_id", "window_id", "values", "request_id"))
+    event = body.get("event_id")
     ok = (
-        isinstance(pid, str)
+        (event is None or (isinstance(event, str) and 0 < len(event) <= 64))
+        and isinstance(pid, str)
         and 0 < len(pid) <= 64
         and isinstance(window, int)
         and not isinstance(window, bool)
@@ -145,7 +148,7 @@ def _parse(body: object) -> tuple[str, int, dict[str, str], str, object]:
     if not ok:
         raise InvalidInput(UNREADABLE)
     # str() of the Decimal is the request's own digits: engine/domain/scoring.py checks them against the grid.
-    return pid, window, {k: str(v) for k, v in values.items()}, rid, body.get("comment")
+    return pid, window, {k: str(v) for k, v in values.items()}, rid, body.get("comment"), event
 
 
 async def submit_score(request: Request) -> JSONResponse:
@@ -156,14 +159,14 @@ async def submit_score(request: Request) -> JSONResponse:
     except bodies.BodyRefused as e:
         return _refused(e.status, e.sentence)
     try:
-        performer_id, window_id, values, request_id, comment = _parse(raw)
+        performer_id, window_id, values, request_id, comment, event_id = _parse(raw)
         token = cookies.token_from_request(request)
         hub = await current().of_token(token)
         context = hub.score_context()
         if context is None:
             raise DatabaseUnavailable(UNREACHABLE)
         score, replayed = await hub.blocking(
-            hub.scorer.submit, token, context, performer_id, window_id, values, request_id, comment
+            hub.scorer.submit, token, context, performer_id, window_id, values, request_id, comment, event_id
         )
     except SessionEnded as e:
         return _refused(401, str(e))
