@@ -25,8 +25,9 @@ def _moved() -> None:
 
 def admin_desk(stage: str | None = None, show_engine: bool = True) -> dict | None:
     """Mount the desk; returns what it shows, {event_id, window_id, version, phase}, or None before its
-    first document. `stage`: the stage whose desk it is (its stream: /live/admin?stage=ID; None: the only stage). `show_engine`: the desk's line about the timer engine (its red sentence, when there
-    is one, shows either way)."""
+    first document. `stage`: the stage whose desk it is (its stream: /live/admin?stage=ID; None: the only
+    stage). `show_engine`: the desk's line about the timer engine (its red sentence, when there is one,
+    shows either way)."""
     result = _component(
         data={
             "url": app_path("live/admin") + ("?" + urlencode({"stage": stage}) if stage else ""),
