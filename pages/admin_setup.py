@@ -19,6 +19,17 @@ from ui.logins_admin import judge_logins
 session = require(Role.ADMIN, nav.SETUP_PAGE)
 svc = data.on_stage()
 st.title("🛠️ Setup")
+if not data.has_event():  # a new stage (or a new deployment): its event starts here
+    st.info("This stage has no event yet.")
+    if st.button("Create its event", type="primary", icon=":material/add:"):
+        try:
+            data.service().stages.create_event(data.service(), session.token, data.stage())
+        except StagescoreError as e:
+            st.error(str(e))
+        else:
+            data.refresh()
+            st.rerun()
+    st.stop()
 snap = data.snapshot()
 if snap is None:
     st.stop()

@@ -1,3 +1,4 @@
+import pandas as pd
 import streamlit as st
 from streamlit_autorefresh import st_autorefresh
 
@@ -53,3 +54,14 @@ if len(groups) > 1:
         if view.podium:
             widgets.podium(snap, results)
         widgets.ranking_table(snap, per_judge, results)
+
+if stages.several() and (across := data.festival_results()):
+    st.header("Across stages")
+    st.caption("Categories judged on several stages, ranked together once each stage's round has finished.")
+    for category, places in across.items():
+        st.subheader(widgets.text(category or "No category"))
+        rows = [
+            {"Place": p.rank, "Performer": p.name, "Stage": p.stage_name, "Total": str(p.total)}
+            for p in places
+        ]
+        st.table(pd.DataFrame(rows).map(widgets.text), hide_index=True)

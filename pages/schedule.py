@@ -4,39 +4,51 @@ from streamlit_autorefresh import st_autorefresh
 
 from engine.domain import schedule
 from engine.domain.model import PerformerStatus
-from ui import data, widgets
+from ui import data, stages, widgets
 
 # For performers backstage: text only, refreshed every 10 s (the times move by seconds, not faster).
+# With several stages, every stage's running order in one table with a Stage column, by expected start.
 st_autorefresh(interval=10000, key="schedule-tick")
 st.title("🕒 Schedule")
-snap = data.snapshot()
-if snap is None:
-    st.stop()
-round_name = f" — {snap.round.name}" if snap.round and snap.round.number > 1 else ""
-st.caption(widgets.text(snap.settings.event_name + round_name))
-now = data.service().clock()
-lineup = schedule.lineup(snap.state, snap.settings, snap.performers, now)
-if lineup["on_stage"]:
-    st.subheader("On stage: " + widgets.text(lineup["on_stage"]["performer"]))
-if lineup["next_up"]:
-    st.subheader("Next up: " + widgets.text(lineup["next_up"]["performer"]))
+festival = stages.several()
+shown = data.stages() if festival else [None]
 WORD = {PerformerStatus.NO_SHOW: "no-show", PerformerStatus.NOT_PERFORMED: "did not perform"}
-rows = [
-    {
-        "Performer": s.name,
-        "Category": s.category,
-        "Status": WORD.get(s.status, s.status.value),
-        "Expected start": (
-            f"about {schedule.clock_time(s.expected_start)}"
-            if s.expected_start and s.status is PerformerStatus.WAITING
-            else schedule.clock_time(s.expected_start)
-            if s.expected_start
-            else "—"
-        ),
-    }
-    for s in schedule.expected_starts(snap.state, snap.settings, snap.performers, now)
-]
+now = data.service().clock()
+rows = []
+for stage in shown:
+    snap = data.snapshot(stage_id=stage.stage_id if stage else None)
+    if snap is None and not festival:
+        st.stop()
+    if snap is None:
+        continue
+    lineup = schedule.lineup(snap.state, snap.settings, snap.performers, now)
+    where = f"{stage.name}: " if stage else ""
+    if not festival:
+        round_name = f" — {snap.round.name}" if snap.round and snap.round.number > 1 else ""
+        st.caption(widgets.text(snap.settings.event_name + round_name))
+    if lineup["on_stage"]:
+        st.subheader(widgets.text(f"{where}on stage: {lineup['on_stage']['performer']}"))
+    if lineup["next_up"]:
+        st.subheader(widgets.text(f"{where}next up: {lineup['next_up']['performer']}"))
+    for s in schedule.expected_starts(snap.state, snap.settings, snap.performers, now):
+        rows.append(
+            ({"Stage": stage.name} if stage else {})
+            | {
+                "Performer": s.name,
+                "Category": s.category,
+                "Status": WORD.get(s.status, s.status.value),
+                "Expected start": (
+                    f"about {schedule.clock_time(s.expected_start)}"
+                    if s.expected_start and s.status is PerformerStatus.WAITING
+                    else schedule.clock_time(s.expected_start)
+                    if s.expected_start
+                    else "—"
+                ),
+                "_at": s.expected_start or float("inf"),
+            }
+        )
 if rows:
-    st.table(pd.DataFrame(rows).map(widgets.text), hide_index=True)
+    frame = pd.DataFrame(sorted(rows, key=lambda r: r["_at"]) if festival else rows).drop(columns="_at")
+    st.table(frame.map(widgets.text), hide_index=True)
 else:
     st.info("No performers yet.")

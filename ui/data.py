@@ -9,10 +9,12 @@ from streamlit_autorefresh import st_autorefresh
 
 from engine import bootstrap
 from engine.domain import publicity
+from engine.domain.festival import FestivalPlace
 from engine.domain.model import UNREACHABLE, DatabaseUnavailable, StagescoreError
 from engine.domain.snapshot import Snapshot
 from engine.domain.stages import Stage
 from engine.service.core import Service
+from engine.views import festival
 from ui.errors import something_went_wrong
 
 TICK_SECONDS = 0.5
@@ -42,6 +44,11 @@ def stage() -> str:
     if len(ids) > 1 and st.query_params.get("stage") != wanted:
         st.query_params["stage"] = wanted
     return wanted
+
+
+def has_event() -> bool:
+    """Whether this page's stage has an event (a new stage has none until Setup creates it)."""
+    return service().stages.has_event(stage())
 
 
 def on_stage(stage_id: str | None = None) -> Service:
@@ -78,6 +85,28 @@ def rounds(stage_id: str, event_id: str) -> list[dict]:
     from engine.service.competition import Competition
 
     return Competition(service().on(stage_id)).rounds()
+
+
+def now_on_every_stage() -> list[dict]:
+    """What is on every stage and what comes next, as the public may see it (the cached public views)."""
+    now = service().clock()
+    lines = []
+    for s in stages():
+        try:
+            snap = _public_snapshot(s.stage_id, None)
+        except DatabaseUnavailable:
+            raise
+        except StagescoreError:  # a stage without an event yet
+            snap = None
+        lines.append(festival.now_on(festival.StageView(s, snap), now))
+    return lines
+
+
+@st.cache_data(ttl=2, show_spinner=False)
+def festival_results() -> dict[str, list[FestivalPlace]]:
+    """Categories judged on several stages ranked across them, as the public may see them: one read a
+    process every 2 s for every viewer of /results."""
+    return service().stages.festival_results(service(), public=True)
 
 
 def unreachable() -> None:

@@ -24,8 +24,10 @@ PAGES = {
     "LEADERBOARD_PAGE": ("pages/leaderboard.py", "Live board", "📺", "leaderboard"),
     "RESULTS_PAGE": ("pages/results.py", "Results", "🏆", "results"),
     "SCHEDULE_PAGE": ("pages/schedule.py", "Schedule", "🕒", "schedule"),
+    "NOW_PAGE": ("pages/now.py", "Now on every stage", ":material/theater_comedy:", "now"),
     "JUDGE_PAGE": ("pages/judge.py", "Score", "📝", "judge"),
     "CONTROL_PAGE": ("pages/admin_control.py", "Control", "🎛️", "admin"),
+    "FESTIVAL_PAGE": ("pages/admin_festival.py", "Festival", ":material/festival:", "admin-festival"),
     "SETUP_PAGE": ("pages/admin_setup.py", "Setup", "🛠️", "admin-setup"),
     "SCORES_PAGE": ("pages/admin_scores.py", "Scores & analytics", "📊", "admin-scores"),
     "LOG_PAGE": ("pages/admin_log.py", "Log & exports", "🧾", "admin-log"),
@@ -33,8 +35,9 @@ PAGES = {
     "LOGIN_PAGE": ("pages/login.py", "Log in", "🔑", "login"),
 }
 PUBLIC = ("WELCOME_PAGE", "LEADERBOARD_PAGE", "RESULTS_PAGE", "SCHEDULE_PAGE")
+FESTIVAL = ("NOW_PAGE",)  # public, once the deployment has several stages
 JUDGE = ("JUDGE_PAGE",)
-ADMIN = ("CONTROL_PAGE", "SETUP_PAGE", "SCORES_PAGE", "LOG_PAGE", "RESULTS_DESK_PAGE")
+ADMIN = ("CONTROL_PAGE", "FESTIVAL_PAGE", "SETUP_PAGE", "SCORES_PAGE", "LOG_PAGE", "RESULTS_DESK_PAGE")
 LOGIN = "LOGIN_PAGE"
 
 
@@ -75,7 +78,7 @@ def build():
 
 def menu(session: Session | None) -> None:
     role = session.role if session else None
-    names = list(PUBLIC)
+    names = list(PUBLIC) + (list(FESTIVAL) if stages.several() else [])
     if role is Role.JUDGE:
         names += JUDGE
     elif role is Role.ADMIN:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from engine.domain.model import StagescoreError
 from ui import data
 
 PICKED = "stage-picker"
@@ -40,3 +41,11 @@ def name(stage_id: str) -> str:
 def in_address() -> str | None:
     """The stage a live part follows, as its stream's address names it: none while there is one stage."""
     return data.stage() if len(data.stages()) > 1 else None
+
+
+def several() -> bool:
+    """Whether the deployment has several stages (False while the database cannot say)."""
+    try:
+        return len(data.stages()) > 1
+    except StagescoreError:
+        return False

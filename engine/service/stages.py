@@ -8,13 +8,15 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from engine.domain import accounts, clashes, festival, schedule, stages
+from engine.domain import accounts, clashes, festival, publicity, release, schedule, stages
 from engine.domain.clashes import Clash, StageLineup
 from engine.domain.festival import FestivalPlace, StageResults
-from engine.domain.model import InvalidInput, Role, StagescoreError
+from engine.domain.model import Account, InvalidInput, Role, Settings, StagescoreError
+from engine.domain.release import Release, ResultsStatus
 from engine.domain.stages import MAIN, MAIN_NAME, Stage
 from engine.service.logins import Logins
 from engine.store import Store
+from engine.views.festival import StageView
 
 if TYPE_CHECKING:
     from engine.service.core import Service
@@ -54,6 +56,12 @@ class StageUseCases:
         stored = self.store.accounts.get(accounts.normalise_email(email))
         return stages.of_judge(stored.account.stage if stored else None)
 
+    def judges(self, token: str | None) -> list[tuple[Account, str]]:
+        """Every judge account with the stage it belongs to, for the admin's assignment table."""
+        self.logins.actor(token, Role.ADMIN)
+        found = self.store.accounts.list(Role.JUDGE)
+        return [(a, stages.of_judge(a.stage)) for a in sorted(found, key=lambda a: a.email)]
+
     def clashes(self, svc: Service) -> list[Clash]:
         """The clashes between the stages' current events (engine/domain/clashes.py); none with one stage.
         Reads each stage's snapshot: for the desk and `status`, not for every viewer."""
@@ -72,16 +80,38 @@ class StageUseCases:
             )
         return clashes.find(lineups)
 
-    def festival_results(self, svc: Service) -> dict[str, list[FestivalPlace]]:
-        """Each category judged on several stages, ranked across them (engine/domain/festival.py)."""
+    def festival_results(self, svc: Service, public: bool = False) -> dict[str, list[FestivalPlace]]:
+        """Each category judged on several stages, ranked across them (engine/domain/festival.py).
+        `public`: only what the public may see: stages whose round has finished, and of those only the
+        places their results page shows (engine/domain/release.py)."""
         found = []
         for stage in self.list():
             if self.store.events.current_id(stage.stage_id) is None:
                 continue
             snap = self.bound(svc, stage.stage_id).snapshot()
-            performers, results = tuple(snap.performers), tuple(snap.results)
-            found.append(StageResults(stage.stage_id, stage.name, snap.settings, performers, results))
+            results = tuple(snap.results)
+            if public:
+                snap = publicity.public_view(snap)
+                rel = snap.release or Release(snap.event_id)
+                view = release.results_view(snap.state, rel, snap.results, snap.at, snap.reveal_groups)
+                if view.status is ResultsStatus.LIVE or view.message:
+                    continue
+                results = tuple(view.keep(snap.results))
+            found.append(
+                StageResults(stage.stage_id, stage.name, snap.settings, tuple(snap.performers), results)
+            )
         return festival.across_stages(found)
+
+    def overview(self, svc: Service) -> list[StageView]:
+        """Every stage's current event and engine health, for the festival desk (a snapshot per stage)."""
+        found = []
+        for stage in self.list():
+            if self.store.events.current_id(stage.stage_id) is None:
+                found.append(StageView(stage, None))
+                continue
+            bound = self.bound(svc, stage.stage_id)
+            found.append(StageView(stage, bound.snapshot(), bound.health.engine_health()))
+        return found
 
     def bound(self, svc: Service, stage_id: str | None) -> Service:
         """`svc` acting on one stage: the same store, logins, scorer and stage list; its own event."""
@@ -114,6 +144,19 @@ class StageUseCases:
         self._forget()
         self.logins.log_admin(actor, "stage_added", {"stage": stage_id, "name": name})
         return stage
+
+    def has_event(self, stage_id: str) -> bool:
+        return self.store.events.current_id(stage_id) is not None
+
+    def create_event(self, svc: Service, token: str | None, stage_id: str) -> str:
+        """A stage's first event (in Setup, no performers yet), named after the stage; its event id."""
+        actor = self.logins.actor(token, Role.ADMIN)
+        stage = self.get(stage_id)
+        if self.has_event(stage.stage_id):
+            raise StagescoreError(f"{stage.name} has an event already; start a new one from Control.")
+        settings = Settings(event_name=stage.name if stage.stage_id != MAIN else Settings().event_name)
+        state = self.bound(svc, stage.stage_id).create_event(settings, [], actor=actor)
+        return state.event_id
 
     def assign(self, token: str | None, email: str, stage_id: str) -> str:
         """Put a judge on a stage: their screen follows it, and a score for another stage's window is

@@ -1,0 +1,87 @@
+"""The festival desk's parts (pages/admin_festival.py): every stage at a glance, the clashes, adding a
+stage and putting judges on stages."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from engine.domain.model import DatabaseUnavailable, Session, StagescoreError
+from engine.views import festival
+from ui import data, nav, widgets
+
+
+def overview() -> None:
+    """One line per stage (what is on, phase, time left, behind plan, scores in, engine) and a link to
+    each stage's own control desk."""
+    svc = data.service()
+    views = svc.stages.overview(svc)
+    now = svc.clock()
+    rows = [festival.desk_row(v, now) for v in views]
+    frame = pd.DataFrame(rows).drop(columns="stage").map(widgets.text)
+    st.dataframe(frame, hide_index=True, width="stretch")
+    links = st.columns(min(len(views), 4))
+    for i, view in enumerate(views):
+        links[i % len(links)].page_link(
+            nav.CONTROL_PAGE,
+            label=f"{view.stage.name}: control desk",
+            icon=":material/tune:",
+            query_params={"stage": view.stage.stage_id},
+        )
+    found = svc.stages.clashes(svc)
+    if not found:
+        st.caption("No clashes between the stages.")
+    for clash in found:
+        st.warning(widgets.text(clash.sentence), icon=":material/warning:")
+
+
+def _report(action, ok: str) -> None:
+    try:
+        action()
+    except DatabaseUnavailable:
+        st.error(data.UNREACHABLE + " Nothing was changed.")
+    except StagescoreError as e:
+        st.error(str(e))
+    else:
+        st.toast(ok)
+
+
+def add_stage(session: Session) -> None:
+    with st.form("add-stage", clear_on_submit=True):
+        st.subheader("Add a stage")
+        name = st.text_input("Name", max_chars=60, placeholder="Ballroom B")
+        stage_id = st.text_input(
+            "Id (optional)",
+            max_chars=32,
+            help="Lower-case letters, digits and hyphens; made from the name if empty.",
+        )
+        if st.form_submit_button("Add the stage"):
+            _report(
+                lambda: data.service().stages.add(session.token, name, stage_id.strip() or None),
+                f"Stage {name.strip()} added: create its event in Setup with the stage chosen in the menu.",
+            )
+
+
+def judges(session: Session) -> None:
+    """Each judge's stage, changed with a choice per judge (the judge's screen follows within seconds)."""
+    svc = data.service()
+    listed = data.stages()
+    names = {s.stage_id: s.name for s in listed}
+    st.subheader("Judges and their stages")
+    for account, stage_id in svc.stages.judges(session.token):
+        c1, c2 = st.columns([3, 2])
+        c1.write(widgets.text(f"{account.name} ({account.email})"))
+        options = list(names) if stage_id in names else [stage_id, *names]
+        chosen = c2.selectbox(
+            "Stage",
+            options,
+            index=options.index(stage_id),
+            format_func=lambda s: names.get(s, s),
+            key=f"judge-stage-{account.email}",
+            label_visibility="collapsed",
+        )
+        if chosen != stage_id:
+            _report(
+                lambda e=account.email, c=chosen: svc.stages.assign(session.token, e, c),
+                f"{account.name} now judges on {names.get(chosen, chosen)}.",
+            )
