@@ -57,7 +57,7 @@ def test_the_schedule_has_a_stage_column_with_several_stages(svc, festival, app)
 def test_the_festival_desk_shows_every_stage_and_moves_a_judge(svc, festival, app):
     at = open_page(app(svc.logins.whoami(festival[ADMIN])), "pages/admin_festival.py")
     assert not at.exception and not at.error
-    [frame] = [d.value for d in at.dataframe]
+    [frame] = [t.value for t in at.table]
     assert list(frame["Stage"]) == ["Stage 1", "Stage 2"]
     assert (
         list(frame["Phase"]) == ["Waiting for the judges", "Performing"]
