@@ -183,6 +183,32 @@ class Venue:
         event_id = self.store.events.current_id()
         return Stage(kind, seed, random.Random(seed), self, tokens, event_id, length)
 
+    def festival(self, kind: str, seed: int, stages: int = 2, judges: int = 2, performers: int = 6,
+                 perform: float = 0.3, score: float = 0.7) -> list[Stage]:  # fmt: skip
+        """A festival here (tests/support/events.py `festival`): `stages` stages s1, s2, ..., each with its
+        own event in the lobby and `judges` judges of its own; one Stage per festival stage (seeds
+        seed * 10 + i)."""
+        settings = Settings(
+            perform_seconds=perform, score_seconds=score, required_judges=judges, auto_start=False
+        )
+        tokens = events.festival(self.svc, stages, judges, performers, settings)
+        if not self.webs:
+            self._open()
+        length = performers * (perform + score)
+        return [
+            Stage(
+                kind,
+                seed * 10 + i,
+                random.Random(seed * 10 + i),
+                self,
+                t,
+                self.store.events.current_id(sid),
+                length,
+                stage_id=sid,
+            )
+            for i, (sid, t) in enumerate(tokens.items())
+        ]
+
 
 def _answers(url: str) -> bool:
     conn = connection(url, 3)
@@ -258,6 +284,7 @@ class Stage:
     length: float  # seconds the event lasts by the clock
     judges: Judges | None = None
     fenced: bool = field(default=False)
+    stage_id: str | None = None  # a festival's stage (Venue.festival); None: the deployment's only stage
 
     @property
     def env(self) -> dict[str, str]:
@@ -273,15 +300,17 @@ class Stage:
 
     @property
     def judge_svc(self) -> Service:
-        return self.venue.svc
+        return self.venue.svc.on(self.stage_id)
 
     def start_judges(self, pause: tuple[float, float] = (0.08, 0.3)) -> Judges:
         """The judges on their phones; the admin ends one of them (End on the device) at a random moment
         in the event's middle and that phone keeps sending from the old page (each of those must be
-        refused, none stored): the ended-session hole the one score path closed."""
+        refused, none stored): the ended-session hole the one score path closed. A festival's judges
+        name their event, as the page does (their stage's event; another stage's would be refused)."""
         v = self.venue
+        named = self.stage_id is not None
         self.judges = v.reaper.add(
-            Judges(v.judge_urls, v.cookie, self.tokens, self.event_id, self.seed, pause)
+            Judges(v.judge_urls, v.cookie, self.tokens, self.event_id, self.seed, pause, name_event=named)
         )
         leaving = self.rng.choice(sorted(self.tokens))
         at = time.time() + self.rng.uniform(0.4, 0.8) * self.length

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from engine import localdb
+from engine.domain.stages import MAIN
 from engine.store import Store
 from tests.support.processes import engine_command, spawn
 from tests.support.waiting import wait_for
@@ -113,17 +114,18 @@ class DynamoProc:
             localdb.stop(self.proc)
 
 
-def lease_holder(store: Store) -> str | None:
-    """The engine holding an unexpired lease now, if any."""
-    item = store.lease.current()
+def lease_holder(store: Store, stage: str = MAIN) -> str | None:
+    """The engine holding an unexpired lease (of `stage`) now, if any."""
+    item = store.lease.current(stage)
     if not item or float(item.get("expires", 0)) <= time.time():
         return None
     return item.get("owner")
 
 
-def alive_leader(store: Store, engines: list[EngineProc]) -> EngineProc | None:
-    """The live engine holding the lease now (None if the lease is free, lapsed or held by a dead one)."""
-    holder = lease_holder(store)
+def alive_leader(store: Store, engines: list[EngineProc], stage: str = MAIN) -> EngineProc | None:
+    """The live engine holding the lease (of `stage`) now (None if the lease is free, lapsed or held by a
+    dead one)."""
+    holder = lease_holder(store, stage)
     if holder is None:
         return None
     return next((e for e in engines if e.alive() and not e.stopped and e.owner_now() == holder), None)

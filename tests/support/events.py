@@ -45,3 +45,23 @@ def two_stages(svc: Service, settings: Settings | None = None) -> dict[str, str]
     for email, stage in (("judge1", "s1"), ("judge2", "s1"), ("judge3", "s2")):
         svc.stages.assign(None, f"{email}@test.local", stage)
     return tokens
+
+
+def festival(
+    svc: Service, stages: int = 2, judges: int = 2, performers: int = 3, settings: Settings | None = None
+) -> dict[str, dict[str, str]]:
+    """A festival of `stages` stages s1, s2, ... ("Stage 1", ...), each with its own event of `performers`
+    (the same performer ids on every stage) and `judges` judges of its own (judge1.. in stage order);
+    stage id -> {judge email -> session token}."""
+    ids = [f"s{i}" for i in range(1, stages + 1)]
+    for n, sid in enumerate(ids, start=1):
+        svc.stages.add(None, f"Stage {n}", sid)
+    tokens = seed_event(svc.on(ids[0]), judges=stages * judges, performers=performers, settings=settings)
+    for sid in ids[1:]:
+        seed_event(svc.on(sid), judges=0, performers=performers, settings=settings)
+    out: dict[str, dict[str, str]] = {sid: {} for sid in ids}
+    for i in range(stages * judges):
+        email, sid = f"judge{i + 1}@test.local", ids[i // judges]
+        svc.stages.assign(None, email, sid)
+        out[sid][email] = tokens[email]
+    return out

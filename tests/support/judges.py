@@ -76,9 +76,11 @@ class Judges:
         seed: int,
         pause: tuple[float, float] = (0.08, 0.3),
         give_up: float = 8.0,
+        name_event: bool = False,
     ):
         self.urls, self.cookie, self.tokens, self.event_id = list(urls), cookie, tokens, event_id
         self.seed, self.pause, self.give_up = seed, pause, give_up
+        self.name_event = name_event  # send the event id the screen showed, as judge_net.js does
         self.attempts: list[Attempt] = []
         self.ended: dict[str, tuple[float, float]] = {}  # judge -> (logout began, logout returned)
         self.reconnects = 0
@@ -163,6 +165,8 @@ class Judges:
         """One submission, sent again with the same request id while it gets no definite answer."""
         rid = uuid.uuid4().hex
         body = {"performer_id": pid, "window_id": window, "values": {"Score": str(value)}, "request_id": rid}
+        if self.name_event:
+            body["event_id"] = self.event_id
         t0, tries = time.time(), 0
         while True:
             status, answer = self._send(email, body, start + tries)
