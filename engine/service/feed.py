@@ -22,12 +22,13 @@ from engine import metrics
 from engine.domain import health, stages
 from engine.domain.competition import RoundInfo
 from engine.domain.health import EngineHealth
-from engine.domain.model import Account, Role, Score, Settings, StagescoreError
+from engine.domain.model import Account, EventState, Role, Score, Settings, StagescoreError
 from engine.domain.release import Release, judges_as_signed
 from engine.domain.snapshot import Snapshot, compute_results
 from engine.domain.stages import MAIN
 from engine.service.health import EngineDesk, desk_from
 from engine.store import Store
+from engine.store.events import EventBundle
 
 POINTER_SECONDS = 2.0
 LEASE_SECONDS = 1.0
@@ -81,22 +82,7 @@ class Feed:
         """One tick. Raises DatabaseUnavailable (keep the last documents) or StagescoreError.
         `engine_details`: an admin desk is open, so the engines' seen items are read every 2 s too."""
         now = self.clock()
-        if self.event_id is None or self._due_now("pointer", POINTER_SECONDS, now):
-            eid = self.store.events.current_id(self.stage)
-            if eid is None:
-                raise StagescoreError(NO_EVENT)
-            if eid != self.event_id:
-                self._start(eid)
-        bundle = self.store.events.load(self.event_id)
-        if bundle is None:
-            self.event_id = None
-            raise StagescoreError(NO_EVENT)
-        if bundle.state.superseded_by:
-            self._due["pointer"] = 0.0  # a new event is current: follow it next tick
-        if self._due_now("lease", LEASE_SECONDS, now):
-            self._lease = self.store.lease.current(self.stage)
-        if self._due_now("accounts", ACCOUNTS_SECONDS, now):
-            self._set_accounts({a.email: a for a in self.store.accounts.list()})
+        bundle = self._load(now)
         state = bundle.state
         if bundle.settings != self._settings:
             # Settings are saved without moving the state's version, yet the ranking and what the board
@@ -136,15 +122,41 @@ class Feed:
             round=rnd,
             release=release,
         )
+        judged, desk = self._engine(state, now, engine_details)
+        return Reading(snap, judged, self._generation, dict(self._accounts), checks, desk)
+
+    def _load(self, now: float) -> EventBundle:
+        """The current event's status partition (following the pointer to a new event), and the lease and
+        the accounts when they are due."""
+        if self.event_id is None or self._due_now("pointer", POINTER_SECONDS, now):
+            eid = self.store.events.current_id(self.stage)
+            if eid is None:
+                raise StagescoreError(NO_EVENT)
+            if eid != self.event_id:
+                self._start(eid)
+        bundle = self.store.events.load(self.event_id)
+        if bundle is None:
+            self.event_id = None
+            raise StagescoreError(NO_EVENT)
+        if bundle.state.superseded_by:
+            self._due["pointer"] = 0.0  # a new event is current: follow it next tick
+        if self._due_now("lease", LEASE_SECONDS, now):
+            self._lease = self.store.lease.current(self.stage)
+        if self._due_now("accounts", ACCOUNTS_SECONDS, now):
+            self._set_accounts({a.email: a for a in self.store.accounts.list()})
+        return bundle
+
+    def _engine(self, state: EventState, now: float, details: bool) -> tuple[EngineHealth, EngineDesk | None]:
+        """The engine's health as the desk banner judges it, and the desk's engine facts when asked."""
         config = self.store.config
         stale = health.stale_seconds(config.lease_seconds, config.lease_renew_seconds)
-        judged = health.assess(self._lease, state, now, stale_after=stale)  # as the desk banner judges
+        judged = health.assess(self._lease, state, now, stale_after=stale)
         desk = None
-        if engine_details:
+        if details:
             if self._due_now("engines", ENGINES_SECONDS, now):
                 self._engines = self.store.lease.engines()
             desk = desk_from(judged, self._engines, now, metrics.DB_LATENCY.summary())
-        return Reading(snap, judged, self._generation, dict(self._accounts), checks, desk)
+        return judged, desk
 
     def refresh_besides(self) -> None:
         """Read what the state's version does not cover on the next tick (a judge answered a request)."""

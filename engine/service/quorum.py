@@ -1,4 +1,5 @@
-"""Who the lobby waits for: the judges present who may score the first performer (see rules.start_quorum).
+"""Who the lobby waits for: the judges present who may score the first performer (see rules.start_quorum),
+and who has nothing left to give in a scoring window (auto-close).
 
 The engine's auto-start and the admin's Start read the same facts here, so they agree on the quorum.
 """
@@ -8,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.domain import rules, stages
-from engine.domain.model import EventState, Role, Settings
-from engine.store import Store
+from engine.domain.model import EventState, Phase, Role, Settings
+from engine.store import EventBundle, Store
 
 
 @dataclass(frozen=True)
@@ -31,3 +32,20 @@ def lobby_facts(store: Store, state: EventState) -> LobbyFacts:
         return LobbyFacts(first)
     panel = frozenset(j.email for j in stages.panel(store.accounts.list(Role.JUDGE), state.stage) if j.active)
     return LobbyFacts(first, recused, panel)
+
+
+def tallies(store: Store, bundle: EventBundle | None, now: float) -> tuple[int, LobbyFacts | None]:
+    """What the engine's timer needs besides a stage's read: for auto-close, how many present judges have
+    nothing left to give for the performer on stage; in the lobby, who may not score the first performer."""
+    if bundle is None:
+        return 0, None
+    state, settings = bundle.state, bundle.settings
+    if settings.auto_close and state.phase is Phase.SCORING and state.performer_id:
+        present = set(bundle.present(now, store.config.presence_seconds))
+        scores = store.scores.list(state.event_id, state.performer_id, consistent=True)
+        # A judge who stepped aside for this performer has nothing left to give.
+        recused = store.conflicts.list(state.event_id).get(state.performer_id, ())
+        return rules.judges_done({s.judge for s in scores}, recused, present), None
+    if settings.auto_start and state.phase is Phase.LOBBY:
+        return 0, lobby_facts(store, state)
+    return 0, None

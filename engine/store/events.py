@@ -132,26 +132,7 @@ class Events:
                 tx.put("listing", self.table, listing),
             ],
         )
-        if previous is None:
-            transaction.add(tx.put("pointer", self.table, pointer, condition="attribute_not_exists(pk)"))
-        else:
-            transaction.add(
-                tx.update(
-                    "previous",
-                    self.table,
-                    {"pk": previous.event_id, "sk": STATUS},
-                    "SET superseded_by = :new, version = version + :one",
-                    condition="version = :v",
-                    values={":new": eid, ":one": 1, ":v": previous.version},
-                ),
-                tx.put(
-                    "pointer",
-                    self.table,
-                    pointer,
-                    condition="event_id = :old",
-                    values={":old": previous.event_id},
-                ),
-            )
+        transaction.add(*self._make_current(pointer, previous))
         transaction.add(*extra)
         data = {"previous": previous.event_id if previous else None, **(details or {})}
         transaction.add(*self.log.append_ops(eid, _stream(actor), now, actor, "event_created", data))
@@ -161,6 +142,29 @@ class Events:
             raise Conflict(
                 "Another event was created or changed at the same time; reload and try again."
             ) from c
+
+    def _make_current(self, pointer: dict, previous: EventState | None) -> list[tx.Op]:
+        """The stage's pointer to the new event: new, or moved from `previous` (marked superseded), each
+        conditional on nobody else having moved it meanwhile."""
+        if previous is None:
+            return [tx.put("pointer", self.table, pointer, condition="attribute_not_exists(pk)")]
+        return [
+            tx.update(
+                "previous",
+                self.table,
+                {"pk": previous.event_id, "sk": STATUS},
+                "SET superseded_by = :new, version = version + :one",
+                condition="version = :v",
+                values={":new": pointer["event_id"], ":one": 1, ":v": previous.version},
+            ),
+            tx.put(
+                "pointer",
+                self.table,
+                pointer,
+                condition="event_id = :old",
+                values={":old": previous.event_id},
+            ),
+        ]
 
     def save_settings(self, event_id: str, settings: Settings, actor: str, now: float) -> None:
         for _ in RETRY.tries():

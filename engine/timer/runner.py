@@ -24,7 +24,8 @@ from engine.config import Config
 from engine.domain import rules
 from engine.domain.model import Conflict, DatabaseUnavailable, Phase
 from engine.domain.stages import MAIN
-from engine.service.quorum import LobbyFacts, lobby_facts
+from engine.service import quorum
+from engine.service.quorum import LobbyFacts
 from engine.store import EventBundle, Store
 from engine.timer import sharing, stage_clock
 from engine.timer.stage_clock import StageClock
@@ -153,20 +154,7 @@ class Engine:
         self._publish(bundle, *self._tallies(bundle), stage=sc.stage)
 
     def _tallies(self, bundle: EventBundle | None) -> tuple[int, LobbyFacts | None]:
-        """Besides the bundle, what the timer needs: for auto-close, how many present judges have nothing
-        left to give for the performer on stage; in the lobby, who may not score the first performer."""
-        if bundle is None:
-            return 0, None
-        state, settings = bundle.state, bundle.settings
-        if settings.auto_close and state.phase is Phase.SCORING and state.performer_id:
-            present = set(bundle.present(self.clock(), self.config.presence_seconds))
-            scores = self.store.scores.list(state.event_id, state.performer_id, consistent=True)
-            # A judge who stepped aside for this performer has nothing left to give.
-            recused = self.store.conflicts.list(state.event_id).get(state.performer_id, ())
-            return rules.judges_done({s.judge for s in scores}, recused, present), None
-        if settings.auto_start and state.phase is Phase.LOBBY:
-            return 0, lobby_facts(self.store, state)
-        return 0, None
+        return quorum.tallies(self.store, bundle, self.clock())
 
     def _publish(
         self,

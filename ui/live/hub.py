@@ -19,8 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from engine.domain import accounts, devices, stages
 from engine.domain.devices import ended_sentence
-from engine.domain.model import UNREACHABLE, DatabaseUnavailable, Role, Score, StagescoreError
-from engine.domain.release import Release
+from engine.domain.model import UNREACHABLE, DatabaseUnavailable, Role, StagescoreError
 from engine.domain.stages import MAIN
 from engine.service.core import Service
 from engine.service.feed import NO_EVENT, Feed
@@ -223,39 +222,21 @@ class Hub:
         snap = self.built.reading.snapshot
         return ScoreContext(snap.event_id, snap.settings, self.feed.score, snap.state.stage)
 
-    async def check_outliers(self, score: Score, timeout: float = 10.0) -> None:
-        """After the score's answer: wait for a feed read begun after its commit (the feed reads the
-        performer on stage consistently each tick, so every score committed before it is in), then log
-        the outlier flags the score raised from what the feed holds. No extra read."""
+    async def read_after(self, timeout: float) -> bool:
+        """Wait for a feed read begun after now (so it sees every commit made before); False after
+        `timeout` seconds without one."""
         target = self._reads + 1
         self.wake()
         deadline = time.monotonic() + timeout
         while self._read_done < target:
             left = deadline - time.monotonic()
             if left <= 0:
-                log.warning("outlier check skipped after a score: the live feed did not read in time")
-                return
+                return False
             try:
                 await asyncio.wait_for(self._read_event.wait(), left)
             except TimeoutError:
                 continue
-        await self.blocking(self.record_flags, score)
-
-    def record_flags(self, score: Score) -> None:
-        """Log the outlier flags a score raised, from what the feed holds: the performer's other
-        scores, the settings, the judges' names (in a worker thread)."""
-        if self.built is None:
-            return
-        reading = self.built.reading
-        snap = reading.snapshot
-        values = {j: s.values for j, s in self.feed.scores_of(score.performer_id).items()}
-        values[score.judge] = score.values  # fresher than the feed's last read
-        distance = (snap.release or Release(snap.event_id)).settings.outlier_distance
-        labels = {a.email: a.name for a in reading.accounts.values()}
-        try:
-            self.svc.results.record_flags(score, values, snap.settings.criteria, distance, labels)
-        except StagescoreError as e:  # the score is stored: a failed check never loses it
-            log.warning("outlier check skipped after a score: %s", e)
+        return True
 
     # ---- presence and sessions ----------------------------------------------------------------------
     async def _presence_loop(self) -> None:

@@ -31,6 +31,7 @@ from engine.service.core import Service
 from engine.service.scoring import Identity
 from ui import body as bodies
 from ui import cookies
+from ui.live import outliers
 from ui.live.channel import Connection
 from ui.live.hub import Hub
 from ui.live.hubs import Hubs
@@ -183,7 +184,7 @@ async def submit_score(request: Request) -> JSONResponse:
     hub.wake()
     name = hub.built.reading.snapshot.performer_name(performer_id) if hub.built else ""
     # The outlier check and its log entries come after the answer: the judge never waits for them.
-    check = None if replayed else BackgroundTask(hub.check_outliers, score)
+    check = None if replayed else BackgroundTask(outliers.check, hub, score)
     return JSONResponse(
         {
             "ok": True,
