@@ -152,13 +152,20 @@ def _parse(body: object) -> tuple[str, int, dict[str, str], str, object, str | N
     return pid, window, {k: str(v) for k, v in values.items()}, rid, body.get("comment"), event
 
 
-async def submit_score(request: Request) -> JSONResponse:
+async def _from_page(request: Request, unreadable: str) -> object:
+    """The JSON body of a request the page made (its X-Stagescore mark), or the answer refusing it."""
     if request.headers.get("x-stagescore") != "1":
         return _refused(403, NOT_FROM_PAGE)
     try:
-        raw = await bodies.read_json(request, UNREADABLE)
+        return await bodies.read_json(request, unreadable)
     except bodies.BodyRefused as e:
         return _refused(e.status, e.sentence)
+
+
+async def submit_score(request: Request) -> JSONResponse:
+    raw = await _from_page(request, UNREADABLE)
+    if isinstance(raw, JSONResponse):
+        return raw
     try:
         performer_id, window_id, values, request_id, comment, event_id = _parse(raw)
         token = cookies.token_from_request(request)
@@ -200,12 +207,9 @@ async def submit_score(request: Request) -> JSONResponse:
 async def answer_check(request: Request) -> JSONResponse:
     """The judge's answer to "Please check your score for …": {"confirm": true} (the score stands) or
     false (they will revise it); the answer goes into the log and the request off their screen."""
-    if request.headers.get("x-stagescore") != "1":
-        return _refused(403, NOT_FROM_PAGE)
-    try:
-        body = await bodies.read_json(request, UNANSWERED)
-    except bodies.BodyRefused as e:
-        return _refused(e.status, e.sentence)
+    body = await _from_page(request, UNANSWERED)
+    if isinstance(body, JSONResponse):
+        return body
     if not isinstance(body, dict) or not isinstance(body.get("confirm"), bool):
         return _refused(400, UNANSWERED)
     try:
