@@ -1,5 +1,7 @@
+from engine.domain.model import EventState, Phase
 from engine.timer import sharing
 from engine.timer.sharing import Peer
+from engine.timer.stage_clock import StageClock, hand_over
 
 NOW = 1000.0
 
@@ -45,3 +47,23 @@ def test_a_stage_is_handed_over_only_far_from_its_next_deadline():
     assert sharing.idle(NOW + 30, False, NOW, margin=10)
     assert not sharing.idle(NOW + 5, False, NOW, margin=10)
     assert not sharing.idle(NOW + 30, True, NOW, margin=10)  # paused: resumes whenever the admin says
+
+
+class Released:
+    """What hand_over released (the lease repository's release, recorded)."""
+
+    def __init__(self) -> None:
+        self.stages: list[str] = []
+
+    def release(self, owner: str, stage: str) -> None:
+        self.stages.append(stage)
+
+
+def test_a_stage_is_handed_over_on_a_fresh_read_not_on_the_last_one():
+    """The watcher's last read says s1 is idle (its deadline far off), but a fresh read shows a window due
+    within the margin (the process stalled while it fell due): s1 is kept, idle s2 is handed over."""
+    s1, s2 = StageClock("s1", leader=True, event_id="e1"), StageClock("s2", leader=True, event_id="e2")
+    fresh = {"e1": EventState("e1", Phase.SCORING, ("p1",), 0, deadline=NOW + 0.5), "e2": None}
+    lease = Released()
+    hand_over(lease, "engine-a", [s1, s2], lambda: NOW, 2.0, lambda sc: fresh[sc.event_id])
+    assert lease.stages == ["s2"] and s1.leader and not s2.leader
