@@ -58,7 +58,7 @@ class Release:
         return self.signed_off_at is not None
 
 
-def validate_settings(s: ResultsSettings) -> None:
+def validate_results_settings(s: ResultsSettings) -> None:
     d = s.outlier_distance
     if not isinstance(d, Decimal) or not d.is_finite() or not 0 <= d <= 10:
         raise InvalidInput("The outlier distance must be from 0 (off) to 10 points on a 0-10 scale.")

@@ -16,7 +16,7 @@ from engine.domain.outliers import panel_flags, shown
 from engine.domain.release import Release, ResultsSettings
 from engine.domain.scoring import display
 from engine.store import RETRY
-from engine.store.results import settings_to_json
+from engine.store.results import results_settings_to_json
 from engine.views import results
 
 if TYPE_CHECKING:
@@ -70,13 +70,13 @@ class Results:
 
     def save_results_settings(self, token: str | None, settings: ResultsSettings) -> Release:
         actor = self.svc.logins.actor(token, Role.ADMIN)
-        release.validate_settings(settings)
+        release.validate_results_settings(settings)
         eid = self.svc.event_id()
         for _ in RETRY.tries():
             rel = self.store.results.get(eid)
             release.check_writable(rel, "settings")
             new = replace(rel, settings=settings, version=rel.version + 1)
-            data = {"settings": settings_to_json(settings)}
+            data = {"settings": results_settings_to_json(settings)}
             try:
                 self.store.results.write(rel, new, actor, self.clock(), "results_settings_changed", data)
                 return new

@@ -21,7 +21,7 @@ RESULTS = "RESULTS"
 NOT_SIGNED_OFF = "attribute_not_exists(signed_off_at)"
 
 
-def settings_to_json(s: ResultsSettings) -> str:
+def results_settings_to_json(s: ResultsSettings) -> str:
     return json.dumps(
         {
             "outlier_distance": str(s.outlier_distance),
@@ -34,7 +34,7 @@ def settings_to_json(s: ResultsSettings) -> str:
     )
 
 
-def settings_from_json(text: str | None) -> ResultsSettings:
+def results_settings_from_json(text: str | None) -> ResultsSettings:
     d = json.loads(text) if text else {}
     base = ResultsSettings()
     return ResultsSettings(
@@ -51,7 +51,7 @@ def _release_from(event_id: str, i: dict | None) -> Release:
         return Release(event_id)
     return Release(
         event_id,
-        settings_from_json(i.get("settings")),
+        results_settings_from_json(i.get("settings")),
         i.get("signed_off_by"),
         codec.to_float(i.get("signed_off_at")),
         i.get("results_hash"),
@@ -78,7 +78,7 @@ def _release_item(r: Release) -> dict:
         "pk": r.event_id,
         "sk": RESULTS,
         "event_id": r.event_id,
-        "settings": settings_to_json(r.settings),
+        "settings": results_settings_to_json(r.settings),
         "signed_off_by": r.signed_off_by,
         "signed_off_at": codec.to_decimal(r.signed_off_at),
         "results_hash": r.results_hash,

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from engine import log_setup
 from engine.config import Config
 from engine.domain import rules
-from engine.domain.model import Conflict, DatabaseUnavailable, EventState, Phase
+from engine.domain.model import Conflict, DatabaseUnavailable, Phase
 from engine.domain.stages import MAIN
 from engine.service import quorum
 from engine.service.quorum import LobbyFacts
@@ -89,9 +89,6 @@ class Engine:
         self.stop()
         log.info("engine %s stopped", self.owner)
 
-    def _fresh_state(self, sc: StageClock) -> EventState | None:
-        return self.store.events.state(sc.event_id) if sc.event_id else None
-
     def _held(self) -> list[StageClock]:
         return [sc for sc in list(self.stages.values()) if sc.leader]
 
@@ -112,9 +109,8 @@ class Engine:
                         self.wake.set()  # a stage newly held: its timer looks at once
                 if sharing.should_hand_over(len(self._held()), len(listed), peers, now):
                     margin = 2 * self.config.lease_seconds
-                    stage_clock.hand_over(
-                        self.store.lease, self.owner, self._held(), self.clock, margin, self._fresh_state
-                    )
+                    store, held = self.store, self._held()
+                    stage_clock.hand_over(store.lease, store.events, self.owner, held, self.clock, margin)
             except Exception as e:
                 log.warning("lease: database call failed (%s); retrying", e)
                 for sc in self._held():

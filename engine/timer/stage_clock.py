@@ -7,9 +7,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from engine.domain.model import EventState
 from engine.service.quorum import LobbyFacts
 from engine.store import EventBundle
+from engine.store.events import Events
 from engine.store.lease import Lease
 from engine.timer import sharing
 
@@ -59,17 +59,17 @@ def peers(lease: Lease, owner: str) -> list[sharing.Peer]:
 
 def hand_over(
     lease: Lease,
+    events: Events,
     owner: str,
     held: list[StageClock],
     clock: Callable[[], float],
     margin: float,
-    read: Callable[[StageClock], EventState | None],
 ) -> None:
     """Release one held stage with nothing due within `margin` s, for a peer short of stages to take.
     Judged on a fresh read of the stage at the moment of release, not on the watcher's last read, which
     a stalled process may hold for seconds while a window falls due (the peer would then open it late)."""
     for sc in held:
-        state = read(sc)
+        state = events.state(sc.event_id) if sc.event_id else None
         if sharing.idle(state.deadline if state else None, bool(state and state.paused), clock(), margin):
             lease.release(owner, sc.stage)
             sc.leader = False

@@ -138,14 +138,14 @@ def test_hidden_results_stay_hidden_while_live():
 
 
 def test_results_settings_are_checked_with_a_sentence():
-    release.validate_settings(ResultsSettings())
+    release.validate_results_settings(ResultsSettings())
     for bad, msg in [
         (ResultsSettings(outlier_distance=D(-1)), "outlier distance"),
         (ResultsSettings(protest_minutes=10_000), "protest window"),
         (ResultsSettings(reveal_every_seconds=-3), "reveal timer"),
     ]:
         with pytest.raises(Exception, match=msg):
-            release.validate_settings(bad)
+            release.validate_results_settings(bad)
 
 
 def test_the_results_hash_changes_with_any_score():

@@ -59,11 +59,21 @@ class Released:
         self.stages.append(stage)
 
 
+class Fresh:
+    """The events repository's read of a stage's state, as the database has it now."""
+
+    def __init__(self, states: dict) -> None:
+        self.states = states
+
+    def state(self, event_id: str):
+        return self.states[event_id]
+
+
 def test_a_stage_is_handed_over_on_a_fresh_read_not_on_the_last_one():
     """The watcher's last read says s1 is idle (its deadline far off), but a fresh read shows a window due
     within the margin (the process stalled while it fell due): s1 is kept, idle s2 is handed over."""
     s1, s2 = StageClock("s1", leader=True, event_id="e1"), StageClock("s2", leader=True, event_id="e2")
     fresh = {"e1": EventState("e1", Phase.SCORING, ("p1",), 0, deadline=NOW + 0.5), "e2": None}
     lease = Released()
-    hand_over(lease, "engine-a", [s1, s2], lambda: NOW, 2.0, lambda sc: fresh[sc.event_id])
+    hand_over(lease, Fresh(fresh), "engine-a", [s1, s2], lambda: NOW, 2.0)
     assert lease.stages == ["s2"] and s1.leader and not s2.leader
