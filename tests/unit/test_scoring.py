@@ -1,4 +1,5 @@
-"""Scoring: validation, aggregation rules, ranking and tie-breaks, judge analytics."""
+"""Scores: validation of a judge's values, a judge's total over criteria, the aggregation rules with worked
+numbers, a judge's deviation from the others, display rounding (engine/domain/scoring.py)."""
 
 from decimal import Decimal as D
 
@@ -6,9 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.analytics import agreement
-from engine.domain import ranking, scoring
-from engine.domain.model import Criterion, InvalidInput, MissingPolicy, Rule, Settings, TieBreak
+from engine.domain import scoring
+from engine.domain.model import Criterion, InvalidInput, MissingPolicy, Rule
 
 SCORE = Criterion()  # "Score", 0..10 step 0.1
 ORIGINAL_WEIGHTS = {"a": D("0.5"), "b": D("0.25"), "c": D("0.25")}
@@ -256,91 +256,6 @@ def test_aggregate_ignores_scores_from_judges_outside_the_panel():
     assert agg({"a": 8, "b": 6, "x": 1}, Rule.MEAN) == D("7")
 
 
-# ---- rank_performers ---------------------------------------------------------------------------
-
-
-def rank(rows, performers=None, settings=None, panel=PANEL, weights=None, excluded=()):
-    scores = table(rows)
-    return ranking.rank_performers(
-        performers or list(rows), scores, panel, weights or {}, settings or Settings(), excluded
-    )
-
-
-def test_competition_ranking_gives_one_two_two_four():
-    rows = {"p1": {"a": 9}, "p2": {"a": 8}, "p3": {"a": 8}, "p4": {"a": 7}}
-    results = rank(rows, settings=Settings(rule=Rule.MEAN, tie_breaks=()))
-    assert [(r.performer_id, r.rank) for r in results] == [("p1", 1), ("p2", 2), ("p3", 2), ("p4", 4)]
-
-
-def test_performer_below_min_scores_is_incomplete_and_unranked():
-    rows = {"p1": {"a": 5}, "p2": {"a": 9, "b": 9}, "p3": {"a": 6, "b": 6}}
-    results = rank(rows, settings=Settings(min_scores=2))
-    assert [r.performer_id for r in results] == ["p2", "p3", "p1"]
-    p1 = results[-1]
-    assert (p1.scores_in, p1.complete, p1.rank, p1.total) == (1, False, None, None)
-    assert results[0].complete and results[0].total == D("9")
-
-
-def test_performer_without_scores_is_unranked_even_with_min_scores_zero():
-    results = rank({"p1": {"a": 5}}, performers=["p0", "p1"], settings=Settings(min_scores=0))
-    p0 = next(r for r in results if r.performer_id == "p0")
-    assert (p0.scores_in, p0.complete, p0.rank, p0.total, p0.median) == (0, False, None, None, None)
-
-
-def test_excluded_performers_are_listed_without_a_rank():
-    rows = {"p1": {"a": 9}, "p2": {"a": 8}, "p3": {"a": 7}}
-    results = rank(rows, excluded=["p1"])
-    assert [(r.performer_id, r.rank) for r in results] == [("p2", 1), ("p3", 2), ("p1", None)]
-
-
-def test_unranked_performers_follow_in_the_given_order():
-    rows = {"p1": {}, "p2": {"a": 1}, "p3": {}, "p4": {"a": 2}}
-    results = rank(rows, performers=["p3", "p2", "p1", "p4"])
-    assert [r.performer_id for r in results] == ["p4", "p2", "p3", "p1"]
-
-
-def test_results_carry_median_best_worst_and_mean():
-    (r,) = rank({"p1": {"a": 9, "b": 5, "c": 4}}, weights=ORIGINAL_WEIGHTS)
-    assert (r.total, r.median, r.best, r.worst, r.mean) == (D("6.75"), D("5"), D("9"), D("4"), D("6"))
-    assert (r.scores_in, r.complete, r.rank) == (3, True, 1)
-
-
-# p1: 9, 5, 4 -> mean 6, median 5, best 9, worst 4;  p2: 7, 6, 5 -> mean 6, median 6, best 7, worst 5
-TIED_ON_MEAN = {"p1": {"a": 9, "b": 5, "c": 4}, "p2": {"a": 7, "b": 6, "c": 5}}
-
-
-@pytest.mark.parametrize(
-    "tie_breaks, winner",
-    [
-        ((TieBreak.MEDIAN, TieBreak.BEST), "p2"),
-        ((TieBreak.BEST, TieBreak.MEDIAN), "p1"),
-        ((TieBreak.WORST,), "p2"),
-        ((TieBreak.MEAN, TieBreak.BEST), "p1"),  # means are equal, so BEST decides
-    ],
-)
-def test_tie_breaks_apply_in_the_configured_order(tie_breaks, winner):
-    results = rank(TIED_ON_MEAN, settings=Settings(rule=Rule.MEAN, tie_breaks=tie_breaks))
-    assert ranks(results)[winner] == 1
-    assert sorted(ranks(results).values()) == [1, 2]
-
-
-def test_mean_tie_break_separates_equal_medians():
-    rows = {"p1": {"a": 6, "b": 6, "c": 3}, "p2": {"a": 6, "b": 6, "c": 9}}
-    results = rank(rows, settings=Settings(rule=Rule.MEDIAN, tie_breaks=(TieBreak.MEAN,)))
-    assert ranks(results) == {"p2": 1, "p1": 2}
-
-
-def test_performers_still_tied_after_every_tie_break_share_a_rank():
-    rows = {"p1": {"a": 7, "b": 5}, "p2": {"a": 5, "b": 7}, "p3": {"a": 1, "b": 1}}
-    settings = Settings(rule=Rule.MEAN, tie_breaks=tuple(TieBreak))
-    assert ranks(rank(rows, settings=settings)) == {"p1": 1, "p2": 1, "p3": 3}
-
-
-def test_no_tie_breaks_means_equal_totals_share_a_rank():
-    results = rank(TIED_ON_MEAN, settings=Settings(rule=Rule.MEAN, tie_breaks=()))
-    assert ranks(results) == {"p1": 1, "p2": 1}
-
-
 # ---- judge analytics ---------------------------------------------------------------------------
 
 
@@ -352,61 +267,6 @@ def test_judge_deviation_is_the_mean_gap_to_the_other_judges():
         "c": D("-3"),  # p1: 4 - 7
         "d": None,
     }
-
-
-def ranked_scores(*judges: list[int]) -> dict[str, dict[str, D]]:
-    """One list of scores per judge, one score per performer."""
-    return {f"p{i}": {f"j{k}": D(js[i]) for k, js in enumerate(judges)} for i in range(len(judges[0]))}
-
-
-def test_kendalls_w_is_one_when_every_judge_ranks_alike():
-    scores = ranked_scores([9, 7, 5, 1], [10, 8, 3, 2], [6, 5, 4, 3])
-    assert agreement.kendalls_w(scores, ["j0", "j1", "j2"]) == pytest.approx(1.0)
-
-
-def test_kendalls_w_matches_the_textbook_example():
-    # ProofWiki "Kendall's Coefficient of Concordance/Examples/Arbitrary Example 1":
-    # judges A-D rank X, Y, Z as (1,3,2) (1,2,3) (2,3,1) (3,1,2); W = 1/16. Scores = 4 - rank.
-    scores = ranked_scores([3, 1, 2], [3, 2, 1], [2, 1, 3], [1, 3, 2])
-    assert agreement.kendalls_w(scores, ["j0", "j1", "j2", "j3"]) == pytest.approx(1 / 16)
-
-
-def test_kendalls_w_by_hand_without_ties():
-    # rank sums 4, 6, 8, 12 (mean 7.5): S = 35, W = 12*35 / (3^2 * (4^3 - 4)) = 7/9
-    scores = ranked_scores([4, 3, 2, 1], [3, 4, 2, 1], [4, 2, 3, 1])
-    assert agreement.kendalls_w(scores, ["j0", "j1", "j2"]) == pytest.approx(7 / 9)
-
-
-def test_kendalls_w_applies_the_tie_correction():
-    # j0 ties two performers: ranks 1.5, 1.5, 3; j1: 1, 2, 3. S = 6.5, T = 2^3 - 2 = 6,
-    # W = 12*6.5 / (2^2 * (3^3 - 3) - 2*6) = 78/84 = 13/14
-    scores = ranked_scores([5, 5, 9], [1, 2, 3])
-    assert agreement.kendalls_w(scores, ["j0", "j1"]) == pytest.approx(13 / 14)
-
-
-def test_kendalls_w_is_zero_for_opposite_rankings_of_two_judges():
-    scores = ranked_scores([1, 2, 3], [3, 2, 1])
-    assert agreement.kendalls_w(scores, ["j0", "j1"]) == pytest.approx(0.0)
-
-
-def test_kendalls_w_uses_only_performers_scored_by_every_judge():
-    scores = ranked_scores([1, 2, 3], [1, 2, 3])
-    scores["p9"] = {"j0": D(9)}
-    scores["p8"] = {"j1": D(0)}
-    assert agreement.kendalls_w(scores, ["j0", "j1"]) == pytest.approx(1.0)
-
-
-@pytest.mark.parametrize(
-    "scores, panel",
-    [
-        (ranked_scores([1, 2, 3]), ["j0"]),  # one judge
-        (ranked_scores([1], [2]), ["j0", "j1"]),  # one performer
-        (ranked_scores([5, 5, 5], [7, 7, 7]), ["j0", "j1"]),  # every score tied: undefined
-        ({"p0": {"j0": D(1)}, "p1": {"j1": D(2)}}, ["j0", "j1"]),  # no performer scored by both
-    ],
-)
-def test_kendalls_w_is_none_when_undefined(scores, panel):
-    assert agreement.kendalls_w(scores, panel) is None
 
 
 # ---- display -----------------------------------------------------------------------------------
@@ -458,78 +318,3 @@ def test_weighted_mean_lies_between_the_lowest_and_highest_score(pairs):
     total = scoring.aggregate(scores, panel, weights, Rule.WEIGHTED_MEAN, MissingPolicy.OMIT)
     values = [s for s, _ in pairs]
     assert min(values) <= total <= max(values)
-
-
-JUDGES = ["a", "b", "c", "d", "e"]
-
-
-@st.composite
-def events(draw):
-    performers = [f"p{i}" for i in range(draw(st.integers(min_value=0, max_value=7)))]
-    panel = draw(st.lists(st.sampled_from(JUDGES), min_size=1, max_size=5, unique=True))
-    # scores from a small set so that ties (and tie-breaks) actually happen
-    small = st.sampled_from([D("0"), D("4.5"), D("6"), D("6.5"), D("8"), D("10")])
-    scores = {p: draw(st.dictionaries(st.sampled_from(JUDGES), small, max_size=5)) for p in performers}
-    weights = draw(
-        st.dictionaries(st.sampled_from(JUDGES), st.sampled_from([D(0), D("0.25"), D("0.5"), D(1)]))
-    )
-    settings = Settings(
-        rule=draw(st.sampled_from(list(Rule))),
-        missing=draw(st.sampled_from(list(MissingPolicy))),
-        min_scores=draw(st.integers(min_value=0, max_value=3)),
-        trim_min=draw(st.integers(min_value=2, max_value=5)),
-        tie_breaks=tuple(draw(st.lists(st.sampled_from(list(TieBreak)), max_size=4))),
-    )
-    excluded = draw(st.lists(st.sampled_from(performers), max_size=2)) if performers else []
-    return performers, scores, panel, weights, settings, excluded
-
-
-@given(events(), st.randoms(use_true_random=False))
-def test_ranking_does_not_depend_on_the_order_of_judges_or_dicts(event, rnd):
-    performers, scores, panel, weights, settings, excluded = event
-    expected = ranking.rank_performers(performers, scores, panel, weights, settings, excluded)
-
-    def shuffled(items):
-        items = list(items)
-        rnd.shuffle(items)
-        return items
-
-    scores2 = {p: dict(shuffled(js.items())) for p, js in shuffled(scores.items())}
-    weights2 = dict(shuffled(weights.items()))
-    actual = ranking.rank_performers(performers, scores2, shuffled(panel), weights2, settings, excluded)
-    assert actual == expected
-
-
-def sort_key(result, tie_breaks):
-    stat = {
-        TieBreak.MEDIAN: result.median,
-        TieBreak.BEST: result.best,
-        TieBreak.WORST: result.worst,
-        TieBreak.MEAN: result.mean,
-    }
-    return (result.total, *(stat[t] for t in tie_breaks))
-
-
-@given(events())
-def test_competition_rank_is_one_plus_the_number_strictly_better(event):
-    performers, scores, panel, weights, settings, excluded = event
-    results = ranking.rank_performers(performers, scores, panel, weights, settings, excluded)
-    assert sorted(r.performer_id for r in results) == sorted(performers)
-    ranked = [r for r in results if r.rank is not None]
-    for r in ranked:
-        better = [o for o in ranked if sort_key(o, settings.tie_breaks) > sort_key(r, settings.tie_breaks)]
-        assert r.rank == 1 + len(better)
-        assert r.complete and r.performer_id not in excluded
-    # ranked first, by rank; the rest keep the given order
-    assert [r.rank for r in ranked] == sorted(r.rank for r in ranked)
-    assert results[: len(ranked)] == ranked
-    rest = [r.performer_id for r in results[len(ranked) :]]
-    assert rest == [p for p in performers if p in rest]
-    for r in results[len(ranked) :]:
-        assert r.performer_id in excluded or not r.complete
-
-
-@given(st.lists(st.lists(tenths, min_size=4, max_size=4), min_size=2, max_size=5))
-def test_kendalls_w_lies_between_zero_and_one(judges):
-    w = agreement.kendalls_w(ranked_scores(*judges), [f"j{k}" for k in range(len(judges))])
-    assert w is None or 0.0 <= w <= 1.0
