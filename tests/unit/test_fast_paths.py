@@ -18,7 +18,7 @@ from engine.analytics import agreement
 from engine.domain import ranking, scoring
 from engine.domain.model import MissingPolicy, Rule
 from engine.domain.scoring import _ARITH, _ONE, _ZERO, _mean, _median, _plain, _total
-from tests.unit.test_scoring import JUDGES, events
+from tests.unit.test_ranking import JUDGES, events
 
 # ---- the reference: the earlier code -----------------------------------------------------------
 
