@@ -1,6 +1,7 @@
 """A crowd of phones (bench/drivers/phones.py) arriving at random moments within a window, spread over
 worker processes (spawned, asyncio) so that no client's event loop adds its own lag; they stay on the
-page until told to leave, then report each phone's figures."""
+page until told to leave, then report each phone's figures. Phones may be spread over several stages'
+boards (the i-th phone on stages[i % len(stages)]) and may follow their board's stream."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from bench.drivers.phones import Phone
 PER_PROCESS = 250
 
 
-def _worker(wid: int, base_url: str, files: list[str], starts: list[float], leave_evt, out) -> None:
+def _worker(
+    wid: int, base_url: str, files: list[str], starts: list[float], stages: list, follow: bool, leave_evt, out
+) -> None:
     async def main() -> None:
-        phones = [Phone(base_url, files) for _ in starts]
+        phones = [Phone(base_url, files, stage=stage) for stage in stages]
         tasks, drains = [], []
 
         async def one(phone: Phone, at: float) -> None:
@@ -25,6 +28,8 @@ def _worker(wid: int, base_url: str, files: list[str], starts: list[float], leav
             await phone.arrive()
             if phone.error is None:
                 drains.append(asyncio.create_task(phone.drain()))
+                if follow:
+                    drains.append(asyncio.create_task(phone.follow()))
 
         for phone, at in zip(phones, starts, strict=True):
             tasks.append(asyncio.create_task(one(phone, at)))
@@ -44,21 +49,34 @@ def _worker(wid: int, base_url: str, files: list[str], starts: list[float], leav
 
 
 class Crowd:
-    def __init__(self, base_url: str, files: list[str], n: int, within: float, lead: float = 3.0):
+    def __init__(
+        self,
+        base_url: str,
+        files: list[str],
+        n: int,
+        within: float,
+        lead: float = 3.0,
+        stages: list[str] | None = None,
+        follow: bool = False,
+    ):
         """n phones at uniformly random moments within `within` seconds, starting `lead` s from now
-        (time for the workers to start)."""
+        (time for the workers to start); on `stages`' boards in turn (None: the default board)."""
         self.ctx = mp.get_context("spawn")
         self.leave_evt = self.ctx.Event()
         self.out = self.ctx.Queue()
         self.start_at = time.time() + lead
         moments = sorted(self.start_at + random.uniform(0, within) for _ in range(n))
+        where = [stages[i % len(stages)] if stages else None for i in range(n)]
         k = max(1, -(-n // PER_PROCESS))
-        shares = [moments[i::k] for i in range(k)]  # each worker gets arrivals across the whole window
+        # each worker gets arrivals across the whole window, on every stage
+        shares = [(moments[i::k], where[i::k]) for i in range(k)]
         self.procs = [
             self.ctx.Process(
-                target=_worker, args=(i, base_url, files, s, self.leave_evt, self.out), daemon=True
+                target=_worker,
+                args=(i, base_url, files, at, on, follow, self.leave_evt, self.out),
+                daemon=True,
             )
-            for i, s in enumerate(shares)
+            for i, (at, on) in enumerate(shares)
         ]
         for p in self.procs:
             p.start()

@@ -31,11 +31,14 @@ def _head(data: str) -> dict:
 
 class StreamClient:
     """One GET of /live/public, /live/judge or /live/admin, read until stopped. `docs` holds
-    (received at, document) for every `event: doc`; `ended` the reason of an `event: ended`."""
+    (received at, document) for every `event: doc` (or what `keep` takes of it; `last` is the whole
+    document); `ended` the reason of an `event: ended`."""
 
-    def __init__(self, host: str, port: int, path: str, cookie: str = "", header_only: bool = False):
+    def __init__(
+        self, host: str, port: int, path: str, cookie: str = "", header_only: bool = False, keep=None
+    ):
         self.host, self.port, self.path, self.cookie = host, port, path, cookie
-        self.header_only = header_only
+        self.header_only, self.keep = header_only, keep
         self.docs: list[tuple[float, dict]] = []
         self.count = 0
         self.last: dict | None = None
@@ -85,7 +88,7 @@ class StreamClient:
             doc = _head(text) if self.header_only else json.loads(text)
             self.count += 1
             self.last = doc
-            self.docs.append((time.time(), doc))
+            self.docs.append((time.time(), doc if self.keep is None else self.keep(doc)))
         elif kind == "ended" and data:
             self.ended = json.loads(data[0])["reason"]
 
@@ -119,3 +122,76 @@ async def post_score(host: str, port: int, cookie: str, body: dict) -> tuple[flo
         return time.perf_counter() - t0, status, answer
     finally:
         writer.close()
+
+
+class ScoringJudge:
+    """A judge's screen at protocol level, scoring: its /live/judge stream (the judge's session cookie)
+    and, in every scoring window its stream shows open, one POST /live/score at `at` (a fraction of the
+    window) with the performer, window and event its own document names. `acks` holds each answer:
+    {judge, performer_id, window_id, sent, acked (epoch s), seconds (the round trip), status}."""
+
+    def __init__(self, host: str, port: int, email: str, cookie: str, at: float, seed: int = 7):
+        import random
+
+        self.host, self.port, self.email, self.cookie, self.at = host, port, email, cookie, at
+        self.stream = StreamClient(host, port, "/live/judge", cookie, keep=window_key)
+        self.rng = random.Random(seed)
+        self.acks: list[dict] = []
+        self.skipped = 0  # the document came too late to score in the window
+        self.errors: list[str] = []
+        self._tasks: list[asyncio.Task] = []
+
+    async def start(self, timeout: float = 60) -> None:
+        self._tasks.append(asyncio.create_task(self.stream.run()))
+        await asyncio.wait_for(self.stream.connected.wait(), timeout)
+        if self.stream.status != 200:
+            raise RuntimeError(f"{self.email}: /live/judge answered {self.stream.status}")
+        self._tasks.append(asyncio.create_task(self._score()))
+
+    async def _score(self) -> None:
+        seen: set[int] = set()
+        while True:
+            d = self.stream.last
+            if d and d.get("scoring_open") and not d.get("paused") and d["window_id"] not in seen:
+                seen.add(d["window_id"])
+                start, end = d["window_started_at"], d["deadline"]
+                when = start + (end - start) * self.at
+                await asyncio.sleep(max(0.0, when - time.time()))
+                if end - time.time() < 0.15:
+                    self.skipped += 1
+                else:
+                    await self._post(d)
+            await asyncio.sleep(0.02)
+
+    async def _post(self, d: dict) -> None:
+        import uuid
+
+        body = {
+            "performer_id": d["performer_id"],
+            "window_id": d["window_id"],
+            "event_id": d["event_id"],
+            "values": {"Score": f"{self.rng.randint(30, 100) / 10:.1f}"},
+            "request_id": uuid.uuid4().hex,
+        }
+        sent = time.time()
+        try:
+            took, status, answer = await post_score(self.host, self.port, self.cookie, body)
+        except (ConnectionError, OSError, asyncio.IncompleteReadError, ValueError) as e:
+            self.errors.append(f"{type(e).__name__}: {e}")
+            return
+        if status != 200:
+            self.errors.append(f"HTTP {status}: {answer.get('error')}")
+        self.acks.append(
+            {"judge": self.email, "performer_id": d["performer_id"], "window_id": d["window_id"],
+             "sent": sent, "acked": sent + took, "seconds": took, "status": status}
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        self.stream.close()
+        for t in self._tasks:
+            t.cancel()
+
+
+def window_key(doc: dict) -> dict:
+    """What a flip is measured from: the document's phase, window and the window's scheduled start."""
+    return {k: doc.get(k) for k in ("phase", "paused", "window_id", "window_started_at")}

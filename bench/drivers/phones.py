@@ -6,14 +6,19 @@ protocol level (asyncio, many phones a process).
    `Accept-Encoding: br, gzip`; bodies are counted, not decoded;
 2. a Streamlit session: a websocket on /_stcore/stream (subprotocol `streamlit`), one BackMsg
    rerun_script for the page, ForwardMsgs until script_finished (bench/drivers/viewers.py's protocol);
+   a run that showed an error id instead of the page (ui/errors.py) is reloaded once, as its message asks
+   (its second failure fails the phone);
 3. the board's stream, /live/public, until its first document.
 
-Then the phone stays: its websocket and its stream held open until told to leave.
+Then the phone stays: its websocket and its stream held open until told to leave. A phone may name a
+stage (`/leaderboard?stage=ID`, its session's query string, `/live/public?stage=ID`) and may `follow` its
+stream as the board does, recording when the board's state version or the scores it shows changed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import ssl
 import time
 from urllib.parse import urlsplit
@@ -22,6 +27,16 @@ CONNECTIONS = 6  # Chromium's connections per host over HTTP/1.1
 _TLS = ssl.create_default_context()
 _TLS.check_hostname = False
 _TLS.verify_mode = ssl.CERT_NONE  # the benchmark's nginx has a self-signed certificate
+# What a follower reads of a public document without parsing it: its state version (the header's, first
+# in the document) and the scores the ranking shows (the performer being scored counts none: publicity).
+_VERSION = re.compile(rb'"version":(\d+)')
+_SCORES_IN = re.compile(rb'"scores_in":(\d+)')
+# What a page shows for a bug instead of itself (ui/errors.py); the message asks the viewer to reload.
+ERROR_PAGE = b"Something went wrong (error id"
+
+
+class PageError(RuntimeError):
+    """The page's run showed an error id instead of the page."""
 
 
 class Http:
@@ -64,7 +79,7 @@ class Http:
 
 
 class Phone:
-    def __init__(self, base_url: str, files: list[str], page: str = "leaderboard"):
+    def __init__(self, base_url: str, files: list[str], page: str = "leaderboard", stage: str | None = None):
         from streamlit.proto.BackMsg_pb2 import BackMsg
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -72,7 +87,10 @@ class Phone:
         u = urlsplit(base_url)
         self.tls = u.scheme == "https"
         self.host, self.port = u.hostname, u.port or (443 if self.tls else 80)
-        self.base_url, self.files, self.page = base_url, files, page
+        self.base_url, self.files, self.page, self.stage = base_url, files, page, stage
+        self.query = f"stage={stage}" if stage else ""
+        self.seen: list[tuple[float, int, int]] = []  # (received at, state version, scores shown)
+        self._buffer = b""
         self.cookies: dict[str, str] = {}
         self.ws = None
         self.stream: Http | None = None
@@ -81,6 +99,7 @@ class Phone:
         self.requests = 0
         self.encoded = 0  # files that came compressed
         self.error: str | None = None
+        self.error_pages = 0  # runs that showed an error id instead of the board (each reloaded once)
 
     def _headers(self) -> dict[str, str]:
         h = {"Accept-Encoding": "br, gzip"}
@@ -101,7 +120,7 @@ class Phone:
 
     async def _files(self) -> None:
         first = Http(self.host, self.port, self.tls)
-        await self._fetch(first, f"/{self.page}")
+        await self._fetch(first, f"/{self.page}" + (f"?{self.query}" if self.query else ""))
         conns = [first] + [Http(self.host, self.port, self.tls) for _ in range(CONNECTIONS - 1)]
         queue = list(self.files)
 
@@ -127,21 +146,27 @@ class Phone:
             ssl=_TLS if self.tls else None,
             additional_headers={"Cookie": self._headers()["Cookie"]} if self.cookies else None,
         )
-        self.t["ws_open"] = time.time()
+        self.t.setdefault("ws_open", time.time())  # a reload's page load counts from the first open
         m = self._BackMsg()
         m.rerun_script.page_name = self.page
+        m.rerun_script.query_string = self.query
         m.rerun_script.widget_states.SetInParent()
         await self.ws.send(m.SerializeToString())
+        failed = False
         while True:
             f = self._ForwardMsg()
-            f.ParseFromString(await asyncio.wait_for(self.ws.recv(), 180))
+            raw = await asyncio.wait_for(self.ws.recv(), 180)
+            f.ParseFromString(raw)
             if f.WhichOneof("type") != "script_finished":
+                failed = failed or ERROR_PAGE in raw
                 continue
             if f.script_finished == self._ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                 continue  # the rerun's messages follow
             if f.script_finished != self._ForwardMsg.FINISHED_SUCCESSFULLY:
                 raise RuntimeError(f"script finished with status {f.script_finished}")
             break
+        if failed:
+            raise PageError("the page showed an error id instead of the board")
 
     async def _first_doc(self) -> None:
         self.stream = Http(self.host, self.port, self.tls)
@@ -151,15 +176,45 @@ class Phone:
             )
         h = {"Accept": "text/event-stream", **self._headers()}
         extra = "".join(f"{k}: {v}\r\n" for k, v in h.items())
-        self.stream.writer.write(f"GET /live/public HTTP/1.1\r\nHost: {self.host}\r\n{extra}\r\n".encode())
+        path = "/live/public" + (f"?{self.query}" if self.query else "")
+        self.stream.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n{extra}\r\n".encode())
         reader = self.stream.reader
         status = int((await reader.readline()).split()[1])
         if status != 200:
-            raise RuntimeError(f"/live/public: HTTP {status}")
+            raise RuntimeError(f"{path}: HTTP {status}")
         while (await reader.readline()) not in (b"\r\n", b""):
             pass
-        while b"event: doc" not in await asyncio.wait_for(reader.readline(), 120):
+        while await asyncio.wait_for(self._event(), 120) is None:
             pass
+
+    async def _event(self) -> bytes | None:
+        """The next event of the stream (chunked, as the server sends it): a document's data, or None for
+        any other event. Records the document's state version and the scores it shows."""
+        reader = self.stream.reader
+        while b"\n\n" not in self._buffer:
+            size = int((await reader.readline()).strip() or b"0", 16)
+            if size == 0:
+                raise ConnectionError("the stream ended")
+            self._buffer += (await reader.readexactly(size + 2))[:-2]  # each chunk ends with CRLF
+        block, self._buffer = self._buffer.split(b"\n\n", 1)
+        if not block.startswith(b"event: doc"):
+            return None
+        t = time.time()
+        version = _VERSION.search(block)
+        shown = sum(int(n) for n in _SCORES_IN.findall(block))
+        mark = (int(version[1]) if version else -1, shown)
+        if not self.seen or self.seen[-1][1:] != mark:
+            self.seen.append((t, *mark))
+        return block
+
+    async def follow(self) -> None:
+        """Stay on the board as its page does: read every document the stream pushes (`seen` records
+        each change of the version or of the scores shown) until the stream ends or the phone leaves."""
+        try:
+            while True:
+                await self._event()
+        except Exception:
+            return
 
     async def arrive(self) -> None:
         """Files, session, stream: the timestamps of each step in `t`; a failure in `error`."""
@@ -167,7 +222,12 @@ class Phone:
         try:
             await self._files()
             self.t["files"] = time.time()
-            await self._session()
+            try:
+                await self._session()
+            except PageError:  # as its message asks, the viewer reloads (its files are cached) once
+                self.error_pages += 1
+                await self.ws.close()
+                await self._session()
             self.t["script_finished"] = time.time()
             await self._first_doc()
             self.t["first_doc"] = time.time()
@@ -200,4 +260,7 @@ class Phone:
             "requests": self.requests,
             "encoded": self.encoded,
             "arrived": t.get("arrived"),
+            "stage": self.stage,
+            "error_pages": self.error_pages,
+            "seen": self.seen,
         }
