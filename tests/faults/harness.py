@@ -8,7 +8,6 @@ which a fixture finalizer uses to kill it, so a failing test leaves no process b
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
@@ -16,16 +15,16 @@ import subprocess
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from engine.config import Config
 from engine.domain.accounts import token_hash
-from engine.domain.model import Command, CommandKind, EventState, Phase, Settings
+from engine.domain.model import EventState, Phase, Settings
 from engine.service.core import Service
 from engine.store import Store
 from tests.invariants import check_event, check_refusals, check_sessions, lost_acks, results_from_log, writers
 from tests.support import events, nginx
-from tests.support.engines import DynamoProc, EngineProc, alive_leader, lease_holder
+from tests.support.engines import Reaper, alive_leader, lease_holder
+from tests.support.events import finished, start_event
 from tests.support.judges import Attempt, Judges
 from tests.support.live import connection, session_cookie
 from tests.support.processes import engine_cli
@@ -33,7 +32,17 @@ from tests.support.stack import Stack, fresh_prefix
 from tests.support.waiting import wait_for
 
 # What the fault tests import from here.
-__all__ = ["Attempt", "alive_leader", "lease_holder", "lost_acks", "results_from_log", "wait_for", "writers"]
+__all__ = [
+    "Attempt",
+    "Reaper",
+    "alive_leader",
+    "lease_holder",
+    "lost_acks",
+    "results_from_log",
+    "start_event",
+    "wait_for",
+    "writers",
+]
 
 # kind -> counters, printed by tests/faults/conftest.py at the end of the session.
 SUMMARY: dict[str, dict] = defaultdict(
@@ -57,75 +66,6 @@ def env_for(base: dict[str, str], prefix: str, endpoint: str | None = None, **ex
 
 def store_for(env: dict[str, str]) -> Store:
     return Store(Config.from_env(env))
-
-
-# ---- processes --------------------------------------------------------------------------------------
-class Reaper:
-    """Everything a test started, killed by a fixture finalizer whatever happens."""
-
-    def __init__(self, log_dir: Path):
-        self.log_dir = log_dir
-        self.items: list = []
-        self._n = 0
-
-    def engine(self, env: dict[str, str], name: str | None = None) -> EngineProc:
-        self._n += 1
-        e = EngineProc(env, self.log_dir, name or f"engine{self._n}")
-        self.items.append(e)
-        return e
-
-    def dynamodb(self, data_dir: Path) -> DynamoProc:
-        d = DynamoProc(data_dir, self.log_dir)
-        self.items.append(d)
-        return d
-
-    def add(self, thing):
-        self.items.append(thing)
-        return thing
-
-    def cleanup(self) -> None:
-        errors = []
-        for item in reversed(self.items):
-            try:
-                (getattr(item, "cleanup", None) or item.close)()
-            except Exception as e:  # keep reaping the rest
-                errors.append(e)
-        self.items.clear()
-        if errors:
-            raise errors[0]
-
-
-def cli(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    return engine_cli(env, *args, timeout=timeout)
-
-
-def status_json(env: dict[str, str]) -> dict:
-    out = cli(env, "status", "--json", timeout=30)
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)
-
-
-# ---- events -----------------------------------------------------------------------------------------
-def seed_event(
-    svc: Service, performers: int, perform: float, score: float, judges: int = 3
-) -> dict[str, str]:
-    """Judge accounts and an event in the lobby (tests/support/events.py); judge email -> session token.
-    No auto-start: the judges' streams make them present, and the engine starting the event on quorum
-    would race the test's own Start ("The event has already started")."""
-    settings = Settings(
-        perform_seconds=perform, score_seconds=score, required_judges=judges, auto_start=False
-    )
-    tokens = events.seed_event(svc, judges=judges, performers=performers, settings=settings)
-    return {e: t for e, t in tokens.items() if e.startswith("judge")}
-
-
-def start_event(svc: Service) -> EventState:
-    return svc.command(None, Command(CommandKind.START, force=True))
-
-
-def finished(store: Store, event_id: str) -> bool:
-    s = store.events.state(event_id)
-    return s is not None and s.phase is Phase.FINISHED
 
 
 # ---- the venue: tables, web servers, nginx; one event per run -------------------------------------
@@ -176,7 +116,7 @@ class Venue:
         self.webs[i] = self.stack.start_web(port=int(self.urls[i].rsplit(":", 1)[1]), launcher=self.launcher)
 
     def stage(self, kind: str, seed: int, performers: int = 6, perform: float = 0.3, score: float = 0.7):
-        tokens = seed_event(self.svc, performers, perform, score)
+        tokens = events.seed_lobby(self.svc, performers, perform, score)
         if not self.webs:
             self._open()
         length = performers * (perform + score)
@@ -247,7 +187,7 @@ def check_run(
         errors = [a for a in judges.attempts if a.outcome == "error"]
         problems += [f"a judge got an unexpected error: {a.message}" for a in errors[:5]]
     problems += results_from_log(store, event_id)
-    out = cli(env, "verify-log", "--event", event_id) if cli_verify else None
+    out = engine_cli(env, "verify-log", "--event", event_id) if cli_verify else None
     if out is not None and out.returncode != 0:
         problems.append(f"verify-log exited {out.returncode}: {out.stdout.strip()} {out.stderr.strip()}")
     return problems

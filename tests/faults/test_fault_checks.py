@@ -25,12 +25,12 @@ from tests.faults.harness import (
     check_run,
     lost_acks,
     results_from_log,
-    seed_event,
     start_event,
     store_for,
     wait_for,
 )
 from tests.invariants import check_event, check_refusals
+from tests.support.events import seed_lobby
 from tests.support.judges import Attempt, Judges
 from tests.support.live import wait_until_live
 
@@ -61,14 +61,14 @@ def run_to_the_end(svc: Service) -> None:
 
 
 def test_an_honest_event_passes(svc):
-    seed_event(svc, performers=2, perform=0.05, score=30)
+    seed_lobby(svc, performers=2, perform=0.05, score=30)
     start_event(svc)
     run_to_the_end(svc)
     assert check_event(svc.store, svc.event_id()) == []
 
 
 def test_a_transition_away_from_its_deadline_is_caught(svc):
-    seed_event(svc, performers=2, perform=0.05, score=30)
+    seed_lobby(svc, performers=2, perform=0.05, score=30)
     start_event(svc)
     advance(svc, at_offset=0.25)
     run_to_the_end(svc)
@@ -76,7 +76,7 @@ def test_a_transition_away_from_its_deadline_is_caught(svc):
 
 
 def test_a_skipped_and_a_doubled_performer_are_caught(svc):
-    seed_event(svc, performers=3, perform=0.05, score=30)
+    seed_lobby(svc, performers=3, perform=0.05, score=30)
     start_event(svc)
     advance(svc)  # scoring p1
     # the close of p1's window puts p1 on stage again instead of p2

@@ -27,7 +27,6 @@ from tests.faults.harness import (
     Stage,
     Venue,
     check_run,
-    cli,
     lease_holder,
     record,
     sleep_until,
@@ -39,6 +38,7 @@ from tests.faults.harness import (
 from tests.support import events
 from tests.support.engines import EngineProc
 from tests.support.judges import RETRYABLE, post_score
+from tests.support.processes import engine_cli
 from tests.support.stack import fresh_prefix
 
 pytestmark = pytest.mark.faults
@@ -280,7 +280,7 @@ def test_festival_kill9_of_the_lease_holder(fault_env, reaper, base_seed):
         found += fenced + crossings(store, s.event_id, set(s.tokens), foreign)
         if not any(a.outcome == "ack" for a in s.judges.attempts):
             found.append("no score was acknowledged: the checks of acknowledged scores saw nothing")
-        verified = cli(venue.env, "verify-log", "--stage", s.stage_id)
+        verified = engine_cli(venue.env, "verify-log", "--stage", s.stage_id)
         if verified.returncode != 0:
             found.append(
                 f"verify-log --stage {s.stage_id}: {verified.stdout.strip()} {verified.stderr.strip()}"

@@ -13,17 +13,12 @@ import pytest
 from engine.domain import rules
 from engine.domain.model import Command, CommandKind, Conflict, Phase
 from engine.service.core import Service
-from tests.faults.harness import (
-    Reaper,
-    cli,
-    lease_holder,
-    status_json,
-    wait_for,
-    writers,
-)
-from tests.invariants import check_event, check_refusals, state_changes
+from tests.invariants import check_event, check_refusals, state_changes, writers
+from tests.support.engines import Reaper, lease_holder
 from tests.support.events import seed_event
 from tests.support.judges import InProcessJudges
+from tests.support.processes import engine_cli, status_json
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -52,7 +47,7 @@ def procs(tmp_path):
 
 
 def demo(env, performers: int = 3, score_seconds: int = 1) -> None:
-    out = cli(
+    out = engine_cli(
         env,
         "demo",
         "--password",
@@ -68,7 +63,7 @@ def demo(env, performers: int = 3, score_seconds: int = 1) -> None:
 
 
 def start(env) -> None:
-    out = cli(env, "control", "start", "--force")
+    out = engine_cli(env, "control", "start", "--force")
     assert out.returncode == 0, out.stderr
     assert "PERFORMING" in out.stdout
 
@@ -110,7 +105,7 @@ def test_the_cli_takes_a_demo_event_to_finished(engine_env, store, procs):
     expected = [(ph, pid) for pid in order for ph in ("PERFORMING", "SCORING")] + [("FINISHED", None)]
     shown = [expected.index((s["phase"], s["performer_id"])) for s in seen]
     assert shown == sorted(shown), [(s["phase"], s["performer_id"]) for s in seen]
-    out = cli(engine_env, "verify-log")
+    out = engine_cli(engine_env, "verify-log")
     assert out.returncode == 0 and "intact" in out.stdout, out.stdout + out.stderr
     assert check_event(store, first["event_id"]) == []
 
@@ -140,7 +135,7 @@ def test_a_standby_takes_over_within_the_lease_when_the_holder_is_killed(engine_
     by_a = [v for v, owner, _ in ws if owner == a.owner()]
     by_b = [v for v, owner, _ in ws if owner == b.owner()]
     assert by_a and by_b and max(by_a) < min(by_b), ws
-    assert cli(engine_env, "verify-log").returncode == 0
+    assert engine_cli(engine_env, "verify-log").returncode == 0
 
 
 def test_a_stale_engine_write_is_refused(svc, clock, store):
@@ -201,7 +196,7 @@ def test_a_restarted_engine_applies_the_overdue_transitions_in_order(engine_env,
     assert len(overdue) >= 3, overdue
     assert [ts for ts, _, _ in overdue] == sorted(ts for ts, _, _ in overdue)
     assert overdue[0][2]["version"] == frozen.version + 1 and overdue[0][0] == pytest.approx(frozen.deadline)
-    assert cli(engine_env, "verify-log").returncode == 0
+    assert engine_cli(engine_env, "verify-log").returncode == 0
 
 
 def test_sigterm_stops_run_within_a_second(engine_env, store, procs):

@@ -9,7 +9,7 @@ from engine.domain.model import Command, CommandKind, Phase, ScoreRefused, Setti
 from engine.service.competition import Competition
 from engine.service.core import Service
 from engine.timer.runner import Engine
-from tests.faults.harness import Reaper, lease_holder
+from tests.support.engines import Reaper, lease_holder
 from tests.support.events import seed_event
 from tests.support.waiting import wait_for
 

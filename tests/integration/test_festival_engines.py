@@ -8,9 +8,10 @@ import time
 import pytest
 
 from engine.domain.model import Phase
-from tests.faults.harness import cli, wait_for
 from tests.integration.test_engine_process import DEMO_PASSWORD, lease_seconds, procs  # noqa: F401
 from tests.invariants import check_event
+from tests.support.processes import engine_cli
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.integration
 STAGES = ("s1", "s2", "s3", "s4")
@@ -27,7 +28,7 @@ def holders(store) -> dict[str, str | None]:
 
 
 def test_two_engines_share_the_stages_and_a_standby_takes_them_all(engine_env, store, procs):  # noqa: F811
-    out = cli(
+    out = engine_cli(
         engine_env,
         "demo",
         "--stages",
@@ -52,7 +53,7 @@ def test_two_engines_share_the_stages_and_a_standby_takes_them_all(engine_env, s
     )
     events = {sid: store.events.current_id(sid) for sid in STAGES}
     for sid in STAGES:
-        started = cli(engine_env, "control", "start", "--force", "--stage", sid)
+        started = engine_cli(engine_env, "control", "start", "--force", "--stage", sid)
         assert started.returncode == 0, started.stderr
     wait_for(lambda: all(store.events.state(e).index >= 1 for e in events.values()), 15, "every stage to run")
     a.kill()
@@ -68,5 +69,5 @@ def test_two_engines_share_the_stages_and_a_standby_takes_them_all(engine_env, s
     )
     for sid, event_id in events.items():
         assert check_event(store, event_id) == [], sid
-        verified = cli(engine_env, "verify-log", "--stage", sid)
+        verified = engine_cli(engine_env, "verify-log", "--stage", sid)
         assert verified.returncode == 0, verified.stdout + verified.stderr

@@ -129,3 +129,38 @@ def alive_leader(store: Store, engines: list[EngineProc], stage: str = MAIN) -> 
     if holder is None:
         return None
     return next((e for e in engines if e.alive() and not e.stopped and e.owner_now() == holder), None)
+
+
+class Reaper:
+    """Everything a test started, killed by a fixture finalizer whatever happens."""
+
+    def __init__(self, log_dir: Path):
+        self.log_dir = log_dir
+        self.items: list = []
+        self._n = 0
+
+    def engine(self, env: dict[str, str], name: str | None = None) -> EngineProc:
+        self._n += 1
+        e = EngineProc(env, self.log_dir, name or f"engine{self._n}")
+        self.items.append(e)
+        return e
+
+    def dynamodb(self, data_dir: Path) -> DynamoProc:
+        d = DynamoProc(data_dir, self.log_dir)
+        self.items.append(d)
+        return d
+
+    def add(self, thing):
+        self.items.append(thing)
+        return thing
+
+    def cleanup(self) -> None:
+        errors = []
+        for item in reversed(self.items):
+            try:
+                (getattr(item, "cleanup", None) or item.close)()
+            except Exception as e:  # keep reaping the rest
+                errors.append(e)
+        self.items.clear()
+        if errors:
+            raise errors[0]

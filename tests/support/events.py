@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from engine.domain import accounts
-from engine.domain.model import Account, Role, Settings
+from engine.domain.model import Account, Command, CommandKind, EventState, Phase, Role, Settings
 from engine.domain.roster import build_roster
 from engine.service.core import Service
+from engine.store import Store
 
 PASSWORD = "correct-horse-9"
 _HASH = accounts.hash_password(PASSWORD)
@@ -65,3 +66,26 @@ def festival(
         svc.stages.assign(None, email, sid)
         out[sid][email] = tokens[email]
     return out
+
+
+def seed_lobby(
+    svc: Service, performers: int, perform: float, score: float, judges: int = 3
+) -> dict[str, str]:
+    """Judge accounts and an event in the lobby for the process and fault tests; judge email -> token.
+    No auto-start: the judges' streams make them present, and the engine starting the event on quorum
+    would race the test's own Start ("The event has already started")."""
+    settings = Settings(
+        perform_seconds=perform, score_seconds=score, required_judges=judges, auto_start=False
+    )
+    tokens = seed_event(svc, judges=judges, performers=performers, settings=settings)
+    return {e: t for e, t in tokens.items() if e.startswith("judge")}
+
+
+def start_event(svc: Service) -> EventState:
+    """The operator's Start, without the full panel."""
+    return svc.command(None, Command(CommandKind.START, force=True))
+
+
+def finished(store: Store, event_id: str) -> bool:
+    s = store.events.state(event_id)
+    return s is not None and s.phase is Phase.FINISHED

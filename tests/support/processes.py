@@ -3,6 +3,7 @@ file, stopped with SIGTERM and then SIGKILL so that nothing outlives the run."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -80,3 +81,10 @@ def check_alive(procs: Sequence[subprocess.Popen]) -> None:
             raise ProcessExited(
                 f"{' '.join(map(str, p.args[:4]))} exited with code {p.returncode} (log {where}):\n{tail}"
             )
+
+
+def status_json(env: Mapping[str, str]) -> dict:
+    """`python -m engine status --json` for the tables `env` names."""
+    out = engine_cli(env, "status", "--json", timeout=30)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
