@@ -58,7 +58,9 @@ class StageScreens:
         screen = self.screen.locator(".judge")
         while True:
             try:
-                await self.screen.locator(".judge[data-open='true']").wait_for(timeout=600_000)
+                await self.screen.locator(".judge[data-open='true']").wait_for(
+                    timeout=0
+                )  # the doors may take long
                 flipped = await screen.get_attribute("data-flipped-at")
                 now = window_of()
                 if now is None:  # the stream has not shown the window yet: its own doc decides
@@ -75,7 +77,7 @@ class StageScreens:
                     {"window_id": window_id, "started": started,
                      "flipped_at": int(flipped) / 1000 if flipped else None, "ack": ack}
                 )  # fmt: skip
-                await self.screen.locator(".judge[data-open='false']").wait_for(timeout=600_000)
+                await self.screen.locator(".judge[data-open='false']").wait_for(timeout=0)
             except asyncio.CancelledError:
                 raise
             except Exception as e:  # reported; the screen tries the next window
