@@ -1,14 +1,12 @@
 """Every page is always registered, so every URL works (a protected page runs its own gate);
 the menu shows only the role's pages.
 
-The st.Page objects are built once per process, at the first script run that asks for one (st.Page
-resolves its file against the running script, so it cannot be built at import time), and pages refer to
-them by name: `st.switch_page(nav.LOGIN_PAGE)`, never by a "pages/…" string.
+The st.Page objects are built once per session, at its first script run (st.Page resolves its file
+against the running script, so it cannot be built at import time), and pages refer to them by name:
+`st.switch_page(nav.LOGIN_PAGE)`, never by a "pages/…" string.
 """
 
 from __future__ import annotations
-
-import functools
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
@@ -39,18 +37,25 @@ FESTIVAL = ("NOW_PAGE",)  # public, once the deployment has several stages
 JUDGE = ("JUDGE_PAGE",)
 ADMIN = ("CONTROL_PAGE", "FESTIVAL_PAGE", "SETUP_PAGE", "SCORES_PAGE", "LOG_PAGE", "RESULTS_DESK_PAGE")
 LOGIN = "LOGIN_PAGE"
+PAGES_KEY = "_stagescore_pages"
 
 
-@functools.cache
 def _built() -> dict[str, StreamlitPage]:
-    # Outside a script run st.Page returns an inert object: fail loudly rather than cache one.
+    """This session's page objects, built at its first script run. Not shared between sessions:
+    st.navigation marks the page it returns as callable once and page.run() clears the mark, so two
+    sessions running one shared object at once would refuse each other's run ("This page cannot be
+    called directly"), an error id instead of the board for a phone arriving with a crowd."""
+    # Outside a script run st.Page returns an inert object: fail loudly rather than keep one.
     if get_script_run_ctx(suppress_warning=True) is None:
         raise RuntimeError("page objects exist only inside a Streamlit script run")
-    default = next(iter(PAGES))
-    return {
-        name: st.Page(path, title=title, icon=icon, url_path=url, default=name == default)
-        for name, (path, title, icon, url) in PAGES.items()
-    }
+    pages = st.session_state.get(PAGES_KEY)
+    if pages is None:
+        default = next(iter(PAGES))
+        pages = st.session_state[PAGES_KEY] = {
+            name: st.Page(path, title=title, icon=icon, url_path=url, default=name == default)
+            for name, (path, title, icon, url) in PAGES.items()
+        }
+    return pages
 
 
 def __getattr__(name: str) -> StreamlitPage:

@@ -10,7 +10,7 @@ from engine.domain.model import Command, CommandKind, Phase, Role
 from tests.app.helpers import ADMIN, JUDGE, open_page, open_scoring_now, start, texts
 from ui import nav
 
-PAGES = [nav.PAGES[name] for name in (*nav.PUBLIC, *nav.JUDGE, *nav.ADMIN, nav.LOGIN)]
+PAGES = [nav.PAGES[name] for name in (*nav.PUBLIC, *nav.FESTIVAL, *nav.JUDGE, *nav.ADMIN, nav.LOGIN)]
 HELP = "A judge is asking for help"  # the admin's alarm for judge3's raised hand, not a failure
 OWNER = {nav.path_of(name): Role.JUDGE for name in nav.JUDGE} | {
     nav.path_of(name): Role.ADMIN for name in nav.ADMIN
@@ -59,3 +59,13 @@ def test_every_page_runs_without_an_exception(svc, tokens, app, role):
     problems += walk(at, role, "finished")
 
     assert not problems, "\n".join(problems)
+
+
+def test_each_session_has_page_objects_of_its_own(svc, tokens, app):
+    """st.navigation marks the page it returns callable once: a page object shared by two sessions
+    running it at once refused one of them (an error id instead of the board for a crowd arriving)."""
+    one, two = app(), app()
+    assert not one.exception and not two.exception
+    mine, theirs = one.session_state[nav.PAGES_KEY], two.session_state[nav.PAGES_KEY]
+    assert set(mine) == set(nav.PAGES)
+    assert all(mine[name] is not theirs[name] for name in nav.PAGES)
