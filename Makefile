@@ -37,10 +37,11 @@ dynamodb: venv
 assets: venv
 	@$(PY) -m ui.assets
 
-# pytest exits 5 when it collects no tests: that is not a failure here. Two workers (pytest-xdist): the
-# browser and fault tests that run against the clock on one, one after another, the other files beside
-# them (tests/conftest.py's scheduler); PYTEST_WORKERS=0 runs everything in this process.
-PYTEST_WORKERS ?= 2
+# pytest exits 5 when it collects no tests: that is not a failure here. Three workers (pytest-xdist) on two
+# cores, since the clocked tests mostly wait: the browser tests against the clock on one, one after
+# another, the fault tests on another, the other files beside them (tests/conftest.py's scheduler);
+# PYTEST_WORKERS=0 runs everything in this process.
+PYTEST_WORKERS ?= 3
 test: venv system dynamodb assets
 	@$(PY) -m pytest -n $(PYTEST_WORKERS); rc=$$?; if [ $$rc -eq 5 ]; then echo "No tests collected."; exit 0; fi; exit $$rc
 

@@ -27,21 +27,23 @@ TIMING_FREE = (
 
 
 def stacks_scope(path: str) -> str:
-    """The scheduling scope of a test file: "stacks" for the ones that must run one after another, else
-    the file itself."""
+    """The scheduling scope of a test file: "stacks" for the browser tests that run against the clock and
+    "faults" for the fault tests, each a chain run one after another, else the file itself."""
     if path in TIMING_FREE:
         return path
-    return "stacks" if path.startswith(("tests/e2e/", "tests/faults/")) else path
+    if path.startswith("tests/e2e/"):
+        return "stacks"
+    return "faults" if path.startswith("tests/faults/") else path
 
 
 def pytest_xdist_make_scheduler(config, log):
-    """`make test`'s two workers (pytest-xdist): the tests that run whole stacks and time them (tests/e2e:
-    a browser, a web server, an engine, windows against the clock; tests/faults: processes killed at
-    random moments) go to one worker, one after another, since two at once would make each the other's
-    load and their timings lie; every other file (TIMING_FREE's browser modules among them) goes whole to
-    whichever worker is free, so its module fixtures are set up once. The stacks, the longest chain, are
-    handed out first. (xdist's own `xdist_group` marks do nothing under pytest 9, whose node ids it
-    can no longer rename.)"""
+    """`make test`'s workers (pytest-xdist): the browser tests that run whole stacks against the clock
+    (tests/e2e: a browser, a web server, an engine, windows) go to one worker, one after another, and the
+    fault tests (processes killed at random moments) to another, one after another: within a chain two
+    at once would make each the other's load and their timings lie. Every other file (TIMING_FREE's
+    browser modules among them) goes whole to whichever worker is free, so its module fixtures are set up
+    once. The two chains, the longest work, are handed out first. (xdist's own `xdist_group` marks do
+    nothing under pytest 9, whose node ids it can no longer rename.)"""
     from xdist.scheduler import LoadScopeScheduling
 
     class StacksApart(LoadScopeScheduling):
@@ -49,8 +51,9 @@ def pytest_xdist_make_scheduler(config, log):
             return stacks_scope(nodeid.split("::", 1)[0])
 
         def _assign_work_unit(self, node) -> None:
-            if "stacks" in self.workqueue:
-                self.workqueue.move_to_end("stacks", last=False)
+            for chain in ("faults", "stacks"):  # the two longest chains first, each on a worker of its own
+                if chain in self.workqueue:
+                    self.workqueue.move_to_end(chain, last=False)
             super()._assign_work_unit(node)
 
     return StacksApart(config, log)

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from engine.domain.devices import SessionEnded
 from engine.domain.model import InvalidInput, Role
 from engine.domain.stages import MAIN
 from engine.service.core import Service
@@ -80,9 +81,12 @@ class Hubs:
         return await self.of(await self.blocking(self.svc.stages.of_judge, email))
 
     async def of_token(self, token: str | None) -> Hub:
-        """Where a judge's score or answer goes: their stage's hub (SessionEnded for a token that is no
-        session). Anyone else's request goes to the default stage, whose one score path refuses it."""
-        identity = await self.blocking(self.svc.scorer.identify, token)
+        """Where a judge's score or answer goes: their stage's hub. A token that is no live session, or
+        anyone else's, goes to the default stage, whose one score path refuses it: routing decides nothing."""
+        try:
+            identity = await self.blocking(self.svc.scorer.identify, token)
+        except SessionEnded:  # not decided here: the one score path refuses it, with its sentence
+            return await self.of(None)
         if identity.role is Role.JUDGE:
             try:
                 return await self.of_judge(identity.email)
