@@ -45,6 +45,7 @@ import psutil
 from bench import events, report
 from bench.drivers.crowd import Crowd
 from bench.drivers.live import ScoringJudge, StreamClient
+from bench.drivers.pool import client_cpu
 from bench.stack import BenchStack
 from engine.domain import accounts
 from engine.domain.model import Account, Role
@@ -144,17 +145,6 @@ async def _in_thread(fn, *args):
     return await done
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0.0
-    for pid in pids:
-        try:
-            t = psutil.Process(pid).cpu_times()
-            total += t.user + t.system
-        except psutil.NoSuchProcess:
-            pass
-    return total
-
-
 async def run(stack: BenchStack, fest: Festival, z: Sizes, files: list[str], engine_pid: int) -> dict:
     """Doors, then the measured festival; the raw observations for `analyse`."""
     host, port = "127.0.0.1", int(stack.url.rsplit(":", 1)[1])
@@ -196,15 +186,15 @@ async def run(stack: BenchStack, fest: Festival, z: Sizes, files: list[str], eng
             screens[s].start_scoring(_window_of(admins[s]))
     report.say(f"doors: {z.viewers} phones within {z.arrive_within:g} s over {len(fest.ids)} boards")
     load_doors = os.getloadavg()
-    c0, w0 = cpu_seconds([stack.web.pid]), time.monotonic()
+    c0, w0 = client_cpu([stack.web.pid]), time.monotonic()
     crowd = Crowd(stack.url, files, z.viewers, z.arrive_within, stages=fest.ids, follow=True)
     in_count = await _in_thread(crowd.wait_in, z.arrive_within + 2400)
     arrival = {"seconds": round(time.monotonic() - w0, 1), "in": in_count,
-               "web_cpu_seconds": round(cpu_seconds([stack.web.pid]) - c0, 1)}  # fmt: skip
+               "web_cpu_seconds": round(client_cpu([stack.web.pid]) - c0, 1)}  # fmt: skip
     await asyncio.sleep(5)
     report.say(f"{in_count} phones in after {arrival['seconds']} s; the stages start ({z.start})")
     procs = {"web": [stack.web.pid], "engine": [engine_pid], "crowd": crowd.pids()}
-    cpu0 = {k: cpu_seconds(v) for k, v in procs.items()}
+    cpu0 = {k: client_cpu(v) for k, v in procs.items()}
     machine0, load0 = psutil.cpu_times(), os.getloadavg()
     t0 = time.time()
     cycle = z.perform + z.score
@@ -214,7 +204,7 @@ async def run(stack: BenchStack, fest: Festival, z: Sizes, files: list[str], eng
         await _in_thread(events.start_event, svc.on(s))
     await asyncio.sleep(max(0.0, t0 + z.measure - time.time()))
     t1 = time.time()
-    cpu1 = {k: cpu_seconds(v) for k, v in procs.items()}
+    cpu1 = {k: client_cpu(v) for k, v in procs.items()}
     machine1, load1 = psutil.cpu_times(), os.getloadavg()
     busy = (
         sum(machine1) - sum(machine0) - (machine1.idle - machine0.idle) - (machine1.iowait - machine0.iowait)

@@ -2,7 +2,6 @@ import pandas as pd
 import streamlit as st
 
 from engine.domain.model import (
-    DatabaseUnavailable,
     MissingPolicy,
     Phase,
     Role,
@@ -13,6 +12,7 @@ from engine.domain.model import (
 from engine.domain.settings import parse_criteria
 from engine.service.competition import Competition
 from ui import competition, data, nav, widgets
+from ui.admin import report
 from ui.auth import require
 from ui.logins_admin import judge_logins
 
@@ -41,18 +41,6 @@ if started:
         "roster are locked, because changing them now would change results. Timings and display options "
         "can still change."
     )
-
-
-def report(action, ok_message: str) -> None:
-    try:
-        action()
-    except DatabaseUnavailable:
-        st.error(data.UNREACHABLE + " Nothing was changed.")
-    except StagescoreError as e:
-        st.error(str(e))
-    else:
-        data.refresh()
-        st.success(ok_message)
 
 
 st.header("Event settings")

@@ -5,7 +5,7 @@ goes as soon as the state moves on: the desk reports each new version (ui/compon
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import streamlit as st
 
@@ -75,3 +75,20 @@ def show_message(seen: Mapping | None = None) -> None:
     else:  # a toast goes by itself: once is enough
         st.toast(msg["text"])
         st.session_state.pop(KEY, None)
+
+
+def report(action: Callable[[], object], ok: str, toast: bool = False) -> None:
+    """Run an admin's change; say what happened in one sentence (a toast for a small change), or why
+    nothing was changed."""
+    try:
+        action()
+    except DatabaseUnavailable:
+        st.error(data.UNREACHABLE + " Nothing was changed.")
+    except StagescoreError as e:
+        st.error(str(e))
+    else:
+        data.refresh()
+        if toast:
+            st.toast(ok)
+        else:
+            st.success(ok)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from engine.domain.model import DatabaseUnavailable, Session, StagescoreError
+from engine.domain.model import Session
 from engine.views import festival
 from ui import data, nav, widgets
+from ui.admin import report
 
 
 def overview() -> None:
@@ -35,17 +36,6 @@ def overview() -> None:
         st.warning(widgets.text(clash.sentence), icon=":material/warning:")
 
 
-def _report(action, ok: str) -> None:
-    try:
-        action()
-    except DatabaseUnavailable:
-        st.error(data.UNREACHABLE + " Nothing was changed.")
-    except StagescoreError as e:
-        st.error(str(e))
-    else:
-        st.toast(ok)
-
-
 def add_stage(session: Session) -> None:
     with st.form("add-stage", clear_on_submit=True):
         st.subheader("Add a stage")
@@ -56,9 +46,10 @@ def add_stage(session: Session) -> None:
             help="Lower-case letters, digits and hyphens; made from the name if empty.",
         )
         if st.form_submit_button("Add the stage"):
-            _report(
+            report(
                 lambda: data.service().stages.add(session.token, name, stage_id.strip() or None),
                 f"Stage {name.strip()} added: create its event in Setup with the stage chosen in the menu.",
+                toast=True,
             )
 
 
@@ -81,7 +72,8 @@ def judges(session: Session) -> None:
             label_visibility="collapsed",
         )
         if chosen != stage_id:
-            _report(
+            report(
                 lambda e=account.email, c=chosen: svc.stages.assign(session.token, e, c),
                 f"{account.name} now judges on {names.get(chosen, chosen)}.",
+                toast=True,
             )

@@ -3,16 +3,14 @@ stream, and a judge whose stream and scores follow the stage they are assigned t
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 
 import pytest
 
-from engine.domain import rules
-from engine.domain.model import Command, CommandKind, Phase, Settings
+from engine.domain.model import Phase, Settings
 from engine.service.scoring import OTHER_EVENT
-from tests.support.events import two_stages
+from tests.support.events import open_scoring, two_stages
 from tests.support.live import EventStream, post_score
 from tests.support.processes import ROOT
 from tests.support.stack import Stack, fresh_prefix
@@ -25,26 +23,16 @@ LONG = Settings(perform_seconds=10, score_seconds=600, required_judges=1)
 def festival(dynamodb_endpoint) -> Iterator[tuple[Stack, dict[str, str]]]:
     """Two stages, each scoring its first performer (a long window, no engine), and a web server."""
     prefix = fresh_prefix("fw")
-    saved = os.environ.get("STAGESCORE_TABLE_PREFIX")
-    os.environ["STAGESCORE_TABLE_PREFIX"] = prefix  # the cookie's name carries the prefix
-    try:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("STAGESCORE_TABLE_PREFIX", prefix)  # the cookie's name carries the prefix
         with Stack(prefix, ROOT / "test-artifacts" / "logs") as stack:
             stack.store().create_tables()
             svc = stack.service()
             tokens = two_stages(svc, LONG)
             for stage in ("s1", "s2"):
-                on = svc.on(stage)
-                on.command(tokens[ADMIN], Command(CommandKind.START, force=True))
-                b = on.bundle()
-                (step,) = rules.due_steps(b.state, b.settings, b.state.deadline, 0)
-                svc.store.events.write_step(b.state.version, step, "test", step.at)
+                open_scoring(svc.on(stage), tokens[ADMIN])
             stack.start_web()
             yield stack, tokens
-    finally:
-        if saved is None:
-            os.environ.pop("STAGESCORE_TABLE_PREFIX", None)
-        else:
-            os.environ["STAGESCORE_TABLE_PREFIX"] = saved
 
 
 def _first_doc(stack: Stack, path: str, token: str | None = None) -> dict:

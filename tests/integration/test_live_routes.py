@@ -4,16 +4,14 @@ stream, what each carries, the score route's answers and replays, and how fast a
 from __future__ import annotations
 
 import json
-import os
 import time
 import uuid
 from collections.abc import Iterator
 
 import pytest
 
-from engine.domain import rules
-from engine.domain.model import Command, CommandKind, Phase
-from tests.support.events import seed_event
+from engine.domain.model import Phase
+from tests.support.events import open_scoring, seed_event
 from tests.support.live import EventStream, post_json, post_score
 from tests.support.processes import ROOT
 from tests.support.stack import Stack, fresh_prefix
@@ -26,24 +24,15 @@ ADMIN, J1, J2, J3 = "admin@test.local", "judge1@test.local", "judge2@test.local"
 def live(dynamodb_endpoint) -> Iterator[tuple[Stack, dict[str, str]]]:
     """A web server on fresh tables; an event whose first performer is being scored (30 s window)."""
     prefix = fresh_prefix("lv")
-    saved = os.environ.get("STAGESCORE_TABLE_PREFIX")
-    os.environ["STAGESCORE_TABLE_PREFIX"] = prefix  # the cookie's name carries the prefix
-    try:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("STAGESCORE_TABLE_PREFIX", prefix)  # the cookie's name carries the prefix
         with Stack(prefix, ROOT / "test-artifacts" / "logs") as stack:
             stack.store().create_tables()
             svc = stack.service()
             tokens = seed_event(svc)
-            svc.command(tokens[ADMIN], Command(CommandKind.START, force=True))
-            b = svc.bundle()
-            (step,) = rules.due_steps(b.state, b.settings, b.state.deadline, 0)
-            svc.store.events.write_step(b.state.version, step, "test", step.at)
+            open_scoring(svc, tokens[ADMIN])
             stack.start_web()
             yield stack, tokens
-    finally:
-        if saved is None:
-            os.environ.pop("STAGESCORE_TABLE_PREFIX", None)
-        else:
-            os.environ["STAGESCORE_TABLE_PREFIX"] = saved
 
 
 def _state(stack: Stack):

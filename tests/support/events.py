@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.domain import accounts
+from engine.domain import accounts, rules
 from engine.domain.model import Account, Command, CommandKind, EventState, Phase, Role, Settings
 from engine.domain.roster import build_roster
 from engine.service.core import Service
@@ -89,3 +89,13 @@ def start_event(svc: Service) -> EventState:
 def finished(store: Store, event_id: str) -> bool:
     s = store.events.state(event_id)
     return s is not None and s.phase is Phase.FINISHED
+
+
+def open_scoring(svc: Service, admin_token: str | None) -> EventState:
+    """Start the event without the full panel and write the transition into the first scoring window,
+    as the engine would at the performance's deadline (for tests that run no engine)."""
+    svc.command(admin_token, Command(CommandKind.START, force=True))
+    b = svc.bundle()
+    (step,) = rules.due_steps(b.state, b.settings, b.state.deadline, 0)
+    svc.store.events.write_step(b.state.version, step, "test", step.at)
+    return step.state

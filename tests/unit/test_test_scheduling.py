@@ -1,4 +1,5 @@
-"""`make test`'s scheduler (tests/conftest.py): which files run one after another on the stacks and the faults workers."""
+"""`make test`'s scheduler (tests/conftest.py): which files run one after another, on the stacks worker and
+on the faults worker."""
 
 from __future__ import annotations
 
