@@ -17,12 +17,15 @@ from tests.support.events import FakeClock
 from tests.support.stack import aws_env, fresh_prefix
 
 # Browser modules that time nothing: the login gate, the pages' urls and roles, the first visit, the
-# screens' pure rules. They may run beside the stacks, like the integration tests' engine processes.
+# screens' pure rules, the results desk's checks, the festival's stages. They may run beside the stacks,
+# like the integration tests' engine processes.
 TIMING_FREE = (
     "tests/e2e/test_logins_in_the_browser.py",
     "tests/e2e/test_pages.py",
     "tests/e2e/test_fresh_server.py",
     "tests/e2e/test_screen_rules.py",
+    "tests/e2e/test_results_in_the_browser.py",  # 90 s windows: nothing there is timed to the second
+    "tests/e2e/test_festival_in_the_browser.py",  # 12 s windows, waits on conditions only
 )
 
 
