@@ -12,8 +12,7 @@ from engine.domain.model import Phase, Settings
 from engine.service.scoring import OTHER_EVENT
 from tests.support.events import open_scoring, two_stages
 from tests.support.live import EventStream, post_score
-from tests.support.processes import ROOT
-from tests.support.stack import Stack, fresh_prefix
+from tests.support.stack import Stack, web_stack
 
 ADMIN, J1, J3 = "admin@test.local", "judge1@test.local", "judge3@test.local"
 LONG = Settings(perform_seconds=10, score_seconds=600, required_judges=1)
@@ -22,17 +21,14 @@ LONG = Settings(perform_seconds=10, score_seconds=600, required_judges=1)
 @pytest.fixture(scope="module")
 def festival(dynamodb_endpoint) -> Iterator[tuple[Stack, dict[str, str]]]:
     """Two stages, each scoring its first performer (a long window, no engine), and a web server."""
-    prefix = fresh_prefix("fw")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("STAGESCORE_TABLE_PREFIX", prefix)  # the cookie's name carries the prefix
-        with Stack(prefix, ROOT / "test-artifacts" / "logs") as stack:
-            stack.store().create_tables()
-            svc = stack.service()
-            tokens = two_stages(svc, LONG)
-            for stage in ("s1", "s2"):
-                open_scoring(svc.on(stage), tokens[ADMIN])
-            stack.start_web()
-            yield stack, tokens
+
+    def prepare(svc) -> dict[str, str]:
+        tokens = two_stages(svc, LONG)
+        for stage in ("s1", "s2"):
+            open_scoring(svc.on(stage), tokens[ADMIN])
+        return tokens
+
+    yield from web_stack("fw", prepare)
 
 
 def _first_doc(stack: Stack, path: str, token: str | None = None) -> dict:

@@ -13,8 +13,7 @@ import pytest
 from engine.domain.model import Phase
 from tests.support.events import open_scoring, seed_event
 from tests.support.live import EventStream, post_json, post_score
-from tests.support.processes import ROOT
-from tests.support.stack import Stack, fresh_prefix
+from tests.support.stack import Stack, web_stack
 from tests.support.waiting import wait_for
 
 ADMIN, J1, J2, J3 = "admin@test.local", "judge1@test.local", "judge2@test.local", "judge3@test.local"
@@ -23,16 +22,13 @@ ADMIN, J1, J2, J3 = "admin@test.local", "judge1@test.local", "judge2@test.local"
 @pytest.fixture(scope="module")
 def live(dynamodb_endpoint) -> Iterator[tuple[Stack, dict[str, str]]]:
     """A web server on fresh tables; an event whose first performer is being scored (30 s window)."""
-    prefix = fresh_prefix("lv")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("STAGESCORE_TABLE_PREFIX", prefix)  # the cookie's name carries the prefix
-        with Stack(prefix, ROOT / "test-artifacts" / "logs") as stack:
-            stack.store().create_tables()
-            svc = stack.service()
-            tokens = seed_event(svc)
-            open_scoring(svc, tokens[ADMIN])
-            stack.start_web()
-            yield stack, tokens
+
+    def prepare(svc) -> dict[str, str]:
+        tokens = seed_event(svc)
+        open_scoring(svc, tokens[ADMIN])
+        return tokens
+
+    yield from web_stack("lv", prepare)
 
 
 def _state(stack: Stack):

@@ -12,9 +12,11 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
+
+import pytest
 
 from engine import localdb
 from engine.config import Config
@@ -23,6 +25,8 @@ from engine.service.core import Service
 from engine.store import Store
 from tests.support import processes
 from tests.support.waiting import wait_for
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:  # the read model may move; only its name is needed here
     from engine.domain.snapshot import Snapshot
@@ -196,3 +200,17 @@ class Stack:
 
         wait_for(up, wait, f"{self.url}/_stcore/health", 0.2, ignore=())
         return self.web
+
+
+def web_stack(stem: str, prepare: Callable[[Service], T]) -> Iterator[tuple[Stack, T]]:
+    """For a module fixture: fresh tables under a new prefix (this process's environment names it, since
+    the session cookie's name carries it), `prepare(service)` on them, then a web server; yields the stack
+    and what `prepare` returned."""
+    prefix = fresh_prefix(stem)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("STAGESCORE_TABLE_PREFIX", prefix)
+        with Stack(prefix, processes.ROOT / "test-artifacts" / "logs") as stack:
+            stack.store().create_tables()
+            prepared = prepare(stack.service())
+            stack.start_web()
+            yield stack, prepared

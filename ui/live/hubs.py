@@ -14,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from engine.domain.devices import SessionEnded
-from engine.domain.model import InvalidInput, Role
+from engine.domain.model import Role
 from engine.domain.stages import MAIN
 from engine.service.core import Service
 from ui.live.hub import DB_THREADS, TICK_SECONDS, Hub
@@ -51,7 +51,7 @@ class Hubs:
     async def _open_default(self) -> None:
         while True:
             try:
-                self._default = (await self.of(None)).stage
+                self._default = (await self._opened(None)).stage
                 return
             except Exception as e:
                 log.warning("live feed: the default stage cannot be opened yet: %s", e)
@@ -68,10 +68,13 @@ class Hubs:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     async def of(self, stage_id: str | None) -> Hub:
-        """The hub of the stage named (None: the first stage); InvalidInput names the stages there are."""
-        known = self._hubs.get(stage_id) if stage_id else None
-        if known is not None:
-            return known
+        """The hub of the stage named (None: the default stage, the first at start); InvalidInput names the
+        stages there are."""
+        known = self._hubs.get(stage_id or self._default or "")  # None: the default stage, once opened
+        return known if known is not None else await self._opened(stage_id)
+
+    async def _opened(self, stage_id: str | None) -> Hub:
+        """The stage's hub, the stage read from the list (None: the first stage), opened if need be."""
         stage_id, bound = await self.blocking(self._resolve, stage_id)
         async with self._opening:
             return self._hubs.get(stage_id) or self._open(stage_id, bound)
@@ -83,16 +86,22 @@ class Hubs:
     async def of_token(self, token: str | None) -> Hub:
         """Where a judge's score or answer goes: their stage's hub. A token that is no live session, or
         anyone else's, goes to the default stage, whose one score path refuses it: routing decides nothing."""
+        return await self.of(await self.blocking(self._stage_of_token, token))
+
+    def _stage_of_token(self, token: str | None) -> str | None:
+        """The stage of the judge holding `token` (None: the default stage), in one worker thread. With one
+        stage nothing is read: the score path's hot read stays the session check it always had."""
+        if len(self.svc.stages.list()) == 1:
+            return None
         try:
-            identity = await self.blocking(self.svc.scorer.identify, token)
-        except SessionEnded:  # not decided here: the one score path refuses it, with its sentence
-            return await self.of(None)
-        if identity.role is Role.JUDGE:
-            try:
-                return await self.of_judge(identity.email)
-            except InvalidInput:  # assigned to a stage since removed: the commit says which stage is theirs
-                pass
-        return await self.of(None)
+            identity = self.svc.scorer.identify(token)
+        except SessionEnded:
+            return None
+        if identity.role is not Role.JUDGE:
+            return None
+        stage = self.svc.stages.of_judge(identity.email)
+        known = {s.stage_id for s in self.svc.stages.list()}
+        return stage if stage in known else None  # a stage since removed: the commit says which is theirs
 
     def _resolve(self, stage_id: str | None) -> tuple[str, Service]:
         """(the stage's id, the service acting on it), in a worker thread."""
