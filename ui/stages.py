@@ -19,8 +19,12 @@ def _picked() -> None:
 
 
 def picker(in_sidebar: bool = False) -> None:
-    """A choice of stage (nothing while the deployment has one stage)."""
-    listed = data.stages()
+    """A choice of stage (nothing while the deployment has one stage, or while the database cannot say:
+    the admin's menu runs outside the page's guard, and the page itself shows the outage banner)."""
+    try:
+        listed = data.stages()
+    except StagescoreError:
+        return
     if len(listed) < 2:
         return
     names = {s.stage_id: s.name for s in listed}

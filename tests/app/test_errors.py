@@ -8,7 +8,10 @@ import pytest
 
 import ui.components.desk
 import ui.widgets
-from tests.app.helpers import ADMIN, open_page, texts
+from engine.domain.model import DatabaseUnavailable
+from engine.service.logins import Logins
+from engine.service.stages import StageUseCases
+from tests.app.helpers import ADMIN, open_page, rerun, texts
 from ui.data import UNREACHABLE
 
 WRONG = "Something went wrong (error id "
@@ -53,3 +56,19 @@ def test_a_bug_in_a_protected_page_is_not_labelled_an_outage(svc, tokens, app, m
     role = "judge1@test.local" if page == "pages/judge.py" else ADMIN
     at = open_page(app(svc.logins.whoami(tokens[role])), page)
     assert_error_id_not_outage(at, caplog)
+
+
+def test_an_admin_page_rerun_during_an_outage_shows_the_banner(svc, tokens, app, monkeypatch):
+    """The admin's menu holds the stage choice; while the database is away a rerun of the page (the desk
+    asks for one when it sees a new window) must show the banner, not an exception from the menu."""
+    at = open_page(app(svc.logins.whoami(tokens[ADMIN])), "pages/admin_control.py")
+    assert not at.exception
+
+    def away(*args, **kwargs):
+        raise DatabaseUnavailable(UNREACHABLE)
+
+    monkeypatch.setattr(StageUseCases, "list", away)
+    monkeypatch.setattr(Logins, "whoami", away)
+    at = rerun(at)
+    assert not at.exception, [e.message for e in at.exception]
+    assert [e for e in texts(at.error) if UNREACHABLE in e]

@@ -64,7 +64,11 @@ def test_every_page_shows_the_banner_and_recovers(own_db, outage_stack, new_page
 
     localdb.stop(own_db["proc"])
     for name, page in pages.items():
-        wait_for(lambda p=page: BANNER in shown(p), 45, f"the banner on the {name} page")
+        wait_for(
+            lambda p=page: BANNER in shown(p),
+            45,
+            lambda p=page, n=name: f"the banner on the {n} page (it shows {shown(p)[:300]!r})",
+        )
         assert page.locator(EXCEPTION).count() == 0, f"{name}: an exception box is shown"
         assert "Traceback" not in page.inner_text("body")
 
