@@ -16,27 +16,31 @@ from engine.domain.model import Role, Session
 from ui import stages
 from ui.login_form import logout_button
 
-# name: (file, title, icon, url path); the first is the default page, served at "/".
-PAGES = {
+# Each page, under who sees it in the menu: name: (file, title, icon, url path). The first public page
+# is the default, served at "/".
+PUBLIC_PAGES = {
     "WELCOME_PAGE": ("pages/welcome.py", "Stagescore", "🎤", "welcome"),
     "LEADERBOARD_PAGE": ("pages/leaderboard.py", "Live board", "📺", "leaderboard"),
     "RESULTS_PAGE": ("pages/results.py", "Results", "🏆", "results"),
     "SCHEDULE_PAGE": ("pages/schedule.py", "Schedule", "🕒", "schedule"),
+}
+FESTIVAL_PAGES = {  # public, once the deployment has several stages
     "NOW_PAGE": ("pages/now.py", "Now on every stage", ":material/theater_comedy:", "now"),
-    "JUDGE_PAGE": ("pages/judge.py", "Score", "📝", "judge"),
+}
+JUDGE_PAGES = {"JUDGE_PAGE": ("pages/judge.py", "Score", "📝", "judge")}
+ADMIN_PAGES = {
     "CONTROL_PAGE": ("pages/admin_control.py", "Control", "🎛️", "admin"),
     "FESTIVAL_PAGE": ("pages/admin_festival.py", "Festival", ":material/festival:", "admin-festival"),
     "SETUP_PAGE": ("pages/admin_setup.py", "Setup", "🛠️", "admin-setup"),
     "SCORES_PAGE": ("pages/admin_scores.py", "Scores & analytics", "📊", "admin-scores"),
     "LOG_PAGE": ("pages/admin_log.py", "Log & exports", "🧾", "admin-log"),
     "RESULTS_DESK_PAGE": ("pages/admin_results.py", "Results desk", "🏅", "admin-results"),
-    "LOGIN_PAGE": ("pages/login.py", "Log in", "🔑", "login"),
 }
-PUBLIC = ("WELCOME_PAGE", "LEADERBOARD_PAGE", "RESULTS_PAGE", "SCHEDULE_PAGE")
-FESTIVAL = ("NOW_PAGE",)  # public, once the deployment has several stages
-JUDGE = ("JUDGE_PAGE",)
-ADMIN = ("CONTROL_PAGE", "FESTIVAL_PAGE", "SETUP_PAGE", "SCORES_PAGE", "LOG_PAGE", "RESULTS_DESK_PAGE")
-LOGIN = "LOGIN_PAGE"
+LOGIN_PAGES = {"LOGIN_PAGE": ("pages/login.py", "Log in", "🔑", "login")}  # for whoever is not logged in
+PAGES = PUBLIC_PAGES | FESTIVAL_PAGES | JUDGE_PAGES | ADMIN_PAGES | LOGIN_PAGES
+PUBLIC, FESTIVAL = tuple(PUBLIC_PAGES), tuple(FESTIVAL_PAGES)
+JUDGE, ADMIN = tuple(JUDGE_PAGES), tuple(ADMIN_PAGES)
+LOGIN = next(iter(LOGIN_PAGES))
 PAGES_KEY = "_stagescore_pages"
 
 

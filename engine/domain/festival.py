@@ -17,6 +17,9 @@ SCORING = ("rule", "missing", "min_scores", "trim_min", "trim_count", "criteria"
 
 @dataclass(frozen=True)
 class StageResults:
+    """One stage's round as the festival ranking reads it: its results as that stage's page shows them,
+    and the settings that say whether its totals compare with another stage's (SCORING)."""
+
     stage: str
     stage_name: str
     settings: Settings

@@ -31,17 +31,17 @@ class Rule(enum.StrEnum):
 class MissingPolicy(enum.StrEnum):
     """What a judge who did not score counts as."""
 
-    OMIT = "omit"
-    ZERO = "zero"
+    OMIT = "omit"  # nothing: the total is over the judges who scored
+    ZERO = "zero"  # a zero from that judge
 
 
 class TieBreak(enum.StrEnum):
-    """What separates equal totals, tried in the order the settings list them."""
+    """What separates equal totals, tried in the order the settings list them; the higher wins."""
 
-    MEDIAN = "median"
-    BEST = "best"
-    WORST = "worst"
-    MEAN = "mean"
+    MEDIAN = "median"  # the median of the judges' totals
+    BEST = "best"  # the best judge total
+    WORST = "worst"  # the worst judge total
+    MEAN = "mean"  # the plain mean of the judges' totals
 
 
 class Role(enum.StrEnum):

@@ -145,8 +145,14 @@ def _entries(performer_ids, scores, panel, settings, recused, factors, carried) 
     return entries
 
 
-@_in_context
-def rank_under_rules(
+def _totals_and_ranks_under(entries, ties, rule, weights, settings, excluded) -> dict:
+    totals, placed, ranks = _placed_under(entries, ties, rule, weights, settings, excluded)
+    rank_of = dict(zip(placed, ranks, strict=True))
+    return {e.result.performer_id: (totals[i], rank_of.get(i)) for i, e in enumerate(entries)}
+
+
+def _under_rules(
+    each,
     performer_ids: Sequence[str],
     scores: Mapping[str, Mapping[str, Decimal]],
     panel: Sequence[str],
@@ -158,37 +164,25 @@ def rank_under_rules(
     recused: Mapping[str, Collection[str]] | None = None,
     factors: Mapping[str, Decimal] | None = None,
     carried: Mapping[str, Decimal] | None = None,
-) -> dict[Rule, list[PerformerResult]]:
-    """The ranking under each of `rules` (see rank_performers); what no rule changes is computed once."""
+) -> dict:
+    """`each` (entries, ties, rule, weights, settings, excluded) under every rule of `rules`; what no rule
+    changes (the entries and their tie-break statistics) is computed once."""
     entries, ties = _prepared(performer_ids, scores, panel, settings, recused, factors, carried)
     excluded = set(excluded)
-    return {Rule(r): _ranked_under(entries, ties, Rule(r), weights, settings, excluded) for r in rules}
+    return {Rule(r): each(entries, ties, Rule(r), weights, settings, excluded) for r in rules}
 
 
 @_in_context
-def totals_and_ranks_under_rules(
-    performer_ids: Sequence[str],
-    scores: Mapping[str, Mapping[str, Decimal]],
-    panel: Sequence[str],
-    weights: Mapping[str, Decimal],
-    settings: Settings,
-    rules: Sequence[Rule],
-    excluded: Collection[str] = (),
-    *,
-    recused: Mapping[str, Collection[str]] | None = None,
-    factors: Mapping[str, Decimal] | None = None,
-    carried: Mapping[str, Decimal] | None = None,
-) -> dict[Rule, dict[str, tuple[Decimal | None, int | None]]]:
+def rank_under_rules(*args, **kwargs) -> dict[Rule, list[PerformerResult]]:
+    """The ranking under each rule (arguments: _under_rules'; each ranking as rank_performers')."""
+    return _under_rules(_ranked_under, *args, **kwargs)
+
+
+@_in_context
+def totals_and_ranks_under_rules(*args, **kwargs) -> dict[Rule, dict[str, tuple[Decimal | None, int | None]]]:
     """rank_under_rules' totals and ranks alone, performer_id -> (total, rank): the what-if table's
     thousands of result objects, never built."""
-    entries, ties = _prepared(performer_ids, scores, panel, settings, recused, factors, carried)
-    excluded = set(excluded)
-    out = {}
-    for r in rules:
-        totals, placed, ranks = _placed_under(entries, ties, Rule(r), weights, settings, excluded)
-        rank_of = dict(zip(placed, ranks, strict=True))
-        out[Rule(r)] = {e.result.performer_id: (totals[i], rank_of.get(i)) for i, e in enumerate(entries)}
-    return out
+    return _under_rules(_totals_and_ranks_under, *args, **kwargs)
 
 
 def rank_performers(

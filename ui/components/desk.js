@@ -4,9 +4,7 @@
 // and a command's message goes when the state moves on. Text only (el() in live_core.js).
 
 function deskSkeleton(root) {
-  root.replaceChildren();
-  const p = {};
-  const add = adder(root, p);
+  const [p, add] = skeleton(root);
   add("banner", el("div", "banner"));
   add("engine", el("div", "engine bad"));
   add("engineLine", el("div", "engine"));

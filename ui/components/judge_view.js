@@ -7,9 +7,7 @@ const PHONE_WORDS = {
 };
 
 function judgeSkeleton(root) {
-  root.replaceChildren();
-  const parts = {};
-  const add = adder(root, parts);
+  const [parts, add] = skeleton(root);
   add("ended", el("div", "banner ended"));
   add("offline", el("div", "banner offline"));
   add("problem", el("div", "banner problem"));

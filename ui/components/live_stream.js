@@ -23,7 +23,11 @@ function followStream(url, onDoc, onLost) {
   return () => { s.stopped = true; clearTimeout(s.timer); if (s.stream) s.stream.close(); };
 }
 
-// A skeleton builder: add(name, node, parent) appends `node` and files it under `name` in `parts`.
-function adder(root, parts) {
-  return (name, node, parent) => { parts[name] = node; (parent || root).appendChild(node); return node; };
+// A skeleton on an emptied `root`: add(name, node, parent) appends `node` (to `root` by default) and
+// files it under `name` in `parts`, which the skeleton function returns.
+function skeleton(root) {
+  root.replaceChildren();
+  const parts = {};
+  const add = (name, node, parent) => { parts[name] = node; (parent || root).appendChild(node); return node; };
+  return [parts, add];
 }
