@@ -8,6 +8,8 @@ import uuid
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from engine.domain.vote_settings import VoteSettings
+
 
 class Phase(enum.StrEnum):
     SETUP = "SETUP"
@@ -130,6 +132,7 @@ class Settings:
     criteria: tuple[Criterion, ...] = (Criterion(),)
     public_judge_scores: bool = True
     rank_overall: bool = False  # "Rank overall as well": with one category there is only one ranking
+    votes: VoteSettings = VoteSettings()  # the audience vote (engine/domain/votes.py)
 
     def with_changes(self, **changes) -> Settings:
         return replace(self, **changes)
@@ -137,7 +140,17 @@ class Settings:
 
 # Settings whose change would alter results or the running clock; locked once started.
 LOCKED_SETTINGS = frozenset(
-    {"rule", "missing", "min_scores", "trim_min", "trim_count", "tie_breaks", "criteria", "required_judges"}
+    {
+        "rule",
+        "missing",
+        "min_scores",
+        "trim_min",
+        "trim_count",
+        "tie_breaks",
+        "criteria",
+        "required_judges",
+        "votes",
+    }
 )
 
 

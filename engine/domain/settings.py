@@ -9,6 +9,7 @@ import math
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
+from engine.domain import votes
 from engine.domain.accounts import hash_password
 from engine.domain.model import Criterion, InvalidInput, Settings
 
@@ -100,3 +101,4 @@ def validate_settings(s: Settings, judges: int | None = None) -> None:
     if not name or len(name) > 120:
         raise InvalidInput("The event name must be 1 to 120 characters.")
     _check_criteria(s.criteria)
+    votes.validate(s.votes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+from engine.domain import votes
 from engine.domain.model import (
     Criterion,
     EventState,
@@ -60,6 +61,7 @@ def settings_to_json(s: Settings) -> str:
             ],
             "public_judge_scores": s.public_judge_scores,
             "trim_count": s.trim_count,
+            "votes": votes.settings_to_dict(s.votes),
             "rank_overall": s.rank_overall,
         },
         sort_keys=True,
@@ -92,6 +94,7 @@ def settings_from_json(text: str | None) -> Settings:
         # Absent from settings saved before they existed: their defaults.
         trim_count=int(d.get("trim_count", 1)),
         rank_overall=bool(d.get("rank_overall", False)),
+        votes=votes.settings_from_dict(d.get("votes")),
     )
 
 

@@ -1,0 +1,253 @@
+"""The audience vote: windows on the show clock, what a vote may be, tallies, the people's choice and the
+combined ranking. Pure: `now` and data in, no I/O.
+
+Two modes (Setup, per event; off by default):
+  per act  a performer's window opens when they go on stage and closes `grace_seconds` after their scoring
+           window closed; a vote is 1 to 5 stars; the people's choice ranks by mean stars, then votes.
+  final    one window after the last performer, open `final_minutes` (0: the admin opens and closes it);
+           a vote names a favourite act; the people's choice ranks by votes.
+Every window has its own code (shown on the kiosk and in its QR code); a vote needs the code of the
+window it is for, so a code seen in the room stops working when its window closes.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from engine.domain.model import EventState, InvalidInput, Phase, ScoreRefused
+from engine.domain.vote_settings import VoteMode, VoteSettings
+
+FINAL = "FINAL"  # the final vote's window key (a per-act window's key is its performer's id)
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY2346789"  # nothing that reads as another letter or digit
+CODE_LENGTH = 5
+STARS = range(1, 6)
+POINTS = (12, 10, 8, 7, 6, 5, 4, 3, 2, 1)  # rank points for the combined ranking, as Eurovision's
+WRONG_CODE = "That code is not the one on the screen now; check it and try again."
+CLOSED = "Voting for this is closed."
+
+
+@dataclass(frozen=True)
+class VoteWindow:
+    key: str  # a performer's id (per act) or FINAL
+    code: str
+    opened_at: float
+    closes_at: float | None = None  # None: open until the engine or the admin sets its close
+    closed: bool = False  # closed and its tally written to the log
+
+    def open_at(self, now: float) -> bool:
+        return not self.closed and (self.closes_at is None or now < self.closes_at)
+
+
+# What the engine (or the admin) writes, each one conditional on the window's stored state.
+@dataclass(frozen=True)
+class OpenWindow:
+    key: str
+    code: str
+    at: float
+    closes_at: float | None
+
+
+@dataclass(frozen=True)
+class SetClose:
+    key: str
+    closes_at: float
+
+
+@dataclass(frozen=True)
+class CloseWindow:
+    key: str
+    at: float
+
+
+Change = OpenWindow | SetClose | CloseWindow
+
+
+def due(
+    state: EventState, settings: VoteSettings, windows: Mapping[str, VoteWindow], now: float, code: str
+) -> list[Change]:
+    """What is due on the vote windows given the show's state: open the window of the performer on stage,
+    set the close of a window whose performer has left the stage, close what is past its close. `code`:
+    a fresh code for a window opened now."""
+    if settings.mode is VoteMode.OFF:
+        return []
+    changes: list[Change] = []
+    for w in windows.values():
+        if not w.closed and w.closes_at is not None and w.closes_at <= now:
+            changes.append(CloseWindow(w.key, now))
+    if settings.mode is VoteMode.PER_ACT:
+        on = state.performer_id
+        for w in windows.values():
+            if w.key != FINAL and w.closes_at is None and not w.closed and w.key != on:
+                changes.append(SetClose(w.key, now + settings.grace_seconds))
+        if on is not None and on not in windows:
+            changes.append(OpenWindow(on, code, now, None))
+    elif state.phase is Phase.FINISHED and FINAL not in windows and settings.final_minutes > 0:
+        at = state.finished_at if state.finished_at is not None else now
+        changes.append(OpenWindow(FINAL, code, at, at + settings.final_minutes * 60))
+    return changes
+
+
+def next_close(windows: Mapping[str, VoteWindow]) -> float | None:
+    """When the engine must look again: the nearest close of a window not yet closed."""
+    closes = [w.closes_at for w in windows.values() if not w.closed and w.closes_at is not None]
+    return min(closes) if closes else None
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normal_code(text: object) -> str:
+    """A code as typed: spaces and case forgiven; anything too long to be one is refused."""
+    if not isinstance(text, str) or len(text) > 20:
+        raise InvalidInput("A code is the five letters and digits shown on the screen.")
+    return "".join(text.split()).upper()
+
+
+def check_code(window: VoteWindow, code: str) -> None:
+    if not secrets.compare_digest(window.code, code):
+        raise ScoreRefused(WRONG_CODE)
+
+
+def vote_value(settings: VoteSettings, key: str, value: object, performers: Sequence[str]) -> int | str:
+    """A vote's value: 1–5 stars for an act; a performer of the event for the final vote."""
+    if key == FINAL:
+        if not isinstance(value, str) or value not in performers:
+            raise InvalidInput("Choose one of the acts.")
+        return value
+    if isinstance(value, bool) or not isinstance(value, int) or value not in STARS:
+        raise InvalidInput("A vote is 1 to 5 stars.")
+    return value
+
+
+@dataclass(frozen=True)
+class Tally:
+    votes: int = 0
+    stars: int = 0  # per act: the stars added up
+    by_performer: dict[str, int] = field(default_factory=dict)  # final: votes per performer
+
+
+def tally_of(shards: Iterable[Mapping[str, object]]) -> Tally:
+    """A window's tally from its counter shards (a revision adds its difference to some shard)."""
+    votes = stars = 0
+    by: dict[str, int] = {}
+    for s in shards:
+        votes += int(s.get("n", 0))
+        stars += int(s.get("stars", 0))
+        for name, count in s.items():
+            if name.startswith("c_"):
+                by[name[2:]] = by.get(name[2:], 0) + int(count)
+    return Tally(votes, stars, {k: v for k, v in by.items() if v})
+
+
+@dataclass(frozen=True)
+class AudiencePlace:
+    performer_id: str
+    votes: int
+    stars: int = 0
+    mean: Decimal | None = None  # per act: mean stars, to two places
+    rank: int | None = None
+
+
+def _ranked(places: list[AudiencePlace], key) -> list[AudiencePlace]:
+    voted = sorted((p for p in places if p.votes), key=key, reverse=True)
+    out, last, rank = [], None, 0
+    for i, p in enumerate(voted):
+        if key(p) != last:
+            rank, last = i + 1, key(p)
+        out.append(AudiencePlace(p.performer_id, p.votes, p.stars, p.mean, rank))
+    return out + [p for p in places if not p.votes]
+
+
+def peoples_choice(
+    settings: VoteSettings,
+    per_act: Mapping[str, Tally],
+    final: Tally | None,
+    performers: Sequence[str] = (),
+) -> list[AudiencePlace]:
+    """The audience's ranking: per act by mean stars then votes; final by votes. Equal shares a rank;
+    a performer without a vote is unranked."""
+    if settings.mode is VoteMode.FINAL:
+        counts = (final or Tally()).by_performer
+        ids = list(performers) or list(counts)
+        return _ranked([AudiencePlace(p, counts.get(p, 0)) for p in ids], lambda p: p.votes)
+    places = []
+    for pid in list(performers) or list(per_act):
+        t = per_act.get(pid, Tally())
+        mean = (Decimal(t.stars) / t.votes).quantize(Decimal("0.01")) if t.votes else None
+        places.append(AudiencePlace(pid, t.votes, t.stars, mean))
+    return _ranked(places, lambda p: (p.mean, p.votes))
+
+
+@dataclass(frozen=True)
+class CombinedPlace:
+    performer_id: str
+    points: Decimal
+    rank: int
+
+
+def rank_points(rank: int | None) -> int:
+    return POINTS[rank - 1] if rank is not None and 1 <= rank <= len(POINTS) else 0
+
+
+def combined(
+    jury: Mapping[str, int | None], audience: Mapping[str, int | None], jury_percent: int
+) -> list[CombinedPlace]:
+    """Jury rank points and audience rank points (12, 10, 8, 7 … 1), weighted jury_percent to the rest;
+    equal points go to the better jury rank, then share a place."""
+    share = Decimal(jury_percent) / 100
+    ids = list(dict.fromkeys([*jury, *audience]))
+    scored = [
+        (pid, share * rank_points(jury.get(pid)) + (1 - share) * rank_points(audience.get(pid)))
+        for pid in ids
+    ]
+
+    def key(item):
+        pid, points = item
+        return (-points, jury.get(pid) or math.inf)
+
+    scored.sort(key=key)
+    out, last, rank = [], None, 0
+    for i, item in enumerate(scored):
+        if key(item) != last:
+            rank, last = i + 1, key(item)
+        out.append(CombinedPlace(item[0], item[1].normalize() if item[1] else Decimal(0), rank))
+    return out
+
+
+def validate(s: VoteSettings) -> None:
+    """Raises InvalidInput for the first thing wrong with the vote settings."""
+    numbers = (s.grace_seconds, s.final_minutes)
+    if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in numbers):
+        raise InvalidInput("The voting times must be numbers.")
+    if not 0 <= s.grace_seconds <= 3600:
+        raise InvalidInput("Voting stays open 0 to 3600 seconds after an act's scoring closes.")
+    if not 0 <= s.final_minutes <= 240:
+        raise InvalidInput("The final vote stays open 0 to 240 minutes (0: until the admin closes it).")
+    if s.jury_percent is not None and not 0 <= s.jury_percent <= 100:
+        raise InvalidInput("The jury's share of the combined ranking is 0 to 100 %.")
+
+
+def settings_to_dict(s: VoteSettings) -> dict:
+    return {
+        "mode": s.mode.value,
+        "grace_seconds": s.grace_seconds,
+        "final_minutes": s.final_minutes,
+        "jury_percent": s.jury_percent,
+    }
+
+
+def settings_from_dict(d: Mapping[str, object] | None) -> VoteSettings:
+    if not d:
+        return VoteSettings()
+    jury = d.get("jury_percent")
+    return VoteSettings(
+        VoteMode(d.get("mode", "off")),
+        float(d.get("grace_seconds", 60.0)),
+        float(d.get("final_minutes", 5.0)),
+        None if jury is None else int(jury),
+    )
