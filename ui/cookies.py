@@ -11,6 +11,7 @@ from engine.config import Config
 
 SESSION = "stagescore_session"
 DEVICE = "stagescore_device"
+VOTER = "stagescore_voter"  # an audience phone's place in the vote (engine/service/votes.py)
 DEVICE_DAYS = 400  # browsers cap a cookie's life at about 400 days
 
 
@@ -87,4 +88,22 @@ def set_device(response: Response, request: Request, device_id: str) -> None:
 def clear_session(response: Response, request: Request) -> None:
     response.delete_cookie(
         session_name(), path=base_path(), httponly=True, samesite="strict", secure=_secure(request)
+    )
+
+
+def voter_from_request(request: Request) -> str | None:
+    return _valid(request.cookies.get(_prefix() + VOTER))
+
+
+def set_voter(response: Response, request: Request, token: str) -> None:
+    """SameSite=Lax, not Strict: a phone that scans the kiosk's QR code arrives from its camera app (a
+    cross-site navigation), and must still bring its place in the vote."""
+    response.set_cookie(
+        _prefix() + VOTER,
+        token,
+        max_age=DEVICE_DAYS * 86400,
+        path=base_path(),
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
     )

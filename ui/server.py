@@ -65,6 +65,12 @@ def live_routes() -> list[Route]:
     return routes()
 
 
+def vote_routes() -> list[Route]:
+    from ui.vote.routes import routes
+
+    return routes()
+
+
 def _no_proxy_rewrites() -> None:
     """uvicorn rewrites a request's client from X-Forwarded-For when the peer is in FORWARDED_ALLOW_IPS,
     which defaults to loopback: any local process could then pose as any address. Our routes apply
@@ -84,6 +90,7 @@ def build() -> st.App:
             *sheet_route.ROUTES,
             *live_routes(),
             *routes_auth.routes(),
+            *vote_routes(),
         ],
         # Outermost: /static/ answered from the compressed files before Streamlit's middleware runs.
         # The page's head: preloads of its lazy chunks, the menu's arrows without the icon font.

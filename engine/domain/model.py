@@ -8,8 +8,6 @@ import uuid
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from engine.domain.vote_settings import VoteSettings
-
 
 class Phase(enum.StrEnum):
     SETUP = "SETUP"
@@ -113,6 +111,22 @@ class Criterion:
     max: Decimal = Decimal("10")
     step: Decimal = Decimal("0.1")
     weight: Decimal = Decimal("1")
+
+
+class VoteMode(enum.StrEnum):
+    """The audience vote (engine/domain/votes.py): none, a window per act, or one final window."""
+
+    OFF = "off"
+    PER_ACT = "per_act"
+    FINAL = "final"
+
+
+@dataclass(frozen=True)
+class VoteSettings:
+    mode: VoteMode = VoteMode.OFF
+    grace_seconds: float = 60.0  # per act: open this long after the performer's scoring window closed
+    final_minutes: float = 5.0  # final: open this long after the last performer; 0: the admin decides
+    jury_percent: int | None = None  # the combined ranking's jury share of the points; None: none
 
 
 @dataclass(frozen=True)

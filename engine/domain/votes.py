@@ -14,18 +14,15 @@ from __future__ import annotations
 
 import math
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
-from engine.domain.model import EventState, InvalidInput, Phase, ScoreRefused
-from engine.domain.vote_settings import VoteMode, VoteSettings
+from engine.domain.model import EventState, InvalidInput, Phase, ScoreRefused, VoteMode, VoteSettings
 
 FINAL = "FINAL"  # the final vote's window key (a per-act window's key is its performer's id)
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY2346789"  # nothing that reads as another letter or digit
 CODE_LENGTH = 5
 STARS = range(1, 6)
-POINTS = (12, 10, 8, 7, 6, 5, 4, 3, 2, 1)  # rank points for the combined ranking, as Eurovision's
 WRONG_CODE = "That code is not the one on the screen now; check it and try again."
 CLOSED = "Voting for this is closed."
 
@@ -113,7 +110,7 @@ def check_code(window: VoteWindow, code: str) -> None:
         raise ScoreRefused(WRONG_CODE)
 
 
-def vote_value(settings: VoteSettings, key: str, value: object, performers: Sequence[str]) -> int | str:
+def vote_value(key: str, value: object, performers: Sequence[str]) -> int | str:
     """A vote's value: 1–5 stars for an act; a performer of the event for the final vote."""
     if key == FINAL:
         if not isinstance(value, str) or value not in performers:
@@ -122,101 +119,6 @@ def vote_value(settings: VoteSettings, key: str, value: object, performers: Sequ
     if isinstance(value, bool) or not isinstance(value, int) or value not in STARS:
         raise InvalidInput("A vote is 1 to 5 stars.")
     return value
-
-
-@dataclass(frozen=True)
-class Tally:
-    votes: int = 0
-    stars: int = 0  # per act: the stars added up
-    by_performer: dict[str, int] = field(default_factory=dict)  # final: votes per performer
-
-
-def tally_of(shards: Iterable[Mapping[str, object]]) -> Tally:
-    """A window's tally from its counter shards (a revision adds its difference to some shard)."""
-    votes = stars = 0
-    by: dict[str, int] = {}
-    for s in shards:
-        votes += int(s.get("n", 0))
-        stars += int(s.get("stars", 0))
-        for name, count in s.items():
-            if name.startswith("c_"):
-                by[name[2:]] = by.get(name[2:], 0) + int(count)
-    return Tally(votes, stars, {k: v for k, v in by.items() if v})
-
-
-@dataclass(frozen=True)
-class AudiencePlace:
-    performer_id: str
-    votes: int
-    stars: int = 0
-    mean: Decimal | None = None  # per act: mean stars, to two places
-    rank: int | None = None
-
-
-def _ranked(places: list[AudiencePlace], key) -> list[AudiencePlace]:
-    voted = sorted((p for p in places if p.votes), key=key, reverse=True)
-    out, last, rank = [], None, 0
-    for i, p in enumerate(voted):
-        if key(p) != last:
-            rank, last = i + 1, key(p)
-        out.append(AudiencePlace(p.performer_id, p.votes, p.stars, p.mean, rank))
-    return out + [p for p in places if not p.votes]
-
-
-def peoples_choice(
-    settings: VoteSettings,
-    per_act: Mapping[str, Tally],
-    final: Tally | None,
-    performers: Sequence[str] = (),
-) -> list[AudiencePlace]:
-    """The audience's ranking: per act by mean stars then votes; final by votes. Equal shares a rank;
-    a performer without a vote is unranked."""
-    if settings.mode is VoteMode.FINAL:
-        counts = (final or Tally()).by_performer
-        ids = list(performers) or list(counts)
-        return _ranked([AudiencePlace(p, counts.get(p, 0)) for p in ids], lambda p: p.votes)
-    places = []
-    for pid in list(performers) or list(per_act):
-        t = per_act.get(pid, Tally())
-        mean = (Decimal(t.stars) / t.votes).quantize(Decimal("0.01")) if t.votes else None
-        places.append(AudiencePlace(pid, t.votes, t.stars, mean))
-    return _ranked(places, lambda p: (p.mean, p.votes))
-
-
-@dataclass(frozen=True)
-class CombinedPlace:
-    performer_id: str
-    points: Decimal
-    rank: int
-
-
-def rank_points(rank: int | None) -> int:
-    return POINTS[rank - 1] if rank is not None and 1 <= rank <= len(POINTS) else 0
-
-
-def combined(
-    jury: Mapping[str, int | None], audience: Mapping[str, int | None], jury_percent: int
-) -> list[CombinedPlace]:
-    """Jury rank points and audience rank points (12, 10, 8, 7 … 1), weighted jury_percent to the rest;
-    equal points go to the better jury rank, then share a place."""
-    share = Decimal(jury_percent) / 100
-    ids = list(dict.fromkeys([*jury, *audience]))
-    scored = [
-        (pid, share * rank_points(jury.get(pid)) + (1 - share) * rank_points(audience.get(pid)))
-        for pid in ids
-    ]
-
-    def key(item):
-        pid, points = item
-        return (-points, jury.get(pid) or math.inf)
-
-    scored.sort(key=key)
-    out, last, rank = [], None, 0
-    for i, item in enumerate(scored):
-        if key(item) != last:
-            rank, last = i + 1, key(item)
-        out.append(CombinedPlace(item[0], item[1].normalize() if item[1] else Decimal(0), rank))
-    return out
 
 
 def validate(s: VoteSettings) -> None:
@@ -251,3 +153,13 @@ def settings_from_dict(d: Mapping[str, object] | None) -> VoteSettings:
         float(d.get("final_minutes", 5.0)),
         None if jury is None else int(jury),
     )
+
+
+def after(window: VoteWindow | None, change: Change) -> VoteWindow:
+    """A window as it is once `change` is written."""
+    if isinstance(change, OpenWindow):
+        return VoteWindow(change.key, change.code, change.at, change.closes_at)
+    assert window is not None, "only an open window is given a close or closed"
+    if isinstance(change, SetClose):
+        return replace(window, closes_at=change.closes_at)
+    return replace(window, closed=True)

@@ -33,14 +33,15 @@ from engine.service.quorum import lobby_facts
 from engine.service.results import Results
 from engine.service.scoring import ScoreContext, Scorer
 from engine.service.stages import StageUseCases
+from engine.service.votes import AudienceVotes
 from engine.store import RETRY, EventBundle, Store
 
 
 @dataclass
 class Service:
     """The use cases of one process, each feature an object hung off it as the store's aggregates hang
-    off the Store: `logins`, `results`, `health`, `log`, `scorer`. The event's own acts (reading it,
-    commands, setup, accounts, a judge's score) are its methods."""
+    off the Store: `logins`, `results`, `health`, `log`, `scorer`, `stages`, `votes`. The event's own
+    acts (reading it, commands, setup, accounts, a judge's score) are its methods."""
 
     store: Store
     clock: Callable[[], float] = time.time
@@ -51,6 +52,7 @@ class Service:
     log: LogReads = field(init=False, repr=False)
     scorer: Scorer = field(init=False, repr=False)
     stages: StageUseCases = field(init=False, repr=False)
+    votes: AudienceVotes = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         now = lambda: self.clock()  # noqa: E731 (a test may swap the service's clock later)
@@ -60,6 +62,7 @@ class Service:
         self.log = LogReads(self)
         self.scorer = Scorer(self.store, now)
         self.stages = StageUseCases(self.store, self.logins)
+        self.votes = AudienceVotes(self)
 
     # ---- reading --------------------------------------------------------------------------------
     def on(self, stage: str | None) -> Service:

@@ -15,6 +15,8 @@ store.stages       the deployment's stages
 store.conflicts    judges who stepped aside for a performer
 store.rounds       which competition and round an event is
 store.results      results settings, sign-off, reveal, check requests, performers' sheet links
+store.votes        the audience vote: windows, counter shards, tallies, reveal, void
+store.vote_commits  the one way in for an audience vote: one transaction checking its window
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from engine.store.schema import TableNames, create_tables
 from engine.store.score_commit import ScoreCommits
 from engine.store.scores import Scores
 from engine.store.stages import Stages
+from engine.store.vote_commit import VoteCommits
+from engine.store.votes import Votes
 
 __all__ = ["RETRY", "EventBundle", "RetryPolicy", "Store", "StoreError", "StoredAccount", "TableNames"]
 
@@ -58,6 +62,8 @@ class Store:
         self.rounds = Rounds(self.client, self.tables)
         self.results = Results(self.client, self.tables, self.log)
         self.stages = Stages(self.client, self.tables)
+        self.votes = Votes(self.client, self.tables, self.log)
+        self.vote_commits = VoteCommits(self.client, self.tables)
 
     def create_tables(self, wait: bool = True) -> list[str]:
         """Create any missing table; idempotent. Returns the names created."""

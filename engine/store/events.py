@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 
 from engine.domain.model import Conflict, EventState, Performer, Settings, Step
 from engine.domain.stages import MAIN
+from engine.domain.votes import VoteWindow
 from engine.store import codec, tx
+from engine.store import votes as vote_store
 from engine.store.client import RETRY, Client, to_key
 from engine.store.eventlog import EventLog
 from engine.store.performers import Performers, RosterChange
@@ -25,6 +27,7 @@ class EventBundle:
     settings: Settings
     presence: dict[str, float] = field(default_factory=dict)
     flags: dict[str, float] = field(default_factory=dict)
+    votes: dict[str, VoteWindow] = field(default_factory=dict)  # the audience vote's windows, by key
 
     def present(self, now: float, window: float) -> list[str]:
         return sorted(j for j, seen in self.presence.items() if now - seen <= window)
@@ -72,7 +75,7 @@ class Events:
             ExpressionAttributeValues=to_key(**{":p": event_id}),
             ConsistentRead=consistent,
         )
-        state, settings, presence, flags = None, Settings(), {}, {}
+        state, settings, presence, flags, windows = None, Settings(), {}, {}, {}
         for i in items:
             sk = i["sk"]
             if sk == STATUS:
@@ -83,7 +86,10 @@ class Events:
                 presence[sk.removeprefix("PRESENCE#")] = float(i["last_seen"])
             elif sk.startswith("FLAG#"):
                 flags[sk.removeprefix("FLAG#")] = float(i["raised_at"])
-        return EventBundle(state, settings, presence, flags) if state else None
+            elif sk.startswith(vote_store.WINDOW):
+                w = vote_store.window_from_item(i)
+                windows[w.key] = w
+        return EventBundle(state, settings, presence, flags, windows) if state else None
 
     def state(self, event_id: str) -> EventState | None:
         item = self.client.get(self.table, {"pk": event_id, "sk": STATUS})

@@ -5,7 +5,8 @@ Tables (each name prefixed with STAGESCORE_TABLE_PREFIX):
                       (event_id, FLAG#email); (CURRENT, CURRENT) -> the main stage's current event,
                       (CURRENT, STAGE#id) another stage's; (EVENTS, event_id); (STAGES, stage_id);
                       (LEASE, LEASE) the main stage's lease, (LEASE, STAGE#id) another stage's;
-                      (LEASE, ENGINE#owner) each engine's last_seen
+                      (LEASE, ENGINE#owner) each engine's last_seen; (event_id, VOTE#key) an audience
+                      vote's window, (event_id, VOTES) its reveal, (VOTER, SECRET) (engine/store/votes.py)
   performance_status  event_id, performer_id
   PerformersScores    event_id, sk: S#performer#judge (current) | H#performer#judge#rev (history)
                       | R#request_id (idempotency)
@@ -14,6 +15,7 @@ Tables (each name prefixed with STAGESCORE_TABLE_PREFIX):
   sessions            token_hash (with the device, first and last seen, and why it ended)
   logins              pk, sk: throttling, failed logins, login links, devices, sessions by account
                       (engine/store/logins.py)
+  audience_votes      pk event_id#window, sk: D#device (a vote) | S#n (a counter shard) (store/votes.py)
 Every hot path is a GetItem or a Query.
 """
 
@@ -46,6 +48,7 @@ class TableNames:
     log: str = "event_log"
     sessions: str = "sessions"
     logins: str = "logins"
+    votes: str = "audience_votes"
 
     @classmethod
     def with_prefix(cls, prefix: str) -> TableNames:
@@ -89,6 +92,7 @@ def table_specs(tables: TableNames) -> dict[str, dict]:
         ),
         tables.sessions: _spec([("token_hash", "HASH")]),
         tables.logins: _spec(pk_sk),
+        tables.votes: _spec(pk_sk),
     }
 
 

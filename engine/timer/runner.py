@@ -18,6 +18,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from engine import log_setup
 from engine.config import Config
@@ -173,7 +174,7 @@ class Engine:
             if same_event and bundle.state.version < old.state.version:
                 # Read before the timer's own latest write landed: keep the newer state we know of, or
                 # the timer would replay a step it already wrote and lose a round trip on the refusal.
-                bundle = EventBundle(old.state, bundle.settings, bundle.presence, bundle.flags)
+                bundle = replace(bundle, state=old.state)
             sc.bundle, sc.submitted, sc.lobby = bundle, submitted, lobby
         if bundle is None:
             return
@@ -277,9 +278,8 @@ class Engine:
                 latest = sc.bundle
                 if latest is not None and latest.state.event_id == state.event_id:
                     if latest.state.version < state.version:
-                        sc.bundle = EventBundle(state, latest.settings, latest.presence, latest.flags)
+                        sc.bundle = replace(latest, state=state)
                         sc.submitted = 0
-        wake = rules.next_wakeup(state)
-        if wake is None:
-            return 0.5
-        return min(0.5, wake - self.clock())
+        voting = stage_clock.follow_votes(self.store, sc, state, self.owner, self.clock)
+        wakes = [w for w in (rules.next_wakeup(state), voting) if w is not None]
+        return min([0.5, *(w - self.clock() for w in wakes)])

@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from engine.domain import votes
+from engine.domain.model import Conflict, EventState, VoteMode
 from engine.service.quorum import LobbyFacts
-from engine.store import EventBundle
+from engine.store import EventBundle, Store
 from engine.store.events import Events
 from engine.store.lease import Lease
 from engine.timer import sharing
@@ -75,3 +77,31 @@ def hand_over(
             sc.leader = False
             log.info("engine %s hands stage %s over to another engine", owner, sc.stage)
             return
+
+
+def follow_votes(store: Store, sc: StageClock, state: EventState, owner: str, clock: Callable[[], float]):
+    """The audience vote's windows follow the show (engine/domain/votes.py): each is opened, given its
+    close and closed with its tally as it falls due, under the stage's lease. Returns the next close to
+    wake for (None: nothing to wait for)."""
+    with sc.lock:
+        bundle = sc.bundle
+    if (
+        bundle is None
+        or bundle.settings.votes.mode is VoteMode.OFF
+        or bundle.state.event_id != state.event_id
+    ):
+        return None
+    windows = dict(bundle.votes)
+    for change in votes.due(state, bundle.settings.votes, windows, clock(), votes.new_code()):
+        try:
+            store.votes.apply(state.event_id, state.stage, change, "engine", clock(), lease_owner=owner)
+        except Conflict:  # the admin (or another engine) wrote it first: read the windows again
+            windows = store.votes.windows(state.event_id)
+            break
+        windows[change.key] = votes.after(windows.get(change.key), change)
+        log.info("vote window %s: %s", change.key, type(change).__name__)
+    with sc.lock:
+        latest = sc.bundle
+        if latest is not None and latest.state.event_id == state.event_id:
+            sc.bundle = replace(latest, votes=windows)
+    return votes.next_close(windows)

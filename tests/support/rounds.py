@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from engine.domain import rules
+from engine.domain import rules, votes
 from engine.domain.model import Command, CommandKind, EventState, Phase
 from engine.service.core import Service
 from tests.support.events import FakeClock
@@ -60,3 +60,14 @@ def play_round(
         state = close_window(svc, clock)
     assert state.phase is Phase.FINISHED
     return state
+
+
+def run_votes(svc: Service, clock: FakeClock) -> dict:
+    """Write every vote-window change due at the clock's time (engine/domain/votes.py), as the engine
+    would; returns the windows as they then are."""
+    b = svc.bundle()
+    windows = dict(b.votes)
+    for change in votes.due(b.state, b.settings.votes, windows, clock.now, votes.new_code()):
+        svc.store.votes.apply(b.state.event_id, b.state.stage, change, "engine", clock.now)
+        windows[change.key] = votes.after(windows.get(change.key), change)
+    return windows

@@ -3,20 +3,15 @@ tallies, the people's choice and the combined ranking. Pure: no database, no clo
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
 from engine.domain import votes
-from engine.domain.model import EventState, InvalidInput, Phase, ScoreRefused
+from engine.domain.model import EventState, InvalidInput, Phase, ScoreRefused, VoteMode, VoteSettings
 from engine.domain.votes import (
     FINAL,
     CloseWindow,
     OpenWindow,
     SetClose,
-    Tally,
-    VoteMode,
-    VoteSettings,
     VoteWindow,
 )
 
@@ -99,18 +94,18 @@ def test_a_window_is_open_until_its_close():
 
 # ---- what a vote may be --------------------------------------------------------------------------
 def test_a_vote_for_an_act_is_one_to_five_stars():
-    assert votes.vote_value(PER_ACT, "a", 4, ("a", "b")) == 4
+    assert votes.vote_value("a", 4, ("a", "b")) == 4
     for bad in (0, 6, 2.5, "3", True, None):
         with pytest.raises(InvalidInput):
-            votes.vote_value(PER_ACT, "a", bad, ("a", "b"))
+            votes.vote_value("a", bad, ("a", "b"))
 
 
 def test_a_final_vote_names_a_performer_of_the_event():
-    assert votes.vote_value(FINAL_5, FINAL, "b", ("a", "b")) == "b"
+    assert votes.vote_value(FINAL, "b", ("a", "b")) == "b"
     with pytest.raises(InvalidInput):
-        votes.vote_value(FINAL_5, FINAL, "zz", ("a", "b"))
+        votes.vote_value(FINAL, "zz", ("a", "b"))
     with pytest.raises(InvalidInput):
-        votes.vote_value(FINAL_5, FINAL, 3, ("a", "b"))
+        votes.vote_value(FINAL, 3, ("a", "b"))
 
 
 def test_a_code_is_read_forgivingly_and_checked():
@@ -126,53 +121,6 @@ def test_new_codes_use_letters_nobody_misreads():
     code = votes.new_code()
     assert len(code) == votes.CODE_LENGTH and set(code) <= set(votes.CODE_ALPHABET)
     assert not set("01OIL5S") & set(votes.CODE_ALPHABET)
-
-
-# ---- tallies and rankings ------------------------------------------------------------------------
-def test_a_tally_adds_its_shards_and_revisions():
-    shards = [{"n": 3, "stars": 12}, {"n": 1, "stars": 5}, {"n": 0, "stars": -2}]
-    assert votes.tally_of(shards) == Tally(4, 15, {})
-    final = [{"n": 2, "c_a": 2}, {"n": 1, "c_b": 1, "c_a": 0}]
-    assert votes.tally_of(final) == Tally(3, 0, {"a": 2, "b": 1})
-
-
-def test_the_peoples_choice_per_act_ranks_by_mean_stars_then_votes():
-    tallies = {"a": Tally(10, 40, {}), "b": Tally(20, 80, {}), "c": Tally(5, 25, {}), "d": Tally(0, 0, {})}
-    places = votes.peoples_choice(PER_ACT, tallies, None)
-    assert [(p.performer_id, p.rank) for p in places] == [("c", 1), ("b", 2), ("a", 3), ("d", None)]
-    assert places[0].mean == Decimal("5.00")
-
-
-def test_the_peoples_choice_of_a_final_vote_ranks_by_votes():
-    final = Tally(6, 0, {"a": 1, "b": 4, "c": 1})
-    places = votes.peoples_choice(FINAL_5, {}, final, ("a", "b", "c", "d"))
-    assert [(p.performer_id, p.votes, p.rank) for p in places] == [
-        ("b", 4, 1),
-        ("a", 1, 2),
-        ("c", 1, 2),
-        ("d", 0, None),
-    ]
-
-
-def test_the_combined_ranking_adds_weighted_rank_points():
-    jury = {"a": 1, "b": 2, "c": 3}
-    audience = {"a": 3, "b": 1, "c": 2}
-    combined = votes.combined(jury, audience, 50)
-    assert [(c.performer_id, c.points, c.rank) for c in combined] == [
-        ("b", Decimal("11"), 1),  # (10 + 12) / 2
-        ("a", Decimal("10"), 2),  # (12 + 8) / 2
-        ("c", Decimal("9"), 3),  # (8 + 10) / 2
-    ]
-
-
-def test_equal_combined_points_go_to_the_better_jury_rank():
-    combined = votes.combined({"a": 2, "b": 1}, {"a": 1, "b": 2}, 50)
-    assert [(c.performer_id, c.rank) for c in combined] == [("b", 1), ("a", 2)]
-
-
-def test_a_performer_unranked_by_one_side_gets_no_points_from_it():
-    combined = votes.combined({"a": 1, "b": None}, {"b": 1}, 70)
-    assert [(c.performer_id, c.points) for c in combined] == [("a", Decimal("8.4")), ("b", Decimal("3.6"))]
 
 
 # ---- settings -------------------------------------------------------------------------------------

@@ -1,0 +1,112 @@
+// The vote page: a code (typed, or carried by the kiosk's QR code) finds its window; a tap votes; a
+// later tap revises it until the window closes. Text goes in with textContent only.
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const base = location.pathname.replace(/\/vote\/?$/, "");
+  let current = null; // the window the code found
+  let pending = null; // {value, request_id}: a vote not yet acknowledged (a retry sends the same id)
+  let timer = null;
+
+  function say(text, kind) {
+    $("message").textContent = text;
+    $("message").className = kind || "";
+  }
+
+  function requestId() {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  async function call(path, options) {
+    const response = await fetch(base + path, { credentials: "same-origin", ...options });
+    let body = {};
+    try { body = await response.json(); } catch (e) { body = {}; }
+    return { status: response.status, body };
+  }
+
+  function countdown() {
+    clearInterval(timer);
+    const show = () => {
+      if (!current || current.closes_at == null) { $("closes").textContent = "Voting is open."; return; }
+      const left = Math.max(0, Math.round(current.closes_at - Date.now() / 1000 + current.skew));
+      $("closes").textContent = left > 0 ? `Voting closes in ${left} s.` : "Voting has closed.";
+    };
+    show();
+    timer = setInterval(show, 1000);
+  }
+
+  function draw(win) {
+    current = win;
+    $("title").textContent = win.kind === "final" ? `Your favourite act · ${win.title}` : `Rate ${win.title}`;
+    const box = $("choices");
+    box.replaceChildren();
+    box.className = win.kind === "final" ? "choices" : "choices stars";
+    const options = win.kind === "final"
+      ? win.choices.map((c) => [c.id, c.name, c.name])
+      : [1, 2, 3, 4, 5].map((n) => [n, "★".repeat(n), `${n} star${n > 1 ? "s" : ""}`]);
+    for (const [value, text, label] of options) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = text;
+      b.setAttribute("aria-label", label);
+      b.setAttribute("aria-pressed", "false");
+      b.dataset.value = String(value);
+      b.addEventListener("click", () => vote(value));
+      box.appendChild(b);
+    }
+    $("ballot").hidden = false;
+    countdown();
+  }
+
+  function mark(value) {
+    for (const b of $("choices").children) b.setAttribute("aria-pressed", String(b.dataset.value === String(value)));
+  }
+
+  async function find(code) {
+    say("Looking for that vote…");
+    const { status, body } = await call(`/vote/window?code=${encodeURIComponent(code)}`);
+    if (status !== 200) { $("ballot").hidden = true; say(body.error || "That code did not work; try again.", "bad"); return; }
+    body.skew = (body.server_time || Date.now() / 1000) - Date.now() / 1000;
+    body.code = code;
+    draw(body);
+    say("");
+  }
+
+  async function vote(value, retry) {
+    if (!current) return;
+    if (!retry || !pending || pending.value !== value) pending = { value, request_id: requestId() };
+    say("Sending your vote…");
+    let answer;
+    try {
+      answer = await call("/vote", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Stagescore": "1" },
+        body: JSON.stringify({ code: current.code, value, request_id: pending.request_id }),
+      });
+    } catch (e) {
+      say("No connection; trying again…", "bad");
+      setTimeout(() => vote(value, true), 2000);
+      return;
+    }
+    if (answer.status === 200) {
+      pending = null;
+      mark(answer.body.value);
+      say("Your vote is counted. You can change it until voting closes.", "good");
+    } else if (answer.status === 503) {
+      say(answer.body.error || "Busy; trying again…", "bad");
+      setTimeout(() => vote(value, true), 2000);
+    } else {
+      pending = null;
+      say(answer.body.error || "Your vote was not counted.", "bad");
+    }
+  }
+
+  $("code-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const code = $("code").value.trim();
+    if (code) find(code);
+  });
+  const given = new URLSearchParams(location.search).get("code");
+  if (given) { $("code").value = given; find(given); }
+})();
