@@ -39,9 +39,7 @@ from engine.store import RETRY, EventBundle, Store
 
 @dataclass
 class Service:
-    """The use cases of one process, each feature an object hung off it as the store's aggregates hang
-    off the Store: `logins`, `results`, `health`, `log`, `scorer`, `stages`, `votes`. The event's own
-    acts (reading it, commands, setup, accounts, a judge's score) are its methods."""
+    """A process's use cases: features hung off it (`logins`, `votes` …), the event's own acts methods."""
 
     store: Store
     clock: Callable[[], float] = time.time

@@ -86,9 +86,8 @@ class Events:
                 presence[sk.removeprefix("PRESENCE#")] = float(i["last_seen"])
             elif sk.startswith("FLAG#"):
                 flags[sk.removeprefix("FLAG#")] = float(i["raised_at"])
-            elif sk.startswith(vote_store.WINDOW):
-                w = vote_store.window_from_item(i)
-                windows[w.key] = w
+            elif sk.startswith(vote_store.WINDOW):  # the audience vote's windows (engine/store/votes.py)
+                windows[sk.removeprefix(vote_store.WINDOW)] = vote_store.window_from_item(i)
         return EventBundle(state, settings, presence, flags, windows) if state else None
 
     def state(self, event_id: str) -> EventState | None:
