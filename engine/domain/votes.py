@@ -34,6 +34,7 @@ class VoteWindow:
     opened_at: float
     closes_at: float | None = None  # None: open until the engine or the admin sets its close
     closed: bool = False  # closed and its tally written to the log
+    flags: tuple[dict, ...] = ()  # what the close found to flag (tallies.Flag.as_dict), for the desk
 
     def open_at(self, now: float) -> bool:
         return not self.closed and (self.closes_at is None or now < self.closes_at)

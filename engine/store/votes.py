@@ -40,6 +40,7 @@ def window_from_item(i: Mapping) -> VoteWindow:
         float(i["opened_at"]),
         float(i["closes_at"]) if i.get("closes_at") is not None else None,
         i.get("closed_at") is not None,
+        tuple(i.get("flags") or ()),
     )
 
 
@@ -153,9 +154,9 @@ class Votes:
                 "window",
                 self.status,
                 key,
-                "SET closed_at = :at, tally = :t",
+                "SET closed_at = :at, tally = :t, flags = :f",
                 condition="attribute_exists(sk) AND attribute_not_exists(closed_at)",
-                values={":at": codec.to_decimal(change.at), ":t": tally},
+                values={":at": codec.to_decimal(change.at), ":t": tally, ":f": [f.as_dict() for f in flags]},
             )
         )
         return {"window": change.key, "tally": tally, "flags": [f.as_dict() for f in flags]}, "vote_closed"

@@ -20,6 +20,7 @@ class WindowLine:
     opened_at: float
     closes_at: float | None
     tally: Tally
+    flags: tuple[dict, ...] = ()  # addresses flagged when it closed (engine/domain/tallies.flags)
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ def _stars(p: AudiencePlace) -> dict:
 
 def _line(w: VoteWindow, names: Mapping[str, str], counted: Mapping[str, Tally], now: float) -> WindowLine:
     name = "Final vote" if w.key == FINAL else names.get(w.key, w.key)
-    return WindowLine(w.key, name, w.open_at(now), w.opened_at, w.closes_at, counted.get(w.key, Tally()))
+    tally = counted.get(w.key, Tally())
+    return WindowLine(w.key, name, w.open_at(now), w.opened_at, w.closes_at, tally, w.flags)
 
 
 def build(
