@@ -242,6 +242,12 @@ class AudienceVotes:
             if w.open_at(now)
         ]
 
+    def audience(self, event_id: str | None = None) -> Audience | None:
+        """status() when the event has an audience vote, None when its vote is off: what the exports and
+        `status --json` add (the callers apply the publicity rule: Audience.revealed)."""
+        b = self.svc.bundle(event_id)
+        return None if b.settings.votes.mode is VoteMode.OFF else self.status(b.state.event_id)
+
     def status(self, event_id: str | None = None) -> Audience:
         """The vote as the desk and the command line see it: every window, its tally (one Query of its
         shards each), the people's choice and the combined ranking (the jury's ranks as computed now)."""
