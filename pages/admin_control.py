@@ -1,7 +1,7 @@
 import streamlit as st
 
 from engine.domain.model import CommandKind, Phase, Role
-from ui import data, errors, nav, stages
+from ui import data, errors, nav, stages, votes
 from ui.admin import run_command, show_message
 from ui.auth import require
 from ui.components.desk import admin_desk
@@ -59,5 +59,6 @@ if st.button("🔄 Reset (start a new event)"):
         "Start a new event with the same roster and settings? "
         "This event stays readable in the log and exports.",
     )
+votes.desk(session)  # the audience vote's tally, live; nothing while the event has none
 if seen and seen.get("phase") == Phase.FINISHED.value:
     st.page_link(nav.RESULTS_PAGE, label="See the results", icon="🏆")

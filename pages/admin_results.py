@@ -1,7 +1,7 @@
 import streamlit as st
 
 from engine.domain.model import Role
-from ui import data, nav, results
+from ui import data, nav, results, votes
 from ui.admin import show_message
 from ui.auth import require
 
@@ -35,3 +35,5 @@ results.sign_off_and_reveal(session, snap, rel)
 st.subheader("Results settings")
 results.settings_form(session, rel)
 results.links_panel(session, snap)
+
+votes.results(data.audience(data.stage(), snap.event_id), public=False)

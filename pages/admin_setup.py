@@ -11,7 +11,7 @@ from engine.domain.model import (
 )
 from engine.domain.settings import parse_criteria
 from engine.service.competition import Competition
-from ui import competition, data, nav, widgets
+from ui import competition, data, nav, votes, widgets
 from ui.admin import report
 from ui.auth import require
 from ui.logins_admin import judge_logins
@@ -129,6 +129,8 @@ if save:
         )
 
     report(apply, "Settings saved.")
+
+votes.setup(svc, session, settings, started)
 
 st.header("Performers")
 roster = pd.DataFrame(

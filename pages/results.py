@@ -4,7 +4,7 @@ from streamlit_autorefresh import st_autorefresh
 
 from engine.domain import publicity, release
 from engine.domain.release import Release, ResultsStatus
-from ui import data, stages, widgets
+from ui import data, stages, votes, widgets
 
 # A page without inputs: a whole-page refresh every few seconds is cheap enough for final results.
 st_autorefresh(interval=5000, key="results-tick")
@@ -65,3 +65,5 @@ if stages.several() and (across := data.festival_results()):
             for p in places
         ]
         st.table(pd.DataFrame(rows).map(widgets.text), hide_index=True)
+
+votes.results(data.audience(data.stage(), snap.event_id), public=True)

@@ -15,6 +15,7 @@ from engine.domain.snapshot import Snapshot
 from engine.domain.stages import Stage
 from engine.service.core import Service
 from engine.views import festival
+from engine.views.votes import Audience
 from ui.errors import something_went_wrong
 
 TICK_SECONDS = 0.5
@@ -107,6 +108,13 @@ def festival_results() -> dict[str, list[FestivalPlace]]:
     """Categories judged on several stages ranked across them, as the public may see them: one read a
     process every 2 s for every viewer of /results."""
     return service().stages.festival_results(service(), public=True)
+
+
+@st.cache_data(ttl=2, show_spinner=False)
+def audience(stage_id: str, event_id: str) -> Audience:
+    """The audience vote of an event, for its results pages: one read a process every 2 s (the page
+    itself decides what the public may see of it: ui/votes.results)."""
+    return service().on(stage_id).votes.status(event_id)
 
 
 def unreachable() -> None:

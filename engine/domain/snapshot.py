@@ -15,6 +15,7 @@ from engine.domain import categories, ranking, rules
 from engine.domain.competition import RoundInfo
 from engine.domain.model import Account, EventState, Performer, PerformerStatus, Phase, Rule, Score, Settings
 from engine.domain.release import Release
+from engine.domain.votes import VoteWindow
 
 PHASE_LABEL = {
     Phase.SETUP: "Setting up",
@@ -41,6 +42,7 @@ class Snapshot:
     conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # performer -> judges recused
     round: RoundInfo | None = None
     release: Release | None = None  # the results item: sign-off, reveal, results settings
+    votes: dict[str, VoteWindow] = field(default_factory=dict)  # the audience vote's windows, by key
 
     @cached_property
     def by_category(self) -> dict[str, list[ranking.PerformerResult]]:

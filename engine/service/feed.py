@@ -121,6 +121,7 @@ class Feed:
             conflicts=conflicts,
             round=rnd,
             release=release,
+            votes=bundle.votes,
         )
         judged, desk = self._engine(state, now, engine_details)
         return Reading(snap, judged, self._generation, dict(self._accounts), checks, desk)

@@ -17,6 +17,7 @@ from engine.domain.model import Phase
 from engine.domain.release import Release, board_fields
 from engine.domain.scoring import display
 from engine.domain.snapshot import PHASE_LABEL, Snapshot, ranking_rows
+from engine.domain.votes import FINAL
 
 TECHNICAL_PROBLEM = "The clock is paused by a technical problem"
 RECUSED = "recused"  # what a board or an export shows in the cell of a judge who stepped aside
@@ -50,7 +51,18 @@ def header(snap: Snapshot, now: float) -> dict:
         "rank_overall": snap.shows_overall,
         "recused": [names.get(j, "Judge") for j in snap.recused_for(s.performer_id)],
         "lineup": schedule.lineup(s, snap.settings, snap.performers, now),
+        "vote": vote_doc(snap, now),
     }
+
+
+def vote_doc(snap: Snapshot, now: float) -> list[dict]:
+    """The audience vote's open windows: what each is for and when it closes (never its code: the code
+    proves a phone saw the room's screen, and this document goes to every phone)."""
+    return [
+        {"for": "Final vote" if w.key == FINAL else snap.performer_name(w.key), "closes_at": w.closes_at}
+        for w in sorted(snap.votes.values(), key=lambda w: w.opened_at)
+        if w.open_at(now)
+    ]
 
 
 def round_doc(snap: Snapshot) -> dict:

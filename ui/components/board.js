@@ -59,6 +59,11 @@ export default function (component) {
     if (timed) head.appendChild(el("div", "clock", "—"));
     root.appendChild(head);
     if (doc.category) root.appendChild(el("div", "category", doc.category));
+    // The audience vote: open windows by name; the code itself shows only on the room's screen.
+    for (const v of doc.vote || []) {
+      root.appendChild(el("div", "vote-open", "Audience vote open: " + v.for + " — vote at " +
+        location.host + "/vote with the code on the screen"));
+    }
     if (timed) { const bar = el("div", "bar"); bar.appendChild(el("div")); root.appendChild(bar); }
     const several = (doc.categories || []).length > 1;
     if (doc.round && doc.round.number > 1) root.appendChild(el("div", "round", doc.round.name));
