@@ -5,7 +5,18 @@ from __future__ import annotations
 import argparse
 
 # The commands that act on a stage's current event take --stage ID (default: the only stage).
-STAGED = ("control", "status", "performers", "round", "conflict", "results", "export", "demo", "verify-log")
+STAGED = (
+    "control",
+    "status",
+    "performers",
+    "round",
+    "conflict",
+    "results",
+    "export",
+    "demo",
+    "verify-log",
+    "vote",
+)
 
 _chosen: dict[str, str | None] = {"stage": None}
 

@@ -10,9 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from engine.cli import competition, context, results, setup, stages
+from engine.cli import competition, context, results, setup, stages, votes
 from engine.cli.context import service as _service
-from engine.domain.model import Command, CommandKind, Role, StagescoreError
+from engine.domain.model import Command, CommandKind, Role, StagescoreError, VoteMode
 from engine.domain.stages import of_judge as stages_of_judge
 
 
@@ -109,7 +109,15 @@ def status_dict(svc, clashes: list | None = None) -> dict:
         **competition.status_fields(snap, now),
         **svc.health.engine_health().as_json(),
         "clashes": [c.as_json() for c in clashes if s.stage in c.stages],
+        **_audience(svc, snap),
     } | svc.results.results_status(s.event_id)
+
+
+def _audience(svc, snap) -> dict:
+    """`audience`: the admin's view of the vote (the tally, revealed or not); absent when voting is off."""
+    if snap.settings.votes.mode is VoteMode.OFF:
+        return {}
+    return {"audience": svc.votes.status(snap.event_id).as_json()}
 
 
 def cmd_status(a) -> int:
@@ -140,7 +148,8 @@ def cmd_export(a) -> int:
     svc = _service()
     if a.format == "pdf":
         return results.export_pdf(a, svc)
-    sys.stdout.write(exports.export(svc.snapshot(a.event), a.format))
+    audience = svc.votes.audience(a.event)  # the operator's export: the tally, revealed or not
+    sys.stdout.write(exports.export(svc.snapshot(a.event), a.format, audience=audience))
     return 0
 
 
@@ -161,9 +170,6 @@ def cmd_verify_log(a) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m engine", description="Stagescore's back end.")
     sub = p.add_subparsers(dest="cmd", required=True)
-
-    setup.register(sub)
-
     judge = sub.add_parser("judge", help="manage accounts")
     jsub = judge.add_subparsers(dest="action", required=True)
     add = jsub.add_parser("add")
@@ -212,7 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--out", help="pdf: the file to write")
     ex.set_defaults(fn=cmd_export)
 
-    results.register(sub)
+    for feature in (setup, results, votes):  # the features whose commands live in their own module
+        feature.register(sub)
     vl = sub.add_parser("verify-log", help="check the event log's hash chains")
     vl.add_argument("--event")
     vl.set_defaults(fn=cmd_verify_log)

@@ -10,7 +10,7 @@ from pathlib import Path
 from engine.domain.model import InvalidInput
 
 
-def _when(ts: float | None) -> str:
+def when(ts: float | None) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts)) if ts else "-"
 
 
@@ -18,7 +18,7 @@ def cmd_results(a, svc) -> int:
     if a.action == "signoff":
         rel = svc.results.sign_off(None)
         print(f"Results of {rel.event_id} are official: signed off by {rel.signed_off_by} at "
-              f"{_when(rel.signed_off_at)}, results hash {rel.results_hash}.")  # fmt: skip
+              f"{when(rel.signed_off_at)}, results hash {rel.results_hash}.")  # fmt: skip
     elif a.action == "reveal":
         count = svc.results.reveal_next(None)
         print(f"Revealed {count} place(s).")
@@ -50,7 +50,7 @@ def export_pdf(a, svc) -> int:
             raise InvalidInput(f"There is no performer called {a.performer!r} in event {snap.event_id}.")
         pdf = sheets.performer_pdf(snap, rel, match[0].performer_id)
     else:
-        pdf = sheets.results_pdf(snap, rel)
+        pdf = sheets.results_pdf(snap, rel, svc.votes.audience(snap.event_id))
     Path(a.out).write_bytes(pdf)
     print(f"Wrote {a.out} ({len(pdf)} bytes).")
     return 0

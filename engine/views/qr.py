@@ -1,9 +1,11 @@
-"""A login link as a URL and as a QR code (segno): PNG bytes for the Setup page, text for the terminal."""
+"""A login link or the vote page with its code, as a URL and as a QR code (segno): PNG bytes for the pages,
+text for the terminal."""
 
 from __future__ import annotations
 
 import io
 import os
+from urllib.parse import quote
 
 import segno
 
@@ -17,6 +19,11 @@ def base_url(given: str | None = None) -> str:
 
 def link_url(base: str, code: str) -> str:
     return f"{base.rstrip('/')}/auth/link?code={code}"
+
+
+def vote_url(base: str, code: str) -> str:
+    """The vote page with an open window's code filled in (what the kiosk's QR code carries)."""
+    return f"{base.rstrip('/')}/vote?code={quote(code)}"
 
 
 def png(url: str, scale: int = 8) -> bytes:
