@@ -26,15 +26,17 @@ chosen = st.selectbox(
     format_func=lambda i: labels.get(i, i) + (" (current)" if current and i == current.event_id else ""),
 )
 snap = svc.snapshot(chosen)
+audience = svc.votes.audience(chosen)  # the admin's downloads hold the audience's results, revealed or not
 
 st.subheader("Downloads")
 c1, c2, c3 = st.columns(3)
 c1.download_button(
-    "Results (CSV)", exports.export(snap, "csv", "results"), f"{chosen}-results.csv", "text/csv"
+    "Results (CSV)", exports.export(snap, "csv", "results", audience), f"{chosen}-results.csv", "text/csv"
 )
 c2.download_button("Scores (CSV)", exports.export(snap, "csv", "scores"), f"{chosen}-scores.csv", "text/csv")
-c3.download_button("Everything (JSON)", exports.export(snap, "json"), f"{chosen}.json", "application/json")
-results.downloads(snap, svc.results.release(chosen))
+everything = exports.export(snap, "json", audience=audience)
+c3.download_button("Everything (JSON)", everything, f"{chosen}.json", "application/json")
+results.downloads(snap, svc.results.release(chosen), audience)
 
 st.subheader("Event log")
 problems = svc.log.verify(chosen)

@@ -21,6 +21,7 @@ from engine.domain.model import DatabaseUnavailable, Session, StagescoreError
 from engine.domain.release import Release, ResultsSettings
 from engine.domain.snapshot import Snapshot
 from engine.views import results, sheets
+from engine.views.votes import Audience
 from ui import cookies, data, widgets
 
 T = TypeVar("T")
@@ -166,13 +167,12 @@ def links_panel(session: Session, snap: Snapshot) -> None:
             st.code(url, language=None)
 
 
-def downloads(snap: Snapshot, rel: Release) -> None:
-    """The PDF downloads (the Log & exports page's section)."""
+def downloads(snap: Snapshot, rel: Release, audience: Audience | None = None) -> None:
+    """The PDF downloads (the Log & exports page's section); the results with the audience's, if any."""
     st.subheader("Take-home sheets (PDF)")
     c1, c2, c3 = st.columns(3)
-    c1.download_button(
-        "Results (PDF)", sheets.results_pdf(snap, rel), sheets.file_name(snap), "application/pdf"
-    )
+    whole = sheets.results_pdf(snap, rel, audience)
+    c1.download_button("Results (PDF)", whole, sheets.file_name(snap), "application/pdf")
     everyone = sheets.all_sheets_pdf(snap, rel)
     c2.download_button("All score sheets (PDF)", everyone, f"{snap.event_id}-sheets.pdf", "application/pdf")
     names = {p.performer_id: p.name for p in snap.performers}

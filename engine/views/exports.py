@@ -1,4 +1,5 @@
-"""CSV and JSON exports of an event's scores and results. Pure: built from a Snapshot."""
+"""CSV and JSON exports of an event's scores and results. Pure: built from a Snapshot (and the audience
+vote's results, engine/views/votes.Audience, when the event has a vote)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,46 @@ import io
 import json
 
 from engine.domain import categories, publicity
+from engine.domain.model import VoteMode
 from engine.domain.roster import safe_cell
 from engine.domain.snapshot import Snapshot, ranking_rows
 from engine.views import documents
+from engine.views.votes import Audience
 
 
-def results_rows(snapshot: Snapshot) -> list[dict]:
+def audience_shown(audience: Audience | None, public: bool = False) -> Audience | None:
+    """The audience's results if this export may show them: an admin's export always, a public one only
+    once the admin has revealed them; None when the event has no vote."""
+    if audience is None or audience.mode is VoteMode.OFF or (public and not audience.revealed):
+        return None
+    return audience
+
+
+def audience_columns(audience: Audience | None, public: bool = False) -> dict[str, dict]:
+    """performer_id -> the audience's columns of a results row: votes, stars and mean stars (per act) or
+    points (final vote), the people's choice rank, and with a combined ranking its points and rank."""
+    shown = audience_shown(audience, public)
+    if shown is None:
+        return {}
+    combined = {c.performer_id: c for c in shown.combined}
+    out = {}
+    for p in shown.places:
+        row: dict = {"audience_votes": p.votes}
+        if shown.mode is VoteMode.FINAL:
+            row["audience_points"] = p.votes
+        else:
+            row |= {"audience_stars": p.stars, "audience_mean": None if p.mean is None else str(p.mean)}
+        row["audience_rank"] = p.rank
+        if shown.jury_percent is not None:  # configured: the columns are there before the first vote
+            c = combined.get(p.performer_id)
+            row |= {"combined_points": c and str(c.points), "combined_rank": c and c.rank}
+        out[p.performer_id] = row
+    return out
+
+
+def results_rows(snapshot: Snapshot, audience: Audience | None = None, public: bool = False) -> list[dict]:
     in_category = categories.category_ranks(snapshot.by_category)
+    voted = audience_columns(audience, public)
     rows = []
     for row in ranking_rows(snapshot):
         result, performer = row.result, row.performer
@@ -30,6 +64,7 @@ def results_rows(snapshot: Snapshot) -> list[dict]:
                 "category_rank": in_category.get(result.performer_id),
                 "difficulty": str(performer.difficulty) if performer else "1",
                 "recused": "; ".join(result.recused),
+                **voted.get(result.performer_id, {}),
             }
         )
     return rows
@@ -70,7 +105,8 @@ def to_csv(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
-def to_json(snap: Snapshot) -> str:
+def to_json(snap: Snapshot, audience: Audience | None = None, public: bool = False) -> str:
+    shown = audience_shown(audience)  # the windows' states are public; their tallies wait for the reveal
     doc = {
         "event_id": snap.event_id,
         "event_name": snap.settings.event_name,
@@ -80,7 +116,7 @@ def to_json(snap: Snapshot) -> str:
         "competition_id": snap.round.competition_id if snap.round else snap.event_id,
         "round": documents.round_doc(snap),
         "rank_overall": snap.shows_overall,
-        "results": results_rows(snap),
+        "results": results_rows(snap, audience, public),
         "categories": {
             name or "": [
                 {
@@ -94,19 +130,26 @@ def to_json(snap: Snapshot) -> str:
         },
         "scores": score_rows(snap),
     }
+    if shown is not None:
+        doc["audience"] = shown.as_json(public)
     return json.dumps(doc, indent=2, ensure_ascii=False)
 
 
-def export(snap: Snapshot, fmt: str, what: str = "all") -> str:
+def export(
+    snap: Snapshot, fmt: str, what: str = "all", audience: Audience | None = None, public: bool = False
+) -> str:
+    """An export: `audience` (svc.votes.audience) adds the audience's results, which a `public` export
+    shows only once the admin has revealed them."""
     if fmt == "json":
-        return to_json(snap)
+        return to_json(snap, audience, public)
     if fmt != "csv":
         raise ValueError("format must be csv or json")
     if what == "scores":
         return to_csv(score_rows(snap))
+    results = to_csv(results_rows(snap, audience, public))
     if what == "results":
-        return to_csv(results_rows(snap))
-    return to_csv(results_rows(snap)) + "\n" + to_csv(score_rows(snap))
+        return results
+    return results + "\n" + to_csv(score_rows(snap))
 
 
 def public_board(snap: Snapshot, now: float, per_judge: bool | None = None) -> dict:

@@ -10,10 +10,13 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from engine.domain import release
+from engine.domain.model import VoteMode
 from engine.domain.release import Release
 from engine.domain.scoring import display
 from engine.domain.snapshot import Snapshot, ranking_rows
 from engine.views import results
+from engine.views.exports import audience_shown
+from engine.views.votes import Audience
 
 # A Unicode font when the system has one (Debian: fonts-dejavu-core); otherwise the PDF core font, which
 # holds Latin-1 only, so other characters are replaced rather than failing the whole sheet.
@@ -97,8 +100,51 @@ def all_sheets_pdf(snap: Snapshot, rel: Release) -> bytes:
     return bytes(doc.output())
 
 
-def results_pdf(snap: Snapshot, rel: Release) -> bytes:
-    """The whole round's ranking."""
+def _place(rank: int | None) -> str:
+    return "—" if rank is None else str(rank)
+
+
+def _peoples_choice(doc: _Doc, aud: Audience) -> None:
+    doc.ln(5)
+    doc.line("People's choice (audience vote)", 13, True)
+    if not aud.revealed:
+        doc.line("Not yet revealed to the public.", 9, height=5)
+    if aud.mode is VoteMode.FINAL:
+        header = ["Performer", "Points", "Rank"]
+        rows = [[aud.names.get(p.performer_id, ""), str(p.votes), _place(p.rank)] for p in aud.places]
+    else:
+        header = ["Performer", "Votes", "Stars", "Mean stars", "Rank"]
+        rows = [
+            [aud.names.get(p.performer_id, ""), str(p.votes), str(p.stars), display(p.mean), _place(p.rank)]
+            for p in aud.places
+        ]
+    doc.table(header, rows, first=0.4)
+
+
+def _combined(doc: _Doc, snap: Snapshot, aud: Audience) -> None:
+    jury_percent = aud.jury_percent or 0
+    doc.ln(5)
+    doc.line(f"Combined ranking (jury {jury_percent} %, audience {100 - jury_percent} %)", 13, True)
+    jury = {row.result.performer_id: row.result.rank for row in ranking_rows(snap)}
+    audience = {p.performer_id: p.rank for p in aud.places}
+    rows = [
+        [
+            aud.names.get(c.performer_id, ""),
+            _place(jury.get(c.performer_id)),
+            _place(audience.get(c.performer_id)),
+            str(c.points),
+            str(c.rank),
+        ]
+        for c in aud.combined
+    ]
+    doc.table(["Performer", "Jury rank", "Audience rank", "Points", "Rank"], rows, first=0.4)
+
+
+def results_pdf(
+    snap: Snapshot, rel: Release, audience: Audience | None = None, public: bool = False
+) -> bytes:
+    """The whole round's ranking; with `audience` (svc.votes.audience) the audience's results beside it,
+    which a `public` PDF shows only once the admin has revealed them."""
     doc = _Doc()
     _heading(doc, "Results", snap, rel)
     doc.ln(3)
@@ -113,6 +159,11 @@ def results_pdf(snap: Snapshot, rel: Release) -> bytes:
         for row in ranking_rows(snap)
     ]
     doc.table(["Performer", "Rank", "Category", "Total", "Scores"], rows, first=0.4)
+    shown = audience_shown(audience, public)
+    if shown is not None:
+        _peoples_choice(doc, shown)
+        if shown.combined:
+            _combined(doc, snap, shown)
     if rel.official:
         doc.ln(4)
         doc.line(f"Signed off by {rel.signed_off_by} · results hash {rel.results_hash}", 8, height=5)

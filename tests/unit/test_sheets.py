@@ -8,6 +8,7 @@ from decimal import Decimal as D
 
 import pypdf
 
+from engine.domain.model import VoteMode
 from engine.domain.release import Release, ResultsSettings
 from engine.domain.scoring import display
 from engine.domain.snapshot import Snapshot, compute_results
@@ -90,3 +91,33 @@ def test_all_sheets_has_one_page_per_performer_and_file_names_are_safe():
     snap = replace(snap, performers=[replace(snap.performers[0], name="../../etc/Ada & Co")])
     assert sheets.file_name(snap, "p1") == "e1-etc-ada-co.pdf"
     assert sheets.file_name(snap) == "e1-results.pdf"
+
+
+def test_the_results_pdf_adds_the_peoples_choice_and_the_combined_ranking():
+    from tests.unit.test_exports import audience
+
+    aud = audience(VoteMode.FINAL, revealed=False, jury_percent=50)
+    text = text_of(sheets.results_pdf(snapshot(), Release("e1"), aud))  # the admin's: before the reveal
+    assert "People's choice (audience vote)" in text and "Not yet revealed to the public." in text
+    assert "Performer Points Rank" in text and "Combined ranking (jury 50 %, audience 50 %)" in text
+    names = {p.performer_id: p.name for p in snapshot().performers}
+    for p in aud.places:
+        assert f"{names[p.performer_id]} {p.votes} {'—' if p.rank is None else p.rank}" in text
+    jury = {r.performer_id: r.rank for r in snapshot().results}
+    audience_rank = {p.performer_id: p.rank for p in aud.places}
+    for c in aud.combined:
+        heard = "—" if audience_rank[c.performer_id] is None else audience_rank[c.performer_id]
+        row = f"{names[c.performer_id]} {jury[c.performer_id]} {heard} {c.points} {c.rank}"
+        assert row in text
+
+
+def test_a_public_results_pdf_shows_the_audience_only_once_revealed():
+    from tests.unit.test_exports import audience
+
+    hidden = text_of(sheets.results_pdf(snapshot(), Release("e1"), audience(VoteMode.PER_ACT), public=True))
+    assert "People's choice" not in hidden
+    shown = audience(VoteMode.PER_ACT, revealed=True)
+    text = text_of(sheets.results_pdf(snapshot(), Release("e1"), shown, public=True))
+    assert "Performer Votes Stars Mean stars Rank" in text and "Not yet revealed" not in text
+    assert "Combined ranking" not in text  # none configured
+    assert text_of(sheets.results_pdf(snapshot(), Release("e1"))).count("People's choice") == 0
