@@ -79,6 +79,11 @@ class CombinedPlace:
     rank: int
 
 
+def _plain(points: Decimal) -> Decimal:
+    """10.0 -> 10 (not normalize()'s 1E+1, which str() shows in the exports), 8.40 -> 8.4."""
+    return points.quantize(Decimal(1)) if points == points.to_integral_value() else points.normalize()
+
+
 def rank_points(rank: int | None) -> int:
     return POINTS[rank - 1] if rank is not None and 1 <= rank <= len(POINTS) else 0
 
@@ -104,7 +109,7 @@ def combined(
     for i, item in enumerate(scored):
         if key(item) != last:
             rank, last = i + 1, key(item)
-        out.append(CombinedPlace(item[0], item[1].normalize() if item[1] else Decimal(0), rank))
+        out.append(CombinedPlace(item[0], _plain(item[1]), rank))
     return out
 
 

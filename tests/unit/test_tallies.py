@@ -48,6 +48,7 @@ def test_the_combined_ranking_adds_weighted_rank_points():
         ("a", Decimal("10"), 2),  # (12 + 8) / 2
         ("c", Decimal("9"), 3),  # (8 + 10) / 2
     ]
+    assert [str(c.points) for c in combined] == ["11", "10", "9"]  # as the exports show them: no 1E+1
 
 
 def test_equal_combined_points_go_to_the_better_jury_rank():
