@@ -14,7 +14,7 @@ import pypdf
 from engine.cli import votes as cli_votes
 from engine.domain.model import Settings, VoteMode, VoteSettings
 from engine.views import qr
-from tests.support.events import seed_event
+from tests.support.events import seed_event, two_stages
 from tests.support.processes import engine_cli
 from tests.support.rounds import ADMIN, close_window, open_scoring, play_round, run_votes
 
@@ -141,6 +141,24 @@ def test_vote_code_says_when_no_window_is_open_or_voting_is_off(svc, clock, engi
     assert (off.returncode, off.stdout.strip()) == (1, cli_votes.OFF)
     assert engine_cli(engine_env, "vote", "status").stdout.strip() == cli_votes.OFF
     assert "audience" not in json.loads(engine_cli(engine_env, "status", "--json").stdout)
+
+
+def test_vote_code_and_status_take_a_stage(svc, clock, engine_env):
+    two_stages(svc, settings=PER_ACT)
+    second = svc.on("s2")
+    state = open_scoring(second, clock)
+    code = run_votes(second, clock)[state.performer_id].code
+    cast(second, code, 3)
+    there = engine_cli(engine_env, "vote", "code", "--stage", "s2")
+    assert there.returncode == 0 and f"code {code}" in there.stdout
+    here = engine_cli(engine_env, "vote", "code", "--stage", "s1")
+    assert (here.returncode, here.stdout.strip()) == (1, cli_votes.NONE_OPEN)
+    tallied = json.loads(engine_cli(engine_env, "vote", "status", "--json", "--stage", "s2").stdout)
+    assert [(w["window"], w["votes"]) for w in tallied["windows"]] == [(state.performer_id, 1)]
+    assert (
+        json.loads(engine_cli(engine_env, "vote", "status", "--json", "--stage", "s1").stdout)["windows"]
+        == []
+    )
 
 
 def final_show(svc, clock) -> tuple[list[str], dict[str, int], str]:
