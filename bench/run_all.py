@@ -30,6 +30,7 @@ SCRIPTS = (
     "large_event",
     "doors",
     "festival",
+    "votes",
     "soak",
 )
 
