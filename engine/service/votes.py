@@ -79,6 +79,7 @@ class AudienceVotes:
         self._open: dict[str, OpenVote] = {}
         self._read_at = self._missed_at = 0.0
         self._lock = threading.Lock()
+        self._reader = threading.Lock()  # one read of the open windows at a time
         self._per_address: dict[str, list[float]] = {}  # [minute, count]
 
     # ---- a voter's device ---------------------------------------------------------------------------
@@ -125,19 +126,25 @@ class AudienceVotes:
         found = self._known(wanted, fresh_only=True)
         if found is None:
             found = self._known(wanted, fresh_only=False)
-        if found is None or not (found.closes_at is None or self.clock() < found.closes_at):
+        if found is None:
             raise ScoreRefused(votes.WRONG_CODE)
+        if found.closes_at is not None and self.clock() >= found.closes_at:
+            raise ScoreRefused(votes.CLOSED)
         return found
 
     def _known(self, code: str, fresh_only: bool) -> OpenVote | None:
-        now = time.monotonic()
-        with self._lock:
-            stale = now - self._read_at > FRESH_SECONDS
-            may_read = stale if fresh_only else now - self._missed_at > MISS_SECONDS
-            if not fresh_only:
-                self._missed_at = now
-        if may_read:
-            self._read()
+        """The window of `code` as this process knows it, read again when older than FRESH_SECONDS (or,
+        for a code not found, MISS_SECONDS): one thread reads while the others wait for its answer, so a
+        crowd's votes never read the windows more than once a second between them."""
+        with self._reader:
+            now = time.monotonic()
+            with self._lock:
+                stale = now - self._read_at > FRESH_SECONDS
+                may_read = stale if fresh_only else now - self._missed_at > MISS_SECONDS
+                if may_read and not fresh_only:
+                    self._missed_at = now
+            if may_read:
+                self._read()
         with self._lock:
             return self._open.get(code)
 
