@@ -33,7 +33,8 @@ class VoteWindow:
     code: str
     opened_at: float
     closes_at: float | None = None  # None: open until the engine or the admin sets its close
-    closed: bool = False  # closed and its tally written to the log
+    closed: bool = False  # closed: no vote commits any more
+    tallied: bool = False  # its tally (read once closed) written to the log
     flags: tuple[dict, ...] = ()  # what the close found to flag (tallies.Flag.as_dict), for the desk
 
     def open_at(self, now: float) -> bool:
@@ -61,21 +62,32 @@ class CloseWindow:
     at: float
 
 
-Change = OpenWindow | SetClose | CloseWindow
+@dataclass(frozen=True)
+class TallyWindow:
+    """A closed window's tally, read from its counters once no vote can commit, written to the log."""
+
+    key: str
+    at: float
+
+
+Change = OpenWindow | SetClose | CloseWindow | TallyWindow
 
 
 def due(
     state: EventState, settings: VoteSettings, windows: Mapping[str, VoteWindow], now: float, code: str
 ) -> list[Change]:
     """What is due on the vote windows given the show's state: open the window of the performer on stage,
-    set the close of a window whose performer has left the stage, close what is past its close. `code`:
-    a fresh code for a window opened now."""
+    set the close of a window whose performer has left the stage, close what is past its close and then
+    tally it (two writes: a vote committing between a tally's read and the close would be counted but
+    missing from the logged tally). `code`: a fresh code for a window opened now."""
     if settings.mode is VoteMode.OFF:
         return []
     changes: list[Change] = []
     for w in windows.values():
         if not w.closed and w.closes_at is not None and w.closes_at <= now:
             changes.append(CloseWindow(w.key, now))
+        if (w.closed or w.closes_at is not None and w.closes_at <= now) and not w.tallied:
+            changes.append(TallyWindow(w.key, now))
     if settings.mode is VoteMode.PER_ACT:
         on = state.performer_id
         for w in windows.values():
@@ -90,8 +102,8 @@ def due(
 
 
 def next_close(windows: Mapping[str, VoteWindow]) -> float | None:
-    """When the engine must look again: the nearest close of a window not yet closed."""
-    closes = [w.closes_at for w in windows.values() if not w.closed and w.closes_at is not None]
+    """When the engine must look again: the nearest close of a window not yet closed and tallied."""
+    closes = [w.closes_at for w in windows.values() if not w.tallied and w.closes_at is not None]
     return min(closes) if closes else None
 
 
@@ -163,4 +175,6 @@ def after(window: VoteWindow | None, change: Change) -> VoteWindow:
     assert window is not None, "only an open window is given a close or closed"
     if isinstance(change, SetClose):
         return replace(window, closes_at=change.closes_at)
+    if isinstance(change, TallyWindow):
+        return replace(window, tallied=True)
     return replace(window, closed=True)

@@ -30,6 +30,7 @@ from engine.views.votes import Audience
 if TYPE_CHECKING:
     from engine.service.core import Service
 
+RECENT = 600.0  # seconds a closed window's code is still recognised (to say it closed)
 FRESH_SECONDS = 1.0  # the open windows this process knows are at most this old (a miss reads again)
 MISS_SECONDS = 0.25  # a code not found reads the windows again at most this often
 ADDRESS_PER_MINUTE = 6000  # votes and lookups from one address a minute: a venue's crowd shares one
@@ -156,7 +157,8 @@ class AudienceVotes:
             bundle = self.store.events.load(eid, consistent=False) if eid else None
             if bundle is None or bundle.settings.votes.mode is VoteMode.OFF:
                 continue
-            live = [w for w in bundle.votes.values() if w.open_at(now)]
+            # Open windows, and those closed lately: a late vote hears "closed", not "wrong code".
+            live = [w for w in bundle.votes.values() if w.open_at(now) or (w.closes_at or now) > now - RECENT]
             if not live:
                 continue
             names = {p.performer_id: p.name for p in self.store.performers.list(eid)}

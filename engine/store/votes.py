@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from engine.domain import tallies
 from engine.domain.model import Conflict, InvalidInput
 from engine.domain.tallies import Tally
-from engine.domain.votes import FINAL, CloseWindow, OpenWindow, SetClose, VoteWindow
+from engine.domain.votes import FINAL, CloseWindow, OpenWindow, SetClose, TallyWindow, VoteWindow
 from engine.store import codec, tx
 from engine.store.client import RETRY, Client, to_key
 from engine.store.eventlog import EventLog
@@ -40,6 +40,7 @@ def window_from_item(i: Mapping) -> VoteWindow:
         float(i["opened_at"]),
         float(i["closes_at"]) if i.get("closes_at") is not None else None,
         i.get("closed_at") is not None,
+        i.get("tally") is not None,
         tuple(i.get("flags") or ()),
     )
 
@@ -136,8 +137,10 @@ class Votes:
                 )
             )
             data, kind = {"window": change.key, "closes_at": change.closes_at}, "vote_closes"
+        elif isinstance(change, CloseWindow):
+            data, kind = self._closing(change, key, ops)
         else:
-            data, kind = self._closing(event_id, change, key, ops)
+            data, kind = self._tallying(event_id, change, key, ops)
         stream = "engine" if lease_owner else f"admin:{actor}"
         ops += self.log.append_ops(event_id, stream, now, actor, kind, data)
         try:
@@ -145,21 +148,36 @@ class Votes:
         except tx.Cancelled as c:
             raise Conflict("The vote changed meanwhile; nothing was written.") from c
 
-    def _closing(self, event_id: str, change: CloseWindow, key: dict, ops: list[tx.Op]) -> tuple[dict, str]:
+    def _closing(self, change: CloseWindow, key: dict, ops: list[tx.Op]) -> tuple[dict, str]:
+        """No vote commits once this is written (each vote's transaction checks closed_at): the tally,
+        read after it, is final."""
+        ops.append(
+            tx.update(
+                "window",
+                self.status,
+                key,
+                "SET closed_at = :at",
+                condition="attribute_exists(sk) AND attribute_not_exists(closed_at)",
+                values={":at": codec.to_decimal(change.at)},
+            )
+        )
+        return {"window": change.key}, "vote_ended"
+
+    def _tallying(self, event_id: str, change: TallyWindow, key: dict, ops: list[tx.Op]) -> tuple[dict, str]:
         t = tallies.tally_of(self._query(event_id, change.key, "S#", consistent=True))
-        flags = tallies.flags(self.ballots(event_id, change.key))
+        flags = [f.as_dict() for f in tallies.flags(self.ballots(event_id, change.key))]
         tally = {"votes": t.votes, "stars": t.stars, "by_performer": t.by_performer}
         ops.append(
             tx.update(
                 "window",
                 self.status,
                 key,
-                "SET closed_at = :at, tally = :t, flags = :f",
-                condition="attribute_exists(sk) AND attribute_not_exists(closed_at)",
-                values={":at": codec.to_decimal(change.at), ":t": tally, ":f": [f.as_dict() for f in flags]},
+                "SET tally = :t, flags = :f",
+                condition="attribute_exists(closed_at) AND attribute_not_exists(tally)",
+                values={":t": tally, ":f": flags},
             )
         )
-        return {"window": change.key, "tally": tally, "flags": [f.as_dict() for f in flags]}, "vote_closed"
+        return {"window": change.key, "tally": tally, "flags": flags}, "vote_closed"
 
     def _lease_check(self, stage: str, at: float, owner: str) -> tx.Op:
         return tx.condition_check(

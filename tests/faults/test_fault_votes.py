@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from engine.domain.model import Phase, VoteMode, VoteSettings
-from engine.domain.votes import CloseWindow, SetClose, VoteWindow
+from engine.domain.votes import CloseWindow, SetClose, TallyWindow, VoteWindow
 from engine.service.core import Service
 from engine.store import Store, tx
 from engine.store.votes import add_expression
@@ -373,7 +373,7 @@ def test_the_vote_checks_catch_a_lost_vote_a_stale_one_and_a_double_count(dynamo
 
     casts = [cast(0, 4), cast(1, 2), cast(1, 5)]
     now = time.time()
-    for change in (SetClose(key, now), CloseWindow(key, now)):
+    for change in (SetClose(key, now), CloseWindow(key, now), TallyWindow(key, now)):
         store.votes.apply(eid, "main", change, "test", now)
     assert vote_problems(store, eid, [key], casts, devices) == ([], {key: (2, 9)})
     # phone 1's last acknowledged vote was 5; a stored 2 (an ack lost, the old vote kept) is caught

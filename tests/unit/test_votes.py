@@ -3,6 +3,8 @@ tallies, the people's choice and the combined ranking. Pure: no database, no clo
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from engine.domain import votes
@@ -12,6 +14,7 @@ from engine.domain.votes import (
     CloseWindow,
     OpenWindow,
     SetClose,
+    TallyWindow,
     VoteWindow,
 )
 
@@ -60,11 +63,17 @@ def test_a_window_past_its_close_is_closed_and_tallied():
         OpenWindow("b", "X", 189.9, None)
     ]
     changes = votes.due(state(Phase.PERFORMING, 1), PER_ACT, {**windows, "b": window("b")}, 190.0, "X")
-    assert changes == [CloseWindow("a", 190.0)]
+    # Closed first (no vote commits after), then tallied from the counters: nothing slips between.
+    assert changes == [CloseWindow("a", 190.0), TallyWindow("a", 190.0)]
 
 
-def test_a_closed_window_stays_closed():
+def test_a_closed_window_not_yet_tallied_is_tallied_by_whoever_holds_the_lease_next():
     windows = {"a": window("a", closes_at=190.0, closed=True), "b": window("b")}
+    assert votes.due(state(Phase.PERFORMING, 1), PER_ACT, windows, 500.0, "X") == [TallyWindow("a", 500.0)]
+
+
+def test_a_tallied_window_stays_closed():
+    windows = {"a": replace(window("a", closes_at=190.0, closed=True), tallied=True), "b": window("b")}
     assert votes.due(state(Phase.PERFORMING, 1), PER_ACT, windows, 500.0, "X") == []
 
 
@@ -82,7 +91,9 @@ def test_a_final_vote_without_minutes_waits_for_the_admin():
 def test_the_next_wakeup_is_the_nearest_close():
     windows = {"a": window("a", closes_at=190.0), "b": window("b", closes_at=150.0), "c": window("c")}
     assert votes.next_close(windows) == 150.0
-    assert votes.next_close({"a": window("a", closes_at=190.0, closed=True)}) is None
+    closed = window("a", closes_at=190.0, closed=True)
+    assert votes.next_close({"a": closed}) == 190.0  # still to tally: look again at once
+    assert votes.next_close({"a": replace(closed, tallied=True)}) is None
 
 
 def test_a_window_is_open_until_its_close():

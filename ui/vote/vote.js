@@ -93,7 +93,7 @@
       pending = null;
       mark(answer.body.value);
       say("Your vote is counted. You can change it until voting closes.", "good");
-    } else if (answer.status === 503) {
+    } else if ([502, 503, 504].includes(answer.status)) {  // a server or proxy away: the same id again
       say(answer.body.error || "Busy; trying again…", "bad");
       setTimeout(() => vote(value, true), 2000);
     } else {
