@@ -22,6 +22,6 @@ for line in data.now_on_every_stage():
         st.page_link(
             nav.LEADERBOARD_PAGE,
             label="Its live board",
-            icon=":material/leaderboard:",
+            icon="📺",  # as the menu's Live board; no icon font on a crowd page
             query_params={"stage": line["stage"]},
         )

@@ -24,8 +24,10 @@ PUBLIC_PAGES = {
     "RESULTS_PAGE": ("pages/results.py", "Results", "🏆", "results"),
     "SCHEDULE_PAGE": ("pages/schedule.py", "Schedule", "🕒", "schedule"),
 }
+# Public pages' icons are emoji: a ":material/…" icon in the crowd's menu would fetch Streamlit's icon font
+# (375 KB) on every public page (README, Doors open); tests/e2e/test_first_load.py keeps it off.
 FESTIVAL_PAGES = {  # public, once the deployment has several stages
-    "NOW_PAGE": ("pages/now.py", "Now on every stage", ":material/theater_comedy:", "now"),
+    "NOW_PAGE": ("pages/now.py", "Now on every stage", "🎭", "now"),
 }
 JUDGE_PAGES = {"JUDGE_PAGE": ("pages/judge.py", "Score", "📝", "judge")}
 ADMIN_PAGES = {
