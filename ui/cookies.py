@@ -73,16 +73,21 @@ def set_session(response: Response, request: Request, token: str, max_age: int) 
     )
 
 
-def set_device(response: Response, request: Request, device_id: str) -> None:
+def _set_lasting(response: Response, request: Request, name: str, value: str, samesite: str) -> None:
+    """An HttpOnly cookie kept as long as browsers allow, on the app's path."""
     response.set_cookie(
-        device_name(),
-        device_id,
+        name,
+        value,
         max_age=DEVICE_DAYS * 86400,
         path=base_path(),
         httponly=True,
-        samesite="strict",
+        samesite=samesite,
         secure=_secure(request),
     )
+
+
+def set_device(response: Response, request: Request, device_id: str) -> None:
+    _set_lasting(response, request, device_name(), device_id, "strict")
 
 
 def clear_session(response: Response, request: Request) -> None:
@@ -98,12 +103,4 @@ def voter_from_request(request: Request) -> str | None:
 def set_voter(response: Response, request: Request, token: str) -> None:
     """SameSite=Lax, not Strict: a phone that scans the kiosk's QR code arrives from its camera app (a
     cross-site navigation), and must still bring its place in the vote."""
-    response.set_cookie(
-        _prefix() + VOTER,
-        token,
-        max_age=DEVICE_DAYS * 86400,
-        path=base_path(),
-        httponly=True,
-        samesite="lax",
-        secure=_secure(request),
-    )
+    _set_lasting(response, request, _prefix() + VOTER, token, "lax")

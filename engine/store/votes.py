@@ -59,6 +59,18 @@ def add_expression(counts: Mapping[str, int], votes_added: int) -> tuple[str, di
     return "ADD " + ", ".join(parts), values, names
 
 
+STILL_OPEN = "attribute_exists(sk) AND attribute_not_exists(closed_at)"
+UNTALLIED = "attribute_exists(closed_at) AND attribute_not_exists(tally)"
+
+
+def _window_set(table: str, key: dict, name: str, value: object, condition: str, **more: object) -> tx.Op:
+    """The window item's `name` (and `more`) set, on `condition`: each step of a window is written once."""
+    fields = {name: value, **more}
+    expression = "SET " + ", ".join(f"#{n} = :{n}" for n in fields)
+    values = {f":{n}": v for n, v in fields.items()}
+    return tx.update("window", table, key, expression, condition, values, {f"#{n}": n for n in fields})
+
+
 class Votes:
     def __init__(self, client: Client, tables: TableNames, log: EventLog):
         self.client = client
@@ -127,14 +139,7 @@ class Votes:
             kind = "vote_opened"
         elif isinstance(change, SetClose):
             ops.append(
-                tx.update(
-                    "window",
-                    self.status,
-                    key,
-                    "SET closes_at = :c",
-                    condition="attribute_exists(sk) AND attribute_not_exists(closed_at)",
-                    values={":c": codec.to_decimal(change.closes_at)},
-                )
+                _window_set(self.status, key, "closes_at", codec.to_decimal(change.closes_at), STILL_OPEN)
             )
             data, kind = {"window": change.key, "closes_at": change.closes_at}, "vote_closes"
         elif isinstance(change, CloseWindow):
@@ -151,32 +156,14 @@ class Votes:
     def _closing(self, change: CloseWindow, key: dict, ops: list[tx.Op]) -> tuple[dict, str]:
         """No vote commits once this is written (each vote's transaction checks closed_at): the tally,
         read after it, is final."""
-        ops.append(
-            tx.update(
-                "window",
-                self.status,
-                key,
-                "SET closed_at = :at",
-                condition="attribute_exists(sk) AND attribute_not_exists(closed_at)",
-                values={":at": codec.to_decimal(change.at)},
-            )
-        )
+        ops.append(_window_set(self.status, key, "closed_at", codec.to_decimal(change.at), STILL_OPEN))
         return {"window": change.key}, "vote_ended"
 
     def _tallying(self, event_id: str, change: TallyWindow, key: dict, ops: list[tx.Op]) -> tuple[dict, str]:
         t = tallies.tally_of(self._query(event_id, change.key, "S#", consistent=True))
         flags = [f.as_dict() for f in tallies.flags(self.ballots(event_id, change.key))]
         tally = {"votes": t.votes, "stars": t.stars, "by_performer": t.by_performer}
-        ops.append(
-            tx.update(
-                "window",
-                self.status,
-                key,
-                "SET tally = :t, flags = :f",
-                condition="attribute_exists(closed_at) AND attribute_not_exists(tally)",
-                values={":t": tally, ":f": flags},
-            )
-        )
+        ops.append(_window_set(self.status, key, "tally", tally, UNTALLIED, flags=flags))
         return {"window": change.key, "tally": tally, "flags": flags}, "vote_closed"
 
     def _lease_check(self, stage: str, at: float, owner: str) -> tx.Op:
