@@ -16,10 +16,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 # Debian packages the tests need, installed in one apt-get run when any is missing: chromium (the e2e
 # browser), nginx and its brotli_static module (the deploy and replica tests run the shipped site),
-# fonts-dejavu-core (the score sheets' Unicode font; engine/views/sheets.py falls back to Latin-1 without it).
+# fonts-dejavu-core (the score sheets' Unicode font; engine/views/sheets.py falls back to Latin-1 without it),
+# zbar-tools (zbarimg: the vote's browser test reads the kiosk's QR code as a phone's camera would).
 DEBIAN_NEEDS := /usr/bin/chromium:chromium /usr/sbin/nginx:nginx \
 	/usr/lib/nginx/modules/ngx_http_brotli_static_module.so:libnginx-mod-http-brotli-static \
-	/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core
+	/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core /usr/bin/zbarimg:zbar-tools
 system:
 	@missing=""; for need in $(DEBIAN_NEEDS); do \
 		[ -e "$${need%%:*}" ] || missing="$$missing $${need##*:}"; \

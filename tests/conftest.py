@@ -26,6 +26,7 @@ TIMING_FREE = (
     "tests/e2e/test_screen_rules.py",
     "tests/e2e/test_results_in_the_browser.py",  # 90 s windows: nothing there is timed to the second
     "tests/e2e/test_festival_in_the_browser.py",  # 12 s windows, waits on conditions only
+    "tests/e2e/test_vote_in_the_browser.py",  # the admin closes each window; waits on conditions only
     "tests/e2e/test_first_load.py",  # the files a cold page fetches, whatever the clock
 )
 
