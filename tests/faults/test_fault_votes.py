@@ -22,6 +22,7 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -275,10 +276,14 @@ def test_kill9_of_a_web_server_and_the_engine_while_the_audience_votes(fault_env
 
     kills: list[tuple[str, float]] = []
     took, webs = [], rng.sample(range(2), 2)
+    restarts: list[Future] = []
+    supervisor = ThreadPoolExecutor(1)
     for fault in ("web", "engine", "web", "engine"):
         if voting_over(stage):
             break
         if fault == "web":
+            for r in restarts:  # the first killed server is back before the other goes down
+                r.result()
             last = max((t for f, t in kills if f == "web"), default=0.0)
             sleep_until(max(time.time() + rng.uniform(0.2, 1.5), last + NGINX_FAIL))
             if last:  # the second one in the rush before a close: more requests in flight then
@@ -294,13 +299,21 @@ def test_kill9_of_a_web_server_and_the_engine_while_the_audience_votes(fault_env
             venue.kill_web(i)
             kills.append(("web", killed := time.time()))
             sleep_until(killed + rng.uniform(0.0, 0.8))  # downtime before its supervisor restarts it
-            venue.restart_web(i)
+            # its supervisor restarts it while the show goes on (a web server's start can take seconds on a
+            # loaded machine: the engine's kill must not wait for it)
+            restarts.append(supervisor.submit(venue.restart_web, i))
             continue
         leader = wait_for(
             lambda: voting_over(stage) or alive_leader(store, engines), 30, "an engine to hold the lease"
         )
-        moment = None if leader is True else next_vote_write(stage, time.time() + 0.3)
-        if moment is None:
+        moment = (
+            None
+            if leader is True
+            else wait_for(
+                lambda: voting_over(stage) or next_vote_write(stage, time.time() + 0.3), 15, "a write ahead"
+            )
+        )
+        if moment is None or moment is True:
             break
         sleep_until(moment + rng.uniform(-0.05, 0.05))
         leader.kill()
@@ -308,6 +321,9 @@ def test_kill9_of_a_web_server_and_the_engine_while_the_audience_votes(fault_env
         engines.append(reaper.engine(stage.env))  # the killed one back, as the new standby
         wait_for(lambda: alive_leader(store, engines), 15, "the standby to take the lease")
         took.append(time.time() - killed)
+    for r in restarts:
+        r.result()
+    supervisor.shutdown()
     wait_for(lambda: voting_over(stage), 60, "the event to finish and every vote window to close")
     ran = time.time() - started
     crowd.stop()

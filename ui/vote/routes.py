@@ -7,8 +7,10 @@ client's address counts only towards a high per-address ceiling (a venue shares 
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import time
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -33,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 NOT_FROM_PAGE = "Votes are sent from the vote page."
 UNREADABLE = "The vote could not be read; reload the page and vote again."
 _PRIVATE = {"Cache-Control": "no-store"}
+VOTE_THREADS = 16
 CSP = "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 
 
@@ -48,10 +51,19 @@ def _page() -> dict[str, bytes]:
     return {"br": brotli.compress(raw, quality=11), "gzip": gzip.compress(raw, 9, mtime=0), "": raw}
 
 
+# The crowd's votes get threads of their own: on the live feed's pool, 2,000 phones voting at once
+# queued the feed's reads behind them and the judges' window flips came late (bench/votes.py).
+_VOTERS = ThreadPoolExecutor(VOTE_THREADS, thread_name_prefix="votes-db")
+
+
 def _hubs():
     from ui.live import routes as live
 
     return live.current()
+
+
+async def _blocking(fn, *args):
+    return await asyncio.get_running_loop().run_in_executor(_VOTERS, fn, *args)
 
 
 def _refused(status: int, sentence: str) -> JSONResponse:
@@ -68,7 +80,7 @@ async def page(request: Request) -> Response:
     hubs = _hubs()
     if hubs.svc.votes.device(cookies.voter_from_request(request)) is None:
         try:
-            token = await hubs.blocking(hubs.svc.votes.new_device)
+            token = await _blocking(hubs.svc.votes.new_device)
         except StagescoreError:
             return _refused(503, UNREACHABLE)
         cookies.set_voter(response, request, token)
@@ -91,7 +103,7 @@ async def window(request: Request) -> JSONResponse:
     hubs = _hubs()
     try:
         code, address = request.query_params.get("code"), client_of(request).address
-        found = await hubs.blocking(hubs.svc.votes.window, code, address)
+        found = await _blocking(hubs.svc.votes.window, code, address)
     except StagescoreError as e:
         return _answer(e)
     return JSONResponse({**found.public(), "server_time": round(time.time(), 3)}, headers=_PRIVATE)
@@ -110,7 +122,7 @@ async def vote(request: Request) -> JSONResponse:
     device = cookies.voter_from_request(request)
     address = client_of(request).address
     try:
-        answer = await hubs.blocking(
+        answer = await _blocking(
             hubs.svc.votes.cast, device, address, raw.get("code"), raw.get("value"), raw.get("request_id")
         )
     except StagescoreError as e:
