@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from engine.domain.model import Role
-from engine.views import exports
+from engine.views import exports, workbook
 from ui import data, nav, results, widgets
 from ui.auth import require
 
@@ -29,13 +29,16 @@ snap = svc.snapshot(chosen)
 audience = svc.votes.audience(chosen)  # the admin's downloads hold the audience's results, revealed or not
 
 st.subheader("Downloads")
-c1, c2, c3 = st.columns(3)
+c1, c2, c3, c4 = st.columns(4)
 c1.download_button(
     "Results (CSV)", exports.export(snap, "csv", "results", audience), f"{chosen}-results.csv", "text/csv"
 )
 c2.download_button("Scores (CSV)", exports.export(snap, "csv", "scores"), f"{chosen}-scores.csv", "text/csv")
 everything = exports.export(snap, "json", audience=audience)
 c3.download_button("Everything (JSON)", everything, f"{chosen}.json", "application/json")
+c4.download_button(
+    "Results (Excel)", workbook.to_xlsx(snap, audience), workbook.file_name(snap), workbook.MIME
+)
 results.downloads(snap, svc.results.release(chosen), audience)
 
 st.subheader("Event log")

@@ -148,6 +148,8 @@ def cmd_export(a) -> int:
     svc = _service()
     if a.format == "pdf":
         return results.export_pdf(a, svc)
+    if a.format == "xlsx":
+        return results.export_xlsx(a, svc)
     audience = svc.votes.audience(a.event)  # the operator's export: the tally, revealed or not
     sys.stdout.write(exports.export(svc.snapshot(a.event), a.format, audience=audience))
     return 0
@@ -212,10 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
     st.set_defaults(fn=cmd_status)
 
     ex = sub.add_parser("export", help="scores and results")
-    ex.add_argument("--format", choices=["csv", "json", "pdf"], default="csv")
+    ex.add_argument("--format", choices=["csv", "json", "pdf", "xlsx"], default="csv")
     ex.add_argument("--event")
     ex.add_argument("--performer", help="pdf: that performer's score sheet (default: the round's results)")
-    ex.add_argument("--out", help="pdf: the file to write")
+    ex.add_argument("--out", help="pdf, xlsx: the file to write")
     ex.set_defaults(fn=cmd_export)
 
     for feature in (setup, results, votes):  # the features whose commands live in their own module

@@ -1,5 +1,6 @@
-"""The results commands of `python -m engine`: `results signoff | reveal | status | links` and the PDF
-exports of `export --format pdf [--performer NAME] [--event ID] --out FILE`."""
+"""The results commands of `python -m engine`: `results signoff | reveal | status | links` and the file
+exports: `export --format pdf [--performer NAME] [--event ID] --out FILE` and `export --format xlsx
+[--event ID] --out FILE`."""
 
 from __future__ import annotations
 
@@ -53,6 +54,18 @@ def export_pdf(a, svc) -> int:
         pdf = sheets.results_pdf(snap, rel, svc.votes.audience(snap.event_id))
     Path(a.out).write_bytes(pdf)
     print(f"Wrote {a.out} ({len(pdf)} bytes).")
+    return 0
+
+
+def export_xlsx(a, svc) -> int:
+    from engine.views import workbook
+
+    if not a.out:
+        raise InvalidInput("--format xlsx writes a file: add --out FILE.")
+    snap = svc.snapshot(a.event)
+    data = workbook.to_xlsx(snap, svc.votes.audience(snap.event_id))  # the operator's: every score
+    Path(a.out).write_bytes(data)
+    print(f"Wrote {a.out} ({len(data)} bytes).")
     return 0
 
 

@@ -57,9 +57,10 @@ def test_sign_off_asks_first_then_reveal_next_shows_one_place(svc, tokens, app):
 # tests/e2e/test_judge_screen.py (typed on the phone, kept across a reload).
 
 
-def test_the_log_page_offers_the_pdfs(svc, tokens, app):
+def test_the_log_page_offers_the_pdfs_and_the_workbook(svc, tokens, app):
     finished_with_an_outlier(svc, tokens)
     at = open_page(app(svc.logins.whoami(tokens[ADMIN])), "pages/admin_log.py")
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert {"Results (PDF)", "All score sheets (PDF)", "Score sheet (PDF)"} <= set(labels)
+    assert "Results (Excel)" in labels
