@@ -64,6 +64,23 @@ def pytest_xdist_make_scheduler(config, log):
     return StacksApart(config, log)
 
 
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Seconds per scheduling scope (setup, call and teardown of its tests), longest first: the two
+    chains and the files beside them, so a run shows which of them bounds `make test`'s time."""
+    totals: dict[str, float] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            nodeid, duration = getattr(report, "nodeid", ""), getattr(report, "duration", None)
+            if nodeid and duration is not None:
+                scope = stacks_scope(nodeid.split("::", 1)[0])
+                totals[scope] = totals.get(scope, 0.0) + duration
+    if totals:
+        terminalreporter.write_sep("=", "seconds per scheduling scope (longest first)")
+        for scope, seconds in sorted(totals.items(), key=lambda kv: -kv[1])[:12]:
+            terminalreporter.write_line(f"{seconds:8.1f} s  {scope}")
+        terminalreporter.write_line(f"{sum(totals.values()):8.1f} s  in all")
+
+
 @pytest.fixture(scope="session")
 def dynamodb_endpoint() -> Iterator[str]:
     """URL of a DynamoDB Local started for this session; the AWS_* variables point at it meanwhile.
