@@ -71,6 +71,12 @@ def vote_routes() -> list[Route]:
     return routes()
 
 
+def on_air_routes() -> list[Route]:
+    from ui.onair import state
+
+    return state.routes()
+
+
 def _no_proxy_rewrites() -> None:
     """uvicorn rewrites a request's client from X-Forwarded-For when the peer is in FORWARDED_ALLOW_IPS,
     which defaults to loopback: any local process could then pose as any address. Our routes apply
@@ -91,6 +97,7 @@ def build() -> st.App:
             *live_routes(),
             *routes_auth.routes(),
             *vote_routes(),
+            *on_air_routes(),
         ],
         # Outermost: /static/ answered from the compressed files before Streamlit's middleware runs.
         # The page's head: preloads of its lazy chunks, the menu's arrows without the icon font.

@@ -45,10 +45,12 @@ class TieBreak(enum.StrEnum):
 
 
 class Role(enum.StrEnum):
-    """Who an account is: judges score, the admin runs the event."""
+    """Who an account is: judges score, the admin runs the event, the streaming operator puts the
+    overlays on air and picks what the projector shows (nothing else)."""
 
     JUDGE = "judge"
     ADMIN = "admin"
+    STREAMING = "streaming"
 
 
 class PerformerStatus(enum.StrEnum):

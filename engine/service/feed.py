@@ -8,8 +8,9 @@ score committed just before the switch is not missed. The roster is read again w
 moves, the engine lease every second, the accounts every few seconds, the current-event pointer every two.
 The settings come with the status partition each tick; a change moves the scores' generation.
 What the admin or a judge changes without moving the state's version (conflicts of interest, the round's
-name, the results' release, the admins' "please check" requests) is read when the version moves and
-every second besides, or at once when this process took the change (`refresh_besides`).
+name, the results' release, the admins' "please check" requests, what the streaming operator puts on
+air) is read when the version moves and every second besides, or at once when this process took the
+change (`refresh_besides`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from engine.domain import health, stages
 from engine.domain.competition import RoundInfo
 from engine.domain.health import EngineHealth
 from engine.domain.model import Account, EventState, Role, Score, Settings, StagescoreError
+from engine.domain.on_air import OnAir
 from engine.domain.release import Release, judges_as_signed
 from engine.domain.snapshot import Snapshot, compute_results
 from engine.domain.stages import MAIN
@@ -48,6 +50,7 @@ class Reading:
     accounts: dict[str, Account]  # every account by email (judges and admins)
     checks: dict[str, dict]  # the open "please check" requests by judge: {performer, sentence}
     engine_desk: EngineDesk | None = None  # the desk's engine facts, when an admin is connected
+    on_air: OnAir = OnAir()  # the stage's overlays and projector (engine/domain/on_air.py)
 
 
 class Feed:
@@ -70,6 +73,7 @@ class Feed:
         self._results: list = []
         self._results_generation = -1
         self._besides: tuple[dict, RoundInfo | None, Release | None, dict] = ({}, None, None, {})
+        self._on_air = OnAir()
         self.requests_per_tick: list[int] = []
 
     def _due_now(self, what: str, every: float, now: float) -> bool:
@@ -124,7 +128,7 @@ class Feed:
             votes=bundle.votes,
         )
         judged, desk = self._engine(state, now, engine_details)
-        return Reading(snap, judged, self._generation, dict(self._accounts), checks, desk)
+        return Reading(snap, judged, self._generation, dict(self._accounts), checks, desk, self._on_air)
 
     def _load(self, now: float) -> EventBundle:
         """The current event's status partition (following the pointer to a new event), and the lease and
@@ -164,8 +168,9 @@ class Feed:
         self._due["besides"] = 0.0
 
     def _read_besides(self) -> None:
-        """Conflicts, the round, the release and the check requests; the ranking is computed again when
-        the first two moved (a conflict renormalises a performer's weights; the round carries totals over)."""
+        """Conflicts, the round, the release, the check requests and the stage's on-air switches; the
+        ranking is computed again when the first two moved (a conflict renormalises a performer's
+        weights; the round carries totals over)."""
         eid = self.event_id
         store = self.store
         results = store.results
@@ -173,6 +178,7 @@ class Feed:
         if fresh[:2] != self._besides[:2]:
             self._generation += 1
         self._besides = fresh
+        self._on_air = store.on_air.get(self.stage)
 
     def _start(self, event_id: str) -> None:
         self.event_id = event_id

@@ -198,7 +198,7 @@ class Logins:
             self.store.sessions.seen(digest, now)
         session = Session(token, stored.account.email, stored.account.role, stored.account.name)
         if role is not None and session.role is not role:
-            raise NotAllowed(f"Only {'an admin' if role is Role.ADMIN else 'a judge'} can do that.")
+            raise NotAllowed(f"Only {ONLY[role]} can do that.")
         return session
 
     def session_state(self, token: str | None) -> str | None:
@@ -279,4 +279,5 @@ class Logins:
         return len(clients)
 
 
+ONLY = {Role.ADMIN: "an admin", Role.JUDGE: "a judge", Role.STREAMING: "the streaming operator"}
 OPERATOR = "operator"  # the shell: whoever can run the CLI already holds the database credentials

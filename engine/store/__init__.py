@@ -17,6 +17,7 @@ store.rounds       which competition and round an event is
 store.results      results settings, sign-off, reveal, check requests, performers' sheet links
 store.votes        the audience vote: windows, counter shards, tallies, reveal, void
 store.vote_commits  the one way in for an audience vote: one transaction checking its window
+store.on_air       what each stage's overlays and projector show (the streaming operator's switches)
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from engine.store.eventlog import EventLog
 from engine.store.events import EventBundle, Events
 from engine.store.lease import Lease
 from engine.store.logins import Logins
+from engine.store.on_air import OnAirSettings
 from engine.store.performers import Performers
 from engine.store.presence import Presence
 from engine.store.results import Results
@@ -64,6 +66,7 @@ class Store:
         self.stages = Stages(self.client, self.tables)
         self.votes = Votes(self.client, self.tables, self.log)
         self.vote_commits = VoteCommits(self.client, self.tables)
+        self.on_air = OnAirSettings(self.client, self.tables)
 
     def create_tables(self, wait: bool = True) -> list[str]:
         """Create any missing table; idempotent. Returns the names created."""

@@ -6,7 +6,8 @@ Tables (each name prefixed with STAGESCORE_TABLE_PREFIX):
                       (CURRENT, STAGE#id) another stage's; (EVENTS, event_id); (STAGES, stage_id);
                       (LEASE, LEASE) the main stage's lease, (LEASE, STAGE#id) another stage's;
                       (LEASE, ENGINE#owner) each engine's last_seen; (event_id, VOTE#key) an audience
-                      vote's window, (event_id, VOTES) its reveal, (VOTER, SECRET) (engine/store/votes.py)
+                      vote's window, (event_id, VOTES) its reveal, (VOTER, SECRET) (engine/store/votes.py);
+                      (ON_AIR, stage_id) the stage's overlays and projector (engine/store/on_air.py)
   performance_status  event_id, performer_id
   PerformersScores    event_id, sk: S#performer#judge (current) | H#performer#judge#rev (history)
                       | R#request_id (idempotency)
@@ -29,6 +30,7 @@ from engine.store.client import Client, StoreError
 # Sort keys of the TimerStatus items that are not per judge.
 STATUS, SETTINGS, CURRENT, EVENTS, LEASE = "STATUS", "SETTINGS", "CURRENT", "EVENTS", "LEASE"
 STAGES = "STAGES"
+ON_AIR = "ON_AIR"  # (ON_AIR, stage_id): what goes on air on that stage (store/on_air.py)
 
 
 def per_stage(pk: str, stage: str) -> dict:

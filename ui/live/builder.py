@@ -1,6 +1,7 @@
 """Once per tick, in a worker thread: read the feed and build the public, the admin and each connected
-judge's document, with the key that says whether each changed. The parts that move only with the
-scores (the ranking, a judge's view of the others) are rebuilt only when the feed's scores moved."""
+judge's document (and the state feed's, from the public one), with the key that says whether each
+changed. The parts that move only with the scores (the ranking, a judge's view of the others) are rebuilt
+only when the feed's scores moved."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from engine.domain import publicity
 from engine.domain.snapshot import Snapshot
 from engine.service.feed import Feed, Reading
 from engine.service.health import engine_line
-from engine.views import documents
+from engine.views import documents, on_air
 from engine.views.documents import change_key
 
 RANKED = ("ranking", "podium", "judge_names", "others")  # the parts that move only with the scores
@@ -22,6 +23,7 @@ class Built:
     reading: Reading
     public: tuple[dict, str]
     admin: tuple[dict, str]
+    state: tuple[dict, str] = ({}, "")  # GET /api/v1/state's document (engine/views/on_air.py)
     judges: dict[str, tuple[dict, str]] = field(default_factory=dict)
 
 
@@ -50,9 +52,13 @@ class Builder:
             self._public = publicity.public_view(snap)
             self._public_ranked = self._ranked if self._public is snap else documents.ranking(self._public)
         public = documents.public_doc(self._seen(snap), now, self._public_ranked) | stage
+        public |= on_air.public_fields(snap, reading.on_air)
+        state = on_air.state_doc(public, now)
         line = engine_line(reading.engine_desk, now) if reading.engine_desk else None
         admin = documents.admin_doc(snap, now, reading.health, self._ranked, line) | stage
-        built = Built(reading, (public, _key(public, gen)), (admin, _key(admin, gen)))
+        built = Built(
+            reading, (public, _key(public, gen)), (admin, _key(admin, gen)), (state, change_key(state))
+        )
         for email in judges:
             others = self._others.get(email)
             if others is None:

@@ -50,7 +50,7 @@ class Hub:
         self.feed = Feed(svc.store, svc.clock, self.stage)
         self.builder = Builder(self.feed, self._stage_name)
         self.scorer = svc.scorer  # the one way in for a score; its session cache is this process's
-        self.public, self.admin = Channel(), Channel()
+        self.public, self.admin, self.state = Channel(), Channel(), Channel()  # state: /api/v1/state
         self.judges: dict[str, Channel] = {}
         self.connections: set[Connection] = set()
         self.built: Built | None = None
@@ -89,7 +89,7 @@ class Hub:
             self._pool.shutdown(wait=False, cancel_futures=True)
         for conn in self.connections:
             conn.ended = "The server is restarting; this page reconnects by itself."
-        for channel in (self.public, self.admin, *self.judges.values()):
+        for channel in (self.public, self.admin, self.state, *self.judges.values()):
             channel.poke()
 
     def wake(self) -> None:
@@ -146,6 +146,7 @@ class Hub:
         done, self._read_event = self._read_event, asyncio.Event()
         done.set()
         self.public.publish(*built.public)
+        self.state.publish(*built.state)
         self.admin.publish(*built.admin)
         for email, (doc, key) in built.judges.items():
             self._judge_channel(email).publish(doc, key)
@@ -168,10 +169,11 @@ class Hub:
             channel.publish({**doc, "error": sentence}, f"error:{sentence}:{channel.key}")
 
     def _last_docs(self):
-        if self.built is None:
-            return [(self.public, {"error": None}), (self.admin, {"error": None})]
-        docs = [(self.public, self.built.public[0]), (self.admin, self.built.admin[0])]
-        return docs + [(self._judge_channel(e), d) for e, (d, _) in self.built.judges.items()]
+        built = self.built
+        if built is None:
+            return [(channel, {"error": None}) for channel in (self.public, self.admin, self.state)]
+        docs = [(self.public, built.public[0]), (self.admin, built.admin[0]), (self.state, built.state[0])]
+        return docs + [(self._judge_channel(e), d) for e, (d, _) in built.judges.items()]
 
     def _judge_channel(self, email: str) -> Channel:
         channel = self.judges.get(email)

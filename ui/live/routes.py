@@ -66,7 +66,7 @@ def current() -> Hubs:
     return _hubs
 
 
-async def _stage_hub(request: Request) -> Hub | JSONResponse:
+async def stage_hub(request: Request) -> Hub | JSONResponse:
     """The hub of the stage the request names (`?stage=ID`; none: the first stage)."""
     try:
         return await current().of(request.query_params.get("stage"))
@@ -81,7 +81,7 @@ def _sse(body) -> StreamingResponse:
 
 
 async def public_stream(request: Request) -> StreamingResponse | JSONResponse:
-    hub = await _stage_hub(request)
+    hub = await stage_hub(request)
     return hub if isinstance(hub, JSONResponse) else _sse(hub.stream(hub.public))
 
 
@@ -117,7 +117,7 @@ async def admin_stream(request: Request):
     conn = await _authorised(request, Role.ADMIN)
     if isinstance(conn, JSONResponse):
         return conn
-    hub = await _stage_hub(request)
+    hub = await stage_hub(request)
     return hub if isinstance(hub, JSONResponse) else _sse(hub.stream(hub.connect(conn), conn))
 
 
