@@ -11,6 +11,7 @@ button), so every window lasts as long as the test needs it: nothing here is tim
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -196,8 +197,12 @@ def test_phones_vote_from_the_kiosk_qr_code_and_the_reveal_shows_the_peoples_cho
     tap(two, 5)
     desk_shows(desk, names[0], "2", "3.50", "open")  # live: the revision counted once, its last value
 
-    # Act 2 goes on stage: a new vote with a new code, carried by a new QR code.
+    # Act 2 goes on stage: a new vote with a new code, carried by a new QR code; the first phone, opened
+    # before act 1's vote had a close, learns it without a reload.
     the_panel_scores(svc, 0)
+    expect(one.locator("#closes")).to_have_text(
+        re.compile(r"Voting (closes in \d+ s|has closed)\."), timeout=20_000
+    )
     second = window_of(svc, 1)
     assert second.code != first.code
     url2 = scan(kiosk, names[1], second.code, tmp_path)

@@ -25,10 +25,21 @@
     return { status: response.status, body };
   }
 
+  async function refresh() { // a window opened before its close was set learns it (every 5 s until then)
+    const win = current;
+    const { status, body } = await call(`/vote/window?code=${encodeURIComponent(win.code)}`);
+    if (status === 200 && current === win && body.closes_at != null) current.closes_at = body.closes_at;
+  }
+
   function countdown() {
     clearInterval(timer);
+    let ticks = 0;
     const show = () => {
-      if (!current || current.closes_at == null) { $("closes").textContent = "Voting is open."; return; }
+      if (!current || current.closes_at == null) {
+        $("closes").textContent = "Voting is open.";
+        if (current && ++ticks % 5 === 0) refresh().catch(() => {});
+        return;
+      }
       const left = Math.max(0, Math.round(current.closes_at - Date.now() / 1000 + current.skew));
       $("closes").textContent = left > 0 ? `Voting closes in ${left} s.` : "Voting has closed.";
     };
