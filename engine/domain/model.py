@@ -26,6 +26,12 @@ class Rule(enum.StrEnum):
     TRIMMED_SUM = "trimmed_sum"  # diving: the marks left after trimming, added up
     MEDIAN = "median"
     SUM = "sum"
+    # Rules that rank a performer against the field (engine/domain/tabulation.py): each judge's marks
+    # become that judge's places (the placement rules), or are rescaled to the panel's scale.
+    SKATING = "skating"  # the skating system (ballroom): majorities of places, rules 5-11
+    RANK_POINTS = "rank_points"  # each judge's place earns points from the event's table (Irish dance)
+    BORDA = "borda"  # each judge's place earns the number of performers placed below it
+    NORMALISED = "normalised"  # each judge's scores as z-scores, mapped onto the panel's pooled scale
 
 
 class MissingPolicy(enum.StrEnum):
@@ -131,6 +137,12 @@ class VoteSettings:
     jury_percent: int | None = None  # the combined ranking's jury share of the points; None: none
 
 
+# Rank points as Irish dancing awards them (1st 100, 2nd 75, …), as far as 20th place.
+RANK_POINTS = tuple(
+    Decimal(p) for p in (100, 75, 65, 60, 56, 53, 50, 47, 45, 43, 41, 39, 38, 37, 36, 35, 34, 33, 32, 31)
+)
+
+
 @dataclass(frozen=True)
 class Settings:
     event_name: str = "Stagescore event"
@@ -149,6 +161,8 @@ class Settings:
     public_judge_scores: bool = True
     rank_overall: bool = False  # "Rank overall as well": with one category there is only one ranking
     votes: VoteSettings = VoteSettings()  # the audience vote (engine/domain/votes.py)
+    rank_points: tuple[Decimal, ...] = RANK_POINTS  # points for a judge's 1st, 2nd, … place; later: 0
+    normalise_min: int = 3  # the normalised rule needs this many marks from every judge in the round
 
     def with_changes(self, **changes) -> Settings:
         return replace(self, **changes)
@@ -166,6 +180,8 @@ LOCKED_SETTINGS = frozenset(
         "criteria",
         "required_judges",
         "votes",
+        "rank_points",
+        "normalise_min",
     }
 )
 

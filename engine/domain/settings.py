@@ -74,6 +74,25 @@ def _check_numbers(s: Settings, judges: int | None) -> None:
         raise InvalidInput("Minimum scores must be from 1 and the trim threshold from 2, both at most 100.")
     if not 1 <= s.trim_count <= 10:
         raise InvalidInput("The trimmed rules drop 1 to 10 scores at each end.")
+    if not 2 <= s.normalise_min <= 100:
+        raise InvalidInput("The normalised rule's minimum marks per judge must be from 2 to 100.")
+    _check_rank_points(s.rank_points)
+
+
+def _check_rank_points(table: tuple[Decimal, ...]) -> None:
+    ok = 1 <= len(table) <= 100 and all(p.is_finite() and 0 <= p <= 10000 for p in table)
+    if not ok or any(b > a for a, b in zip(table, table[1:], strict=False)):
+        raise InvalidInput(
+            "Rank points need 1 to 100 numbers from 0 to 10000, 1st place's first, none above the one before."
+        )
+
+
+def parse_rank_points(text: str) -> tuple[Decimal, ...]:
+    """Rank points as typed: numbers separated by commas or spaces, 1st place's first."""
+    try:
+        return tuple(Decimal(t) for t in str(text).replace(",", " ").split())
+    except (InvalidOperation, ValueError):
+        raise InvalidInput("Rank points are numbers separated by commas, 1st place's first.") from None
 
 
 def _check_criteria(criteria: tuple[Criterion, ...]) -> None:

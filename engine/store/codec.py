@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from engine.domain import votes
 from engine.domain.model import (
+    RANK_POINTS,
     Criterion,
     EventState,
     MissingPolicy,
@@ -63,6 +64,8 @@ def settings_to_json(s: Settings) -> str:
             "trim_count": s.trim_count,
             "votes": votes.settings_to_dict(s.votes),
             "rank_overall": s.rank_overall,
+            "rank_points": [str(p) for p in s.rank_points],
+            "normalise_min": s.normalise_min,
         },
         sort_keys=True,
     )
@@ -95,6 +98,8 @@ def settings_from_json(text: str | None) -> Settings:
         trim_count=int(d.get("trim_count", 1)),
         rank_overall=bool(d.get("rank_overall", False)),
         votes=votes.settings_from_dict(d.get("votes")),
+        rank_points=tuple(Decimal(p) for p in d["rank_points"]) if "rank_points" in d else RANK_POINTS,
+        normalise_min=int(d.get("normalise_min", 3)),
     )
 
 
