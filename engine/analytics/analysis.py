@@ -99,7 +99,7 @@ def analyse(snap: Snapshot) -> Analysis:
         complete=int(complete["performer_id"].nunique()),
         agreement_key=agreement_key,
         score_range=_score_range(snap),
-        total_is_score=Rule(snap.settings.rule) is not Rule.SUM,
+        total_is_score=Rule(snap.settings.rule) not in (Rule.SUM, Rule.SKATING, Rule.RANK_POINTS, Rule.BORDA),
     )
 
 

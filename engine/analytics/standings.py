@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from engine.domain.model import PerformerStatus, Rule, Score
+from engine.domain.placing import FIELD_RULES
 from engine.domain.snapshot import Snapshot, compute_results, totals_and_ranks_by_rule
 
 TOP_RANKS = 10  # lines in the ranking-over-time chart
@@ -21,6 +22,10 @@ RULE_LABEL = {
     Rule.TRIMMED_SUM: "Trimmed sum",
     Rule.MEDIAN: "Median",
     Rule.SUM: "Sum",
+    Rule.SKATING: "Skating system",
+    Rule.RANK_POINTS: "Rank points",
+    Rule.BORDA: "Borda",
+    Rule.NORMALISED: "Normalised",
 }
 
 
@@ -55,12 +60,14 @@ def ranking_over_time(snap: Snapshot, top: int = TOP_RANKS) -> pd.DataFrame:
     for s in snap.scores:
         if (i := index.get(s.performer_id)) is not None:
             mine[i].append(s)
-    # The panel grows when a judge no longer active turns out to have scored: rank anew from there.
+    # The panel grows when a judge no longer active turns out to have scored: rank anew from there. A
+    # field rule places each performer against the others, so it ranks every prefix anew.
     panel = {j.email for j in snap.judges if j.active}
     starts, panels = [], []
+    field = Rule(snap.settings.rule) in FIELD_RULES
     for i, scores in enumerate(mine):
         grown = panel | {s.judge for s in scores}
-        if i == 0 or grown != panel:
+        if i == 0 or grown != panel or field:
             starts.append(i)
             panels.append(sorted(grown))
         panel = grown

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from engine.domain import categories
-from engine.domain.model import Performer, Settings
+from engine.domain.model import Performer, Rule, Settings
+from engine.domain.placing import FIELD_RULES
 from engine.domain.ranking import PerformerResult, assign_ranks
 
 # What makes two stages' totals comparable: everything that turns marks into a total.
@@ -37,7 +38,10 @@ class FestivalPlace:
 
 
 def comparable(settings: Sequence[Settings]) -> bool:
-    """Whether totals from stages with these settings can be ranked together."""
+    """Whether totals from stages with these settings can be ranked together (never a field rule's: its
+    places and points say where a performer stood in their own stage's field)."""
+    if any(Rule(s.rule) in FIELD_RULES for s in settings):
+        return False
     return len({tuple(getattr(s, f) for f in SCORING) for s in settings}) <= 1
 
 

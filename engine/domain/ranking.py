@@ -2,6 +2,9 @@
 
 Pure functions over Decimals (scoring's rules and context); no I/O. The what-if table ranks the same
 event under every rule: what no rule changes (who counts, the tie-break statistics) is computed once.
+The field rules (the skating system, rank points, Borda, normalised) place the ranked performers against
+each other through engine/domain/tabulation.py instead; they rank this round's marks alone (no difficulty
+factor, nothing carried over), and the skating system's own rules break its ties.
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from engine.domain import tabulation
 from engine.domain.model import Rule, Settings, TieBreak
+from engine.domain.placing import FIELD_RULES
 from engine.domain.scoring import _ONE, _ZERO, _counted_among, _in_context, _mean, _median, _plain, _total_of
 
 
@@ -26,6 +31,7 @@ class PerformerResult:
     worst: Decimal | None
     mean: Decimal | None
     recused: tuple[str, ...] = ()  # judges who stepped aside for this performer
+    place: Decimal | None = None  # the skating system's place (2.5: shared), which orders instead of total
 
 
 _STAT = {TieBreak.MEDIAN: "median", TieBreak.BEST: "best", TieBreak.WORST: "worst", TieBreak.MEAN: "mean"}
@@ -37,11 +43,26 @@ def _tie_stats(tie_breaks: Sequence[TieBreak]) -> Callable[[PerformerResult], tu
     return lambda r: tuple(getattr(r, n) for n in names)
 
 
-def _with(r: PerformerResult, total: Decimal | None, rank: int | None) -> PerformerResult:
+def _with(r: PerformerResult, total: Decimal | None, rank: int | None, place=None) -> PerformerResult:
     """r with another total and rank (what dataclasses.replace does, at a third of its cost)."""
     return PerformerResult(
-        r.performer_id, total, r.scores_in, r.complete, rank, r.median, r.best, r.worst, r.mean, r.recused
+        r.performer_id,
+        total,
+        r.scores_in,
+        r.complete,
+        rank,
+        r.median,
+        r.best,
+        r.worst,
+        r.mean,
+        r.recused,
+        place,
     )
+
+
+def _key(r: PerformerResult, stats) -> tuple:
+    """What orders a result, higher first: the skating system's place (lower first), else the total."""
+    return (-r.place,) if r.place is not None else (r.total, *stats(r))
 
 
 def _ranks(keys: Sequence[tuple]) -> tuple[list[int], list[int]]:
@@ -58,8 +79,11 @@ def _ranks(keys: Sequence[tuple]) -> tuple[list[int], list[int]]:
 def assign_ranks(results: Sequence[PerformerResult], tie_breaks: Sequence[TieBreak]) -> list[PerformerResult]:
     """Ranks 1, 2, … by total then the tie-breaks; only what every tie-break leaves equal shares a rank."""
     stats = _tie_stats(tie_breaks)
-    order, ranks = _ranks([(r.total, *stats(r)) for r in results])
-    return [_with(results[i], results[i].total, rank) for i, rank in zip(order, ranks, strict=True)]
+    order, ranks = _ranks([_key(r, stats) for r in results])
+    return [
+        _with(results[i], results[i].total, rank, results[i].place)
+        for i, rank in zip(order, ranks, strict=True)
+    ]
 
 
 @dataclass(frozen=True)
@@ -96,10 +120,13 @@ def _entry(pid, mine, judges, settings, factor, carried, recused) -> _Entry:
 
 
 def _placed_under(
-    entries: Sequence[_Entry], ties: Sequence[tuple], rule: Rule, weights, settings, excluded
-) -> tuple[list[Decimal | None], list[int], list[int]]:
+    entries: Sequence[_Entry], ties: Sequence[tuple], rule: Rule, weights, settings, excluded, dances=None
+) -> tuple[list[Decimal | None], list[int], list[int], list[Decimal | None]]:
     """Each entry's total under `rule`; the ranked entries' indices, best first (as assign_ranks orders
-    them); and their ranks. ties: each entry's tie-break statistics (the same under every rule)."""
+    them); their ranks; and each entry's skating place (None under other rules). ties: each entry's
+    tie-break statistics (the same under every rule)."""
+    if rule in FIELD_RULES:
+        return _field_placed(entries, ties, rule, weights, settings, excluded, dances)
     totals: list[Decimal | None] = []
     trim_min, trim_count = settings.trim_min, settings.trim_count
     for e in entries:
@@ -111,15 +138,40 @@ def _placed_under(
         i for i, e in enumerate(entries) if totals[i] is not None and e.result.performer_id not in excluded
     ]
     order, ranks = _ranks([(totals[i], *ties[i]) for i in ranked])
-    return totals, [ranked[k] for k in order], ranks
+    return totals, [ranked[k] for k in order], ranks, [None] * len(entries)
+
+
+def field_sheet(entries: Sequence[_Entry], excluded) -> tuple[list[int], dict[str, dict[str, Decimal]]]:
+    """The entries a field rule places (complete, not excluded, with a mark) and their marks."""
+    ranked = [
+        i
+        for i, e in enumerate(entries)
+        if e.result.complete and e.counted and e.result.performer_id not in excluded
+    ]
+    return ranked, {entries[i].result.performer_id: dict(entries[i].counted) for i in ranked}
+
+
+def _field_placed(entries, ties, rule, weights, settings, excluded, dances):
+    ranked, sheet = field_sheet(entries, excluded)
+    tab = tabulation.tabulate(rule, sheet, weights, settings, dances)
+    ids = [e.result.performer_id for e in entries]
+    totals = [tab.totals.get(pid) for pid in ids]
+    places = [tab.places.get(pid) if tab.places else None for pid in ids]
+    ranked = [i for i in ranked if totals[i] is not None]
+    if tab.places is not None:
+        keys = [(-places[i],) for i in ranked]
+    else:
+        keys = [(totals[i], *ties[i]) for i in ranked]
+    order, ranks = _ranks(keys)
+    return totals, [ranked[k] for k in order], ranks, places
 
 
 def _ranked_under(
-    entries: Sequence[_Entry], ties: Sequence[tuple], rule: Rule, weights, settings, excluded
+    entries: Sequence[_Entry], ties: Sequence[tuple], rule: Rule, weights, settings, excluded, dances=None
 ) -> list[PerformerResult]:
     """The ranked, then the rest in the given order; each result built once."""
-    totals, placed, ranks = _placed_under(entries, ties, rule, weights, settings, excluded)
-    out = [_with(entries[i].result, totals[i], r) for i, r in zip(placed, ranks, strict=True)]
+    totals, placed, ranks, places = _placed_under(entries, ties, rule, weights, settings, excluded, dances)
+    out = [_with(entries[i].result, totals[i], r, places[i]) for i, r in zip(placed, ranks, strict=True)]
     done = set(placed)
     for i, e in enumerate(entries):
         if i not in done:
@@ -145,8 +197,8 @@ def _entries(performer_ids, scores, panel, settings, recused, factors, carried) 
     return entries
 
 
-def _totals_and_ranks_under(entries, ties, rule, weights, settings, excluded) -> dict:
-    totals, placed, ranks = _placed_under(entries, ties, rule, weights, settings, excluded)
+def _totals_and_ranks_under(entries, ties, rule, weights, settings, excluded, dances=None) -> dict:
+    totals, placed, ranks, _ = _placed_under(entries, ties, rule, weights, settings, excluded, dances)
     rank_of = dict(zip(placed, ranks, strict=True))
     return {e.result.performer_id: (totals[i], rank_of.get(i)) for i, e in enumerate(entries)}
 
@@ -164,12 +216,14 @@ def _under_rules(
     recused: Mapping[str, Collection[str]] | None = None,
     factors: Mapping[str, Decimal] | None = None,
     carried: Mapping[str, Decimal] | None = None,
+    dances: tabulation.DanceMarks | None = None,
 ) -> dict:
-    """`each` (entries, ties, rule, weights, settings, excluded) under every rule of `rules`; what no rule
-    changes (the entries and their tie-break statistics) is computed once."""
+    """`each` (entries, ties, rule, weights, settings, excluded, dances) under every rule of `rules`; what
+    no rule changes (the entries and their tie-break statistics) is computed once. `dances`: each judge's
+    marks per criterion, which the skating system takes as dances when there are two or more."""
     entries, ties = _prepared(performer_ids, scores, panel, settings, recused, factors, carried)
     excluded = set(excluded)
-    return {Rule(r): each(entries, ties, Rule(r), weights, settings, excluded) for r in rules}
+    return {Rule(r): each(entries, ties, Rule(r), weights, settings, excluded, dances) for r in rules}
 
 
 @_in_context
@@ -196,9 +250,33 @@ def rank_performers(
     recused: Mapping[str, Collection[str]] | None = None,
     factors: Mapping[str, Decimal] | None = None,
     carried: Mapping[str, Decimal] | None = None,
+    dances: tabulation.DanceMarks | None = None,
 ) -> list[PerformerResult]:
     """`recused`: performer -> judges left out for them (their weights renormalise over the rest);
-    `factors`: a difficulty multiplying the total; `carried`: added to it from an earlier round."""
+    `factors`: a difficulty multiplying the total; `carried`: added to it from an earlier round;
+    `dances`: each judge's marks per criterion (the skating system's dances)."""
     rule = Rule(settings.rule)
-    extra = {"recused": recused, "factors": factors, "carried": carried}
+    extra = {"recused": recused, "factors": factors, "carried": carried, "dances": dances}
     return rank_under_rules(performer_ids, scores, panel, weights, settings, [rule], excluded, **extra)[rule]
+
+
+@_in_context
+def calculation(
+    performer_ids: Sequence[str],
+    scores: Mapping[str, Mapping[str, Decimal]],
+    panel: Sequence[str],
+    weights: Mapping[str, Decimal],
+    settings: Settings,
+    excluded: Collection[str] = (),
+    *,
+    recused: Mapping[str, Collection[str]] | None = None,
+    dances: tabulation.DanceMarks | None = None,
+) -> tabulation.Tabulation | None:
+    """The calculation behind rank_performers' ranking under a field rule, from the same performers and
+    marks (None under the other rules, whose totals speak for themselves)."""
+    rule = Rule(settings.rule)
+    if rule not in FIELD_RULES:
+        return None
+    entries, _ = _prepared(performer_ids, scores, panel, settings, recused, None, None)
+    _, sheet = field_sheet(entries, set(excluded))
+    return tabulation.tabulate(rule, sheet, weights, settings, dances)

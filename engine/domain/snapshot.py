@@ -14,6 +14,7 @@ from functools import cached_property
 from engine.domain import categories, ranking, rules
 from engine.domain.competition import RoundInfo
 from engine.domain.model import Account, EventState, Performer, PerformerStatus, Phase, Rule, Score, Settings
+from engine.domain.placing import Tabulation
 from engine.domain.release import Release
 from engine.domain.votes import VoteWindow
 
@@ -48,6 +49,11 @@ class Snapshot:
     def by_category(self) -> dict[str, list[ranking.PerformerResult]]:
         """Each category's results, ranked among themselves."""
         return categories.by_category(self.results, self.performers, self.settings.tie_breaks)
+
+    @cached_property
+    def calculation(self) -> Tabulation | None:
+        """The calculation behind the ranking under a field rule (engine/domain/tabulation.py)."""
+        return compute_calculation(self.settings, self.performers, self.scores, self.judges, self.conflicts)
 
     @property
     def shows_overall(self) -> bool:
@@ -146,6 +152,20 @@ def totals_and_ranks_by_rule(
     return ranking.totals_and_ranks_under_rules(*args, **kwargs)
 
 
+def compute_calculation(
+    settings: Settings,
+    performers: list[Performer],
+    scores: list[Score],
+    judges: list[Account],
+    conflicts: Mapping[str, Iterable[str]] | None = None,
+) -> Tabulation | None:
+    """The calculation behind compute_results' ranking under a field rule (the skating system's table of
+    majorities, the points, the normalised marks), or None under the other rules."""
+    args, kwargs = _ranking_args(settings, performers, scores, judges, [settings.rule], conflicts, None)
+    del args[5], kwargs["factors"], kwargs["carried"]  # the rules list; field rules use neither
+    return ranking.calculation(*args, **kwargs)
+
+
 def _ranking_args(settings, performers, scores, judges, rules, conflicts, carried) -> tuple[list, dict]:
     unranked = (PerformerStatus.SKIPPED, PerformerStatus.NO_SHOW)
     args = [
@@ -161,8 +181,19 @@ def _ranking_args(settings, performers, scores, judges, rules, conflicts, carrie
         "recused": {pid: tuple(js) for pid, js in (conflicts or {}).items()},
         "factors": {p.performer_id: p.difficulty for p in performers if p.difficulty != 1},
         "carried": carried,
+        "dances": _dances(settings, scores, rules),
     }
     return args, kwargs
+
+
+def _dances(settings: Settings, scores: list[Score], rules) -> dict | None:
+    """With two or more criteria the skating system takes each as a dance: every judge's mark per one."""
+    if len(settings.criteria) < 2 or Rule.SKATING not in {Rule(r) for r in rules}:
+        return None
+    out: dict[str, dict[str, dict[str, Decimal]]] = {}
+    for s in scores:
+        out.setdefault(s.performer_id, {})[s.judge] = dict(s.values)
+    return out
 
 
 @dataclass(frozen=True)

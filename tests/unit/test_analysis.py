@@ -154,8 +154,9 @@ def test_what_if_ranks_under_every_rule_side_by_side():
     rows = {"p1": {A: 10, B: 4, C: 4}, "p2": {A: 5, B: 5, C: 5}}
     snap = make_snapshot(rows, JUDGES, settings=Settings(rule=Rule.MEDIAN))
     t = standings.what_if(snap)
-    assert list(t.columns[:8]) == ["Performer", "Median (event's rule)", "Weighted mean", "Mean",
-                                   "Trimmed mean", "Trimmed sum", "Sum", "Rank spread"]  # fmt: skip
+    assert list(t.columns[:12]) == ["Performer", "Median (event's rule)", "Weighted mean", "Mean",
+                                    "Trimmed mean", "Trimmed sum", "Sum", "Skating system", "Rank points",
+                                    "Borda", "Normalised", "Rank spread"]  # fmt: skip
     by = t.set_index("Performer")
     assert by.loc["P2", "Median (event's rule)"] == 1 and by.loc["P2", "Mean"] == 2
     assert by.loc["P1", "Mean"] == 1 and by.loc["P1", "Rank spread"] == 1

@@ -151,6 +151,8 @@ def test_ranking_does_not_depend_on_the_order_of_judges_or_dicts(event, rnd):
 
 
 def sort_key(result, tie_breaks):
+    if result.place is not None:  # the skating system: its place orders, lower first, its rules break ties
+        return (-result.place,)
     stat = {
         TieBreak.MEDIAN: result.median,
         TieBreak.BEST: result.best,
@@ -175,5 +177,9 @@ def test_competition_rank_is_one_plus_the_number_strictly_better(event):
     assert results[: len(ranked)] == ranked
     rest = [r.performer_id for r in results[len(ranked) :]]
     assert rest == [p for p in performers if p in rest]
+    # The normalised rule ranks nobody while a judge has too few marks (it says so: its calculation).
+    calc = ranking.calculation(performers, scores, panel, weights, settings, excluded)
+    refused = calc is not None and calc.refused is not None
+    assert not (refused and ranked)
     for r in results[len(ranked) :]:
-        assert r.performer_id in excluded or not r.complete
+        assert r.performer_id in excluded or not r.complete or refused
