@@ -39,8 +39,13 @@ def current() -> Session | None:
     return session
 
 
-def require(role: Role, page: StreamlitPage) -> Session:
-    """The logged-in session with `role`, or: the login (then back to `page`), or a plain refusal."""
+FOR = {Role.ADMIN: "the admin.", Role.JUDGE: "judges.", Role.STREAMING: "the streaming operator."}
+
+
+def require(role: Role | tuple[Role, ...], page: StreamlitPage) -> Session:
+    """The logged-in session with `role` (or one of several), or: the login (then back to `page`), or a
+    plain refusal."""
+    roles = (role,) if isinstance(role, Role) else role
     session = current()
     token = cookies.token_from_page()
     if session is None and token and st.session_state.get(REFUSED) != token:
@@ -68,7 +73,7 @@ def require(role: Role, page: StreamlitPage) -> Session:
     except StagescoreError as e:
         st.info(str(e))
         st.stop()
-    if session.role is not role:
-        st.error("Not allowed: this page is for " + ("the admin." if role is Role.ADMIN else "judges."))
+    if session.role not in roles:
+        st.error("Not allowed: this page is for " + FOR[roles[0]])
         st.stop()
     return session

@@ -38,10 +38,13 @@ ADMIN_PAGES = {
     "LOG_PAGE": ("pages/admin_log.py", "Log & exports", "🧾", "admin-log"),
     "RESULTS_DESK_PAGE": ("pages/admin_results.py", "Results desk", "🏅", "admin-results"),
 }
+# The streaming operator's one page (the admin's menu has it too): what goes on air, nothing else.
+STREAMING_PAGES = {"ON_AIR_PAGE": ("pages/on_air.py", "On air", "🎬", "on-air")}
 LOGIN_PAGES = {"LOGIN_PAGE": ("pages/login.py", "Log in", "🔑", "login")}  # for whoever is not logged in
-PAGES = PUBLIC_PAGES | FESTIVAL_PAGES | JUDGE_PAGES | ADMIN_PAGES | LOGIN_PAGES
+PAGES = PUBLIC_PAGES | FESTIVAL_PAGES | JUDGE_PAGES | ADMIN_PAGES | STREAMING_PAGES | LOGIN_PAGES
 PUBLIC, FESTIVAL = tuple(PUBLIC_PAGES), tuple(FESTIVAL_PAGES)
-JUDGE, ADMIN = tuple(JUDGE_PAGES), tuple(ADMIN_PAGES)
+JUDGE, ADMIN, STREAMING = tuple(JUDGE_PAGES), tuple(ADMIN_PAGES), tuple(STREAMING_PAGES)
+HOME = {Role.JUDGE: "JUDGE_PAGE", Role.ADMIN: "CONTROL_PAGE", Role.STREAMING: "ON_AIR_PAGE"}
 LOGIN = next(iter(LOGIN_PAGES))
 PAGES_KEY = "_stagescore_pages"
 
@@ -78,7 +81,7 @@ def path_of(name: str) -> str:
 
 def home_of(role: Role) -> StreamlitPage:
     """Where a logged-in user starts."""
-    return _built()["JUDGE_PAGE" if role is Role.JUDGE else "CONTROL_PAGE"]
+    return _built()[HOME[role]]
 
 
 def build():
@@ -93,13 +96,15 @@ def menu(session: Session | None) -> None:
     if role is Role.JUDGE:
         names += JUDGE
     elif role is Role.ADMIN:
-        names += ADMIN
+        names += ADMIN + STREAMING
+    elif role is Role.STREAMING:
+        names += STREAMING
     else:
         names.append(LOGIN)
     with st.sidebar:
         for name in names:
             st.page_link(_built()[name])
-        if role is Role.ADMIN:
+        if role in (Role.ADMIN, Role.STREAMING):
             stages.picker(in_sidebar=True)  # which stage's desk, setup, scores and results
         if session:
             st.caption(f"Logged in as {session.name} ({session.role.value})")

@@ -60,7 +60,7 @@ def _path(tail: str) -> str:
 
 
 def home_path(role: Role) -> str:
-    return _path("judge" if role is Role.JUDGE else "admin")
+    return _path({Role.JUDGE: "judge", Role.STREAMING: "on-air"}.get(role, "admin"))
 
 
 def safe_next(value: object, role: Role) -> str:

@@ -16,6 +16,7 @@ STAGED = (
     "demo",
     "verify-log",
     "vote",
+    "on-air",
 )
 
 _chosen: dict[str, str | None] = {"stage": None}

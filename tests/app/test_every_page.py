@@ -7,14 +7,20 @@ from __future__ import annotations
 import pytest
 
 from engine.domain.model import Command, CommandKind, Phase, Role
-from tests.app.helpers import ADMIN, JUDGE, open_page, open_scoring_now, start, texts
+from tests.app.helpers import ADMIN, JUDGE, PASSWORD, open_page, open_scoring_now, start, texts
 from ui import nav
 
-PAGES = [nav.PAGES[name] for name in (*nav.PUBLIC, *nav.FESTIVAL, *nav.JUDGE, *nav.ADMIN, nav.LOGIN)]
+PAGES = [
+    nav.PAGES[name]
+    for name in (*nav.PUBLIC, *nav.FESTIVAL, *nav.JUDGE, *nav.ADMIN, *nav.STREAMING, nav.LOGIN)
+]
+STREAMER = "stream@test.local"
 HELP = "A judge is asking for help"  # the admin's alarm for judge3's raised hand, not a failure
-OWNER = {nav.path_of(name): Role.JUDGE for name in nav.JUDGE} | {
-    nav.path_of(name): Role.ADMIN for name in nav.ADMIN
-}
+OWNER = (  # who may open each protected page
+    {nav.path_of(name): {Role.JUDGE} for name in nav.JUDGE}
+    | {nav.path_of(name): {Role.ADMIN} for name in nav.ADMIN}
+    | {nav.path_of(name): {Role.STREAMING, Role.ADMIN} for name in nav.STREAMING}
+)
 
 
 def walk(at, role: Role | None, stage: str) -> list[str]:
@@ -32,7 +38,7 @@ def walk(at, role: Role | None, stage: str) -> list[str]:
         elif owner and role is None:
             if titles != ["Log in"]:
                 problems.append(f"{where}: a visitor was not sent to the login (titles {titles})")
-        elif owner and owner is not role:
+        elif owner and role not in owner:
             if not errors or not all(e.startswith("Not allowed") for e in errors) or titles:
                 problems.append(
                     f"{where}: the {role.value} was not refused (titles {titles}, errors {errors})"
@@ -42,9 +48,15 @@ def walk(at, role: Role | None, stage: str) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("role", [None, Role.JUDGE, Role.ADMIN], ids=["public", "judge", "admin"])
+@pytest.mark.parametrize(
+    "role", [None, Role.JUDGE, Role.ADMIN, Role.STREAMING], ids=["public", "judge", "admin", "streaming"]
+)
 def test_every_page_runs_without_an_exception(svc, tokens, app, role):
-    at = app(svc.logins.whoami(tokens[{Role.JUDGE: JUDGE, Role.ADMIN: ADMIN}[role]]) if role else None)
+    if role is Role.STREAMING:  # the streaming operator: the On air page, every judge's and admin's refused
+        svc.add_account(None, STREAMER, "Stream desk", PASSWORD, Role.STREAMING)
+        tokens = {**tokens, STREAMER: svc.logins.login(STREAMER, PASSWORD).token}
+    who = {Role.JUDGE: JUDGE, Role.ADMIN: ADMIN, Role.STREAMING: STREAMER}
+    at = app(svc.logins.whoami(tokens[who[role]]) if role else None)
     assert not at.exception, at.exception
 
     problems = walk(at, role, "lobby")

@@ -168,3 +168,19 @@ def test_what_the_operator_switches_reaches_that_stage_s_feed_and_board_only(fes
     assert _first(stack, "/live/public?stage=s1")["on_air"]["projector"] == "podium"  # the kiosk obeys it
     assert _get(stack, "/api/v1/state?stage=s2")[2]["on_air"]["projector"] == "board"
     on_air.switch(svc.on("s1"), tokens[STREAMER], {"lower_third": True, "next_up": True}, "board")
+
+
+def test_the_operator_s_login_opens_no_desk_no_judge_stream_and_scores_nothing(festival):
+    stack, tokens = festival
+    for path in ("/live/admin?stage=s1", "/live/judge"):
+        stream = EventStream(stack.url, path, tokens[STREAMER])
+        try:
+            assert stream.status == 401 and stream.body_json()["error"].endswith(".")
+        finally:
+            stream.close()
+    state = stack.service().on("s1").bundle().state
+    body = {"performer_id": state.performer_id, "window_id": state.window_id, "values": {"Score": "9"},
+            "request_id": uuid.uuid4().hex}  # fmt: skip
+    status, answer = post_score(stack.url, tokens[STREAMER], body)
+    assert status in (401, 403) and answer["ok"] is False
+    assert not [s for s in stack.service().on("s1").store.scores.list(state.event_id) if s.judge == STREAMER]

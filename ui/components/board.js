@@ -47,6 +47,8 @@ export default function (component) {
   function render() {
     root.replaceChildren();
     if (!doc) { root.appendChild(el("div", "phase", "Connecting…")); return; }
+    // The room's screen shows what the streaming operator picked (the board unless they chose another).
+    if (data.kiosk && !doc.error && projectorView(root, doc)) { renderClock(); return; }
     const banner = doc.error || (lost ? "Connection lost, retrying…" : "");
     if (banner) root.appendChild(el("div", "banner", banner));
     if (!doc.phase) return;

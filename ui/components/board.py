@@ -13,7 +13,7 @@ _component = st.components.v2.component(
     "stagescore_live_board",
     html="<div class='board'></div>",
     css=asset("board.css"),
-    js=asset("live_core.js", "live_stream.js", "board.js"),
+    js=asset("live_core.js", "live_stream.js", "projector.js", "board.js"),
 )
 
 
