@@ -72,9 +72,9 @@ def vote_routes() -> list[Route]:
 
 
 def on_air_routes() -> list[Route]:
-    from ui.onair import state
+    from ui.onair import overlays, state
 
-    return state.routes()
+    return state.routes() + overlays.routes()
 
 
 def _no_proxy_rewrites() -> None:

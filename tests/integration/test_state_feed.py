@@ -184,3 +184,17 @@ def test_the_operator_s_login_opens_no_desk_no_judge_stream_and_scores_nothing(f
     status, answer = post_score(stack.url, tokens[STREAMER], body)
     assert status in (401, 403) and answer["ok"] is False
     assert not [s for s in stack.service().on("s1").store.scores.list(state.event_id) if s.judge == STREAMER]
+
+
+def test_the_overlays_are_one_small_page_with_a_strict_policy_and_unknown_ones_are_a_404(festival):
+    stack, _ = festival
+    with urllib.request.urlopen(stack.url + "/overlay/lower-third?stage=s2&key=green", timeout=10) as resp:
+        page, policy = resp.read(), resp.headers["Content-Security-Policy"]
+    assert b'id="lower_third"' in page and b"api/v1/state/stream" in page and len(page) < 20_000
+    assert "default-src 'none'" in policy and "connect-src 'self'" in policy
+    request = urllib.request.Request(stack.url + "/overlay/podium", headers={"Accept-Encoding": "br"})
+    with urllib.request.urlopen(request, timeout=10) as resp:
+        assert resp.headers["Content-Encoding"] == "br" and len(resp.read()) < 6_000
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(stack.url + "/overlay/scores", timeout=10)
+    assert missing.value.code == 404 and b"/overlay/lower-third" in missing.value.read()

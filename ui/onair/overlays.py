@@ -1,0 +1,51 @@
+"""/overlay/<element>: the overlays for a live stream's browser sources (OBS, vMix), beside st.App and
+without Streamlit: one small page (its style and script inline, compressed once) that follows the state
+feed's stream (ui/onair/state.py) and shows one element, or `all` of them, on a 1920 x 1080 frame with a
+transparent background (or ?key=green|blue). The page is the same for every element and stage: the
+script reads the element from its path and the stage and theme from its query.
+"""
+
+from __future__ import annotations
+
+import gzip
+from functools import cache
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+HERE = Path(__file__).resolve().parent
+COMPONENTS = HERE.parent / "components"
+PAGES = ("lower-third", "score-card", "podium", "next-up", "all")
+CSP = "default-src 'none'; connect-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
+UNKNOWN = "There is no such overlay; the overlays are: " + ", ".join(f"/overlay/{p}" for p in PAGES) + "."
+
+
+@cache
+def _page() -> dict[str, bytes]:
+    import brotli
+
+    script = "\n".join(
+        (d / n).read_text()
+        for d, n in [(COMPONENTS, "live_core.js"), (COMPONENTS, "live_stream.js"), (HERE, "overlay.js")]
+    )
+    html = (HERE / "page.html").read_text()
+    html = html.replace("/*CSS*/", (HERE / "overlay.css").read_text()).replace("/*JS*/", script)
+    raw = html.encode()
+    return {"br": brotli.compress(raw, quality=11), "gzip": gzip.compress(raw, 9, mtime=0), "": raw}
+
+
+async def overlay(request: Request) -> Response:
+    if request.path_params["element"] not in PAGES:
+        return PlainTextResponse(UNKNOWN, status_code=404)
+    accepted = request.headers.get("accept-encoding", "")
+    encoding = next((e for e in ("br", "gzip") if e in accepted), "")
+    headers = {"Cache-Control": "no-cache", "Vary": "Accept-Encoding", "Content-Security-Policy": CSP}
+    if encoding:
+        headers["Content-Encoding"] = encoding
+    return Response(_page()[encoding], media_type="text/html; charset=utf-8", headers=headers)
+
+
+def routes() -> list[Route]:
+    return [Route("/overlay/{element}", overlay)]
