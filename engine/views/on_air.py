@@ -11,21 +11,28 @@ the name of the performer whose scoring window closed last (whose row the board 
 
 from __future__ import annotations
 
-from engine.domain.model import PerformerStatus, Phase
+from collections.abc import Sequence
+
+from engine.domain.model import Performer, PerformerStatus, Phase
 from engine.domain.on_air import ELEMENTS, OnAir
-from engine.domain.snapshot import Snapshot
 
 NO_TOTAL = ("", "—")
 TIMED = (Phase.PERFORMING.value, Phase.SCORING.value)
 CARD_PHASES = (Phase.PERFORMING.value, Phase.FINISHED.value)  # not while the next one is being scored
 
 
-def public_fields(snap: Snapshot, switches: OnAir) -> dict:
-    """The fields the public document carries for the overlays: `on_air` (the operator's switches) and
-    `scored_last` (the performer whose scoring window closed last, by name; None before the first)."""
-    done = [p for p in snap.performers if p.status is PerformerStatus.DONE]
+def scored_last(performers: Sequence[Performer]) -> str | None:
+    """The performer whose scoring window closed last, by name (None before the first). A pass over the
+    roster: the live feed computes it again only when it reads the roster again."""
+    done = [p for p in performers if p.status is PerformerStatus.DONE]
     last = max(done, key=lambda p: (p.ended_at or 0.0, p.order), default=None)
-    return {"on_air": switches.as_json(), "scored_last": last.name if last else None}
+    return last.name if last else None
+
+
+def public_fields(switches: OnAir, last: str | None) -> dict:
+    """The fields the public document carries for the overlays: `on_air` (the operator's switches) and
+    `scored_last` (`scored_last(performers)`)."""
+    return {"on_air": switches.as_json(), "scored_last": last}
 
 
 def state_doc(public: dict, now: float) -> dict:

@@ -14,7 +14,7 @@ from engine.domain.model import EventState, InvalidInput, PerformerStatus, Phase
 from engine.domain.on_air import OnAir
 from engine.domain.release import Release, ResultsSettings
 from engine.views import documents
-from engine.views.on_air import public_fields, state_doc
+from engine.views.on_air import public_fields, scored_last, state_doc
 from tests.unit.snapshots import T0, make_snapshot
 
 J = {"j1@x": "Ann", "j2@x": "Bob"}
@@ -43,7 +43,7 @@ def _public(snap, switches: OnAir | None = None) -> dict:
     """The board's public document as the live feed builds it (ui/live/builder.py)."""
     view = publicity.public_view(snap)
     doc = documents.public_doc(view, snap.at, documents.ranking(view))
-    return doc | public_fields(snap, switches or OnAir())
+    return doc | public_fields(switches or OnAir(), scored_last(snap.performers))
 
 
 def _leaves(value, out: set) -> set:

@@ -38,6 +38,8 @@ class Builder:
         self._public: Snapshot | None = None  # publicity.public_view of the last change of the scores
         self._public_ranked: dict = {}
         self._others: dict[str, list[dict]] = {}
+        self._roster: list | None = None
+        self._scored_last: str | None = None  # views.on_air.scored_last of `_roster`
 
     def build(self, judges: list[str], admins: bool = False) -> Built:
         """`admins`: an admin desk is connected (its engine line needs the engines' seen items)."""
@@ -52,7 +54,9 @@ class Builder:
             self._public = publicity.public_view(snap)
             self._public_ranked = self._ranked if self._public is snap else documents.ranking(self._public)
         public = documents.public_doc(self._seen(snap), now, self._public_ranked) | stage
-        public |= on_air.public_fields(snap, reading.on_air)
+        if snap.performers is not self._roster:  # the roster is read again only when the version moves
+            self._roster, self._scored_last = snap.performers, on_air.scored_last(snap.performers)
+        public |= on_air.public_fields(reading.on_air, self._scored_last)
         state = on_air.state_doc(public, now)
         line = engine_line(reading.engine_desk, now) if reading.engine_desk else None
         admin = documents.admin_doc(snap, now, reading.health, self._ranked, line) | stage
