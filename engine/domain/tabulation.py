@@ -34,7 +34,7 @@ def tabulate(
     if rule is Rule.NORMALISED:
         return normalised.tabulate(marks, weights, settings.normalise_min)
     if rule is Rule.SKATING:
-        names = sorted({d for p in performers for row in (dances or {}).get(p, {}).values() for d in row})
+        names = _dance_names(performers, dances or {}, settings)
         if len(names) >= 2:
             by_dance = {
                 d: _by_couple(judge_places(_dance(marks, dances or {}, d)), performers) for d in names
@@ -47,6 +47,15 @@ def tabulate(
     if rule is Rule.RANK_POINTS:
         return points.rank_points(places, performers, settings.rank_points)
     return points.borda(places, performers)
+
+
+def _dance_names(performers: list[str], dances: DanceMarks, settings: Settings) -> list[str]:
+    """The dances in the event's criteria order, or else as they first appear."""
+    seen = dict.fromkeys(d for p in performers for row in dances.get(p, {}).values() for d in row)
+    criteria = [c.name for c in settings.criteria]
+    if set(seen) <= set(criteria):
+        return [c for c in criteria if c in seen]
+    return list(seen)
 
 
 def _dance(marks: Marks, dances: DanceMarks, dance: str) -> dict[str, dict[str, Decimal]]:

@@ -156,7 +156,7 @@ def test_skating_from_scores_places_each_judges_order_and_several_criteria_are_d
     dances = {p: {j: {"Waltz": v, "Tango": -v} for j, v in row.items()} for p, row in sheet.items()}
     two = tabulation.tabulate(Rule.SKATING, sheet, {}, Settings(), dances)
     assert two.totals == {"x": 4, "y": 4, "z": 4}  # Waltz 2, 1, 3 and Tango 2, 3, 1
-    assert [t.title for t in two.tables][:3] == ["Tango", "Waltz", "Summary (rules 9-11)"]
+    assert [t.title for t in two.tables][:3] == ["Waltz", "Tango", "Summary (rules 9-11)"]
 
 
 # ---- the settings --------------------------------------------------------------------------------
