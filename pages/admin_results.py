@@ -1,7 +1,7 @@
 import streamlit as st
 
 from engine.domain.model import Role
-from ui import data, nav, results, votes
+from ui import calculation, data, nav, results, votes
 from ui.admin import show_message
 from ui.auth import require
 
@@ -32,6 +32,7 @@ st.caption(
     "closed; then reveal the ranking on the board from last place up, the podium last."
 )
 results.sign_off_and_reveal(session, snap, rel)
+calculation.panel(snap)
 st.subheader("Results settings")
 results.settings_form(session, rel)
 results.links_panel(session, snap)

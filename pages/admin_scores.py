@@ -167,7 +167,7 @@ live()
 
 @st.fragment
 def what_if() -> None:
-    st.subheader("What if: every aggregation rule")
+    st.subheader("What if: every rule")
     st.caption(
         "For before results are published: the ranking under each rule side by side, the event's own rule "
         "first. Only the event's rule counts; the others are a check of how much the choice matters."
@@ -182,6 +182,8 @@ def what_if() -> None:
     table = _what_if(analysis.fingerprint(snap), snap)
     totals = [c for c in table.columns if c.endswith(" total")]
     st.dataframe(table, hide_index=True, column_config=_number_columns(table, totals))
+    for sentence in standings.refusals(snap):
+        st.text(sentence)  # names a judge: text, never markdown
 
 
 what_if()

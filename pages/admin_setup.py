@@ -9,7 +9,7 @@ from engine.domain.model import (
     StagescoreError,
     TieBreak,
 )
-from engine.domain.settings import parse_criteria
+from engine.domain.settings import parse_criteria, parse_rank_points
 from engine.service.competition import Competition
 from ui import competition, data, nav, votes, widgets
 from ui.admin import report
@@ -58,7 +58,7 @@ with st.form("settings"):
     public = c3.checkbox("Show each judge's scores on the public board", settings.public_judge_scores)
     c1, c2, c3, c4 = st.columns(4)
     rules_ = [r.value for r in Rule]
-    rule = c1.selectbox("Aggregation rule", rules_, rules_.index(settings.rule.value), disabled=started)
+    rule = c1.selectbox("Rule", rules_, rules_.index(settings.rule.value), disabled=started)
     missing = c2.selectbox(
         "Missing scores",
         [m.value for m in MissingPolicy],
@@ -80,6 +80,24 @@ with st.form("settings"):
         "Rank overall as well",
         settings.rank_overall,
         help="Each category is ranked on its own; tick to show one ranking across categories too.",
+    )
+    c1, c2 = st.columns([3, 1])
+    rank_points = c1.text_input(
+        "Rank points for a judge's 1st, 2nd, … place",
+        ", ".join(f"{p:f}" for p in settings.rank_points),
+        disabled=started,
+        help="The rank points rule: each judge's place earns these points (past the list: 0).",
+    )
+    normalise_min = c2.number_input(
+        "Normalised: marks per judge at least",
+        value=settings.normalise_min,
+        step=1,
+        disabled=started,
+        help="The normalised rule ranks nobody until every judge has given this many marks.",
+    )
+    st.caption(
+        "The skating system, rank points and Borda place performers by each judge's order of them; with "
+        "the skating system, two or more criteria are the dances of a multi-dance final."
     )
     ties = st.multiselect(
         "Tie-breaks, in order",
@@ -125,6 +143,8 @@ if save:
                 rank_overall=rank_overall,
                 tie_breaks=tuple(TieBreak(t) for t in ties),
                 criteria=criteria,
+                rank_points=parse_rank_points(rank_points),
+                normalise_min=int(normalise_min),
             ),
         )
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from engine.domain.model import PerformerStatus, Rule, Score
 from engine.domain.placing import FIELD_RULES
-from engine.domain.snapshot import Snapshot, compute_results, totals_and_ranks_by_rule
+from engine.domain.snapshot import Snapshot, compute_calculation, compute_results, totals_and_ranks_by_rule
 
 TOP_RANKS = 10  # lines in the ranking-over-time chart
 RULE_LABEL = {
@@ -144,6 +144,19 @@ def what_if(snap: Snapshot) -> pd.DataFrame:
     first = np.where(seen[:, 0], ranks[:, 0], np.inf)
     order = np.lexsort(([place.get(pid, 0) for pid in ids], first))
     return out.iloc[order].reset_index(drop=True)
+
+
+def refusals(snap: Snapshot) -> list[str]:
+    """Why a field rule in the what-if table ranks nobody (the normalised rule, while a judge has too few
+    marks): its sentence, naming the rule."""
+    found = []
+    for rule in (Rule.NORMALISED,):
+        calc = compute_calculation(
+            snap.settings.with_changes(rule=rule), snap.performers, snap.scores, snap.judges, snap.conflicts
+        )
+        if calc is not None and calc.refused:
+            found.append(f"{RULE_LABEL[rule]}: {calc.refused}")
+    return found
 
 
 def _int_array(values: np.ndarray) -> pd.api.extensions.ExtensionArray:

@@ -14,7 +14,7 @@ from engine.domain.model import VoteMode
 from engine.domain.release import Release
 from engine.domain.scoring import display
 from engine.domain.snapshot import Snapshot, ranking_rows
-from engine.views import results
+from engine.views import calculation, results
 from engine.views.exports import audience_shown
 from engine.views.votes import Audience
 
@@ -51,6 +51,44 @@ class _Doc(FPDF):
             for i, (w, cell) in enumerate(zip(widths, cells, strict=True)):
                 self.cell(w, 7, self.text_of(cell), border=1, align="L" if i == 0 or r == 0 else "R")
             self.ln(7)
+
+    def grid(self, header: tuple[str, ...], rows: tuple[tuple[str, ...], ...], size: float = 8) -> None:
+        """A calculation's table: each column as wide as its longest cell, scaled down to the page."""
+        self.set_font(self.family, "B", size)
+        widths = [
+            max(self.get_string_width(self.text_of(str(c))) for c in col) + 2
+            for col in zip(header, *rows, strict=True)
+        ]
+        scale = min(1.0, self.epw / sum(widths))
+        for r, cells in enumerate([header, *rows]):
+            self.set_font(self.family, "B" if r == 0 else "", size)
+            for i, (w, cell) in enumerate(zip(widths, cells, strict=True)):
+                self.cell(w * scale, 5, self.text_of(str(cell)), border=1, align="L" if i == 0 else "C")
+            self.ln(5)
+
+
+MAX_CALCULATION_COLUMNS = 30  # wider than a page can show: the desk and `engine tabulate` show it whole
+
+
+def _calculation(doc: _Doc, snap: Snapshot, named: bool) -> None:
+    """The calculation behind a field rule's ranking (the skating system's majorities …), or why the
+    rule ranks nobody yet."""
+    refused, tables = calculation.tables(snap, named)
+    if refused is None and not tables:
+        return
+    doc.ln(5)
+    doc.line("The calculation", 13, True)
+    if refused:
+        doc.line(refused, 9, height=5)
+    for t in tables:
+        doc.ln(2)
+        doc.line(t.title, 10, True, 6)
+        if len(t.columns) > MAX_CALCULATION_COLUMNS:
+            doc.line(
+                f"{len(t.columns)} columns: too wide for a page; the results desk shows it.", 9, height=5
+            )
+        else:
+            doc.grid(t.columns, t.rows)
 
 
 def _heading(doc: _Doc, title: str, snap: Snapshot, rel: Release) -> None:
@@ -159,6 +197,7 @@ def results_pdf(
         for row in ranking_rows(snap)
     ]
     doc.table(["Performer", "Rank", "Category", "Total", "Scores"], rows, first=0.4)
+    _calculation(doc, snap, rel.settings.judge_names_on_sheets)
     shown = audience_shown(audience, public)
     if shown is not None:
         _peoples_choice(doc, shown)

@@ -3,7 +3,7 @@ comment with a score, Sign off (with its confirmation) and Reveal next."""
 
 from __future__ import annotations
 
-from engine.domain.model import Command, CommandKind
+from engine.domain.model import Command, CommandKind, Rule
 from tests.app.helpers import ADMIN, button, open_page, open_scoring_now, start, texts
 
 DESK = "pages/admin_results.py"
@@ -64,3 +64,21 @@ def test_the_log_page_offers_the_pdfs_and_the_workbook(svc, tokens, app):
     labels = [b.proto.label for b in at.get("download_button")]
     assert {"Results (PDF)", "All score sheets (PDF)", "Score sheet (PDF)"} <= set(labels)
     assert "Results (Excel)" in labels
+
+
+def test_the_desk_shows_the_skating_systems_calculation(svc, tokens, app):
+    svc.update_settings(tokens[ADMIN], svc.bundle().settings.with_changes(rule=Rule.SKATING))
+    start(svc, tokens)
+    places = ({1: "9", 2: "8", 3: "7"}, {1: "8", 2: "9", 3: "9"}, {1: "7", 2: "7", 3: "8"})
+    for by_judge in places:  # judge 1 places them 1, 2, 3; judge 2 2, 1, 3; judge 3 3, 1, 2
+        pid = open_scoring_now(svc).performer_id
+        for j, value in by_judge.items():
+            svc.submit_score(tokens[f"judge{j}@test.local"], pid, {"Score": value})
+        svc.command(tokens[ADMIN], Command(CommandKind.CLOSE))
+    at = open_page(app(svc.logins.whoami(tokens[ADMIN])), DESK)
+    assert not at.exception and "The calculation" in texts(at.subheader)
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Performer", "Judge 1", "Judge 2", "Judge 3", "1", "1-2", "1-3", "Place"]
+    # Performer 2 has two 1sts of three: a majority, 1st; Performer 1 two 2nd-or-better: 2nd.
+    assert table.set_index("Performer")["Place"].to_dict() == {"Performer 2": "1", "Performer 1": "2",
+                                                               "Performer 3": "3"}  # fmt: skip
