@@ -158,7 +158,7 @@ def skate_dance(places: Places, title: str = "") -> SkatingResult:
 
     def build() -> tuple[Table, ...]:
         shown_marks = {"": tuple(judges), **{c: tuple(_mark(places[c], j) for j in judges) for c in couples}}
-        return (sheet.table(title or "The dance", couples, shown_marks),)
+        return (sheet.table(title or "The dance (rules 5-8)", couples, shown_marks),)
 
     return SkatingResult(dict(sheet.places), dict(sheet.places), build)
 
