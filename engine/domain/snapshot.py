@@ -14,7 +14,7 @@ from functools import cached_property
 from engine.domain import categories, ranking, rules
 from engine.domain.competition import RoundInfo
 from engine.domain.model import Account, EventState, Performer, PerformerStatus, Phase, Rule, Score, Settings
-from engine.domain.placing import Tabulation
+from engine.domain.placing import FIELD_RULES, Tabulation
 from engine.domain.release import Release
 from engine.domain.votes import VoteWindow
 
@@ -47,13 +47,45 @@ class Snapshot:
 
     @cached_property
     def by_category(self) -> dict[str, list[ranking.PerformerResult]]:
-        """Each category's results, ranked among themselves."""
-        return categories.by_category(self.results, self.performers, self.settings.tie_breaks)
+        """Each category's results, ranked among themselves; under a field rule each category is placed
+        on its own marks (a judge's places among that category's performers)."""
+        if not self._field_by_category:
+            return categories.by_category(self.results, self.performers, self.settings.tie_breaks)
+        return {
+            name: compute_results(self.settings, members, scores, self.judges, conflicts=self.conflicts)
+            for name, (members, scores) in self._categories.items()
+        }
 
     @cached_property
     def calculation(self) -> Tabulation | None:
         """The calculation behind the ranking under a field rule (engine/domain/tabulation.py)."""
         return compute_calculation(self.settings, self.performers, self.scores, self.judges, self.conflicts)
+
+    @cached_property
+    def calculations(self) -> dict[str, Tabulation]:
+        """The calculation of each category's ranking when a field rule places the categories apart
+        (category -> its calculation); otherwise the one calculation, under ""."""
+        if not self._field_by_category:
+            return {} if self.calculation is None else {"": self.calculation}
+        found = {}
+        for name, (members, scores) in self._categories.items():
+            calc = compute_calculation(self.settings, members, scores, self.judges, self.conflicts)
+            if calc is not None:
+                found[name] = calc
+        return found
+
+    @property
+    def _field_by_category(self) -> bool:
+        return Rule(self.settings.rule) in FIELD_RULES and len(categories.names(self.performers)) > 1
+
+    @property
+    def _categories(self) -> dict[str, tuple[list[Performer], list[Score]]]:
+        out: dict[str, tuple[list[Performer], list[Score]]] = {}
+        for name in categories.names(self.performers):
+            members = [p for p in self.performers if p.category == name]
+            ids = {p.performer_id for p in members}
+            out[name] = (members, [s for s in self.scores if s.performer_id in ids])
+        return out
 
     @property
     def shows_overall(self) -> bool:

@@ -28,16 +28,19 @@ def _judges_named(sentence: str, judges: Mapping[str, str]) -> str:
 def tables(snap: Snapshot, judges_named: bool = True) -> tuple[str | None, list[Table]]:
     """(the sentence refusing the rule, or None; the calculation's tables), or (None, []) under a rule
     of each performer's own marks."""
-    calc = snap.calculation
-    if calc is None:
+    calcs = snap.calculations  # one, or each category's when a field rule places them apart
+    if not calcs:
         return None, []
     judges = judge_labels(snap, judges_named)
-    if calc.refused:
-        return _judges_named(calc.refused, judges), []
+    refused = [(name, c.refused) for name, c in calcs.items() if c.refused]
+    if refused:
+        name, sentence = refused[0]
+        return (f"{name}: " if name else "") + _judges_named(sentence, judges), []
     performers = {p.performer_id: p.name for p in snap.performers}
     out = []
-    for t in calc.tables:
-        heads = tuple(_named(h, judges) for h in t.columns)
-        rows = tuple((_named(_named(r[0], performers), judges), *r[1:]) for r in t.rows)
-        out.append(Table(t.title, heads, rows))
+    for name, calc in calcs.items():
+        for t in calc.tables:
+            heads = tuple(_named(h, judges) for h in t.columns)
+            rows = tuple((_named(_named(r[0], performers), judges), *r[1:]) for r in t.rows)
+            out.append(Table(f"{name}: {t.title}" if name else t.title, heads, rows))
     return None, out

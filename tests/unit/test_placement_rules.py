@@ -6,6 +6,7 @@ written here from the rules' text."""
 from __future__ import annotations
 
 import statistics
+from dataclasses import replace
 from decimal import Decimal as D
 
 import pytest
@@ -17,6 +18,8 @@ from engine.domain.model import InvalidInput, Rule, Settings
 from engine.domain.placing import judge_places
 from engine.domain.settings import parse_rank_points, validate_settings
 from engine.store.codec import settings_from_json, settings_to_json
+from engine.views import calculation
+from tests.unit.snapshots import make_snapshot
 
 
 def marks(rows: dict[str, dict[str, object]]) -> dict[str, dict[str, D]]:
@@ -173,3 +176,33 @@ def test_rank_points_and_the_normalised_minimum_are_checked_and_stored():
             validate_settings(bad)
     with pytest.raises(InvalidInput, match="separated by commas"):
         parse_rank_points("100, lots")
+
+
+# ---- categories ----------------------------------------------------------------------------------
+
+
+def test_under_a_field_rule_each_category_is_placed_on_its_own_marks():
+    # Category X alone, Borda of 3: judge a places p0 and p2 1st (2 each), p1 3rd; b p1, p0, p2; c p1 and
+    # p2 1st, p0 3rd. p1 4, p2 4, p0 3; the tie-break (higher median: 8 against 7) puts p1 first. Ranked
+    # among all five performers, p2 would be ahead of p1.
+    rows = {
+        "p0": {"a@x": 7, "b@x": 7, "c@x": 1},
+        "p1": {"a@x": 5, "b@x": 9, "c@x": 8},
+        "p2": {"a@x": 7, "b@x": 5, "c@x": 8},
+        "p3": {"a@x": 6, "b@x": 4, "c@x": 9},
+        "p4": {"a@x": 3, "b@x": 5, "c@x": 3},
+    }
+    snap = make_snapshot(rows, settings=Settings(rule=Rule.BORDA))
+    snap = replace(
+        snap, performers=[replace(p, category="X" if p.order <= 3 else "Y") for p in snap.performers]
+    )
+    overall = [r.performer_id for r in snap.results if r.performer_id in ("p0", "p1", "p2")]
+    assert overall == ["p2", "p1", "p0"]
+    assert [(r.performer_id, r.rank, r.total) for r in snap.by_category["X"]] == [
+        ("p1", 1, 4),
+        ("p2", 2, 4),
+        ("p0", 3, 3),
+    ]
+    _, tables = calculation.tables(snap)
+    assert [t.title for t in tables] == ["X: Borda points", "Y: Borda points"]
+    assert [row[0] for row in tables[0].rows] == ["P1", "P2", "P0"]  # by name
