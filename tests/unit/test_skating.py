@@ -255,7 +255,7 @@ def dance_sheets(draw, couples: int | None = None, judges: int | None = None):
     return {c: {JUDGES[j]: columns[j][i] for j in range(k)} for i, c in enumerate(names)}
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(dance_sheets())
 def test_one_dance_matches_the_reference(s):
     assert places(skate_dance(s)) == ref.one_dance(s)
@@ -270,7 +270,7 @@ def several(draw):
     return {WTVSQ[i]: draw(dance_sheets(n, k)) for i in range(d)}
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(several())
 def test_several_dances_match_the_reference(dances):
     assert places(skate_dances(dances)) == ref.several_dances(dances)
