@@ -6,10 +6,10 @@ import streamlit as st
 
 from engine.domain.model import Role
 from engine.views import exports, workbook
-from ui import data, nav, results, widgets
+from ui import apikeys, data, nav, results, widgets
 from ui.auth import require
 
-require(Role.ADMIN, nav.LOG_PAGE)
+session = require(Role.ADMIN, nav.LOG_PAGE)
 svc = data.on_stage()
 st.title("🧾 Log & exports")
 
@@ -40,6 +40,7 @@ c4.download_button(
     "Results (Excel)", workbook.to_xlsx(snap, audience), workbook.file_name(snap), workbook.MIME
 )
 results.downloads(snap, svc.results.release(chosen), audience)
+apikeys.section(session)
 
 st.subheader("Event log")
 problems = svc.log.verify(chosen)

@@ -77,6 +77,12 @@ def on_air_routes() -> list[Route]:
     return state.routes() + overlays.routes()
 
 
+def api_routes() -> list[Route]:
+    from ui.api.routes import routes
+
+    return routes()
+
+
 def _no_proxy_rewrites() -> None:
     """uvicorn rewrites a request's client from X-Forwarded-For when the peer is in FORWARDED_ALLOW_IPS,
     which defaults to loopback: any local process could then pose as any address. Our routes apply
@@ -98,6 +104,7 @@ def build() -> st.App:
             *routes_auth.routes(),
             *vote_routes(),
             *on_air_routes(),
+            *api_routes(),
         ],
         # Outermost: /static/ answered from the compressed files before Streamlit's middleware runs.
         # The page's head: preloads of its lazy chunks, the menu's arrows without the icon font.

@@ -18,12 +18,14 @@ store.results      results settings, sign-off, reveal, check requests, performer
 store.votes        the audience vote: windows, counter shards, tallies, reveal, void
 store.vote_commits  the one way in for an audience vote: one transaction checking its window
 store.on_air       what each stage's overlays and projector show (the streaming operator's switches)
+store.api_keys     the read API's keys (hashed), in the logins table
 """
 
 from __future__ import annotations
 
 from engine.config import Config
 from engine.store.accounts import Accounts, Sessions, StoredAccount
+from engine.store.apikeys import ApiKeys
 from engine.store.client import RETRY, Client, RetryPolicy, StoreError
 from engine.store.conflicts import Conflicts
 from engine.store.eventlog import EventLog
@@ -67,6 +69,7 @@ class Store:
         self.votes = Votes(self.client, self.tables, self.log)
         self.vote_commits = VoteCommits(self.client, self.tables)
         self.on_air = OnAirSettings(self.client, self.tables)
+        self.api_keys = ApiKeys(self.client, self.tables)
 
     def create_tables(self, wait: bool = True) -> list[str]:
         """Create any missing table; idempotent. Returns the names created."""

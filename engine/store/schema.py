@@ -15,7 +15,7 @@ Tables (each name prefixed with STAGESCORE_TABLE_PREFIX):
   event_log           event_id, sk: stream#seq | HEAD#stream; LSI by_time (event_id, ts_key)
   sessions            token_hash (with the device, first and last seen, and why it ended)
   logins              pk, sk: throttling, failed logins, login links, devices, sessions by account
-                      (engine/store/logins.py)
+                      (engine/store/logins.py); (APIKEYS, key id) the read API's keys (store/apikeys.py)
   audience_votes      pk event_id#window, sk: D#device (a vote) | S#n (a counter shard) (store/votes.py)
 Every hot path is a GetItem or a Query.
 """

@@ -4,7 +4,9 @@ comment with a score, Sign off (with its confirmation) and Reveal next."""
 from __future__ import annotations
 
 from engine.domain.model import Command, CommandKind, Rule
+from engine.service.apikeys import ApiUseCases
 from tests.app.helpers import ADMIN, button, open_page, open_scoring_now, start, texts
+from ui import widgets
 
 DESK = "pages/admin_results.py"
 
@@ -82,3 +84,17 @@ def test_the_desk_shows_the_skating_systems_calculation(svc, tokens, app):
     # Performer 2 has two 1sts of three: a majority, 1st; Performer 1 two 2nd-or-better: 2nd.
     assert table.set_index("Performer")["Place"].to_dict() == {"Performer 2": "1", "Performer 1": "2",
                                                                "Performer 3": "3"}  # fmt: skip
+
+
+def test_the_log_page_creates_an_api_key_shown_once_and_revokes_it(svc, tokens, app):
+    at = open_page(app(svc.logins.whoami(tokens[ADMIN])), "pages/admin_log.py")
+    at.text_input[0].set_value("Federation results")
+    at = button(at, "Create API key").click().run()
+    assert not at.exception
+    (made,) = svc.store.api_keys.list()
+    key = at.code[0].value
+    assert made.name == "Federation results" and key.startswith(f"ssk_{made.key_id}_")
+    assert ApiUseCases(svc).check_key(key) == made
+    at = button(at, "Revoke API key").click().run()
+    assert not at.exception and not svc.store.api_keys.get(made.key_id).active
+    assert widgets.text(f"Revoked API key {made.key_id}: it is refused from now on.") in texts(at.info)
