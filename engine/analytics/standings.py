@@ -15,6 +15,7 @@ from engine.domain.placing import FIELD_RULES
 from engine.domain.snapshot import Snapshot, compute_calculation, compute_results, totals_and_ranks_by_rule
 
 TOP_RANKS = 10  # lines in the ranking-over-time chart
+FIELD_STEPS = 30  # under a field rule, the rankings of prefixes the chart computes at most (about)
 RULE_LABEL = {
     Rule.WEIGHTED_MEAN: "Weighted mean",
     Rule.MEAN: "Mean",
@@ -61,13 +62,14 @@ def ranking_over_time(snap: Snapshot, top: int = TOP_RANKS) -> pd.DataFrame:
         if (i := index.get(s.performer_id)) is not None:
             mine[i].append(s)
     # The panel grows when a judge no longer active turns out to have scored: rank anew from there. A
-    # field rule places each performer against the others, so it ranks every prefix anew.
+    # field rule places each performer against the others, so it ranks prefixes anew: every one up to
+    # FIELD_STEPS performers, then every n // FIELD_STEPS-th (between those, ranks as the next one has them).
     panel = {j.email for j in snap.judges if j.active}
     starts, panels = [], []
-    field = Rule(snap.settings.rule) in FIELD_RULES
+    every = max(1, n // FIELD_STEPS) if Rule(snap.settings.rule) in FIELD_RULES else 0
     for i, scores in enumerate(mine):
         grown = panel | {s.judge for s in scores}
-        if i == 0 or grown != panel or field:
+        if i == 0 or grown != panel or (every and i % every == 0):
             starts.append(i)
             panels.append(sorted(grown))
         panel = grown
