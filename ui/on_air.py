@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from engine.domain.model import Session
+from engine.domain.model import Session, StagescoreError
 from engine.domain.on_air import ELEMENT_LABELS, ELEMENTS, PROJECTOR_LABELS, PROJECTOR_VIEWS
 from engine.service import on_air
 from ui import data, stages
@@ -29,6 +29,21 @@ def _switch(token: str, stage: str, key: str, element: str | None = None) -> Non
     word = "Projector: " + PROJECTOR_LABELS.get(value, str(value)) if projector else ELEMENT_LABELS[element]
     said = f"{word} {'on air' if value else 'off air'}." if element else f"{word}."
     report(lambda: on_air.switch(data.on_stage(stage), token, shown, projector), said, toast=True)
+    _heard(stage)
+
+
+def _heard(stage: str) -> None:
+    """This process's live feed of the stage reads the switches at its next tick, not in up to 2 s (other
+    processes' feeds read them within 2 s)."""
+    from ui.live import routes as live
+
+    try:
+        hubs = live.current().all()
+    except StagescoreError:  # no live feed in this process (a page test)
+        return
+    for hub in hubs:
+        if hub.stage == stage:
+            hub.feed.refresh_on_air()
 
 
 def switches(session: Session) -> None:

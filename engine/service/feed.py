@@ -8,9 +8,9 @@ score committed just before the switch is not missed. The roster is read again w
 moves, the engine lease every second, the accounts every few seconds, the current-event pointer every two.
 The settings come with the status partition each tick; a change moves the scores' generation.
 What the admin or a judge changes without moving the state's version (conflicts of interest, the round's
-name, the results' release, the admins' "please check" requests, what the streaming operator puts on
-air) is read when the version moves and every second besides, or at once when this process took the
-change (`refresh_besides`).
+name, the results' release, the admins' "please check" requests) is read when the version moves and
+every second besides, or at once when this process took the change (`refresh_besides`); what the
+streaming operator puts on air every two seconds, or at once when this process took it (`refresh_on_air`).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ LEASE_SECONDS = 1.0
 ENGINES_SECONDS = 2.0  # the engines' seen items, for the admin desk's engine line
 ACCOUNTS_SECONDS = 5.0
 BESIDES_SECONDS = 1.0
+ON_AIR_SECONDS = 2.0
 NO_EVENT = "There is no event yet: run `python -m engine demo` or create one in Setup."
 
 
@@ -59,7 +60,14 @@ class Feed:
         self.clock = clock
         self.stage = stage  # the stage whose current event this feed follows
         self.event_id: str | None = None
-        self._due = {"pointer": 0.0, "lease": 0.0, "accounts": 0.0, "besides": 0.0, "engines": 0.0}
+        self._due = {
+            "pointer": 0.0,
+            "lease": 0.0,
+            "accounts": 0.0,
+            "besides": 0.0,
+            "engines": 0.0,
+            "on_air": 0.0,
+        }
         self._engines: list[dict] = []
         self._lease: dict | None = None
         self._accounts: dict[str, Account] = {}
@@ -101,6 +109,8 @@ class Feed:
             self._generation += 1
         if self._due_now("besides", BESIDES_SECONDS, now) or moved:
             self._read_besides()
+        if self._due_now("on_air", ON_AIR_SECONDS, now):
+            self._on_air = self.store.on_air.get(self.stage)
         conflicts, rnd, release, checks = self._besides
         self._read_scores(state.performer_id)
         judges = stages.panel([a for a in self._accounts.values() if a.role is Role.JUDGE], self.stage)
@@ -148,7 +158,9 @@ class Feed:
         if self._due_now("lease", LEASE_SECONDS, now):
             self._lease = self.store.lease.current(self.stage)
         if self._due_now("accounts", ACCOUNTS_SECONDS, now):
-            self._set_accounts({a.email: a for a in self.store.accounts.list()})
+            # Judges and admins: a streaming operator opens no stream and sits on no panel.
+            found = self.store.accounts.list(Role.JUDGE) + self.store.accounts.list(Role.ADMIN)
+            self._set_accounts({a.email: a for a in found})
         return bundle
 
     def _engine(self, state: EventState, now: float, details: bool) -> tuple[EngineHealth, EngineDesk | None]:
@@ -167,10 +179,13 @@ class Feed:
         """Read what the state's version does not cover on the next tick (a judge answered a request)."""
         self._due["besides"] = 0.0
 
+    def refresh_on_air(self) -> None:
+        """Read the on-air switches on the next tick (this process's page just switched them)."""
+        self._due["on_air"] = 0.0
+
     def _read_besides(self) -> None:
-        """Conflicts, the round, the release, the check requests and the stage's on-air switches; the
-        ranking is computed again when the first two moved (a conflict renormalises a performer's
-        weights; the round carries totals over)."""
+        """Conflicts, the round, the release and the check requests; the ranking is computed again when
+        the first two moved (a conflict renormalises a performer's weights; the round carries totals over)."""
         eid = self.event_id
         store = self.store
         results = store.results
@@ -178,7 +193,6 @@ class Feed:
         if fresh[:2] != self._besides[:2]:
             self._generation += 1
         self._besides = fresh
-        self._on_air = store.on_air.get(self.stage)
 
     def _start(self, event_id: str) -> None:
         self.event_id = event_id
