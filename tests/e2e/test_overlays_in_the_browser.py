@@ -30,6 +30,7 @@ pytestmark = pytest.mark.e2e
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 FULL_HD = {"width": 1920, "height": 1080}
 TRANSPARENT = "rgba(0, 0, 0, 0)"
+WAIT = 15_000  # ms for a push to reach a page: a switch from another process is read within 2 s
 JUDGES = ("judge1@test.local", "judge2@test.local")
 ADMIN, STREAMER = "admin@test.local", "stream@test.local"
 ROSTER = [("Ada Lovelace", "Solo"), ("Bea Brass", "Band"), ("Cy Strings", "Solo")]
@@ -107,7 +108,7 @@ def test_each_overlay_keys_cleanly_and_follows_a_performer_from_stage_to_score_c
         assert page.viewport_size == FULL_HD
         assert page.evaluate("() => [document.body.scrollWidth, document.body.scrollHeight]") == [1920, 1080]
         assert _background(page) == (TRANSPARENT, TRANSPARENT), f"{name} is not transparent"
-        expect(page.locator("body")).to_have_attribute("data-phase", "LOBBY")
+        expect(page.locator("body")).to_have_attribute("data-phase", "LOBBY", timeout=WAIT)
     green = overlay("lower-third", "?key=green&scale=1.2")
     assert _background(green) == ("rgb(0, 255, 0)", "rgb(0, 255, 0)")
     blue = overlay("all", "?key=blue&color=%23ffeeaa&font=Not%22%3Bdrop")
@@ -119,56 +120,58 @@ def test_each_overlay_keys_cleanly_and_follows_a_performer_from_stage_to_score_c
 
     svc.command(tokens[ADMIN], Command(CommandKind.START, force=True))  # Ada performs
     third = pages["lower-third"].locator("#lower_third")
-    expect(third).to_have_attribute("data-shown", "1")
-    expect(third.locator(".name")).to_have_text("Ada Lovelace")
-    expect(third.locator(".line")).to_contain_text("Solo")
-    expect(third.locator(".line")).to_contain_text("Performing")
-    expect(third.locator(".clock")).to_have_text(re.compile(r"^1[45]:\d\d$"))  # 900 s: the countdown ticks
+    expect(third).to_have_attribute("data-shown", "1", timeout=WAIT)
+    expect(third.locator(".name")).to_have_text("Ada Lovelace", timeout=WAIT)
+    expect(third.locator(".line")).to_contain_text("Solo", timeout=WAIT)
+    expect(third.locator(".line")).to_contain_text("Performing", timeout=WAIT)
+    expect(third.locator(".clock")).to_have_text(
+        re.compile(r"^1[45]:\d\d$"), timeout=WAIT
+    )  # 900 s: the countdown ticks
     nxt = pages["next-up"].locator("#next_up")
-    expect(nxt).to_have_attribute("data-shown", "1")
-    expect(nxt.locator(".name")).to_have_text("Bea Brass")
+    expect(nxt).to_have_attribute("data-shown", "1", timeout=WAIT)
+    expect(nxt.locator(".name")).to_have_text("Bea Brass", timeout=WAIT)
 
     _next_step(stack)  # Ada's scoring window opens: her lower third says so, no card yet
-    expect(third.locator(".line")).to_contain_text("Scoring")
+    expect(third.locator(".line")).to_contain_text("Scoring", timeout=WAIT)
     for judge, value in zip(JUDGES, ("8.5", "7.5"), strict=True):
         svc.submit_score(tokens[judge], svc.bundle().state.performer_id, {"Score": value})
     card = pages["score-card"].locator("#score_card")
-    expect(card).to_have_attribute("data-shown", "0")
+    expect(card).to_have_attribute("data-shown", "0", timeout=WAIT)
     assert "8.00" not in pages["score-card"].content()  # her total is not public while the window is open
 
     _next_step(stack)  # the window closes: Ada's card, Bea on stage
-    expect(card).to_have_attribute("data-shown", "1")
-    expect(card.locator(".name")).to_have_text("Ada Lovelace")
-    expect(card.locator(".total")).to_have_text("8.00")
-    expect(card.locator(".rank")).to_have_text("Rank 1")
-    expect(brief).to_have_attribute("data-shown", "1")
-    expect(brief).to_have_attribute("data-shown", "0")  # its second is up; the other card stays
-    expect(card).to_have_attribute("data-shown", "1")
-    expect(third.locator(".name")).to_have_text("Bea Brass")
-    expect(nxt.locator(".name")).to_have_text("Cy Strings")
+    expect(card).to_have_attribute("data-shown", "1", timeout=WAIT)
+    expect(card.locator(".name")).to_have_text("Ada Lovelace", timeout=WAIT)
+    expect(card.locator(".total")).to_have_text("8.00", timeout=WAIT)
+    expect(card.locator(".rank")).to_have_text("Rank 1", timeout=WAIT)
+    expect(brief).to_have_attribute("data-shown", "1", timeout=WAIT)
+    expect(brief).to_have_attribute("data-shown", "0", timeout=WAIT)  # its second is up; the other card stays
+    expect(card).to_have_attribute("data-shown", "1", timeout=WAIT)
+    expect(third.locator(".name")).to_have_text("Bea Brass", timeout=WAIT)
+    expect(nxt.locator(".name")).to_have_text("Cy Strings", timeout=WAIT)
     _shot(pages["lower-third"], "lower-third")
     _shot(pages["score-card"], "score-card")
     _shot(pages["next-up"], "next-up")
 
     on_air.switch(svc, tokens[STREAMER], {"lower_third": False}, "on_stage")  # the operator's switches
-    expect(third).to_have_attribute("data-shown", "0")
+    expect(third).to_have_attribute("data-shown", "0", timeout=WAIT)
     kiosk = full_hd(f"{stack.url}/leaderboard?kiosk=1")
-    expect(kiosk.locator(".board .projector-on_stage .performer")).to_have_text("Bea Brass", timeout=30_000)
+    expect(kiosk.locator(".board .projector-on_stage .performer")).to_have_text("Bea Brass", timeout=2 * WAIT)
     on_air.switch(svc, tokens[STREAMER], {"lower_third": True}, "board")
-    expect(third).to_have_attribute("data-shown", "1")
-    expect(kiosk.locator(".board table.ranking")).to_be_visible()
+    expect(third).to_have_attribute("data-shown", "1", timeout=WAIT)
+    expect(kiosk.locator(".board table.ranking")).to_be_visible(timeout=WAIT)
 
     _next_step(stack)  # Bea is scored, then Cy performs and the show ends: the podium, one per category
     for judge in JUDGES:
         svc.submit_score(tokens[judge], svc.bundle().state.performer_id, {"Score": "9"})
     _next_step(stack)
-    expect(card.locator(".name")).to_have_text("Bea Brass")
+    expect(card.locator(".name")).to_have_text("Bea Brass", timeout=WAIT)
     svc.command(tokens[ADMIN], Command(CommandKind.FINISH))
     podium = pages["podium"].locator("#podium")
-    expect(podium).to_have_attribute("data-shown", "1")
-    expect(podium.locator(".category")).to_have_text(["Solo", "Band"])  # in the board's order
-    expect(podium.locator(".place .name")).to_have_text(["Ada Lovelace", "Bea Brass"])
-    expect(podium.locator(".place .total")).to_have_text(["8.00", "9.00"])
-    expect(third).to_have_attribute("data-shown", "0")
-    expect(nxt).to_have_attribute("data-shown", "0")
+    expect(podium).to_have_attribute("data-shown", "1", timeout=WAIT)
+    expect(podium.locator(".category")).to_have_text(["Solo", "Band"], timeout=WAIT)  # in the board's order
+    expect(podium.locator(".place .name")).to_have_text(["Ada Lovelace", "Bea Brass"], timeout=WAIT)
+    expect(podium.locator(".place .total")).to_have_text(["8.00", "9.00"], timeout=WAIT)
+    expect(third).to_have_attribute("data-shown", "0", timeout=WAIT)
+    expect(nxt).to_have_attribute("data-shown", "0", timeout=WAIT)
     _shot(pages["podium"], "podium")
