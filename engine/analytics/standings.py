@@ -61,9 +61,8 @@ def ranking_over_time(snap: Snapshot, top: int = TOP_RANKS) -> pd.DataFrame:
     for s in snap.scores:
         if (i := index.get(s.performer_id)) is not None:
             mine[i].append(s)
-    # The panel grows when a judge no longer active turns out to have scored: rank anew from there. A
-    # field rule places each performer against the others, so it ranks prefixes anew: every one up to
-    # FIELD_STEPS performers, then every n // FIELD_STEPS-th (between those, ranks as the next one has them).
+    # The panel grows when a judge no longer active turns out to have scored: rank anew from there; and a
+    # field rule ranks prefixes anew, every n // FIELD_STEPS-th (between them, as the next one ranks).
     panel = {j.email for j in snap.judges if j.active}
     starts, panels = [], []
     every = max(1, n // FIELD_STEPS) if Rule(snap.settings.rule) in FIELD_RULES else 0
