@@ -1,7 +1,7 @@
 import streamlit as st
 
 from engine.domain.model import CommandKind, Phase, Role
-from ui import data, errors, nav, stages, votes
+from ui import data, errors, nav, stages, votes, webhooks
 from ui.admin import run_command, show_message
 from ui.auth import require
 from ui.components.desk import admin_desk
@@ -17,6 +17,7 @@ seen = errors.shown(admin_desk, data.unreachable, stages.in_address())
 window = seen.get("window_id") if seen else None
 show_message(seen)
 failed_logins(session)
+webhooks.desk(session)  # a webhook delivery failing or dropped (engine/timer/webhooks.py)
 
 
 @st.dialog("Please confirm")

@@ -79,7 +79,11 @@ def cmd_run(a) -> int:
 
     store = bootstrap.store()
     store.create_tables()
-    Engine(store).run_forever()
+    engine = Engine(store)
+    from engine.timer import webhooks
+
+    webhooks.beside(engine)  # the webhooks' deliveries, for the stages this engine holds
+    engine.run_forever()
     return 0
 
 

@@ -19,6 +19,7 @@ store.votes        the audience vote: windows, counter shards, tallies, reveal, 
 store.vote_commits  the one way in for an audience vote: one transaction checking its window
 store.on_air       what each stage's overlays and projector show (the streaming operator's switches)
 store.api_keys     the read API's keys (hashed), in the logins table
+store.webhooks     each webhook's progress per stage: where it read the log to, failures, drops
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from engine.store.scores import Scores
 from engine.store.stages import Stages
 from engine.store.vote_commit import VoteCommits
 from engine.store.votes import Votes
+from engine.store.webhooks import Webhooks
 
 __all__ = ["RETRY", "EventBundle", "RetryPolicy", "Store", "StoreError", "StoredAccount", "TableNames"]
 
@@ -70,6 +72,7 @@ class Store:
         self.vote_commits = VoteCommits(self.client, self.tables)
         self.on_air = OnAirSettings(self.client, self.tables)
         self.api_keys = ApiKeys(self.client, self.tables)
+        self.webhooks = Webhooks(self.client, self.tables)
 
     def create_tables(self, wait: bool = True) -> list[str]:
         """Create any missing table; idempotent. Returns the names created."""

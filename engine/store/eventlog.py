@@ -138,6 +138,17 @@ class EventLog:
         entries.sort(key=lambda e: (e.ts, e.stream, e.seq))
         return entries, heads
 
+    def since(self, event_id: str, ts: float) -> list[LogEntry]:
+        """Every entry from time `ts` on (by the entries' own times), oldest first (the webhooks' reads)."""
+        items = self.client.query_all(
+            TableName=self.table,
+            IndexName="by_time",
+            KeyConditionExpression="event_id = :e AND ts_key >= :t",
+            ExpressionAttributeValues=to_key(**{":e": event_id, ":t": f"{max(0.0, ts):017.6f}"}),
+            ConsistentRead=True,
+        )
+        return sorted((_entry_from(i) for i in items), key=lambda e: (e.ts, e.stream, e.seq))
+
     def recent(self, event_id: str, limit: int = 100) -> list[LogEntry]:
         """The latest `limit` entries of every stream, newest first."""
         out = self.client.call(

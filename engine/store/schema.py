@@ -7,7 +7,8 @@ Tables (each name prefixed with STAGESCORE_TABLE_PREFIX):
                       (LEASE, LEASE) the main stage's lease, (LEASE, STAGE#id) another stage's;
                       (LEASE, ENGINE#owner) each engine's last_seen; (event_id, VOTE#key) an audience
                       vote's window, (event_id, VOTES) its reveal, (VOTER, SECRET) (engine/store/votes.py);
-                      (ON_AIR, stage_id) the stage's overlays and projector (engine/store/on_air.py)
+                      (ON_AIR, stage_id) the stage's overlays and projector (engine/store/on_air.py);
+                      (WEBHOOKS, hook#stage) a webhook's progress on a stage (engine/store/webhooks.py)
   performance_status  event_id, performer_id
   PerformersScores    event_id, sk: S#performer#judge (current) | H#performer#judge#rev (history)
                       | R#request_id (idempotency)
