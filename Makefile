@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp
 
-.PHONY: venv system dynamodb assets test lint bench run dev front-conf
+.PHONY: venv system dynamodb assets locales messages test lint bench run dev front-conf
 
 venv: $(STAMP)
 
@@ -38,12 +38,26 @@ dynamodb: venv
 assets: venv
 	@$(PY) -m ui.assets
 
+# The message catalogues (README, Languages): each locales/LANG/LC_MESSAGES/messages.po compiled to its .mo
+# (not in git) when the .po is newer. `make messages` extracts locales/messages.pot from the code (babel.cfg)
+# and merges it into every .po, for translators.
+PO_FILES := $(wildcard locales/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+locales: venv $(MO_FILES)
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po
+	@$(VENV)/bin/pybabel -q compile -i $< -o $@ -l $*
+
+messages: venv
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k lazy -k t --no-location --sort-output \
+		--project Stagescore --msgid-bugs-address "" -o locales/messages.pot .
+	$(VENV)/bin/pybabel -q update -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete
+
 # pytest exits 5 when it collects no tests: that is not a failure here. Three workers (pytest-xdist) on two
 # cores, since the clocked tests mostly wait: the browser tests against the clock on one, one after
 # another, the fault tests on another, the other files beside them (tests/conftest.py's scheduler);
 # PYTEST_WORKERS=0 runs everything in this process.
 PYTEST_WORKERS ?= 3
-test: venv system dynamodb assets
+test: venv system dynamodb assets locales
 	@$(PY) -m pytest -n $(PYTEST_WORKERS); rc=$$?; if [ $$rc -eq 5 ]; then echo "No tests collected."; exit 0; fi; exit $$rc
 
 # lint-imports: the dependency rule between engine/'s layers, ui/ and pages/ (pyproject.toml's contracts).
@@ -53,7 +67,7 @@ lint: venv
 # Each script in bench/ starts and stops what it needs; figures go to bench/results/latest.json.
 # A missed target is reported, not a failure. A short run: make bench SOAK_MINUTES=2
 SOAK_MINUTES ?= 30
-bench: venv dynamodb system assets
+bench: venv dynamodb system assets locales
 	$(PY) -m bench.run_all --soak-minutes $(SOAK_MINUTES)
 
 PORT ?= 8501
@@ -87,7 +101,7 @@ front-conf:
 		-e "s|@BROTLI@|$$brotli|" -e "s|@BROTLI_STATIC@|$$brotli_static|" \
 		-e "s|@UPSTREAMS@|$$upstreams|" deploy/nginx/local.conf.in > $(RUN_DIR)/nginx.conf
 
-run: venv dynamodb assets $(if $(filter 1,$(WEB_PROCESSES)),,front-conf)
+run: venv dynamodb assets locales $(if $(filter 1,$(WEB_PROCESSES)),,front-conf)
 	@$(PY) -m engine preflight --port $(PORT) --db-port $(DYNAMODB_PORT)
 	@echo "Stagescore is starting. Open:"
 	@echo "  judges:       http://localhost:$(PORT)/judge"

@@ -5,10 +5,11 @@ from ui import data, errors, nav, stages, votes, webhooks
 from ui.admin import run_command, show_message
 from ui.auth import require
 from ui.components.desk import admin_desk
+from ui.i18n import _
 from ui.logins_admin import failed_logins
 
 session = require(Role.ADMIN, nav.CONTROL_PAGE)
-st.title("🎛️ Control")
+st.title("🎛️ " + _("Control"))
 # The live part is drawn in the browser from /live/admin; this page re-runs only for a click or when the
 # desk shows a new window or version (what `seen` holds). Window commands carry the window the admin
 # was looking at, so a late click cannot hit the next one. The desk also says how the timer engine is
@@ -20,46 +21,55 @@ failed_logins(session)
 webhooks.desk(session)  # a webhook delivery failing or dropped (engine/timer/webhooks.py)
 
 
-@st.dialog("Please confirm")
-def confirm(kind: CommandKind, question: str, window_id: int | None = None) -> None:
+@st.dialog(_("Please confirm"))
+def confirm(kind: CommandKind, question: str, yes: str, window_id: int | None = None) -> None:
     st.write(question)
-    if st.button(f"Yes, {kind.value}", type="primary"):
+    if st.button(yes, type="primary"):
         run_command(session.token, kind, window_id=window_id, seen=seen)
         st.rerun()
 
 
-st.subheader("Commands")
+st.subheader(_("Commands"))
 row1 = st.columns(4)
 force = row1[1].checkbox(
-    "Start without the full panel", help="Start even if fewer judges than required are present."
+    _("Start without the full panel"), help=_("Start even if fewer judges than required are present.")
 )
-if row1[0].button("▶️ Start", type="primary", width="stretch"):
+if row1[0].button("▶️ " + _("Start"), type="primary", width="stretch"):
     run_command(session.token, CommandKind.START, force=force, seen=seen)
     st.rerun()
-if row1[2].button("⏸️ Pause", width="stretch"):
+if row1[2].button("⏸️ " + _("Pause"), width="stretch"):
     run_command(session.token, CommandKind.PAUSE, window_id=window, seen=seen)
     st.rerun()
-if row1[3].button("⏯️ Resume", width="stretch"):
+if row1[3].button("⏯️ " + _("Resume"), width="stretch"):
     run_command(session.token, CommandKind.RESUME, window_id=window, seen=seen)
     st.rerun()
 row2 = st.columns(4)
-if row2[0].button("➕ Extend +10 s", width="stretch"):
+if row2[0].button("➕ " + _("Extend +10 s"), width="stretch"):
     run_command(session.token, CommandKind.EXTEND, seconds=10, window_id=window, seen=seen)
     st.rerun()
-if row2[1].button("⏭️ Skip", width="stretch"):
-    confirm(CommandKind.SKIP, "Skip the performer on stage? They will not be ranked.", window)
-if row2[2].button("⏹️ Close scoring", width="stretch"):
+if row2[1].button("⏭️ " + _("Skip"), width="stretch"):
+    confirm(
+        CommandKind.SKIP, _("Skip the performer on stage? They will not be ranked."), _("Yes, skip"), window
+    )
+if row2[2].button("⏹️ " + _("Close scoring"), width="stretch"):
     run_command(session.token, CommandKind.CLOSE, window_id=window, seen=seen)
     st.rerun()
-if row2[3].button("🏁 Finish", width="stretch"):
-    confirm(CommandKind.FINISH, "Finish the event now? Performers not yet on stage will not perform.")
+if row2[3].button("🏁 " + _("Finish"), width="stretch"):
+    confirm(
+        CommandKind.FINISH,
+        _("Finish the event now? Performers not yet on stage will not perform."),
+        _("Yes, finish"),
+    )
 st.divider()
-if st.button("🔄 Reset (start a new event)"):
+if st.button("🔄 " + _("Reset (start a new event)")):
     confirm(
         CommandKind.RESET,
-        "Start a new event with the same roster and settings? "
-        "This event stays readable in the log and exports.",
+        _(
+            "Start a new event with the same roster and settings? "
+            "This event stays readable in the log and exports."
+        ),
+        _("Yes, reset"),
     )
 votes.desk(session)  # the audience vote's tally, live; nothing while the event has none
 if seen and seen.get("phase") == Phase.FINISHED.value:
-    st.page_link(nav.RESULTS_PAGE, label="See the results", icon="🏆")
+    st.page_link(nav.RESULTS_PAGE, label=_("See the results"), icon="🏆")

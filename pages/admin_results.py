@@ -4,9 +4,10 @@ from engine.domain.model import Role
 from ui import calculation, data, nav, results, votes
 from ui.admin import show_message
 from ui.auth import require
+from ui.i18n import _
 
 session = require(Role.ADMIN, nav.RESULTS_DESK_PAGE)
-st.title("🏅 Results desk")
+st.title("🏅 " + _("Results desk"))
 show_message()
 svc = data.on_stage()
 
@@ -26,14 +27,16 @@ snap = data.snapshot()
 if snap is None:
     st.stop()
 rel = svc.results.release(snap.event_id)
-st.subheader("Sign-off and reveal")
+st.subheader(_("Sign-off and reveal"))
 st.caption(
-    "Results are provisional once the last scoring window closes. Sign off when any protest window has "
-    "closed; then reveal the ranking on the board from last place up, the podium last."
+    _(
+        "Results are provisional once the last scoring window closes. Sign off when any protest window has "
+        "closed; then reveal the ranking on the board from last place up, the podium last."
+    )
 )
 results.sign_off_and_reveal(session, snap, rel)
 calculation.panel(snap)
-st.subheader("Results settings")
+st.subheader(_("Results settings"))
 results.settings_form(session, rel)
 results.links_panel(session, snap)
 

@@ -4,11 +4,12 @@ import streamlit as st
 from engine.analytics import analysis, standings, timing
 from engine.domain.model import PerformerStatus, Role, StagescoreError
 from engine.domain.snapshot import Snapshot
-from ui import charts, data, nav, widgets
+from ui import charts, data, i18n, nav, widgets
 from ui.auth import require
+from ui.i18n import _
 
 session = require(Role.ADMIN, nav.SCORES_PAGE)
-st.title("📊 Scores & analytics")
+st.title("📊 " + _("Scores & analytics"))
 
 snap = data.snapshot()
 if snap is None:
@@ -62,11 +63,14 @@ def live() -> None:
     frames = _analysis(analysis.fingerprint(snap), snap)
     done = int((frames.performers["status"] == PerformerStatus.DONE.value).sum())
     st.caption(
-        f"{widgets.text(snap.settings.event_name)} · {done} of {len(frames.performers)} performers done · "
-        f"{len(frames.scores)} scores from {len(frames.judges)} judges"
+        widgets.text(snap.settings.event_name)
+        + " · "
+        + _("{done} of {performers} performers done · {scores} scores from {judges} judges").format(
+            done=done, performers=len(frames.performers), scores=len(frames.scores), judges=len(frames.judges)
+        )
     )
     if frames.scores.empty:
-        st.info("No scores yet: the tables and charts fill in as the judges score.")
+        st.info(_("No scores yet: the tables and charts fill in as the judges score."))
         return
 
     score_table(frames, snap)
@@ -76,7 +80,7 @@ def live() -> None:
 
 
 def score_table(frames: analysis.Analysis, snap: Snapshot) -> None:
-    st.subheader("Score table")
+    st.subheader(_("Score table"))
     judge_columns = list(frames.judges["judge_name"])
     st.dataframe(
         frames.table,
@@ -87,28 +91,42 @@ def score_table(frames: analysis.Analysis, snap: Snapshot) -> None:
 
     c1, c2 = st.columns([1, 2])
     agreement = _agreement(frames.agreement_key, snap)
-    c1.metric("Panel agreement (Kendall's W)", "—" if agreement is None else f"{agreement:.2f}")
+    c1.metric(_("Panel agreement (Kendall's W)"), "—" if agreement is None else f"{agreement:.2f}")
     c2.caption(
-        "Kendall's W runs from 0 (the judges order the performers unrelatedly) to 1 (every judge orders "
-        f"them the same), over the {frames.complete} performers every judge has scored"
-        + (" — it needs at least two." if agreement is None else ".")
+        (
+            _(
+                "Kendall's W runs from 0 (the judges order the performers unrelatedly) to 1 (every judge "
+                "orders them the same), over the {n} performers every judge has scored — it needs at "
+                "least two."
+            )
+            if agreement is None
+            else _(
+                "Kendall's W runs from 0 (the judges order the performers unrelatedly) to 1 (every judge "
+                "orders them the same), over the {n} performers every judge has scored."
+            )
+        ).format(n=frames.complete)
     )
 
 
 def judge_charts(frames: analysis.Analysis) -> None:
-    st.subheader("Scores by judge")
-    tick = "; the black tick is the total" if frames.total_is_score else ""
-    st.caption(f"The latest {charts.RECENT} performers with scores at most{tick}.")
+    st.subheader(_("Scores by judge"))
+    st.caption(
+        (
+            _("The latest {n} performers with scores at most; the black tick is the total.")
+            if frames.total_is_score
+            else _("The latest {n} performers with scores at most.")
+        ).format(n=charts.RECENT)
+    )
     st.altair_chart(charts.scores_by_judge_chart(frames), width="stretch")
 
     left, right = st.columns(2)
     with left:
-        st.subheader("Each judge's scores")
+        st.subheader(_("Each judge's scores"))
         st.altair_chart(charts.distribution_chart(frames), width="stretch")
     with right:
-        st.subheader("Deviation from the panel")
+        st.subheader(_("Deviation from the panel"))
         threshold = st.number_input(
-            "Warn above (points)",
+            _("Warn above (points)"),
             min_value=0.0,
             max_value=100.0,
             value=1.5,
@@ -117,30 +135,47 @@ def judge_charts(frames: analysis.Analysis) -> None:
         )
         for row in analysis.flagged(frames, threshold).itertuples():
             st.warning(
-                f"{widgets.text(row.judge_name)} scores {abs(row.deviation):.2f} points "
-                f"{'above' if row.deviation > 0 else 'below'} the rest of the panel on average "
-                f"(over {row.performers} performers).",
+                (
+                    _(
+                        "{judge} scores {points} points above the rest of the panel on average (over {n} "
+                        "performers)."
+                    )
+                    if row.deviation > 0
+                    else _(
+                        "{judge} scores {points} points below the rest of the panel on average (over {n} "
+                        "performers)."
+                    )
+                ).format(
+                    judge=widgets.text(row.judge_name),
+                    points=i18n.number(abs(row.deviation), 2),
+                    n=row.performers,
+                ),
                 icon="⚠️",
             )
         if frames.deviation.empty:
-            st.info("Deviation needs performers scored by at least two judges.")
+            st.info(_("Deviation needs performers scored by at least two judges."))
         else:
             st.altair_chart(charts.deviation_chart(frames, threshold), width="stretch")
 
 
 def submission_times(frames: analysis.Analysis, snap: Snapshot) -> None:
-    st.subheader("When judges submitted")
+    st.subheader(_("When judges submitted"))
     opened, estimated = openings(snap)
     times = timing.timing_frame(frames, opened)
     if times.empty:
-        st.info("No scoring window has opened yet.")
+        st.info(_("No scoring window has opened yet."))
     else:
         note = (
-            " Some opening times are estimated (performance start + performance time)." if estimated else ""
+            " " + _("Some opening times are estimated (performance start + performance time).")
+            if estimated
+            else ""
         )
         st.caption(
-            f"The latest {charts.RECENT} performers at most: a dot at each judge's first submission, a line "
-            f"on to a revision; the dashed line is the planned window length.{note}"
+            _(
+                "The latest {n} performers at most: a dot at each judge's first submission, a line on to a "
+                "revision; the dashed line is the planned window length."
+            ).format(n=charts.RECENT)
+            + note
         )
         st.altair_chart(
             charts.timing_chart(times, len(frames.judges), snap.settings.score_seconds), width="stretch"
@@ -154,11 +189,13 @@ def submission_times(frames: analysis.Analysis, snap: Snapshot) -> None:
 
 
 def ranking_over_time(frames: analysis.Analysis) -> None:
-    st.subheader("Ranking over time")
+    st.subheader(_("Ranking over time"))
     if frames.ranking.empty:
-        st.info("The ranking over time starts once a performer is done and ranked.")
+        st.info(_("The ranking over time starts once a performer is done and ranked."))
     else:
-        st.caption(f"The current top {standings.TOP_RANKS}: their rank after each performer done.")
+        st.caption(
+            _("The current top {n}: their rank after each performer done.").format(n=standings.TOP_RANKS)
+        )
         st.altair_chart(charts.ranking_chart(frames), width="stretch")
 
 
@@ -167,18 +204,21 @@ live()
 
 @st.fragment
 def what_if() -> None:
-    st.subheader("What if: every rule")
+    st.subheader(_("What if: every rule"))
     st.caption(
-        "For before results are published: the ranking under each rule side by side, the event's own rule "
-        "first. Only the event's rule counts; the others are a check of how much the choice matters."
+        _(
+            "For before results are published: the ranking under each rule side by side, the event's own "
+            "rule "
+            "first. Only the event's rule counts; the others are a check of how much the choice matters."
+        )
     )
     snap = data.snapshot()
     if snap is None:
         return
     if not snap.scores:
-        st.info("No scores yet.")
+        st.info(_("No scores yet."))
         return
-    st.button("🔄 Recompute", key="what_if_refresh")  # a click reruns this fragment with fresh scores
+    st.button("🔄 " + _("Recompute"), key="what_if_refresh")  # a click reruns this fragment with fresh scores
     table = _what_if(analysis.fingerprint(snap), snap)
     totals = [c for c in table.columns if c.endswith(" total")]
     st.dataframe(table, hide_index=True, column_config=_number_columns(table, totals))

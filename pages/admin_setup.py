@@ -11,17 +11,18 @@ from engine.domain.model import (
 )
 from engine.domain.settings import parse_criteria, parse_rank_points
 from engine.service.competition import Competition
-from ui import competition, data, nav, votes, widgets
+from ui import competition, data, nav, votes, widgets, words
 from ui.admin import report
 from ui.auth import require
+from ui.i18n import _
 from ui.logins_admin import judge_logins
 
 session = require(Role.ADMIN, nav.SETUP_PAGE)
 svc = data.on_stage()
-st.title("🛠️ Setup")
+st.title("🛠️ " + _("Setup"))
 if not data.has_event():  # a new stage (or a new deployment): its event starts here
-    st.info("This stage has no event yet.")
-    if st.button("Create its event", type="primary", icon=":material/add:"):
+    st.info(_("This stage has no event yet."))
+    if st.button(_("Create its event"), type="primary", icon=":material/add:"):
         try:
             data.service().stages.create_event(data.service(), session.token, data.stage())
         except StagescoreError as e:
@@ -37,75 +38,88 @@ started = snap.state.phase not in (Phase.SETUP, Phase.LOBBY)
 settings = snap.settings
 if started:
     st.info(
-        "The event has started: the rule, criteria, missing-score policy, tie-breaks, required judges and "
-        "roster are locked, because changing them now would change results. Timings and display options "
-        "can still change."
+        _(
+            "The event has started: the rule, criteria, missing-score policy, tie-breaks, required "
+            "judges and "
+            "roster are locked, because changing them now would change results. Timings and display options "
+            "can still change."
+        )
     )
 
 
-st.header("Event settings")
+st.header(_("Event settings"))
 with st.form("settings"):
-    name = st.text_input("Event name", settings.event_name, max_chars=120)
+    name = st.text_input(_("Event name"), settings.event_name, max_chars=120)
     c1, c2, c3 = st.columns(3)
-    perform = c1.number_input("Performance window (s)", value=float(settings.perform_seconds), step=1.0)
-    score = c2.number_input("Scoring window (s)", value=float(settings.score_seconds), step=1.0)
+    perform = c1.number_input(_("Performance window (s)"), value=float(settings.perform_seconds), step=1.0)
+    score = c2.number_input(_("Scoring window (s)"), value=float(settings.score_seconds), step=1.0)
     required = c3.number_input(
-        "Judges required to start", value=settings.required_judges, step=1, disabled=started
+        _("Judges required to start"), value=settings.required_judges, step=1, disabled=started
     )
     c1, c2, c3 = st.columns(3)
-    auto_start = c1.checkbox("Start automatically on quorum", settings.auto_start)
-    auto_close = c2.checkbox("Close scoring once every present judge has scored", settings.auto_close)
-    public = c3.checkbox("Show each judge's scores on the public board", settings.public_judge_scores)
+    auto_start = c1.checkbox(_("Start automatically on quorum"), settings.auto_start)
+    auto_close = c2.checkbox(_("Close scoring once every present judge has scored"), settings.auto_close)
+    public = c3.checkbox(_("Show each judge's scores on the public board"), settings.public_judge_scores)
     c1, c2, c3, c4 = st.columns(4)
     rules_ = [r.value for r in Rule]
-    rule = c1.selectbox("Rule", rules_, rules_.index(settings.rule.value), disabled=started)
+    rule = c1.selectbox(
+        _("Rule"),
+        rules_,
+        rules_.index(settings.rule.value),
+        format_func=lambda r: words.of(words.RULE, r),
+        disabled=started,
+    )
     missing = c2.selectbox(
-        "Missing scores",
+        _("Missing scores"),
         [m.value for m in MissingPolicy],
         [m.value for m in MissingPolicy].index(settings.missing.value),
+        format_func=lambda m: words.of(words.MISSING, m),
         disabled=started,
-        help="omit: left out of the total; zero: counted as 0 (the original behaviour)",
+        help=_("omit: left out of the total; zero: counted as 0 (the original behaviour)"),
     )
     min_scores = c3.number_input(
-        "Minimum scores to be ranked", value=settings.min_scores, step=1, disabled=started
+        _("Minimum scores to be ranked"), value=settings.min_scores, step=1, disabled=started
     )
     trim_min = c4.number_input(
-        "Trim highest/lowest from this many scores", value=settings.trim_min, step=1, disabled=started
+        _("Trim highest/lowest from this many scores"), value=settings.trim_min, step=1, disabled=started
     )
     c1, c2 = st.columns(2)
     trim_count = c1.number_input(
-        "Trimmed rules drop this many at each end", value=settings.trim_count, step=1, disabled=started
+        _("Trimmed rules drop this many at each end"), value=settings.trim_count, step=1, disabled=started
     )
     rank_overall = c2.checkbox(
-        "Rank overall as well",
+        _("Rank overall as well"),
         settings.rank_overall,
-        help="Each category is ranked on its own; tick to show one ranking across categories too.",
+        help=_("Each category is ranked on its own; tick to show one ranking across categories too."),
     )
     c1, c2 = st.columns([3, 1])
     rank_points = c1.text_input(
-        "Rank points for a judge's 1st, 2nd, … place",
+        _("Rank points for a judge's 1st, 2nd, … place"),
         ", ".join(f"{p:f}" for p in settings.rank_points),
         disabled=started,
-        help="The rank points rule: each judge's place earns these points (past the list: 0).",
+        help=_("The rank points rule: each judge's place earns these points (past the list: 0)."),
     )
     normalise_min = c2.number_input(
-        "Normalised: marks per judge at least",
+        _("Normalised: marks per judge at least"),
         value=settings.normalise_min,
         step=1,
         disabled=started,
-        help="The normalised rule ranks nobody until every judge has given this many marks.",
+        help=_("The normalised rule ranks nobody until every judge has given this many marks."),
     )
     st.caption(
-        "The skating system, rank points and Borda place performers by each judge's order of them; with "
-        "the skating system, two or more criteria are the dances of a multi-dance final."
+        _(
+            "The skating system, rank points and Borda place performers by each judge's order of them; with "
+            "the skating system, two or more criteria are the dances of a multi-dance final."
+        )
     )
     ties = st.multiselect(
-        "Tie-breaks, in order",
+        _("Tie-breaks, in order"),
         [t.value for t in TieBreak],
         [t.value for t in settings.tie_breaks],
+        format_func=lambda t: words.of(words.TIE_BREAK, t),
         disabled=started,
     )
-    st.caption("Criteria: each has a range, a step and a weight; a judge's score is their weighted mean.")
+    st.caption(_("Criteria: each has a range, a step and a weight; a judge's score is their weighted mean."))
     crit_df = pd.DataFrame(
         [
             {
@@ -118,8 +132,21 @@ with st.form("settings"):
             for c in settings.criteria
         ]
     )
-    crit_edit = st.data_editor(crit_df, num_rows="dynamic", disabled=started, key="criteria", hide_index=True)
-    save = st.form_submit_button("Save settings", type="primary")
+    crit_edit = st.data_editor(
+        crit_df,
+        num_rows="dynamic",
+        disabled=started,
+        key="criteria",
+        hide_index=True,
+        column_config={  # the fields keep their names (parse_criteria reads them); the headers are translated
+            "name": st.column_config.TextColumn(_("Name")),
+            "min": st.column_config.NumberColumn(_("Minimum")),
+            "max": st.column_config.NumberColumn(_("Maximum")),
+            "step": st.column_config.NumberColumn(_("Step")),
+            "weight": st.column_config.NumberColumn(_("Weight")),
+        },
+    )
+    save = st.form_submit_button(_("Save settings"), type="primary")
 
 if save:
 
@@ -148,11 +175,11 @@ if save:
             ),
         )
 
-    report(apply, "Settings saved.")
+    report(apply, _("Settings saved."))
 
 votes.setup(svc, session, settings, started)
 
-st.header("Performers")
+st.header(_("Performers"))
 roster = pd.DataFrame(
     [
         {"name": p.name, "order": p.order, "category": p.category, "difficulty": float(p.difficulty)}
@@ -167,54 +194,67 @@ with st.form("roster"):
         disabled=started,
         key="roster_editor",
         hide_index=True,
-        column_config={"order": st.column_config.NumberColumn(min_value=1, step=1)},
+        column_config={  # the CSV's field names stay; the headers are translated
+            "name": st.column_config.TextColumn(_("Name")),
+            "order": st.column_config.NumberColumn(_("Order"), min_value=1, step=1),
+            "category": st.column_config.TextColumn(_("Category")),
+            "difficulty": st.column_config.NumberColumn(_("Difficulty")),
+        },
     )
-    save_roster = st.form_submit_button("Save roster", disabled=started)
+    save_roster = st.form_submit_button(_("Save roster"), disabled=started)
 if save_roster:
-    report(lambda: svc.set_roster(session.token, edited.to_dict("records")), "Roster saved.")
+    report(lambda: svc.set_roster(session.token, edited.to_dict("records")), _("Roster saved."))
 upload = st.file_uploader(
-    "…or upload a CSV (columns: name, order, optional category and difficulty)",
+    _("…or upload a CSV (columns: name, order, optional category and difficulty)"),
     type=["csv"],
     disabled=started,
     max_upload_size=1,
 )
-if upload is not None and st.button("Import this CSV", disabled=started):
-    report(lambda: svc.import_roster_csv(session.token, upload.getvalue()), "Roster imported.")
+if upload is not None and st.button(_("Import this CSV"), disabled=started):
+    report(lambda: svc.import_roster_csv(session.token, upload.getvalue()), _("Roster imported."))
 
 cases = Competition(svc)
 competition.running_order(snap, cases, session, report)
 competition.conflicts(snap, cases, session, report)
 competition.rounds(snap, cases, session, report)
 
-st.header("Judges")
+st.header(_("Judges"))
 judges = snap.judges
 st.table(
     pd.DataFrame(
         [
-            {"Name": j.name, "Email": j.email, "Weight": str(j.weight), "Active": "yes" if j.active else "no"}
+            {
+                _("Name"): j.name,
+                _("Email"): j.email,
+                _("Weight"): str(j.weight),
+                _("Active"): _("yes") if j.active else _("no"),
+            }
             for j in judges
         ]
     ).map(widgets.text),
     hide_index=True,
 )
-with st.expander("Add a judge"):
+with st.expander(_("Add a judge")):
     with st.form("add_judge", clear_on_submit=True):
-        email = st.text_input("Email", max_chars=254)
-        jname = st.text_input("Name", max_chars=80)
-        pw = st.text_input("Password (8 characters or more)", type="password", max_chars=256)
-        weight = st.text_input("Weight", "1", max_chars=10)
-        add = st.form_submit_button("Add judge")
+        email = st.text_input(_("Email"), max_chars=254)
+        jname = st.text_input(_("Name"), max_chars=80)
+        pw = st.text_input(_("Password (8 characters or more)"), type="password", max_chars=256)
+        weight = st.text_input(_("Weight"), "1", max_chars=10)
+        add = st.form_submit_button(_("Add judge"))
     if add:
-        report(lambda: svc.add_account(session.token, email, jname, pw, Role.JUDGE, weight), "Judge added.")
-with st.expander("Change a judge"):
+        report(
+            lambda: svc.add_account(session.token, email, jname, pw, Role.JUDGE, weight), _("Judge added.")
+        )
+with st.expander(_("Change a judge")):
     emails = [j.email for j in judges]
     if emails:
         with st.form("change_judge"):
-            who = st.selectbox("Judge", emails)
-            new_weight = st.text_input("New weight (blank: unchanged)", max_chars=10)
-            active = st.selectbox("Active", ["unchanged", "active", "disabled"])
-            new_pw = st.text_input("New password (blank: unchanged)", type="password", max_chars=256)
-            change = st.form_submit_button("Apply")
+            who = st.selectbox(_("Judge"), emails)
+            new_weight = st.text_input(_("New weight (blank: unchanged)"), max_chars=10)
+            states = {"unchanged": _("unchanged"), "active": _("active"), "disabled": _("disabled")}
+            active = st.selectbox(_("Active"), list(states), format_func=states.get)
+            new_pw = st.text_input(_("New password (blank: unchanged)"), type="password", max_chars=256)
+            change = st.form_submit_button(_("Apply"))
         if change:
             report(
                 lambda: svc.set_account(
@@ -224,7 +264,7 @@ with st.expander("Change a judge"):
                     weight=new_weight or None,
                     password=new_pw or None,
                 ),
-                "Judge updated.",
+                _("Judge updated."),
             )
 
 judge_logins(session)

@@ -10,7 +10,8 @@ from collections.abc import Callable, Mapping
 import streamlit as st
 
 from engine.domain.model import Command, CommandKind, DatabaseUnavailable, StagescoreError
-from ui import data
+from ui import data, words
+from ui.i18n import _
 
 KEY = "admin_message"
 
@@ -52,8 +53,11 @@ def run_command(
     data.refresh()
     st.session_state[KEY] = {
         "kind": "ok",
-        "text": f"{kind.value.capitalize()}: the event is now {state.phase.value.lower()}"
-        + (" (paused)." if state.paused else "."),
+        "text": (
+            _("{command}: the event is now {phase} (paused).")
+            if state.paused
+            else _("{command}: the event is now {phase}.")
+        ).format(command=_(words.COMMAND[kind]), phase=_(words.PHASE_WORD[state.phase])),
         "about": (state.event_id, state.version),
         "fresh": True,
     }

@@ -11,6 +11,7 @@ import streamlit as st
 from engine.domain.model import DatabaseUnavailable, Session, StagescoreError
 from engine.service.apikeys import ApiUseCases
 from ui import data, widgets
+from ui.i18n import _, error_text
 
 MADE = "api_key_made"  # this tab's new key, shown until the page is left: only its hash is stored
 NOTE = "api_key_note"  # what the last revocation did, shown after the rerun that lists it revoked
@@ -26,20 +27,22 @@ def _tried(fn):
     except DatabaseUnavailable:
         return None, data.UNREACHABLE + " Nothing was changed."
     except StagescoreError as e:
-        return None, str(e)
+        return None, error_text(e)
 
 
 def section(session: Session) -> None:
     api = ApiUseCases(data.service())
-    st.subheader("API keys")
+    st.subheader(_("API keys"))
     st.caption(
-        "The read API (/api/v1/…, schema at /api/v1/openapi.json) shows without a key what the public pages "
-        "show. A key adds every score and comment: give one only to software you trust. It is sent as "
-        "Authorization: Bearer KEY, shown once here, and stored only as a hash."
+        _(
+            "The read API (/api/v1/…, schema at /api/v1/openapi.json) shows without a key what the public "
+            "pages show. A key adds every score and comment: give one only to software you trust. It is sent "
+            "as Authorization: Bearer KEY, shown once here, and stored only as a hash."
+        )
     )
     with st.form("api-key-new", clear_on_submit=True):
-        name = st.text_input("Who or what will use the key", max_chars=60)
-        if st.form_submit_button("Create API key"):
+        name = st.text_input(_("Who or what will use the key"), max_chars=60)
+        if st.form_submit_button(_("Create API key")):
             made, error = _tried(lambda: api.create_key(session.token, name))
             if error:
                 st.error(widgets.text(error))
@@ -47,22 +50,25 @@ def section(session: Session) -> None:
                 st.session_state[MADE] = made
     if made := st.session_state.get(MADE):
         key, secret = made
-        st.success(widgets.text(f"API key {key.key_id} ({key.name}): copy it now, it is not shown again."))
+        said = _("API key {key} ({name}): copy it now, it is not shown again.").format(
+            key=key.key_id, name=key.name
+        )
+        st.success(widgets.text(said))
         st.code(secret, language=None)
     keys, error = _tried(lambda: api.keys(session.token))
     if error:
         st.error(widgets.text(error))
         return
     if not keys:
-        st.caption("No API keys yet.")
+        st.caption(_("No API keys yet."))
         return
     rows = [
         {
-            "Id": k.key_id,
-            "Name": k.name,
-            "Created": _when(k.created_at),
-            "By": k.created_by,
-            "Revoked": _when(k.revoked_at),
+            _("Id"): k.key_id,
+            _("Name"): k.name,
+            _("Created"): _when(k.created_at),
+            _("By"): k.created_by,
+            _("Revoked"): _when(k.revoked_at),
         }  # fmt: skip
         for k in keys
     ]
@@ -70,10 +76,12 @@ def section(session: Session) -> None:
     active = {k.key_id: f"{k.key_id} · {k.name}" for k in keys if k.active}
     if active:
         c1, c2 = st.columns([3, 1])
-        chosen = c1.selectbox("Key to revoke", list(active), format_func=active.get)
-        if c2.button("Revoke API key"):
+        chosen = c1.selectbox(_("Key to revoke"), list(active), format_func=active.get)
+        if c2.button(_("Revoke API key")):
             done, error = _tried(lambda: api.revoke_key(session.token, chosen))
-            st.session_state[NOTE] = error or f"Revoked API key {done}: it is refused from now on."
+            st.session_state[NOTE] = error or _("Revoked API key {key}: it is refused from now on.").format(
+                key=done
+            )
             st.rerun()
     if note := st.session_state.pop(NOTE, None):
         st.info(widgets.text(note))

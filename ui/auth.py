@@ -10,9 +10,11 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
+from engine.domain.messages import N_
 from engine.domain.model import DatabaseUnavailable, NotAllowed, Role, Session, StagescoreError
 from ui import cookies, nav
 from ui.data import service, unreachable
+from ui.i18n import _
 
 KEY = "session"
 REFUSED = "refused_cookie"  # a cookie's token the database refused: not asked again on every rerun
@@ -39,7 +41,11 @@ def current() -> Session | None:
     return session
 
 
-FOR = {Role.ADMIN: "the admin.", Role.JUDGE: "judges.", Role.STREAMING: "the streaming operator."}
+FOR = {
+    Role.ADMIN: N_("Not allowed: this page is for the admin."),
+    Role.JUDGE: N_("Not allowed: this page is for judges."),
+    Role.STREAMING: N_("Not allowed: this page is for the streaming operator."),
+}
 
 
 def require(role: Role | tuple[Role, ...], page: StreamlitPage) -> Session:
@@ -74,6 +80,6 @@ def require(role: Role | tuple[Role, ...], page: StreamlitPage) -> Session:
         st.info(str(e))
         st.stop()
     if session.role not in roles:
-        st.error("Not allowed: this page is for " + FOR[roles[0]])
+        st.error(_(FOR[roles[0]]))
         st.stop()
     return session

@@ -16,6 +16,8 @@ from typing import Protocol
 
 from starlette.requests import ClientDisconnect
 
+from engine.domain.messages import N_
+
 MAX_JSON_BYTES = 8 * 1024  # a score with 50 criteria and a 500-character comment is under 4 KB
 MAX_FORM_BYTES = 4 * 1024
 MAX_DEPTH = 8
@@ -24,9 +26,9 @@ MAX_EXPONENT = 20  # 1e-400 and 1e400 mean nothing as a score, a window or an or
 
 TOO_LARGE = "The request is too large for Stagescore to read ({limit} bytes at most)."
 TOO_DEEP = f"The request is nested too deeply to be read (at most {MAX_DEPTH} levels)."
-BAD_NUMBER = "A number in the request is too long or too large to be read exactly."
-CUT_SHORT = "The request ended before all of it arrived; send it again."
-UNREADABLE = "The request could not be read; reload the page and try again."
+BAD_NUMBER = N_("A number in the request is too long or too large to be read exactly.")
+CUT_SHORT = N_("The request ended before all of it arrived; send it again.")
+UNREADABLE = N_("The request could not be read; reload the page and try again.")
 
 # A JSON string (escapes included): what lies inside one never counts as nesting.
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)

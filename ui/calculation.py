@@ -9,6 +9,7 @@ import streamlit as st
 
 from engine.domain.snapshot import Snapshot
 from engine.views import calculation
+from ui.i18n import _
 
 
 def _unique(columns: tuple[str, ...]) -> list[str]:
@@ -25,11 +26,13 @@ def panel(snap: Snapshot) -> None:
     refused, tables = calculation.tables(snap)
     if refused is None and not tables:
         return
-    st.subheader("The calculation")
+    st.subheader(_("The calculation"))
     st.caption(
-        "How the event's rule placed the performers, as a scrutineer shows it: for the skating system each "
-        "couple's count of marks at each place or better (1, 1-2, 1-3, …), the sum in brackets where "
-        "rule 7 needed it. `python -m engine tabulate` gives the same from a marks sheet."
+        _(
+            "How the event's rule placed the performers, as a scrutineer shows it: for the skating system "
+            "each couple's count of marks at each place or better (1, 1-2, 1-3, …), the sum in brackets "
+            "where rule 7 needed it. `python -m engine tabulate` gives the same from a marks sheet."
+        )
     )
     if refused:
         st.text(refused)  # names a judge: text, never markdown

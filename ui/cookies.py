@@ -11,6 +11,7 @@ from engine.config import Config
 
 SESSION = "stagescore_session"
 DEVICE = "stagescore_device"
+LANGUAGE = "stagescore_language"  # the language a person chose (ui/language.py); not a secret
 VOTER = "stagescore_voter"  # an audience phone's place in the vote (engine/service/votes.py)
 DEVICE_DAYS = 400  # browsers cap a cookie's life at about 400 days
 
@@ -25,6 +26,10 @@ def session_name() -> str:
 
 def device_name() -> str:
     return _prefix() + DEVICE
+
+
+def language_name() -> str:
+    return _prefix() + LANGUAGE
 
 
 def base_path() -> str:
@@ -82,6 +87,19 @@ def _set_lasting(response: Response, request: Request, name: str, value: str, sa
         path=base_path(),
         httponly=True,
         samesite=samesite,
+        secure=_secure(request),
+    )
+
+
+def set_language(response: Response, request: Request, code: str) -> None:
+    """Lax, as the vote's cookie: a phone arriving from its camera app keeps its language. Not HttpOnly:
+    the pages' language menu writes it from the browser too (ui/language.py), and it holds no secret."""
+    response.set_cookie(
+        language_name(),
+        code,
+        max_age=DEVICE_DAYS * 86400,
+        path=base_path(),
+        samesite="lax",
         secure=_secure(request),
     )
 

@@ -14,6 +14,7 @@ from typing import ParamSpec, TypeVar
 import streamlit as st
 
 from engine.domain.model import DatabaseUnavailable, StagescoreError
+from ui.i18n import _, error_text
 
 log = logging.getLogger("stagescore.ui")
 P = ParamSpec("P")
@@ -24,7 +25,11 @@ def something_went_wrong(error: BaseException) -> str:
     """Log `error` with a fresh id and show that id; returns the id."""
     error_id = uuid.uuid4().hex[:12]
     log.error("error id %s: %s", error_id, error, exc_info=error)
-    st.error(f"Something went wrong (error id {error_id}). Please tell the organiser; reloading may help.")
+    st.error(
+        _(
+            "Something went wrong (error id {error_id}). Please tell the organiser; reloading may help."
+        ).format(error_id=error_id)
+    )
     return error_id
 
 
@@ -36,7 +41,7 @@ def shown(fn: Callable[P, R], on_outage: Callable[[], None], *args: P.args, **kw
     except DatabaseUnavailable:
         on_outage()
     except StagescoreError as e:
-        st.error(str(e))
+        st.error(error_text(e))
     except Exception as e:
         something_went_wrong(e)
     return None

@@ -2,6 +2,9 @@
 // The session cookie comes back HttpOnly; this script never sees a token. Messages use textContent.
 export default function (component) {
   const { data, parentElement } = component;
+  const words = data.words || {};
+  const t = (message) => words[message] || message;  // the catalogue's words (ui/i18n.py); else English
+  for (const node of parentElement.querySelectorAll("[data-t]")) node.textContent = t(node.dataset.t);
   const form = parentElement.querySelector("form.login");
   const message = parentElement.querySelector(".message");
   const button = form.querySelector("button");
@@ -22,13 +25,13 @@ export default function (component) {
       });
       const answer = await response.json();
       if (answer.ok) {
-        message.textContent = "Logged in; opening…";
+        message.textContent = t("Logged in; opening…");
         window.location.assign(answer.next);  // a fresh page load: the cookie logs it in
         return;
       }
-      message.textContent = answer.error || "Could not log in.";
+      message.textContent = answer.error || t("Could not log in.");
     } catch (e) {
-      message.textContent = "Could not reach the server; check the connection and try again.";
+      message.textContent = t("Could not reach the server; check the connection and try again.");
     }
     button.disabled = false;
   });

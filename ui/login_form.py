@@ -10,17 +10,19 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import cookies
+from engine.domain.messages import N_
+from ui import cookies, i18n
 
 _HERE = Path(__file__).resolve().parent
 _CSS = (_HERE / "login_form.css").read_text()
 _FORM = """
 <form class="login" method="post" novalidate>
-  <label>Email <input name="email" type="email" autocomplete="username" maxlength="254" required></label>
-  <label>Password
+  <label><span data-t="Email">Email</span>
+    <input name="email" type="email" autocomplete="username" maxlength="254" required></label>
+  <label><span data-t="Password">Password</span>
     <input name="password" type="password" autocomplete="current-password" maxlength="256" required>
   </label>
-  <button type="submit">Log in</button>
+  <button type="submit" data-t="Log in">Log in</button>
   <p class="message" role="alert" aria-live="polite"></p>
 </form>
 """
@@ -31,11 +33,15 @@ _login = st.components.v2.component(
 _LOGOUT_JS = """
 export default function ({ data, parentElement }) {
   parentElement.querySelector("form").setAttribute("action", data.action);
+  const button = parentElement.querySelector("button");
+  button.textContent = (data.words || {})[button.dataset.t] || button.dataset.t;
 }
 """
+# The forms' own words (their HTML above); the script's are its t("…") messages.
+_FORM_WORDS = (N_("Email"), N_("Password"), N_("Log in"), N_("Log out"))
 _logout = st.components.v2.component(
     "stagescore_logout",
-    html='<form class="logout" method="post"><button type="submit">Log out</button></form>',
+    html='<form class="logout" method="post"><button type="submit" data-t="Log out">Log out</button></form>',
     css=_CSS,
     js=_LOGOUT_JS,
 )
@@ -47,11 +53,13 @@ def _path(tail: str) -> str:
 
 def login_form(next_path: str) -> None:
     """The form; after a login the browser opens `next_path` (a path of this app)."""
-    _login(data={"action": _path("auth/login"), "next": next_path}, key="login-form")
+    scripts = i18n.script_messages(_HERE / "login_form.js")
+    words = i18n.messages((*_FORM_WORDS, *scripts))
+    _login(data={"action": _path("auth/login"), "next": next_path, "words": words}, key="login-form")
 
 
 def logout_button() -> None:
-    _logout(data={"action": _path("auth/logout")}, key="logout")
+    _logout(data={"action": _path("auth/logout"), "words": i18n.messages(_FORM_WORDS)}, key="logout")
 
 
 def next_path(page: object) -> str:

@@ -13,8 +13,9 @@ from engine.domain import devices
 from engine.domain.model import DatabaseUnavailable, Role, Session, StagescoreError
 from engine.service.logins import Device, FailedLogins
 from engine.views import qr
-from ui import cookies, widgets
+from ui import cookies, i18n, widgets
 from ui.data import UNREACHABLE, service
+from ui.i18n import _, ngettext
 
 
 def app_url() -> str:
@@ -41,8 +42,10 @@ def _guarded(action, done: str | None = None) -> None:
 def _ago(seconds: float) -> str:
     seconds = max(0, int(seconds))
     if seconds < 90:
-        return f"{seconds} s ago"
-    return f"{seconds // 60} min ago" if seconds < 5400 else f"{seconds // 3600} h ago"
+        return _("{n} s ago").format(n=seconds)
+    if seconds < 5400:
+        return _("{n} min ago").format(n=seconds // 60)
+    return _("{n} h ago").format(n=seconds // 3600)
 
 
 def failed_login_lines(found: list[FailedLogins]) -> list[str]:
@@ -50,9 +53,13 @@ def failed_login_lines(found: list[FailedLogins]) -> list[str]:
     lines = []
     for f in found:
         who = f.email.split("@")[0]
-        logins = "failed login" if f.count == 1 else "failed logins"
-        addresses = "address" if f.addresses == 1 else "addresses"
-        lines.append(f"{f.count} {logins} for {who} in the last minute from {f.addresses} {addresses}")
+        logins = ngettext(
+            "{n} failed login for {who} in the last minute",
+            "{n} failed logins for {who} in the last minute",
+            f.count,
+        ).format(n=f.count, who=who)
+        addresses = ngettext("from {n} address", "from {n} addresses", f.addresses).format(n=f.addresses)
+        lines.append(f"{logins} {addresses}")
     return lines
 
 
@@ -65,33 +72,39 @@ def failed_logins(session: Session) -> None:
     for f, line in zip(found, failed_login_lines(found), strict=True):
         c1, c2 = st.columns([4, 1])
         c1.warning(widgets.text(line), icon="🔐")
-        if c2.button("Unlock", key=f"unlock-{f.email}", help="Clear the throttle of whoever failed on it"):
+        if c2.button(
+            _("Unlock"), key=f"unlock-{f.email}", help=_("Clear the throttle of whoever failed on it")
+        ):
             _guarded(
-                functools.partial(service().logins.unlock, session.token, f.email), f"Unlocked {f.email}."
+                functools.partial(service().logins.unlock, session.token, f.email),
+                _("Unlocked {email}.").format(email=f.email),
             )
             st.rerun()
 
 
 def _device_row(session: Session, email: str, d: Device, now: float) -> None:
     c1, c2 = st.columns([4, 1])
-    state = "🟢 present" if d.present else "⚪ away"
-    c1.write(
-        f"{widgets.text(d.browser)} · {state} · first seen {_ago(now - d.first_seen)} · "
-        f"last seen {_ago(now - d.last_seen)}"
+    state = "🟢 " + _("present") if d.present else "⚪ " + _("away")
+    seen = _("first seen {first} · last seen {last}").format(
+        first=_ago(now - d.first_seen), last=_ago(now - d.last_seen)
     )
-    if c2.button("End", key=f"end-{d.session_id}", help="Log this device out now"):
+    c1.write(f"{widgets.text(d.browser)} · {state} · {seen}")
+    if c2.button(_("End"), key=f"end-{d.session_id}", help=_("Log this device out now")):
         _guarded(
-            functools.partial(service().logins.end_device, session.token, email, d.session_id), "Logged out."
+            functools.partial(service().logins.end_device, session.token, email, d.session_id),
+            _("Logged out."),
         )
         st.rerun()
 
 
 def judge_logins(session: Session) -> None:
     """Per judge: "Show login QR" (a one-time link, 15 minutes) and the devices logged in."""
-    st.header("Judges' phones")
+    st.header(_("Judges' phones"))
     st.caption(
-        "A login QR code logs a judge in on the phone that scans it: one use, valid 15 minutes. "
-        "Using it logs the judge out of every other device (a device swap)."
+        _(
+            "A login QR code logs a judge in on the phone that scans it: one use, valid 15 minutes. "
+            "Using it logs the judge out of every other device (a device swap)."
+        )
     )
     svc, now = service(), time.time()
     for judge in svc.store.accounts.list(Role.JUDGE):
@@ -99,16 +112,20 @@ def judge_logins(session: Session) -> None:
             continue
         key = f"qr-{judge.email}"
         with st.expander(f"{widgets.text(judge.name)} ({widgets.text(judge.email)})"):
-            if st.button("Show login QR", key=f"show-{key}"):
+            if st.button(_("Show login QR"), key=f"show-{key}"):
                 _guarded(functools.partial(_new_link, session, judge.email, key))
             shown = st.session_state.get(key)
             if shown and shown[1] > now:
-                st.image(qr.png(shown[0]), width=260, caption=f"Login for {judge.name}: scan with the phone")
+                st.image(
+                    qr.png(shown[0]),
+                    width=260,
+                    caption=_("Login for {name}: scan with the phone").format(name=judge.name),
+                )
                 st.code(shown[0], language=None)
-                st.caption(f"Valid until {time.strftime('%H:%M', time.localtime(shown[1]))}, for one use.")
+                st.caption(_("Valid until {time}, for one use.").format(time=i18n.clock(shown[1])))
             listed = svc.logins.devices(session.token, judge.email)
             if not listed:
-                st.caption("No device is logged in.")
+                st.caption(_("No device is logged in."))
             for d in listed:
                 _device_row(session, judge.email, d, now)
 

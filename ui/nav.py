@@ -12,41 +12,45 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
+from engine.domain.messages import N_
 from engine.domain.model import Role, Session
-from ui import stages
+from ui import i18n, language, stages
+from ui.i18n import _
 from ui.login_form import logout_button
 
 # Each page, under who sees it in the menu: name: (file, title, icon, url path). The first public page
 # is the default, served at "/".
 PUBLIC_PAGES = {
     "WELCOME_PAGE": ("pages/welcome.py", "Stagescore", "🎤", "welcome"),
-    "LEADERBOARD_PAGE": ("pages/leaderboard.py", "Live board", "📺", "leaderboard"),
-    "RESULTS_PAGE": ("pages/results.py", "Results", "🏆", "results"),
-    "SCHEDULE_PAGE": ("pages/schedule.py", "Schedule", "🕒", "schedule"),
+    "LEADERBOARD_PAGE": ("pages/leaderboard.py", N_("Live board"), "📺", "leaderboard"),
+    "RESULTS_PAGE": ("pages/results.py", N_("Results"), "🏆", "results"),
+    "SCHEDULE_PAGE": ("pages/schedule.py", N_("Schedule"), "🕒", "schedule"),
 }
 # Public pages' icons are emoji: a ":material/…" icon in the crowd's menu would fetch Streamlit's icon font
 # (375 KB) on every public page (README, Doors open); tests/e2e/test_first_load.py keeps it off.
 FESTIVAL_PAGES = {  # public, once the deployment has several stages
-    "NOW_PAGE": ("pages/now.py", "Now on every stage", "🎭", "now"),
+    "NOW_PAGE": ("pages/now.py", N_("Now on every stage"), "🎭", "now"),
 }
-JUDGE_PAGES = {"JUDGE_PAGE": ("pages/judge.py", "Score", "📝", "judge")}
+JUDGE_PAGES = {"JUDGE_PAGE": ("pages/judge.py", N_("Score"), "📝", "judge")}
 ADMIN_PAGES = {
-    "CONTROL_PAGE": ("pages/admin_control.py", "Control", "🎛️", "admin"),
-    "FESTIVAL_PAGE": ("pages/admin_festival.py", "Festival", ":material/festival:", "admin-festival"),
-    "SETUP_PAGE": ("pages/admin_setup.py", "Setup", "🛠️", "admin-setup"),
-    "SCORES_PAGE": ("pages/admin_scores.py", "Scores & analytics", "📊", "admin-scores"),
-    "LOG_PAGE": ("pages/admin_log.py", "Log & exports", "🧾", "admin-log"),
-    "RESULTS_DESK_PAGE": ("pages/admin_results.py", "Results desk", "🏅", "admin-results"),
+    "CONTROL_PAGE": ("pages/admin_control.py", N_("Control"), "🎛️", "admin"),
+    "FESTIVAL_PAGE": ("pages/admin_festival.py", N_("Festival"), ":material/festival:", "admin-festival"),
+    "SETUP_PAGE": ("pages/admin_setup.py", N_("Setup"), "🛠️", "admin-setup"),
+    "SCORES_PAGE": ("pages/admin_scores.py", N_("Scores & analytics"), "📊", "admin-scores"),
+    "LOG_PAGE": ("pages/admin_log.py", N_("Log & exports"), "🧾", "admin-log"),
+    "RESULTS_DESK_PAGE": ("pages/admin_results.py", N_("Results desk"), "🏅", "admin-results"),
 }
 # The streaming operator's one page (the admin's menu has it too): what goes on air, nothing else.
-STREAMING_PAGES = {"ON_AIR_PAGE": ("pages/on_air.py", "On air", "🎬", "on-air")}
-LOGIN_PAGES = {"LOGIN_PAGE": ("pages/login.py", "Log in", "🔑", "login")}  # for whoever is not logged in
+STREAMING_PAGES = {"ON_AIR_PAGE": ("pages/on_air.py", N_("On air"), "🎬", "on-air")}
+LOGIN_PAGES = {"LOGIN_PAGE": ("pages/login.py", N_("Log in"), "🔑", "login")}  # for whoever is not logged in
 PAGES = PUBLIC_PAGES | FESTIVAL_PAGES | JUDGE_PAGES | ADMIN_PAGES | STREAMING_PAGES | LOGIN_PAGES
 PUBLIC, FESTIVAL = tuple(PUBLIC_PAGES), tuple(FESTIVAL_PAGES)
 JUDGE, ADMIN, STREAMING = tuple(JUDGE_PAGES), tuple(ADMIN_PAGES), tuple(STREAMING_PAGES)
 HOME = {Role.JUDGE: "JUDGE_PAGE", Role.ADMIN: "CONTROL_PAGE", Role.STREAMING: "ON_AIR_PAGE"}
 LOGIN = next(iter(LOGIN_PAGES))
-PAGES_KEY = "_stagescore_pages"
+ROLE_NAMES = {Role.ADMIN: N_("admin"), Role.JUDGE: N_("judge"), Role.STREAMING: N_("streaming operator")}
+PAGES_KEY = "_stagescore_pages"  # this session's page objects
+TITLES_KEY = "_stagescore_page_titles"  # the language of their titles
 
 
 def _built() -> dict[str, StreamlitPage]:
@@ -57,13 +61,15 @@ def _built() -> dict[str, StreamlitPage]:
     # Outside a script run st.Page returns an inert object: fail loudly rather than keep one.
     if get_script_run_ctx(suppress_warning=True) is None:
         raise RuntimeError("page objects exist only inside a Streamlit script run")
+    code = i18n.current()
     pages = st.session_state.get(PAGES_KEY)
-    if pages is None:
+    if pages is None or st.session_state.get(TITLES_KEY) != code:  # first run, or another language
         default = next(iter(PAGES))
         pages = st.session_state[PAGES_KEY] = {
-            name: st.Page(path, title=title, icon=icon, url_path=url, default=name == default)
+            name: st.Page(path, title=_(title), icon=icon, url_path=url, default=name == default)
             for name, (path, title, icon, url) in PAGES.items()
         }
+        st.session_state[TITLES_KEY] = code
     return pages
 
 
@@ -102,10 +108,12 @@ def menu(session: Session | None) -> None:
     else:
         names.append(LOGIN)
     with st.sidebar:
+        language.menu()
         for name in names:
             st.page_link(_built()[name])
         if role in (Role.ADMIN, Role.STREAMING):
             stages.picker(in_sidebar=True)  # which stage's desk, setup, scores and results
         if session:
-            st.caption(f"Logged in as {session.name} ({session.role.value})")
+            role_name = _(ROLE_NAMES.get(session.role, session.role.value))
+            st.caption(_("Logged in as {name} ({role})").format(name=session.name, role=role_name))
             logout_button()  # a form POST to /auth/logout: ends the token and clears the cookie

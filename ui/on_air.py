@@ -13,6 +13,7 @@ from engine.domain.on_air import ELEMENT_LABELS, ELEMENTS, PROJECTOR_LABELS, PRO
 from engine.service import on_air
 from ui import data, stages
 from ui.admin import report
+from ui.i18n import _
 
 OVERLAYS = {
     "lower_third": "lower-third",
@@ -26,8 +27,12 @@ def _switch(token: str, stage: str, key: str, element: str | None = None) -> Non
     """A toggle's or the projector's change, as the widget `key` now holds it."""
     value = st.session_state[key]
     shown, projector = ({element: bool(value)}, None) if element else (None, value)
-    word = "Projector: " + PROJECTOR_LABELS.get(value, str(value)) if projector else ELEMENT_LABELS[element]
-    said = f"{word} {'on air' if value else 'off air'}." if element else f"{word}."
+    if element:
+        said = (_("{element} on air.") if value else _("{element} off air.")).format(
+            element=_(ELEMENT_LABELS[element])
+        )
+    else:
+        said = _("Projector: {view}.").format(view=_(PROJECTOR_LABELS.get(value, str(value))))
     report(lambda: on_air.switch(data.on_stage(stage), token, shown, projector), said, toast=True)
     _heard(stage)
 
@@ -50,33 +55,33 @@ def switches(session: Session) -> None:
     """The stage's switches as they stand (read afresh each run: another operator may have moved them)."""
     stage = data.stage()
     current = on_air.current(data.on_stage(stage))
-    st.subheader("Overlays")
+    st.subheader(_("Overlays"))
     for element in ELEMENTS:
         key = f"on-air-{stage}-{element}"
         st.session_state[key] = current.shows(element)
         st.toggle(
-            ELEMENT_LABELS[element], key=key, on_change=_switch, args=(session.token, stage, key, element)
+            _(ELEMENT_LABELS[element]), key=key, on_change=_switch, args=(session.token, stage, key, element)
         )
-    st.caption("A shown element appears when there is something for it: the score card once a performer's "
-               "total is public, the podium once the round has finished.")  # fmt: skip
-    st.subheader("Projector")
+    st.caption(_("A shown element appears when there is something for it: the score card once a performer's "
+               "total is public, the podium once the round has finished."))  # fmt: skip
+    st.subheader(_("Projector"))
     key = f"on-air-{stage}-projector"
     st.session_state[key] = current.projector
-    st.radio("The kiosk board shows", PROJECTOR_VIEWS, format_func=PROJECTOR_LABELS.get, key=key,
-             on_change=_switch, args=(session.token, stage, key))  # fmt: skip
+    st.radio(_("The kiosk board shows"), PROJECTOR_VIEWS, format_func=lambda v: _(PROJECTOR_LABELS[v]),
+             key=key, on_change=_switch, args=(session.token, stage, key))  # fmt: skip
 
 
 def addresses(base_url: str) -> None:
     """The overlays' addresses for OBS or vMix browser sources (1920 x 1080), and the state feed's."""
     stage = stages.in_address()
     query = "?" + urlencode({"stage": stage}) if stage else ""
-    st.subheader("Browser sources (1920 × 1080)")
+    st.subheader(_("Browser sources (1920 × 1080)"))
     for element in ELEMENTS:
-        st.markdown(f"**{ELEMENT_LABELS[element]}**")
+        st.markdown(f"**{_(ELEMENT_LABELS[element])}**")
         st.code(f"{base_url}/overlay/{OVERLAYS[element]}{query}", language=None)
-    st.markdown("**Everything at once**")
+    st.markdown(_("**Everything at once**"))
     st.code(f"{base_url}/overlay/all{query}", language=None)
-    st.caption("Add `key=green` or `key=blue` for a chroma-key background instead of a transparent one; "
-               "`font`, `color`, `accent`, `panel` and `scale` theme them (README: On air).")  # fmt: skip
-    st.markdown("**The state feed** (for Advanced Scene Switcher or Companion)")
+    st.caption(_("Add `key=green` or `key=blue` for a chroma-key background instead of a transparent one; "
+               "`font`, `color`, `accent`, `panel` and `scale` theme them (README: On air)."))  # fmt: skip
+    st.markdown(_("**The state feed** (for Advanced Scene Switcher or Companion)"))
     st.code(f"{base_url}/api/v1/state{query}", language=None)

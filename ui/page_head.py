@@ -15,7 +15,9 @@ import gzip
 import re
 from pathlib import Path
 
-from ui import assets
+from starlette.requests import Request
+
+from ui import assets, i18n
 
 # Lazy chunks of every crowd page, recorded from Chromium (bench/doors.py lists a first load's files);
 # found by name in this Streamlit's files, so a renamed one is skipped rather than preloaded wrongly.
@@ -43,10 +45,15 @@ def head_snippet() -> bytes:
 _FONT_PRELOAD = re.compile(rb'<link\s+rel="preload"\s+href="[^"]+\.woff2"\s+as="font"[^>]*>\s*')
 
 
-def with_head(body: bytes) -> bytes:
+_HTML_TAG = re.compile(rb"<html[^>]*>")
+
+
+def with_head(body: bytes, language: str = i18n.DEFAULT) -> bytes:
     if _MARK not in body or b"</head>" not in body:
         return body
     body = _FONT_PRELOAD.sub(b"", body, count=1)
+    tag = f'<html lang="{language}" dir="{i18n.direction(language)}">'.encode()  # a known code only
+    body = _HTML_TAG.sub(tag, body, count=1)
     return body.replace(b"</head>", head_snippet() + b"</head>", 1)
 
 
@@ -79,7 +86,8 @@ class PageHead:
                 body = b"".join(parts)
                 # Streamlit gzips a page's HTML when the browser accepts it (8 KB: a fraction of a ms).
                 packed = (b"content-encoding", b"gzip") in held["headers"]
-                body = with_head(gzip.decompress(body) if packed else body)
+                language = i18n.for_request(Request(scope))
+                body = with_head(gzip.decompress(body) if packed else body, language)
                 body = gzip.compress(body, 6) if packed else body
                 # A changed body gets its own length, and no validators of the file it came from.
                 drop = (b"content-length", b"etag", b"last-modified")

@@ -17,12 +17,17 @@ import segno
 import streamlit as st
 
 from engine.domain import release
+from engine.domain.messages import N_
 from engine.domain.model import DatabaseUnavailable, Session, StagescoreError
 from engine.domain.release import Release, ResultsSettings
 from engine.domain.snapshot import Snapshot
 from engine.views import results, sheets
 from engine.views.votes import Audience
-from ui import cookies, data, widgets
+from ui import cookies, data, i18n, widgets
+from ui.i18n import _, error_text, ngettext
+
+# The results' state on the desk (release.ResultsStatus values)
+RESULTS_STATUS = {"live": N_("Live"), "provisional": N_("Provisional"), "official": N_("Official")}
 
 T = TypeVar("T")
 LINKS = "sheet_links"  # this tab's freshly created links: only their hashes are stored
@@ -34,7 +39,7 @@ def act(fn: Callable[[], T], ok: str | Callable[[T], str]) -> T | None:
         result = fn()
     except StagescoreError as e:  # an outage says so: nothing was written
         outage = isinstance(e, DatabaseUnavailable)
-        refusal = data.UNREACHABLE + " Nothing was changed." if outage else str(e)
+        refusal = _(data.UNREACHABLE) + " " + _("Nothing was changed.") if outage else error_text(e)
         st.session_state["admin_message"] = ("error", refusal)
         return None
     data.refresh()
@@ -46,62 +51,67 @@ def status_panel(snap: Snapshot, rel: Release) -> None:
     now = data.service().clock()
     current = release.status(snap.state, rel)
     c1, c2, c3 = st.columns(3)
-    c1.metric("Results", current.value.capitalize())
+    c1.metric(_("Results"), _(RESULTS_STATUS.get(current.value, current.value)))
     left = release.protest_remaining(snap.state, rel.settings, now)
-    c2.metric("Protest window", "—" if left is None else time.strftime("%M:%S", time.gmtime(left)))
+    c2.metric(_("Protest window"), "—" if left is None else time.strftime("%M:%S", time.gmtime(left)))
     places = release.reveal_places(snap.results, snap.reveal_groups)
-    c3.metric("Revealed", f"{release.revealed_count(rel, len(places), now)} / {len(places)} places")
+    shown = release.revealed_count(rel, len(places), now)
+    c3.metric(_("Revealed"), _("{shown} / {places} places").format(shown=shown, places=len(places)))
     if rel.official:
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(rel.signed_off_at))
-        st.caption(
-            widgets.text(f"Signed off by {rel.signed_off_by} at {when} · results hash {rel.results_hash}")
-        )
+        signed = _("Signed off by {who} at {when} · results hash {hash}")
+        st.caption(widgets.text(signed.format(who=rel.signed_off_by, when=when, hash=rel.results_hash)))
         same = release.results_hash(results.results_document(snap)) == rel.results_hash
         (st.success if same else st.error)(
-            "The results match what was signed off."
+            _("The results match what was signed off.")
             if same
-            else "The results no longer match the signed-off hash: check the log."
+            else _("The results no longer match the signed-off hash: check the log.")
         )
 
 
 def flags_panel(session: Session, snap: Snapshot, rel: Release) -> None:
     flags = results.flags_outliers(snap, rel)
-    st.subheader("Outlier checks")
+    st.subheader(_("Outlier checks"))
     if not flags:
         st.caption(
-            f"No score is further than {rel.settings.outlier_distance} points (0–10 scale) from the panel."
+            _("No score is further than {points} points (0–10 scale) from the panel.").format(
+                points=i18n.number(rel.settings.outlier_distance)
+            )
         )
         return
     for i, f in enumerate(flags):
         c1, c2 = st.columns([4, 1])
         c1.warning(widgets.text(f"{f['performer']}: {f['sentence']}"))
         if c2.button(
-            "Ask to check", key=f"check-{i}-{f['email']}-{f['performer_id']}", disabled=rel.official
+            _("Ask to check"), key=f"check-{i}-{f['email']}-{f['performer_id']}", disabled=rel.official
         ):
             ask = functools.partial(
                 data.on_stage().results.request_check, session.token, f["email"], f["performer_id"]
             )
-            act(ask, "Asked: {result}")
+            act(ask, _("Asked: {result}"))
             st.rerun()
 
 
-@st.dialog("Sign off the results?")
 def _confirm_sign_off(session: Session, name: str) -> None:
-    st.write(widgets.text(f"The results of {name} become official."))
-    st.write("From then on the scores, settings and roster of this round cannot change.")
-    if st.button("Yes, sign off", type="primary"):
-        act(lambda: data.on_stage().results.sign_off(session.token), "The results are official.")
-        st.rerun()
+    @st.dialog(_("Sign off the results?"))  # built here, not at import: its title in the reader's language
+    def confirm() -> None:
+        st.write(widgets.text(_("The results of {name} become official.").format(name=name)))
+        st.write(_("From then on the scores, settings and roster of this round cannot change."))
+        if st.button(_("Yes, sign off"), type="primary"):
+            act(lambda: data.on_stage().results.sign_off(session.token), _("The results are official."))
+            st.rerun()
+
+    confirm()
 
 
 def sign_off_and_reveal(session: Session, snap: Snapshot, rel: Release) -> None:
     c1, c2 = st.columns(2)
-    if c1.button("Sign off", type="primary", width="stretch", disabled=rel.official):
+    if c1.button(_("Sign off"), type="primary", width="stretch", disabled=rel.official):
         _confirm_sign_off(session, snap.settings.event_name)
-    if c2.button("Reveal next", width="stretch", disabled=not rel.official):
+    if c2.button(_("Reveal next"), width="stretch", disabled=not rel.official):
         act(
             lambda: data.on_stage().results.reveal_next(session.token),
-            "Revealed {result} place(s) on the board.",
+            _("Revealed {result} place(s) on the board."),
         )
         st.rerun()
 
@@ -109,21 +119,21 @@ def sign_off_and_reveal(session: Session, snap: Snapshot, rel: Release) -> None:
 def settings_form(session: Session, rel: Release) -> None:
     s = rel.settings
     with st.form("results-settings"):
-        distance_label = "Outlier distance (points on a 0–10 scale; 0 = off)"
+        distance_label = _("Outlier distance (points on a 0–10 scale; 0 = off)")
         distance = st.number_input(distance_label, 0.0, 10.0, float(s.outlier_distance), 0.5)
         protest = st.number_input(
-            "Protest window (minutes)", 0, release.MAX_PROTEST_MINUTES, s.protest_minutes
+            _("Protest window (minutes)"), 0, release.MAX_PROTEST_MINUTES, s.protest_minutes
         )
-        reveal_label = "Reveal timer (seconds per place; 0 = by click)"
+        reveal_label = _("Reveal timer (seconds per place; 0 = by click)")
         reveal = st.number_input(reveal_label, 0, release.MAX_REVEAL_SECONDS, s.reveal_every_seconds)
-        hide = st.checkbox("Hide results until revealed", s.hide_until_revealed)
-        named = st.checkbox("Name the judges on sheets (else Judge A, B, C)", s.judge_names_on_sheets)
-        saved = st.form_submit_button("Save results settings", disabled=rel.official)
+        hide = st.checkbox(_("Hide results until revealed"), s.hide_until_revealed)
+        named = st.checkbox(_("Name the judges on sheets (else Judge A, B, C)"), s.judge_names_on_sheets)
+        saved = st.form_submit_button(_("Save results settings"), disabled=rel.official)
     if saved:
         new = ResultsSettings(Decimal(str(distance)), int(protest), hide, int(reveal), named)
         act(
             lambda: data.on_stage().results.save_results_settings(session.token, new),
-            "Results settings saved.",
+            _("Results settings saved."),
         )
         st.rerun()
 
@@ -141,15 +151,17 @@ def qr_png(url: str) -> bytes:
 
 
 def links_panel(session: Session, snap: Snapshot) -> None:
-    st.subheader("Performers' sheet links")
+    st.subheader(_("Performers' sheet links"))
     st.caption(
-        "Each performer gets a private link to their own score sheet, which opens once the results are "
-        "official. Links are shown here once (only a hash is stored); creating them again replaces them."
+        _(
+            "Each performer gets a private link to their own score sheet, which opens once the results are "
+            "official. Links are shown here once (only a hash is stored); creating them again replaces them."
+        )
     )
-    if st.button("Create performer links"):
+    if st.button(_("Create performer links")):
         made = act(
             lambda: data.on_stage().results.create_sheet_links(session.token),
-            lambda r: f"{len(r)} links created.",
+            lambda r: ngettext("{n} link created.", "{n} links created.", len(r)).format(n=len(r)),
         )
         if made is not None:
             st.session_state[LINKS] = (snap.event_id, made)
@@ -169,14 +181,16 @@ def links_panel(session: Session, snap: Snapshot) -> None:
 
 def downloads(snap: Snapshot, rel: Release, audience: Audience | None = None) -> None:
     """The PDF downloads (the Log & exports page's section); the results with the audience's, if any."""
-    st.subheader("Take-home sheets (PDF)")
+    st.subheader(_("Take-home sheets (PDF)"))
     c1, c2, c3 = st.columns(3)
     whole = sheets.results_pdf(snap, rel, audience)
-    c1.download_button("Results (PDF)", whole, sheets.file_name(snap), "application/pdf")
+    c1.download_button(_("Results (PDF)"), whole, sheets.file_name(snap), "application/pdf")
     everyone = sheets.all_sheets_pdf(snap, rel)
-    c2.download_button("All score sheets (PDF)", everyone, f"{snap.event_id}-sheets.pdf", "application/pdf")
+    c2.download_button(
+        _("All score sheets (PDF)"), everyone, f"{snap.event_id}-sheets.pdf", "application/pdf"
+    )
     names = {p.performer_id: p.name for p in snap.performers}
     if names:
-        pid = c3.selectbox("Performer", list(names), format_func=names.get, key="sheet-performer")
+        pid = c3.selectbox(_("Performer"), list(names), format_func=names.get, key="sheet-performer")
         one = sheets.performer_pdf(snap, rel, pid)
-        c3.download_button("Score sheet (PDF)", one, sheets.file_name(snap, pid), "application/pdf")
+        c3.download_button(_("Score sheet (PDF)"), one, sheets.file_name(snap, pid), "application/pdf")

@@ -28,13 +28,15 @@ from starlette.routing import Route
 
 from engine import bootstrap
 from engine.domain import devices, throttle
+from engine.domain.messages import N_
 from engine.domain.model import UNREACHABLE, DatabaseUnavailable, Role, StagescoreError
 from engine.service.core import Service
 from engine.service.logins import LoginClient
 from ui import body as bodies
-from ui import cookies
+from ui import cookies, i18n
+from ui.i18n import _
 
-CROSS_SITE = "This request did not come from a Stagescore page."
+CROSS_SITE = N_("This request did not come from a Stagescore page.")
 _NEXT = re.compile(r"/[A-Za-z0-9_\-/]{0,120}")
 # A refused link's sentence travels to the login page as one of these words, never as text from the URL.
 LINK_ERRORS = {
@@ -141,21 +143,24 @@ class _Auth:
 
     async def login(self, request: Request) -> Response:
         if not same_origin(request):
-            return JSONResponse({"ok": False, "error": CROSS_SITE}, status_code=403, headers=_PRIVATE)
+            error = i18n.said(request, CROSS_SITE)
+            return JSONResponse({"ok": False, "error": error}, status_code=403, headers=_PRIVATE)
         try:
             data = await _fields(request)
         except bodies.BodyRefused as e:
             return JSONResponse({"ok": False, "error": e.sentence}, status_code=e.status, headers=_PRIVATE)
         email, password = data.get("email"), data.get("password")
         if not isinstance(email, str) or not isinstance(password, str):
-            return JSONResponse({"ok": False, "error": "Enter your email and password."}, headers=_PRIVATE)
+            error = i18n.said(request, N_("Enter your email and password."))
+            return JSONResponse({"ok": False, "error": error}, headers=_PRIVATE)
         svc, client = self.service(), _with_device(client_of(request))
         try:
             session = await anyio.to_thread.run_sync(svc.logins.login, email, password, client)
         except DatabaseUnavailable:
-            return JSONResponse({"ok": False, "error": UNREACHABLE}, status_code=503, headers=_PRIVATE)
+            error = i18n.said(request, UNREACHABLE)
+            return JSONResponse({"ok": False, "error": error}, status_code=503, headers=_PRIVATE)
         except StagescoreError as e:
-            return JSONResponse({"ok": False, "error": str(e)}, headers=_PRIVATE)
+            return JSONResponse({"ok": False, "error": i18n.refusal(request, e)}, headers=_PRIVATE)
         body = {"ok": True, "next": safe_next(data.get("next"), session.role)}
         return _logged_in(JSONResponse(body), request, svc, session.token, client.device or "")
 
@@ -165,12 +170,16 @@ class _Auth:
             return RedirectResponse(_path("login") + "?error=link-invalid", 303, headers=_PRIVATE)
         # The code goes into a form POSTed at once: a prefetcher's GET never uses it up, and the
         # address bar and the history (history.replaceState) keep only /auth/link.
+        language = i18n.for_request(request)
+        with i18n.using(language):
+            title, waiting, button = _("Stagescore: logging in"), _("Logging you in…"), _("Log in")
         page = (
-            "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>"
-            "<title>Stagescore: logging in</title>"
+            f"<!doctype html><html lang='{language}' dir='{i18n.direction(language)}'><meta charset=utf-8>"
+            "<meta name=viewport content='width=device-width'>"
+            f"<title>{html.escape(title)}</title>"
             f"<form id=go method=post action='{html.escape(_path('auth/link'))}'>"
             f"<input type=hidden name=code value='{html.escape(code)}'>"
-            "<p>Logging you in… <button type=submit>Log in</button></p></form>"
+            f"<p>{html.escape(waiting)} <button type=submit>{html.escape(button)}</button></p></form>"
             f"<script>{_LINK_SCRIPT}</script>"
         )
         # "same-origin", not "no-referrer": with no referrer Chromium sends `Origin: null` on the POST.
@@ -188,7 +197,9 @@ class _Auth:
         try:
             session = await anyio.to_thread.run_sync(svc.logins.login_with_link, code, client)
         except DatabaseUnavailable:
-            return HTMLResponse(UNREACHABLE, status_code=503, headers=_PRIVATE)
+            return HTMLResponse(
+                html.escape(i18n.said(request, UNREACHABLE)), status_code=503, headers=_PRIVATE
+            )
         except StagescoreError as e:
             word = next((k for k, v in LINK_ERRORS.items() if v == str(e)), "link-invalid")
             return RedirectResponse(_path("login") + "?error=" + word, 303, headers=_PRIVATE)

@@ -17,7 +17,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
-from ui import assets, ops, page_head, routes_auth, sheet_route
+from ui import assets, language, ops, page_head, routes_auth, sheet_route
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = ROOT / "Home.py"
@@ -105,6 +105,7 @@ def build() -> st.App:
             *vote_routes(),
             *on_air_routes(),
             *api_routes(),
+            *language.ROUTES,
         ],
         # Outermost: /static/ answered from the compressed files before Streamlit's middleware runs.
         # The page's head: preloads of its lazy chunks, the menu's arrows without the icon font.

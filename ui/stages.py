@@ -8,6 +8,7 @@ import streamlit as st
 
 from engine.domain.model import StagescoreError
 from ui import data
+from ui.i18n import _
 
 PICKED = "stage-picker"
 
@@ -30,10 +31,10 @@ def picker(in_sidebar: bool = False) -> None:
     names = {s.stage_id: s.name for s in listed}
     st.session_state[PICKED] = data.stage()
     if in_sidebar:
-        st.sidebar.selectbox("Stage", list(names), format_func=names.get, key=PICKED, on_change=_picked)
+        st.sidebar.selectbox(_("Stage"), list(names), format_func=names.get, key=PICKED, on_change=_picked)
     else:
         st.segmented_control(
-            "Stage", list(names), format_func=names.get, key=PICKED, on_change=_picked, required=True
+            _("Stage"), list(names), format_func=names.get, key=PICKED, on_change=_picked, required=True
         )
 
 

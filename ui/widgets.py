@@ -8,10 +8,20 @@ import pandas as pd
 import streamlit as st
 
 from engine.domain.scoring import display
-from engine.domain.snapshot import Snapshot, countdown, ranking_rows
-from ui import data
+from engine.domain.snapshot import PHASE_LABEL, Snapshot, countdown, ranking_rows
+from ui import data, i18n, words
+from ui.i18n import _
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<&$:])")
+
+
+def total(value) -> str:
+    """A total as the reader writes numbers ("8.50", "8,50"); "—" when there is none."""
+    shown = display(value)
+    try:
+        return i18n.number(shown, 2)
+    except ArithmeticError:  # "—"
+        return shown
 
 
 def text(value: object) -> str:
@@ -42,8 +52,9 @@ def status_header(snapshot: Snapshot, large: bool = False) -> None:
                 st.caption(text(current.category))
         else:
             (st.title if large else st.subheader)(text(snapshot.settings.event_name))
-    cols[1].metric("Phase", snapshot.phase_label)
-    cols[2].metric("Seconds left", "—" if left is None else left)
+    paused = " — " + _("paused") if state.paused else ""
+    cols[1].metric(_("Phase"), _(PHASE_LABEL[state.phase]) + paused)
+    cols[2].metric(_("Seconds left"), "—" if left is None else left)
     if left is not None and state.window_started_at is not None:
         total = (state.deadline - state.window_started_at) if state.deadline else (left or 1)
         st.progress(max(0.0, min(1.0, left / total)) if total > 0 else 0.0)
@@ -57,16 +68,16 @@ def ranking_frame(snapshot: Snapshot, per_judge: bool, results=None) -> pd.DataF
     for line in ranking_rows(snapshot, per_judge, results):
         result, performer = line.result, line.performer
         row = {
-            "Rank": result.rank if result.rank is not None else "—",
-            "Performer": performer.name if performer else result.performer_id,
-            "Total": display(result.total),
-            "Scores in": f"{result.scores_in}/{len(panel)}",
-            "Status": performer.status.value if performer else "",
+            _("Rank"): result.rank if result.rank is not None else "—",
+            _("Performer"): performer.name if performer else result.performer_id,
+            _("Total"): total(result.total),
+            _("Scores in"): f"{result.scores_in}/{len(panel)}",
+            _("Status"): words.status(performer.status.value) if performer else "",
         }
         if per_judge:
             for email in panel:
                 score = line.by_judge.get(email)
-                shown = "recused" if email in result.recused else display(score.total) if score else ""
+                shown = _("recused") if email in result.recused else total(score.total) if score else ""
                 row[judges.get(email, email.split("@")[0])] = shown
         rows.append(row)
     return pd.DataFrame(rows)
@@ -77,7 +88,7 @@ def ranking_table(snap: Snapshot, per_judge: bool, results=None) -> None:
     since st.table renders Markdown."""
     df = ranking_frame(snap, per_judge, results)
     if df.empty:
-        st.info("No performers yet.")
+        st.info(_("No performers yet."))
         return
     st.table(df.map(text), hide_index=True)
 
@@ -85,15 +96,15 @@ def ranking_table(snap: Snapshot, per_judge: bool, results=None) -> None:
 def podium(snap: Snapshot, results=None) -> None:
     top = [r for r in (snap.results if results is None else results) if r.rank is not None and r.rank <= 3]
     if not top:
-        st.info("No performer has a complete score.")
+        st.info(_("No performer has a complete score."))
         return
     medals = {1: "🥇", 2: "🥈", 3: "🥉"}
     cols = st.columns(len(top))
     for col, r in zip(cols, top, strict=False):
         col.metric(
-            f"{medals.get(r.rank, '')} Place {r.rank}",
+            f"{medals.get(r.rank, '')} " + _("Place {rank}").format(rank=r.rank),
             snap.performer_name(r.performer_id),
-            display(r.total),
+            total(r.total),
             delta_color="off",
             delta_arrow="off",
         )

@@ -10,6 +10,7 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from engine.domain.messages import N_
 from engine.domain.model import InvalidInput
 
 # OWASP's first recommended argon2id configuration: m=19 MiB, t=2, p=1.
@@ -36,19 +37,21 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 def normalise_email(email: str) -> str:
     email = (email or "").strip().lower()
     if not email:
-        raise InvalidInput("Enter your email address.")
+        raise InvalidInput(N_("Enter your email address."))
     if len(email) > 254 or not EMAIL_RE.match(email):
-        raise InvalidInput("That does not look like an email address.")
+        raise InvalidInput(N_("That does not look like an email address."))
     return email
 
 
 def check_password_shape(password: str) -> None:
     if not isinstance(password, str) or not password:
-        raise InvalidInput("Enter a password.")
+        raise InvalidInput(N_("Enter a password."))
     if len(password) > MAX_PASSWORD:
-        raise InvalidInput(f"A password is at most {MAX_PASSWORD} characters.")
+        raise InvalidInput(N_("A password is at most {MAX_PASSWORD} characters."), MAX_PASSWORD=MAX_PASSWORD)
     if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"A password needs at least {MIN_PASSWORD} characters.")
+        raise InvalidInput(
+            N_("A password needs at least {MIN_PASSWORD} characters."), MIN_PASSWORD=MIN_PASSWORD
+        )
 
 
 def new_token() -> tuple[str, str]:

@@ -18,14 +18,17 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 
+from engine.domain.messages import N_
 from engine.domain.model import InvalidInput, NotAllowed
 
 MAX_NAME = 60
 _KEY = re.compile(r"ssk_([0-9a-f]{8})_([A-Za-z0-9_-]{43})")
 
-NOT_VALID = "This API key is not valid: it was revoked, or it is mistyped."
-IN_ADDRESS = "An API key goes in the Authorization header (Authorization: Bearer KEY), never in the address."
-NO_KEY = "This needs an API key: send it as Authorization: Bearer KEY."
+NOT_VALID = N_("This API key is not valid: it was revoked, or it is mistyped.")
+IN_ADDRESS = N_(
+    "An API key goes in the Authorization header (Authorization: Bearer KEY), never in the address."
+)
+NO_KEY = N_("This needs an API key: send it as Authorization: Bearer KEY.")
 
 
 @dataclass(frozen=True)
@@ -89,11 +92,11 @@ def clean_name(raw: object) -> str:
     """What the admin calls a key (who uses it): short plain text."""
     text = "" if raw is None else str(raw).strip()
     if not text:
-        raise InvalidInput("Give the key a name: who or what will use it.")
+        raise InvalidInput(N_("Give the key a name: who or what will use it."))
     if len(text) > MAX_NAME:
-        raise InvalidInput(f"A key's name is at most {MAX_NAME} characters.")
+        raise InvalidInput(N_("A key's name is at most {MAX_NAME} characters."), MAX_NAME=MAX_NAME)
     if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text):
-        raise InvalidInput("A key's name can hold text only, without control characters.")
+        raise InvalidInput(N_("A key's name can hold text only, without control characters."))
     return text
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from engine.domain.messages import N_
 from engine.domain.model import InvalidInput
 
 MAX_COMMENT = 500
@@ -18,10 +19,10 @@ def clean_comment(raw: object) -> str:
     if raw is None:
         return ""
     if not isinstance(raw, str):
-        raise InvalidInput("A comment must be text.")
+        raise InvalidInput(N_("A comment must be text."))
     text = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
     if len(text) > MAX_COMMENT:
         raise InvalidInput(f"A comment can be at most {MAX_COMMENT} characters (this one has {len(text)}).")
     if any((unicodedata.category(ch) == "Cc" and ch != "\n") or ch in _BIDI for ch in text):
-        raise InvalidInput("A comment can hold text only, without control characters.")
+        raise InvalidInput(N_("A comment can hold text only, without control characters."))
     return text

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from engine.domain.messages import N_
 from engine.domain.model import InvalidInput
 from engine.domain.ranking import PerformerResult
 from engine.domain.roster import clean_text
@@ -27,7 +28,7 @@ class Advancement:
 
 def _whole(n: object) -> int:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise InvalidInput("The number of performers to advance must be a whole number of at least 1.")
+        raise InvalidInput(N_("The number of performers to advance must be a whole number of at least 1."))
     return n
 
 
@@ -62,9 +63,9 @@ def advance_chosen(results: Sequence[PerformerResult], chosen: Sequence[str]) ->
     """A list the admin picked (performer ids), run in the order listed."""
     known = {r.performer_id for r in results}
     if not chosen:
-        raise InvalidInput("Choose at least one performer to advance.")
+        raise InvalidInput(N_("Choose at least one performer to advance."))
     if len(set(chosen)) != len(chosen):
-        raise InvalidInput("A performer is listed twice; list each performer once.")
+        raise InvalidInput(N_("A performer is listed twice; list each performer once."))
     unknown = [pid for pid in chosen if pid not in known]
     if unknown:
         raise InvalidInput(f"{unknown[0]} did not take part in this round.")
@@ -87,7 +88,9 @@ def round_name(name: object, number: int) -> str:
         return f"Round {number}"
     text = str(name).strip()
     if not text or len(text) > MAX_ROUND_NAME:
-        raise InvalidInput(f"A round name is 1 to {MAX_ROUND_NAME} characters.")
+        raise InvalidInput(
+            N_("A round name is 1 to {MAX_ROUND_NAME} characters."), MAX_ROUND_NAME=MAX_ROUND_NAME
+        )
     return clean_text(text, "round name", MAX_ROUND_NAME, required=True)
 
 
@@ -97,7 +100,10 @@ def carry_weight(raw: object) -> Decimal:
     except InvalidOperation:
         w = Decimal("NaN")
     if not w.is_finite() or not 0 <= w <= MAX_CARRY_WEIGHT:
-        raise InvalidInput(f"The carry-over weight must be a number from 0 to {MAX_CARRY_WEIGHT}.")
+        raise InvalidInput(
+            N_("The carry-over weight must be a number from 0 to {MAX_CARRY_WEIGHT}."),
+            MAX_CARRY_WEIGHT=MAX_CARRY_WEIGHT,
+        )
     return w
 
 

@@ -5,26 +5,29 @@ from __future__ import annotations
 
 import secrets
 
+from engine.domain.messages import N_
 from engine.domain.model import NotAllowed
 
 LINK_SECONDS = 15 * 60
 PRESENT_SECONDS = 120.0  # a device is "present" if it was seen this recently
 SEEN_EVERY = 60.0  # a session's last-seen time is written at most this often
 
-LINK_EXPIRED = "This login link has expired; ask the organiser for a new one."
-LINK_USED = "This login link has already been used; ask the organiser for a new one."
-LINK_INVALID = "This login link is not valid; ask the organiser for a new one."
+LINK_EXPIRED = N_("This login link has expired; ask the organiser for a new one.")
+LINK_USED = N_("This login link has already been used; ask the organiser for a new one.")
+LINK_INVALID = N_("This login link is not valid; ask the organiser for a new one.")
 
 # Why a session ended, as stored on it, and what its page then says.
 SWAPPED, ENDED_BY_ADMIN, PASSWORD_CHANGED, DISABLED = "swap", "admin", "password", "disabled"
 ENDED = {
-    SWAPPED: "This judge has logged in on another device; if this is your phone, ask the organiser "
-    "for a new login link.",
-    ENDED_BY_ADMIN: "The organiser ended this session; please log in again.",
-    PASSWORD_CHANGED: "The password of this account was changed; please log in again.",
-    DISABLED: "This account is disabled; ask the organiser.",
+    SWAPPED: N_(
+        "This judge has logged in on another device; if this is your phone, ask the organiser "
+        "for a new login link."
+    ),
+    ENDED_BY_ADMIN: N_("The organiser ended this session; please log in again."),
+    PASSWORD_CHANGED: N_("The password of this account was changed; please log in again."),
+    DISABLED: N_("This account is disabled; ask the organiser."),
 }
-SESSION_OVER = "Your session has ended; please log in again."
+SESSION_OVER = N_("Your session has ended; please log in again.")
 
 
 class SessionEnded(NotAllowed):

@@ -8,20 +8,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.domain.messages import N_
 from engine.domain.model import EventState, Phase
 
 OVERDUE_SECONDS = 2.0
 FRESH_SECONDS = 1.0  # /healthz vouches for a live feed reading at most this old
-STALE = (
+STALE = N_(
     "The live feed last read the database {age:.1f} s ago: the database or this server is too slow; "
     "see the server's log."
 )
-STARTING = "The live feed has not read the database yet."
+STARTING = N_("The live feed has not read the database yet.")
 SEEN_SECONDS = 2.0  # how often each engine writes its seen item: one small write per engine per 2 s
 STALE_RENEWALS = 2.5  # a holder silent for this many renewal periods is taken for dead
 JUDGE_PAUSED = "The clock is paused by a technical problem"
-NOT_RUNNING = "The timer engine is not running: start `python -m engine run`."
-OVERDUE = (
+NOT_RUNNING = N_("The timer engine is not running: start `python -m engine run`.")
+OVERDUE = N_(
     "The window's deadline is {late:.0f} s overdue: check that `python -m engine run` is running "
     "and reaches the database."
 )

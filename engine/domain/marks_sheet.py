@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from engine.domain.messages import N_
 from engine.domain.model import InvalidInput, Rule
 from engine.domain.placing import PLACEMENT_RULES
 
@@ -38,18 +39,18 @@ def parse(text: str, rule: Rule) -> MarksSheet:
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if not rows:
-        raise InvalidInput("The marks file is empty; it needs a header row: performer, judge, mark.")
+        raise InvalidInput(N_("The marks file is empty; it needs a header row: performer, judge, mark."))
     header = [h.strip().lower() for h in rows[0]]
     allowed = (*COLUMNS, "dance")
     unknown = [h for h in header if h not in allowed]
     if unknown or len(set(header)) != len(header) or not set(COLUMNS) <= set(header):
         raise InvalidInput(
-            "The marks file's header must name the columns performer, judge, mark (and optionally dance)."
+            N_("The marks file's header must name the columns performer, judge, mark (and optionally dance).")
         )
     if "dance" in header and rule is not Rule.SKATING:
-        raise InvalidInput("A dance column is for the skating system only (--rule skating).")
+        raise InvalidInput(N_("A dance column is for the skating system only (--rule skating)."))
     if len(rows) - 1 > MAX_ROWS:
-        raise InvalidInput(f"The marks file has more than {MAX_ROWS} rows.")
+        raise InvalidInput(N_("The marks file has more than {MAX_ROWS} rows."), MAX_ROWS=MAX_ROWS)
     at = {h: header.index(h) for h in header}
     marks: dict[tuple[str, str, str], Decimal] = {}
     for n, row in enumerate(rows[1:], start=2):
@@ -62,11 +63,19 @@ def parse(text: str, rule: Rule) -> MarksSheet:
                 f"Line {n} needs a performer, a judge{' and a dance' if 'dance' in at else ''}."
             )
         if max(len(performer), len(judge), len(dance)) > MAX_NAME:
-            raise InvalidInput(f"Line {n}: names are at most {MAX_NAME} characters.")
+            raise InvalidInput(
+                N_("Line {n}: names are at most {MAX_NAME} characters."), n=n, MAX_NAME=MAX_NAME
+            )
         key = (performer, judge, dance)
         if key in marks:
             where = f" in {dance}" if dance else ""
-            raise InvalidInput(f"Line {n}: {judge} has already marked {performer}{where}.")
+            raise InvalidInput(
+                N_("Line {n}: {judge} has already marked {performer}{where}."),
+                n=n,
+                judge=judge,
+                performer=performer,
+                where=where,
+            )
         marks[key] = _mark(row[at["mark"]].strip(), rule, n)
     return _sheet(marks, "dance" in at)
 
@@ -75,11 +84,15 @@ def _mark(text: str, rule: Rule, line: int) -> Decimal:
     if rule in PLACEMENT_RULES:
         if not _PLACE.fullmatch(text):
             raise InvalidInput(
-                f"Line {line}: the mark must be a place, a whole number from 1 ({rule.value})."
+                N_("Line {line}: the mark must be a place, a whole number from 1 ({value})."),
+                line=line,
+                value=rule.value,
             )
         return -Decimal(text)
     if len(text) > 32 or not _NUMBER.fullmatch(text):
-        raise InvalidInput(f"Line {line}: the mark must be a number, a score ({rule.value}).")
+        raise InvalidInput(
+            N_("Line {line}: the mark must be a number, a score ({value})."), line=line, value=rule.value
+        )
     return Decimal(text)
 
 
@@ -99,7 +112,11 @@ def _sheet(marks: dict[tuple[str, str, str], Decimal], with_dances: bool) -> Mar
         danced = {d for row in dances[p].values() for d in row}
         if danced != set(names):
             missing = sorted(set(names) - danced)[0]
-            raise InvalidInput(f"{p} has no marks in {missing}; every performer needs marks in every dance.")
+            raise InvalidInput(
+                N_("{p} has no marks in {missing}; every performer needs marks in every dance."),
+                p=p,
+                missing=missing,
+            )
     # A judge's mark for the ranking's own bookkeeping (who scored): the mean over the dances they marked.
     scores = {
         p: {j: sum(row.values(), Decimal(0)) / len(row) for j, row in dances[p].items()} for p in performers

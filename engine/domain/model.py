@@ -8,6 +8,8 @@ import uuid
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from engine.domain.messages import N_
+
 
 class Phase(enum.StrEnum):
     SETUP = "SETUP"
@@ -81,7 +83,12 @@ class CommandKind(enum.StrEnum):
 
 
 class StagescoreError(Exception):
-    """Base class: the message is one sentence a person can act on."""
+    """One sentence a person can act on; `Error(N_("No judge {email}."), email=e)` keeps the template and
+    its blanks for the ui to say in a person's language (engine/domain/messages.py); str() is English."""
+
+    def __init__(self, message: object = "", /, **blanks: object) -> None:
+        self.template, self.blanks = str(message), blanks
+        super().__init__(self.template.format(**blanks) if blanks else message)
 
 
 class CommandRefused(StagescoreError):
@@ -109,7 +116,7 @@ class DatabaseUnavailable(StagescoreError):
 
 
 # The outage sentence: what every screen and route says while DynamoDB does not answer.
-UNREACHABLE = "Scoring database unreachable, retrying…"
+UNREACHABLE = N_("Scoring database unreachable, retrying…")
 
 
 @dataclass(frozen=True)

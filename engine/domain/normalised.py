@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
+from engine.domain.messages import N_
 from engine.domain.model import InvalidInput, Rule
 from engine.domain.placing import Table, Tabulation
 from engine.domain.scoring import _plain, _weighted_mean, display
@@ -38,8 +39,13 @@ def check(marks: Marks, minimum: int) -> None:
         who = short[0] if short else "every judge"
         have = counts.get(who, 0)
         raise InvalidInput(
-            f"The normalised rule needs at least {minimum} marks from every judge in the round; "
-            f"{who} has {have}."
+            N_(
+                "The normalised rule needs at least {minimum} marks from every judge in the round; {who} "
+                "has {have}."
+            ),
+            minimum=minimum,
+            who=who,
+            have=have,
         )
 
 

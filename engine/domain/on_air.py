@@ -12,26 +12,27 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from engine.domain.messages import N_
 from engine.domain.model import InvalidInput
 
 # The overlays' elements (/overlay/<element>), in the order the operator's page lists them.
 ELEMENTS = ("lower_third", "score_card", "podium", "next_up")
 ELEMENT_LABELS = {
-    "lower_third": "Lower third",
-    "score_card": "Score card",
-    "podium": "Podium",
-    "next_up": "Next up",
+    "lower_third": N_("Lower third"),
+    "score_card": N_("Score card"),
+    "podium": N_("Podium"),
+    "next_up": N_("Next up"),
 }
 # What the projector may show: the live board (its usual screen), the performer on stage, who is next,
 # the podium, or only the event's name (a holding screen).
 BOARD = "board"
 PROJECTOR_VIEWS = (BOARD, "on_stage", "next_up", "podium", "title")
 PROJECTOR_LABELS = {
-    BOARD: "The live board",
-    "on_stage": "The performer on stage",
-    "next_up": "Next up",
-    "podium": "The podium",
-    "title": "The event's name only",
+    BOARD: N_("The live board"),
+    "on_stage": N_("The performer on stage"),
+    "next_up": N_("Next up"),
+    "podium": N_("The podium"),
+    "title": N_("The event's name only"),
 }
 
 
@@ -69,7 +70,7 @@ def check_change(
     InvalidInput says in one sentence what is wrong; nothing is changed then."""
     shown = dict(shown or {})
     if not shown and projector is None:
-        raise InvalidInput("Say which element to show or hide, or what the projector shows.")
+        raise InvalidInput(N_("Say which element to show or hide, or what the projector shows."))
     checked = {}
     for name, value in shown.items():
         if not isinstance(value, bool):

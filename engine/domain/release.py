@@ -11,11 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from engine.domain.messages import N_
 from engine.domain.model import Account, CommandRefused, EventState, InvalidInput, Phase, Role
 from engine.domain.outliers import DEFAULT_DISTANCE
 from engine.domain.ranking import PerformerResult
 
-COMING_SOON = "Results coming soon"
+COMING_SOON = N_("Results coming soon")
 MAX_PROTEST_MINUTES = 240
 MAX_REVEAL_SECONDS = 600
 
@@ -26,8 +27,8 @@ class ResultsStatus(enum.StrEnum):
     OFFICIAL = "official"
 
 
-LABEL = {ResultsStatus.LIVE: "", ResultsStatus.PROVISIONAL: "Provisional results"}
-LABEL[ResultsStatus.OFFICIAL] = "Official results"
+LABEL = {ResultsStatus.LIVE: "", ResultsStatus.PROVISIONAL: N_("Provisional results")}
+LABEL[ResultsStatus.OFFICIAL] = N_("Official results")
 
 
 @dataclass(frozen=True)
@@ -61,11 +62,17 @@ class Release:
 def validate_results_settings(s: ResultsSettings) -> None:
     d = s.outlier_distance
     if not isinstance(d, Decimal) or not d.is_finite() or not 0 <= d <= 10:
-        raise InvalidInput("The outlier distance must be from 0 (off) to 10 points on a 0-10 scale.")
+        raise InvalidInput(N_("The outlier distance must be from 0 (off) to 10 points on a 0-10 scale."))
     if not 0 <= s.protest_minutes <= MAX_PROTEST_MINUTES:
-        raise InvalidInput(f"The protest window must be from 0 to {MAX_PROTEST_MINUTES} minutes.")
+        raise InvalidInput(
+            N_("The protest window must be from 0 to {MAX_PROTEST_MINUTES} minutes."),
+            MAX_PROTEST_MINUTES=MAX_PROTEST_MINUTES,
+        )
     if not 0 <= s.reveal_every_seconds <= MAX_REVEAL_SECONDS:
-        raise InvalidInput(f"The reveal timer must be from 0 (by click) to {MAX_REVEAL_SECONDS} seconds.")
+        raise InvalidInput(
+            N_("The reveal timer must be from 0 (by click) to {MAX_REVEAL_SECONDS} seconds."),
+            MAX_REVEAL_SECONDS=MAX_REVEAL_SECONDS,
+        )
 
 
 def status(state: EventState, release: Release) -> ResultsStatus:
@@ -89,9 +96,12 @@ def protest_remaining(state: EventState, settings: ResultsSettings, now: float) 
 def check_sign_off(state: EventState, release: Release, now: float) -> None:
     """Raises CommandRefused (one sentence) unless the results can become official at `now`."""
     if release.official:
-        raise CommandRefused(f"The results are already official (signed off by {release.signed_off_by}).")
+        raise CommandRefused(
+            N_("The results are already official (signed off by {signed_off_by})."),
+            signed_off_by=release.signed_off_by,
+        )
     if state.phase is not Phase.FINISHED:
-        raise CommandRefused("Results are still live: sign off once the last scoring window has closed.")
+        raise CommandRefused(N_("Results are still live: sign off once the last scoring window has closed."))
     left = protest_remaining(state, release.settings, now)
     if left:
         minutes = math.ceil(left / 60)
@@ -104,7 +114,7 @@ def check_sign_off(state: EventState, release: Release, now: float) -> None:
 def check_writable(release: Release, what: str) -> None:
     """After sign-off the round's scores, settings and roster stay as they were signed off."""
     if release.official:
-        raise CommandRefused(f"The results are official, so the {what} can no longer change.")
+        raise CommandRefused(N_("The results are official, so the {what} can no longer change."), what=what)
 
 
 def freeze_judges(judges: Sequence[Account]) -> tuple[tuple[str, str, str, bool], ...]:
@@ -156,10 +166,10 @@ def revealed_count(release: Release, places: int, now: float) -> int:
 def next_reveal(release: Release, places: int, now: float) -> int:
     """The revealed count after one more "Reveal next"; refused before sign-off and when all are shown."""
     if not release.official:
-        raise CommandRefused("Sign off the results before revealing them.")
+        raise CommandRefused(N_("Sign off the results before revealing them."))
     shown = revealed_count(release, places, now)
     if shown >= places:
-        raise CommandRefused("Every place has already been revealed.")
+        raise CommandRefused(N_("Every place has already been revealed."))
     return shown + 1
 
 

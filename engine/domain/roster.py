@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
+from engine.domain.messages import N_
 from engine.domain.model import InvalidInput, Performer
 
 MAX_PERFORMERS = 2000
@@ -48,9 +49,11 @@ def clean_text(value: object, field: str, max_len: int, required: bool) -> str:
             f"A performer's {field} cannot hold invisible or direction-changing characters (U+{ord(ch):04X})."
         )
     if required and not text:
-        raise InvalidInput(f"Every performer needs a {field}.")
+        raise InvalidInput(N_("Every performer needs a {field}."), field=field)
     if len(text) > max_len:
-        raise InvalidInput(f"A performer's {field} is at most {max_len} characters.")
+        raise InvalidInput(
+            N_("A performer's {field} is at most {max_len} characters."), field=field, max_len=max_len
+        )
     return text
 
 
@@ -64,7 +67,9 @@ def difficulty(raw: object, line: int) -> Decimal:
     except InvalidOperation:
         value = Decimal("NaN")
     if not value.is_finite() or not 0 < value <= MAX_DIFFICULTY:
-        raise InvalidInput(f"Row {line}: the difficulty must be a number above 0 and at most 100.")
+        raise InvalidInput(
+            N_("Row {line}: the difficulty must be a number above 0 and at most 100."), line=line
+        )
     return value.normalize() if value != value.to_integral_value() else value.quantize(Decimal(1))
 
 
@@ -87,18 +92,22 @@ def build_roster(
             try:
                 order = float(str(raw_order).strip())
             except ValueError:
-                raise InvalidInput(f"Row {line}: the order must be a whole number.") from None
+                raise InvalidInput(N_("Row {line}: the order must be a whole number."), line=line) from None
             if not order.is_integer() or not 0 < order < 100000:
-                raise InvalidInput(f"Row {line}: the order must be a whole number from 1 to 99999.")
+                raise InvalidInput(
+                    N_("Row {line}: the order must be a whole number from 1 to 99999."), line=line
+                )
         key = name.casefold()
         if key in seen:
             raise InvalidInput(f"The name {name!r} appears twice (rows {seen[key]} and {line}).")
         seen[key] = line
         parsed.append((order, line, name, category, difficulty(row.get("difficulty"), line)))
         if len(parsed) > MAX_PERFORMERS:
-            raise InvalidInput(f"A roster holds at most {MAX_PERFORMERS} performers.")
+            raise InvalidInput(
+                N_("A roster holds at most {MAX_PERFORMERS} performers."), MAX_PERFORMERS=MAX_PERFORMERS
+            )
     if not parsed:
-        raise InvalidInput("The roster is empty: add at least one performer.")
+        raise InvalidInput(N_("The roster is empty: add at least one performer."))
     parsed.sort()
     used = set(existing_ids.values())
     out = []
@@ -119,14 +128,14 @@ def parse_csv(data: bytes | str) -> list[dict[str, str]]:
     are case-insensitive)."""
     if isinstance(data, bytes):
         if len(data) > MAX_CSV_BYTES:
-            raise InvalidInput("The CSV file is larger than 1 MB.")
+            raise InvalidInput(N_("The CSV file is larger than 1 MB."))
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise InvalidInput("The CSV file must be UTF-8 text.") from None
+            raise InvalidInput(N_("The CSV file must be UTF-8 text.")) from None
     reader = csv.DictReader(io.StringIO(data))
     if not reader.fieldnames:
-        raise InvalidInput("The CSV file is empty: it needs a header row with name and order.")
+        raise InvalidInput(N_("The CSV file is empty: it needs a header row with name and order."))
     headers = {(h or "").strip().lower(): h for h in reader.fieldnames}
     missing = [c for c in ("name", "order") if c not in headers]
     if missing:
@@ -138,7 +147,7 @@ def parse_csv(data: bytes | str) -> list[dict[str, str]]:
                 {k: row.get(headers[k]) for k in ("name", "order", "category", "difficulty") if k in headers}
             )
     except csv.Error as e:
-        raise InvalidInput(f"The CSV file could not be read: {e}.") from None
+        raise InvalidInput(N_("The CSV file could not be read: {e}."), e=e) from None
     return rows
 
 

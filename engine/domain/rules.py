@@ -11,6 +11,7 @@ import math
 from collections.abc import Collection
 from dataclasses import replace
 
+from engine.domain.messages import N_
 from engine.domain.model import (
     LOCKED_SETTINGS,
     Command,
@@ -36,8 +37,8 @@ def check_score_window(state: EventState, performer_id: str, now: float) -> None
     """A score is taken only for the performer on stage while their scoring window is open."""
     if state.performer_id != performer_id or not state.scoring_open(now):
         if state.phase is Phase.PERFORMING and state.performer_id == performer_id:
-            raise ScoreRefused("Scoring has not opened yet for this performer.")
-        raise ScoreRefused("Scoring for this performer is closed.")
+            raise ScoreRefused(N_("Scoring has not opened yet for this performer."))
+        raise ScoreRefused(N_("Scoring for this performer is closed."))
 
 
 def judges_done(scored: Collection[str], recused: Collection[str], present: Collection[str]) -> int:
@@ -186,13 +187,17 @@ def _start(
     if phase not in (Phase.SETUP, Phase.LOBBY):
         raise CommandRefused(f"The event has already started (it is {phase.value.lower()}).")
     if not state.order:
-        raise CommandRefused("Add at least one performer before starting.")
+        raise CommandRefused(N_("Add at least one performer before starting."))
     required = settings.required_judges if needed is None else needed
     if command.force or present >= required:
         return _perform(state, settings, 0, now, "started" + (" (forced)" if command.force else ""), {})
     if phase is Phase.SETUP:
         return Step(_bump(state, phase=Phase.LOBBY), now, "lobby_opened", {})
-    raise CommandRefused(f"Waiting for {required} judges ({present} present); use force to start anyway.")
+    raise CommandRefused(
+        N_("Waiting for {required} judges ({present} present); use force to start anyway."),
+        required=required,
+        present=present,
+    )
 
 
 def apply_command(
@@ -208,12 +213,12 @@ def apply_command(
     kind = command.kind
     phase = state.phase
     if state.superseded_by:
-        raise CommandRefused("This event has been reset; reload to control the new one.")
+        raise CommandRefused(N_("This event has been reset; reload to control the new one."))
     if kind is CommandKind.START:
         return _start(state, settings, command, now, present, needed)
     if kind is CommandKind.FINISH:
         if phase is Phase.FINISHED:
-            raise CommandRefused("The event is already finished.")
+            raise CommandRefused(N_("The event is already finished."))
         first_left = state.index if phase in RUNNING else 0
         updates = {pid: PerformerStatus.NOT_PERFORMED for pid in state.order[first_left:]}
         if phase is Phase.SCORING:
@@ -223,16 +228,16 @@ def apply_command(
         raise CommandRefused(f"Nothing is on stage: the event is {phase.value.lower()}.")
     if command.window_id is not None and command.window_id != state.window_id:
         raise CommandRefused(
-            "The clock moved on since you clicked, so nothing was changed; look and try again."
+            N_("The clock moved on since you clicked, so nothing was changed; look and try again.")
         )
     if kind is CommandKind.PAUSE:
         if state.paused:
-            raise CommandRefused("The clock is already paused.")
+            raise CommandRefused(N_("The clock is already paused."))
         remaining = max(0.0, (state.deadline or now) - now)
         return Step(_bump(state, paused=True, paused_remaining=remaining, deadline=None), now, "paused", {})
     if kind is CommandKind.RESUME:
         if not state.paused:
-            raise CommandRefused("The clock is not paused.")
+            raise CommandRefused(N_("The clock is not paused."))
         deadline = now + (state.paused_remaining or 0.0)
         return Step(_bump(state, paused=False, paused_remaining=None, deadline=deadline), now, "resumed", {})
     if kind is CommandKind.EXTEND:
@@ -249,6 +254,6 @@ def apply_command(
         return _perform(state, settings, state.index + 1, now, "skipped", skipped)
     if kind is CommandKind.CLOSE:
         if phase is not Phase.SCORING:
-            raise CommandRefused("Scoring is not open, so there is nothing to close.")
+            raise CommandRefused(N_("Scoring is not open, so there is nothing to close."))
         return _after_scoring(state, settings, now, "scoring_closed_early")
-    raise CommandRefused(f"{kind.value} is not a command the clock understands.")
+    raise CommandRefused(N_("{value} is not a command the clock understands."), value=kind.value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from engine.domain.messages import N_
 from engine.domain.model import CommandRefused, EventState, Performer, PerformerStatus, Phase
 
 MOVABLE = (PerformerStatus.WAITING,)
@@ -41,18 +42,22 @@ def _first_open(state: EventState) -> int:
 
 def _check_waiting(state: EventState, performer: Performer) -> None:
     if state.phase is Phase.FINISHED:
-        raise CommandRefused("The event has finished; the running order can no longer change.")
+        raise CommandRefused(N_("The event has finished; the running order can no longer change."))
     if state.superseded_by:
-        raise CommandRefused("This event has been reset; reload to change the new one.")
+        raise CommandRefused(N_("This event has been reset; reload to change the new one."))
     if performer.performer_id == state.performer_id or performer.status in (
         PerformerStatus.PERFORMING,
         PerformerStatus.SCORING,
     ):
-        raise CommandRefused(f"{performer.name} is on stage; only performers still waiting can be changed.")
+        raise CommandRefused(
+            N_("{name} is on stage; only performers still waiting can be changed."), name=performer.name
+        )
     if performer.status is PerformerStatus.DONE:
-        raise CommandRefused(f"{performer.name} has already performed.")
+        raise CommandRefused(N_("{name} has already performed."), name=performer.name)
     if performer.status not in MOVABLE:
-        raise CommandRefused(f"{performer.name} is {performer.status.value}; bring them back first.")
+        raise CommandRefused(
+            N_("{name} is {value}; bring them back first."), name=performer.name, value=performer.status.value
+        )
 
 
 def _detail(kind: str, pid: str, old: Sequence[str], new: Sequence[str]) -> dict:
@@ -69,10 +74,10 @@ def move(
     """Move a waiting performer to `position` (1-based, in the whole running order) or to the end."""
     performer = next((p for p in performers if p.performer_id == performer_id), None)
     if performer is None:
-        raise CommandRefused("That performer is not in this round.")
+        raise CommandRefused(N_("That performer is not in this round."))
     _check_waiting(state, performer)
     if performer_id not in state.order[_first_open(state) :]:
-        raise CommandRefused(f"{performer.name} is not waiting in this round's running order.")
+        raise CommandRefused(N_("{name} is not waiting in this round's running order."), name=performer.name)
     first = _first_open(state)
     waiting = [pid for pid in state.order[first:] if pid != performer_id]
     if last:
@@ -80,7 +85,7 @@ def move(
     else:
         low, high = first + 1, len(state.order)
         if isinstance(position, bool) or not isinstance(position, int) or not low <= position <= high:
-            raise CommandRefused(f"Choose a position from {low} to {high}.")
+            raise CommandRefused(N_("Choose a position from {low} to {high}."), low=low, high=high)
         slot = position - 1 - first
     order = (*state.order[:first], *waiting[:slot], performer_id, *waiting[slot:])
     return OrderChange(order, _detail("moved", performer_id, state.order, order))
@@ -90,7 +95,7 @@ def no_show(state: EventState, performers: Sequence[Performer], performer_id: st
     """The performer did not turn up: out of the waiting order and not ranked, until brought back."""
     performer = next((p for p in performers if p.performer_id == performer_id), None)
     if performer is None:
-        raise CommandRefused("That performer is not in this round.")
+        raise CommandRefused(N_("That performer is not in this round."))
     _check_waiting(state, performer)
     first = _first_open(state)
     order = (*state.order[:first], *(pid for pid in state.order[first:] if pid != performer_id))
@@ -103,12 +108,13 @@ def bring_back(state: EventState, performers: Sequence[Performer], performer_id:
     """A skipped or no-show performer performs later in the round: after everyone now waiting."""
     performer = next((p for p in performers if p.performer_id == performer_id), None)
     if performer is None:
-        raise CommandRefused("That performer is not in this round.")
+        raise CommandRefused(N_("That performer is not in this round."))
     if state.phase is Phase.FINISHED:
-        raise CommandRefused("The event has finished; the running order can no longer change.")
+        raise CommandRefused(N_("The event has finished; the running order can no longer change."))
     if performer.status not in BRING_BACK:
         raise CommandRefused(
-            f"{performer.name} is neither skipped nor a no-show, so there is nobody to bring back."
+            N_("{name} is neither skipped nor a no-show, so there is nobody to bring back."),
+            name=performer.name,
         )
     order = (*state.order, performer_id)
     return OrderChange(

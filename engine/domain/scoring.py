@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, DecimalExc
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
+from engine.domain.messages import N_
 from engine.domain.model import Criterion, InvalidInput, MissingPolicy, Rule
 
 MAX_INPUT_CHARS = 32
@@ -88,13 +89,13 @@ def _short(name: object) -> str:
 
 def validate_values(raw: Mapping[str, object], criteria: Sequence[Criterion]) -> dict[str, Decimal]:
     if not isinstance(raw, Mapping):
-        raise InvalidInput("Scores must be given as one value per criterion.")
+        raise InvalidInput(N_("Scores must be given as one value per criterion."))
     names = {c.name for c in criteria}
     unknown = sorted(_short(k) for k in raw if k not in names)
     if unknown:
         label = "criterion" if len(unknown) == 1 else "criteria"
         shown = ", ".join(unknown[:3]) + (", …" if len(unknown) > 3 else "")
-        raise InvalidInput(f"Unknown {label}: {shown}.")
+        raise InvalidInput(N_("Unknown {label}: {shown}."), label=label, shown=shown)
     for c in criteria:
         if c.name not in raw:
             raise InvalidInput(f"Enter a score for {c.name} ({_allowed(c)}).")
@@ -133,7 +134,7 @@ def _trimmed(
 @_in_context
 def judge_total(values: Mapping[str, Decimal], criteria: Sequence[Criterion]) -> Decimal:
     if not criteria:
-        raise InvalidInput("The event has no scoring criteria.")
+        raise InvalidInput(N_("The event has no scoring criteria."))
     return _plain(_weighted_mean([(c.weight, values[c.name]) for c in criteria]))
 
 

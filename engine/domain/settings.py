@@ -11,10 +11,11 @@ from decimal import Decimal, InvalidOperation
 
 from engine.domain import votes
 from engine.domain.accounts import hash_password
+from engine.domain.messages import N_
 from engine.domain.model import Criterion, InvalidInput, Settings
 
-WEIGHT_RANGE = "A judge's weight must be a number from 0 to 100."
-CRITERIA_NUMBERS = "Each criterion needs numbers for min, max, step and weight."
+WEIGHT_RANGE = N_("A judge's weight must be a number from 0 to 100.")
+CRITERIA_NUMBERS = N_("Each criterion needs numbers for min, max, step and weight.")
 
 
 def validate_weight(weight: object) -> Decimal:
@@ -67,15 +68,21 @@ def _check_numbers(s: Settings, judges: int | None) -> None:
         if not isinstance(v, (int, float)) or not math.isfinite(v) or not 1 <= v <= 3600:
             raise InvalidInput(f"{name.replace('_', ' ').capitalize()} must be from 1 to 3600.")
     if not 1 <= s.required_judges <= 100:
-        raise InvalidInput("Required judges must be from 1 to 100.")
+        raise InvalidInput(N_("Required judges must be from 1 to 100."))
     if judges is not None and s.required_judges > judges:
-        raise InvalidInput(f"Required judges ({s.required_judges}) is more than the {judges} active judges.")
+        raise InvalidInput(
+            N_("Required judges ({required_judges}) is more than the {judges} active judges."),
+            required_judges=s.required_judges,
+            judges=judges,
+        )
     if not 1 <= s.min_scores <= 100 or not 2 <= s.trim_min <= 100:
-        raise InvalidInput("Minimum scores must be from 1 and the trim threshold from 2, both at most 100.")
+        raise InvalidInput(
+            N_("Minimum scores must be from 1 and the trim threshold from 2, both at most 100.")
+        )
     if not 1 <= s.trim_count <= 10:
-        raise InvalidInput("The trimmed rules drop 1 to 10 scores at each end.")
+        raise InvalidInput(N_("The trimmed rules drop 1 to 10 scores at each end."))
     if not 2 <= s.normalise_min <= 100:
-        raise InvalidInput("The normalised rule's minimum marks per judge must be from 2 to 100.")
+        raise InvalidInput(N_("The normalised rule's minimum marks per judge must be from 2 to 100."))
     _check_rank_points(s.rank_points)
 
 
@@ -83,7 +90,10 @@ def _check_rank_points(table: tuple[Decimal, ...]) -> None:
     ok = 1 <= len(table) <= 100 and all(p.is_finite() and 0 <= p <= 10000 for p in table)
     if not ok or any(b > a for a, b in zip(table, table[1:], strict=False)):
         raise InvalidInput(
-            "Rank points need 1 to 100 numbers from 0 to 10000, 1st place's first, none above the one before."
+            N_(
+                "Rank points need 1 to 100 numbers from 0 to 10000, 1st place's first, none above the "
+                "one before."
+            )
         )
 
 
@@ -92,25 +102,26 @@ def parse_rank_points(text: str) -> tuple[Decimal, ...]:
     try:
         return tuple(Decimal(t) for t in str(text).replace(",", " ").split())
     except (InvalidOperation, ValueError):
-        raise InvalidInput("Rank points are numbers separated by commas, 1st place's first.") from None
+        raise InvalidInput(N_("Rank points are numbers separated by commas, 1st place's first.")) from None
 
 
 def _check_criteria(criteria: tuple[Criterion, ...]) -> None:
     if not criteria or len(criteria) > 10:
-        raise InvalidInput("An event has 1 to 10 criteria.")
+        raise InvalidInput(N_("An event has 1 to 10 criteria."))
     names = set()
     for c in criteria:
         if not c.name.strip() or len(c.name) > 40 or c.name in names:
-            raise InvalidInput("Each criterion needs a distinct name of at most 40 characters.")
+            raise InvalidInput(N_("Each criterion needs a distinct name of at most 40 characters."))
         names.add(c.name)
         if not (c.min.is_finite() and c.max.is_finite() and c.step.is_finite() and c.weight.is_finite()):
-            raise InvalidInput(f"{c.name}: range, step and weight must be finite numbers.")
+            raise InvalidInput(N_("{name}: range, step and weight must be finite numbers."), name=c.name)
         if c.min >= c.max or c.step <= 0 or c.step > c.max - c.min or c.weight < 0:
             raise InvalidInput(
-                f"{c.name}: needs min < max, a step from above 0 to the range, and a weight ≥ 0."
+                N_("{name}: needs min < max, a step from above 0 to the range, and a weight ≥ 0."),
+                name=c.name,
             )
     if sum(c.weight for c in criteria) <= 0:
-        raise InvalidInput("At least one criterion needs a weight above 0.")
+        raise InvalidInput(N_("At least one criterion needs a weight above 0."))
 
 
 def validate_settings(s: Settings, judges: int | None = None) -> None:
@@ -118,6 +129,6 @@ def validate_settings(s: Settings, judges: int | None = None) -> None:
     _check_numbers(s, judges)
     name = (s.event_name or "").strip()
     if not name or len(name) > 120:
-        raise InvalidInput("The event name must be 1 to 120 characters.")
+        raise InvalidInput(N_("The event name must be 1 to 120 characters."))
     _check_criteria(s.criteria)
     votes.validate(s.votes)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import accumulate
 
+from engine.domain.messages import N_
 from engine.domain.model import InvalidInput
 from engine.domain.placing import Table, shown
 
@@ -142,7 +143,11 @@ def _check(places: Places) -> None:
     for couple, row in places.items():
         for judge, mark in row.items():
             if isinstance(mark, bool) or not isinstance(mark, int) or mark < 1:
-                raise InvalidInput(f"{judge}'s place for {couple} must be a whole number from 1.")
+                raise InvalidInput(
+                    N_("{judge}'s place for {couple} must be a whole number from 1."),
+                    judge=judge,
+                    couple=couple,
+                )
 
 
 def skate_dance(places: Places, title: str = "") -> SkatingResult:
@@ -174,7 +179,9 @@ def skate_dances(dances: Mapping[str, Places]) -> SkatingResult:
     couples = sorted(next(iter(dances.values())))
     for name, places in dances.items():
         if sorted(places) != couples:
-            raise InvalidInput(f"Every performer needs marks in every dance; {name} has other performers.")
+            raise InvalidInput(
+                N_("Every performer needs marks in every dance; {name} has other performers."), name=name
+            )
     each = {name: skate_dance(places, name) for name, places in dances.items()}
     dance_places = {c: [each[d].places[c] for d in dances] for c in couples}
     totals = {c: sum(dance_places[c], Decimal(0)) for c in couples}

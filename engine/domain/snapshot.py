@@ -13,17 +13,18 @@ from functools import cached_property
 
 from engine.domain import categories, ranking, rules
 from engine.domain.competition import RoundInfo
+from engine.domain.messages import N_
 from engine.domain.model import Account, EventState, Performer, PerformerStatus, Phase, Rule, Score, Settings
 from engine.domain.placing import FIELD_RULES, Tabulation
 from engine.domain.release import Release
 from engine.domain.votes import VoteWindow
 
 PHASE_LABEL = {
-    Phase.SETUP: "Setting up",
-    Phase.LOBBY: "Waiting for the judges",
-    Phase.PERFORMING: "Performing",
-    Phase.SCORING: "Scoring",
-    Phase.FINISHED: "Finished",
+    Phase.SETUP: N_("Setting up"),
+    Phase.LOBBY: N_("Waiting for the judges"),
+    Phase.PERFORMING: N_("Performing"),
+    Phase.SCORING: N_("Scoring"),
+    Phase.FINISHED: N_("Finished"),
 }
 
 

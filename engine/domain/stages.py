@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from engine.domain.messages import N_
 from engine.domain.model import Account, InvalidInput
 
 MAIN = "main"
@@ -28,7 +29,10 @@ def check_id(stage_id: object) -> str:
     """A stage id as it appears in URLs and keys: 1-32 lower-case letters, digits and hyphens."""
     if not isinstance(stage_id, str) or not _ID.fullmatch(stage_id):
         raise InvalidInput(
-            "A stage id is 1 to 32 lower-case letters, digits and hyphens, starting with a letter or digit."
+            N_(
+                "A stage id is 1 to 32 lower-case letters, digits and hyphens, starting with a letter or "
+                "digit."
+            )
         )
     return stage_id
 

@@ -17,14 +17,15 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from engine.domain.messages import N_
 from engine.domain.model import EventState, InvalidInput, Phase, ScoreRefused, VoteMode, VoteSettings
 
 FINAL = "FINAL"  # the final vote's window key (a per-act window's key is its performer's id)
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY2346789"  # nothing that reads as another letter or digit
 CODE_LENGTH = 5
 STARS = range(1, 6)
-WRONG_CODE = "That code is not the one on the screen now; check it and try again."
-CLOSED = "Voting for this is closed."
+WRONG_CODE = N_("That code is not the one on the screen now; check it and try again.")
+CLOSED = N_("Voting for this is closed.")
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def new_code() -> str:
 def normal_code(text: object) -> str:
     """A code as typed: spaces and case forgiven; anything too long to be one is refused."""
     if not isinstance(text, str) or len(text) > 20:
-        raise InvalidInput("A code is the five letters and digits shown on the screen.")
+        raise InvalidInput(N_("A code is the five letters and digits shown on the screen."))
     return "".join(text.split()).upper()
 
 
@@ -127,10 +128,10 @@ def vote_value(key: str, value: object, performers: Sequence[str]) -> int | str:
     """A vote's value: 1–5 stars for an act; a performer of the event for the final vote."""
     if key == FINAL:
         if not isinstance(value, str) or value not in performers:
-            raise InvalidInput("Choose one of the acts.")
+            raise InvalidInput(N_("Choose one of the acts."))
         return value
     if isinstance(value, bool) or not isinstance(value, int) or value not in STARS:
-        raise InvalidInput("A vote is 1 to 5 stars.")
+        raise InvalidInput(N_("A vote is 1 to 5 stars."))
     return value
 
 
@@ -138,13 +139,13 @@ def validate(s: VoteSettings) -> None:
     """Raises InvalidInput for the first thing wrong with the vote settings."""
     numbers = (s.grace_seconds, s.final_minutes)
     if not all(isinstance(v, (int, float)) and math.isfinite(v) for v in numbers):
-        raise InvalidInput("The voting times must be numbers.")
+        raise InvalidInput(N_("The voting times must be numbers."))
     if not 0 <= s.grace_seconds <= 3600:
-        raise InvalidInput("Voting stays open 0 to 3600 seconds after an act's scoring closes.")
+        raise InvalidInput(N_("Voting stays open 0 to 3600 seconds after an act's scoring closes."))
     if not 0 <= s.final_minutes <= 240:
-        raise InvalidInput("The final vote stays open 0 to 240 minutes (0: until the admin closes it).")
+        raise InvalidInput(N_("The final vote stays open 0 to 240 minutes (0: until the admin closes it)."))
     if s.jury_percent is not None and not 0 <= s.jury_percent <= 100:
-        raise InvalidInput("The jury's share of the combined ranking is 0 to 100 %.")
+        raise InvalidInput(N_("The jury's share of the combined ranking is 0 to 100 %."))
 
 
 def settings_to_dict(s: VoteSettings) -> dict:

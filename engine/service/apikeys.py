@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 from engine.domain import apikeys
 from engine.domain.apikeys import ApiKey
+from engine.domain.messages import N_
 from engine.domain.model import InvalidInput, NotAllowed, Role
 from engine.domain.stages import Stage
 from engine.service.competition import Competition
 from engine.service.core import Service
 from engine.views import api as docs
 
-NO_ROUND = "There is no round {event_id!r} in this stage's competition."
+NO_ROUND = N_("There is no round {event_id!r} in this stage's competition.")
 
 
 @dataclass

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from engine.domain import accounts, competition, rules, running_order, schedule
 from engine.domain.competition import Advancement, RoundInfo
+from engine.domain.messages import N_
 from engine.domain.model import (
     CommandRefused,
     Conflict,
@@ -61,7 +62,7 @@ class Competition:
                 return done
             except Conflict:
                 continue  # the clock moved meanwhile: decide again on the fresh state
-        raise Conflict("The event is changing too fast to change the running order; try again.")
+        raise Conflict(N_("The event is changing too fast to change the running order; try again."))
 
     def move(self, token: str | None, name: str, position: int | None = None, last: bool = False):
         """Move a waiting performer to `position` (1-based, whole running order) or to the end."""
@@ -81,7 +82,7 @@ class Competition:
         stored = self.svc.store.accounts.get(email)
         if stored is None or stored.account.role is not Role.JUDGE:
             shown = email if len(email) <= 80 else email[:79] + "…"
-            raise InvalidInput(f"There is no judge with the email {shown}.")
+            raise InvalidInput(N_("There is no judge with the email {shown}."), shown=shown)
         return email
 
     def _conflict(self, token, email, name, remove: bool) -> tuple[str, str]:
@@ -99,7 +100,7 @@ class Competition:
                 raise
             except Conflict:
                 continue  # another write took this admin's log head first
-        raise Conflict("Too many changes at once; please try again.")
+        raise Conflict(N_("Too many changes at once; please try again."))
 
     def add_conflict(self, token: str | None, email: str, performer_name: str) -> tuple[str, str]:
         """The admin declares that a judge may not score a performer (before the performer is on stage)."""
@@ -113,7 +114,7 @@ class Competition:
         judge = self.svc.logins.whoami(token, Role.JUDGE).email
         eid = self.svc.event_id()
         if not any(p.performer_id == performer_id for p in self.svc.store.performers.list(eid)):
-            raise InvalidInput("That performer is not in this event.")
+            raise InvalidInput(N_("That performer is not in this event."))
         for _ in RETRY.tries():
             try:
                 self.svc.store.conflicts.add(Declaration(eid, performer_id, judge, judge, f"judge:{judge}",
@@ -123,7 +124,7 @@ class Competition:
                 raise
             except Conflict:
                 continue
-        raise Conflict("Too many changes at once; please try again.")
+        raise Conflict(N_("Too many changes at once; please try again."))
 
     def conflicts(self, event_id: str | None = None) -> list[dict]:
         """Every declared conflict: judge, performer, who declared it and when."""
@@ -179,10 +180,14 @@ class Competition:
         actor = self.svc.logins.actor(token, Role.ADMIN)
         snap = self.svc.snapshot()
         if snap.state.phase is not Phase.FINISHED:
-            raise CommandRefused("This round has not finished yet; finish it before advancing performers.")
+            raise CommandRefused(
+                N_("This round has not finished yet; finish it before advancing performers.")
+            )
         current = snap.round or RoundInfo.first(snap.event_id)
         if current.number >= competition.MAX_ROUNDS:
-            raise CommandRefused(f"A competition has at most {competition.MAX_ROUNDS} rounds.")
+            raise CommandRefused(
+                N_("A competition has at most {MAX_ROUNDS} rounds."), MAX_ROUNDS=competition.MAX_ROUNDS
+            )
         title = competition.round_name(name, current.number + 1)
         weight = competition.carry_weight(carry_weight)
         if chosen is not None:

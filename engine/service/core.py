@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from engine.domain import accounts, devices, release, roster, rules, stages
+from engine.domain.messages import N_
 from engine.domain.model import (
     Account,
     Command,
@@ -75,7 +76,7 @@ class Service:
         eid = self.store.events.current_id(self.stage_id())
         if eid is None:
             raise StagescoreError(
-                "There is no event yet: run `python -m engine demo` or create one in Setup."
+                N_("There is no event yet: run `python -m engine demo` or create one in Setup.")
             )
         return eid
 
@@ -83,7 +84,7 @@ class Service:
         eid = event_id or self.event_id()
         b = self.store.events.load(eid)
         if b is None:
-            raise StagescoreError(f"There is no event {eid}.")
+            raise StagescoreError(N_("There is no event {eid}."), eid=eid)
         return b
 
     def snapshot(self, event_id: str | None = None) -> Snapshot:
@@ -163,7 +164,7 @@ class Service:
                 return step.state
             except Conflict:
                 continue
-        raise Conflict("The event is changing too fast to apply that command; try again.")
+        raise Conflict(N_("The event is changing too fast to apply that command; try again."))
 
     def reset(self, token: str | None) -> EventState:
         """Start a new event with the same settings, roster and conflicts (and, in a competition, as the
@@ -229,7 +230,7 @@ class Service:
         b = self.bundle()
         self.results.check_writable(b.state.event_id, "roster")
         if b.state.phase not in (Phase.SETUP, Phase.LOBBY):
-            raise CommandRefused("The roster is locked once the event has started.")
+            raise CommandRefused(N_("The roster is locked once the event has started."))
         current = self.store.performers.list(b.state.event_id)
         performers = roster.build_roster(rows, {p.name: p.performer_id for p in current})
         new_state = rules.replace_order(b.state, tuple(p.performer_id for p in performers))
@@ -238,7 +239,7 @@ class Service:
         try:
             self.store.events.write_roster(b.state.version, step, actor, now, current, performers)
         except Conflict:
-            raise Conflict("The event changed while saving the roster; reload and try again.") from None
+            raise Conflict(N_("The event changed while saving the roster; reload and try again.")) from None
         return performers
 
     def import_roster_csv(self, token: str | None, data: bytes | str) -> list[Performer]:

@@ -23,6 +23,7 @@ from engine import metrics
 from engine.domain import health, stages
 from engine.domain.competition import RoundInfo
 from engine.domain.health import EngineHealth
+from engine.domain.messages import N_
 from engine.domain.model import Account, EventState, Role, Score, Settings, StagescoreError
 from engine.domain.on_air import OnAir
 from engine.domain.release import Release, judges_as_signed
@@ -38,7 +39,7 @@ ENGINES_SECONDS = 2.0  # the engines' seen items, for the admin desk's engine li
 ACCOUNTS_SECONDS = 5.0
 BESIDES_SECONDS = 1.0
 ON_AIR_SECONDS = 2.0
-NO_EVENT = "There is no event yet: run `python -m engine demo` or create one in Setup."
+NO_EVENT = N_("There is no event yet: run `python -m engine demo` or create one in Setup.")
 
 
 @dataclass(frozen=True)

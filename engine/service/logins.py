@@ -13,10 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.domain import accounts, devices, throttle
+from engine.domain.messages import N_
 from engine.domain.model import Account, Conflict, InvalidInput, NotAllowed, Role, Session, StagescoreError
 from engine.store import RETRY, Store
 
-WRONG = "Wrong email or password."
+WRONG = N_("Wrong email or password.")
 FAILURE_WINDOW = 60.0  # the control desk counts failed logins over this many seconds
 
 
@@ -80,7 +81,7 @@ class Logins:
         client = client or LoginClient()
         email = accounts.normalise_email(email)
         if not password:
-            raise InvalidInput("Enter your password.")
+            raise InvalidInput(N_("Enter your password."))
         if len(password) > accounts.MAX_PASSWORD:  # never hashed; says nothing about the account
             raise InvalidInput(WRONG)
         now = self.clock()
@@ -138,9 +139,9 @@ class Logins:
         email = accounts.normalise_email(email)
         stored = self.store.accounts.get(email)
         if not stored or stored.account.role is not Role.JUDGE:
-            raise StagescoreError(f"There is no judge {email}.")
+            raise StagescoreError(N_("There is no judge {email}."), email=email)
         if not stored.account.active:
-            raise StagescoreError(f"{email} is disabled; enable the account first.")
+            raise StagescoreError(N_("{email} is disabled; enable the account first."), email=email)
         code = devices.new_code()
         self.store.logins.put_link(accounts.token_hash(code), email, devices.link_expiry(self.clock()))
         self.log_admin(actor, "login_link_issued", {"email": email})
@@ -183,7 +184,7 @@ class Logins:
     def whoami(self, token: str | None, role: Role | None = None) -> Session:
         """The session behind a token, checked against the database on every call."""
         if not token or not isinstance(token, str) or len(token) > 200:
-            raise NotAllowed("Please log in.")
+            raise NotAllowed(N_("Please log in."))
         digest = accounts.token_hash(token)
         item = self.store.sessions.get(digest)
         now = self.clock()
@@ -248,7 +249,7 @@ class Logins:
     def end_device(self, token: str | None, email: str, session_id: str) -> None:
         actor = self.actor(token, Role.ADMIN)
         if session_id not in self.store.logins.session_hashes(email):
-            raise StagescoreError("That device has already logged out.")
+            raise StagescoreError(N_("That device has already logged out."))
         self.store.sessions.end(session_id, devices.ENDED_BY_ADMIN)
         self.store.logins.remove_session(email, session_id)
         self.log_admin(actor, "device_ended", {"email": email})

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from engine.domain import on_air
+from engine.domain.messages import N_
 from engine.domain.model import NotAllowed, Role
 from engine.domain.on_air import OnAir
 from engine.service.logins import OPERATOR
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from engine.service.core import Service
 
 ALLOWED = (Role.STREAMING, Role.ADMIN)
-ONLY = "Only the streaming operator or an admin can switch what goes on air."
+ONLY = N_("Only the streaming operator or an admin can switch what goes on air.")
 
 
 def switch(

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from engine.domain import accounts, release, stages
+from engine.domain.messages import N_
 from engine.domain.model import Conflict, Criterion, InvalidInput, NotAllowed, Role, Score, StagescoreError
 from engine.domain.outliers import panel_flags, shown
 from engine.domain.release import Release, ResultsSettings
@@ -24,8 +25,8 @@ if TYPE_CHECKING:
     from engine.store import Store
 
 log = logging.getLogger("stagescore.results")
-NO_LINK = "This score sheet link is not valid; ask the organiser for yours."
-NOT_YET = "This score sheet opens once the results are official."
+NO_LINK = N_("This score sheet link is not valid; ask the organiser for yours.")
+NOT_YET = N_("This score sheet opens once the results are official.")
 
 
 @dataclass
@@ -82,7 +83,7 @@ class Results:
                 return new
             except Conflict:
                 continue
-        raise Conflict("The results settings are changing too fast; try again.")
+        raise Conflict(N_("The results settings are changing too fast; try again."))
 
     def sign_off(self, token: str | None) -> Release:
         """Make the results official: who, when and the hash of the results document, in the log."""
@@ -109,7 +110,7 @@ class Results:
                 return new
             except Conflict:
                 continue  # the state or the results moved: decide again on what is there now
-        raise Conflict("The event is changing too fast to sign off; try again.")
+        raise Conflict(N_("The event is changing too fast to sign off; try again."))
 
     def reveal_next(self, token: str | None) -> int:
         """Reveal one more place (last place first); returns how many are revealed."""
@@ -127,7 +128,7 @@ class Results:
                 return count
             except Conflict:
                 continue
-        raise Conflict("The reveal is changing too fast; try again.")
+        raise Conflict(N_("The reveal is changing too fast; try again."))
 
     def request_check(self, admin_token: str | None, judge_email: str, performer_id: str) -> str:
         """Ask a judge to check a score; returns the sentence the judge sees."""
@@ -137,7 +138,7 @@ class Results:
         release.check_writable(rel, "scores")
         score = snap.scores_for(performer_id).get(accounts.normalise_email(judge_email))
         if score is None:
-            raise InvalidInput("That judge has no score for this performer to check.")
+            raise InvalidInput(N_("That judge has no score for this performer to check."))
         name = snap.performer_name(performer_id)
         flagged = [f for f in results.flags(snap, rel.settings.outlier_distance) if f.judge == score.judge]
         flagged = [f for f in flagged if f.performer_id == performer_id]

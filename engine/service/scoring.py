@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from engine.domain import accounts, scoring
 from engine.domain.comments import clean_comment
 from engine.domain.devices import SESSION_OVER, SessionEnded, ended_sentence
+from engine.domain.messages import N_
 from engine.domain.model import NotAllowed, Role, Score, ScoreRefused, Settings
 from engine.domain.stages import MAIN
 from engine.metrics import timed_submission
@@ -44,7 +45,7 @@ class Identity:
     name: str
 
 
-OTHER_EVENT = "Your screen showed another stage or event; it now shows yours: score again there."
+OTHER_EVENT = N_("Your screen showed another stage or event; it now shows yours: score again there.")
 
 
 class Scorer:
@@ -102,7 +103,7 @@ class Scorer:
         moved to another stage, whose performer and window may carry the same ids) is refused."""
         who = self.identify(token)
         if who.role is not Role.JUDGE:
-            raise NotAllowed("Only a judge can do that.")
+            raise NotAllowed(N_("Only a judge can do that."))
         if event_id is not None and event_id != context.event_id:
             raise ScoreRefused(OTHER_EVENT)
         values, total = scoring.validated_score(raw_values, context.settings.criteria)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from engine.domain import accounts, clashes, festival, publicity, release, schedule, stages
 from engine.domain.clashes import Clash, StageLineup
 from engine.domain.festival import FestivalPlace, StageResults
+from engine.domain.messages import N_
 from engine.domain.model import Account, InvalidInput, Role, Settings, StagescoreError
 from engine.domain.release import Release, ResultsStatus
 from engine.domain.stages import MAIN, MAIN_NAME, Stage
@@ -133,7 +134,7 @@ class StageUseCases:
         actor = self.logins.actor(token, Role.ADMIN)
         name = (name or "").strip()
         if not name or len(name) > 60:
-            raise InvalidInput("A stage's name is 1 to 60 characters.")
+            raise InvalidInput(N_("A stage's name is 1 to 60 characters."))
         stage_id = stages.check_id(stage_id or stages.slug(name))
         stored = self.store.stages.stored()
         if not stored and self.store.events.current_id(MAIN) and stage_id != MAIN:
@@ -153,7 +154,9 @@ class StageUseCases:
         actor = self.logins.actor(token, Role.ADMIN)
         stage = self.get(stage_id)
         if self.has_event(stage.stage_id):
-            raise StagescoreError(f"{stage.name} has an event already; start a new one from Control.")
+            raise StagescoreError(
+                N_("{name} has an event already; start a new one from Control."), name=stage.name
+            )
         settings = Settings(event_name=stage.name if stage.stage_id != MAIN else Settings().event_name)
         state = self.bound(svc, stage.stage_id).create_event(settings, [], actor=actor)
         return state.event_id
@@ -166,7 +169,7 @@ class StageUseCases:
         stage = self.get(stages.check_id(stage_id))
         stored = self.store.accounts.get(email)
         if not stored or stored.account.role is not Role.JUDGE:
-            raise StagescoreError(f"There is no judge {email}.")
+            raise StagescoreError(N_("There is no judge {email}."), email=email)
         self.store.accounts.update(email, stage=stage.stage_id)
         eid = self.store.events.current_id(stage.stage_id)
         if eid:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from engine.domain import votes
+from engine.domain.messages import N_
 from engine.domain.model import CommandRefused, InvalidInput, NotAllowed, Role, ScoreRefused, VoteMode
 from engine.domain.votes import FINAL, OpenWindow, SetClose
 from engine.store.vote_commit import Ballot
@@ -35,9 +36,9 @@ FRESH_SECONDS = 1.0  # the open windows this process knows are at most this old 
 MISS_SECONDS = 0.25  # a code not found reads the windows again at most this often
 ADDRESS_PER_MINUTE = 6000  # votes and lookups from one address a minute: a venue's crowd shares one
 REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-NO_DEVICE = "Open the vote page first: it gives this phone its place in the vote."
-TOO_MANY = "Too many votes from this network right now; try again in a minute."
-NO_VOTE = "Audience voting is not on for this event."
+NO_DEVICE = N_("Open the vote page first: it gives this phone its place in the vote.")
+TOO_MANY = N_("Too many votes from this network right now; try again in a minute.")
+NO_VOTE = N_("Audience voting is not on for this event.")
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,7 @@ class AudienceVotes:
         if device is None:
             raise NotAllowed(NO_DEVICE)
         if not isinstance(request_id, str) or not REQUEST_ID.match(request_id):
-            raise InvalidInput("This vote's id is missing or malformed; reload the page.")
+            raise InvalidInput(N_("This vote's id is missing or malformed; reload the page."))
         target = self.window(code, address)
         choices = tuple(pid for pid, _ in target.choices)
         counted = votes.vote_value(target.key, value, choices)
@@ -209,9 +210,9 @@ class AudienceVotes:
         actor = self.svc.logins.actor(token, Role.ADMIN)
         b = self.svc.bundle()
         if b.settings.votes.mode is not VoteMode.FINAL:
-            raise CommandRefused("This event has no final audience vote (Setup → Audience vote).")
+            raise CommandRefused(N_("This event has no final audience vote (Setup → Audience vote)."))
         if FINAL in b.votes:
-            raise CommandRefused("The final vote has already been opened.")
+            raise CommandRefused(N_("The final vote has already been opened."))
         now = self.clock()
         opening = OpenWindow(FINAL, votes.new_code(), now, None)
         self.store.votes.apply(b.state.event_id, b.state.stage, opening, actor, now)
@@ -222,7 +223,7 @@ class AudienceVotes:
         w = b.votes.get(FINAL)
         now = self.clock()
         if w is None or not w.open_at(now):
-            raise CommandRefused("The final vote is not open.")
+            raise CommandRefused(N_("The final vote is not open."))
         self.store.votes.apply(b.state.event_id, b.state.stage, SetClose(FINAL, now), actor, now)
 
     def reveal(self, token: str | None, shown: bool = True) -> None:
@@ -235,7 +236,7 @@ class AudienceVotes:
         b = self.svc.bundle()
         w = b.votes.get(key)
         if w is None or not w.closed:
-            raise CommandRefused("Votes can be voided once their window has closed.")
+            raise CommandRefused(N_("Votes can be voided once their window has closed."))
         return self.store.votes.void(b.state.event_id, key, address, actor, self.clock())
 
     # ---- reading -------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from engine.domain.messages import N_
 from engine.domain.model import Account, Role, StagescoreError
 from engine.store.client import Client, ConditionFailed, to_item, to_key
 from engine.store.schema import TableNames
@@ -82,7 +83,7 @@ class Accounts:
                 ExpressionAttributeValues=to_key(**{f":{k}": v for k, v in fields.items()}),
             )
         except ConditionFailed as e:
-            raise StagescoreError(f"There is no account for {email}.") from e
+            raise StagescoreError(N_("There is no account for {email}."), email=email) from e
 
 
 class Sessions:

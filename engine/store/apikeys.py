@@ -5,6 +5,7 @@ them; a request's key is one GetItem by its id."""
 from __future__ import annotations
 
 from engine.domain.apikeys import ApiKey
+from engine.domain.messages import N_
 from engine.domain.model import InvalidInput
 from engine.store import codec
 from engine.store.client import Client, ConditionFailed, to_item, to_key
@@ -41,7 +42,7 @@ class ApiKeys:
                 ConditionExpression="attribute_not_exists(sk)",
             )
         except ConditionFailed:
-            raise InvalidInput("That key id is taken; create the key again.") from None
+            raise InvalidInput(N_("That key id is taken; create the key again.")) from None
 
     def get(self, key_id: str) -> ApiKey | None:
         item = self.client.get(self.table, {"pk": PK, "sk": key_id})

@@ -24,6 +24,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from engine import metrics
 from engine.config import Config
+from engine.domain.messages import N_
 from engine.domain.model import UNREACHABLE, Conflict, DatabaseUnavailable, StagescoreError
 
 log = logging.getLogger("stagescore.store")
@@ -147,8 +148,11 @@ class Client:
             raise mapped from e
         except NoCredentialsError as e:
             raise StagescoreError(
-                "No AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (any value for "
-                "DynamoDB Local), or configure the AWS credential chain."
+                N_(
+                    "No AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (any "
+                    "value for "
+                    "DynamoDB Local), or configure the AWS credential chain."
+                )
             ) from e
         except BotoCoreError as e:
             metrics.record_db(operation, time.perf_counter() - t0, DatabaseUnavailable(UNREACHABLE))
@@ -194,7 +198,7 @@ class Client:
                 if not pending:
                     break
             if pending:
-                raise DatabaseUnavailable("The database did not accept every item; try again.")
+                raise DatabaseUnavailable(N_("The database did not accept every item; try again."))
 
     def batch_get(self, table: str, keys: list[dict], consistent: bool = False) -> list[dict]:
         """Items for keys, 100 per BatchGetItem, retrying what DynamoDB left unprocessed; missing keys
@@ -217,7 +221,7 @@ class Client:
 
 def _mapped(operation: str, code: str, e: ClientError) -> StagescoreError:
     if code == "ResourceNotFoundException":
-        return StagescoreError("The Stagescore tables do not exist yet: run `python -m engine init`.")
+        return StagescoreError(N_("The Stagescore tables do not exist yet: run `python -m engine init`."))
     if code == "ConditionalCheckFailedException":
         old = e.response.get("Item")
         return ConditionFailed("The item changed meanwhile.", from_item(old) if old else None)

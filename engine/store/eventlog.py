@@ -7,6 +7,7 @@ import threading
 
 from engine.domain import eventlog
 from engine.domain.eventlog import GENESIS, LogEntry
+from engine.domain.messages import N_
 from engine.domain.model import Conflict
 from engine.store import tx
 from engine.store.client import RETRY, Client, from_item, to_key
@@ -119,7 +120,7 @@ class EventLog:
                 continue
             self.committed(ops)
             return
-        raise Conflict("Too many simultaneous changes to the event log; please try again.")
+        raise Conflict(N_("Too many simultaneous changes to the event log; please try again."))
 
     def entries(self, event_id: str) -> tuple[list[LogEntry], dict[str, tuple[int, str]]]:
         """Every entry, oldest first, and every stream's head."""

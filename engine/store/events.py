@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from engine.domain.messages import N_
 from engine.domain.model import Conflict, EventState, Performer, Settings, Step
 from engine.domain.stages import MAIN
 from engine.domain.votes import VoteWindow
@@ -145,7 +146,7 @@ class Events:
             self.performers.commit_with(transaction, RosterChange(eid, (), tuple(performers)))
         except Conflict as c:
             raise Conflict(
-                "Another event was created or changed at the same time; reload and try again."
+                N_("Another event was created or changed at the same time; reload and try again.")
             ) from c
 
     def _make_current(self, pointer: dict, previous: EventState | None) -> list[tx.Op]:
@@ -200,7 +201,7 @@ class Events:
                 return
             except tx.Cancelled:
                 continue  # another admin's log entry took the head first
-        raise Conflict("Too many simultaneous changes to the settings; please try again.")
+        raise Conflict(N_("Too many simultaneous changes to the settings; please try again."))
 
     def _step(
         self, old_version: int, step: Step, actor: str, now: float, lease_owner: str | None
@@ -265,7 +266,7 @@ class Events:
             transaction.commit()
         except tx.Cancelled as c:
             self.log.refused(step.state.event_id, stream)
-            raise Conflict("The event changed meanwhile; the command was not applied, try again.") from c
+            raise Conflict(N_("The event changed meanwhile; the command was not applied, try again.")) from c
         if lease_owner:
             self.log.committed(log_ops)
 
@@ -286,4 +287,4 @@ class Events:
                 transaction, RosterChange(step.state.event_id, tuple(before), tuple(after))
             )
         except Conflict as c:
-            raise Conflict("The event changed meanwhile; the command was not applied, try again.") from c
+            raise Conflict(N_("The event changed meanwhile; the command was not applied, try again.")) from c

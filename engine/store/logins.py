@@ -10,6 +10,7 @@ Every item carries `ttl` (DynamoDB's TTL tidies them; every rule checks its own 
 
 from __future__ import annotations
 
+from engine.domain.messages import N_
 from engine.domain.model import Conflict
 from engine.domain.throttle import ThrottleState
 from engine.store import codec
@@ -68,7 +69,7 @@ class Logins:
         try:
             self.client.call("put_item", TableName=self.table, Item=to_item(item), **same)
         except ConditionFailed as e:
-            raise Conflict("Another login attempt from this device is under way.") from e
+            raise Conflict(N_("Another login attempt from this device is under way.")) from e
 
     def clear_throttle(self, client_key: str) -> None:
         self._delete(f"CLIENT#{client_key}", "THROTTLE")
@@ -125,7 +126,7 @@ class Logins:
                 ExpressionAttributeValues=to_key(**{":now": codec.to_decimal(now)}),
             )
         except ConditionFailed as e:
-            raise Conflict("This login link was used meanwhile.") from e
+            raise Conflict(N_("This login link was used meanwhile.")) from e
 
     # ---- devices and the sessions of an account
     def known_device(self, device_hash: str) -> bool:

@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
+from engine.domain.messages import N_
 from engine.domain.model import Conflict
 from engine.domain.release import Release, ResultsSettings
 from engine.store import codec, tx
@@ -108,7 +109,7 @@ class Results:
             except tx.Cancelled as c:
                 if any(c.failed(name) for name in guarded):
                     raise Conflict(refused) from c
-        raise Conflict("Too many simultaneous changes to the results; please try again.")
+        raise Conflict(N_("Too many simultaneous changes to the results; please try again."))
 
     def _put(self, old: Release, new: Release, condition: str) -> tx.Op:
         guard = "(attribute_not_exists(sk) OR version = :v)" if old.version == 0 else "version = :v"
@@ -175,7 +176,7 @@ class Results:
         """Clear the judge's request and log the answer; Conflict when there is no request (any more)."""
         current = self.get_check(event_id, judge)
         if not current:
-            raise Conflict("There is no request to check a score for you.")
+            raise Conflict(N_("There is no request to check a score for you."))
         data = {"performer_id": current["performer_id"], "confirmed": confirmed}
         key = {"pk": event_id, "sk": f"CHECK#{judge}"}
 

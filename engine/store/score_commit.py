@@ -25,6 +25,7 @@ from decimal import Decimal
 from engine.domain import devices
 from engine.domain.devices import SessionEnded, ended_sentence
 from engine.domain.eventlog import GENESIS
+from engine.domain.messages import N_
 from engine.domain.model import Conflict, InvalidInput, NotAllowed, Phase, Role, Score, ScoreRefused
 from engine.domain.stages import MAIN
 from engine.store import conflicts, tx
@@ -38,9 +39,9 @@ from engine.store.scores import WINDOW_OPEN, _history_item, _score_from
 CONTENDED = RetryPolicy(attempts=20)  # twenty writes of one score at once still all land
 SESSION_ENDED = devices.SESSION_OVER
 DISABLED = devices.ENDED[devices.DISABLED]
-STEPPED_ASIDE = "You have stepped aside for this performer."
-SIGNED_OFF = "The results are official, so the scores can no longer change."
-OTHER_STAGE = "You now judge on another stage; reload the page to follow it."
+STEPPED_ASIDE = N_("You have stepped aside for this performer.")
+SIGNED_OFF = N_("The results are official, so the scores can no longer change.")
+OTHER_STAGE = N_("You now judge on another stage; reload the page to follow it.")
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ class ScoreCommits:
             with self._lock:
                 self._scores[(claim.event_id, claim.performer_id, claim.judge)] = score
             return score, False
-        raise Conflict("Too many submissions at once for this score; please submit again.")
+        raise Conflict(N_("Too many submissions at once for this score; please submit again."))
 
     def _ops(
         self, claim: ScoreClaim, new: dict, current: Score | None, head: tuple[int, str], stream: str
@@ -228,7 +229,7 @@ def _refusal(c: tx.Cancelled, claim: ScoreClaim) -> Score | None:
     if c.failed("request"):
         stored = c.items.get("request") or {}
         if stored.get("judge") != claim.judge or stored.get("performer_id") != claim.performer_id:
-            raise InvalidInput("This submission's id was already used; reload the page.")
+            raise InvalidInput(N_("This submission's id was already used; reload the page."))
         return _score_from(stored)
     if c.failed("conflict"):
         raise ScoreRefused(STEPPED_ASIDE)
@@ -236,8 +237,8 @@ def _refusal(c: tx.Cancelled, claim: ScoreClaim) -> Score | None:
         status = c.items.get("window")
         state = state_from_item(status) if status else None
         if state and state.phase is Phase.PERFORMING and state.performer_id == claim.performer_id:
-            raise ScoreRefused("Scoring has not opened yet for this performer.")
-        raise ScoreRefused("Scoring for this performer is closed.")
+            raise ScoreRefused(N_("Scoring has not opened yet for this performer."))
+        raise ScoreRefused(N_("Scoring for this performer is closed."))
     if c.failed("frozen"):
         raise ScoreRefused(SIGNED_OFF)
     return None

@@ -13,6 +13,7 @@ import random
 from dataclasses import dataclass
 
 from engine.domain import votes
+from engine.domain.messages import N_
 from engine.domain.model import Conflict, ScoreRefused
 from engine.store import codec, tx
 from engine.store.client import RETRY, Client
@@ -65,7 +66,7 @@ class VoteCommits:
                 current = stored
                 continue
             return item, False
-        raise Conflict("Too many votes from this phone at once; please vote again.")
+        raise Conflict(N_("Too many votes from this phone at once; please vote again."))
 
     def _ops(self, b: Ballot, current: dict | None) -> tuple[list[tx.Op], dict]:
         pk = f"{b.event_id}#{b.key}"

@@ -18,6 +18,7 @@ import secrets
 from collections.abc import Mapping
 
 from engine.domain import tallies
+from engine.domain.messages import N_
 from engine.domain.model import Conflict, InvalidInput
 from engine.domain.tallies import Tally
 from engine.domain.votes import FINAL, CloseWindow, OpenWindow, SetClose, TallyWindow, VoteWindow
@@ -151,7 +152,7 @@ class Votes:
         try:
             tx.Transaction(self.client, ops).commit()
         except tx.Cancelled as c:
-            raise Conflict("The vote changed meanwhile; nothing was written.") from c
+            raise Conflict(N_("The vote changed meanwhile; nothing was written.")) from c
 
     def _closing(self, change: CloseWindow, key: dict, ops: list[tx.Op]) -> tuple[dict, str]:
         """No vote commits once this is written (each vote's transaction checks closed_at): the tally,
@@ -191,7 +192,7 @@ class Votes:
                 return
             except tx.Cancelled:
                 log_ops = self.log.append_ops(event_id, f"admin:{actor}", now, actor, kind, {})
-        raise Conflict("Too many changes at once; please try again.")
+        raise Conflict(N_("Too many changes at once; please try again."))
 
     def void(self, event_id: str, key: str, address: str, actor: str, now: float) -> int:
         """Take the votes of devices new in this window from one address off the tally (the surplus of a
@@ -202,7 +203,7 @@ class Votes:
             if b.get("addr") == address and b.get("new") and not b.get("voided")
         ]
         if not chosen:
-            raise InvalidInput("No vote from new devices of that address is left to void in this window.")
+            raise InvalidInput(N_("No vote from new devices of that address is left to void in this window."))
         for start in range(0, len(chosen), VOID_BATCH):
             self._void(event_id, key, address, chosen[start : start + VOID_BATCH], actor, now)
         return len(chosen)
@@ -232,4 +233,4 @@ class Votes:
         try:
             tx.Transaction(self.client, ops).commit()
         except tx.Cancelled as c:
-            raise Conflict("Votes changed meanwhile; nothing more was voided, try again.") from c
+            raise Conflict(N_("Votes changed meanwhile; nothing more was voided, try again.")) from c

@@ -13,14 +13,15 @@ from functools import lru_cache
 
 from engine.domain import categories, publicity, schedule
 from engine.domain.health import EngineHealth
+from engine.domain.messages import N_
 from engine.domain.model import Phase
 from engine.domain.release import Release, board_fields
 from engine.domain.scoring import display
 from engine.domain.snapshot import PHASE_LABEL, Snapshot, ranking_rows
 from engine.domain.votes import FINAL
 
-TECHNICAL_PROBLEM = "The clock is paused by a technical problem"
-RECUSED = "recused"  # what a board or an export shows in the cell of a judge who stepped aside
+TECHNICAL_PROBLEM = N_("The clock is paused by a technical problem")
+RECUSED = N_("recused")  # what a board or an export shows in the cell of a judge who stepped aside
 UNCOMPARED = ("server_time", "written_at")  # what moves with the clock, not with the event
 
 shown = lru_cache(maxsize=8192)(display)  # a large event repeats few distinct totals

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from engine.domain import schedule
 from engine.domain.health import EngineHealth
+from engine.domain.messages import N_
 from engine.domain.model import Phase
 from engine.domain.snapshot import PHASE_LABEL, Snapshot
 from engine.domain.stages import Stage
@@ -27,15 +28,15 @@ class StageView:
 def desk_row(view: StageView, now: float) -> dict:
     """The festival desk's line for one stage."""
     snap = view.snapshot
-    row = {"stage": view.stage.stage_id, "Stage": view.stage.name}
+    row = {"stage": view.stage.stage_id, N_("Stage"): view.stage.name}
     if snap is None:
         return row | {
-            "Phase": "No event yet",
-            "On stage": "—",
-            "Time left": "—",
-            "Behind plan": "—",
-            "Scores in": "—",
-            "Engine": "—",
+            N_("Phase"): N_("No event yet"),
+            N_("On stage"): "—",
+            N_("Time left"): "—",
+            N_("Behind plan"): "—",
+            N_("Scores in"): "—",
+            N_("Engine"): "—",
         }
     s = snap.state
     current = snap.current
@@ -43,14 +44,14 @@ def desk_row(view: StageView, now: float) -> dict:
     behind = schedule.behind_plan(s, snap.settings, snap.performers, now)
     health = view.health
     return row | {
-        "Phase": PHASE_LABEL[s.phase] + (" (paused)" if s.paused else ""),
-        "On stage": current.name if current else "—",
-        "Time left": _left(snap, now),
-        "Behind plan": f"{math.ceil(behind / 60)} min" if behind >= 60 else "on time",
-        "Scores in": f"{len(on)} / {len(snap.judges)}" if s.phase in TIMED else "—",
-        "Engine": "—"
+        N_("Phase"): PHASE_LABEL[s.phase] + (" (paused)" if s.paused else ""),
+        N_("On stage"): current.name if current else "—",
+        N_("Time left"): _left(snap, now),
+        N_("Behind plan"): f"{math.ceil(behind / 60)} min" if behind >= 60 else N_("on time"),
+        N_("Scores in"): f"{len(on)} / {len(snap.judges)}" if s.phase in TIMED else "—",
+        N_("Engine"): "—"
         if health is None
-        else ("running" if health.healthy else health.problem or "not running"),
+        else (N_("running") if health.healthy else health.problem or N_("not running")),
     }
 
 

@@ -16,6 +16,42 @@ def asset(*names: str) -> str:
     return "\n".join((HERE / name).read_text(encoding="utf-8") for name in names)
 
 
+def words(*names: str) -> dict[str, dict[str, str]]:
+    """What a component's scripts say, in the reader's language: {"words": translations} of their t("…")
+    messages and of the sentences their documents carry; nothing in English (its data stays as it was)."""
+    from ui import i18n
+
+    found = i18n.messages((*i18n.script_messages(*(HERE / n for n in names)), *document_words()))
+    return {"words": found} if found else {}
+
+
+def document_words() -> tuple[str, ...]:
+    """The engine's sentences a live document carries as they are (phase labels, results labels, statuses,
+    the outage and the ended-session sentences); the scripts look them up with t(doc.…)."""
+    from engine.domain import devices, health, release, snapshot
+    from engine.domain.model import UNREACHABLE
+    from engine.service.feed import NO_EVENT
+    from engine.views import documents
+    from ui import words as enum_words
+
+    return (
+        *snapshot.PHASE_LABEL.values(),
+        *(label for label in release.LABEL.values() if label),
+        release.COMING_SOON,
+        UNREACHABLE,
+        NO_EVENT,
+        documents.TECHNICAL_PROBLEM,
+        documents.RECUSED,
+        devices.SESSION_OVER,
+        *devices.ENDED.values(),
+        health.STALE,
+        health.STARTING,
+        health.NOT_RUNNING,
+        health.OVERDUE,
+        *enum_words.STATUS.values(),
+    )
+
+
 def app_path(path: str) -> str:
     """`path` under the app's base path, as the browser asks for it: "/live/judge", "/base/live/judge"."""
     from ui.cookies import base_path

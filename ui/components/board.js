@@ -5,6 +5,8 @@ const MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"};
 
 export default function (component) {
   const { data, parentElement } = component;
+  setWords(data.words);
+  const locale = document.documentElement.lang || undefined;
   const root = parentElement.querySelector(".board");
   root.classList.toggle("kiosk", !!data.kiosk);
   let doc = null, offset = null, shown = null, ticker = null, lost = false;
@@ -15,7 +17,7 @@ export default function (component) {
     if (!clock) return;
     const left = secondsLeft(doc, offset, Date.now() / 1000);
     shown = shownSeconds(left, windowKey(doc), shown);  // never jumps backwards within a window
-    clock.textContent = shown.value === null ? "—" : shown.value + " s";
+    clock.textContent = shown.value === null ? "—" : t("{seconds} s", {seconds: shown.value});
     if (bar) bar.style.width = 100 * leftFraction(doc, left) + "%";
   }
 
@@ -24,7 +26,7 @@ export default function (component) {
     for (const r of places) {
       const place = el("div", placeCls);
       place.dataset.rank = r.rank;
-      place.appendChild(el("div", null, (MEDALS[r.rank] || "") + " Place " + r.rank));
+      place.appendChild(el("div", null, (MEDALS[r.rank] || "") + " " + t("Place {rank}", {rank: r.rank})));
       place.appendChild(el("div", "name", r.performer));
       place.appendChild(el("div", "num", r.total));
       box.appendChild(place);
@@ -36,40 +38,41 @@ export default function (component) {
   function renderLineup(lineup) {
     if (!lineup || (!lineup.next_up && !(lineup.later || []).length)) return;
     const box = el("div", "lineup");
-    const at = (t) => new Date(t * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-    if (lineup.next_up) box.appendChild(el("div", "next-up", "Next up: " + lineup.next_up.performer));
+    const at = (ts) => new Date(ts * 1000).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
+    if (lineup.next_up) box.appendChild(el("div", "next-up", t("Next up: {name}", {name: lineup.next_up.performer})));
     for (const s of (lineup.later || []).slice(0, 5)) {
-      box.appendChild(el("div", "later", s.performer + " — later (about " + at(s.expected_start) + ")"));
+      const later = t("{name} — later (about {time})", {name: s.performer, time: at(s.expected_start)});
+      box.appendChild(el("div", "later", later));
     }
     root.appendChild(box);
   }
 
   function render() {
     root.replaceChildren();
-    if (!doc) { root.appendChild(el("div", "phase", "Connecting…")); return; }
+    if (!doc) { root.appendChild(el("div", "phase", t("Connecting…"))); return; }
     // The room's screen shows what the streaming operator picked (the board unless they chose another).
     if (data.kiosk && !doc.error && projectorView(root, doc)) { renderClock(); return; }
-    const banner = doc.error || (lost ? "Connection lost, retrying…" : "");
+    const banner = doc.error ? t(doc.error) : lost ? t("Connection lost, retrying…") : "";
     if (banner) root.appendChild(el("div", "banner", banner));
     if (!doc.phase) return;
     const head = el("div", "head");
     head.appendChild(el("div", "event", (doc.stage ? doc.stage.name + " · " : "") + doc.event_name));
     const who = el("div", "performer", doc.performer || doc.event_name);
     head.appendChild(who);
-    head.appendChild(el("div", "phase", doc.phase_label + (doc.paused ? " — paused" : "")));
+    head.appendChild(el("div", "phase", t(doc.phase_label) + (doc.paused ? " — " + t("paused") : "")));
     const timed = doc.phase === "PERFORMING" || doc.phase === "SCORING";
     if (timed) head.appendChild(el("div", "clock", "—"));
     root.appendChild(head);
     if (doc.category) root.appendChild(el("div", "category", doc.category));
     // The audience vote: open windows by name; the code itself shows only on the room's screen.
     for (const v of doc.vote || []) {
-      root.appendChild(el("div", "vote-open", "Audience vote open: " + v.for + " — vote at " +
-        location.host + "/vote with the code on the screen"));
+      root.appendChild(el("div", "vote-open", t("Audience vote open: {title} — vote at {address} with the code on the screen",
+        {title: v.for, address: location.host + "/vote"})));
     }
     if (timed) { const bar = el("div", "bar"); bar.appendChild(el("div")); root.appendChild(bar); }
     const several = (doc.categories || []).length > 1;
     if (doc.round && doc.round.number > 1) root.appendChild(el("div", "round", doc.round.name));
-    if (doc.results_label) root.appendChild(el("div", "results-label", doc.results_label));
+    if (doc.results_label) root.appendChild(el("div", "results-label", t(doc.results_label)));
     // The reveal: the place just revealed, large, until all are shown (revealLines, in live_core.js).
     const revealed = doc.revealed || [];
     const lines = revealLines(doc);
@@ -81,25 +84,25 @@ export default function (component) {
     const shownNow = new Set(revealed.map((r) => r.rank + "\u0000" + r.performer));
     if (doc.phase !== "FINISHED") renderLineup(doc.lineup);
     if (doc.results_message) {
-      root.appendChild(el("h2", "coming", doc.results_message));
+      root.appendChild(el("h2", "coming", t(doc.results_message)));
     } else if (doc.phase === "FINISHED") {
-      root.appendChild(el("h2", null, "Final results"));
+      root.appendChild(el("h2", null, t("Final results")));
       if (!several || doc.rank_overall) {
         root.appendChild(podium("podium", "place", doc.ranking.filter((r) => r.rank !== null && r.rank <= 3)));
       }
       if (several) {
         for (const p of doc.podiums || []) {
-          root.appendChild(el("h3", null, p.category || "No category"));
+          root.appendChild(el("h3", null, p.category || t("No category")));
           root.appendChild(podium("cat-podium", "cat-place", p.places));
         }
       }
     }
-    root.appendChild(el("h2", null, "Ranking"));
+    root.appendChild(el("h2", null, t("Ranking")));
     const held = heldLine(doc);
     if (held) root.appendChild(el("div", "held-back", held));
     const table = el("table", "ranking");
     const head2 = el("tr");
-    const columns = ["Rank", "Performer", ...(several ? ["Category"] : []), "Total", "Scores in", "Status"];
+    const columns = [t("Rank"), t("Performer"), ...(several ? [t("Category")] : []), t("Total"), t("Scores in"), t("Status")];
     for (const h of [...columns, ...doc.judge_names]) head2.appendChild(el("th", null, h));
     const thead = el("thead"); thead.appendChild(head2); table.appendChild(thead);
     const body = el("tbody");
@@ -110,7 +113,7 @@ export default function (component) {
       if (several) tr.appendChild(el("td", null, r.category));
       tr.appendChild(el("td", "num total", r.total));
       tr.appendChild(el("td", "num", r.held ? "—" : r.scores_in + "/" + r.panel));
-      tr.appendChild(el("td", null, r.status));
+      tr.appendChild(el("td", null, r.status ? t(r.status) : r.status));
       for (const j of r.judges || []) tr.appendChild(el("td", "num", j));
       body.appendChild(tr);
     }

@@ -7,17 +7,21 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from ui.components import app_path, asset
+from ui.components import app_path, asset, words
 
+_SCRIPTS = ("live_core.js", "live_stream.js", "projector.js", "board.js")
 _component = st.components.v2.component(
     "stagescore_live_board",
     html="<div class='board'></div>",
     css=asset("board.css"),
-    js=asset("live_core.js", "live_stream.js", "projector.js", "board.js"),
+    js=asset(*_SCRIPTS),
 )
 
 
 def live_board(kiosk: bool, stage: str | None = None) -> None:
     """The board of one stage (its stream: /live/public?stage=ID; None: the only stage)."""
     url = app_path("live/public") + ("?" + urlencode({"stage": stage}) if stage else "")
-    _component(data={"url": url, "kiosk": kiosk}, key=f"live-board-{stage}" if stage else "live-board")
+    _component(
+        data={"url": url, "kiosk": kiosk} | words(*_SCRIPTS),
+        key=f"live-board-{stage}" if stage else "live-board",
+    )

@@ -8,14 +8,14 @@ function deskSkeleton(root) {
   add("banner", el("div", "banner"));
   add("engine", el("div", "engine bad"));
   add("engineLine", el("div", "engine"));
-  add("meta", el("div", "meta", "Connecting…"));
+  add("meta", el("div", "meta", t("Connecting…")));
   const head = add("head", el("div", "head"));
   add("performer", el("h2", "performer"), head);
   const phase = el("div", "cell");
-  phase.appendChild(el("div", "label", "Phase"));
+  phase.appendChild(el("div", "label", t("Phase")));
   add("phase", el("div", "big phase"), phase);
   const clock = el("div", "cell");
-  clock.appendChild(el("div", "label", "Seconds left"));
+  clock.appendChild(el("div", "label", t("Seconds left")));
   add("clock", el("div", "big clock", "—"), clock);
   head.append(phase, clock);
   add("category", el("div", "category"));
@@ -33,7 +33,7 @@ function countBox(node, label, value) {
 }
 
 function judgesTable(table, doc, nowServer) {
-  const cols = ["Judge", "Email", "Present", "Submitted (on stage)", "Help"];
+  const cols = [t("Judge"), t("Email"), t("Present"), t("Submitted (on stage)"), t("Help")];
   const tr = el("tr");
   for (const c of cols) tr.appendChild(el("th", null, c));
   const thead = el("thead");
@@ -42,8 +42,10 @@ function judgesTable(table, doc, nowServer) {
   for (const j of doc.judges || []) {
     const row = el("tr");
     row.dataset.email = j.email;
-    const ago = j.help_since === null || j.help_since === undefined ? "" : `🙋 ${Math.max(0, Math.floor(nowServer - j.help_since))} s ago`;
-    const cells = [j.name, j.email, j.present ? "yes" : "no", doc.performer_id || doc.performer ? (j.submitted ? "yes" : "no") : "", ago];
+    const ago = j.help_since === null || j.help_since === undefined ? ""
+      : "🙋 " + t("{n} s ago", {n: Math.max(0, Math.floor(nowServer - j.help_since))});
+    const yes = t("yes"), no = t("no");
+    const cells = [j.name, j.email, j.present ? yes : no, doc.performer_id || doc.performer ? (j.submitted ? yes : no) : "", ago];
     cells.forEach((text, i) => {
       const td = el("td", i === 2 ? (j.present ? "yes" : "no") : null, text);
       row.appendChild(td);
@@ -55,6 +57,7 @@ function judgesTable(table, doc, nowServer) {
 
 export default function (component) {
   const {data, parentElement, setStateValue} = component;
+  setWords(data.words);
   const root = parentElement.querySelector(".desk");
   const ui = deskSkeleton(root);
   let doc = null, offset = null, shown = null, lost = false, seen = "";
@@ -62,30 +65,32 @@ export default function (component) {
   const serverNow = () => Date.now() / 1000 + (offset || 0);
 
   function paint() {
-    const banner = doc && doc.error ? doc.error : lost ? "Connection lost, retrying…" : "";
+    const banner = doc && doc.error ? t(doc.error) : lost ? t("Connection lost, retrying…") : "";
     ui.banner.textContent = banner;
     ui.banner.hidden = !banner;
     if (!doc) return;
     const engine = doc.engine || {};
-    const problem = engine.engine_problem || (engine.engine_healthy === false ? "The timer engine is not healthy." : "");
+    const problem = engine.engine_problem ? t(engine.engine_problem)
+      : engine.engine_healthy === false ? t("The timer engine is not healthy.") : "";
     // The red sentence when nothing will move the event on by itself; below it, which engine holds the
     // lease, its host, the standbys, the last lateness and the database latency (engine_line).
     ui.engine.textContent = problem;
     ui.engine.hidden = !problem;
-    const line = doc.engine_line || (engine.engine_owner ? `Timer engine: running (${engine.engine_owner})` : "");
+    const line = doc.engine_line || (engine.engine_owner ? t("Timer engine: running ({owner})", {owner: engine.engine_owner}) : "");
     ui.engineLine.textContent = data.engine === false ? "" : line;
     ui.engineLine.hidden = !ui.engineLine.textContent;
-    ui.meta.textContent = `${doc.stage ? doc.stage.name + " · " : ""}${doc.event_name} · event ${doc.event_id} · version ${doc.version}`;
+    const about = t("event {event} · version {version}", {event: doc.event_id, version: doc.version});
+    ui.meta.textContent = `${doc.stage ? doc.stage.name + " · " : ""}${doc.event_name} · ${about}`;
     ui.performer.textContent = doc.performer || doc.event_name || "";
-    ui.phase.textContent = (doc.phase_label || doc.phase || "") + (doc.paused ? " — paused" : "");
+    ui.phase.textContent = (t(doc.phase_label || doc.phase) || "") + (doc.paused ? " — " + t("paused") : "");
     ui.category.textContent = doc.category || "";
     ui.category.hidden = !doc.category;
-    countBox(ui.present, "Judges present", `${doc.present} / ${doc.required} required`);
+    countBox(ui.present, t("Judges present"), t("{present} / {required} required", {present: doc.present, required: doc.required}));
     const onStage = !!doc.performer;
     ui.scores.hidden = !onStage;
-    if (onStage) countBox(ui.scores, "Scores in for this performer", `${doc.scores_in} / ${doc.panel}`);
+    if (onStage) countBox(ui.scores, t("Scores in for this performer"), `${doc.scores_in} / ${doc.panel}`);
     const flags = doc.flags || [];
-    ui.help.textContent = flags.length ? "A judge is asking for help: " + flags.join(", ") : "";
+    ui.help.textContent = flags.length ? t("A judge is asking for help: {names}", {names: flags.join(", ")}) : "";
     ui.help.hidden = !flags.length;
     judgesTable(ui.table, doc, serverNow());
     tick();

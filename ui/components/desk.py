@@ -9,13 +9,14 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from ui.components import app_path, asset
+from ui.components import app_path, asset, words
 
+_SCRIPTS = ("live_core.js", "live_stream.js", "desk.js")
 _component = st.components.v2.component(
     "stagescore_admin_desk",
     html="<div class='desk'></div>",
     css=asset("desk.css"),
-    js=asset("live_core.js", "live_stream.js", "desk.js"),
+    js=asset(*_SCRIPTS),
 )
 
 
@@ -32,7 +33,8 @@ def admin_desk(stage: str | None = None, show_engine: bool = True) -> dict | Non
         data={
             "url": app_path("live/admin") + ("?" + urlencode({"stage": stage}) if stage else ""),
             "engine": show_engine,
-        },
+        }
+        | words(*_SCRIPTS),
         key=f"admin-desk-{stage}" if stage else "admin-desk",
         default={"seen": None},
         on_seen_change=_moved,

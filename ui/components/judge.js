@@ -6,6 +6,7 @@ const COMMENT = "\u0000comment";  // the comment's draft key: no criterion can b
 
 export default function (component) {
   const {data, parentElement} = component;
+  setWords(data.words);
   const root = parentElement.querySelector(".judge");
   const ui = judgeSkeleton(root);
   const who = data.who;
@@ -82,18 +83,20 @@ export default function (component) {
     if (st.ended) {
       ui.ended.hidden = false;
       ui.ended.replaceChildren(el("span", null, st.ended + " "));
-      const a = el("a", "login", "Log in");
+      const a = el("a", "login", t("Log in"));
       a.href = data.login;
       a.target = "_top";
       ui.ended.appendChild(a);
     }
     const off = !st.ended && !online() && st.link !== "connecting";
     const m = mine();
-    showText(ui.offline, !off ? "" : unsaved() ? "Offline: your score is not saved yet"
-      : m ? `Offline: reconnecting… Your score ${m.total} (revision ${m.revision}) is saved.` : "Offline: reconnecting…");
+    showText(ui.offline, !off ? "" : unsaved() ? t("Offline: your score is not saved yet")
+      : m ? t("Offline: reconnecting… Your score {total} (revision {revision}) is saved.",
+              {total: m.total, revision: m.revision})
+        : t("Offline: reconnecting…"));
     showText(ui.problem, d && d.technical_problem ? (typeof d.technical_problem === "string"
-      ? d.technical_problem : "The clock is paused by a technical problem") : "");
-    showText(ui.error, d && d.error ? d.error : st.error || "");
+      ? t(d.technical_problem) : t("The clock is paused by a technical problem")) : "");
+    showText(ui.error, d && d.error ? t(d.error) : st.error || "");
     paintCheck();
   }
 
@@ -125,13 +128,13 @@ export default function (component) {
     st.answering = false;
     if (status === 200 && body.ok) st.answered = d.check_request.at;
     st.checkReply = status === 200 && body.ok ? body.message
-      : body.error || "Your answer was not sent: check the connection and tap again.";
+      : body.error || t("Your answer was not sent: check the connection and tap again.");
     paint();
   }
 
   function paintHead() {
     const d = st.doc;
-    const phase = d ? (d.phase_label || d.phase || "") + (d.paused ? " — paused" : "") : "Connecting…";
+    const phase = d ? (t(d.phase_label || d.phase) || "") + (d.paused ? " — " + t("paused") : "") : t("Connecting…");
     ui.phase.textContent = d && d.stage ? d.stage.name + " · " + phase : phase;
     ui.performer.textContent = d ? d.performer || d.event_name || "" : "";
     showText(ui.category, d && d.category);
@@ -149,7 +152,7 @@ export default function (component) {
     const m = mine();
     const changed = !!(m && m.values && (!sameValues(m.values, typed()) || (m.comment ?? "") !== comment()));
     const line = stateLine(st.open, m, d.phase, changed);
-    const closedToo = m && d.phase === "SCORING" && !st.open ? " · Scoring closed" : "";
+    const closedToo = m && d.phase === "SCORING" && !st.open ? " · " + t("Scoring closed") : "";
     showText(ui.state, line.text + closedToo);
     ui.state.className = "state " + (closedToo ? "closed" : line.kind);
     const showForm = d.phase === "SCORING" && (d.criteria || []).length > 0 && !st.ended && !d.stepped_aside;
@@ -160,13 +163,14 @@ export default function (component) {
     ui.comment.disabled = off;
     for (const b of ui.fields.querySelectorAll("button")) b.disabled = off;
     ui.submit.disabled = off || st.inflight;
-    ui.submit.textContent = st.inflight ? "Sending…" : "Submit score";
+    ui.submit.textContent = st.inflight ? t("Sending…") : t("Submit score");
     showText(ui.info, d.phase === "SCORING" && st.open && !d.stepped_aside ? "" : idleWords(d));
     showText(ui.note, st.note || "");
     const ack = m && st.ack && st.ack.key === key(d) && st.ack.revision === m.revision ? st.ack.text
-      : m ? `Your score for this performer: ${m.total} (revision ${m.revision}).` : "";
+      : m ? t("Your score for this performer: {total} (revision {revision}).", {total: m.total, revision: m.revision})
+        : "";
     showText(ui.ack, d.phase === "SCORING" ? ack : "");
-    showText(ui.awake, root.dataset.wakeLock === "on" ? "The screen stays awake while this page is open." : "");
+    showText(ui.awake, root.dataset.wakeLock === "on" ? t("The screen stays awake while this page is open.") : "");
     ui.others.hidden = !(d.others && d.others.length);
     if (d.others) othersTable(ui.table, d.others);
   }

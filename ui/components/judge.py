@@ -9,16 +9,17 @@ import hashlib
 import streamlit as st
 
 from engine.domain.model import Session
-from ui.components import app_path, asset
+from ui.components import app_path, asset, words
 
 # The answer to a score that never came: after this long the screen retries with the same request id.
 SUBMIT_TIMEOUT_MS = 8000
 
+_SCRIPTS = ("live_core.js", "live_stream.js", "judge_core.js", "judge_view.js", "judge_net.js", "judge.js")
 _component = st.components.v2.component(
     "stagescore_judge_screen",
     html="<div class='judge'></div>",
     css=asset("judge.css"),
-    js=asset("live_core.js", "live_stream.js", "judge_core.js", "judge_view.js", "judge_net.js", "judge.js"),
+    js=asset(*_SCRIPTS),
 )
 
 
@@ -38,6 +39,7 @@ def judge_screen(session: Session) -> None:
             "login": app_path("login"),
             "who": device_key(session),
             "timeout_ms": SUBMIT_TIMEOUT_MS,
-        },
+        }
+        | words(*_SCRIPTS),
         key="judge-screen",
     )

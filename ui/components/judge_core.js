@@ -34,18 +34,19 @@ function gridOf(c) {
 
 function allowed(c) {
   const g = gridOf(c);
-  return `a number from ${c.min} to ${c.max}` + (g.step > 0 ? ` in steps of ${c.step}` : "");
+  return g.step > 0 ? t("a number from {min} to {max} in steps of {step}", {min: c.min, max: c.max, step: c.step})
+    : t("a number from {min} to {max}", {min: c.min, max: c.max});
 }
 
 // null when `text` is a score the server will take for criterion `c`, else the sentence saying why not.
 function checkValue(text, c) {
   if (text === null || text === undefined || String(text).trim() === "") {
-    return "Enter a value for every criterion before submitting.";
+    return t("Enter a value for every criterion before submitting.");
   }
   const g = gridOf(c);
   const v = toUnits(text, g.places);
   const ok = v !== null && v >= g.min && v <= g.max && (g.step <= 0 || (v - g.min) % g.step === 0);
-  return ok ? null : `${c.name} must be ${allowed(c)}.`;
+  return ok ? null : t("{name} must be {allowed}.", {name: c.name, allowed: allowed(c)});
 }
 
 // The value after one tap on + (dir 1) or − (dir -1): on the grid, within min and max.
@@ -95,11 +96,15 @@ function sameValues(a, b) {
 // `changed`: the fields no longer hold the submitted values (a revision typed but not sent).
 function stateLine(open, mine, phase, changed) {
   if (mine && open && changed) {
-    return {kind: "changed", text: `Submitted: ${mine.total} (revision ${mine.revision}) · your change is not sent yet`};
+    const text = t("Submitted: {total} (revision {revision}) · your change is not sent yet",
+      {total: mine.total, revision: mine.revision});
+    return {kind: "changed", text};
   }
-  if (mine) return {kind: "submitted", text: `Submitted: ${mine.total} (revision ${mine.revision})`};
-  if (phase === "SCORING" && !open) return {kind: "closed", text: "Scoring closed"};
-  if (phase === "SCORING") return {kind: "todo", text: "Not submitted yet"};
+  if (mine) {
+    return {kind: "submitted", text: t("Submitted: {total} (revision {revision})", {total: mine.total, revision: mine.revision})};
+  }
+  if (phase === "SCORING" && !open) return {kind: "closed", text: t("Scoring closed")};
+  if (phase === "SCORING") return {kind: "todo", text: t("Not submitted yet")};
   return {kind: "idle", text: ""};
 }
 
@@ -113,10 +118,11 @@ function alertDue(wasOpen, open, left, paused, fired) {
 
 // What the judge reads after an answer to POST /live/score.
 function ackText(answer) {
-  const base = `Your score for this performer: ${answer.total} (revision ${answer.revision}).`;
+  const base = t("Your score for this performer: {total} (revision {revision}).",
+    {total: answer.total, revision: answer.revision});
   return answer.replayed
-    ? base + " Saved (your earlier submit had reached the server; nothing was added twice)."
-    : base + " Saved. You can revise it until scoring closes.";
+    ? base + " " + t("Saved (your earlier submit had reached the server; nothing was added twice).")
+    : base + " " + t("Saved. You can revise it until scoring closes.");
 }
 
 // Whether a failed POST may be retried with the same request id: no answer, or a server that said

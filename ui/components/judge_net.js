@@ -19,8 +19,8 @@ function judgeNet(ctx) {
     // The server says this stream ends: a logout elsewhere, a new device, a disabled account, or its own
     // restart. Only the server can tell which for sure: ask it (whyClosed) before showing a sentence.
     es.addEventListener("ended", (e) => {
-      let reason = "Your session has ended; please log in again.";
-      try { reason = JSON.parse(e.data).reason || reason; } catch (err) { /* keep the default */ }
+      let reason = t("Your session has ended; please log in again.");
+      try { reason = t(JSON.parse(e.data).reason) || reason; } catch (err) { /* keep the default */ }
       es.close();
       st.link = "error";
       paint();
@@ -52,7 +52,7 @@ function judgeNet(ctx) {
       const res = await fetch(data.stream, {signal: probe.signal, credentials: "same-origin"});
       if (res.status === 401 || res.status === 403) {
         const body = await res.json().catch(() => ({}));
-        return end(reason || body.error || "You are logged out.");
+        return end(reason || body.error || t("You are logged out."));
       }
       probe.abort();  // it is a stream after all: let EventSource take it again
     } catch (e) { /* offline: try again below */ }
@@ -83,7 +83,7 @@ function judgeNet(ctx) {
   async function send(p) {
     if (st.inflight || st.stopped || st.ended) return;
     clearTimeout(st.retry);
-    if (navigator.onLine === false) { st.note = "Not sent: you are offline. It is sent again when you are back."; return paint(); }
+    if (navigator.onLine === false) { st.note = t("Not sent: you are offline. It is sent again when you are back."); return paint(); }
     st.inflight = true;
     p.tries = (p.tries || 0) + 1;
     setPending(p);
@@ -119,14 +119,14 @@ function judgeNet(ctx) {
       root.dataset.lastReplayed = String(!!body.replayed);
     } else if (retryable(status)) {
       st.note = status === 0
-        ? "Not saved yet: no answer from the server. Trying again with the same request…"
-        : (body.error || "The server is busy.") + " Trying again with the same request…";
+        ? t("Not saved yet: no answer from the server. Trying again with the same request…")
+        : (body.error || t("The server is busy.")) + " " + t("Trying again with the same request…");
       st.retry = setTimeout(() => { const q = pendingOf(); if (q && online()) send(q); }, 1000 * Math.min(2 ** (p.tries - 1), 8));
     } else {
       setPending(null);  // a final answer: the server said why, in one sentence
       st.note = "";
-      st.error = body.error || `The score was not saved (error ${status}).`;
-      if (status === 401) end(body.error || "You are logged out.");
+      st.error = body.error || t("The score was not saved (error {status}).", {status});
+      if (status === 401) end(body.error || t("You are logged out."));
     }
     paint();
   }

@@ -2,8 +2,8 @@
 // every push. Text goes in with textContent only (el() in live_core.js).
 
 const PHONE_WORDS = {
-  PERFORMING: "Watch the performance: scoring opens when it ends.",
-  FINISHED: "The event has finished. Thank you!",
+  PERFORMING: () => t("Watch the performance: scoring opens when it ends."),
+  FINISHED: () => t("The event has finished. Thank you!"),
 };
 
 function judgeSkeleton(root) {
@@ -15,13 +15,13 @@ function judgeSkeleton(root) {
   add("checkText", el("p", "check-text"), check);
   const answers = el("div", "check-answers");
   check.appendChild(answers);
-  add("confirm", el("button", "tap confirm", "My score is right"), answers);
-  add("revise", el("button", "tap revise", "I will revise it"), answers);
+  add("confirm", el("button", "tap confirm", t("My score is right")), answers);
+  add("revise", el("button", "tap revise", t("I will revise it")), answers);
   add("checkReply", el("div", "check-reply"));
   const head = add("head", el("header", "head"));
   const top = el("div", "top");
   head.appendChild(top);
-  add("phase", el("span", "phase", "Connecting…"), top);
+  add("phase", el("span", "phase", t("Connecting…")), top);
   add("clock", el("span", "clock", ""), top);
   add("performer", el("h2", "performer", ""), head);
   add("category", el("div", "category", ""), head);
@@ -32,20 +32,20 @@ function judgeSkeleton(root) {
   const form = add("form", el("form", "score"));
   form.noValidate = true;
   add("fields", el("div", "fields"), form);
-  const note = el("label", "comment-label", "Comment (optional)");
+  const note = el("label", "comment-label", t("Comment (optional)"));
   const comment = add("comment", el("textarea", "comment"), note);
   comment.maxLength = 500;
   comment.rows = 2;
-  comment.setAttribute("aria-label", "Comment (optional)");
+  comment.setAttribute("aria-label", t("Comment (optional)"));
   form.appendChild(note);
-  const submit = add("submit", el("button", "submit", "Submit score"), form);
+  const submit = add("submit", el("button", "submit", t("Submit score")), form);
   submit.type = "submit";
   add("note", el("div", "note"), form);
   add("ack", el("div", "ack"));
   add("error", el("div", "error"));
   const others = add("others", el("section", "others"));
-  others.appendChild(el("h3", null, "Scores so far"));
-  others.appendChild(el("p", "hint", "Other judges' scores appear for a performer once you have scored them."));
+  others.appendChild(el("h3", null, t("Scores so far")));
+  others.appendChild(el("p", "hint", t("Other judges' scores appear for a performer once you have scored them.")));
   add("table", el("table", "so-far"), others);
   add("awake", el("div", "awake"));
   for (const b of [parts.confirm, parts.revise]) b.type = "button";
@@ -84,8 +84,8 @@ function othersTable(table, others) {
   const you = judges.indexOf("You");
   if (you > 0) { judges.splice(you, 1); judges.unshift("You"); }
   const head = el("tr");
-  head.appendChild(el("th", null, "Performer"));
-  for (const j of judges) head.appendChild(el("th", "num", j));
+  head.appendChild(el("th", null, t("Performer")));
+  for (const j of judges) head.appendChild(el("th", "num", j === "You" ? t("You") : j));
   const thead = el("thead");
   thead.appendChild(head);
   const body = el("tbody");
@@ -103,14 +103,15 @@ function othersTable(table, others) {
 function idleWords(doc) {
   if (!doc.phase) return "";
   if (doc.stepped_aside && (doc.phase === "PERFORMING" || doc.phase === "SCORING")) {
-    return "You stepped aside for this performer.";
+    return t("You stepped aside for this performer.");
   }
   if (doc.phase === "SETUP" || doc.phase === "LOBBY") {
-    const here = doc.present === undefined ? "" : ` (${doc.present} of ${doc.required} judges here)`;
-    return `Waiting for the event to start${here}.`;
+    if (doc.present === undefined) return t("Waiting for the event to start.");
+    return t("Waiting for the event to start ({present} of {required} judges here).",
+      {present: doc.present, required: doc.required});
   }
-  if (doc.phase === "SCORING") return "Scoring for this performer has closed.";
-  return PHONE_WORDS[doc.phase] || "";
+  if (doc.phase === "SCORING") return t("Scoring for this performer has closed.");
+  return PHONE_WORDS[doc.phase] ? PHONE_WORDS[doc.phase]() : "";
 }
 
 function showText(node, text) {

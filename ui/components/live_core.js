@@ -1,6 +1,15 @@
 // Shared by the live components (judge screen, admin desk, board): text-only DOM building and the clock.
 // Pure functions only: tests/e2e/test_screen_rules.py runs them in Chromium without a server.
 
+// Words in the reader's language: a component's data carries the catalogue's translations of the messages
+// its scripts ask for with t() (ui/i18n.py, script_messages); without one, the message is the English.
+let WORDS = {};
+function setWords(words) { WORDS = words || {}; }
+function t(message, blanks) {
+  const said = WORDS[message] || message;
+  return blanks ? said.replace(/\{(\w+)\}/g, (m, k) => (k in blanks ? String(blanks[k]) : m)) : said;
+}
+
 function el(tag, cls, text) {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
@@ -53,12 +62,15 @@ function revealLines(doc) {
   const apart = (doc.categories || []).length > 1 && !doc.rank_overall;
   const latest = revealed[revealed.length - 1];
   const same = (r) => r.rank === latest.rank && (!apart || r.category === latest.category);
-  const where = (r) => (apart ? ` in ${r.category || "No category"}` : "");
-  return revealed.filter(same).map((r) => `Place ${r.rank}${where(r)}: ${r.performer} — ${r.total}`);
+  const line = (r) => apart
+    ? t("Place {rank} in {category}: {performer} — {total}",
+        {rank: r.rank, category: r.category || t("No category"), performer: r.performer, total: r.total})
+    : t("Place {rank}: {performer} — {total}", {rank: r.rank, performer: r.performer, total: r.total});
+  return revealed.filter(same).map(line);
 }
 
 // The performer being scored: the public document holds back their scores until the window closes
 // (engine/domain/publicity.py); the board says so instead of showing an empty total as if nobody had scored.
 function heldLine(doc) {
-  return doc && doc.held_back ? `${doc.held_back}: scores after the scoring window closes` : "";
+  return doc && doc.held_back ? t("{name}: scores after the scoring window closes", {name: doc.held_back}) : "";
 }

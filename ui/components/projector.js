@@ -8,22 +8,22 @@ function projectorView(root, doc) {
   const box = el("div", "projector projector-" + view);
   box.appendChild(el("div", "event", (doc.stage ? doc.stage.name + " · " : "") + doc.event_name));
   if (view === "on_stage") {
-    box.appendChild(el("div", "performer", doc.performer || doc.phase_label));
+    box.appendChild(el("div", "performer", doc.performer || t(doc.phase_label)));
     if (doc.category) box.appendChild(el("div", "category", doc.category));
-    box.appendChild(el("div", "phase", doc.phase_label + (doc.paused ? " — paused" : "")));
+    box.appendChild(el("div", "phase", t(doc.phase_label) + (doc.paused ? " — " + t("paused") : "")));
     if (doc.phase === "PERFORMING" || doc.phase === "SCORING") {
       box.appendChild(el("div", "clock", "—"));
       const bar = el("div", "bar"); bar.appendChild(el("div")); box.appendChild(bar);
     }
   } else if (view === "next_up") {
     const next = doc.phase !== "FINISHED" && doc.lineup ? doc.lineup.next_up : null;
-    box.appendChild(el("div", "phase", "Next up"));
+    box.appendChild(el("div", "phase", t("Next up")));
     box.appendChild(el("div", "performer", next ? next.performer : "—"));
     if (next && next.category) box.appendChild(el("div", "category", next.category));
   } else if (view === "podium") {
     const places = doc.phase === "FINISHED" ? doc.podium || [] : [];
-    box.appendChild(el("div", "phase", doc.results_message || (places.length ? "Final results"
-      : "The podium after the last performance")));
+    box.appendChild(el("div", "phase", doc.results_message ? t(doc.results_message) : places.length ? t("Final results")
+      : t("The podium after the last performance")));
     for (const r of doc.results_message ? [] : places) {
       const place = el("div", "projector-place");
       place.dataset.rank = r.rank;

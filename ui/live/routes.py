@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 
 from engine.domain.devices import SessionEnded
+from engine.domain.messages import N_
 from engine.domain.model import (
     UNREACHABLE,
     Conflict,
@@ -30,16 +31,16 @@ from engine.domain.scoring import display
 from engine.service.core import Service
 from engine.service.scoring import Identity
 from ui import body as bodies
-from ui import cookies
+from ui import cookies, i18n
 from ui.live import outliers
 from ui.live.channel import Connection
 from ui.live.hub import Hub
 from ui.live.hubs import Hubs
 
 STREAM_HEADERS = {"Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no"}
-UNREADABLE = "The score could not be read; reload the page and submit it again."
-NOT_FROM_PAGE = "This request did not come from the Stagescore page."
-UNANSWERED = "The answer could not be read; reload the page and answer again."
+UNREADABLE = N_("The score could not be read; reload the page and submit it again.")
+NOT_FROM_PAGE = N_("This request did not come from the Stagescore page.")
+UNANSWERED = N_("The answer could not be read; reload the page and answer again.")
 MAX_WINDOW = 10**15  # window ids count the event's windows; far below DynamoDB's 38 digits
 FIRST_READ_SECONDS = 3.0
 REQUEST_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -71,9 +72,9 @@ async def stage_hub(request: Request) -> Hub | JSONResponse:
     try:
         return await current().of(request.query_params.get("stage"))
     except InvalidInput as e:
-        return JSONResponse({"error": str(e)}, status_code=404)
+        return JSONResponse({"error": i18n.refusal(request, e)}, status_code=404)
     except StagescoreError:
-        return JSONResponse({"error": UNREACHABLE}, status_code=503)
+        return JSONResponse({"error": i18n.said(request, UNREACHABLE)}, status_code=503)
 
 
 def _sse(body) -> StreamingResponse:
@@ -91,9 +92,9 @@ async def _authorised(request: Request, role: Role) -> Connection | JSONResponse
     try:
         session = await hubs.blocking(hubs.svc.logins.whoami, token, role)
     except NotAllowed as e:
-        return JSONResponse({"error": str(e)}, status_code=401)
+        return JSONResponse({"error": i18n.refusal(request, e)}, status_code=401)
     except DatabaseUnavailable:
-        return JSONResponse({"error": UNREACHABLE}, status_code=503)
+        return JSONResponse({"error": i18n.said(request, UNREACHABLE)}, status_code=503)
     hubs.svc.scorer.remember(session.token, Identity(session.email, session.role, session.name))
     return Connection(session.token, session.email, session.role.value)
 
@@ -106,9 +107,9 @@ async def judge_stream(request: Request):
     try:
         hub = await current().of_judge(conn.email)
     except InvalidInput as e:
-        return JSONResponse({"error": str(e)}, status_code=409)
+        return JSONResponse({"error": i18n.refusal(request, e)}, status_code=409)
     except StagescoreError:
-        return JSONResponse({"error": UNREACHABLE}, status_code=503)
+        return JSONResponse({"error": i18n.said(request, UNREACHABLE)}, status_code=503)
     return _sse(hub.stream(hub.connect(conn), conn))
 
 
@@ -156,11 +157,11 @@ def _parse(body: object) -> tuple[str, int, dict[str, str], str, object, str | N
 async def _from_page(request: Request, unreadable: str) -> object:
     """The JSON body of a request the page made (its X-Stagescore mark), or the answer refusing it."""
     if request.headers.get("x-stagescore") != "1":
-        return _refused(403, NOT_FROM_PAGE)
+        return _refused(403, i18n.said(request, NOT_FROM_PAGE))
     try:
         return await bodies.read_json(request, unreadable)
     except bodies.BodyRefused as e:
-        return _refused(e.status, e.sentence)
+        return _refused(e.status, i18n.said(request, e.sentence))
 
 
 async def submit_score(request: Request) -> JSONResponse:
@@ -180,17 +181,19 @@ async def submit_score(request: Request) -> JSONResponse:
             hub.scorer.submit, token, context, performer_id, window_id, values, request_id, comment, event_id
         )
     except SessionEnded as e:
-        return _refused(401, str(e))
+        return _refused(401, i18n.refusal(request, e))
     except NotAllowed as e:
-        return _refused(403, str(e))
+        return _refused(403, i18n.refusal(request, e))
     except InvalidInput as e:
-        return _refused(400, str(e))
+        return _refused(400, i18n.refusal(request, e))
     except ScoreRefused as e:
-        return _refused(409, str(e))
+        return _refused(409, i18n.refusal(request, e))
     except (DatabaseUnavailable, Conflict) as e:  # the screen retries these with the same request id
-        return _refused(503, str(e) if isinstance(e, Conflict) else UNREACHABLE)
+        return _refused(
+            503, i18n.refusal(request, e) if isinstance(e, Conflict) else i18n.said(request, UNREACHABLE)
+        )
     except StagescoreError as e:
-        return _refused(500, str(e))
+        return _refused(500, i18n.refusal(request, e))
     hub.wake()
     name = hub.built.reading.snapshot.performer_name(performer_id) if hub.built else ""
     # The outlier check and its log entries come after the answer: the judge never waits for them.
@@ -214,20 +217,20 @@ async def answer_check(request: Request) -> JSONResponse:
     if isinstance(body, JSONResponse):
         return body
     if not isinstance(body, dict) or not isinstance(body.get("confirm"), bool):
-        return _refused(400, UNANSWERED)
+        return _refused(400, i18n.said(request, UNANSWERED))
     try:
         token = cookies.token_from_request(request)
         hub = await current().of_token(token)
         sentence = await hub.blocking(hub.svc.results.answer_check, token, body["confirm"])
     except NotAllowed as e:
-        return _refused(403, str(e))
+        return _refused(403, i18n.refusal(request, e))
     except DatabaseUnavailable:
-        return _refused(503, UNREACHABLE)
+        return _refused(503, i18n.said(request, UNREACHABLE))
     except StagescoreError as e:
-        return _refused(409, str(e))
+        return _refused(409, i18n.refusal(request, e))
     hub.feed.refresh_besides()
     hub.wake()
-    return JSONResponse({"ok": True, "message": sentence})
+    return JSONResponse({"ok": True, "message": i18n.said(request, sentence)})
 
 
 def routes() -> list[Route]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import html
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -18,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from engine.domain.messages import N_
 from engine.domain.model import (
     UNREACHABLE,
     Conflict,
@@ -28,25 +31,32 @@ from engine.domain.model import (
     StagescoreError,
 )
 from ui import body as bodies
-from ui import cookies
+from ui import cookies, i18n
 from ui.routes_auth import client_of
 
 HERE = Path(__file__).resolve().parent
-NOT_FROM_PAGE = "Votes are sent from the vote page."
-UNREADABLE = "The vote could not be read; reload the page and vote again."
+NOT_FROM_PAGE = N_("Votes are sent from the vote page.")
+UNREADABLE = N_("The vote could not be read; reload the page and vote again.")
 _PRIVATE = {"Cache-Control": "no-store"}
 VOTE_THREADS = 16
 CSP = "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 
 
 @cache
-def _page() -> dict[str, bytes]:
-    """The page, whole, and compressed once: brotli and gzip (a few KB over the slowest link)."""
+def _page(language: str) -> dict[str, bytes]:
+    """The page in one language, whole, and compressed once: brotli and gzip (a few KB over the slowest
+    link). Its words are filled in here ([[…]] in the HTML, t("…") in the script: ui/i18n.py)."""
     import brotli
 
-    html = (HERE / "page.html").read_text()
+    with i18n.using(language):
+        html = i18n.fill_marks((HERE / "page.html").read_text())
+        words = i18n.messages(i18n.script_messages(HERE / "vote.js"))
+    html = html.replace("{{LANG}}", language).replace("{{DIR}}", i18n.direction(language))
+    html = html.replace("{{LANGUAGES}}", _language_links(language))
     html = html.replace("/*CSS*/", (HERE / "vote.css").read_text())
-    html = html.replace("/*JS*/", (HERE / "vote.js").read_text())
+    script = (HERE / "vote.js").read_text()
+    script = script.replace("/*WORDS*/{}", json.dumps(words, ensure_ascii=False).replace("</", "<\\/"))
+    html = html.replace("/*JS*/", script)
     raw = html.encode()
     return {"br": brotli.compress(raw, quality=11), "gzip": gzip.compress(raw, 9, mtime=0), "": raw}
 
@@ -70,33 +80,46 @@ def _refused(status: int, sentence: str) -> JSONResponse:
     return JSONResponse({"ok": False, "error": sentence}, status_code=status, headers=_PRIVATE)
 
 
+def _language_links(current: str) -> str:
+    """The page's language menu: a link each to GET /language (ui/language.py), which remembers it."""
+    links = []
+    for code, name in i18n.LANGUAGES.items():
+        here = ' aria-current="true"' if code == current else ""
+        href = f"language?to={code}&amp;next=/vote"
+        links.append(f'<a href="{href}" lang="{code}"{here}>{html.escape(name)}</a>')
+    return " · ".join(links)
+
+
 async def page(request: Request) -> Response:
     accepted = request.headers.get("accept-encoding", "")
     encoding = next((e for e in ("br", "gzip") if e in accepted), "")
-    headers = {**_PRIVATE, "Vary": "Accept-Encoding", "Content-Security-Policy": CSP}
+    headers = {**_PRIVATE, "Vary": "Accept-Encoding, Accept-Language, Cookie", "Content-Security-Policy": CSP}
     if encoding:
         headers["Content-Encoding"] = encoding
-    response = Response(_page()[encoding], media_type="text/html; charset=utf-8", headers=headers)
+    page = _page(i18n.for_request(request))[encoding]
+    response = Response(page, media_type="text/html; charset=utf-8", headers=headers)
     hubs = _hubs()
     if hubs.svc.votes.device(cookies.voter_from_request(request)) is None:
         try:
             token = await _blocking(hubs.svc.votes.new_device)
         except StagescoreError:
-            return _refused(503, UNREACHABLE)
+            return _refused(503, i18n.said(request, UNREACHABLE))
         cookies.set_voter(response, request, token)
     return response
 
 
-def _answer(e: StagescoreError) -> JSONResponse:
+def _answer(request: Request, e: StagescoreError) -> JSONResponse:
     if isinstance(e, NotAllowed):
-        return _refused(403 if "network" not in str(e) else 429, str(e))
+        return _refused(403 if "network" not in str(e) else 429, i18n.refusal(request, e))
     if isinstance(e, InvalidInput):
-        return _refused(400, str(e))
+        return _refused(400, i18n.refusal(request, e))
     if isinstance(e, ScoreRefused):
-        return _refused(409, str(e))
+        return _refused(409, i18n.refusal(request, e))
     if isinstance(e, (DatabaseUnavailable, Conflict)):  # the page retries with the same request id
-        return _refused(503, str(e) if isinstance(e, Conflict) else UNREACHABLE)
-    return _refused(500, str(e))
+        return _refused(
+            503, i18n.refusal(request, e) if isinstance(e, Conflict) else i18n.said(request, UNREACHABLE)
+        )
+    return _refused(500, i18n.refusal(request, e))
 
 
 async def window(request: Request) -> JSONResponse:
@@ -105,19 +128,19 @@ async def window(request: Request) -> JSONResponse:
         code, address = request.query_params.get("code"), client_of(request).address
         found = await _blocking(hubs.svc.votes.window, code, address)
     except StagescoreError as e:
-        return _answer(e)
+        return _answer(request, e)
     return JSONResponse({**found.public(), "server_time": round(time.time(), 3)}, headers=_PRIVATE)
 
 
 async def vote(request: Request) -> JSONResponse:
     if request.headers.get("x-stagescore") != "1":
-        return _refused(403, NOT_FROM_PAGE)
+        return _refused(403, i18n.said(request, NOT_FROM_PAGE))
     try:
         raw = await bodies.read_json(request, UNREADABLE, limit=bodies.MAX_FORM_BYTES)
     except bodies.BodyRefused as e:
         return _refused(e.status, e.sentence)
     if not isinstance(raw, dict):
-        return _refused(400, UNREADABLE)
+        return _refused(400, i18n.said(request, UNREADABLE))
     hubs = _hubs()
     device = cookies.voter_from_request(request)
     address = client_of(request).address
@@ -126,7 +149,7 @@ async def vote(request: Request) -> JSONResponse:
             hubs.svc.votes.cast, device, address, raw.get("code"), raw.get("value"), raw.get("request_id")
         )
     except StagescoreError as e:
-        return _answer(e)
+        return _answer(request, e)
     return JSONResponse(answer, headers=_PRIVATE)
 
 

@@ -1,6 +1,12 @@
 // The vote page: a code (typed, or carried by the kiosk's QR code) finds its window; a tap votes; a
 // later tap revises it until the window closes. Text goes in with textContent only.
 (() => {
+  // Words in the reader's language, put here by the server (ui/vote/routes.py); else the English.
+  const WORDS = /*WORDS*/{};
+  const t = (message, blanks) => {
+    const said = WORDS[message] || message;
+    return blanks ? said.replace(/\{(\w+)\}/g, (m, k) => (k in blanks ? String(blanks[k]) : m)) : said;
+  };
   const $ = (id) => document.getElementById(id);
   const base = location.pathname.replace(/\/vote\/?$/, "");
   let current = null; // the window the code found
@@ -36,12 +42,12 @@
     let ticks = 0;
     const show = () => {
       if (!current || current.closes_at == null) {
-        $("closes").textContent = "Voting is open.";
+        $("closes").textContent = t("Voting is open.");
         if (current && ++ticks % 5 === 0) refresh().catch(() => {});
         return;
       }
       const left = Math.max(0, Math.round(current.closes_at - Date.now() / 1000 + current.skew));
-      $("closes").textContent = left > 0 ? `Voting closes in ${left} s.` : "Voting has closed.";
+      $("closes").textContent = left > 0 ? t("Voting closes in {seconds} s.", {seconds: left}) : t("Voting has closed.");
     };
     show();
     timer = setInterval(show, 1000);
@@ -49,13 +55,14 @@
 
   function draw(win) {
     current = win;
-    $("title").textContent = win.kind === "final" ? `Your favourite act · ${win.title}` : `Rate ${win.title}`;
+    $("title").textContent = win.kind === "final" ? t("Your favourite act · {title}", {title: win.title})
+      : t("Rate {title}", {title: win.title});
     const box = $("choices");
     box.replaceChildren();
     box.className = win.kind === "final" ? "choices" : "choices stars";
     const options = win.kind === "final"
       ? win.choices.map((c) => [c.id, c.name, c.name])
-      : [1, 2, 3, 4, 5].map((n) => [n, "★".repeat(n), `${n} star${n > 1 ? "s" : ""}`]);
+      : [1, 2, 3, 4, 5].map((n) => [n, "★".repeat(n), n > 1 ? t("{n} stars", {n}) : t("1 star")]);
     for (const [value, text, label] of options) {
       const b = document.createElement("button");
       b.type = "button";
@@ -75,9 +82,9 @@
   }
 
   async function find(code) {
-    say("Looking for that vote…");
+    say(t("Looking for that vote…"));
     const { status, body } = await call(`/vote/window?code=${encodeURIComponent(code)}`);
-    if (status !== 200) { $("ballot").hidden = true; say(body.error || "That code did not work; try again.", "bad"); return; }
+    if (status !== 200) { $("ballot").hidden = true; say(body.error || t("That code did not work; try again."), "bad"); return; }
     body.skew = (body.server_time || Date.now() / 1000) - Date.now() / 1000;
     body.code = code;
     draw(body);
@@ -87,7 +94,7 @@
   async function vote(value, retry) {
     if (!current) return;
     if (!retry || !pending || pending.value !== value) pending = { value, request_id: requestId() };
-    say("Sending your vote…");
+    say(t("Sending your vote…"));
     let answer;
     try {
       answer = await call("/vote", {
@@ -96,20 +103,20 @@
         body: JSON.stringify({ code: current.code, value, request_id: pending.request_id }),
       });
     } catch (e) {
-      say("No connection; trying again…", "bad");
+      say(t("No connection; trying again…"), "bad");
       setTimeout(() => vote(value, true), 2000);
       return;
     }
     if (answer.status === 200) {
       pending = null;
       mark(answer.body.value);
-      say("Your vote is counted. You can change it until voting closes.", "good");
+      say(t("Your vote is counted. You can change it until voting closes."), "good");
     } else if ([502, 503, 504].includes(answer.status)) {  // a server or proxy away: the same id again
-      say(answer.body.error || "Busy; trying again…", "bad");
+      say(answer.body.error || t("Busy; trying again…"), "bad");
       setTimeout(() => vote(value, true), 2000);
     } else {
       pending = null;
-      say(answer.body.error || "Your vote was not counted.", "bad");
+      say(answer.body.error || t("Your vote was not counted."), "bad");
     }
   }
 

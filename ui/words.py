@@ -1,0 +1,71 @@
+"""The engine's enums in words a person reads, marked for the catalogue (say them with `_(WORD[x])`)."""
+
+from __future__ import annotations
+
+from engine.domain.messages import N_
+from engine.domain.model import CommandKind, MissingPolicy, PerformerStatus, Phase, Rule, TieBreak
+
+COMMAND = {
+    CommandKind.START: N_("Start"),
+    CommandKind.PAUSE: N_("Pause"),
+    CommandKind.RESUME: N_("Resume"),
+    CommandKind.EXTEND: N_("Extend"),
+    CommandKind.SKIP: N_("Skip"),
+    CommandKind.CLOSE: N_("Close"),
+    CommandKind.FINISH: N_("Finish"),
+    CommandKind.RESET: N_("Reset"),
+}
+# "the event is now …"
+PHASE_WORD = {
+    Phase.SETUP: N_("setup"),
+    Phase.LOBBY: N_("lobby"),
+    Phase.PERFORMING: N_("performing"),
+    Phase.SCORING: N_("scoring"),
+    Phase.FINISHED: N_("finished"),
+}
+STATUS = {
+    PerformerStatus.WAITING: N_("waiting"),
+    PerformerStatus.PERFORMING: N_("performing"),
+    PerformerStatus.SCORING: N_("scoring"),
+    PerformerStatus.DONE: N_("done"),
+    PerformerStatus.SKIPPED: N_("skipped"),
+    PerformerStatus.NOT_PERFORMED: N_("not performed"),
+    PerformerStatus.NO_SHOW: N_("no-show"),
+}
+
+
+def status(value: str) -> str:
+    """A performer's status ("done", "no-show") in the reader's language; anything else as it is."""
+    from ui.i18n import _
+
+    try:
+        return _(STATUS[PerformerStatus(value)])
+    except ValueError:
+        return value
+
+
+RULE = {
+    Rule.WEIGHTED_MEAN: N_("weighted mean"),
+    Rule.MEAN: N_("mean"),
+    Rule.TRIMMED_MEAN: N_("trimmed mean"),
+    Rule.TRIMMED_SUM: N_("trimmed sum"),
+    Rule.MEDIAN: N_("median"),
+    Rule.SUM: N_("sum"),
+}
+MISSING = {MissingPolicy.OMIT: N_("omit"), MissingPolicy.ZERO: N_("zero")}
+TIE_BREAK = {
+    TieBreak.MEDIAN: N_("higher median"),
+    TieBreak.BEST: N_("higher best score"),
+    TieBreak.WORST: N_("higher worst score"),
+    TieBreak.MEAN: N_("higher plain mean"),
+}
+
+
+def of(table: dict, value: str) -> str:
+    """`value` (an enum's value) in words from `table`, in the reader's language."""
+    from ui.i18n import _
+
+    for member, word in table.items():
+        if member.value == value:
+            return _(word)
+    return value
