@@ -65,6 +65,17 @@ def test_an_engine_refusal_is_said_in_the_readers_language_with_its_blanks_fille
         assert i18n.gettext("") == ""  # never the catalogue's header
 
 
+def test_spanish_and_french_say_the_pages_words_and_keep_user_data():
+    with i18n.using("es"):
+        assert i18n._("Results") == "Resultados"
+        assert i18n._("Judging as {name}").format(name="Results") == "Juzgando como Results"
+        assert i18n.error_text(InvalidInput(N_("There is no judge {email}."), email="x@y.z")) == (
+            "No existe el juez x@y.z."
+        )
+    with i18n.using("fr"):
+        assert i18n.ngettext("{n} link created.", "{n} links created.", 2).format(n=2) == "2 liens créés."
+
+
 def test_numbers_and_times_are_written_as_the_reader_writes_them():
     noon = datetime.datetime(2026, 12, 5, 21, 40).timestamp()
     with i18n.using("en"):
