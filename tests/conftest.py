@@ -29,6 +29,7 @@ TIMING_FREE = (
     "tests/e2e/test_vote_in_the_browser.py",  # the admin closes each window; waits on conditions only
     "tests/e2e/test_first_load.py",  # the files a cold page fetches, whatever the clock
     "tests/e2e/test_overlays_in_the_browser.py",  # the test moves the show on; waits on conditions only
+    "tests/e2e/test_languages_in_the_browser.py",  # the event stays in the lobby; waits on conditions only
 )
 
 
