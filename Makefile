@@ -48,7 +48,7 @@ locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po
 	@$(VENV)/bin/pybabel -q compile -i $< -o $@ -l $*
 
 messages: venv
-	$(VENV)/bin/pybabel -q extract -F babel.cfg -k lazy -k t --no-location --sort-output \
+	PYTHONPATH=. $(VENV)/bin/pybabel -q extract -F babel.cfg -k lazy -k t --no-location --sort-output \
 		--project Stagescore --msgid-bugs-address "" -o locales/messages.pot .
 	$(VENV)/bin/pybabel -q update -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete
 

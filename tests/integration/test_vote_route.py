@@ -108,3 +108,17 @@ def test_a_huge_vote_body_is_refused_unread(voting):
         "/vote", content=b"{" + b" " * 100_000 + b"}", headers={**MARK, "Content-Type": "application/json"}
     )
     assert answer.status_code == 413
+
+
+def test_the_vote_page_speaks_the_phones_language_and_remembers_a_choice(voting):
+    """Accept-Language picks the page's words and its direction; GET /language keeps a choice (a cookie)."""
+    stack, _ = voting
+    spanish = httpx.get(stack.url + "/vote", headers={"Accept-Language": "es-ES,es;q=0.9"}).text
+    assert '<html lang="es" dir="ltr">' in spanish and "<h1>Voto del público</h1>" in spanish
+    assert '"Voting is open.": "La votación está abierta."' in spanish  # the script's words, in the page
+    arabic = httpx.get(stack.url + "/vote", headers={"Accept-Language": "ar"}).text
+    assert '<html lang="ar" dir="rtl">' in arabic
+    with httpx.Client(base_url=stack.url, timeout=15, follow_redirects=True) as client:
+        chosen = client.get("/language?to=de&next=/vote", headers={"Accept-Language": "es"})
+        assert chosen.status_code == 200 and "<h1>Publikumsabstimmung</h1>" in chosen.text
+        assert "<h1>Publikumsabstimmung</h1>" in client.get("/vote", headers={"Accept-Language": "es"}).text
