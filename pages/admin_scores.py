@@ -4,7 +4,7 @@ import streamlit as st
 from engine.analytics import analysis, standings, timing
 from engine.domain.model import PerformerStatus, Role, StagescoreError
 from engine.domain.snapshot import Snapshot
-from ui import charts, data, i18n, nav, widgets
+from ui import charts, data, i18n, nav, widgets, words
 from ui.auth import require
 from ui.i18n import _
 
@@ -52,7 +52,20 @@ def openings(snap: Snapshot) -> tuple[dict[str, float], bool]:
 
 
 def _number_columns(frame: pd.DataFrame, names: list[str]) -> dict:
-    return {c: st.column_config.NumberColumn(format="%.2f") for c in names if c in frame.columns}
+    """Each column under its heading in the reader's language (words.column); `names` with 2 decimals."""
+    return {
+        c: st.column_config.NumberColumn(words.column(c), format="%.2f")
+        if c in names
+        else st.column_config.Column(words.column(c))
+        for c in frame.columns
+    }
+
+
+def _said(frame: pd.DataFrame) -> pd.DataFrame:
+    """A performer's status in the reader's language (the analytics keep the engine's words)."""
+    if "Status" not in frame.columns:
+        return frame
+    return frame.assign(Status=frame["Status"].map(words.status))
 
 
 @data.live(2)
@@ -83,7 +96,7 @@ def score_table(frames: analysis.Analysis, snap: Snapshot) -> None:
     st.subheader(_("Score table"))
     judge_columns = list(frames.judges["judge_name"])
     st.dataframe(
-        frames.table,
+        _said(frames.table),
         hide_index=True,
         column_config=_number_columns(frames.table, [*judge_columns, "Total"]),
         height=420,
@@ -222,7 +235,8 @@ def what_if() -> None:
     table = _what_if(analysis.fingerprint(snap), snap)
     totals = [c for c in table.columns if c.endswith(" total")]
     st.dataframe(table, hide_index=True, column_config=_number_columns(table, totals))
-    for sentence in standings.refusals(snap):
+    for label, refusal in standings.refusals(snap):
+        sentence = _(label) + ": " + (refusal if isinstance(refusal, str) else i18n.error_text(refusal))
         st.text(sentence)  # names a judge: text, never markdown
 
 

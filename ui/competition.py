@@ -14,7 +14,7 @@ from engine.domain import schedule
 from engine.domain.model import PerformerStatus, Phase, Session
 from engine.domain.snapshot import PHASE_LABEL, Snapshot
 from engine.service.competition import Competition
-from ui import i18n, widgets
+from ui import i18n, widgets, words
 from ui.i18n import _
 
 Report = Callable[[Callable[[], object], str], None]
@@ -34,9 +34,9 @@ def running_order(snap: Snapshot, competition: Competition, session: Session, re
     frame = pd.DataFrame(
         [
             {
-                "Performer": s.name,
-                "Category": s.category,
-                "Status": s.status.value,
+                _("Performer"): s.name,
+                _("Category"): s.category,
+                _("Status"): words.status(s.status.value),
                 _("Expected"): i18n.clock(s.expected_start),
             }
             for s in slots

@@ -88,7 +88,7 @@ def _device_row(session: Session, email: str, d: Device, now: float) -> None:
     seen = _("first seen {first} · last seen {last}").format(
         first=_ago(now - d.first_seen), last=_ago(now - d.last_seen)
     )
-    c1.write(f"{widgets.text(d.browser)} · {state} · {seen}")
+    c1.write(f"{widgets.text(_(d.browser))} · {state} · {seen}")  # "Unknown browser", else as the agent says
     if c2.button(_("End"), key=f"end-{d.session_id}", help=_("Log this device out now")):
         _guarded(
             functools.partial(service().logins.end_device, session.token, email, d.session_id),

@@ -44,6 +44,27 @@ def status(value: str) -> str:
         return value
 
 
+# The analytics' column names (engine/analytics), shown under these words; a judge's name stays as typed.
+COLUMNS = (
+    N_("Judge"), N_("Performer"), N_("Rank"), N_("Total"), N_("Scores in"), N_("Status"), N_("Difficulty"),
+    N_("Revised"), N_("Scores"), N_("Rank spread"), N_("Latest s"), N_("Median s to first"),
+    N_("Median s to last"), N_("Category"),
+)  # fmt: skip
+
+
+def column(name: str) -> str:
+    """An analytics column's heading in the reader's language ("Mean total", "Borda (event's rule)")."""
+    from ui.i18n import _
+
+    if name.endswith(" (event's rule)"):
+        return _("{rule} (event's rule)").format(rule=_(name.removesuffix(" (event's rule)")))
+    if name.endswith(" total") and name != "Total":
+        return _("{rule} total").format(rule=_(name.removesuffix(" total")))
+    from engine.analytics.standings import RULE_LABEL
+
+    return _(name) if name in COLUMNS or name in RULE_LABEL.values() else name
+
+
 RULE = {
     Rule.WEIGHTED_MEAN: N_("weighted mean"),
     Rule.MEAN: N_("mean"),
@@ -51,6 +72,10 @@ RULE = {
     Rule.TRIMMED_SUM: N_("trimmed sum"),
     Rule.MEDIAN: N_("median"),
     Rule.SUM: N_("sum"),
+    Rule.SKATING: N_("skating system"),
+    Rule.RANK_POINTS: N_("rank points"),
+    Rule.BORDA: N_("Borda"),
+    Rule.NORMALISED: N_("normalised"),
 }
 MISSING = {MissingPolicy.OMIT: N_("omit"), MissingPolicy.ZERO: N_("zero")}
 TIE_BREAK = {

@@ -10,6 +10,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from engine.domain.messages import N_
 from engine.domain.model import PerformerStatus, Rule, Score
 from engine.domain.placing import FIELD_RULES
 from engine.domain.snapshot import Snapshot, compute_calculation, compute_results, totals_and_ranks_by_rule
@@ -17,16 +18,16 @@ from engine.domain.snapshot import Snapshot, compute_calculation, compute_result
 TOP_RANKS = 10  # lines in the ranking-over-time chart
 FIELD_STEPS = 30  # under a field rule, the rankings of prefixes the chart computes at most (about)
 RULE_LABEL = {
-    Rule.WEIGHTED_MEAN: "Weighted mean",
-    Rule.MEAN: "Mean",
-    Rule.TRIMMED_MEAN: "Trimmed mean",
-    Rule.TRIMMED_SUM: "Trimmed sum",
-    Rule.MEDIAN: "Median",
-    Rule.SUM: "Sum",
-    Rule.SKATING: "Skating system",
-    Rule.RANK_POINTS: "Rank points",
-    Rule.BORDA: "Borda",
-    Rule.NORMALISED: "Normalised",
+    Rule.WEIGHTED_MEAN: N_("Weighted mean"),
+    Rule.MEAN: N_("Mean"),
+    Rule.TRIMMED_MEAN: N_("Trimmed mean"),
+    Rule.TRIMMED_SUM: N_("Trimmed sum"),
+    Rule.MEDIAN: N_("Median"),
+    Rule.SUM: N_("Sum"),
+    Rule.SKATING: N_("Skating system"),
+    Rule.RANK_POINTS: N_("Rank points"),
+    Rule.BORDA: N_("Borda"),
+    Rule.NORMALISED: N_("Normalised"),
 }
 
 
@@ -147,16 +148,16 @@ def what_if(snap: Snapshot) -> pd.DataFrame:
     return out.iloc[order].reset_index(drop=True)
 
 
-def refusals(snap: Snapshot) -> list[str]:
+def refusals(snap: Snapshot) -> list[tuple[str, str | Exception]]:
     """Why a field rule in the what-if table ranks nobody (the normalised rule, while a judge has too few
-    marks): its sentence, naming the rule."""
+    marks): the rule's label and the refusal (its error where it has one, for the ui to say in a language)."""
     found = []
     for rule in (Rule.NORMALISED,):
         calc = compute_calculation(
             snap.settings.with_changes(rule=rule), snap.performers, snap.scores, snap.judges, snap.conflicts
         )
         if calc is not None and calc.refused:
-            found.append(f"{RULE_LABEL[rule]}: {calc.refused}")
+            found.append((RULE_LABEL[rule], getattr(calc, "refusal", None) or calc.refused))
     return found
 
 

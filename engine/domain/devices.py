@@ -93,5 +93,5 @@ def describe_agent(agent: str | None) -> str:
     browser = next((name for mark, name in _BROWSERS if mark in agent), None)
     system = next((name for mark, name in _SYSTEMS if mark in agent), None)
     if not browser:
-        return "Unknown browser"
+        return N_("Unknown browser")
     return f"{browser} on {system}" if system else browser

@@ -82,7 +82,7 @@ def tabulate(marks: Marks, weights: Mapping[str, Decimal], minimum: int) -> Tabu
     try:
         mapped, scales = normalise(marks, minimum)
     except InvalidInput as e:
-        return Tabulation(Rule.NORMALISED, {}, refused=str(e))
+        return Tabulation(Rule.NORMALISED, {}, refused=str(e), refusal=e)
     judges = sorted({j for row in marks.values() for j in row})
     totals = {
         p: _plain(_weighted_mean([(Decimal(weights.get(j, 1)), row[j]) for j in sorted(row)]))

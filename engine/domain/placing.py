@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from engine.domain.model import Rule
+from engine.domain.model import Rule, StagescoreError
 
 # The rules that rank a performer against the field rather than from their own marks alone.
 PLACEMENT_RULES = frozenset({Rule.SKATING, Rule.RANK_POINTS, Rule.BORDA})
@@ -40,6 +40,7 @@ class Tabulation:
     places: dict[str, Decimal] | None = None  # the skating system's places (2.5: a tie for 2nd and 3rd)
     build: Callable[[], tuple[Table, ...]] = tuple  # the calculation, drawn only when it is shown
     refused: str | None = None  # the sentence saying why the rule cannot rank this round
+    refusal: StagescoreError | None = None  # the same, with its template and blanks (said in a language)
 
     @property
     def tables(self) -> tuple[Table, ...]:
