@@ -74,7 +74,8 @@ def ranking_over_time(snap: Snapshot, top: int = TOP_RANKS) -> pd.DataFrame:
             panels.append(sorted(grown))
         panel = grown
     ends = [*starts[1:], n]
-    carry = snap.round.carried if snap.round else None
+    besides = {"conflicts": snap.conflicts, "carried": snap.round.carried if snap.round else None}
+    besides["deductions"] = snap.deductions
     # keys[s, i]: performer i's rank in segment s's ranking (inf: not ranked there); lower is better.
     keys = np.full((len(starts), n), np.inf)
     for s, end in enumerate(ends):
@@ -82,9 +83,7 @@ def ranking_over_time(snap: Snapshot, top: int = TOP_RANKS) -> pd.DataFrame:
             results = snap.results  # the same panel, so the same totals: reuse the snapshot's ranking
         else:
             prefix_scores = [x for xs in mine[:end] for x in xs]
-            results = compute_results(
-                snap.settings, done[:end], prefix_scores, snap.judges, conflicts=snap.conflicts, carried=carry
-            )
+            results = compute_results(snap.settings, done[:end], prefix_scores, snap.judges, **besides)
         ranked = {r.performer_id: r.rank for r in results}
         keys[s, :end] = [ranked.get(p.performer_id) or np.inf for p in done[:end]]
     segment = np.repeat(np.arange(len(starts)), np.diff([*starts, n]))
@@ -117,6 +116,7 @@ def what_if(snap: Snapshot) -> pd.DataFrame:
         rules[1:],
         conflicts=snap.conflicts,
         carried=snap.round.carried if snap.round else None,
+        deductions=snap.deductions,
     )
     outcome = {current: {x.performer_id: (x.total, x.rank) for x in snap.results}, **others}
     place = positions(snap)

@@ -126,6 +126,16 @@ class Criterion:
     max: Decimal = Decimal("10")
     step: Decimal = Decimal("0.1")
     weight: Decimal = Decimal("1")
+    judges: tuple[str, ...] = ()  # its sub-panel (engine/domain/panels.py); empty: every judge scores it
+
+
+@dataclass(frozen=True)
+class DeductionKind:
+    """A deduction of the catalogue (engine/domain/deductions.py): "Fall", 0.25 each, at most 1.75."""
+
+    name: str
+    points: Decimal
+    cap: Decimal | None = None  # the most this deduction takes off one performer; None: no cap
 
 
 class VoteMode(enum.StrEnum):
@@ -170,6 +180,10 @@ class Settings:
     votes: VoteSettings = VoteSettings()  # the audience vote (engine/domain/votes.py)
     rank_points: tuple[Decimal, ...] = RANK_POINTS  # points for a judge's 1st, 2nd, … place; later: 0
     normalise_min: int = 3  # the normalised rule needs this many marks from every judge in the round
+    criteria_sum: bool = False  # a score adds its criteria up (weighted) rather than averaging them
+    shadows: tuple[str, ...] = ()  # judges who score but never count (engine/domain/panels.py)
+    head_judge: str = ""  # a judge who enters deductions and sees every calibration card, besides admins
+    deductions: tuple[DeductionKind, ...] = ()  # the head judge's catalogue
 
     def with_changes(self, **changes) -> Settings:
         return replace(self, **changes)
@@ -189,6 +203,8 @@ LOCKED_SETTINGS = frozenset(
         "votes",
         "rank_points",
         "normalise_min",
+        "criteria_sum",
+        "shadows",
     }
 )
 

@@ -38,7 +38,7 @@ def public_view(snap: Snapshot) -> Snapshot:
     scores = [s for s in snap.scores if s.performer_id != held]
     carried = snap.round.carried if snap.round else None
     results = compute_results(
-        snap.settings, snap.performers, scores, snap.judges, None, snap.conflicts, carried
+        snap.settings, snap.performers, scores, snap.judges, None, snap.conflicts, carried, snap.deductions
     )
     return replace(snap, scores=scores, results=results)
 

@@ -13,10 +13,20 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from engine.domain import tabulation
+from engine.domain import panels, tabulation
 from engine.domain.model import Rule, Settings, TieBreak
 from engine.domain.placing import FIELD_RULES
-from engine.domain.scoring import _ONE, _ZERO, _counted_among, _in_context, _mean, _median, _plain, _total_of
+from engine.domain.scoring import (
+    _ONE,
+    _ZERO,
+    _counted_among,
+    _in_context,
+    _mean,
+    _median,
+    _plain,
+    _total_of,
+    _weighted_mean,
+)
 
 
 @dataclass(frozen=True)
@@ -96,9 +106,28 @@ class _Entry:
     result: PerformerResult  # total and rank still None
     factor: Decimal
     carried: Decimal
+    # Criteria with sub-panels: each criterion's (weight, counted, values, sorted values) over its own
+    # panel; the total combines the criteria's totals. None: the judges' totals are aggregated as one.
+    parts: tuple[tuple[Decimal, list, list[Decimal], list[Decimal]], ...] | None = None
+    deducted: Decimal = _ZERO  # the head judge's deductions and penalties, taken off after aggregation
 
 
-def _entry(pid, mine, judges, settings, factor, carried, recused) -> _Entry:
+def _parts(mine_values, judges, settings) -> tuple[tuple, bool]:
+    """Each criterion's part of a performer's entry over its own panel (of `judges`), and whether every
+    criterion has its minimum of scores (at most its panel's size: a D panel of two is complete at two)."""
+    parts, complete = [], True
+    for c in settings.criteria:
+        own = panels.criterion_panel(c, judges)
+        marks = {j: v[c.name] for j, v in mine_values.items() if c.name in v}
+        counted = _counted_among(marks, own, settings.missing)
+        values = [x for _, x in counted]
+        scored = sum(1 for j in own if j in marks)
+        complete = complete and scored >= max(1, min(settings.min_scores, len(own)))
+        parts.append((c.weight, counted, values, sorted(values)))
+    return tuple(parts), complete
+
+
+def _entry(pid, mine, judges, settings, factor, carried, recused, mine_values=None, deducted=_ZERO) -> _Entry:
     """judges: the performer's panel, sorted, each once; `mine` may hold others' (they do not count)."""
     counted = _counted_among(mine, judges, settings.missing)
     values = [s for _, s in counted]
@@ -107,16 +136,37 @@ def _entry(pid, mine, judges, settings, factor, carried, recused) -> _Entry:
     # A judge who stepped aside cannot be waited for: the minimum counts only those who may score.
     needed = min(settings.min_scores, len(judges)) if recused else settings.min_scores
     stats = [_median(values, ordered), max(values), min(values), _mean(values)] if values else []
+    complete = scores_in >= max(1, needed)
+    parts = None
+    if mine_values is not None:
+        parts, complete = _parts(mine_values, judges, settings)
     result = PerformerResult(
         pid,
         None,
         scores_in,
-        scores_in >= max(1, needed),
+        complete,
         None,
         *([_plain(x) for x in stats] or [None] * 4),
         recused=tuple(recused),
     )
-    return _Entry(counted, values, ordered, result, factor, carried)
+    return _Entry(counted, values, ordered, result, factor, carried, parts, Decimal(deducted))
+
+
+def _raw(e: _Entry, rule: Rule, weights, settings) -> Decimal | None:
+    """A performer's total before difficulty, carry-over and deductions: the judges' totals under `rule`,
+    or with sub-panels each criterion's total under `rule` combined by the criteria's weights."""
+    trim_min, trim_count = settings.trim_min, settings.trim_count
+    if e.parts is None:
+        return _total_of(e.counted, e.values, e.ordered, weights, rule, trim_min, trim_count)
+    pairs = []
+    for weight, counted, values, ordered in e.parts:
+        total = _total_of(counted, values, ordered, weights, rule, trim_min, trim_count)
+        if total is None:
+            return None
+        pairs.append((weight, total))
+    if settings.criteria_sum:
+        return sum((w * t for w, t in pairs), _ZERO)
+    return _weighted_mean(pairs)
 
 
 def _placed_under(
@@ -128,12 +178,9 @@ def _placed_under(
     if rule in FIELD_RULES:
         return _field_placed(entries, ties, rule, weights, settings, excluded, dances)
     totals: list[Decimal | None] = []
-    trim_min, trim_count = settings.trim_min, settings.trim_count
     for e in entries:
-        raw = None
-        if e.result.complete:
-            raw = _total_of(e.counted, e.values, e.ordered, weights, rule, trim_min, trim_count)
-        totals.append(None if raw is None else _plain(raw * e.factor + e.carried))
+        raw = _raw(e, rule, weights, settings) if e.result.complete else None
+        totals.append(None if raw is None else _plain(raw * e.factor - e.deducted + e.carried))
     ranked = [
         i for i, e in enumerate(entries) if totals[i] is not None and e.result.performer_id not in excluded
     ]
@@ -179,21 +226,26 @@ def _ranked_under(
     return out
 
 
-def _prepared(performer_ids, scores, panel, settings, recused, factors, carried) -> tuple[list[_Entry], list]:
+def _prepared(performer_ids, scores, panel, settings, recused, factors, carried, values=None, deducted=None):
     """What no rule changes: each performer's entry and tie-break statistics."""
-    entries = _entries(performer_ids, scores, panel, settings, recused or {}, factors or {}, carried or {})
+    besides = (factors or {}, carried or {}, values, deducted or {})
+    entries = _entries(performer_ids, scores, panel, settings, recused or {}, *besides)
     stats = _tie_stats(settings.tie_breaks)
     return entries, [stats(e.result) for e in entries]
 
 
-def _entries(performer_ids, scores, panel, settings, recused, factors, carried) -> list[_Entry]:
+def _entries(
+    performer_ids, scores, panel, settings, recused, factors, carried, values, deducted
+) -> list[_Entry]:
     judges = sorted(set(panel))
     entries = []
     for pid in dict.fromkeys(performer_ids):
         out = sorted(set(recused[pid]) & set(judges)) if pid in recused else []
         own = [j for j in judges if j not in out] if out else judges
         factor, carry = Decimal(factors.get(pid, _ONE)), Decimal(carried.get(pid, _ZERO))
-        entries.append(_entry(pid, scores.get(pid, {}), own, settings, factor, carry, out))
+        mine_values = None if values is None else values.get(pid, {})
+        off = deducted.get(pid, _ZERO)
+        entries.append(_entry(pid, scores.get(pid, {}), own, settings, factor, carry, out, mine_values, off))
     return entries
 
 
@@ -217,11 +269,16 @@ def _under_rules(
     factors: Mapping[str, Decimal] | None = None,
     carried: Mapping[str, Decimal] | None = None,
     dances: tabulation.DanceMarks | None = None,
+    values: Mapping[str, Mapping[str, Mapping[str, Decimal]]] | None = None,
+    deducted: Mapping[str, Decimal] | None = None,
 ) -> dict:
     """`each` (entries, ties, rule, weights, settings, excluded, dances) under every rule of `rules`; what
     no rule changes (the entries and their tie-break statistics) is computed once. `dances`: each judge's
-    marks per criterion, which the skating system takes as dances when there are two or more."""
-    entries, ties = _prepared(performer_ids, scores, panel, settings, recused, factors, carried)
+    marks per criterion, which the skating system takes as dances when there are two or more. `values`:
+    performer -> judge -> criterion -> value, given when criteria have sub-panels (each criterion is
+    aggregated over its own); `deducted`: performer -> points the head judge took off."""
+    extra = (values, deducted)
+    entries, ties = _prepared(performer_ids, scores, panel, settings, recused, factors, carried, *extra)
     excluded = set(excluded)
     return {Rule(r): each(entries, ties, Rule(r), weights, settings, excluded, dances) for r in rules}
 
@@ -251,12 +308,16 @@ def rank_performers(
     factors: Mapping[str, Decimal] | None = None,
     carried: Mapping[str, Decimal] | None = None,
     dances: tabulation.DanceMarks | None = None,
+    values: Mapping[str, Mapping[str, Mapping[str, Decimal]]] | None = None,
+    deducted: Mapping[str, Decimal] | None = None,
 ) -> list[PerformerResult]:
     """`recused`: performer -> judges left out for them (their weights renormalise over the rest);
     `factors`: a difficulty multiplying the total; `carried`: added to it from an earlier round;
-    `dances`: each judge's marks per criterion (the skating system's dances)."""
+    `dances`: each judge's marks per criterion (the skating system's dances); `values` and `deducted`:
+    as _under_rules'."""
     rule = Rule(settings.rule)
     extra = {"recused": recused, "factors": factors, "carried": carried, "dances": dances}
+    extra.update(values=values, deducted=deducted)
     return rank_under_rules(performer_ids, scores, panel, weights, settings, [rule], excluded, **extra)[rule]
 
 

@@ -132,17 +132,22 @@ def _trimmed(
 
 
 @_in_context
-def judge_total(values: Mapping[str, Decimal], criteria: Sequence[Criterion]) -> Decimal:
+def judge_total(
+    values: Mapping[str, Decimal], criteria: Sequence[Criterion], summed: bool = False
+) -> Decimal:
+    """The criteria-weighted mean of a judge's values (`summed`: their weighted sum, as gymnastics adds
+    difficulty and execution)."""
     if not criteria:
         raise InvalidInput(N_("The event has no scoring criteria."))
-    return _plain(_weighted_mean([(c.weight, values[c.name]) for c in criteria]))
+    pairs = [(c.weight, values[c.name]) for c in criteria]
+    return _plain(sum((w * v for w, v in pairs), _ZERO) if summed else _weighted_mean(pairs))
 
 
 def validated_score(
-    raw: Mapping[str, object], criteria: Sequence[Criterion]
+    raw: Mapping[str, object], criteria: Sequence[Criterion], summed: bool = False
 ) -> tuple[dict[str, Decimal], Decimal]:
     values = validate_values(raw, criteria)
-    return values, judge_total(values, criteria)
+    return values, judge_total(values, criteria, summed)
 
 
 def _counted(

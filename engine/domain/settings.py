@@ -9,7 +9,7 @@ import math
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
-from engine.domain import votes
+from engine.domain import panels, votes
 from engine.domain.accounts import hash_password
 from engine.domain.messages import N_
 from engine.domain.model import Criterion, InvalidInput, Settings
@@ -44,7 +44,8 @@ def account_changes(
 
 
 def parse_criteria(rows: Iterable[Mapping[str, object]]) -> tuple[Criterion, ...]:
-    """Criteria from the setup form's table rows (name, min, max, step, weight); rows without a name
+    """Criteria from the setup form's table rows (name, min, max, step, weight, optional judges: the
+    sub-panel's emails, comma-separated, blank for every judge); rows without a name
     are the editor's blank lines and are left out. Range and step checks are validate_settings'."""
     try:
         return tuple(
@@ -54,12 +55,20 @@ def parse_criteria(rows: Iterable[Mapping[str, object]]) -> tuple[Criterion, ...
                 Decimal(str(row["max"])),
                 Decimal(str(row["step"])),
                 Decimal(str(row["weight"])),
+                _judges(row.get("judges")),
             )
             for row in rows
             if str(row.get("name") or "").strip()
         )
     except (InvalidOperation, ValueError, TypeError, KeyError):
         raise InvalidInput(CRITERIA_NUMBERS) from None
+
+
+def _judges(cell: object) -> tuple[str, ...]:
+    """A criterion's sub-panel as typed: emails separated by commas; blank: every judge."""
+    if isinstance(cell, (list, tuple)):
+        cell = ",".join(map(str, cell))
+    return tuple(dict.fromkeys(j.strip().lower() for j in str(cell or "").split(",") if j.strip()))
 
 
 def _check_numbers(s: Settings, judges: int | None) -> None:
@@ -131,4 +140,5 @@ def validate_settings(s: Settings, judges: int | None = None) -> None:
     if not name or len(name) > 120:
         raise InvalidInput(N_("The event name must be 1 to 120 characters."))
     _check_criteria(s.criteria)
+    panels.validate(s.criteria, s.shadows)
     votes.validate(s.votes)

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from engine.domain import categories, ranking, rules
+from engine.domain import categories, panels, ranking, rules
+from engine.domain import deductions as deduction_rules
 from engine.domain.competition import RoundInfo
+from engine.domain.deductions import Deduction
 from engine.domain.messages import N_
 from engine.domain.model import Account, EventState, Performer, PerformerStatus, Phase, Rule, Score, Settings
 from engine.domain.placing import FIELD_RULES, Tabulation
@@ -45,6 +47,10 @@ class Snapshot:
     round: RoundInfo | None = None
     release: Release | None = None  # the results item: sign-off, reveal, results settings
     votes: dict[str, VoteWindow] = field(default_factory=dict)  # the audience vote's windows, by key
+    # A shadow judge's scores (engine/domain/panels.py): apart from `scores`, so that nothing counts or
+    # shows them but their own screen and calibration card.
+    shadow_scores: list[Score] = field(default_factory=list)
+    deductions: list[Deduction] = field(default_factory=list)  # the head judge's (domain/deductions.py)
 
     @cached_property
     def by_category(self) -> dict[str, list[ranking.PerformerResult]]:
@@ -125,7 +131,8 @@ class Snapshot:
 
     @property
     def panel(self) -> list[str]:
-        return panel_of(self.judges, self.scores)
+        """The judges who count (never a shadow judge)."""
+        return panel_of(self.judges, self.scores, self.settings.shadows)
 
     @property
     def quorum(self) -> tuple[int, int]:
@@ -142,8 +149,17 @@ class Snapshot:
         return PHASE_LABEL[self.state.phase] + (" — paused" if self.state.paused else "")
 
 
-def panel_of(judges: Iterable[Account], scores: Iterable[Score]) -> list[str]:
-    return sorted({j.email for j in judges if j.active} | {s.judge for s in scores})
+def panel_of(judges: Iterable[Account], scores: Iterable[Score], shadows: Iterable[str] = ()) -> list[str]:
+    """The active judges and whoever scored, less the shadow judges (who never count)."""
+    return sorted(({j.email for j in judges if j.active} | {s.judge for s in scores}) - set(shadows))
+
+
+def values_by_performer(scores: Iterable[Score]) -> dict[str, dict[str, dict[str, Decimal]]]:
+    """performer_id -> judge -> criterion -> value: what sub-panels aggregate, criterion by criterion."""
+    table: dict[str, dict[str, dict[str, Decimal]]] = {}
+    for s in scores:
+        table.setdefault(s.performer_id, {})[s.judge] = s.values
+    return table
 
 
 def totals_by_performer(scores: Iterable[Score]) -> dict[str, dict[str, Decimal]]:
@@ -162,11 +178,14 @@ def compute_results(
     rule: Rule | None = None,
     conflicts: Mapping[str, Iterable[str]] | None = None,
     carried: Mapping[str, Decimal] | None = None,
+    deductions: Iterable[Deduction] = (),
 ) -> list[ranking.PerformerResult]:
-    """The ranking: recused judges left out per performer, difficulty and carried-over totals applied;
-    skipped and no-show performers are not ranked."""
+    """The ranking: recused judges left out per performer, difficulty and carried-over totals applied,
+    the head judge's deductions taken off; skipped and no-show performers are not ranked."""
     chosen = Rule(settings.rule if rule is None else rule)
-    args, kwargs = _ranking_args(settings, performers, scores, judges, [chosen], conflicts, carried)
+    args, kwargs = _ranking_args(
+        settings, performers, scores, judges, [chosen], conflicts, carried, deductions
+    )
     return ranking.rank_under_rules(*args, **kwargs)[chosen]
 
 
@@ -178,10 +197,11 @@ def totals_and_ranks_by_rule(
     rules: Iterable[Rule],
     conflicts: Mapping[str, Iterable[str]] | None = None,
     carried: Mapping[str, Decimal] | None = None,
+    deductions: Iterable[Deduction] = (),
 ) -> dict[Rule, dict[str, tuple[Decimal | None, int | None]]]:
     """compute_results' totals and ranks under each of `rules` (the what-if table), sharing what no rule
     changes: performer_id -> (total, rank)."""
-    args, kwargs = _ranking_args(settings, performers, scores, judges, rules, conflicts, carried)
+    args, kwargs = _ranking_args(settings, performers, scores, judges, rules, conflicts, carried, deductions)
     return ranking.totals_and_ranks_under_rules(*args, **kwargs)
 
 
@@ -196,15 +216,17 @@ def compute_calculation(
     majorities, the points, the normalised marks), or None under the other rules."""
     args, kwargs = _ranking_args(settings, performers, scores, judges, [settings.rule], conflicts, None)
     del args[5], kwargs["factors"], kwargs["carried"]  # the rules list; field rules use neither
+    del kwargs["values"], kwargs["deducted"]  # nor sub-panels' totals, nor deductions: places only
     return ranking.calculation(*args, **kwargs)
 
 
-def _ranking_args(settings, performers, scores, judges, rules, conflicts, carried) -> tuple[list, dict]:
+def _ranking_args(settings, performers, scores, judges, rules, conflicts, carried, deductions=()) -> tuple:
     unranked = (PerformerStatus.SKIPPED, PerformerStatus.NO_SHOW)
+    scores = panels.counted(scores, settings)  # a shadow judge's scores never count
     args = [
         [p.performer_id for p in performers],
         totals_by_performer(scores),
-        panel_of(judges, scores),
+        panel_of(judges, scores, settings.shadows),
         {j.email: j.weight for j in judges},
         settings,
         list(rules),
@@ -215,6 +237,8 @@ def _ranking_args(settings, performers, scores, judges, rules, conflicts, carrie
         "factors": {p.performer_id: p.difficulty for p in performers if p.difficulty != 1},
         "carried": carried,
         "dances": _dances(settings, scores, rules),
+        "values": values_by_performer(scores) if panels.split(settings.criteria) else None,
+        "deducted": deduction_rules.off(settings, deductions),
     }
     return args, kwargs
 

@@ -9,6 +9,7 @@ from engine.domain import votes
 from engine.domain.model import (
     RANK_POINTS,
     Criterion,
+    DeductionKind,
     EventState,
     MissingPolicy,
     Performer,
@@ -19,6 +20,8 @@ from engine.domain.model import (
     TieBreak,
 )
 from engine.domain.stages import MAIN
+
+PANELS = "panels"  # the settings item's map of sub-panels
 
 
 def to_decimal(x: float | int | Decimal | None) -> Decimal | None:
@@ -57,6 +60,7 @@ def settings_to_json(s: Settings) -> str:
                     "max": str(c.max),
                     "step": str(c.step),
                     "weight": str(c.weight),
+                    **({"judges": list(c.judges)} if c.judges else {}),
                 }
                 for c in s.criteria
             ],
@@ -66,9 +70,23 @@ def settings_to_json(s: Settings) -> str:
             "rank_overall": s.rank_overall,
             "rank_points": [str(p) for p in s.rank_points],
             "normalise_min": s.normalise_min,
+            "criteria_sum": s.criteria_sum,
+            "shadows": list(s.shadows),
+            "head_judge": s.head_judge,
+            "deductions": [
+                {"name": k.name, "points": str(k.points), "cap": None if k.cap is None else str(k.cap)}
+                for k in s.deductions
+            ],
         },
         sort_keys=True,
     )
+
+
+def settings_attributes(s: Settings) -> dict:
+    """The settings item's attributes: the JSON, and each sub-panel beside it (criterion -> its judges'
+    emails), where a score's transaction can check it at commit (engine/store/score_commit.py)."""
+    subpanels = {c.name: list(c.judges) for c in s.criteria if c.judges}
+    return {"settings": settings_to_json(s), **({PANELS: subpanels} if subpanels else {})}
 
 
 def settings_from_json(text: str | None) -> Settings:
@@ -89,7 +107,12 @@ def settings_from_json(text: str | None) -> Settings:
         tie_breaks=tuple(TieBreak(t) for t in d["tie_breaks"]),
         criteria=tuple(
             Criterion(
-                c["name"], Decimal(c["min"]), Decimal(c["max"]), Decimal(c["step"]), Decimal(c["weight"])
+                c["name"],
+                Decimal(c["min"]),
+                Decimal(c["max"]),
+                Decimal(c["step"]),
+                Decimal(c["weight"]),
+                tuple(c.get("judges", ())),
             )
             for c in d["criteria"]
         ),
@@ -100,6 +123,13 @@ def settings_from_json(text: str | None) -> Settings:
         votes=votes.settings_from_dict(d.get("votes")),
         rank_points=tuple(Decimal(p) for p in d["rank_points"]) if "rank_points" in d else RANK_POINTS,
         normalise_min=int(d.get("normalise_min", 3)),
+        criteria_sum=bool(d.get("criteria_sum", False)),
+        shadows=tuple(d.get("shadows", ())),
+        head_judge=d.get("head_judge", ""),
+        deductions=tuple(
+            DeductionKind(k["name"], Decimal(k["points"]), None if k["cap"] is None else Decimal(k["cap"]))
+            for k in d.get("deductions", ())
+        ),
     )
 
 

@@ -1,0 +1,117 @@
+"""Who judges what: criteria scored by a named sub-panel (gymnastics' D and E panels, barbershop's
+categories) or by every judge, and shadow judges, who score like the panel but are never counted.
+
+Pure: settings and data in, no I/O. A criterion with no judges named is scored by the whole panel (as
+every criterion was before sub-panels existed); the score path refuses a criterion the judge is not on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
+
+from engine.domain.model import Criterion, InvalidInput, Score, ScoreRefused, Settings
+
+MAX_PANEL = 100
+
+
+def on_panel(criterion: Criterion, judge: str) -> bool:
+    """True if `judge` scores `criterion`: it names no sub-panel, or names them."""
+    return not criterion.judges or judge in criterion.judges
+
+
+def criteria_for(criteria: Sequence[Criterion], judge: str) -> tuple[Criterion, ...]:
+    """The criteria a judge scores, in the event's order (what their screen shows)."""
+    return tuple(c for c in criteria if on_panel(c, judge))
+
+
+def split(criteria: Sequence[Criterion]) -> bool:
+    """True if some criterion has a sub-panel: each criterion is then aggregated over its own panel."""
+    return any(c.judges for c in criteria)
+
+
+def criterion_panel(criterion: Criterion, panel: Iterable[str]) -> list[str]:
+    """The judges of `panel` who score `criterion`, sorted, each once."""
+    return sorted({j for j in panel if on_panel(criterion, j)})
+
+
+def check_assigned(raw: object, criteria: Sequence[Criterion], judge: str) -> tuple[Criterion, ...]:
+    """The criteria `judge` must score; ScoreRefused (one sentence) when `raw` names a criterion of the
+    event that is another sub-panel's, or when the judge scores no criterion at all."""
+    mine = criteria_for(criteria, judge)
+    if not mine:
+        raise ScoreRefused("You are on no criterion's panel in this event; ask the admin.")
+    if isinstance(raw, Mapping):
+        theirs = [c.name for c in criteria if c.name in raw and not on_panel(c, judge)]
+        if theirs:
+            names = ", ".join(c.name for c in mine)
+            raise ScoreRefused(f"You do not score {theirs[0]}; your criteria are: {names}.")
+    return mine
+
+
+def assign(criteria: Sequence[Criterion], judge: str, names: Collection[str] | None) -> tuple[Criterion, ...]:
+    """The criteria with `judge` on exactly the sub-panels of `names` (None: on none, so the judge scores
+    only the criteria every judge scores). A criterion named gets a sub-panel if it had none; one whose
+    sub-panel loses its last judge is scored by every judge again."""
+    known = {c.name for c in criteria}
+    unknown = sorted(set(names or ()) - known)
+    if unknown:
+        raise InvalidInput(
+            f"There is no criterion {unknown[0]}; the criteria are: {', '.join(sorted(known))}."
+        )
+    out = []
+    for c in criteria:
+        others = tuple(j for j in c.judges if j != judge)
+        out.append(
+            replace(c, judges=tuple(sorted((*others, judge))))
+            if c.name in (names or ())
+            else replace(c, judges=others)
+        )
+    return tuple(out)
+
+
+def validate(criteria: Sequence[Criterion], shadows: Sequence[str]) -> None:
+    """Sub-panels and shadows as a setting: each a list of distinct accounts, at most MAX_PANEL."""
+    for c in criteria:
+        if len(c.judges) > MAX_PANEL or len(set(c.judges)) != len(c.judges):
+            raise InvalidInput(f"{c.name}: its sub-panel names at most {MAX_PANEL} distinct judges.")
+    if len(shadows) > MAX_PANEL or len(set(shadows)) != len(shadows):
+        raise InvalidInput(f"Shadow judges: at most {MAX_PANEL}, each once.")
+    for c in criteria:
+        both = sorted(set(c.judges) & set(shadows))
+        if both and len(both) == len(c.judges):
+            raise InvalidInput(f"{c.name}: its sub-panel has only shadow judges, who are never counted.")
+
+
+# ---- shadow judges ---------------------------------------------------------------------------------
+def counted(given: Iterable[Score], settings: Settings) -> list[Score]:
+    """The scores that count: every one but a shadow judge's (a list given is returned as it is when the
+    event has no shadow judge: the live feed asks once a tick)."""
+    if not settings.shadows:
+        return given if isinstance(given, list) else list(given)
+    shadows = set(settings.shadows)
+    return [s for s in given if s.judge not in shadows]
+
+
+def shadowed(given: Iterable[Score], settings: Settings) -> list[Score]:
+    """A shadow judge's scores: kept for their own screen and calibration card, never counted or shown."""
+    if not settings.shadows:
+        return []
+    shadows = set(settings.shadows)
+    return [s for s in given if s.judge in shadows]
+
+
+def missing(
+    criteria: Sequence[Criterion],
+    panel: Iterable[str],
+    scored: Collection[str],
+    recused: Collection[str] = (),
+) -> dict[str, list[str]]:
+    """Per criterion, the judges of its panel who have not scored a performer (recused judges are not
+    missing): what a missing-score report lists."""
+    out = {}
+    for c in criteria:
+        left = [j for j in criterion_panel(c, panel) if j not in scored and j not in recused]
+        if left:
+            out[c.name] = left
+    return out
