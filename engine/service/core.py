@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from engine.domain import accounts, devices, release, roster, rules, stages
+from engine.domain import accounts, devices, roster, rules, stages
 from engine.domain.messages import N_
 from engine.domain.model import (
     Account,
@@ -26,10 +26,12 @@ from engine.domain.model import (
     new_event_id,
 )
 from engine.domain.settings import account_changes, validate_settings, validate_weight
-from engine.domain.snapshot import Snapshot, compute_results
+from engine.domain.snapshot import Snapshot
+from engine.service import reading
 from engine.service.eventlog import LogReads
 from engine.service.health import Health
 from engine.service.logins import OPERATOR, Logins
+from engine.service.panels import Panels
 from engine.service.quorum import lobby_facts
 from engine.service.results import Results
 from engine.service.scoring import ScoreContext, Scorer
@@ -52,6 +54,7 @@ class Service:
     scorer: Scorer = field(init=False, repr=False)
     stages: StageUseCases = field(init=False, repr=False)
     votes: AudienceVotes = field(init=False, repr=False)
+    panels: Panels = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         now = lambda: self.clock()  # noqa: E731 (a test may swap the service's clock later)
@@ -62,6 +65,7 @@ class Service:
         self.scorer = Scorer(self.store, now)
         self.stages = StageUseCases(self.store, self.logins)
         self.votes = AudienceVotes(self)
+        self.panels = Panels(self)
 
     # ---- reading --------------------------------------------------------------------------------
     def on(self, stage: str | None) -> Service:
@@ -88,30 +92,7 @@ class Service:
         return b
 
     def snapshot(self, event_id: str | None = None) -> Snapshot:
-        b = self.bundle(event_id)
-        eid = b.state.event_id
-        performers = self.store.performers.list(eid)
-        scores = self.store.scores.list(eid)
-        rel = self.store.results.get(eid)
-        judges = release.judges_as_signed(
-            rel, stages.panel(self.store.accounts.list(Role.JUDGE), b.state.stage)
-        )
-        conflicts, rnd = self.store.conflicts.list(eid), self.store.rounds.get(eid)
-        now = self.clock()
-        return Snapshot(
-            at=now,
-            state=b.state,
-            settings=b.settings,
-            performers=performers,
-            scores=scores,
-            judges=judges,
-            present=b.present(now, self.store.config.presence_seconds),
-            flags=b.flags,
-            results=compute_results(b.settings, performers, scores, judges, None, conflicts, rnd.carried),
-            conflicts=conflicts,
-            round=rnd,
-            release=rel,
-        )
+        return reading.snapshot(self.store, self.bundle(event_id), self.clock())
 
     # ---- judges ---------------------------------------------------------------------------------
     def heartbeat(self, token: str) -> None:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine import metrics
-from engine.domain import health, stages
+from engine.domain import health, panels, stages
 from engine.domain.competition import RoundInfo
 from engine.domain.health import EngineHealth
 from engine.domain.messages import N_
@@ -74,6 +74,7 @@ class Feed:
         self._accounts: dict[str, Account] = {}
         self._performers: list = []
         self._settings: Settings | None = None
+        self._deductions: list = []
         self._version = -1
         self._scores: dict[str, dict[str, Score]] = {}
         self._flat: list[Score] = []
@@ -103,6 +104,9 @@ class Feed:
             # the next push must carry the change, not the next score.
             self._settings = bundle.settings
             self._generation += 1
+        if bundle.deductions != self._deductions:  # a deduction moves the ranking without a version
+            self._deductions = bundle.deductions
+            self._generation += 1
         moved = state.version != self._version
         if moved:
             self._version = state.version
@@ -120,7 +124,14 @@ class Feed:
             self._flat = [s for by_judge in self._scores.values() for s in by_judge.values()]
             carried = rnd.carried if rnd else None
             self._results = compute_results(
-                bundle.settings, self._performers, self._flat, judges, None, conflicts, carried
+                bundle.settings,
+                self._performers,
+                self._flat,
+                judges,
+                None,
+                conflicts,
+                carried,
+                bundle.deductions,
             )
             self._results_generation = self._generation
         snap = Snapshot(
@@ -128,7 +139,8 @@ class Feed:
             state=state,
             settings=bundle.settings,
             performers=self._performers,
-            scores=self._flat,
+            scores=panels.counted(self._flat, bundle.settings),
+            shadow_scores=panels.shadowed(self._flat, bundle.settings),
             judges=judges,
             present=bundle.present(now, self.store.config.presence_seconds),
             flags=bundle.flags,
@@ -137,6 +149,7 @@ class Feed:
             round=rnd,
             release=release,
             votes=bundle.votes,
+            deductions=bundle.deductions,
         )
         judged, desk = self._engine(state, now, engine_details)
         return Reading(snap, judged, self._generation, dict(self._accounts), checks, desk, self._on_air)

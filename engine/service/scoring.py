@@ -5,7 +5,8 @@ Who the judge is comes from a per-process cache of sessions (filled when their s
 one GetItem); the cache is only a claim and never decides: the transaction checks the session (not
 ended), the account, the conflict of interest and the sign-off itself (engine/store/score_commit.py).
 The event, its criteria and the judge's current score come from the live feed's latest read
-(`ScoreContext`); the status item's ConditionCheck decides the window.
+(`ScoreContext`); the status item's ConditionCheck decides the window. With sub-panels a judge scores
+exactly their criteria (engine/domain/panels.py), checked here and again at commit on the settings item.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from engine.domain import accounts, scoring
+from engine.domain import accounts, panels, scoring
 from engine.domain.comments import clean_comment
 from engine.domain.devices import SESSION_OVER, SessionEnded, ended_sentence
 from engine.domain.messages import N_
@@ -106,7 +107,9 @@ class Scorer:
             raise NotAllowed(N_("Only a judge can do that."))
         if event_id is not None and event_id != context.event_id:
             raise ScoreRefused(OTHER_EVENT)
-        values, total = scoring.validated_score(raw_values, context.settings.criteria)
+        settings = context.settings
+        mine = panels.check_assigned(raw_values, settings.criteria, who.email)  # a judge scores their own
+        values, total = scoring.validated_score(raw_values, mine, settings.criteria_sum)
         note = clean_comment(comment)
         claim = ScoreClaim(
             event_id=context.event_id,
@@ -120,6 +123,7 @@ class Scorer:
             now=self.clock(),
             comment=note,
             stage=context.stage,
+            subpanels=panels.split(settings.criteria),
         )
         try:
             return self.store.score_commits.commit(claim, context.scores(performer_id, who.email))

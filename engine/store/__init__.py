@@ -13,6 +13,7 @@ store.logins       throttling, failed logins, login links, devices, the sessions
 store.lease        the engine leases, one per stage
 store.stages       the deployment's stages
 store.conflicts    judges who stepped aside for a performer
+store.deductions   the head judge's deductions and penalties (read with the state by events.load)
 store.rounds       which competition and round an event is
 store.results      results settings, sign-off, reveal, check requests, performers' sheet links
 store.votes        the audience vote: windows, counter shards, tallies, reveal, void
@@ -29,6 +30,7 @@ from engine.store.accounts import Accounts, Sessions, StoredAccount
 from engine.store.apikeys import ApiKeys
 from engine.store.client import RETRY, Client, RetryPolicy, StoreError
 from engine.store.conflicts import Conflicts
+from engine.store.deductions import Deductions
 from engine.store.eventlog import EventLog
 from engine.store.events import EventBundle, Events
 from engine.store.lease import Lease
@@ -65,6 +67,7 @@ class Store:
         self.logins = Logins(self.client, self.tables)
         self.lease = Lease(self.client, self.tables)
         self.conflicts = Conflicts(self.client, self.tables, self.log)
+        self.deductions = Deductions(self.client, self.tables, self.log)
         self.rounds = Rounds(self.client, self.tables)
         self.results = Results(self.client, self.tables, self.log)
         self.stages = Stages(self.client, self.tables)

@@ -8,11 +8,13 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from engine.domain.deductions import Deduction
 from engine.domain.messages import N_
 from engine.domain.model import Conflict, EventState, Performer, Settings, Step
 from engine.domain.stages import MAIN
 from engine.domain.votes import VoteWindow
 from engine.store import codec, tx
+from engine.store import deductions as deduction_store
 from engine.store import votes as vote_store
 from engine.store.client import RETRY, Client, to_key
 from engine.store.eventlog import EventLog
@@ -29,9 +31,12 @@ class EventBundle:
     presence: dict[str, float] = field(default_factory=dict)
     flags: dict[str, float] = field(default_factory=dict)
     votes: dict[str, VoteWindow] = field(default_factory=dict)  # the audience vote's windows, by key
+    deductions: list[Deduction] = field(default_factory=list)  # the head judge's (store/deductions.py)
 
     def present(self, now: float, window: float) -> list[str]:
-        return sorted(j for j, seen in self.presence.items() if now - seen <= window)
+        """The judges seen within `window`: the quorum and auto-close count them, so never a shadow."""
+        shadows = self.settings.shadows
+        return sorted(j for j, seen in self.presence.items() if now - seen <= window and j not in shadows)
 
 
 def _stream(actor: str) -> str:
@@ -76,7 +81,7 @@ class Events:
             ExpressionAttributeValues=to_key(**{":p": event_id}),
             ConsistentRead=consistent,
         )
-        state, settings, presence, flags, windows = None, Settings(), {}, {}, {}
+        state, settings, presence, flags, windows, deducted = None, Settings(), {}, {}, {}, []
         for i in items:
             sk = i["sk"]
             if sk == STATUS:
@@ -89,7 +94,9 @@ class Events:
                 flags[sk.removeprefix("FLAG#")] = float(i["raised_at"])
             elif sk.startswith(vote_store.WINDOW):  # the audience vote's windows (engine/store/votes.py)
                 windows[sk.removeprefix(vote_store.WINDOW)] = vote_store.window_from_item(i)
-        return EventBundle(state, settings, presence, flags, windows) if state else None
+            elif sk.startswith(deduction_store.PREFIX):
+                deducted.append(deduction_store.from_item(i))
+        return EventBundle(state, settings, presence, flags, windows, deducted) if state else None
 
     def state(self, event_id: str) -> EventState | None:
         item = self.client.get(self.table, {"pk": event_id, "sk": STATUS})
@@ -97,12 +104,7 @@ class Events:
 
     # ---- writing ----------------------------------------------------------------------------------
     def _settings_op(self, event_id: str, settings: Settings) -> tx.Op:
-        item = {
-            "pk": event_id,
-            "sk": SETTINGS,
-            "event_id": event_id,
-            "settings": codec.settings_to_json(settings),
-        }
+        item = {"pk": event_id, "sk": SETTINGS, "event_id": event_id, **codec.settings_attributes(settings)}
         return tx.put("settings", self.table, item)
 
     def create(

@@ -8,6 +8,8 @@ service (CLI, tests) and the benchmarks all commit here, so every rule is checke
   account  ConditionCheck on the account (still a judge, still active, on this event's stage: on the panel)
   conflict ConditionCheck that no conflict item exists for (performer, judge): not stepped aside
   frozen   ConditionCheck on the results item: the round is not signed off
+  panel    (criteria with sub-panels only) ConditionCheck on the settings item: the judge is on the
+           sub-panel of every criterion scored
   score    Put conditional on the revision this process believes current
   history  Put of the revision (attribute_not_exists)
   request  Put of the request id (attribute_not_exists): a retry is answered from the stored item
@@ -30,10 +32,10 @@ from engine.domain.model import Conflict, InvalidInput, NotAllowed, Phase, Role,
 from engine.domain.stages import MAIN
 from engine.store import conflicts, tx
 from engine.store.client import Client, RetryPolicy
-from engine.store.codec import state_from_item, to_decimal
+from engine.store.codec import PANELS, state_from_item, to_decimal
 from engine.store.eventlog import HEAD, EventLog
 from engine.store.results import NOT_SIGNED_OFF, RESULTS
-from engine.store.schema import STATUS, TableNames
+from engine.store.schema import SETTINGS, STATUS, TableNames
 from engine.store.scores import WINDOW_OPEN, _history_item, _score_from
 
 CONTENDED = RetryPolicy(attempts=20)  # twenty writes of one score at once still all land
@@ -42,6 +44,7 @@ DISABLED = devices.ENDED[devices.DISABLED]
 STEPPED_ASIDE = N_("You have stepped aside for this performer.")
 SIGNED_OFF = N_("The results are official, so the scores can no longer change.")
 OTHER_STAGE = N_("You now judge on another stage; reload the page to follow it.")
+NOT_ON_PANEL = N_("You are not on the panel of a criterion you scored; reload the page to see yours.")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class ScoreClaim:
     now: float
     comment: str = ""  # already cleaned (engine.domain.comments); "" when none
     stage: str = MAIN  # the event's stage: the judge must be assigned to it
+    subpanels: bool = False  # the event's criteria have sub-panels: the judge must be on each scored
 
 
 class ScoreCommits:
@@ -153,6 +157,7 @@ class ScoreCommits:
             tx.condition_check(
                 "frozen", self.tables.status, {"pk": claim.event_id, "sk": RESULTS}, NOT_SIGNED_OFF
             ),
+            *self._panel_check(claim),
             tx.put(
                 "score",
                 self.tables.scores,
@@ -169,6 +174,21 @@ class ScoreCommits:
             *log_ops,
         ]
         return [tx.returning_old(op) for op in ops], new_head
+
+    def _panel_check(self, claim: ScoreClaim) -> list[tx.Op]:
+        """With sub-panels: each criterion scored names no sub-panel, or one with this judge on it."""
+        if not claim.subpanels:
+            return []
+        names = {"#pn": PANELS, **{f"#c{i}": name for i, name in enumerate(sorted(claim.values))}}
+        each = [
+            f"(attribute_not_exists(#pn.#c{i}) OR contains(#pn.#c{i}, :j))" for i in range(len(names) - 1)
+        ]
+        key = {"pk": claim.event_id, "sk": SETTINGS}
+        return [
+            tx.condition_check(
+                "panel", self.tables.status, key, " AND ".join(each), {":j": claim.judge}, names
+            )
+        ]
 
     def _identity_checks(self, claim: ScoreClaim, now) -> list[tx.Op]:
         """The session is this judge's, unexpired and not ended; the account still an active judge."""
@@ -241,4 +261,6 @@ def _refusal(c: tx.Cancelled, claim: ScoreClaim) -> Score | None:
         raise ScoreRefused(N_("Scoring for this performer is closed."))
     if c.failed("frozen"):
         raise ScoreRefused(SIGNED_OFF)
+    if c.failed("panel"):
+        raise ScoreRefused(NOT_ON_PANEL)
     return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
-from engine.domain import categories, publicity, schedule
+from engine.domain import categories, panels, publicity, schedule
 from engine.domain.health import EngineHealth
 from engine.domain.messages import N_
 from engine.domain.model import Phase
@@ -180,10 +180,11 @@ def encode(doc: dict) -> str:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def _criteria(snap: Snapshot) -> list[dict]:
+def _criteria(snap: Snapshot, judge: str) -> list[dict]:
+    """The criteria this judge scores (a sub-panel's criterion only for its judges)."""
     return [
         {"name": c.name, "min": str(c.min), "max": str(c.max), "step": str(c.step)}
-        for c in snap.settings.criteria
+        for c in panels.criteria_for(snap.settings.criteria, judge)
     ]
 
 
@@ -221,11 +222,14 @@ def judge_doc(
     s = snap.state
     names = {j.email: j.name for j in snap.judges}
     mine = snap.by_performer.get(s.performer_id or "", {}).get(judge)
+    if mine is None and judge in snap.settings.shadows:  # a shadow judge's own score, theirs alone
+        on_stage = s.performer_id or ""
+        mine = next((x for x in snap.shadow_scores if (x.performer_id, x.judge) == (on_stage, judge)), None)
     return {
         **header(snap, now),
         "judge": {"name": names.get(judge, judge.split("@")[0])},
         "performer_id": s.performer_id,
-        "criteria": _criteria(snap),
+        "criteria": _criteria(snap, judge),
         "scoring_open": s.scoring_open(now),
         # A judge with a conflict of interest sees no form: the commit would refuse their score anyway.
         "stepped_aside": judge in snap.recused_for(s.performer_id),
