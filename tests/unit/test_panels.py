@@ -39,7 +39,8 @@ GYM = Settings(
 
 def score(performer: str, judge: str, **values: str) -> Score:
     vals = {k: D(v) for k, v in values.items()}
-    return Score("ev", performer, judge, vals, scoring.judge_total(vals, [Criterion(k) for k in vals]), 1, 0, 0, 1)
+    total = scoring.judge_total(vals, [Criterion(k) for k in vals])
+    return Score("ev", performer, judge, vals, total, 1, 0, 0, 1)
 
 
 def test_a_criterion_with_no_sub_panel_is_every_judges():

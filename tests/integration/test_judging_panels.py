@@ -24,7 +24,7 @@ from engine.domain.model import (
 )
 from engine.domain.roster import build_roster
 from engine.store.score_commit import NOT_ON_PANEL, ScoreClaim
-from tests.support.events import PASSWORD, _HASH
+from tests.support.events import _HASH, PASSWORD
 from tests.support.rounds import ADMIN, close_window, open_scoring
 
 D1, D2 = "d1@test.local", "d2@test.local"
