@@ -36,11 +36,12 @@ def public_view(snap: Snapshot) -> Snapshot:
     if held is None or held not in snap.by_performer:
         return snap
     scores = [s for s in snap.scores if s.performer_id != held]
+    deducted = [d for d in snap.deductions if d.performer_id != held]  # nor their deductions, yet
     carried = snap.round.carried if snap.round else None
     results = compute_results(
-        snap.settings, snap.performers, scores, snap.judges, None, snap.conflicts, carried, snap.deductions
+        snap.settings, snap.performers, scores, snap.judges, None, snap.conflicts, carried, deducted
     )
-    return replace(snap, scores=scores, results=results)
+    return replace(snap, scores=scores, results=results, deductions=deducted)
 
 
 def withholds(snap: Snapshot) -> bool:

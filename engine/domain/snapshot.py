@@ -94,6 +94,11 @@ class Snapshot:
             out[name] = (members, [s for s in self.scores if s.performer_id in ids])
         return out
 
+    @cached_property
+    def deducted(self) -> dict[str, Decimal]:
+        """performer_id -> what the head judge's deductions take off the total (each kind capped)."""
+        return deduction_rules.off(self.settings, self.deductions)
+
     @property
     def shows_overall(self) -> bool:
         return categories.shows_overall(self.settings, self.performers)

@@ -183,7 +183,8 @@ class Results:
         rel = self.store.results.get(score.event_id)
         scores = {s.judge: s.values for s in self.store.scores.list(score.event_id, score.performer_id, True)}
         labels = {a.email: a.name for a in self.store.accounts.list(Role.JUDGE)}
-        self.record_flags(score, scores, b.settings.criteria, rel.settings.outlier_distance, labels)
+        distance = rel.settings.outlier_distance
+        self.record_flags(score, scores, b.settings.criteria, distance, labels, b.settings.shadows)
 
     def record_flags(
         self,
@@ -192,9 +193,14 @@ class Results:
         criteria: Sequence[Criterion],
         distance: Decimal,
         labels: Mapping[str, str],
+        shadows: Sequence[str] = (),
     ) -> None:
         """Log the outlier flags `score` raised, given the panel's values for its performer (its own
-        included; the live route passes what its feed holds, so nothing more is read)."""
+        included; the live route passes what its feed holds, so nothing more is read). A shadow judge's
+        scores are no part of the panel: they raise no flag and move no median."""
+        if score.judge in shadows:
+            return
+        scores = {j: v for j, v in scores.items() if j not in shadows}
         without = {j: v for j, v in scores.items() if j != score.judge}
         before = {
             (f.judge, f.criterion, f.value) for f in panel_flags("", without, criteria, distance, labels)

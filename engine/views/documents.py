@@ -101,6 +101,10 @@ def ranking(snap: Snapshot, per_judge: bool | None = None) -> dict:
             "status": performer.status.value if performer else "",
             "recused": [names.get(j, "Judge") for j in result.recused],
             "held": result.performer_id == held,  # being scored: a board shows none of it (publicity)
+            # the head judge's deductions (none of the held-back performer's: publicity.public_view)
+            "deducted": shown(snap.deducted[result.performer_id])
+            if result.performer_id in snap.deducted
+            else "",
         }
         if cells:
             row["judges"] = [_cell(line, result, j) for j in panel]

@@ -64,10 +64,34 @@ def results_rows(snapshot: Snapshot, audience: Audience | None = None, public: b
                 "category_rank": in_category.get(result.performer_id),
                 "difficulty": str(performer.difficulty) if performer else "1",
                 "recused": "; ".join(result.recused),
+                "deducted": _deducted(snapshot, result.performer_id),
                 **voted.get(result.performer_id, {}),
             }
         )
     return rows
+
+
+def _deducted(snap: Snapshot, performer_id: str) -> str | None:
+    off = snap.deducted.get(performer_id)
+    return None if off is None else str(off)
+
+
+def deduction_rows(snap: Snapshot) -> list[dict]:
+    """Each deduction or penalty entered, with who and when (the JSON export, the signed-off document)."""
+    names = {p.performer_id: p.name for p in snap.performers}
+    return [
+        {
+            "performer_id": d.performer_id,
+            "performer": names.get(d.performer_id, ""),
+            "deduction": d.kind or "penalty",
+            "count": d.count,
+            "points": str(d.points),
+            "reason": d.reason,
+            "by": d.by,
+            "at": d.at,
+        }
+        for d in sorted(snap.deductions, key=lambda d: (d.at, d.entry_id))
+    ]
 
 
 def score_rows(snap: Snapshot) -> list[dict]:
@@ -129,6 +153,7 @@ def to_json(snap: Snapshot, audience: Audience | None = None, public: bool = Fal
             for name, results in snap.by_category.items()
         },
         "scores": score_rows(snap),
+        "deductions": deduction_rows(snap),
     }
     if shown is not None:
         doc["audience"] = shown.as_json(public)

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from string import ascii_uppercase
 
-from engine.domain import outliers, release
+from engine.domain import deductions, outliers, release
 from engine.domain.release import Release
 from engine.domain.scoring import display
 from engine.domain.snapshot import Snapshot
-from engine.views.exports import results_rows
+from engine.views.exports import deduction_rows, results_rows
 
 
 def judge_labels(snap: Snapshot, named: bool) -> dict[str, str]:
@@ -43,6 +43,7 @@ def results_document(snap: Snapshot) -> dict:
         "rule": snap.settings.rule.value,
         "results": results_rows(snap),
         "scores": scores,
+        **({"deductions": deduction_rows(snap)} if snap.deductions else {}),  # hashes as before without
     }
 
 
@@ -84,6 +85,7 @@ class Sheet:
     rows: tuple[tuple[str, tuple[str, ...], str], ...]  # (judge label, value per criterion, judge total)
     comments: tuple[tuple[str, str], ...]  # (judge label, comment)
     signed_off: str
+    deductions: tuple[str, ...] = ()  # "Fall ×1: −1.0", … (engine/domain/deductions.lines)
 
 
 def sheet(snap: Snapshot, rel: Release, performer_id: str) -> Sheet:
@@ -113,4 +115,5 @@ def sheet(snap: Snapshot, rel: Release, performer_id: str) -> Sheet:
         rows,
         comments,
         signed,
+        tuple(deductions.lines(snap.settings, snap.deductions, performer_id)),
     )

@@ -114,6 +114,11 @@ def _sheet_page(doc: _Doc, snap: Snapshot, rel: Release, performer_id: str) -> N
         doc.table(["Judge", *s.criteria, "Judge total"], [[j, *vals, t] for j, vals, t in s.rows])
     else:
         doc.line("No scores were given.")
+    if s.deductions:
+        doc.ln(3)
+        doc.line("Deductions and penalties (after the judges' total)", 12, True)
+        for text in s.deductions:
+            doc.line(text, 10, height=6)
     doc.ln(4)
     doc.line("Judges' comments", 12, True)
     for judge, comment in s.comments or (("", "No comments."),):
@@ -178,6 +183,14 @@ def _combined(doc: _Doc, snap: Snapshot, aud: Audience) -> None:
     doc.table(["Performer", "Jury rank", "Audience rank", "Points", "Rank"], rows, first=0.4)
 
 
+def _deducted_cell(snap: Snapshot, performer_id: str) -> list[str]:
+    """The results table's "Deducted" cell: only when the round has deductions at all."""
+    if not snap.deducted:
+        return []
+    off = snap.deducted.get(performer_id)
+    return [f"−{display(off)}" if off else ""]
+
+
 def results_pdf(
     snap: Snapshot, rel: Release, audience: Audience | None = None, public: bool = False
 ) -> bytes:
@@ -193,10 +206,12 @@ def results_pdf(
             row.performer.category if row.performer else "",
             display(row.result.total),
             str(row.result.scores_in),
+            *_deducted_cell(snap, row.result.performer_id),
         ]
         for row in ranking_rows(snap)
     ]
-    doc.table(["Performer", "Rank", "Category", "Total", "Scores"], rows, first=0.4)
+    header = ["Performer", "Rank", "Category", "Total", "Scores", *(["Deducted"] if snap.deducted else [])]
+    doc.table(header, rows, first=0.4)
     _calculation(doc, snap, rel.settings.judge_names_on_sheets)
     shown = audience_shown(audience, public)
     if shown is not None:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from decimal import Decimal as D
 
 import pandas as pd
@@ -10,19 +12,25 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.domain import calibration, deductions
+from engine.domain import calibration, deductions, publicity
 from engine.domain.deductions import Deduction
 from engine.domain.model import (
     Criterion,
     DeductionKind,
+    EventState,
     InvalidInput,
     Performer,
     PerformerStatus,
+    Phase,
     Role,
     Score,
     ScoreRefused,
     Settings,
 )
+from engine.domain.release import Release
+from engine.domain.snapshot import compute_results
+from engine.views import documents, exports, results
+from tests.unit.snapshots import make_snapshot
 
 CHEER = Settings(
     deductions=(DeductionKind("Fall", D("0.25"), D("1.75")), DeductionKind("Building fall", D("0.75"))),
@@ -179,3 +187,35 @@ def test_who_may_open_a_card():
     assert calibration.may_open(settings, "admin@x", Role.ADMIN, "j@x")
     assert not calibration.may_open(settings, "k@x", Role.JUDGE, "j@x")
     assert not calibration.may_open(Settings(), "", Role.JUDGE, "j@x")
+
+
+# ---- what the board, the exports and the sheets show ---------------------------------------------------
+def with_fall(phase=None):
+    snap = make_snapshot({"a": {"j1@x": 8, "j2@x": 6}, "b": {"j1@x": 7, "j2@x": 6}}, settings=CHEER)
+    falls = [entry("a", "Fall", "0.50", 2)]
+    if phase is Phase.SCORING:  # performer a's window still open
+        snap = replace(snap, state=EventState("e1", Phase.SCORING, ("a", "b"), 0, version=3))
+    results = compute_results(snap.settings, snap.performers, snap.scores, snap.judges, deductions=falls)
+    return replace(snap, deductions=falls, results=results)
+
+
+def test_the_board_the_exports_and_the_sheet_show_a_deduction():
+    snap = with_fall()
+    rows = {r["performer"]: r for r in documents.ranking(snap)["ranking"]}
+    assert (rows["A"]["total"], rows["A"]["deducted"]) == ("6.50", "0.50")
+    assert (rows["B"]["total"], rows["B"]["deducted"]) == ("6.50", "")
+    doc = json.loads(exports.to_json(snap))
+    assert {r["performer"]: r["deducted"] for r in doc["results"]} == {"A": "0.50", "B": None}
+    assert doc["deductions"][0] | {"by": "", "at": 0} == {
+        "performer_id": "a", "performer": "A", "deduction": "Fall", "count": 2, "points": "0.50",
+        "reason": "Fall", "by": "", "at": 0,
+    }  # fmt: skip
+    assert results.results_document(snap)["deductions"] == doc["deductions"]
+    assert results.sheet(snap, Release("e1"), "a").deductions == ("Fall ×2: −0.50",)
+
+
+def test_a_deduction_is_held_back_with_the_scores_while_the_window_is_open():
+    public = publicity.public_view(with_fall(Phase.SCORING))
+    assert public.deductions == [] and public.deducted == {}
+    rows = {r["performer"]: r for r in documents.ranking(public)["ranking"]}
+    assert rows["A"]["deducted"] == "" and rows["A"]["held"]

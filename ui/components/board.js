@@ -102,7 +102,9 @@ export default function (component) {
     if (held) root.appendChild(el("div", "held-back", held));
     const table = el("table", "ranking");
     const head2 = el("tr");
-    const columns = [t("Rank"), t("Performer"), ...(several ? [t("Category")] : []), t("Total"), t("Scores in"), t("Status")];
+    const deducting = doc.ranking.some((r) => r.deducted);  // the head judge's deductions, once public
+    const columns = [t("Rank"), t("Performer"), ...(several ? [t("Category")] : []), t("Total"),
+      ...(deducting ? [t("Deducted")] : []), t("Scores in"), t("Status")];
     for (const h of [...columns, ...doc.judge_names]) head2.appendChild(el("th", null, h));
     const thead = el("thead"); thead.appendChild(head2); table.appendChild(thead);
     const body = el("tbody");
@@ -112,6 +114,7 @@ export default function (component) {
       tr.appendChild(el("td", "name", r.performer));
       if (several) tr.appendChild(el("td", null, r.category));
       tr.appendChild(el("td", "num total", r.total));
+      if (deducting) tr.appendChild(el("td", "num deducted", r.deducted ? "\u2212" + r.deducted : ""));
       tr.appendChild(el("td", "num", r.held ? "—" : r.scores_in + "/" + r.panel));
       tr.appendChild(el("td", null, r.status ? t(r.status) : r.status));
       for (const j of r.judges || []) tr.appendChild(el("td", "num", j));

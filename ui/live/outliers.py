@@ -33,6 +33,8 @@ def record(hub: Hub, score: Score) -> None:
     distance = (snap.release or Release(snap.event_id)).settings.outlier_distance
     labels = {a.email: a.name for a in reading.accounts.values()}
     try:
-        hub.svc.results.record_flags(score, values, snap.settings.criteria, distance, labels)
+        hub.svc.results.record_flags(
+            score, values, snap.settings.criteria, distance, labels, snap.settings.shadows
+        )
     except StagescoreError as e:  # the score is stored: a failed check never loses it
         log.warning("outlier check skipped after a score: %s", e)
