@@ -1,7 +1,7 @@
 import streamlit as st
 
 from engine.domain.model import Role
-from ui import calculation, data, nav, results, votes
+from ui import calculation, data, nav, panels, results, votes
 from ui.admin import show_message
 from ui.auth import require
 from ui.i18n import _
@@ -39,5 +39,7 @@ calculation.panel(snap)
 st.subheader(_("Results settings"))
 results.settings_form(session, rel)
 results.links_panel(session, snap)
+panels.deduction_form(svc, session, snap)
+panels.card_picker(svc, session, snap)
 
 votes.results(data.audience(data.stage(), snap.event_id), public=False)

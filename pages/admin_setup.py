@@ -11,7 +11,7 @@ from engine.domain.model import (
 )
 from engine.domain.settings import parse_criteria, parse_rank_points
 from engine.service.competition import Competition
-from ui import competition, data, nav, votes, widgets, words
+from ui import competition, data, nav, panels, votes, widgets, words
 from ui.admin import report
 from ui.auth import require
 from ui.i18n import _
@@ -119,7 +119,7 @@ with st.form("settings"):
         format_func=lambda t: words.of(words.TIE_BREAK, t),
         disabled=started,
     )
-    st.caption(_("Criteria: each has a range, a step and a weight; a judge's score is their weighted mean."))
+    st.caption(panels.SUB_PANELS)
     crit_df = pd.DataFrame(
         [
             {
@@ -128,6 +128,7 @@ with st.form("settings"):
                 "max": float(c.max),
                 "step": float(c.step),
                 "weight": float(c.weight),
+                "judges": ", ".join(c.judges),
             }
             for c in settings.criteria
         ]
@@ -178,6 +179,7 @@ if save:
     report(apply, _("Settings saved."))
 
 votes.setup(svc, session, settings, started)
+panels.setup(svc, session, settings, [j.email for j in snap.judges if j.active], started)
 
 st.header(_("Performers"))
 roster = pd.DataFrame(

@@ -1,7 +1,7 @@
 import streamlit as st
 
 from engine.domain.model import Role, StagescoreError
-from ui import data, nav, widgets
+from ui import data, nav, panels, widgets
 from ui.auth import require
 from ui.components.judge import judge_screen
 from ui.i18n import _
@@ -27,3 +27,25 @@ if col2.button(_("Cancel the call"), width="stretch"):
         st.toast(_("Call cancelled."))
     except StagescoreError as e:
         st.error(str(e))
+
+# The head judge's deductions (a fragment: the performer on stage moves on); each judge's calibration card
+# once the results are official (`?card=EMAIL`: another judge's, which only the head judge may open).
+svc = data.of_judge(session.email)
+
+
+@data.live(2)
+def deductions() -> None:
+    snap = data.snapshot(stage_id=svc.stage_id())
+    if snap is not None:
+        panels.deduction_form(svc, session, snap)
+
+
+snap = data.snapshot(stage_id=svc.stage_id())
+if snap is not None and snap.settings.head_judge == session.email:
+    deductions()
+asked = st.query_params.get("card")
+if snap is not None and (asked or (snap.release and snap.release.official)):
+    st.divider()
+    panels.card(svc, session, asked)
+    if snap.settings.head_judge == session.email:
+        panels.card_picker(svc, session, snap)

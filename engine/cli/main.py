@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from engine.cli import apikeys, competition, context, on_air, results, setup, stages, tabulate, votes
+from engine.cli import apikeys, competition, context, on_air, panels, results, setup, stages, tabulate, votes
 from engine.cli.context import service as _service
 from engine.domain.model import Command, CommandKind, Role, StagescoreError, VoteMode
 from engine.domain.stages import of_judge as stages_of_judge
@@ -225,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.set_defaults(fn=cmd_export)
 
     # The features whose commands live in their own module.
-    for feature in (setup, results, votes, on_air, tabulate, apikeys):
+    for feature in (setup, results, votes, on_air, tabulate, apikeys, panels):
         feature.register(sub)
     vl = sub.add_parser("verify-log", help="check the event log's hash chains")
     vl.add_argument("--event")
