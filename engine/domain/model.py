@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from engine.domain.catalogue import DeductionKind
 from engine.domain.messages import N_
 
 
@@ -129,15 +130,6 @@ class Criterion:
     judges: tuple[str, ...] = ()  # its sub-panel (engine/domain/panels.py); empty: every judge scores it
 
 
-@dataclass(frozen=True)
-class DeductionKind:
-    """A deduction of the catalogue (engine/domain/deductions.py): "Fall", 0.25 each, at most 1.75."""
-
-    name: str
-    points: Decimal
-    cap: Decimal | None = None  # the most this deduction takes off one performer; None: no cap
-
-
 class VoteMode(enum.StrEnum):
     """The audience vote (engine/domain/votes.py): none, a window per act, or one final window."""
 
@@ -191,21 +183,8 @@ class Settings:
 
 # Settings whose change would alter results or the running clock; locked once started.
 LOCKED_SETTINGS = frozenset(
-    {
-        "rule",
-        "missing",
-        "min_scores",
-        "trim_min",
-        "trim_count",
-        "tie_breaks",
-        "criteria",
-        "required_judges",
-        "votes",
-        "rank_points",
-        "normalise_min",
-        "criteria_sum",
-        "shadows",
-    }
+    "rule missing min_scores trim_min trim_count tie_breaks criteria required_judges votes rank_points "
+    "normalise_min criteria_sum shadows".split()
 )
 
 

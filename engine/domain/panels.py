@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
+from decimal import Decimal
 
-from engine.domain.model import Criterion, InvalidInput, Score, ScoreRefused, Settings
+from engine.domain.model import Criterion, InvalidInput, Rule, Score, ScoreRefused, Settings
+from engine.domain.scoring import _ZERO, _counted_among, _total_of, _weighted_mean
 
 MAX_PANEL = 100
+# A criterion's part of a performer's ranking entry: (its weight, the (judge, mark) pairs that count,
+# their marks, sorted marks), over its own panel.
+Part = tuple[Decimal, list, list[Decimal], list[Decimal]]
 
 
 def on_panel(criterion: Criterion, judge: str) -> bool:
@@ -115,3 +120,41 @@ def missing(
         if left:
             out[c.name] = left
     return out
+
+
+# ---- the ranking's sub-panel totals (engine/domain/ranking.py) ---------------------------------------
+def parts(mine_values, judges: Sequence[str], settings: Settings) -> tuple[tuple[Part, ...], bool]:
+    """A performer's Part per criterion over its own panel (of `judges`), and whether every criterion
+    has its minimum of scores (at most its panel's size: a D panel of two is complete at two)."""
+    out, complete = [], True
+    for c in settings.criteria:
+        own = criterion_panel(c, judges)
+        marks = {j: v[c.name] for j, v in mine_values.items() if c.name in v}
+        counted_ = _counted_among(marks, own, settings.missing)
+        values = [x for _, x in counted_]
+        scored = sum(1 for j in own if j in marks)
+        complete = complete and scored >= max(1, min(settings.min_scores, len(own)))
+        out.append((c.weight, counted_, values, sorted(values)))
+    return tuple(out), complete
+
+
+def parts_total(parts_: Sequence[Part], rule: Rule, weights, settings: Settings) -> Decimal | None:
+    """Each criterion's total under `rule`, combined by the criteria's weights: their weighted mean, or
+    with `criteria_sum` their weighted sum (in the caller's decimal context)."""
+    pairs = []
+    for weight, counted_, values, ordered in parts_:
+        total = _total_of(counted_, values, ordered, weights, rule, settings.trim_min, settings.trim_count)
+        if total is None:
+            return None
+        pairs.append((weight, total))
+    if settings.criteria_sum:
+        return sum((w * t for w, t in pairs), _ZERO)
+    return _weighted_mean(pairs)
+
+
+def values_by_performer(scores: Iterable[Score]) -> dict[str, dict[str, dict[str, Decimal]]]:
+    """performer_id -> judge -> criterion -> value: what sub-panels aggregate, criterion by criterion."""
+    table: dict[str, dict[str, dict[str, Decimal]]] = {}
+    for s in scores:
+        table.setdefault(s.performer_id, {})[s.judge] = s.values
+    return table

@@ -16,17 +16,7 @@ from decimal import Decimal
 from engine.domain import panels, tabulation
 from engine.domain.model import Rule, Settings, TieBreak
 from engine.domain.placing import FIELD_RULES
-from engine.domain.scoring import (
-    _ONE,
-    _ZERO,
-    _counted_among,
-    _in_context,
-    _mean,
-    _median,
-    _plain,
-    _total_of,
-    _weighted_mean,
-)
+from engine.domain.scoring import _ONE, _ZERO, _counted_among, _in_context, _mean, _median, _plain, _total_of
 
 
 @dataclass(frozen=True)
@@ -106,28 +96,11 @@ class _Entry:
     result: PerformerResult  # total and rank still None
     factor: Decimal
     carried: Decimal
-    # Criteria with sub-panels: each criterion's (weight, counted, values, sorted values) over its own
-    # panel; the total combines the criteria's totals. None: the judges' totals are aggregated as one.
-    parts: tuple[tuple[Decimal, list, list[Decimal], list[Decimal]], ...] | None = None
-    deducted: Decimal = _ZERO  # the head judge's deductions and penalties, taken off after aggregation
+    parts: tuple[panels.Part, ...] | None = None  # with sub-panels: each criterion's (panels.parts)
+    deducted: Decimal = _ZERO  # the head judge's deductions, taken off after aggregation
 
 
-def _parts(mine_values, judges, settings) -> tuple[tuple, bool]:
-    """Each criterion's part of a performer's entry over its own panel (of `judges`), and whether every
-    criterion has its minimum of scores (at most its panel's size: a D panel of two is complete at two)."""
-    parts, complete = [], True
-    for c in settings.criteria:
-        own = panels.criterion_panel(c, judges)
-        marks = {j: v[c.name] for j, v in mine_values.items() if c.name in v}
-        counted = _counted_among(marks, own, settings.missing)
-        values = [x for _, x in counted]
-        scored = sum(1 for j in own if j in marks)
-        complete = complete and scored >= max(1, min(settings.min_scores, len(own)))
-        parts.append((c.weight, counted, values, sorted(values)))
-    return tuple(parts), complete
-
-
-def _entry(pid, mine, judges, settings, factor, carried, recused, mine_values=None, deducted=_ZERO) -> _Entry:
+def _entry(pid, mine, judges, settings, factor, carried, recused, mine_values=None, deducted=None) -> _Entry:
     """judges: the performer's panel, sorted, each once; `mine` may hold others' (they do not count)."""
     counted = _counted_among(mine, judges, settings.missing)
     values = [s for _, s in counted]
@@ -136,10 +109,9 @@ def _entry(pid, mine, judges, settings, factor, carried, recused, mine_values=No
     # A judge who stepped aside cannot be waited for: the minimum counts only those who may score.
     needed = min(settings.min_scores, len(judges)) if recused else settings.min_scores
     stats = [_median(values, ordered), max(values), min(values), _mean(values)] if values else []
-    complete = scores_in >= max(1, needed)
-    parts = None
-    if mine_values is not None:
-        parts, complete = _parts(mine_values, judges, settings)
+    parts, complete = None, scores_in >= max(1, needed)
+    if mine_values is not None:  # sub-panels: each criterion complete on its own
+        parts, complete = panels.parts(mine_values, judges, settings)
     result = PerformerResult(
         pid,
         None,
@@ -149,24 +121,15 @@ def _entry(pid, mine, judges, settings, factor, carried, recused, mine_values=No
         *([_plain(x) for x in stats] or [None] * 4),
         recused=tuple(recused),
     )
-    return _Entry(counted, values, ordered, result, factor, carried, parts, Decimal(deducted))
+    off = Decimal((deducted or {}).get(pid, 0))
+    return _Entry(counted, values, ordered, result, factor, carried, parts, off)
 
 
 def _raw(e: _Entry, rule: Rule, weights, settings) -> Decimal | None:
-    """A performer's total before difficulty, carry-over and deductions: the judges' totals under `rule`,
-    or with sub-panels each criterion's total under `rule` combined by the criteria's weights."""
-    trim_min, trim_count = settings.trim_min, settings.trim_count
-    if e.parts is None:
-        return _total_of(e.counted, e.values, e.ordered, weights, rule, trim_min, trim_count)
-    pairs = []
-    for weight, counted, values, ordered in e.parts:
-        total = _total_of(counted, values, ordered, weights, rule, trim_min, trim_count)
-        if total is None:
-            return None
-        pairs.append((weight, total))
-    if settings.criteria_sum:
-        return sum((w * t for w, t in pairs), _ZERO)
-    return _weighted_mean(pairs)
+    """A performer's total before difficulty, carry-over and deductions (sub-panels: panels.parts_total)."""
+    if e.parts is not None:
+        return panels.parts_total(e.parts, rule, weights, settings)
+    return _total_of(e.counted, e.values, e.ordered, weights, rule, settings.trim_min, settings.trim_count)
 
 
 def _placed_under(
@@ -234,18 +197,15 @@ def _prepared(performer_ids, scores, panel, settings, recused, factors, carried,
     return entries, [stats(e.result) for e in entries]
 
 
-def _entries(
-    performer_ids, scores, panel, settings, recused, factors, carried, values, deducted
-) -> list[_Entry]:
+def _entries(ids, scores, panel, settings, recused, factors, carried, values, deducted) -> list[_Entry]:
     judges = sorted(set(panel))
     entries = []
-    for pid in dict.fromkeys(performer_ids):
+    for pid in dict.fromkeys(ids):
         out = sorted(set(recused[pid]) & set(judges)) if pid in recused else []
         own = [j for j in judges if j not in out] if out else judges
         factor, carry = Decimal(factors.get(pid, _ONE)), Decimal(carried.get(pid, _ZERO))
-        mine_values = None if values is None else values.get(pid, {})
-        off = deducted.get(pid, _ZERO)
-        entries.append(_entry(pid, scores.get(pid, {}), own, settings, factor, carry, out, mine_values, off))
+        marks = None if values is None else values.get(pid, {})
+        entries.append(_entry(pid, scores.get(pid, {}), own, settings, factor, carry, out, marks, deducted))
     return entries
 
 
@@ -273,12 +233,10 @@ def _under_rules(
     deducted: Mapping[str, Decimal] | None = None,
 ) -> dict:
     """`each` (entries, ties, rule, weights, settings, excluded, dances) under every rule of `rules`; what
-    no rule changes (the entries and their tie-break statistics) is computed once. `dances`: each judge's
-    marks per criterion, which the skating system takes as dances when there are two or more. `values`:
-    performer -> judge -> criterion -> value, given when criteria have sub-panels (each criterion is
-    aggregated over its own); `deducted`: performer -> points the head judge took off."""
-    extra = (values, deducted)
-    entries, ties = _prepared(performer_ids, scores, panel, settings, recused, factors, carried, *extra)
+    no rule changes is computed once. `dances`: each judge's marks per criterion (the skating system's
+    dances); `values`: sub-panels' marks (snapshot._ranking_args); `deducted`: performer -> deductions."""
+    extra = (recused, factors, carried, values, deducted)
+    entries, ties = _prepared(performer_ids, scores, panel, settings, *extra)
     excluded = set(excluded)
     return {Rule(r): each(entries, ties, Rule(r), weights, settings, excluded, dances) for r in rules}
 
@@ -313,11 +271,10 @@ def rank_performers(
 ) -> list[PerformerResult]:
     """`recused`: performer -> judges left out for them (their weights renormalise over the rest);
     `factors`: a difficulty multiplying the total; `carried`: added to it from an earlier round;
-    `dances`: each judge's marks per criterion (the skating system's dances); `values` and `deducted`:
-    as _under_rules'."""
+    `dances`: each judge's marks per criterion (the skating system's dances); `values`, `deducted`: ditto."""
     rule = Rule(settings.rule)
-    extra = {"recused": recused, "factors": factors, "carried": carried, "dances": dances}
-    extra.update(values=values, deducted=deducted)
+    extra = {"recused": recused, "factors": factors, "carried": carried, "dances": dances, "values": values}
+    extra["deducted"] = deducted
     return rank_under_rules(performer_ids, scores, panel, weights, settings, [rule], excluded, **extra)[rule]
 
 

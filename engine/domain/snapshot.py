@@ -159,14 +159,6 @@ def panel_of(judges: Iterable[Account], scores: Iterable[Score], shadows: Iterab
     return sorted(({j.email for j in judges if j.active} | {s.judge for s in scores}) - set(shadows))
 
 
-def values_by_performer(scores: Iterable[Score]) -> dict[str, dict[str, dict[str, Decimal]]]:
-    """performer_id -> judge -> criterion -> value: what sub-panels aggregate, criterion by criterion."""
-    table: dict[str, dict[str, dict[str, Decimal]]] = {}
-    for s in scores:
-        table.setdefault(s.performer_id, {})[s.judge] = s.values
-    return table
-
-
 def totals_by_performer(scores: Iterable[Score]) -> dict[str, dict[str, Decimal]]:
     """performer_id -> judge -> that judge's total: the shape scoring's rules take."""
     table: dict[str, dict[str, Decimal]] = {}
@@ -242,7 +234,7 @@ def _ranking_args(settings, performers, scores, judges, rules, conflicts, carrie
         "factors": {p.performer_id: p.difficulty for p in performers if p.difficulty != 1},
         "carried": carried,
         "dances": _dances(settings, scores, rules),
-        "values": values_by_performer(scores) if panels.split(settings.criteria) else None,
+        "values": panels.values_by_performer(scores) if panels.split(settings.criteria) else None,
         "deducted": deduction_rules.off(settings, deductions),
     }
     return args, kwargs
