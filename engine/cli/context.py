@@ -17,6 +17,7 @@ STAGED = (
     "verify-log",
     "vote",
     "on-air",
+    "panel",
 )
 
 _chosen: dict[str, str | None] = {"stage": None}
