@@ -28,6 +28,7 @@ TIMING_FREE = (
     "tests/e2e/test_festival_in_the_browser.py",  # 12 s windows, waits on conditions only
     "tests/e2e/test_vote_in_the_browser.py",  # the admin closes each window; waits on conditions only
     "tests/e2e/test_first_load.py",  # the files a cold page fetches, whatever the clock
+    "tests/e2e/test_panels_in_the_browser.py",  # 90 s windows closed from the shell: conditions only
     "tests/e2e/test_overlays_in_the_browser.py",  # the test moves the show on; waits on conditions only
     "tests/e2e/test_languages_in_the_browser.py",  # the event stays in the lobby; waits on conditions only
 )

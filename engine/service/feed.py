@@ -98,14 +98,11 @@ class Feed:
         now = self.clock()
         bundle = self._load(now)
         state = bundle.state
-        if bundle.settings != self._settings:
-            # Settings are saved without moving the state's version, yet the ranking and what the board
-            # shows of it hang on them ("Show each judge's scores on the public board", rank overall):
-            # the next push must carry the change, not the next score.
-            self._settings = bundle.settings
-            self._generation += 1
-        if bundle.deductions != self._deductions:  # a deduction moves the ranking without a version
-            self._deductions = bundle.deductions
+        # Settings (and deductions) are saved without moving the state's version, yet the ranking and what
+        # the board shows of it hang on them ("Show each judge's scores on the public board", rank
+        # overall): the next push must carry the change, not the next score.
+        if (bundle.settings, bundle.deductions) != (self._settings, self._deductions):
+            self._settings, self._deductions = bundle.settings, bundle.deductions
             self._generation += 1
         moved = state.version != self._version
         if moved:
