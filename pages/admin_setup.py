@@ -119,7 +119,7 @@ with st.form("settings"):
         format_func=lambda t: words.of(words.TIE_BREAK, t),
         disabled=started,
     )
-    st.caption(panels.SUB_PANELS)
+    st.caption(_(panels.SUB_PANELS))
     crit_df = pd.DataFrame(
         [
             {
@@ -145,6 +145,7 @@ with st.form("settings"):
             "max": st.column_config.NumberColumn(_("Maximum")),
             "step": st.column_config.NumberColumn(_("Step")),
             "weight": st.column_config.NumberColumn(_("Weight")),
+            "judges": st.column_config.TextColumn(_("Judges (a sub-panel)")),
         },
     )
     save = st.form_submit_button(_("Save settings"), type="primary")

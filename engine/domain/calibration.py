@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from engine.domain import panels
+from engine.domain.messages import N_
 from engine.domain.model import Criterion, Performer, Role, Score, Settings
 from engine.domain.scoring import _in_context, _median, _plain
 
 TOTAL = "Total"  # the card's one criterion when every judge scores every criterion: their totals
-NOT_YET = "Calibration cards open once the results are official."
-NOT_YOURS = "You can open only your own calibration card."
+NOT_YET = N_("Calibration cards open once the results are official.")
+NOT_YOURS = N_("You can open only your own calibration card.")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from engine.domain.comments import clean_comment
+from engine.domain.messages import N_
 from engine.domain.model import (
     DeductionKind,
     EventState,
@@ -27,7 +28,7 @@ from engine.domain.model import (
 MAX_KINDS = 20
 MAX_POINTS = Decimal(100)
 MAX_COUNT = 20
-HEAD_ONLY = "Only the head judge or an admin can enter deductions."
+HEAD_ONLY = N_("Only the head judge or an admin can enter deductions.")
 PERFORMED = (PerformerStatus.PERFORMING, PerformerStatus.SCORING, PerformerStatus.DONE)
 
 
