@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import auth, data, errors, language, nav
 
-st.set_page_config(page_title="Stagescore", page_icon="🎤", layout="wide")
+st.set_page_config(page_title="Stagescore", page_icon=nav.FAVICON, layout="wide")
 language.settle()  # this person's language, before anything is drawn (ui/i18n.py)
 kiosk = st.query_params.get("kiosk") == "1"
 page = nav.build()

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp
 
-.PHONY: venv system dynamodb assets locales messages test lint bench run dev front-conf
+.PHONY: venv system dynamodb assets locales messages axe test lint bench run dev front-conf
 
 venv: $(STAMP)
 
@@ -51,13 +51,20 @@ messages: venv
 	PYTHONPATH=. $(VENV)/bin/pybabel -q extract -F babel.cfg -k lazy -k t --no-location --sort-output \
 		--project Stagescore --msgid-bugs-address "" -o locales/messages.pot .
 	$(VENV)/bin/pybabel -q update -i locales/messages.pot -d locales --no-fuzzy-matching --ignore-obsolete
+# axe-core (Deque's WCAG rules, npm), injected by tests/e2e/test_accessibility.py into every page; the
+# version is pinned in tests/support/axe.py too.
+AXE_VERSION := 4.14.1
+AXE := .axe/$(AXE_VERSION)/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE):
+	npm install --silent --no-audit --no-fund --no-save --prefix .axe/$(AXE_VERSION) axe-core@$(AXE_VERSION)
 
 # pytest exits 5 when it collects no tests: that is not a failure here. Three workers (pytest-xdist) on two
 # cores, since the clocked tests mostly wait: the browser tests against the clock on one, one after
 # another, the fault tests on another, the other files beside them (tests/conftest.py's scheduler);
 # PYTEST_WORKERS=0 runs everything in this process.
 PYTEST_WORKERS ?= 3
-test: venv system dynamodb assets locales
+test: venv system dynamodb assets locales axe
 	@$(PY) -m pytest -n $(PYTEST_WORKERS); rc=$$?; if [ $$rc -eq 5 ]; then echo "No tests collected."; exit 0; fi; exit $$rc
 
 # lint-imports: the dependency rule between engine/'s layers, ui/ and pages/ (pyproject.toml's contracts).

@@ -12,7 +12,7 @@ from ui.i18n import _, ngettext
 
 session = require(Role.ADMIN, nav.LOG_PAGE)
 svc = data.on_stage()
-st.title("🧾 " + _("Log & exports"))
+st.title(_("Log & exports"))
 
 events = data.events()
 current = data.snapshot()

@@ -7,7 +7,7 @@ from ui.auth import require
 from ui.i18n import _
 
 session = require(Role.ADMIN, nav.RESULTS_DESK_PAGE)
-st.title("🏅 " + _("Results desk"))
+st.title(_("Results desk"))
 show_message()
 svc = data.on_stage()
 

@@ -9,7 +9,7 @@ from ui.auth import require
 from ui.i18n import _
 
 session = require(Role.ADMIN, nav.SCORES_PAGE)
-st.title("📊 " + _("Scores & analytics"))
+st.title(_("Scores & analytics"))
 
 snap = data.snapshot()
 if snap is None:
@@ -163,7 +163,7 @@ def judge_charts(frames: analysis.Analysis) -> None:
                     points=i18n.number(abs(row.deviation), 2),
                     n=row.performers,
                 ),
-                icon="⚠️",
+                icon=":material/warning:",
             )
         if frames.deviation.empty:
             st.info(_("Deviation needs performers scored by at least two judges."))
@@ -231,7 +231,8 @@ def what_if() -> None:
     if not snap.scores:
         st.info(_("No scores yet."))
         return
-    st.button("🔄 " + _("Recompute"), key="what_if_refresh")  # a click reruns this fragment with fresh scores
+    # A click reruns this fragment with fresh scores.
+    st.button(_("Recompute"), key="what_if_refresh", icon=":material/refresh:")
     table = _what_if(analysis.fingerprint(snap), snap)
     totals = [c for c in table.columns if c.endswith(" total")]
     st.dataframe(table, hide_index=True, column_config=_number_columns(table, totals))

@@ -19,7 +19,7 @@ from ui.logins_admin import judge_logins
 
 session = require(Role.ADMIN, nav.SETUP_PAGE)
 svc = data.on_stage()
-st.title("🛠️ " + _("Setup"))
+st.title(_("Setup"))
 if not data.has_event():  # a new stage (or a new deployment): its event starts here
     st.info(_("This stage has no event yet."))
     if st.button(_("Create its event"), type="primary", icon=":material/add:"):

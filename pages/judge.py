@@ -9,16 +9,16 @@ from ui.i18n import _
 # Runs once: the live screen below follows the event in the browser (ui/components/judge.js), the admin's
 # "Please check your score" requests included. Only the judge's own clicks on the two buttons re-run it.
 session = require(Role.JUDGE, nav.JUDGE_PAGE)
-st.title("📝 " + _("Score"))
+st.title(_("Score"))
 st.caption(_("Judging as {name}").format(name=widgets.text(session.name)))
 judge_screen(session)
 
 st.divider()
 col1, col2 = st.columns(2)
-if col1.button("🙋 " + _("Call the admin"), width="stretch"):
+if col1.button(_("Call the admin"), width="stretch"):
     try:
         data.of_judge(session.email).raise_flag(session.token, True)
-        st.toast(_("The admin has been called."), icon="🙋")
+        st.toast(_("The admin has been called."))
     except StagescoreError as e:
         st.error(str(e))
 if col2.button(_("Cancel the call"), width="stretch"):

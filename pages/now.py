@@ -23,6 +23,5 @@ for line in data.now_on_every_stage():
         st.page_link(
             nav.LEADERBOARD_PAGE,
             label=_("Its live board"),
-            icon="📺",  # as the menu's Live board; no icon font on a crowd page
             query_params={"stage": line["stage"]},
         )

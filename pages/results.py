@@ -9,7 +9,7 @@ from ui.i18n import _
 
 # A page without inputs: a whole-page refresh every few seconds is cheap enough for final results.
 st_autorefresh(interval=5000, key="results-tick")
-st.title("🏆 " + _("Results"))
+st.title(_("Results"))
 stages.picker()
 # Nothing of the performer being scored until their window closes (engine.domain.publicity), as on the board.
 snap = data.public_snapshot()
@@ -35,10 +35,9 @@ if view.status is ResultsStatus.LIVE:
 elif view.status is ResultsStatus.PROVISIONAL:
     st.warning(
         _("{label}: they become official once the head judge signs them off.").format(label=_(view.label)),
-        icon="⏳",
     )
 else:
-    st.success(_(view.label), icon="✅")
+    st.success(_(view.label))
 if view.message:
     st.header(_(view.message))
     st.stop()

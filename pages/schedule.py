@@ -11,7 +11,7 @@ from ui.i18n import _
 # For performers backstage: text only, refreshed every 10 s (the times move by seconds, not faster).
 # With several stages, every stage's running order in one table with a Stage column, by expected start.
 st_autorefresh(interval=10000, key="schedule-tick")
-st.title("🕒 " + _("Schedule"))
+st.title(_("Schedule"))
 festival = stages.several()
 shown = data.stages() if festival else [None]
 WORD = {PerformerStatus.NO_SHOW: N_("no-show"), PerformerStatus.NOT_PERFORMED: N_("did not perform")}

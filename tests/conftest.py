@@ -31,6 +31,8 @@ TIMING_FREE = (
     "tests/e2e/test_panels_in_the_browser.py",  # 90 s windows closed from the shell: conditions only
     "tests/e2e/test_overlays_in_the_browser.py",  # the test moves the show on; waits on conditions only
     "tests/e2e/test_languages_in_the_browser.py",  # the event stays in the lobby; waits on conditions only
+    "tests/e2e/test_accessibility.py",  # axe on every page; long windows, waits on conditions only
+    "tests/e2e/test_kiosk_screens.py",  # each stage held in one state; waits on conditions only
 )
 
 

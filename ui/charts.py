@@ -13,6 +13,11 @@ from engine.analytics.analysis import Analysis
 
 RECENT = 30  # performers in the per-score charts
 MAX_POINTS = 4000  # per chart: browsers stay quick, and Altair's own limit is 5,000 rows
+# Okabe and Ito's eight colours, told apart with any colour vision (Vega's tableau schemes pair reds and
+# greens); the judges' and performers' marks differ by shape too, so no chart tells them by colour alone.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right", "wedge"]
+WITHIN, PAST = "#0072B2", "#D55E00"  # a judge's mean gap within the threshold, and past it
 
 
 def _recent(frame: pd.DataFrame, judges: int, limit: int) -> pd.DataFrame:
@@ -47,11 +52,12 @@ def scores_by_judge_chart(analysis: Analysis, limit: int = RECENT) -> alt.LayerC
     who = alt.Tooltip("performer:N", title="Performer")
     dots = (
         alt.Chart(data)
-        .mark_circle(size=70, opacity=0.8)
+        .mark_point(size=70, opacity=0.85, filled=True)
         .encode(
             x=alt.X("value:Q", title="Score", scale=x_scale),
             y=y,
-            color=alt.Color("judge_name:N", title="Judge", scale=alt.Scale(scheme="tableau20")),
+            color=alt.Color("judge_name:N", title="Judge", scale=alt.Scale(range=PALETTE)),
+            shape=alt.Shape("judge_name:N", title="Judge", scale=alt.Scale(range=SHAPES)),
             tooltip=[who, alt.Tooltip("judge_name:N", title="Judge"), alt.Tooltip("value:Q", title="Score")],
         )
     )
@@ -87,7 +93,8 @@ def distribution_chart(analysis: Analysis) -> alt.LayerChart:
 
 
 def deviation_chart(analysis: Analysis, threshold: float) -> alt.LayerChart:
-    """Each judge's mean gap to the rest of the panel; the bars past ±threshold in red."""
+    """Each judge's mean gap to the rest of the panel; the bars past ±threshold (the dashed lines) in
+    vermilion, the others in blue."""
     d = analysis.deviation
     data = d[["judge_name", "deviation", "performers"]].assign(over=d["deviation"].abs() > threshold)
     reach = max(threshold, float(data["deviation"].abs().max()) if len(data) else 0.0) * 1.1 or 1.0
@@ -100,7 +107,7 @@ def deviation_chart(analysis: Analysis, threshold: float) -> alt.LayerChart:
                 "deviation:Q", title="Mean points above (+) or below (−) the rest of the panel", scale=scale
             ),
             y=alt.Y("judge_name:N", title=None, sort="ascending"),
-            color=alt.ColorValue("#4c78a8", condition={"test": "datum.over", "value": "#d62728"}),
+            color=alt.ColorValue(WITHIN, condition={"test": "datum.over", "value": PAST}),
             tooltip=[
                 alt.Tooltip("judge_name:N", title="Judge"),
                 alt.Tooltip("deviation:Q", title="Deviation", format="+.2f"),
@@ -149,7 +156,7 @@ def ranking_chart(analysis: Analysis) -> alt.Chart:
     """The rank of the current top performers after each performer done; rank 1 at the top."""
     return (
         alt.Chart(analysis.ranking)
-        .mark_line(interpolate="step-after", point=True)
+        .mark_line(interpolate="step-after", point=alt.OverlayMarkDef(filled=True, size=60))
         .encode(
             x=alt.X("step:Q", title="Performers done", axis=alt.Axis(tickMinStep=1, format="d")),
             y=alt.Y(
@@ -158,7 +165,8 @@ def ranking_chart(analysis: Analysis) -> alt.Chart:
                 scale=alt.Scale(reverse=True, zero=False, domainMin=1),
                 axis=alt.Axis(tickMinStep=1, format="d"),
             ),
-            color=alt.Color("performer:N", title="Performer", sort=None, scale=alt.Scale(scheme="tableau10")),
+            color=alt.Color("performer:N", title="Performer", sort=None, scale=alt.Scale(range=PALETTE)),
+            shape=alt.Shape("performer:N", title="Performer", sort=None, scale=alt.Scale(range=SHAPES)),
             tooltip=[
                 alt.Tooltip("performer:N", title="Performer"),
                 alt.Tooltip("rank:Q", title="Rank"),

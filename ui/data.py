@@ -119,7 +119,7 @@ def audience(stage_id: str, event_id: str) -> Audience:
 
 def unreachable() -> None:
     """The banner, and a rerun every 2 s so the page recovers by itself once the database is back."""
-    st.error(UNREACHABLE, icon="⚠️")
+    st.error(UNREACHABLE)
     st_autorefresh(interval=2000, key="db-retry")
 
 
@@ -155,7 +155,7 @@ def live(run_every: float):
             try:
                 return fn(*args, **kwargs)
             except DatabaseUnavailable:
-                st.error(UNREACHABLE, icon="⚠️")
+                st.error(UNREACHABLE)
             except StagescoreError as e:
                 st.info(str(e))
             except Exception as e:  # a bug: its error id, and the fragment keeps its schedule

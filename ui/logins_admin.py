@@ -71,7 +71,7 @@ def failed_logins(session: Session) -> None:
         return  # the desk's own banner says when the database is away
     for f, line in zip(found, failed_login_lines(found), strict=True):
         c1, c2 = st.columns([4, 1])
-        c1.warning(widgets.text(line), icon="🔐")
+        c1.warning(widgets.text(line), icon=":material/lock:")
         if c2.button(
             _("Unlock"), key=f"unlock-{f.email}", help=_("Clear the throttle of whoever failed on it")
         ):
@@ -84,7 +84,7 @@ def failed_logins(session: Session) -> None:
 
 def _device_row(session: Session, email: str, d: Device, now: float) -> None:
     c1, c2 = st.columns([4, 1])
-    state = "🟢 " + _("present") if d.present else "⚪ " + _("away")
+    state = _("present") if d.present else _("away")
     seen = _("first seen {first} · last seen {last}").format(
         first=_ago(now - d.first_seen), last=_ago(now - d.last_seen)
     )
@@ -111,7 +111,8 @@ def judge_logins(session: Session) -> None:
         if not judge.active:
             continue
         key = f"qr-{judge.email}"
-        with st.expander(f"{widgets.text(judge.name)} ({widgets.text(judge.email)})"):
+        # An address in an expander's label would become a mailto link inside its button (nested controls).
+        with st.expander(f"{widgets.text(judge.name)} ({widgets.code(judge.email)})"):
             if st.button(_("Show login QR"), key=f"show-{key}"):
                 _guarded(functools.partial(_new_link, session, judge.email, key))
             shown = st.session_state.get(key)
@@ -120,6 +121,7 @@ def judge_logins(session: Session) -> None:
                     qr.png(shown[0]),
                     width=260,
                     caption=_("Login for {name}: scan with the phone").format(name=judge.name),
+                    alt=_("Login for {name}: scan with the phone").format(name=judge.name),
                 )
                 st.code(shown[0], language=None)
                 st.caption(_("Valid until {time}, for one use.").format(time=i18n.clock(shown[1])))

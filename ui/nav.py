@@ -8,6 +8,9 @@ against the running script, so it cannot be built at import time), and pages ref
 
 from __future__ import annotations
 
+import base64
+from pathlib import Path
+
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
@@ -20,29 +23,41 @@ from ui.login_form import logout_button
 
 # Each page, under who sees it in the menu: name: (file, title, icon, url path). The first public page
 # is the default, served at "/".
+# No emoji anywhere (a machine without an emoji font draws empty boxes: Debian's Chromium, a projector's
+# PC). The pages the crowd and the judges see have no icon at all: a ":material/…" icon would fetch
+# Streamlit's icon font (375 KB) on a phone's first load (README, Doors open; tests/e2e/test_first_load.py).
+# The admin's pages have Material icons, which ship with Streamlit.
 PUBLIC_PAGES = {
-    "WELCOME_PAGE": ("pages/welcome.py", "Stagescore", "🎤", "welcome"),
-    "LEADERBOARD_PAGE": ("pages/leaderboard.py", N_("Live board"), "📺", "leaderboard"),
-    "RESULTS_PAGE": ("pages/results.py", N_("Results"), "🏆", "results"),
-    "SCHEDULE_PAGE": ("pages/schedule.py", N_("Schedule"), "🕒", "schedule"),
+    "WELCOME_PAGE": ("pages/welcome.py", "Stagescore", None, "welcome"),
+    "LEADERBOARD_PAGE": ("pages/leaderboard.py", N_("Live board"), None, "leaderboard"),
+    "RESULTS_PAGE": ("pages/results.py", N_("Results"), None, "results"),
+    "SCHEDULE_PAGE": ("pages/schedule.py", N_("Schedule"), None, "schedule"),
 }
-# Public pages' icons are emoji: a ":material/…" icon in the crowd's menu would fetch Streamlit's icon font
-# (375 KB) on every public page (README, Doors open); tests/e2e/test_first_load.py keeps it off.
 FESTIVAL_PAGES = {  # public, once the deployment has several stages
-    "NOW_PAGE": ("pages/now.py", N_("Now on every stage"), "🎭", "now"),
+    "NOW_PAGE": ("pages/now.py", N_("Now on every stage"), None, "now"),
 }
-JUDGE_PAGES = {"JUDGE_PAGE": ("pages/judge.py", N_("Score"), "📝", "judge")}
+JUDGE_PAGES = {"JUDGE_PAGE": ("pages/judge.py", N_("Score"), None, "judge")}
 ADMIN_PAGES = {
-    "CONTROL_PAGE": ("pages/admin_control.py", N_("Control"), "🎛️", "admin"),
+    "CONTROL_PAGE": ("pages/admin_control.py", N_("Control"), ":material/tune:", "admin"),
     "FESTIVAL_PAGE": ("pages/admin_festival.py", N_("Festival"), ":material/festival:", "admin-festival"),
-    "SETUP_PAGE": ("pages/admin_setup.py", N_("Setup"), "🛠️", "admin-setup"),
-    "SCORES_PAGE": ("pages/admin_scores.py", N_("Scores & analytics"), "📊", "admin-scores"),
-    "LOG_PAGE": ("pages/admin_log.py", N_("Log & exports"), "🧾", "admin-log"),
-    "RESULTS_DESK_PAGE": ("pages/admin_results.py", N_("Results desk"), "🏅", "admin-results"),
+    "SETUP_PAGE": ("pages/admin_setup.py", N_("Setup"), ":material/settings:", "admin-setup"),
+    "SCORES_PAGE": (
+        "pages/admin_scores.py",
+        N_("Scores & analytics"),
+        ":material/monitoring:",
+        "admin-scores",
+    ),
+    "LOG_PAGE": ("pages/admin_log.py", N_("Log & exports"), ":material/receipt_long:", "admin-log"),
+    "RESULTS_DESK_PAGE": (
+        "pages/admin_results.py",
+        N_("Results desk"),
+        ":material/verified:",
+        "admin-results",
+    ),
 }
 # The streaming operator's one page (the admin's menu has it too): what goes on air, nothing else.
-STREAMING_PAGES = {"ON_AIR_PAGE": ("pages/on_air.py", N_("On air"), "🎬", "on-air")}
-LOGIN_PAGES = {"LOGIN_PAGE": ("pages/login.py", N_("Log in"), "🔑", "login")}  # for whoever is not logged in
+STREAMING_PAGES = {"ON_AIR_PAGE": ("pages/on_air.py", N_("On air"), ":material/videocam:", "on-air")}
+LOGIN_PAGES = {"LOGIN_PAGE": ("pages/login.py", N_("Log in"), None, "login")}  # for whoever is not logged in
 PAGES = PUBLIC_PAGES | FESTIVAL_PAGES | JUDGE_PAGES | ADMIN_PAGES | STREAMING_PAGES | LOGIN_PAGES
 PUBLIC, FESTIVAL = tuple(PUBLIC_PAGES), tuple(FESTIVAL_PAGES)
 JUDGE, ADMIN, STREAMING = tuple(JUDGE_PAGES), tuple(ADMIN_PAGES), tuple(STREAMING_PAGES)
@@ -51,6 +66,12 @@ LOGIN = next(iter(LOGIN_PAGES))
 ROLE_NAMES = {Role.ADMIN: N_("admin"), Role.JUDGE: N_("judge"), Role.STREAMING: N_("streaming operator")}
 PAGES_KEY = "_stagescore_pages"  # this session's page objects
 TITLES_KEY = "_stagescore_page_titles"  # the language of their titles
+# The tab's icon, a microphone drawn in SVG: an emoji needs a font some machines lack. A data URL, read
+# once, so a new session costs no file read or image decoding for it.
+FAVICON = (
+    "data:image/svg+xml;base64,"
+    + base64.b64encode((Path(__file__).with_name("favicon.svg")).read_bytes()).decode()
+)
 
 
 def _built() -> dict[str, StreamlitPage]:

@@ -5,7 +5,8 @@ Streamlit's index.html preloads its main bundle's static imports; the chunks its
 messages have arrived: a round trip each over a venue link. This middleware adds, to that page only,
 `<link rel="modulepreload">` for the lazy chunks every crowd page uses (board, judge, login), and the
 style that draws the sidebar's two buttons without Streamlit's icon font (ui/menu_arrows.css): in the
-head, so that the font is never asked for, which a style sent later by the script cannot promise.
+head, so that the font is never asked for, which a style sent later by the script cannot promise; and
+the few rules Streamlit's own elements need for WCAG AA (ui/access.css).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ui import assets, i18n
 # found by name in this Streamlit's files, so a renamed one is skipped rather than preloaded wrongly.
 LAZY_CHUNKS = ("BidiComponent", "Html", "PageLink", "Button", "_arrayReduce", "purify.es", "recordbatch",
                "serialization")  # fmt: skip
+STYLES = ("menu_arrows.css", "access.css", "kiosk.css")  # access.css: what axe asked of Streamlit's elements
 _MARK = b'<script type="module" crossorigin src="./static/js/index.'  # Streamlit's page, no other HTML
 
 
@@ -35,8 +37,9 @@ def head_snippet() -> bytes:
         pattern = re.compile(rf"^{re.escape(stem)}\.[A-Za-z0-9_-]{{8}}\.js$")
         links += [f'<link rel="modulepreload" crossorigin href="./static/js/{n}">' for n in sorted(names)
                   if pattern.match(n)]  # fmt: skip
-    css = (Path(__file__).with_name("menu_arrows.css")).read_text(encoding="utf-8")
-    return ("\n".join(links) + f"\n<style>{css}</style>\n").encode()
+    css = "".join(Path(__file__).with_name(name).read_text(encoding="utf-8") for name in STYLES)
+    script = Path(__file__).with_name("access.js").read_text(encoding="utf-8")
+    return ("\n".join(links) + f"\n<style>{css}</style>\n<script>{script}</script>\n").encode()
 
 
 # Streamlit preloads its text font (170 KB) with the page: over a venue link it shares the first

@@ -4,7 +4,7 @@ and QR code (for a screen an admin opened), and the people's choice on the resul
 from __future__ import annotations
 
 import time
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -144,13 +144,15 @@ def kiosk(session: Session | None, base_url: str) -> None:
 
     @data.live(run_every=2.0)
     def codes() -> None:
-        for opened in data.on_stage().votes.codes():
+        for opened in data.on_stage().votes.codes():  # one below the other: the kiosk's side column
             url = f"{base_url}/vote?code={quote(opened.code)}"
-            c1, c2 = st.columns([3, 1])
-            c1.markdown("### " + _("Vote for {title}").format(title=widgets.text(opened.title)))
-            c1.markdown(f"# `{opened.code}`")
-            c1.caption(widgets.text(_("at {address}").format(address=f"{base_url}/vote")))
-            c2.image(qr.png(url, scale=6), caption=_("Scan to vote"), width=180)
+            with st.container(key=f"kiosk-vote-{opened.key}"):
+                st.markdown("### " + _("Vote for {title}").format(title=widgets.text(opened.title)))
+                st.image(qr.png(url, scale=6), caption=_("Scan to vote"), width=170, alt=url)
+                st.markdown(f"# `{opened.code}`")
+                st.markdown(
+                    widgets.text(_("at {address}").format(address=f"{urlsplit(base_url).netloc}/vote"))
+                )
 
     codes()
 

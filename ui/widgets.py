@@ -29,6 +29,12 @@ def text(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(value))
 
 
+def code(value: object) -> str:
+    """As a Markdown code span: shown as typed, never made a link (an email address in a label would
+    become a mailto link, a control inside the label's own). Backticks cannot close it early."""
+    return "`" + str(value).replace("`", "'") + "`"
+
+
 def seconds_left(snapshot: Snapshot, now: float | None = None) -> int | None:
     """Whole seconds left in the window as this viewer last saw it (domain.snapshot.countdown's rule)."""
     remaining = snapshot.state.remaining(data.service().clock() if now is None else now)
@@ -98,11 +104,10 @@ def podium(snap: Snapshot, results=None) -> None:
     if not top:
         st.info(_("No performer has a complete score."))
         return
-    medals = {1: "🥇", 2: "🥈", 3: "🥉"}
     cols = st.columns(len(top))
     for col, r in zip(cols, top, strict=False):
         col.metric(
-            f"{medals.get(r.rank, '')} " + _("Place {rank}").format(rank=r.rank),
+            _("Place {rank}").format(rank=r.rank),
             snap.performer_name(r.performer_id),
             total(r.total),
             delta_color="off",

@@ -178,7 +178,7 @@ class ResultsView:
     """What every results screen may show at `now` (the board's document and the /results page alike)."""
 
     status: ResultsStatus
-    label: str  # "", "Provisional results" or "Official results"
+    label: str  # "", "Results (provisional)" or "Official results"
     message: str | None  # "Results coming soon" while hidden results have nothing revealed
     shown: frozenset[str]  # the performers whose rows may be shown
     revealed: list[list[str]]  # the places revealed so far, last place first

@@ -80,7 +80,7 @@ class Sheet:
     category: str
     rank: str
     total: str
-    status: str  # "Official results", "Provisional results" or ""
+    status: str  # "Official results", "Results (provisional)" or ""
     criteria: tuple[str, ...]
     rows: tuple[tuple[str, tuple[str, ...], str], ...]  # (judge label, value per criterion, judge total)
     comments: tuple[tuple[str, str], ...]  # (judge label, comment)

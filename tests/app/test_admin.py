@@ -15,24 +15,24 @@ NOT_RUNNING = "The timer engine is not running: start `python -m engine run`."
 
 def test_admin_starts_pauses_and_resumes_the_event_from_the_control_desk(svc, tokens, app):
     at = open_page(app(svc.logins.whoami(tokens[ADMIN])), "pages/admin_control.py")
-    assert texts(at.title) == ["🎛️ Control"]
+    assert texts(at.title) == ["Control"]
     assert svc.bundle().state.phase is Phase.LOBBY
 
     [force] = [c for c in at.checkbox if c.label == "Start without the full panel"]
     force.check()
-    at = button(at, "▶️ Start").click().run()
+    at = button(at, "Start").click().run()
     state = svc.bundle().state
     assert (state.phase, state.paused, state.performer_id) == (Phase.PERFORMING, False, state.order[0])
     assert not at.exception and not at.error
 
-    at = button(at, "⏸️ Pause").click().run()
+    at = button(at, "Pause").click().run()
     state = svc.bundle().state
     assert state.paused and state.phase is Phase.PERFORMING
     assert "Pause: the event is now performing (paused)." in texts(at.toast)
     # The desk that shows "Performing — paused" is drawn in the browser: tests/e2e/test_admin_desk.py.
     assert [d["url"] for d in component_data(at, DESK)] == ["/live/admin"]
 
-    at = button(at, "⏯️ Resume").click().run()
+    at = button(at, "Resume").click().run()
     state = svc.bundle().state
     assert not state.paused and state.deadline is not None
     assert not at.exception and not at.error
@@ -42,7 +42,7 @@ def test_a_refused_command_is_shown_and_changes_nothing(svc, tokens, app):
     at = open_page(app(svc.logins.whoami(tokens[ADMIN])), "pages/admin_control.py")
     version = svc.bundle().state.version
 
-    at = button(at, "⏸️ Pause").click().run()
+    at = button(at, "Pause").click().run()
 
     assert texts(at.error) == ["Nothing is on stage: the event is lobby."]
     assert svc.bundle().state.version == version
@@ -52,7 +52,7 @@ def test_finish_asks_for_a_confirmation_first(svc, tokens, app):
     start(svc, tokens)
     at = open_page(app(svc.logins.whoami(tokens[ADMIN])), "pages/admin_control.py")
 
-    at = button(at, "🏁 Finish").click().run()
+    at = button(at, "Finish").click().run()
 
     # The dialog asks; nothing has changed yet. (Its button reruns the dialog as a fragment,
     # which AppTest cannot do: the browser tests click it.)

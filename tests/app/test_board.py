@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+
 from engine.domain.model import Command, CommandKind
 from engine.domain.release import ResultsSettings
 from engine.views.exports import public_board
@@ -31,7 +33,7 @@ def test_public_board_lists_the_ranking(svc, tokens, app):
 
     assert not at.exception and not at.error
     data = board_element(at)
-    assert data == {"url": "/live/public", "kiosk": False}
+    assert data == {"url": "/live/public", "kiosk": False, "theme": "light"}
     # What the audience's browsers are pushed (/live/public carries views.exports.public_board's fields;
     # the stream itself is tested with the live feed, the browser's drawing in tests/e2e).
     # While performer 1's window is open nothing of their scores is public (engine.domain.publicity).
@@ -57,7 +59,17 @@ def test_the_kiosk_board_is_the_same_board_in_large(svc, tokens, app):
     at = open_page(at, "pages/leaderboard.py")
 
     assert not at.exception and not at.title
-    assert board_element(at) == {"url": "/live/public", "kiosk": True}
+    assert board_element(at) == {"url": "/live/public", "kiosk": True, "theme": "light"}
+
+
+@pytest.mark.parametrize(("asked", "theme"), [("projector", "projector"), ("neon", "light")])
+def test_the_kiosk_takes_the_projector_theme_from_its_address(svc, tokens, app, asked, theme):
+    at = app()
+    at.query_params["kiosk"] = "1"
+    at.query_params["theme"] = asked
+    at = open_page(at, "pages/leaderboard.py")
+    assert not at.exception
+    assert board_element(at) == {"url": "/live/public", "kiosk": True, "theme": theme}
 
 
 def test_results_page_shows_the_podium_once_the_event_is_finished(svc, tokens, app):

@@ -49,7 +49,7 @@ def test_results_rank_each_category_and_schedule_lists_the_order(svc, tokens, ap
     svc.set_roster(tokens[ADMIN], ROSTER)
     Competition(svc).move(tokens[ADMIN], "Ada", last=True)
     at = open_page(app(None), "pages/schedule.py")
-    assert not at.exception and texts(at.title) == ["🕒 Schedule"]
+    assert not at.exception and texts(at.title) == ["Schedule"]
     page = shown(at)
     assert page.index("Bo") < page.index("Cy") < page.index("Ada")
     assert "about" in page

@@ -24,11 +24,15 @@ def test_the_board_follows_the_stage_in_its_address(svc, festival, app):
     at.query_params["stage"] = "s2"
     at = open_page(at, "pages/leaderboard.py")
     assert not at.exception and not at.error
-    assert component_data(at, "stagescore_live_board") == [{"url": "/live/public?stage=s2", "kiosk": False}]
+    assert component_data(at, "stagescore_live_board") == [
+        {"url": "/live/public?stage=s2", "kiosk": False, "theme": "light"}
+    ]
     [picker] = at.button_group
     assert picker.label == "Stage" and picker.value == "s2"
     picker.set_value("s1").run()
-    assert component_data(at, "stagescore_live_board") == [{"url": "/live/public?stage=s1", "kiosk": False}]
+    assert component_data(at, "stagescore_live_board") == [
+        {"url": "/live/public?stage=s1", "kiosk": False, "theme": "light"}
+    ]
     assert at.query_params["stage"] == "s1"
 
 

@@ -37,7 +37,7 @@ def test_a_judge_with_the_login_cookie_opens_the_judge_page_logged_in(svc, token
     at = open_page(app(), "pages/judge.py")
 
     assert not at.exception
-    assert texts(at.title) == ["📝 Score"]
+    assert texts(at.title) == ["Score"]
     assert "Judging as Judge 1" in texts(at.caption)
     assert at.session_state["session"].email == JUDGE
 
@@ -49,7 +49,7 @@ def test_an_admin_with_the_cookie_opens_a_deep_link_logged_in(svc, tokens, app, 
 
     assert not at.exception
     assert at.session_state["session"].role is Role.ADMIN
-    assert texts(at.title) == ["🛠️ Setup"]
+    assert texts(at.title) == ["Setup"]
 
 
 def test_protected_page_without_login_goes_to_the_login_and_remembers_the_page(svc, tokens, app):
@@ -80,7 +80,7 @@ def test_an_old_phone_after_a_device_swap_is_told_so_on_the_login_page(svc, toke
     old = svc.logins.login(JUDGE, PASSWORD).token
     cookie(old)
     at = open_page(app(), "pages/judge.py")
-    assert texts(at.title) == ["📝 Score"]
+    assert texts(at.title) == ["Score"]
 
     svc.logins.login_with_link(svc.logins.issue_link(None, JUDGE))  # the new phone
     at = open_page(at, "pages/judge.py")

@@ -13,7 +13,7 @@ ATTACKER = LoginClient("198.51.100.66")
 
 def _expander(at, who: str):
     """The Setup page's box for a judge, by the start of their email (labels are Markdown-escaped)."""
-    [box] = [e for e in at.expander if f"({who}@" in e.label]
+    [box] = [e for e in at.expander if f"(`{who}@" in e.label]
     return box
 
 

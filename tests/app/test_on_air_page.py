@@ -16,7 +16,7 @@ def test_the_operator_switches_the_overlays_and_the_projector_from_the_page(svc,
     svc.add_account(None, STREAMER, "Stream desk", PASSWORD, Role.STREAMING)
     at = app(svc.logins.login(STREAMER, PASSWORD))
     at = open_page(at, nav.path_of("ON_AIR_PAGE"))
-    assert not at.exception and [t.value for t in at.title] == ["🎬 On air"]
+    assert not at.exception and [t.value for t in at.title] == ["On air"]
     toggles = {t.label: t for t in at.toggle}
     assert list(toggles) == ["Lower third", "Score card", "Podium", "Next up"]
     assert all(t.value for t in toggles.values())

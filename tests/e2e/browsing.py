@@ -21,14 +21,14 @@ JUDGE_SCREEN = ".judge"
 DESK = ".desk"
 NOT_FOUND = "Page not found"
 ADMIN_BUTTONS = [
-    "▶️ Start",
-    "⏸️ Pause",
-    "⏯️ Resume",
-    "➕ Extend +10 s",
-    "⏭️ Skip",
-    "⏹️ Close scoring",
-    "🏁 Finish",
-    "🔄 Reset (start a new event)",
+    "Start",
+    "Pause",
+    "Resume",
+    "Extend +10 s",
+    "Skip",
+    "Close scoring",
+    "Finish",
+    "Reset (start a new event)",
 ]
 
 

@@ -95,7 +95,7 @@ def fresh_scoring(stack: Stack, min_left: float):
 def test_a_refused_start_is_shown_until_the_state_moves_on(stack, new_page):
     admin = open_desk(new_page(), stack)
     assert stack.status()["phase"] == "LOBBY"
-    admin.get_by_role("button", name="▶️ Start").click()
+    admin.get_by_role("button", name="Start", exact=True).click()
     refusal = admin.get_by_text(WAITING)
     expect(refusal).to_be_visible()
     time.sleep(2)  # nothing moves: the refusal stays (it is about the state still on screen)
@@ -159,10 +159,10 @@ def test_pause_and_resume_show_on_the_desk(stack, new_page):
     fresh_scoring(stack, 8)
     expect(desk(admin).locator(".phase")).to_have_text("Scoring")
     settled(admin, runs)  # the admin clicks what is on screen: the window the page knows
-    admin.get_by_role("button", name="⏸️ Pause").click()
+    admin.get_by_role("button", name="Pause", exact=True).click()
     expect(desk(admin).locator(".phase")).to_have_text("Scoring — paused", timeout=15_000)
     assert stack.status()["paused"]
-    admin.get_by_role("button", name="⏯️ Resume").click()
+    admin.get_by_role("button", name="Resume", exact=True).click()
     expect(desk(admin).locator(".phase")).to_have_text("Scoring", timeout=15_000)
     assert not stack.status()["paused"]
 

@@ -143,7 +143,7 @@ def start_from_control(admin: Page, stack: Stack) -> None:
     open_desk(admin, stack)
     wait_for(lambda: len(stack.snapshot().present) == 3, 20, "the three judges to be present")
     expect(admin.locator(DESK).get_by_text("3 / 3 required")).to_be_visible(timeout=20_000)
-    admin.get_by_role("button", name="▶️ Start").click()
+    admin.get_by_role("button", name="Start", exact=True).click()
     wait_for(lambda: stack.snapshot().state.phase is Phase.PERFORMING, 20, "the round to start")
 
 

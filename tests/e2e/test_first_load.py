@@ -4,9 +4,10 @@
 
 A festival (`demo --stages 2`) with both stages running, since that is where the public menu is longest
 (it lists "Now on every stage") and a board most often shows a scoring window (its held-back line).
-A `:material/…` icon in the public menu, or an italic line on the board, fetches such a font only when
-it is drawn; bench/doors.py records a first load at whatever moment of the show it runs, so the doors
-figures moved by 138 KB between runs (646.8 → 784.8 KB) with the phase the board happened to show.
+A `:material/…` icon in the public menu (its links have no icon: ui/nav.py), or an italic line on the
+board, fetches such a font only when it is drawn; bench/doors.py records a first load at whatever moment
+of the show it runs, so the doors figures moved by 138 KB between runs (646.8 → 784.8 KB) with the phase
+the board happened to show.
 """
 
 from __future__ import annotations
@@ -28,13 +29,13 @@ pytestmark = pytest.mark.e2e
 # small growth and none for a font (the smallest Streamlit loads lazily is the italic face, 138 KB).
 BOARD_BUDGET_KB = 720
 TEXT_FONT = "SourceSansVF-Upright"  # the one font a crowd page needs
-MENU = '[data-testid="stSidebar"]'  # the menu: our page links (ui/nav.py), each with its icon
+MENU = '[data-testid="stSidebar"]'  # the menu: our page links (ui/nav.py), text only
 # Each public page, and what shows that it has drawn what it will draw (the menu with its icons first).
 PUBLIC_PAGES = {
     "/leaderboard?stage=s2": ".board[data-version]",
     "/results": MENU,
     "/schedule": MENU,
-    "/now": '[data-testid="stMain"] [data-testid="stPageLink"]',  # a link a stage, each with its icon
+    "/now": '[data-testid="stMain"] [data-testid="stPageLink"]',  # a link a stage
     "/login": MENU,
 }
 # Fonts are asked for at the layout after an element appears: two frames, then whatever they asked for.
@@ -125,7 +126,7 @@ def test_no_public_page_fetches_the_icon_font_or_the_italic_face(festival, brows
     load = FirstLoad(browser, festival.url + path)
     try:
         load.settle(PUBLIC_PAGES[path])
-        load.page.locator(MENU).get_by_text("Now on every stage").wait_for(state="visible")  # its icon drawn
+        load.page.locator(MENU).get_by_text("Now on every stage").wait_for(state="visible")
         load.page.evaluate(FONTS_SETTLED)
         load.page.wait_for_load_state("networkidle")
         assert_healthy(load.page)

@@ -84,7 +84,7 @@ def phone_submits(phone: Page, name: str, value: str) -> None:
 def results_desk(page: Page, stack: Stack) -> Page:
     cookie_login(page, stack, "admin@demo.local")
     page.goto(stack.url + "/admin-results")
-    expect(page.get_by_role("heading", name="🏅 Results desk")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="Results desk")).to_be_visible(timeout=30_000)
     settle(page)
     return page
 

@@ -85,7 +85,7 @@ def window_of(svc: Service, index: int):
 def scan(kiosk: Page, title: str, code: str, tmp_path) -> str:
     """What a phone's camera reads from the kiosk's QR code for `title`'s vote (zbarimg on a screenshot
     of it); the code shown large beside it must be the service's."""
-    block = kiosk.locator('[data-testid="stHorizontalBlock"]').filter(
+    block = kiosk.locator('[class*="st-key-kiosk-vote-"]').filter(
         has=kiosk.get_by_role("heading", name=f"Vote for {title}")
     )
     expect(block.locator("h1 code")).to_have_text(code, timeout=20_000)

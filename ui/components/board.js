@@ -1,7 +1,8 @@
 // Live public board: follows /live/public (server-sent events), ticks the countdown locally, renders
 // text only (el() and the clock rules: live_core.js). Words come from the document (engine/domain/snapshot.py
 // PHASE_LABEL), so the board and the pages say the same.
-const MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"};
+// A podium place is said in words ("1st"), in a medal's colour: no emoji font needed, nor colour to read it.
+const placeWord = (n) => n === 1 ? t("1st") : n === 2 ? t("2nd") : n === 3 ? t("3rd") : t("Place {rank}", {rank: n});
 
 export default function (component) {
   const { data, parentElement } = component;
@@ -9,7 +10,10 @@ export default function (component) {
   const locale = document.documentElement.lang || undefined;
   const root = parentElement.querySelector(".board");
   root.classList.toggle("kiosk", !!data.kiosk);
+  root.classList.toggle("theme-projector", data.theme === "projector");
   let doc = null, offset = null, shown = null, ticker = null, lost = false;
+  let blocks = [], pages = [new Set()], page = 0;  // the kiosk's pages (board_pages.js)
+  const pager = el("div", "pager");
 
   function renderClock() {
     const clock = root.querySelector(".clock");
@@ -26,7 +30,7 @@ export default function (component) {
     for (const r of places) {
       const place = el("div", placeCls);
       place.dataset.rank = r.rank;
-      place.appendChild(el("div", null, (MEDALS[r.rank] || "") + " " + t("Place {rank}", {rank: r.rank})));
+      place.appendChild(el("div", "medal m" + r.rank, placeWord(r.rank)));
       place.appendChild(el("div", "name", r.performer));
       place.appendChild(el("div", "num", r.total));
       box.appendChild(place);
@@ -35,20 +39,21 @@ export default function (component) {
   }
 
   // Next up and later, with expected start times in the viewer's own clock (the server may run in UTC).
-  function renderLineup(lineup) {
-    if (!lineup || (!lineup.next_up && !(lineup.later || []).length)) return;
+  function lineupBlock(lineup) {
+    if (!lineup || (!lineup.next_up && !(lineup.later || []).length)) return null;
     const box = el("div", "lineup");
     const at = (ts) => new Date(ts * 1000).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
     if (lineup.next_up) box.appendChild(el("div", "next-up", t("Next up: {name}", {name: lineup.next_up.performer})));
-    for (const s of (lineup.later || []).slice(0, 5)) {
+    for (const s of (lineup.later || []).slice(0, data.kiosk ? 3 : 5)) {
       const later = t("{name} — later (about {time})", {name: s.performer, time: at(s.expected_start)});
       box.appendChild(el("div", "later", later));
     }
-    root.appendChild(box);
+    return block("", box);
   }
 
   function render() {
     root.replaceChildren();
+    blocks = [];
     if (!doc) { root.appendChild(el("div", "phase", t("Connecting…"))); return; }
     // The room's screen shows what the streaming operator picked (the board unless they chose another).
     if (data.kiosk && !doc.error && projectorView(root, doc)) { renderClock(); return; }
@@ -72,7 +77,12 @@ export default function (component) {
     if (timed) { const bar = el("div", "bar"); bar.appendChild(el("div")); root.appendChild(bar); }
     const several = (doc.categories || []).length > 1;
     if (doc.round && doc.round.number > 1) root.appendChild(el("div", "round", doc.round.name));
-    if (doc.results_label) root.appendChild(el("div", "results-label", t(doc.results_label)));
+    // The results' state in words that match it ("Provisional results", "Official results"); at the end it
+    // heads the results themselves, never under a "Final results" of its own.
+    const finished = doc.phase === "FINISHED";
+    if (doc.results_label || finished) {
+      root.appendChild(el(finished ? "h2" : "div", "results-label", doc.results_label ? t(doc.results_label) : t("Results")));
+    }
     // The reveal: the place just revealed, large, until all are shown (revealLines, in live_core.js).
     const revealed = doc.revealed || [];
     const lines = revealLines(doc);
@@ -82,24 +92,21 @@ export default function (component) {
       root.appendChild(box);
     }
     const shownNow = new Set(revealed.map((r) => r.rank + "\u0000" + r.performer));
-    if (doc.phase !== "FINISHED") renderLineup(doc.lineup);
+    if (!finished) blocks.push(lineupBlock(doc.lineup));
     if (doc.results_message) {
-      root.appendChild(el("h2", "coming", t(doc.results_message)));
-    } else if (doc.phase === "FINISHED") {
-      root.appendChild(el("h2", null, t("Final results")));
+      blocks.push(block("", el("h2", "coming", t(doc.results_message))));
+    } else if (finished) {
       if (!several || doc.rank_overall) {
-        root.appendChild(podium("podium", "place", doc.ranking.filter((r) => r.rank !== null && r.rank <= 3)));
+        blocks.push(block("", podium("podium", "place", doc.ranking.filter((r) => r.rank !== null && r.rank <= 3))));
       }
       if (several) {
         for (const p of doc.podiums || []) {
-          root.appendChild(el("h3", null, p.category || t("No category")));
-          root.appendChild(podium("cat-podium", "cat-place", p.places));
+          blocks.push(block("cat-block", el("h3", null, p.category || t("No category")),
+            podium("cat-podium", "cat-place", p.places)));
         }
       }
     }
-    root.appendChild(el("h2", null, t("Ranking")));
     const held = heldLine(doc);
-    if (held) root.appendChild(el("div", "held-back", held));
     const table = el("table", "ranking");
     const head2 = el("tr");
     const deducting = doc.ranking.some((r) => r.deducted);  // the head judge's deductions, once public
@@ -121,8 +128,19 @@ export default function (component) {
       body.appendChild(tr);
     }
     table.appendChild(body);
-    root.appendChild(table);
+    blocks.push(block("ranking-block", el("h2", null, t("Ranking")), held ? el("div", "held-back", held) : null, table));
+    blocks = blocks.filter(Boolean);
+    root.dataset.phase = doc.phase;
     root.dataset.version = doc.event_id + ":" + doc.version + ":" + doc.ranking.map((r) => r.total).join(",");
+    if (data.kiosk) {
+      pages = sharePages(root, blocks, pager);
+      page = page % pages.length;
+      showPage(blocks, pages, page, pager);
+      root.dataset.pages = String(pages.length);
+      root.dataset.fit = innerWidth + "x" + innerHeight;  // the screen these pages were shared out for
+    } else {
+      for (const b of blocks) root.appendChild(b);
+    }
     renderClock();
   }
 
@@ -130,5 +148,27 @@ export default function (component) {
                                 () => { if (doc && !lost) { lost = true; render(); } });
   render();
   ticker = setInterval(renderClock, 200);
-  return () => { clearInterval(ticker); unfollow(); };
+  // The kiosk's pages take turns.
+  const turner = data.kiosk ? setInterval(() => {
+    if (pages.length < 2) return;
+    page = (page + 1) % pages.length;
+    showPage(blocks, pages, page, pager);
+  }, PAGE_SECONDS * 1000) : null;
+  // A new size of screen, or of the board's column as the page settles, shares the pages out again.
+  let width = 0;
+  const resized = new ResizeObserver(() => {
+    if (root.clientWidth === width && root.dataset.fit === innerWidth + "x" + innerHeight) return;
+    width = root.clientWidth;
+    render();
+  });
+  if (data.kiosk) resized.observe(root);
+  const onWindow = () => render();
+  if (data.kiosk) window.addEventListener("resize", onWindow);
+  return () => {
+    clearInterval(ticker);
+    if (turner) clearInterval(turner);
+    resized.disconnect();
+    window.removeEventListener("resize", onWindow);
+    unfollow();
+  };
 }

@@ -9,7 +9,7 @@ import streamlit as st
 
 from ui.components import app_path, asset, words
 
-_SCRIPTS = ("live_core.js", "live_stream.js", "projector.js", "board.js")
+_SCRIPTS = ("live_core.js", "live_stream.js", "projector.js", "board_pages.js", "board.js")
 _component = st.components.v2.component(
     "stagescore_live_board",
     html="<div class='board'></div>",
@@ -18,10 +18,11 @@ _component = st.components.v2.component(
 )
 
 
-def live_board(kiosk: bool, stage: str | None = None) -> None:
-    """The board of one stage (its stream: /live/public?stage=ID; None: the only stage)."""
+def live_board(kiosk: bool, stage: str | None = None, theme: str = "light") -> None:
+    """The board of one stage (its stream: /live/public?stage=ID; None: the only stage). A kiosk fits its
+    screen, turning pages; `theme` "projector" draws it white on black, large."""
     url = app_path("live/public") + ("?" + urlencode({"stage": stage}) if stage else "")
     _component(
-        data={"url": url, "kiosk": kiosk} | words(*_SCRIPTS),
+        data={"url": url, "kiosk": kiosk, "theme": theme} | words(*_SCRIPTS),
         key=f"live-board-{stage}" if stage else "live-board",
     )

@@ -25,6 +25,10 @@ function deskSkeleton(root) {
   add("scores", el("div", "count"), counts);
   add("help", el("div", "help"));
   add("table", el("table", "judges"));
+  // Read out when they change: a problem at once, the phase and a judge's call for help politely.
+  for (const name of ["banner", "engine"]) p[name].setAttribute("role", "alert");
+  p.phase.setAttribute("aria-live", "polite");
+  p.help.setAttribute("role", "status");
   return p;
 }
 
@@ -43,7 +47,7 @@ function judgesTable(table, doc, nowServer) {
     const row = el("tr");
     row.dataset.email = j.email;
     const ago = j.help_since === null || j.help_since === undefined ? ""
-      : "🙋 " + t("{n} s ago", {n: Math.max(0, Math.floor(nowServer - j.help_since))});
+      : t("{n} s ago", {n: Math.max(0, Math.floor(nowServer - j.help_since))});
     const yes = t("yes"), no = t("no");
     const cells = [j.name, j.email, j.present ? yes : no, doc.performer_id || doc.performer ? (j.submitted ? yes : no) : "", ago];
     cells.forEach((text, i) => {

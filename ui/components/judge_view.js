@@ -49,6 +49,11 @@ function judgeSkeleton(root) {
   add("table", el("table", "so-far"), others);
   add("awake", el("div", "awake"));
   for (const b of [parts.confirm, parts.revise]) b.type = "button";
+  // A screen reader hears what changes without being asked: the phase, where the judge stands, the
+  // answers and the problems; the clock is not read out as it ticks.
+  parts.phase.setAttribute("aria-live", "polite");
+  for (const name of ["state", "info", "ack", "note", "checkReply"]) parts[name].setAttribute("role", "status");
+  for (const name of ["ended", "offline", "problem", "error", "checkText"]) parts[name].setAttribute("role", "alert");
   for (const name of ["ended", "offline", "problem", "check", "others"]) parts[name].hidden = true;
   return parts;
 }

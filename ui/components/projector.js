@@ -22,7 +22,7 @@ function projectorView(root, doc) {
     if (next && next.category) box.appendChild(el("div", "category", next.category));
   } else if (view === "podium") {
     const places = doc.phase === "FINISHED" ? doc.podium || [] : [];
-    box.appendChild(el("div", "phase", doc.results_message ? t(doc.results_message) : places.length ? t("Final results")
+    box.appendChild(el("div", "phase", doc.results_message ? t(doc.results_message) : places.length ? (doc.results_label ? t(doc.results_label) : t("Results"))
       : t("The podium after the last performance")));
     for (const r of doc.results_message ? [] : places) {
       const place = el("div", "projector-place");
