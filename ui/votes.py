@@ -172,7 +172,7 @@ def results(audience: Audience | None, public: bool) -> None:
             _("Place"): p.rank if p.rank is not None else "—",
             _("Performer"): names.get(p.performer_id, p.performer_id),
             _("Votes"): p.votes,
-            **({} if final else {_("Mean stars"): "" if p.mean is None else i18n.number(p.mean)}),
+            **({} if final else {_("Mean stars"): "" if p.mean is None else i18n.number(p.mean, 2)}),
         }
         for p in audience.places
     ]
