@@ -29,6 +29,7 @@ MAX_KINDS = 20
 MAX_POINTS = Decimal(100)
 MAX_COUNT = 20
 HEAD_ONLY = N_("Only the head judge or an admin can enter deductions.")
+FROZEN_WITHDRAW = N_("The results are official, so a deduction can no longer be withdrawn.")
 PERFORMED = (PerformerStatus.PERFORMING, PerformerStatus.SCORING, PerformerStatus.DONE)
 
 
@@ -168,8 +169,7 @@ def lines(settings: Settings, entries: Iterable[Deduction], performer_id: str) -
     mine = [e for e in entries if e.performer_id == performer_id]
     out = []
     for e in sorted(mine, key=lambda e: (e.at, e.entry_id)):
-        label = f"{e.kind} ×{e.count}" if e.kind else f"Penalty ({e.reason})"
-        out.append(f"{label}: −{e.points}")
+        out.append(f"{_what(e)}: −{e.points}")
     total = off(settings, mine).get(performer_id)
     if total is not None and total != sum((e.points for e in mine), Decimal(0)):
         out.append(f"(capped: −{total} in all)")
@@ -178,3 +178,27 @@ def lines(settings: Settings, entries: Iterable[Deduction], performer_id: str) -
 
 def not_allowed() -> NotAllowed:
     return NotAllowed(HEAD_ONLY)
+
+
+# ---- withdrawing one entered by mistake -----------------------------------------------------------------
+def check_withdraw(entries: Sequence[Deduction], entry_id: str, signed_off: bool) -> Deduction:
+    """The entry to withdraw (a withdrawn one is no longer among `entries`): until the results are
+    official. Its entry stays in the log; the withdrawal is an entry of its own."""
+    if signed_off:
+        raise ScoreRefused(FROZEN_WITHDRAW)
+    found = next((e for e in entries if e.entry_id == str(entry_id or "").strip()), None)
+    if found is None:
+        raise InvalidInput(
+            N_("There is no deduction {entry} to withdraw; it may be withdrawn already."),
+            entry=str(entry_id)[:40],
+        )
+    return found
+
+
+def label(entry: Deduction, name: str) -> str:
+    """An entry as a list to choose from shows it: "Ada — Fall ×2: −0.50 (head@x)"."""
+    return f"{name} — {_what(entry)}: −{entry.points} ({entry.by or 'operator'})"
+
+
+def _what(e: Deduction) -> str:
+    return f"{e.kind} ×{e.count}" if e.kind else f"Penalty ({e.reason})"

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from engine.domain.catalogue import DeductionKind
+from engine.domain.catalogue import DeductionKind, TimeRule
 from engine.domain.messages import N_
 
 
@@ -79,6 +79,7 @@ class CommandKind(enum.StrEnum):
     EXTEND = "extend"
     SKIP = "skip"
     CLOSE = "close"
+    DONE = "done"  # the performance is over: scoring opens now, and the performance is timed
     FINISH = "finish"
     RESET = "reset"
 
@@ -176,6 +177,7 @@ class Settings:
     shadows: tuple[str, ...] = ()  # judges who score but never count (engine/domain/panels.py)
     head_judge: str = ""  # a judge who enters deductions and sees every calibration card, besides admins
     deductions: tuple[DeductionKind, ...] = ()  # the head judge's catalogue
+    time_rule: TimeRule = TimeRule()  # the time limit and its penalty (engine/domain/overtime.py)
 
     def with_changes(self, **changes) -> Settings:
         return replace(self, **changes)
@@ -184,7 +186,7 @@ class Settings:
 # Settings whose change would alter results or the running clock; locked once started.
 LOCKED_SETTINGS = frozenset(
     "rule missing min_scores trim_min trim_count tie_breaks criteria required_judges votes rank_points "
-    "normalise_min criteria_sum shadows".split()
+    "normalise_min criteria_sum shadows time_rule".split()
 )
 
 
@@ -198,6 +200,7 @@ class Performer:
     started_at: float | None = None
     ended_at: float | None = None
     difficulty: Decimal = Decimal("1")  # multiplies the performer's total, as a dive's degree of difficulty
+    performed_seconds: float | None = None  # perform window start to the admin's "done", pauses left out
 
 
 @dataclass(frozen=True)
@@ -235,6 +238,8 @@ class EventState:
     deadline: float | None = None
     paused: bool = False
     paused_remaining: float | None = None
+    paused_at: float | None = None  # when the clock was paused, while it is
+    paused_for: float = 0.0  # seconds this window spent paused before its last resume
     version: int = 0
     started_at: float | None = None
     finished_at: float | None = None

@@ -8,7 +8,7 @@ every criterion was before sub-panels existed); the score path refuses a criteri
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from engine.domain.model import Criterion, InvalidInput, Rule, Score, ScoreRefused, Settings
@@ -106,19 +106,41 @@ def shadowed(given: Iterable[Score], settings: Settings) -> list[Score]:
     return [s for s in given if s.judge in shadows]
 
 
-def missing(
+@dataclass(frozen=True)
+class Missing:
+    """A line of the desk's missing-scores report: for a performer and a criterion ("" when every judge
+    scores every criterion), its panel's judges with no score yet and those who stepped aside."""
+
+    performer_id: str
+    criterion: str
+    judges: tuple[str, ...]
+    stepped_aside: tuple[str, ...] = ()
+
+
+def _groups(criteria: Sequence[Criterion], panel: Iterable[str]) -> list[tuple[str, list[str]]]:
+    if not split(criteria):
+        return [("", sorted(set(panel)))]
+    return [(c.name, criterion_panel(c, panel)) for c in criteria]
+
+
+def missing_report(
     criteria: Sequence[Criterion],
     panel: Iterable[str],
-    scored: Collection[str],
-    recused: Collection[str] = (),
-) -> dict[str, list[str]]:
-    """Per criterion, the judges of its panel who have not scored a performer (recused judges are not
-    missing): what a missing-score report lists."""
-    out = {}
-    for c in criteria:
-        left = [j for j in criterion_panel(c, panel) if j not in scored and j not in recused]
-        if left:
-            out[c.name] = left
+    performer_ids: Iterable[str],
+    scored: Mapping[str, Collection[str]],
+    recused: Mapping[str, Collection[str]],
+) -> list[Missing]:
+    """Per performer and criterion, the judges of the criterion's own panel who have not scored (a judge
+    who stepped aside for the performer is not missing: listed apart). `scored`, `recused`: performer ->
+    judges. Lines with nobody missing nor stepped aside are left out."""
+    panel, out = list(panel), []
+    for pid in performer_ids:
+        done, aside = set(scored.get(pid, ())), set(recused.get(pid, ()))
+        for name, judges in _groups(criteria, panel):
+            left = tuple(j for j in judges if j not in done and j not in aside)
+            line = Missing(pid, name, left, tuple(j for j in judges if j in aside))
+            if line.judges or line.stepped_aside:
+                out.append(line)
     return out
 
 

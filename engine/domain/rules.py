@@ -27,6 +27,7 @@ from engine.domain.model import (
 
 MAX_EXTEND_SECONDS = 3600.0
 RUNNING = (Phase.PERFORMING, Phase.SCORING)
+UNPAUSED = {"paused": False, "paused_remaining": None, "paused_at": None, "paused_for": 0.0}
 
 
 def _bump(state: EventState, **changes) -> EventState:
@@ -88,8 +89,7 @@ def _perform(state: EventState, settings: Settings, index: int, at: float, kind:
         window_id=state.window_id + 1,
         window_started_at=at,
         deadline=at + settings.perform_seconds,
-        paused=False,
-        paused_remaining=None,
+        **UNPAUSED,
         started_at=state.started_at if state.started_at is not None else at,
     )
     updates = {**updates, pid: PerformerStatus.PERFORMING}
@@ -103,14 +103,13 @@ def _finish(state: EventState, at: float, kind: str, updates: dict) -> Step:
         window_id=state.window_id + 1,
         window_started_at=at,
         deadline=None,
-        paused=False,
-        paused_remaining=None,
+        **UNPAUSED,
         finished_at=at,
     )
     return Step(new, at, kind, {}, updates)
 
 
-def _score(state: EventState, settings: Settings, at: float) -> Step:
+def _score(state: EventState, settings: Settings, at: float, kind: str = "scoring_opened", **detail) -> Step:
     pid = state.order[state.index]
     new = _bump(
         state,
@@ -118,8 +117,25 @@ def _score(state: EventState, settings: Settings, at: float) -> Step:
         window_id=state.window_id + 1,
         window_started_at=at,
         deadline=at + settings.score_seconds,
+        **UNPAUSED,
     )
-    return Step(new, at, "scoring_opened", {"performer_id": pid}, {pid: PerformerStatus.SCORING})
+    return Step(new, at, kind, {"performer_id": pid, **detail}, {pid: PerformerStatus.SCORING})
+
+
+def performed(state: EventState, now: float) -> float:
+    """Seconds the performance on stage has run at `now`: since its window opened, pauses left out (the
+    engine's clock, never a browser's). What the admin's "done" records and a time limit is held to."""
+    if state.phase is not Phase.PERFORMING or state.window_started_at is None:
+        return 0.0
+    held = state.paused_for + (now - state.paused_at if state.paused and state.paused_at is not None else 0.0)
+    return max(0.0, now - state.window_started_at - held)
+
+
+def _done(state: EventState, settings: Settings, now: float) -> Step:
+    """The admin's "done": the performance is over, its time recorded, and scoring opens at once."""
+    if state.phase is not Phase.PERFORMING:
+        raise CommandRefused(N_("Done ends a performance; scoring is already open."))
+    return _score(state, settings, now, "performance_done", performed_seconds=round(performed(state, now), 3))
 
 
 def _after_scoring(state: EventState, settings: Settings, at: float, kind: str) -> Step:
@@ -234,12 +250,17 @@ def apply_command(
         if state.paused:
             raise CommandRefused(N_("The clock is already paused."))
         remaining = max(0.0, (state.deadline or now) - now)
-        return Step(_bump(state, paused=True, paused_remaining=remaining, deadline=None), now, "paused", {})
+        paused = _bump(state, paused=True, paused_remaining=remaining, deadline=None, paused_at=now)
+        return Step(paused, now, "paused", {})
     if kind is CommandKind.RESUME:
         if not state.paused:
             raise CommandRefused(N_("The clock is not paused."))
         deadline = now + (state.paused_remaining or 0.0)
-        return Step(_bump(state, paused=False, paused_remaining=None, deadline=deadline), now, "resumed", {})
+        held = state.paused_for + max(0.0, now - (state.paused_at if state.paused_at is not None else now))
+        resumed = _bump(
+            state, paused=False, paused_remaining=None, deadline=deadline, paused_at=None, paused_for=held
+        )
+        return Step(resumed, now, "resumed", {})
     if kind is CommandKind.EXTEND:
         secs = command.seconds
         if not (isinstance(secs, (int, float)) and math.isfinite(secs) and 0 < secs <= MAX_EXTEND_SECONDS):
@@ -252,6 +273,8 @@ def apply_command(
     if kind is CommandKind.SKIP:
         skipped = {state.order[state.index]: PerformerStatus.SKIPPED}
         return _perform(state, settings, state.index + 1, now, "skipped", skipped)
+    if kind is CommandKind.DONE:
+        return _done(state, settings, now)
     if kind is CommandKind.CLOSE:
         if phase is not Phase.SCORING:
             raise CommandRefused(N_("Scoring is not open, so there is nothing to close."))

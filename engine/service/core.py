@@ -142,9 +142,11 @@ class Service:
             step = rules.apply_command(b.state, b.settings, command, now, present, needed)
             try:
                 self.store.events.write_step(b.state.version, step, actor, now)
-                return step.state
             except Conflict:
                 continue
+            if step.kind == "performance_done" and b.settings.time_rule.limit:
+                self.panels.deduct(token, step.detail["performer_id"], timed=True)  # over the limit: penalty
+            return step.state
         raise Conflict(N_("The event is changing too fast to apply that command; try again."))
 
     def reset(self, token: str | None) -> EventState:

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from engine.domain import calibration, deductions, panels
+from engine.domain import calibration, deductions, overtime, panels
 from engine.domain.calibration import Card
 from engine.domain.deductions import Deduction
 from engine.domain.model import InvalidInput, NotAllowed, Role, Session, Settings
@@ -73,9 +73,12 @@ class Panels:
         count: object = 1,
         points: object = None,
         reason: object = "",
-    ) -> Deduction:
+        timed: bool = False,
+    ) -> Deduction | None:
         """A deduction for `performer_id` (None: the performer on stage): `count` × the catalogue's `kind`,
-        or with no kind a free penalty of `points` for `reason`. The one way a deduction enters."""
+        or with no kind a free penalty of `points` for `reason`; with `timed`, the performer's time
+        penalty, from the time the engine recorded at the admin's "done" (None when within the limit or
+        entered already: it has one id per performer). The one way a deduction enters."""
         who = self._who(token)
         b = self.svc.bundle()
         if not deductions.may_enter(b.settings, who.email, who.role):
@@ -86,12 +89,35 @@ class Panels:
         eid = b.state.event_id
         performer = next((p for p in self.svc.store.performers.list(eid) if p.performer_id == pid), None)
         deductions.check_performer(performer, self.svc.store.results.get(eid).official)
-        what, off, why, n = deductions.entry_for(b.settings, kind, count, points, reason)
+        if timed:
+            off, why = overtime.entry_for(b.settings, performer)
+            what, n, entry_id = "", 1, overtime.entry_id(pid)
+        else:
+            what, off, why, n = deductions.entry_for(b.settings, kind, count, points, reason)
+            entry_id = uuid.uuid4().hex[:16]
         deductions.check_cap(b.settings, b.deductions, pid, what, off)
-        entry = Deduction(uuid.uuid4().hex[:16], pid, what, off, why, who.email, self.svc.clock(), n)
-        stream = f"{'judge' if who.role is Role.JUDGE else 'admin'}:{who.email}"
-        self.svc.store.deductions.add(eid, entry, stream)
+        entry = Deduction(entry_id, pid, what, off, why, who.email, self.svc.clock(), n)
+        if not off or not self.svc.store.deductions.add(eid, entry, self._stream(who)):
+            return None
         return entry
+
+    def withdraw(self, token: str | None, entry_id: str) -> Deduction:
+        """Withdraw a deduction entered by mistake (the head judge or an admin, until the results are
+        official): it no longer comes off; its entry stays in the log, the withdrawal logged after it."""
+        who = self._who(token)
+        b = self.svc.bundle()
+        if not deductions.may_enter(b.settings, who.email, who.role):
+            raise deductions.not_allowed()
+        signed_off = self.svc.store.results.get(b.state.event_id).official
+        entry = deductions.check_withdraw(b.deductions, entry_id, signed_off)
+        self.svc.store.deductions.withdraw(
+            b.state.event_id, entry, who.email, self.svc.clock(), self._stream(who)
+        )
+        return entry
+
+    @staticmethod
+    def _stream(who: Session) -> str:
+        return f"{'judge' if who.role is Role.JUDGE else 'admin'}:{who.email}"
 
     # ---- calibration cards -----------------------------------------------------------------------------
     def card(self, token: str | None, judge: str | None = None, event_id: str | None = None) -> Card:

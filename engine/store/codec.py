@@ -18,6 +18,7 @@ from engine.domain.model import (
     Rule,
     Settings,
     TieBreak,
+    TimeRule,
 )
 from engine.domain.stages import MAIN
 
@@ -77,6 +78,7 @@ def settings_to_json(s: Settings) -> str:
                 {"name": k.name, "points": str(k.points), "cap": None if k.cap is None else str(k.cap)}
                 for k in s.deductions
             ],
+            **({"time_rule": _time_rule_to_dict(s.time_rule)} if s.time_rule.limit else {}),
         },
         sort_keys=True,
     )
@@ -130,6 +132,21 @@ def settings_from_json(text: str | None) -> Settings:
             DeductionKind(k["name"], Decimal(k["points"]), None if k["cap"] is None else Decimal(k["cap"]))
             for k in d.get("deductions", ())
         ),
+        time_rule=_time_rule_from_dict(d.get("time_rule")),
+    )
+
+
+def _time_rule_to_dict(r: TimeRule) -> dict:
+    return {"limit": r.limit, "points": str(r.points), "step_points": str(r.step_points),
+            "step_seconds": r.step_seconds, "cap": None if r.cap is None else str(r.cap)}  # fmt: skip
+
+
+def _time_rule_from_dict(d: dict | None) -> TimeRule:
+    if not d:
+        return TimeRule()
+    cap = None if d.get("cap") is None else Decimal(d["cap"])
+    return TimeRule(
+        int(d["limit"]), Decimal(d["points"]), Decimal(d["step_points"]), int(d["step_seconds"]), cap
     )
 
 
@@ -144,6 +161,8 @@ def state_to_item(s: EventState) -> dict:
         "deadline": to_decimal(s.deadline),
         "paused": s.paused,
         "paused_remaining": to_decimal(s.paused_remaining),
+        "paused_at": to_decimal(s.paused_at),
+        "paused_for": to_decimal(s.paused_for) if s.paused_for else None,
         "version": s.version,
         "started_at": to_decimal(s.started_at),
         "finished_at": to_decimal(s.finished_at),
@@ -166,6 +185,8 @@ def state_from_item(item: dict) -> EventState:
         deadline=to_float(item.get("deadline")),
         paused=bool(item.get("paused", False)),
         paused_remaining=to_float(item.get("paused_remaining")),
+        paused_at=to_float(item.get("paused_at")),
+        paused_for=to_float(item.get("paused_for")) or 0.0,
         version=int(item.get("version", 0)),
         started_at=to_float(item.get("started_at")),
         finished_at=to_float(item.get("finished_at")),
@@ -185,6 +206,7 @@ def performer_to_item(event_id: str, p: Performer) -> dict:
         "started_at": to_decimal(p.started_at),
         "ended_at": to_decimal(p.ended_at),
         "difficulty": p.difficulty,
+        "performed_seconds": to_decimal(p.performed_seconds),
     }
     return {k: v for k, v in item.items() if v is not None}
 
@@ -199,4 +221,5 @@ def performer_from_item(item: dict) -> Performer:
         started_at=to_float(item.get("started_at")),
         ended_at=to_float(item.get("ended_at")),
         difficulty=Decimal(item.get("difficulty", 1)),
+        performed_seconds=to_float(item.get("performed_seconds")),
     )

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from engine.domain.deductions import PERFORMED, Deduction
-from engine.domain.model import Conflict, ScoreRefused
+from engine.domain.deductions import FROZEN_WITHDRAW, PERFORMED, Deduction
+from engine.domain.messages import N_
+from engine.domain.model import Conflict, InvalidInput, ScoreRefused
 from engine.store import tx
 from engine.store.client import RETRY, Client
 from engine.store.codec import to_decimal
@@ -19,8 +20,12 @@ from engine.store.schema import TableNames
 
 PREFIX = "DEDUCT#"
 REFUSED = {
-    "frozen": "The results are official, so deductions can no longer change.",
-    "performer": "That performer has not performed yet.",
+    "frozen": (ScoreRefused, "The results are official, so deductions can no longer change."),
+    "performer": (ScoreRefused, "That performer has not performed yet."),
+}
+WITHDRAW_REFUSED = {
+    "frozen": (ScoreRefused, FROZEN_WITHDRAW),
+    "deduction": (InvalidInput, N_("That deduction is withdrawn already.")),
 }
 
 
@@ -57,9 +62,10 @@ class Deductions:
         self.table = tables.status
         self.performers_table = tables.performers
 
-    def add(self, event_id: str, d: Deduction, stream: str) -> None:
-        """Store `d` and log it (kind deduction_entered) in `stream`. ScoreRefused (one sentence) once
-        the round is signed off or for a performer still waiting."""
+    def add(self, event_id: str, d: Deduction, stream: str) -> bool:
+        """Store `d` and log it (kind deduction_entered) in `stream`; False (nothing written) when an entry
+        of its id is there already, withdrawn or not (a time penalty's id is the performer's). ScoreRefused
+        (one sentence) once the round is signed off or for a performer still waiting."""
         data = {"performer_id": d.performer_id, "kind": d.kind, "count": d.count, "points": str(d.points)}
         data["reason"] = d.reason
         allowed = {f":s{i}": s.value for i, s in enumerate(PERFORMED)}
@@ -79,10 +85,48 @@ class Deductions:
             ]
             try:
                 tx.Transaction(self.client, ops).commit()
-                return
+                return True
             except tx.Cancelled as c:
-                for name, sentence in REFUSED.items():
-                    if c.failed(name):
-                        raise ScoreRefused(sentence) from c
+                _refused(c)
+                if c.failed("deduction"):
+                    return False
                 continue  # another entry of the same chain took the log's head first
         raise Conflict("Too many entries at once; please enter the deduction again.")
+
+    def withdraw(self, event_id: str, d: Deduction, by: str, at: float, stream: str) -> None:
+        """Mark `d` withdrawn (read no more with the state; its item and its log entry stay) and log the
+        withdrawal (kind deduction_withdrawn) in `stream`. ScoreRefused once the round is signed off,
+        InvalidInput when it is withdrawn already."""
+        data = {"entry_id": d.entry_id, "performer_id": d.performer_id, "kind": d.kind, "count": d.count}
+        data |= {"points": str(d.points), "reason": d.reason}
+        for _ in RETRY.tries():
+            ops = [
+                tx.update(
+                    "deduction",
+                    self.table,
+                    {"pk": event_id, "sk": PREFIX + d.entry_id},
+                    "SET withdrawn_at = :t, withdrawn_by = :b",
+                    condition="attribute_exists(sk) AND attribute_not_exists(withdrawn_at)",
+                    values={":t": to_decimal(at), ":b": by},
+                ),
+                tx.condition_check("frozen", self.table, {"pk": event_id, "sk": RESULTS}, NOT_SIGNED_OFF),
+                *self.log.append_ops(event_id, stream, at, by, "deduction_withdrawn", data),
+            ]
+            try:
+                tx.Transaction(self.client, ops).commit()
+                return
+            except tx.Cancelled as c:
+                _refused(c, WITHDRAW_REFUSED)
+                continue
+        raise Conflict("Too many entries at once; please withdraw the deduction again.")
+
+
+def withdrawn(item: dict) -> bool:
+    """A withdrawn entry's item stays (the log names it); the state is read without it."""
+    return "withdrawn_at" in item
+
+
+def _refused(c: tx.Cancelled, refusals: dict | None = None) -> None:
+    for name, (error, sentence) in (refusals or REFUSED).items():
+        if c.failed(name):
+            raise error(sentence) from c

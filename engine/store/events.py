@@ -94,7 +94,7 @@ class Events:
                 flags[sk.removeprefix("FLAG#")] = float(i["raised_at"])
             elif sk.startswith(vote_store.WINDOW):  # the audience vote's windows (engine/store/votes.py)
                 windows[sk.removeprefix(vote_store.WINDOW)] = vote_store.window_from_item(i)
-            elif sk.startswith(deduction_store.PREFIX):
+            elif sk.startswith(deduction_store.PREFIX) and not deduction_store.withdrawn(i):
                 deducted.append(deduction_store.from_item(i))
         return EventBundle(state, settings, presence, flags, windows, deducted) if state else None
 
@@ -231,7 +231,7 @@ class Events:
                 values={":v": old_version},
             ),
             *(
-                self.performers.status_op(state.event_id, pid, status, step.at)
+                self.performers.status_op(state.event_id, pid, status, step.at, _timed(step, pid))
                 for pid, status in step.performer_updates.items()
             ),
         )
@@ -290,3 +290,8 @@ class Events:
             )
         except Conflict as c:
             raise Conflict(N_("The event changed meanwhile; the command was not applied, try again.")) from c
+
+
+def _timed(step: Step, performer_id: str) -> float | None:
+    """The performance time a step records for `performer_id` (the admin's "done"), if any."""
+    return step.detail.get("performed_seconds") if step.detail.get("performer_id") == performer_id else None

@@ -50,9 +50,19 @@ class Performers:
         )
         return sorted((codec.performer_from_item(i) for i in items), key=lambda p: (p.order, p.performer_id))
 
-    def status_op(self, event_id: str, performer_id: str, status: PerformerStatus, at: float) -> tx.Op:
+    def status_op(
+        self,
+        event_id: str,
+        performer_id: str,
+        status: PerformerStatus,
+        at: float,
+        performed: float | None = None,
+    ) -> tx.Op:
+        """`performed`: the performance's time, when the admin's "done" ended it (engine/domain/rules.py)."""
         times, values = "", {":s": status.value}
-        if status is PerformerStatus.PERFORMING:
+        if performed is not None:
+            times, values[":p"] = ", performed_seconds = :p", codec.to_decimal(performed)
+        elif status is PerformerStatus.PERFORMING:
             times, values[":t"] = ", started_at = :t", codec.to_decimal(at)
         elif status in (PerformerStatus.DONE, PerformerStatus.SKIPPED):
             times, values[":t"] = ", ended_at = :t", codec.to_decimal(at)

@@ -119,6 +119,22 @@ def test_what_comes_off_each_kind_capped_penalties_added():
     assert lines[-1] == "(capped: −3.75 in all)"
 
 
+# ---- withdrawing one entered by mistake -----------------------------------------------------------------
+def test_a_deduction_is_withdrawn_until_sign_off():
+    entries = [entry("p", "Fall", "0.50", 2, 1), entry("p", "", "0.3", at=2)]
+    assert deductions.check_withdraw(entries, entries[0].entry_id, signed_off=False) == entries[0]
+    with pytest.raises(
+        ScoreRefused, match=r"^The results are official, so a deduction can no longer be withdrawn\.$"
+    ):
+        deductions.check_withdraw(entries, entries[0].entry_id, signed_off=True)
+    with pytest.raises(InvalidInput, match="no deduction nope to withdraw; it may be withdrawn already"):
+        deductions.check_withdraw(entries, "nope", signed_off=False)
+    # Once withdrawn (no longer read with the state), what comes off is the rest.
+    assert deductions.off(CHEER, entries[1:]) == {"p": D("0.3")}
+    assert deductions.label(entries[0], "Ada") == "Ada — Fall ×2: −0.50 (head@x)"
+    assert deductions.label(entries[1], "Ada") == "Ada — Penalty (late): −0.3 (head@x)"
+
+
 # ---- calibration cards ------------------------------------------------------------------------------------
 def test_spearman_on_a_worked_example():
     """Ranks 1 2 3 4 5 against 1 3 2 5 4: d = 0, -1, 1, -1, 1, so the sum of d² is 4 and with no ties

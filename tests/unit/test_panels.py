@@ -170,9 +170,27 @@ def test_a_shadow_judges_score_never_counts():
     assert panels.shadowed(rows, settings) == rows[1:]
 
 
-def test_missing_scores_are_reported_per_criterion():
-    missing = panels.missing(GYM.criteria, [*D_PANEL, *E_PANEL], {"d1@x", "e1@x", "e2@x"}, recused={"e3@x"})
-    assert missing == {"Difficulty": ["d2@x"], "Execution": ["e4@x", "e5@x"]}
+def test_missing_scores_are_reported_per_performer_and_criterion():
+    """Which judge is missing which criterion for which performer, over each criterion's own panel: a
+    judge who stepped aside for a performer is not missing, but listed apart under their criterion."""
+    panel = [*D_PANEL, *E_PANEL]
+    scored = {"p": {"d1@x", "e1@x", "e2@x"}, "q": {*D_PANEL, *E_PANEL[:4]}, "r": set(panel)}
+    report = panels.missing_report(GYM.criteria, panel, ["p", "q", "r"], scored, {"p": {"e3@x"}})
+    assert report == [
+        panels.Missing("p", "Difficulty", ("d2@x",)),
+        panels.Missing("p", "Execution", ("e4@x", "e5@x"), ("e3@x",)),
+        panels.Missing("q", "Execution", ("e5@x",)),
+    ]
+    # A whole sub-panel stepped aside: nobody is missing, and the line says why the criterion is empty.
+    aside = panels.missing_report(GYM.criteria, panel, ["r"], {"r": set(E_PANEL)}, {"r": set(D_PANEL)})
+    assert aside == [panels.Missing("r", "Difficulty", (), D_PANEL)]
+
+
+def test_without_sub_panels_a_judge_missing_misses_the_whole_score():
+    settings = Settings(criteria=(Criterion("A"), Criterion("B")))
+    report = panels.missing_report(settings.criteria, ["c", "a", "b"], ["p"], {"p": {"a"}}, {"p": {"b"}})
+    assert report == [panels.Missing("p", "", ("c",), ("b",))]
+    assert panels.missing_report(settings.criteria, ["a"], ["p"], {"p": {"a"}}, {}) == []
 
 
 def test_deductions_come_off_after_aggregation_and_difficulty():
