@@ -43,18 +43,25 @@ if row1[2].button(_("Pause"), icon=":material/pause:", width="stretch"):
 if row1[3].button(_("Resume"), icon=":material/play_circle:", width="stretch"):
     run_command(session.token, CommandKind.RESUME, window_id=window, seen=seen)
     st.rerun()
-row2 = st.columns(4)
+row2 = st.columns(5)
 if row2[0].button(_("Extend +10 s"), icon=":material/more_time:", width="stretch"):
     run_command(session.token, CommandKind.EXTEND, seconds=10, window_id=window, seen=seen)
     st.rerun()
-if row2[1].button(_("Skip"), icon=":material/skip_next:", width="stretch"):
+# The engine times the performance from its window's start to this click (its own clock, pauses left out).
+done_help = _(
+    "The performance is over: scoring opens now, and the performance is timed (a time limit's penalty)."
+)
+if row2[1].button(_("Performance done"), icon=":material/timer_off:", width="stretch", help=done_help):
+    run_command(session.token, CommandKind.DONE, window_id=window, seen=seen)
+    st.rerun()
+if row2[2].button(_("Skip"), icon=":material/skip_next:", width="stretch"):
     confirm(
         CommandKind.SKIP, _("Skip the performer on stage? They will not be ranked."), _("Yes, skip"), window
     )
-if row2[2].button(_("Close scoring"), icon=":material/stop:", width="stretch"):
+if row2[3].button(_("Close scoring"), icon=":material/stop:", width="stretch"):
     run_command(session.token, CommandKind.CLOSE, window_id=window, seen=seen)
     st.rerun()
-if row2[3].button(_("Finish"), icon=":material/sports_score:", width="stretch"):
+if row2[4].button(_("Finish"), icon=":material/sports_score:", width="stretch"):
     confirm(
         CommandKind.FINISH,
         _("Finish the event now? Performers not yet on stage will not perform."),

@@ -12,6 +12,7 @@ COMMAND = {
     CommandKind.EXTEND: N_("Extend"),
     CommandKind.SKIP: N_("Skip"),
     CommandKind.CLOSE: N_("Close"),
+    CommandKind.DONE: N_("Performance done"),
     CommandKind.FINISH: N_("Finish"),
     CommandKind.RESET: N_("Reset"),
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from engine.cli.context import service
+from engine.domain import deductions, overtime
 from engine.domain.scoring import display
 
 
@@ -16,6 +17,11 @@ def _criteria_line(svc) -> list[str]:
     lines += [
         f"deduction {k.name}: {k.points}" + (f", at most {k.cap}" if k.cap else "") for k in s.deductions
     ]
+    if s.time_rule.limit:
+        lines.append(f"time penalty: {overtime.describe(s.time_rule)}")
+    snap = svc.snapshot()
+    for e in sorted(snap.deductions, key=lambda e: (e.at, e.entry_id)):
+        lines.append(f"entry {e.entry_id}: {deductions.label(e, snap.performer_name(e.performer_id))}")
     return lines
 
 
@@ -43,11 +49,19 @@ def cmd_panel(a) -> int:
             for item in a.items
         ]
         svc.panels.catalogue(None, rows)
+    elif a.action == "timing":
+        svc.panels.timing(None, overtime.parse(a.limit, a.points, a.step_points, a.step_seconds, a.cap))
     elif a.action == "deduct":
-        d = svc.panels.deduct(
-            None, _performer_id(svc, a.performer), a.kind, a.count, a.points, a.reason or ""
-        )
+        pid = _performer_id(svc, a.performer)
+        d = svc.panels.deduct(None, pid, a.kind, a.count, a.points, a.reason or "", timed=a.time)
+        if d is None:
+            print("No time penalty entered: within the limit, or entered already.")
+            return 0
         print(f"Deducted {d.points} from {svc.snapshot().performer_name(d.performer_id)} ({d.reason}).")
+        return 0
+    elif a.action == "withdraw":
+        d = svc.panels.withdraw(None, a.entry)
+        print(f"Withdrawn: {d.points} from {svc.snapshot().performer_name(d.performer_id)} ({d.reason}).")
         return 0
     elif a.action == "card":
         return _card(svc, a)
@@ -96,6 +110,15 @@ def register(sub) -> None:
     ded.add_argument("--count", default="1")
     ded.add_argument("--points")
     ded.add_argument("--reason")
+    ded.add_argument("--time", action="store_true", help="the time penalty, from the time measured at Done")
+    wd = ps.add_parser("withdraw", help="withdraw a deduction entered by mistake (its id: panel show)")
+    wd.add_argument("entry")
+    timing = ps.add_parser("timing", help="the time limit and its penalty (limit 0: none)")
+    timing.add_argument("limit", help="seconds")
+    timing.add_argument("--points", default="0", help="over the limit by any amount")
+    timing.add_argument("--step-points", default="0", help="plus this much per full step beyond the limit")
+    timing.add_argument("--step-seconds", default="0", help="the step, in seconds")
+    timing.add_argument("--cap", help="at most this much in all")
     card = ps.add_parser("card", help="a judge's calibration card, once the results are official")
     card.add_argument("--judge", required=True)
     card.add_argument("--json", action="store_true")

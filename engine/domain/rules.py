@@ -216,6 +216,24 @@ def _start(
     )
 
 
+def _pause_or_resume(state: EventState, kind: CommandKind, now: float) -> Step:
+    """The clock held or let go; the seconds it was held are kept for timing a performance (performed)."""
+    if kind is CommandKind.PAUSE:
+        if state.paused:
+            raise CommandRefused(N_("The clock is already paused."))
+        remaining = max(0.0, (state.deadline or now) - now)
+        paused = _bump(state, paused=True, paused_remaining=remaining, deadline=None, paused_at=now)
+        return Step(paused, now, "paused", {})
+    if not state.paused:
+        raise CommandRefused(N_("The clock is not paused."))
+    deadline = now + (state.paused_remaining or 0.0)
+    held = state.paused_for + max(0.0, now - (state.paused_at if state.paused_at is not None else now))
+    resumed = _bump(
+        state, paused=False, paused_remaining=None, deadline=deadline, paused_at=None, paused_for=held
+    )
+    return Step(resumed, now, "resumed", {})
+
+
 def apply_command(
     state: EventState,
     settings: Settings,
@@ -246,21 +264,8 @@ def apply_command(
         raise CommandRefused(
             N_("The clock moved on since you clicked, so nothing was changed; look and try again.")
         )
-    if kind is CommandKind.PAUSE:
-        if state.paused:
-            raise CommandRefused(N_("The clock is already paused."))
-        remaining = max(0.0, (state.deadline or now) - now)
-        paused = _bump(state, paused=True, paused_remaining=remaining, deadline=None, paused_at=now)
-        return Step(paused, now, "paused", {})
-    if kind is CommandKind.RESUME:
-        if not state.paused:
-            raise CommandRefused(N_("The clock is not paused."))
-        deadline = now + (state.paused_remaining or 0.0)
-        held = state.paused_for + max(0.0, now - (state.paused_at if state.paused_at is not None else now))
-        resumed = _bump(
-            state, paused=False, paused_remaining=None, deadline=deadline, paused_at=None, paused_for=held
-        )
-        return Step(resumed, now, "resumed", {})
+    if kind in (CommandKind.PAUSE, CommandKind.RESUME):
+        return _pause_or_resume(state, kind, now)
     if kind is CommandKind.EXTEND:
         secs = command.seconds
         if not (isinstance(secs, (int, float)) and math.isfinite(secs) and 0 < secs <= MAX_EXTEND_SECONDS):

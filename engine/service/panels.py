@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from engine.domain import calibration, deductions, overtime, panels
 from engine.domain.calibration import Card
 from engine.domain.deductions import Deduction
-from engine.domain.model import InvalidInput, NotAllowed, Role, Session, Settings
+from engine.domain.model import InvalidInput, NotAllowed, Role, Session, Settings, TimeRule
 from engine.service.logins import OPERATOR
 
 if TYPE_CHECKING:
@@ -58,6 +58,10 @@ class Panels:
     def catalogue(self, token: str | None, rows) -> Settings:
         kinds = deductions.parse_catalogue(rows)
         return self.svc.update_settings(token, self._settings().with_changes(deductions=kinds))
+
+    def timing(self, token: str | None, rule: TimeRule) -> Settings:
+        """The time limit and its penalty (overtime.parse makes one; locked once the event has started)."""
+        return self.svc.update_settings(token, self._settings().with_changes(time_rule=rule))
 
     # ---- the head judge's deductions ------------------------------------------------------------------
     def _who(self, token: str | None) -> Session:

@@ -19,6 +19,7 @@ from engine.domain.release import Release, board_fields
 from engine.domain.scoring import display
 from engine.domain.snapshot import PHASE_LABEL, Snapshot, ranking_rows
 from engine.domain.votes import FINAL
+from engine.views import missing
 
 TECHNICAL_PROBLEM = N_("The clock is paused by a technical problem")
 RECUSED = N_("recused")  # what a board or an export shows in the cell of a judge who stepped aside
@@ -274,6 +275,7 @@ def admin_doc(
             "email": email,
             "present": email in present,
             "submitted": email in on_stage,
+            "stepped_aside": email in snap.recused_for(snap.state.performer_id),
             "help_since": snap.flags.get(email),
         }
         for email in panel
@@ -291,4 +293,5 @@ def admin_doc(
         "flags": [names.get(e, e.split("@")[0]) for e in sorted(snap.flags)],
         "engine": health.as_json(),
         "engine_line": engine_line,
+        "missing": missing.report(snap, names),  # which judge, which criterion, which performer
     }

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from engine.domain import publicity
 from engine.domain.health import assess
-from engine.domain.model import Phase
+from engine.domain.model import Criterion, PerformerStatus, Phase
 from engine.views import documents
 from tests.unit.snapshots import T0, make_snapshot
 from ui.live.channel import Channel
@@ -82,10 +82,37 @@ def test_admin_document_lists_the_panel_with_who_submitted_and_help_flags():
     snap = replace(_snap(phase=Phase.SCORING, index=0, deadline=T0 + 30), present=[A], flags={C: T0 - 3})
     doc = documents.admin_doc(snap, T0, HEALTHY, documents.ranking(snap))
     rows = {j["email"]: j for j in doc["judges"]}
-    assert rows[A] == {"name": "Ann", "email": A, "present": True, "submitted": True, "help_since": None}
+    assert rows[A] == {
+        "name": "Ann", "email": A, "present": True, "submitted": True, "stepped_aside": False,
+        "help_since": None,
+    }  # fmt: skip
     assert rows[C]["help_since"] == T0 - 3 and not rows[C]["submitted"]
     assert (doc["scores_in"], doc["panel"], doc["present"], doc["flags"]) == (2, 3, 1, ["Cy"])
     assert doc["engine"]["engine_healthy"] is True
+
+
+def test_the_desk_says_which_judge_is_missing_which_criterion_for_which_performer():
+    """Sub-panels: Ann and Bob score Technique, Cy scores Style. P1's window has closed, P2 is being
+    scored: Cy is missing Style for P1; for P2 Bob stepped aside (not missing) and Ann has not scored."""
+    crits = (Criterion("Technique", judges=(A, B)), Criterion("Style", judges=(C,)))
+    snap = make_snapshot({"p1": {A: 7, B: 8}, "p2": {}}, {A: "Ann", B: "Bob", C: "Cy"})
+    snap = replace(
+        snap,
+        settings=replace(snap.settings, criteria=crits),
+        state=replace(snap.state, phase=Phase.SCORING, index=1, deadline=T0 + 30),
+        performers=[snap.performers[0], replace(snap.performers[1], status=PerformerStatus.SCORING)],
+        conflicts={"p2": (B,)},
+    )
+    doc = documents.admin_doc(snap, T0, HEALTHY, documents.ranking(snap))
+    assert doc["missing"] == {
+        "lines": [
+            {"performer": "P2", "criterion": "Technique", "missing": ["Ann"], "stepped_aside": ["Bob"]},
+            {"performer": "P2", "criterion": "Style", "missing": ["Cy"], "stepped_aside": []},
+            {"performer": "P1", "criterion": "Style", "missing": ["Cy"], "stepped_aside": []},
+        ],
+        "count": 3,
+    }
+    assert {j["email"]: j["stepped_aside"] for j in doc["judges"]} == {A: False, B: True, C: False}
 
 
 def test_lobby_counts_only_the_judges_who_may_score_the_first_performer():

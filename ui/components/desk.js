@@ -25,6 +25,7 @@ function deskSkeleton(root) {
   add("scores", el("div", "count"), counts);
   add("help", el("div", "help"));
   add("table", el("table", "judges"));
+  add("missing", el("div", "missing"));
   // Read out when they change: a problem at once, the phase and a judge's call for help politely.
   for (const name of ["banner", "engine"]) p[name].setAttribute("role", "alert");
   p.phase.setAttribute("aria-live", "polite");
@@ -49,7 +50,8 @@ function judgesTable(table, doc, nowServer) {
     const ago = j.help_since === null || j.help_since === undefined ? ""
       : t("{n} s ago", {n: Math.max(0, Math.floor(nowServer - j.help_since))});
     const yes = t("yes"), no = t("no");
-    const cells = [j.name, j.email, j.present ? yes : no, doc.performer_id || doc.performer ? (j.submitted ? yes : no) : "", ago];
+    const given = j.submitted ? yes : j.stepped_aside ? t("stepped aside") : no;
+    const cells = [j.name, j.email, j.present ? yes : no, doc.performer_id || doc.performer ? given : "", ago];
     cells.forEach((text, i) => {
       const td = el("td", i === 2 ? (j.present ? "yes" : "no") : null, text);
       row.appendChild(td);
@@ -57,6 +59,26 @@ function judgesTable(table, doc, nowServer) {
     body.appendChild(row);
   }
   table.replaceChildren(thead, body);
+}
+
+// Which judge is missing which criterion for which performer (the one being scored first, then those whose
+// scoring has closed), and who stepped aside for them: engine/views/missing.py.
+function missingList(node, report) {
+  const lines = (report && report.lines) || [];
+  node.hidden = !lines.length;
+  if (!lines.length) { node.replaceChildren(); return; }
+  const list = el("ul");
+  for (const m of lines) {
+    const parts = [];
+    if (m.missing.length) parts.push(t("missing: {names}", {names: m.missing.join(", ")}));
+    if (m.stepped_aside.length) parts.push(t("stepped aside: {names}", {names: m.stepped_aside.join(", ")}));
+    const row = el("li", null, `${m.criterion ? m.performer + " · " + m.criterion : m.performer} — ${parts.join("; ")}`);
+    row.dataset.performer = m.performer;
+    list.appendChild(row);
+  }
+  const left = report.count - lines.length;
+  node.replaceChildren(el("h3", null, t("Missing scores")), list);
+  if (left > 0) node.appendChild(el("p", null, t("and {n} more", {n: left})));
 }
 
 export default function (component) {
@@ -97,6 +119,7 @@ export default function (component) {
     ui.help.textContent = flags.length ? t("A judge is asking for help: {names}", {names: flags.join(", ")}) : "";
     ui.help.hidden = !flags.length;
     judgesTable(ui.table, doc, serverNow());
+    missingList(ui.missing, doc.missing);
     tick();
   }
 
