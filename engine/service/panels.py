@@ -91,7 +91,8 @@ class Panels:
         if not pid:
             raise InvalidInput("Nobody is on stage; choose the performer.")
         eid = b.state.event_id
-        performer = next((p for p in self.svc.store.performers.list(eid) if p.performer_id == pid), None)
+        performers = self.svc.store.performers.list(eid, consistent=timed)  # a time just recorded
+        performer = next((p for p in performers if p.performer_id == pid), None)
         deductions.check_performer(performer, self.svc.store.results.get(eid).official)
         if timed:
             off, why = overtime.entry_for(b.settings, performer)

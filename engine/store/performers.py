@@ -42,11 +42,13 @@ class Performers:
         self.client = client
         self.table = tables.performers
 
-    def list(self, event_id: str) -> list[Performer]:
+    def list(self, event_id: str, consistent: bool = False) -> list[Performer]:
+        """`consistent`: read after a write of this process (a time just recorded by the admin's Done)."""
         items = self.client.query_all(
             TableName=self.table,
             KeyConditionExpression="event_id = :e",
             ExpressionAttributeValues=to_key(**{":e": event_id}),
+            ConsistentRead=consistent,
         )
         return sorted((codec.performer_from_item(i) for i in items), key=lambda p: (p.order, p.performer_id))
 
