@@ -177,9 +177,10 @@ def _withdraw(svc, session: Session, snap: Snapshot) -> None:
         return
     entries = {e.entry_id: e for e in sorted(snap.deductions, key=lambda e: (e.at, e.entry_id))}
     with st.form("withdraw_deduction"):
-        chosen = st.selectbox(
+        chosen = st.selectbox(  # the latest entered by default: the likeliest mistake
             _("Deduction entered by mistake"),
             list(entries),
+            len(entries) - 1,
             format_func=lambda i: deductions.label(entries[i], snap.performer_name(entries[i].performer_id)),
         )
         withdrawn = st.form_submit_button(_("Withdraw deduction"))

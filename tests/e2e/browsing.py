@@ -25,6 +25,7 @@ ADMIN_BUTTONS = [
     "Pause",
     "Resume",
     "Extend +10 s",
+    "Performance done",
     "Skip",
     "Close scoring",
     "Finish",

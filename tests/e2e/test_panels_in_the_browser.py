@@ -1,7 +1,8 @@
 """Judging as the sports do it, in real browsers: judge 1 (the head judge) scores only the Technique
-sub-panel's criterion on their phone, Style being judge 3's; the head judge enters a fall for the
-performer on stage from their judge page; the kiosk board and the results PDF show it; after sign-off
-judge 2 opens their calibration card and is refused judge 3's.
+sub-panel's criterion on their phone, Style being judge 3's; the control desk lists who is missing which
+criterion; the head judge enters a fall for the performer on stage from their judge page and withdraws a
+penalty entered by mistake; the kiosk board and the results PDF show the fall; after sign-off judge 2
+opens their calibration card and is refused judge 3's.
 
 Judges 2 and 3 score through the service, as their pages would; windows are closed from the shell once
 their scores are in (never waited out), so the test waits on conditions only.
@@ -16,9 +17,11 @@ import pypdf
 import pytest
 from playwright.sync_api import expect
 
+from engine.domain import deductions
 from engine.domain.model import Criterion, Phase, Rule
 from tests.e2e.browsing import (
     APP,
+    DESK,
     JUDGE_SCREEN,
     assert_healthy,
     board_rows,
@@ -78,14 +81,34 @@ def test_sub_panels_a_deduction_on_the_board_and_the_pdf_and_private_calibration
     box.fill("8")
     screen.get_by_role("button", name="Submit score").click()
     expect(screen.locator(".ack")).to_contain_text("(revision 1)", timeout=15_000)
+    # The control desk says which judge is missing which criterion for the performer being scored.
+    desk = new_page()
+    cookie_login(desk, stack, "admin@demo.local")
+    desk.goto(stack.url + "/admin")
+    names = {j.email: j.name for j in svc.snapshot().judges}
+    missing = desk.locator(f"{DESK} .missing li")
+    expect(missing).to_have_text(
+        [f"{name} · Technique — missing: {names[J2]}", f"{name} · Style — missing: {names[J3]}"],
+        timeout=30_000,
+    )
     svc.submit_score(tokens[J2], state.performer_id, {"Technique": "7"})
     svc.submit_score(tokens[J3], state.performer_id, {"Style": "6"})
+    expect(missing).to_have_count(0, timeout=20_000)
 
     # The head judge's deduction form follows the performer on stage.
     form = phone.locator(APP).locator('[data-testid="stForm"]')
     expect(form.get_by_role("combobox", name="Performer")).to_have_value(name, timeout=20_000)
     form.get_by_role("button", name="Enter deduction").click()
     expect(phone.locator(APP).get_by_text(f"{name}: Fall ×1: −0.5")).to_be_visible(timeout=20_000)
+    # A penalty entered by mistake (the admin's), withdrawn from the head judge's phone: the latest entry is
+    # the one offered first.
+    slip = svc.panels.deduct(admin, state.performer_id, points="1", reason="Wrong performer")
+    withdraw = phone.locator(APP).locator('[data-testid="stForm"]').filter(has_text="Withdraw deduction")
+    offered = withdraw.get_by_role("combobox", name="Deduction entered by mistake")
+    expect(offered).to_have_value(deductions.label(slip, name), timeout=20_000)
+    withdraw.get_by_role("button", name="Withdraw deduction").click()
+    wait_for(lambda: [d.kind for d in svc.bundle().deductions] == ["Fall"], 20, "the penalty to be withdrawn")
+    assert [e.kind for e in svc.log.entries()].count("deduction_withdrawn") == 1
     stack.cli("control", "close")
 
     state = scoring(stack, 1)
@@ -120,5 +143,5 @@ def test_sub_panels_a_deduction_on_the_board_and_the_pdf_and_private_calibration
     )
     expect(judge2.locator(APP).get_by_text(f"Calibration card: {J3}")).to_have_count(0)
     settle(judge2)
-    for page in (phone, board, judge2):
+    for page in (phone, board, desk, judge2):
         assert_healthy(page)
