@@ -23,10 +23,11 @@ def openings_key(snap: Snapshot) -> tuple:
 
 
 def openings_from_log(entries: Iterable[LogEntry]) -> dict[str, float]:
-    """performer_id -> when its scoring window opened (its first `scoring_opened` entry)."""
+    """performer_id -> when its scoring window opened (its first `scoring_opened` entry, or the admin's
+    `performance_done`, which opens it early)."""
     out: dict[str, float] = {}
     for e in entries:
-        if e.kind == "scoring_opened":
+        if e.kind in ("scoring_opened", "performance_done"):
             pid = e.payload().get("performer_id")
             if isinstance(pid, str) and e.ts < out.get(pid, float("inf")):
                 out[pid] = e.ts

@@ -9,6 +9,7 @@ import pytest
 
 from engine.analytics import analysis, standings
 from engine.analytics.timing import openings_estimated, openings_from_log, timing_frame, timing_summary
+from engine.domain import eventlog
 from engine.domain.model import PerformerStatus, Rule, Settings
 from tests.unit.snapshots import (
     JUDGES,
@@ -118,6 +119,15 @@ def test_timing_counts_seconds_from_the_window_opening_in_the_log():
     assert [r["at"] for r in rows_with(charts.timing_chart(timing, 3, WINDOW), "at")] == [WINDOW]
     summary = timing_summary(timing).set_index("Judge")
     assert summary.loc["Ann", "Revised"] == 1 and summary.loc["Bob", "Latest s"] == 27.0
+
+
+def test_a_window_opened_by_the_admins_performance_done_counts_from_then():
+    snap = make_snapshot(ROWS, JUDGES)
+    entries = log_openings(snap)
+    done = eventlog.make_entry("e1", "admin:a", 0, eventlog.GENESIS, T0 + 4.0, "a", "performance_done",
+                               {"performer_id": "p1", "performed_seconds": 4.0})  # fmt: skip
+    opened = openings_from_log([done, *entries[1:]])
+    assert opened["p1"] == T0 + 4.0 and opened["p2"] == entries[1].ts
 
 
 # ---- ranking over time -----------------------------------------------------------------------------
