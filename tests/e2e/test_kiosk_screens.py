@@ -51,6 +51,7 @@ OVERFLOW = """() => {
 
 def _scored_to_the_end(svc, admin: str) -> None:
     """Every act of the stage scored by its panel (judge7-9) and its window closed by the admin."""
+    tokens = {n: svc.logins.login(f"judge{n}@demo.local", PASSWORD).token for n in (7, 8, 9)}
     for index in range(PERFORMERS):
 
         def scoring(i=index):
@@ -58,8 +59,7 @@ def _scored_to_the_end(svc, admin: str) -> None:
             return s.phase is Phase.SCORING and s.index == i and s
 
         state = wait_for(scoring, 60, f"s3's act {index + 1} to be scored", 0.1)
-        for n in (7, 8, 9):
-            token = svc.logins.login(f"judge{n}@demo.local", PASSWORD).token
+        for n, token in tokens.items():
             value = Decimal(4) + Decimal(index * 3 % 11) / 2 + Decimal(n - 8) / 2  # a spread of totals
             svc.submit_score(token, state.performer_id, {"Score": str(value)})
         svc.command(admin, Command(CommandKind.CLOSE, window_id=state.window_id))
