@@ -118,9 +118,10 @@ def _catalogue(path: Path):
         return read_po(f)
 
 
-def test_the_template_holds_every_message_of_the_code(tmp_path):
-    """`make messages` was run after the last change of a message (else translators never see it)."""
-    out = tmp_path / "messages.pot"
+@pytest.fixture(scope="module")
+def code_messages(tmp_path_factory):
+    """The messages of the code as `make messages` extracts them (babel.cfg), read from a fresh template."""
+    out = tmp_path_factory.mktemp("extracted") / "messages.pot"
     pybabel = Path(sys.executable).with_name("pybabel")
     subprocess.run(
         [str(pybabel), "-q", "extract", "-F", "babel.cfg", "-k", "lazy", "-k", "t", "-o", str(out), "."],
@@ -128,10 +129,47 @@ def test_the_template_holds_every_message_of_the_code(tmp_path):
         check=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},  # the vote page's extractor (ui/i18n_extract.py)
     )
-    fresh = {m.id for m in _catalogue(out) if m.id}
+    return [m for m in _catalogue(out) if m.id]
+
+
+def test_the_template_holds_every_message_of_the_code(code_messages):
+    """`make messages` was run after the last change of a message (else translators never see it)."""
+    fresh = {m.id for m in code_messages}
     kept = {m.id for m in _catalogue(i18n.LOCALES / "messages.pot") if m.id}
     new, gone = sorted(map(str, fresh - kept))[:5], sorted(map(str, kept - fresh))[:5]
     assert fresh == kept, f"run `make messages`: new {new}, gone {gone}"
+
+
+def untranslated(catalogue, messages) -> list:
+    """The messages that `catalogue` says in English: absent, fuzzy, or with an empty (plural) form."""
+    found = []
+    for m in messages:
+        t = catalogue.get(m.id)
+        forms = () if t is None else (tuple(t.string) if isinstance(t.string, list | tuple) else (t.string,))
+        wanted = catalogue.num_plurals if isinstance(m.id, tuple) else 1
+        if t is None or t.fuzzy or len(forms) != wanted or not all(forms):
+            found.append(m.id)
+    return found
+
+
+def test_the_completeness_check_sees_a_missing_an_empty_and_a_fuzzy_translation():
+    from babel.messages.catalog import Catalog
+
+    catalogue = Catalog(locale="ar")
+    catalogue.add("Said", "قيل")
+    catalogue.add("Empty", "")
+    catalogue.add("Unsure", "غير مؤكد", flags=["fuzzy"])
+    catalogue.add(("{n} link", "{n} links"), ("", "رابط", "رابطان", "", "", ""))
+    wanted = [Catalog().add(i) for i in ("Said", "Empty", "Unsure", "Absent", ("{n} link", "{n} links"))]
+    assert untranslated(catalogue, wanted) == ["Empty", "Unsure", "Absent", ("{n} link", "{n} links")]
+
+
+@pytest.mark.parametrize("code", ["es", "fr", "de", "ar"])
+def test_every_message_of_the_code_is_translated(code, code_messages):
+    """Translations are complete (issue 25): each catalogue says every message of the code, none fuzzy, every
+    plural form filled. After `make messages`, translate each empty msgstr of locales/*/LC_MESSAGES."""
+    missing = untranslated(_catalogue(i18n.LOCALES / code / "LC_MESSAGES" / "messages.po"), code_messages)
+    assert not missing, f"{len(missing)} messages without a {code} translation, such as {missing[:5]}"
 
 
 @pytest.mark.parametrize("code", ["es", "fr", "de", "ar"])
