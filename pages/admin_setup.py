@@ -14,7 +14,7 @@ from engine.service.competition import Competition
 from ui import competition, data, nav, panels, votes, widgets, words
 from ui.admin import report
 from ui.auth import require
-from ui.i18n import _
+from ui.i18n import _, error_text
 from ui.logins_admin import judge_logins
 
 session = require(Role.ADMIN, nav.SETUP_PAGE)
@@ -26,7 +26,7 @@ if not data.has_event():  # a new stage (or a new deployment): its event starts 
         try:
             data.service().stages.create_event(data.service(), session.token, data.stage())
         except StagescoreError as e:
-            st.error(str(e))
+            st.error(error_text(e))
         else:
             data.refresh()
             st.rerun()

@@ -4,7 +4,7 @@ from engine.domain.model import Role, StagescoreError
 from ui import data, nav, panels, widgets
 from ui.auth import require
 from ui.components.judge import judge_screen
-from ui.i18n import _
+from ui.i18n import _, error_text
 
 # Runs once: the live screen below follows the event in the browser (ui/components/judge.js), the admin's
 # "Please check your score" requests included. Only the judge's own clicks on the two buttons re-run it.
@@ -20,13 +20,13 @@ if col1.button(_("Call the admin"), width="stretch"):
         data.of_judge(session.email).raise_flag(session.token, True)
         st.toast(_("The admin has been called."))
     except StagescoreError as e:
-        st.error(str(e))
+        st.error(error_text(e))
 if col2.button(_("Cancel the call"), width="stretch"):
     try:
         data.of_judge(session.email).raise_flag(session.token, False)
         st.toast(_("Call cancelled."))
     except StagescoreError as e:
-        st.error(str(e))
+        st.error(error_text(e))
 
 # The head judge's deductions (a fragment: the performer on stage moves on); each judge's calibration card
 # once the results are official (`?card=EMAIL`: another judge's, which only the head judge may open).

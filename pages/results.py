@@ -31,7 +31,12 @@ st.caption(widgets.text(title))
 rel = snap.release or Release(snap.event_id)
 view = release.results_view(snap.state, rel, snap.results, data.service().clock(), snap.reveal_groups)
 if view.status is ResultsStatus.LIVE:
-    st.info(_("The results are final once the round has finished; this is the ranking so far."))
+    st.info(
+        _(
+            "The ranking so far: the results become provisional once the round has finished, and official "
+            "once the head judge signs them off."
+        )
+    )
 elif view.status is ResultsStatus.PROVISIONAL:
     st.warning(
         _("{label}: they become official once the head judge signs them off.").format(label=_(view.label)),

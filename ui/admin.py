@@ -11,7 +11,7 @@ import streamlit as st
 
 from engine.domain.model import Command, CommandKind, DatabaseUnavailable, StagescoreError
 from ui import data, words
-from ui.i18n import _
+from ui.i18n import _, error_text
 
 KEY = "admin_message"
 
@@ -47,9 +47,9 @@ def run_command(
             token, Command(kind, seconds=seconds, force=force, window_id=window_id)
         )
     except DatabaseUnavailable:
-        return refused(data.UNREACHABLE + " The command was not applied.")
+        return refused(_(data.UNREACHABLE) + " " + _("The command was not applied."))
     except StagescoreError as e:
-        return refused(str(e))
+        return refused(error_text(e))
     data.refresh()
     st.session_state[KEY] = {
         "kind": "ok",
@@ -87,9 +87,9 @@ def report(action: Callable[[], object], ok: str, toast: bool = False) -> None:
     try:
         action()
     except DatabaseUnavailable:
-        st.error(data.UNREACHABLE + " Nothing was changed.")
+        st.error(_(data.UNREACHABLE) + " " + _("Nothing was changed."))
     except StagescoreError as e:
-        st.error(str(e))
+        st.error(error_text(e))
     else:
         data.refresh()
         if toast:

@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 
 from engine.analytics.analysis import Analysis
+from engine.domain.messages import N_
+from ui.i18n import _
 
 RECENT = 30  # performers in the per-score charts
 MAX_POINTS = 4000  # per chart: browsers stay quick, and Altair's own limit is 5,000 rows
@@ -18,6 +20,9 @@ MAX_POINTS = 4000  # per chart: browsers stay quick, and Altair's own limit is 5
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right", "wedge"]
 WITHIN, PAST = "#0072B2", "#D55E00"  # a judge's mean gap within the threshold, and past it
+# The distribution's columns and the words its tooltip says for them.
+STATS = {"min": N_("Lowest"), "q1": N_("Lower quartile"), "median": N_("Median"),
+         "q3": N_("Upper quartile"), "max": N_("Highest"), "mean": N_("Mean")}  # fmt: skip
 
 
 def _recent(frame: pd.DataFrame, judges: int, limit: int) -> pd.DataFrame:
@@ -49,16 +54,20 @@ def scores_by_judge_chart(analysis: Analysis, limit: int = RECENT) -> alt.LayerC
     totals = totals[["position", "performer", "total"]]
     x_scale = alt.Scale(domain=list(analysis.score_range))
     y = alt.Y("performer:N", title=None, sort=alt.EncodingSortField("position", order="ascending"))
-    who = alt.Tooltip("performer:N", title="Performer")
+    who = alt.Tooltip("performer:N", title=_("Performer"))
     dots = (
         alt.Chart(data)
         .mark_point(size=70, opacity=0.85, filled=True)
         .encode(
-            x=alt.X("value:Q", title="Score", scale=x_scale),
+            x=alt.X("value:Q", title=_("Judge's score"), scale=x_scale),
             y=y,
-            color=alt.Color("judge_name:N", title="Judge", scale=alt.Scale(range=PALETTE)),
-            shape=alt.Shape("judge_name:N", title="Judge", scale=alt.Scale(range=SHAPES)),
-            tooltip=[who, alt.Tooltip("judge_name:N", title="Judge"), alt.Tooltip("value:Q", title="Score")],
+            color=alt.Color("judge_name:N", title=_("Judge"), scale=alt.Scale(range=PALETTE)),
+            shape=alt.Shape("judge_name:N", title=_("Judge"), scale=alt.Scale(range=SHAPES)),
+            tooltip=[
+                who,
+                alt.Tooltip("judge_name:N", title=_("Judge")),
+                alt.Tooltip("value:Q", title=_("Judge's score")),
+            ],
         )
     )
     ticks = (
@@ -67,7 +76,7 @@ def scores_by_judge_chart(analysis: Analysis, limit: int = RECENT) -> alt.LayerC
         .encode(
             x=alt.X("total:Q", scale=x_scale),
             y=y,
-            tooltip=[who, alt.Tooltip("total:Q", title="Total", format=".2f")],
+            tooltip=[who, alt.Tooltip("total:Q", title=_("Total"), format=".2f")],
         )
     )
     return alt.layer(dots, ticks).properties(height=_height(data["position"].nunique()))
@@ -76,16 +85,17 @@ def scores_by_judge_chart(analysis: Analysis, limit: int = RECENT) -> alt.LayerC
 def distribution_chart(analysis: Analysis) -> alt.LayerChart:
     """A box per judge: whiskers from lowest to highest score, box the middle half, white tick the median."""
     scale = alt.Scale(domain=list(analysis.score_range))
-    stats = ("min", "q1", "median", "q3", "max", "mean")
     base = alt.Chart().encode(
         y=alt.Y("judge_name:N", title=None, sort="ascending"),
         tooltip=[
-            alt.Tooltip("judge_name:N", title="Judge"),
-            alt.Tooltip("count:Q", title="Scores"),
-            *(alt.Tooltip(f"{c}:Q", title=c, format=".2f") for c in stats),
+            alt.Tooltip("judge_name:N", title=_("Judge")),
+            alt.Tooltip("count:Q", title=_("Scores")),
+            *(alt.Tooltip(f"{c}:Q", title=_(word), format=".2f") for c, word in STATS.items()),
         ],
     )
-    whisker = base.mark_rule().encode(x=alt.X("min:Q", title="Score", scale=scale), x2=alt.X2("max:Q"))
+    whisker = base.mark_rule().encode(
+        x=alt.X("min:Q", title=_("Judge's score"), scale=scale), x2=alt.X2("max:Q")
+    )
     box = base.mark_bar(size=14).encode(x=alt.X("q1:Q", scale=scale), x2=alt.X2("q3:Q"))
     median = base.mark_tick(color="white", thickness=2, size=14).encode(x=alt.X("median:Q", scale=scale))
     layers = alt.layer(whisker, box, median, data=analysis.distribution)
@@ -104,14 +114,16 @@ def deviation_chart(analysis: Analysis, threshold: float) -> alt.LayerChart:
         .mark_bar()
         .encode(
             x=alt.X(
-                "deviation:Q", title="Mean points above (+) or below (−) the rest of the panel", scale=scale
+                "deviation:Q",
+                title=_("Mean points above (+) or below (−) the rest of the panel"),
+                scale=scale,
             ),
             y=alt.Y("judge_name:N", title=None, sort="ascending"),
             color=alt.ColorValue(WITHIN, condition={"test": "datum.over", "value": PAST}),
             tooltip=[
-                alt.Tooltip("judge_name:N", title="Judge"),
-                alt.Tooltip("deviation:Q", title="Deviation", format="+.2f"),
-                alt.Tooltip("performers:Q", title="Performers compared"),
+                alt.Tooltip("judge_name:N", title=_("Judge")),
+                alt.Tooltip("deviation:Q", title=_("Deviation"), format="+.2f"),
+                alt.Tooltip("performers:Q", title=_("Performers compared")),
             ],
         )
     )
@@ -130,14 +142,14 @@ def timing_chart(
     revision; the dashed line is the window's planned length."""
     data = _recent(timing, judges, limit)[["performer", "judge_name", "revision", "first", "last"]]
     tooltip = [
-        alt.Tooltip("performer:N", title="Performer"),
-        alt.Tooltip("judge_name:N", title="Judge"),
-        alt.Tooltip("first:Q", title="First (s)", format=".1f"),
-        alt.Tooltip("last:Q", title="Latest (s)", format=".1f"),
-        alt.Tooltip("revision:Q", title="Revision"),
+        alt.Tooltip("performer:N", title=_("Performer")),
+        alt.Tooltip("judge_name:N", title=_("Judge")),
+        alt.Tooltip("first:Q", title=_("First (s)"), format=".1f"),
+        alt.Tooltip("last:Q", title=_("Latest (s)"), format=".1f"),
+        alt.Tooltip("revision:Q", title=_("Revision")),
     ]
     base = alt.Chart().encode(
-        x=alt.X("first:Q", title="Seconds after scoring opened"),
+        x=alt.X("first:Q", title=_("Seconds after scoring opened")),
         y=alt.Y("judge_name:N", title=None, sort="ascending"),
         tooltip=tooltip,
     )
@@ -158,20 +170,20 @@ def ranking_chart(analysis: Analysis) -> alt.Chart:
         alt.Chart(analysis.ranking)
         .mark_line(interpolate="step-after", point=alt.OverlayMarkDef(filled=True, size=60))
         .encode(
-            x=alt.X("step:Q", title="Performers done", axis=alt.Axis(tickMinStep=1, format="d")),
+            x=alt.X("step:Q", title=_("Performers done"), axis=alt.Axis(tickMinStep=1, format="d")),
             y=alt.Y(
                 "rank:Q",
-                title="Rank",
+                title=_("Rank"),
                 scale=alt.Scale(reverse=True, zero=False, domainMin=1),
                 axis=alt.Axis(tickMinStep=1, format="d"),
             ),
-            color=alt.Color("performer:N", title="Performer", sort=None, scale=alt.Scale(range=PALETTE)),
-            shape=alt.Shape("performer:N", title="Performer", sort=None, scale=alt.Scale(range=SHAPES)),
+            color=alt.Color("performer:N", title=_("Performer"), sort=None, scale=alt.Scale(range=PALETTE)),
+            shape=alt.Shape("performer:N", title=_("Performer"), sort=None, scale=alt.Scale(range=SHAPES)),
             tooltip=[
-                alt.Tooltip("performer:N", title="Performer"),
-                alt.Tooltip("rank:Q", title="Rank"),
-                alt.Tooltip("after:N", title="After"),
-                alt.Tooltip("step:Q", title="Performers done"),
+                alt.Tooltip("performer:N", title=_("Performer")),
+                alt.Tooltip("rank:Q", title=_("Rank")),
+                alt.Tooltip("after:N", title=_("After")),
+                alt.Tooltip("step:Q", title=_("Performers done")),
             ],
         )
         .properties(height=320)

@@ -17,6 +17,7 @@ from engine.service.core import Service
 from engine.views import festival
 from engine.views.votes import Audience
 from ui.errors import something_went_wrong
+from ui.i18n import _, error_text
 
 TICK_SECONDS = 0.5
 
@@ -119,7 +120,7 @@ def audience(stage_id: str, event_id: str) -> Audience:
 
 def unreachable() -> None:
     """The banner, and a rerun every 2 s so the page recovers by itself once the database is back."""
-    st.error(UNREACHABLE)
+    st.error(_(UNREACHABLE))
     st_autorefresh(interval=2000, key="db-retry")
 
 
@@ -155,9 +156,9 @@ def live(run_every: float):
             try:
                 return fn(*args, **kwargs)
             except DatabaseUnavailable:
-                st.error(UNREACHABLE)
+                st.error(_(UNREACHABLE))
             except StagescoreError as e:
-                st.info(str(e))
+                st.info(error_text(e))
             except Exception as e:  # a bug: its error id, and the fragment keeps its schedule
                 something_went_wrong(e)
 

@@ -31,9 +31,9 @@ def _guarded(action, done: str | None = None) -> None:
     try:
         action()
     except DatabaseUnavailable:
-        st.error(UNREACHABLE + " Nothing was changed.")
+        st.error(_(UNREACHABLE) + " " + _("Nothing was changed."))
     except StagescoreError as e:
-        st.error(str(e))
+        st.error(i18n.error_text(e))
     else:
         if done:
             st.toast(done)

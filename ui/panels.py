@@ -202,7 +202,7 @@ def card(svc, session: Session, judge: str | None = None) -> None:
     try:
         c = svc.panels.card(session.token, judge)
     except StagescoreError as e:
-        st.info(_(str(e)))
+        st.info(i18n.error_text(e))
         return
     st.subheader(_("Calibration card: {judge}").format(judge=widgets.text(c.judge)))
     if not c.rows:
