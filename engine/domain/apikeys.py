@@ -103,7 +103,10 @@ def clean_name(raw: object) -> str:
 def clean_id(raw: object) -> str:
     text = "" if raw is None else str(raw).strip()
     if not re.fullmatch(r"[0-9a-f]{8}", text):
-        raise InvalidInput(f"There is no API key {text[:20]!r}: a key's id is 8 hex digits (see the list).")
+        raise InvalidInput(
+            N_("There is no API key {shown}: a key's id is 8 hex digits (see the list)."),
+            shown=repr(text[:20]),
+        )
     return text
 
 

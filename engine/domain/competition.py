@@ -68,7 +68,7 @@ def advance_chosen(results: Sequence[PerformerResult], chosen: Sequence[str]) ->
         raise InvalidInput(N_("A performer is listed twice; list each performer once."))
     unknown = [pid for pid in chosen if pid not in known]
     if unknown:
-        raise InvalidInput(f"{unknown[0]} did not take part in this round.")
+        raise InvalidInput(N_("{performer} did not take part in this round."), performer=unknown[0])
     return Advancement(tuple(chosen), tuple(chosen))
 
 

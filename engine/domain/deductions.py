@@ -52,9 +52,9 @@ def _number(text: object, what: str) -> Decimal:
     try:
         value = Decimal(str(text).strip())
     except (InvalidOperation, ValueError):
-        raise InvalidInput(f"{what} must be a number.") from None
+        raise InvalidInput(N_("{what} must be a number."), what=what) from None
     if not value.is_finite() or not 0 < value <= MAX_POINTS:
-        raise InvalidInput(f"{what} must be above 0 and at most {MAX_POINTS}.")
+        raise InvalidInput(N_("{what} must be above 0 and at most {most}."), what=what, most=MAX_POINTS)
     return value
 
 
@@ -81,13 +81,18 @@ def parse_catalogue(rows: Iterable[Mapping[str, object]]) -> tuple[DeductionKind
 
 def validate_catalogue(kinds: Sequence[DeductionKind]) -> None:
     if len(kinds) > MAX_KINDS:
-        raise InvalidInput(f"The deduction catalogue holds at most {MAX_KINDS} deductions.")
+        raise InvalidInput(N_("The deduction catalogue holds at most {most} deductions."), most=MAX_KINDS)
     names = [k.name for k in kinds]
     if len(set(names)) != len(names) or any(not n.strip() or len(n) > 40 for n in names):
-        raise InvalidInput("Each deduction needs a distinct name of at most 40 characters.")
+        raise InvalidInput(N_("Each deduction needs a distinct name of at most 40 characters."))
     for k in kinds:
         if k.cap is not None and k.cap < k.points:
-            raise InvalidInput(f"{k.name}: its cap ({k.cap}) is less than one deduction ({k.points}).")
+            raise InvalidInput(
+                N_("{name}: its cap ({cap}) is less than one deduction ({points})."),
+                name=k.name,
+                cap=k.cap,
+                points=k.points,
+            )
 
 
 # ---- who, for whom, until when ----------------------------------------------------------------------
@@ -99,11 +104,11 @@ def may_enter(settings: Settings, email: str, role: Role) -> bool:
 def check_performer(performer: Performer | None, signed_off: bool) -> None:
     """A deduction is for a performer on stage or who has performed, until the results are official."""
     if signed_off:
-        raise ScoreRefused("The results are official, so deductions can no longer change.")
+        raise ScoreRefused(N_("The results are official, so deductions can no longer change."))
     if performer is None:
-        raise InvalidInput("There is no such performer in this event.")
+        raise InvalidInput(N_("There is no such performer in this event."))
     if performer.status not in PERFORMED:
-        raise ScoreRefused(f"{performer.name} has not performed yet.")
+        raise ScoreRefused(N_("{name} has not performed yet."), name=performer.name)
 
 
 def on_stage(state: EventState) -> str | None:
@@ -120,17 +125,19 @@ def entry_for(
     if kind:
         known = {k.name: k for k in settings.deductions}
         if kind not in known:
-            raise InvalidInput(f"There is no deduction {kind!s:.40} in this event's catalogue.")
+            raise InvalidInput(
+                N_("There is no deduction {kind} in this event's catalogue."), kind=f"{kind!s:.40}"
+            )
         try:
             n = int(str(count).strip())
         except ValueError:
             n = 0
         if not 1 <= n <= MAX_COUNT:
-            raise InvalidInput(f"The count must be a whole number from 1 to {MAX_COUNT}.")
+            raise InvalidInput(N_("The count must be a whole number from 1 to {most}."), most=MAX_COUNT)
         return kind, known[kind].points * n, kind, n
     text = clean_comment(reason)
     if not text:
-        raise InvalidInput("A penalty needs a reason.")
+        raise InvalidInput(N_("A penalty needs a reason."))
     return "", _number(points, "A penalty's points"), text, 1
 
 
@@ -145,7 +152,12 @@ def check_cap(
         (e.points for e in entries if e.performer_id == performer_id and e.kind == kind), Decimal(0)
     )
     if already + points > cap:
-        raise InvalidInput(f"{kind} takes at most {cap} off a performer; {already} is already deducted.")
+        raise InvalidInput(
+            N_("{kind} takes at most {cap} off a performer; {already} is already deducted."),
+            kind=kind,
+            cap=cap,
+            already=already,
+        )
 
 
 # ---- what comes off --------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from engine.domain.messages import N_
 from engine.domain.model import Criterion, InvalidInput, Rule, Score, ScoreRefused, Settings
 from engine.domain.scoring import _ZERO, _counted_among, _total_of, _weighted_mean
 
@@ -79,13 +80,17 @@ def validate(criteria: Sequence[Criterion], shadows: Sequence[str]) -> None:
     """Sub-panels and shadows as a setting: each a list of distinct accounts, at most MAX_PANEL."""
     for c in criteria:
         if len(c.judges) > MAX_PANEL or len(set(c.judges)) != len(c.judges):
-            raise InvalidInput(f"{c.name}: its sub-panel names at most {MAX_PANEL} distinct judges.")
+            raise InvalidInput(
+                N_("{name}: its sub-panel names at most {most} distinct judges."), name=c.name, most=MAX_PANEL
+            )
     if len(shadows) > MAX_PANEL or len(set(shadows)) != len(shadows):
-        raise InvalidInput(f"Shadow judges: at most {MAX_PANEL}, each once.")
+        raise InvalidInput(N_("Shadow judges: at most {most}, each once."), most=MAX_PANEL)
     for c in criteria:
         both = sorted(set(c.judges) & set(shadows))
         if both and len(both) == len(c.judges):
-            raise InvalidInput(f"{c.name}: its sub-panel has only shadow judges, who are never counted.")
+            raise InvalidInput(
+                N_("{name}: its sub-panel has only shadow judges, who are never counted."), name=c.name
+            )
 
 
 # ---- shadow judges ---------------------------------------------------------------------------------

@@ -99,7 +99,12 @@ def build_roster(
                 )
         key = name.casefold()
         if key in seen:
-            raise InvalidInput(f"The name {name!r} appears twice (rows {seen[key]} and {line}).")
+            raise InvalidInput(
+                N_("The name {name!r} appears twice (rows {first} and {line})."),
+                name=name,
+                first=seen[key],
+                line=line,
+            )
         seen[key] = line
         parsed.append((order, line, name, category, difficulty(row.get("difficulty"), line)))
         if len(parsed) > MAX_PERFORMERS:
@@ -139,7 +144,9 @@ def parse_csv(data: bytes | str) -> list[dict[str, str]]:
     headers = {(h or "").strip().lower(): h for h in reader.fieldnames}
     missing = [c for c in ("name", "order") if c not in headers]
     if missing:
-        raise InvalidInput(f"The CSV file is missing the column(s): {', '.join(missing)}.")
+        raise InvalidInput(
+            N_("The CSV file is missing the column(s): {columns}."), columns=", ".join(missing)
+        )
     rows = []
     try:
         for row in reader:

@@ -201,7 +201,7 @@ def _start(
 ) -> Step:
     phase = state.phase
     if phase not in (Phase.SETUP, Phase.LOBBY):
-        raise CommandRefused(f"The event has already started (it is {phase.value.lower()}).")
+        raise CommandRefused(N_("The event has already started (it is {phase})."), phase=phase.value.lower())
     if not state.order:
         raise CommandRefused(N_("Add at least one performer before starting."))
     required = settings.required_judges if needed is None else needed
@@ -259,7 +259,7 @@ def apply_command(
             updates[state.order[state.index]] = PerformerStatus.DONE
         return _finish(state, now, "finished", updates)
     if phase not in RUNNING:
-        raise CommandRefused(f"Nothing is on stage: the event is {phase.value.lower()}.")
+        raise CommandRefused(N_("Nothing is on stage: the event is {phase}."), phase=phase.value.lower())
     if command.window_id is not None and command.window_id != state.window_id:
         raise CommandRefused(
             N_("The clock moved on since you clicked, so nothing was changed; look and try again.")
@@ -269,7 +269,9 @@ def apply_command(
     if kind is CommandKind.EXTEND:
         secs = command.seconds
         if not (isinstance(secs, (int, float)) and math.isfinite(secs) and 0 < secs <= MAX_EXTEND_SECONDS):
-            raise CommandRefused(f"Extend by a number of seconds from 1 to {int(MAX_EXTEND_SECONDS)}.")
+            raise CommandRefused(
+                N_("Extend by a number of seconds from 1 to {most}."), most=int(MAX_EXTEND_SECONDS)
+            )
         if state.paused:
             new = _bump(state, paused_remaining=(state.paused_remaining or 0.0) + secs)
         else:

@@ -78,7 +78,9 @@ def validate_value(raw: object, criterion: Criterion) -> Decimal:
         except DecimalException:  # needs more digits than any sane grid: off the grid
             ok = False
         if not ok:
-            raise InvalidInput(f"{criterion.name} must be {_allowed(criterion)}.")
+            raise InvalidInput(
+                N_("{name} must be {allowed}."), name=criterion.name, allowed=_allowed(criterion)
+            )
         return _plain(value)
 
 
@@ -98,7 +100,7 @@ def validate_values(raw: Mapping[str, object], criteria: Sequence[Criterion]) ->
         raise InvalidInput(N_("Unknown {label}: {shown}."), label=label, shown=shown)
     for c in criteria:
         if c.name not in raw:
-            raise InvalidInput(f"Enter a score for {c.name} ({_allowed(c)}).")
+            raise InvalidInput(N_("Enter a score for {name} ({allowed})."), name=c.name, allowed=_allowed(c))
     return {c.name: validate_value(raw[c.name], c) for c in criteria}
 
 

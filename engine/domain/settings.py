@@ -16,6 +16,10 @@ from engine.domain.model import Criterion, InvalidInput, Settings
 
 WEIGHT_RANGE = N_("A judge's weight must be a number from 0 to 100.")
 CRITERIA_NUMBERS = N_("Each criterion needs numbers for min, max, step and weight.")
+SECONDS = {
+    "perform_seconds": N_("Perform seconds must be from 1 to 3600."),
+    "score_seconds": N_("Score seconds must be from 1 to 3600."),
+}
 
 
 def validate_weight(weight: object) -> Decimal:
@@ -72,10 +76,10 @@ def _judges(cell: object) -> tuple[str, ...]:
 
 
 def _check_numbers(s: Settings, judges: int | None) -> None:
-    for name in ("perform_seconds", "score_seconds"):
+    for name, refusal in SECONDS.items():
         v = getattr(s, name)
         if not isinstance(v, (int, float)) or not math.isfinite(v) or not 1 <= v <= 3600:
-            raise InvalidInput(f"{name.replace('_', ' ').capitalize()} must be from 1 to 3600.")
+            raise InvalidInput(refusal)
     if not 1 <= s.required_judges <= 100:
         raise InvalidInput(N_("Required judges must be from 1 to 100."))
     if judges is not None and s.required_judges > judges:

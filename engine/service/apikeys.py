@@ -48,8 +48,10 @@ class ApiUseCases:
         if not self.svc.store.api_keys.revoke(key_id, actor, self.svc.clock()):
             found = self.svc.store.api_keys.get(key_id)
             if found is None:
-                raise InvalidInput(f"There is no API key {key_id!r}.")
-            raise InvalidInput(f"The API key {key_id!r} ({found.name}) is revoked already.")
+                raise InvalidInput(N_("There is no API key {key_id!r}."), key_id=key_id)
+            raise InvalidInput(
+                N_("The API key {key_id!r} ({name}) is revoked already."), key_id=key_id, name=found.name
+            )
         self.svc.logins.log_admin(actor, "api_key_revoked", {"key_id": key_id})
         return key_id
 

@@ -199,7 +199,7 @@ class Logins:
             self.store.sessions.seen(digest, now)
         session = Session(token, stored.account.email, stored.account.role, stored.account.name)
         if role is not None and session.role is not role:
-            raise NotAllowed(f"Only {ONLY[role]} can do that.")
+            raise NotAllowed(ONLY[role])
         return session
 
     def session_state(self, token: str | None) -> str | None:
@@ -280,5 +280,9 @@ class Logins:
         return len(clients)
 
 
-ONLY = {Role.ADMIN: "an admin", Role.JUDGE: "a judge", Role.STREAMING: "the streaming operator"}
+ONLY = {
+    Role.ADMIN: N_("Only an admin can do that."),
+    Role.JUDGE: N_("Only a judge can do that."),
+    Role.STREAMING: N_("Only the streaming operator can do that."),
+}
 OPERATOR = "operator"  # the shell: whoever can run the CLI already holds the database credentials

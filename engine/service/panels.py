@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from engine.domain import calibration, deductions, overtime, panels
 from engine.domain.calibration import Card
 from engine.domain.deductions import Deduction
+from engine.domain.messages import N_
 from engine.domain.model import InvalidInput, NotAllowed, Role, Session, Settings, TimeRule
 from engine.service.logins import OPERATOR
 
@@ -30,7 +31,7 @@ class Panels:
     def _judge(self, email: str) -> str:
         stored = self.svc.store.accounts.get((email or "").strip().lower())
         if stored is None or stored.account.role is not Role.JUDGE:
-            raise InvalidInput(f"There is no judge {email!s:.80}.")
+            raise InvalidInput(N_("There is no judge {email}."), email=f"{email!s:.80}")
         return stored.account.email
 
     def _settings(self) -> Settings:
@@ -89,7 +90,7 @@ class Panels:
             raise deductions.not_allowed()
         pid = performer_id or deductions.on_stage(b.state)
         if not pid:
-            raise InvalidInput("Nobody is on stage; choose the performer.")
+            raise InvalidInput(N_("Nobody is on stage; choose the performer."))
         eid = b.state.event_id
         performers = self.svc.store.performers.list(eid, consistent=timed)  # a time just recorded
         performer = next((p for p in performers if p.performer_id == pid), None)
