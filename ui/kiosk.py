@@ -45,4 +45,4 @@ def screen(session: Session | None, base_url: str, stage: str | None, theme: str
                 caption=_("The board on your phone"),
                 alt=board_url,
             )
-            st.markdown(widgets.text(urlsplit(board_url).netloc + "/leaderboard"))
+            st.markdown(widgets.ltr(widgets.text(urlsplit(board_url).netloc + "/leaderboard")))

@@ -24,7 +24,8 @@ from ui import assets, i18n
 # found by name in this Streamlit's files, so a renamed one is skipped rather than preloaded wrongly.
 LAZY_CHUNKS = ("BidiComponent", "Html", "PageLink", "Button", "_arrayReduce", "purify.es", "recordbatch",
                "serialization")  # fmt: skip
-STYLES = ("menu_arrows.css", "access.css", "kiosk.css")  # access.css: what axe asked of Streamlit's elements
+# access.css: what axe asked of Streamlit's elements; rtl.css: its sidebar right to left (Arabic).
+STYLES = ("menu_arrows.css", "access.css", "kiosk.css", "rtl.css")
 _MARK = b'<script type="module" crossorigin src="./static/js/index.'  # Streamlit's page, no other HTML
 
 

@@ -150,9 +150,8 @@ def kiosk(session: Session | None, base_url: str) -> None:
                 st.markdown("### " + _("Vote for {title}").format(title=widgets.text(opened.title)))
                 st.image(qr.png(url, scale=6), caption=_("Scan to vote"), width=170, alt=url)
                 st.markdown(f"# `{opened.code}`")
-                st.markdown(
-                    widgets.text(_("at {address}").format(address=f"{urlsplit(base_url).netloc}/vote"))
-                )
+                address = widgets.ltr(f"{urlsplit(base_url).netloc}/vote")
+                st.markdown(widgets.text(_("at {address}").format(address=address)))
 
     codes()
 

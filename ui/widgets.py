@@ -29,6 +29,12 @@ def text(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(value))
 
 
+def ltr(value: object) -> str:
+    """An address or a code isolated left to right (Unicode's LRI … PDI): in an Arabic sentence
+    "127.0.0.1:8501/vote" keeps its order instead of reading "vote/127.0.0.1:8501"."""
+    return f"\u2066{value}\u2069"
+
+
 def code(value: object) -> str:
     """As a Markdown code span: shown as typed, never made a link (an email address in a label would
     become a mailto link, a control inside the label's own). Backticks cannot close it early."""

@@ -72,7 +72,7 @@ export default function (component) {
     // The audience vote: open windows by name; the code itself shows only on the room's screen.
     for (const v of doc.vote || []) {
       root.appendChild(el("div", "vote-open", t("Audience vote open: {title} — vote at {address} with the code on the screen",
-        {title: v.for, address: location.host + "/vote"})));
+        {title: v.for, address: ltr(location.host + "/vote")})));
     }
     if (timed) { const bar = el("div", "bar"); bar.appendChild(el("div")); root.appendChild(bar); }
     const several = (doc.categories || []).length > 1;

@@ -62,7 +62,7 @@ function judgeSkeleton(root) {
 function criterionField(c, onStep) {
   const wrap = el("div", "criterion");
   const label = el("label", null, c.name);
-  label.appendChild(el("span", "range", ` ${c.min}–${c.max}, step ${c.step}`));
+  label.appendChild(el("span", "range", " " + t("{min}–{max}, step {step}", {min: c.min, max: c.max, step: c.step})));
   const row = el("div", "stepper");
   const minus = el("button", "step minus", "−");
   const plus = el("button", "step plus", "+");

@@ -10,6 +10,9 @@ function t(message, blanks) {
   return blanks ? said.replace(/\{(\w+)\}/g, (m, k) => (k in blanks ? String(blanks[k]) : m)) : said;
 }
 
+// An address or a code isolated left to right (LRI … PDI), so that a right-to-left sentence keeps its order.
+const ltr = (text) => "\u2066" + text + "\u2069";
+
 function el(tag, cls, text) {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
