@@ -1,9 +1,11 @@
 """Every page a person sees, checked by axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA) in Chromium at a
-phone's size and a desktop's: no serious or critical violation (README, Accessibility).
+phone's size and a desktop's, in English and in Arabic (right to left): no serious or critical violation
+(README, Accessibility).
 
 One festival (`demo --stages 2`): stage s1 running with a per-act audience vote open (its first act being
 scored in a long window), s2 in its lobby. One browser; a context per person (the public, a judge, the
-admin), each page opened once and checked at both sizes. Nothing here is timed (TIMING_FREE).
+admin) and a language (the browser's Accept-Language), each page opened once and checked at both sizes.
+Nothing here is timed (TIMING_FREE).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from tests.e2e.stack import ARTIFACTS, PASSWORD
 from tests.support import axe
 from tests.support.browser import PHONE, new_context
 from tests.support.stack import Stack, fresh_prefix
+from ui import i18n
 
 pytestmark = pytest.mark.e2e
 
@@ -39,7 +42,7 @@ PUBLIC = {
 }
 JUDGE = {"/judge?stage=s1": f"{JUDGE_SCREEN} input"}
 ADMIN = {
-    "/admin?stage=s1": f"{DESK} .meta:has-text('version')",
+    "/admin?stage=s1": f"{DESK} .meta:has-text('·')",  # the event's line, in any language
     "/admin-setup?stage=s1": '[data-testid="stForm"]',
     "/admin-results?stage=s1": '[data-testid="stHeading"]',
     "/admin-scores?stage=s1": '[data-testid="stHeading"]',
@@ -96,24 +99,36 @@ def _findings(page: Page, ready: str, streamlit: bool) -> list[axe.Violation]:
     return found
 
 
+# The language the browser asks for first, and the one the page says it is in, with its direction.
+LANGUAGE = (
+    """() => [navigator.language, document.documentElement.lang, document.documentElement.dir || "ltr"]"""
+)
+
+
 def _check(page: Page, url: str, ready: str, who: str, found: list[str], streamlit: bool = True) -> None:
-    """Open `url` at a desktop's size, then a phone's; axe's serious and critical findings go to `found`."""
+    """Open `url` at a desktop's size, then a phone's; axe's serious and critical findings go to `found`.
+    The page says which language it is in and which way it reads: the context's."""
     page.set_viewport_size(DESKTOP)
     page.goto(url)
     if streamlit:
         page.wait_for_selector(f'{APP}[data-test-connection-state="CONNECTED"]', timeout=30_000)
+    path = "/" + url.split("//", 1)[-1].split("/", 1)[-1]
     for size, viewport in SIZES.items():
         page.set_viewport_size(viewport)
-        path = url.split("//", 1)[-1].split("/", 1)[-1]
-        found += [v.line(f"/{path} ({who}, {size})") for v in _findings(page, ready, streamlit)]
+        language, lang, direction = page.evaluate(LANGUAGE)
+        found += [v.line(f"{path} ({who}, {language}, {size})") for v in _findings(page, ready, streamlit)]
+        if (lang, direction) != (language, i18n.direction(language)):
+            found.append(f"{path} ({who}, {language}, {size}): <html lang={lang!r} dir={direction!r}>")
 
 
-def _context(browser):
-    ctx = new_context(browser, 30_000, viewport=DESKTOP, bypass_csp=True)  # axe is injected as a script
+def _context(browser, language: str):
+    """A person's browser asking for `language` first (Accept-Language), axe injected as a script."""
+    ctx = new_context(browser, 30_000, viewport=DESKTOP, bypass_csp=True, locale=language)
     return ctx, ctx.new_page()
 
 
-def test_no_page_has_a_serious_or_critical_violation(festival, browser):
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_no_page_has_a_serious_or_critical_violation(festival, browser, language):
     axe.source()  # missing axe-core fails here, with the command that installs it
     s1 = festival.service().on("s1")
     admin_token = s1.logins.login("admin@demo.local", PASSWORD).token
@@ -122,7 +137,7 @@ def test_no_page_has_a_serious_or_critical_violation(festival, browser):
     found: list[str] = []
     contexts = []
     try:
-        ctx, page = _context(browser)
+        ctx, page = _context(browser, language)
         contexts.append(ctx)
         for path, ready in PUBLIC.items():
             _check(page, festival.url + path, ready, "public", found)
@@ -136,13 +151,13 @@ def test_no_page_has_a_serious_or_critical_violation(festival, browser):
         page.route("**/auth/link?*", no_script)
         _check(page, f"{festival.url}/auth/link?code={code}", "form button", "public", found, False)
 
-        ctx, page = _context(browser)
+        ctx, page = _context(browser, language)
         contexts.append(ctx)
         cookie_login(page, festival, "judge1@demo.local")
         for path, ready in JUDGE.items():
             _check(page, festival.url + path, ready, "judge", found)
 
-        ctx, page = _context(browser)
+        ctx, page = _context(browser, language)
         contexts.append(ctx)
         cookie_login(page, festival, "admin@demo.local")
         for path, ready in ADMIN.items():
@@ -183,7 +198,7 @@ def _tab_until(page: Page, wanted: set[str], name_of, presses: int = 80) -> dict
 
 
 def test_the_judge_screen_works_by_keyboard_and_announces_its_state(festival, browser):
-    ctx, page = _context(browser)
+    ctx, page = _context(browser, "en")
     try:
         cookie_login(page, festival, "judge3@demo.local")
         page.set_viewport_size(PHONE)
@@ -215,7 +230,7 @@ def test_the_judge_screen_works_by_keyboard_and_announces_its_state(festival, br
 
 
 def test_every_control_of_the_desk_is_reached_and_operated_by_keyboard(festival, browser):
-    ctx, page = _context(browser)
+    ctx, page = _context(browser, "en")
     s1 = festival.service().on("s1")
     try:
         cookie_login(page, festival, "admin@demo.local")
