@@ -22,7 +22,11 @@ def clean_comment(raw: object) -> str:
         raise InvalidInput(N_("A comment must be text."))
     text = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
     if len(text) > MAX_COMMENT:
-        raise InvalidInput(f"A comment can be at most {MAX_COMMENT} characters (this one has {len(text)}).")
+        raise InvalidInput(
+            N_("A comment can be at most {most} characters (this one has {n})."),
+            most=MAX_COMMENT,
+            n=len(text),
+        )
     if any((unicodedata.category(ch) == "Cc" and ch != "\n") or ch in _BIDI for ch in text):
         raise InvalidInput(N_("A comment can hold text only, without control characters."))
     return text

@@ -51,7 +51,11 @@ class OnAir:
 
 def check_element(name: object) -> str:
     if name not in ELEMENTS:
-        raise InvalidInput(f"There is no overlay element {name!r}; the elements are: {', '.join(ELEMENTS)}.")
+        raise InvalidInput(
+            N_("There is no overlay element {name!r}; the elements are: {elements}."),
+            name=name,
+            elements=", ".join(ELEMENTS),
+        )
     return str(name)
 
 
@@ -74,7 +78,7 @@ def check_change(
     checked = {}
     for name, value in shown.items():
         if not isinstance(value, bool):
-            raise InvalidInput(f"Say whether {name!r} shows with true or false.")
+            raise InvalidInput(N_("Say whether {name!r} shows with true or false."), name=name)
         checked[check_element(name)] = value
     return checked, None if projector is None else check_projector(projector)
 

@@ -29,11 +29,15 @@ def _number(text: object, what: str, whole: bool = False) -> Decimal:
     try:
         value = Decimal(raw or "0")
     except (InvalidOperation, ValueError):
-        raise InvalidInput(f"{what} must be a number.") from None
+        raise InvalidInput(N_("{what} must be a number."), what=what) from None
     top = MAX_LIMIT if whole else MAX_POINTS
     if not value.is_finite() or not 0 <= value <= top or (whole and value != value.to_integral_value()):
-        kind = "a whole number" if whole else "a number"
-        raise InvalidInput(f"{what} must be {kind} from 0 to {top}.")
+        said = (
+            N_("{what} must be a whole number from 0 to {top}.")
+            if whole
+            else N_("{what} must be a number from 0 to {top}.")
+        )
+        raise InvalidInput(said, what=what, top=top)
     return value
 
 
@@ -54,11 +58,11 @@ def parse(
     if not rule.limit:
         return TimeRule()
     if not rule.points and not rule.step_points:
-        raise InvalidInput("A time limit needs a penalty: points for going over, or points per step.")
+        raise InvalidInput(N_("A time limit needs a penalty: points for going over, or points per step."))
     if bool(rule.step_points) != bool(rule.step_seconds):
-        raise InvalidInput("Points per step need the step's seconds, and the other way round.")
+        raise InvalidInput(N_("Points per step need the step's seconds, and the other way round."))
     if rule.cap is not None and rule.cap < max(rule.points, rule.step_points):
-        raise InvalidInput(f"The time penalty's cap ({rule.cap}) is less than its first penalty.")
+        raise InvalidInput(N_("The time penalty's cap ({cap}) is less than its first penalty."), cap=rule.cap)
     return rule
 
 

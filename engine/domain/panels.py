@@ -46,12 +46,14 @@ def check_assigned(raw: object, criteria: Sequence[Criterion], judge: str) -> tu
     event that is another sub-panel's, or when the judge scores no criterion at all."""
     mine = criteria_for(criteria, judge)
     if not mine:
-        raise ScoreRefused("You are on no criterion's panel in this event; ask the admin.")
+        raise ScoreRefused(N_("You are on no criterion's panel in this event; ask the admin."))
     if isinstance(raw, Mapping):
         theirs = [c.name for c in criteria if c.name in raw and not on_panel(c, judge)]
         if theirs:
             names = ", ".join(c.name for c in mine)
-            raise ScoreRefused(f"You do not score {theirs[0]}; your criteria are: {names}.")
+            raise ScoreRefused(
+                N_("You do not score {theirs}; your criteria are: {names}."), theirs=theirs[0], names=names
+            )
     return mine
 
 

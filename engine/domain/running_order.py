@@ -30,7 +30,7 @@ def find(performers: Sequence[Performer], name: str) -> Performer:
         if p.name.casefold() == wanted or p.performer_id == name:
             return p
     shown = str(name) if len(str(name)) <= 60 else str(name)[:59] + "…"
-    raise CommandRefused(f"There is no performer called {shown!r}.")
+    raise CommandRefused(N_("There is no performer called {shown!r}."), shown=shown)
 
 
 def _first_open(state: EventState) -> int:
