@@ -32,7 +32,7 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from babel.support import LazyProxy, Translations
 
-from engine.domain.messages import N_
+from engine.domain.messages import N_, Said
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
@@ -193,12 +193,23 @@ def error_text(error: BaseException) -> str:
     template = getattr(error, "template", None)
     if not isinstance(template, str) or not template:
         return str(error)
-    blanks = getattr(error, "blanks", {}) or {}
+    return _filled(template, getattr(error, "blanks", {}) or {}, str(error))
+
+
+def text(value: object) -> str:
+    """An engine phrase (engine/domain/messages.Said: a phase's name, a score's range, a deduction's line)
+    in the reader's language; any other value as it is (user data is never looked up)."""
+    if not isinstance(value, Said):
+        return str(value)
+    return _filled(value.template, value.blanks, str(value))
+
+
+def _filled(template: str, blanks: Mapping[str, object], english: str) -> str:
     translated = gettext(template)
-    try:
-        return translated.format(**blanks) if blanks else translated
+    try:  # a blank that is itself a phrase is said in the reader's language too
+        return translated.format(**{k: text(v) for k, v in blanks.items()}) if blanks else translated
     except (KeyError, IndexError, ValueError):  # a translation that lost a blank: say it in English
-        return str(error)
+        return english
 
 
 def messages(msgids: Iterable[str], code: str | None = None) -> dict[str, str]:

@@ -128,7 +128,7 @@ def deduction_form(svc, session: Session, snap: Snapshot) -> None:
         if p.performed_seconds is not None:
             lines.insert(0, _("Time {clock}").format(clock=overtime.clock(p.performed_seconds)))
         if lines:
-            st.caption(f"{widgets.text(p.name)}: " + " · ".join(widgets.text(x) for x in lines))
+            st.caption(f"{widgets.text(p.name)}: " + " · ".join(widgets.text(i18n.text(x)) for x in lines))
 
 
 def _enter(svc, session: Session, snap: Snapshot, done: list) -> None:
@@ -181,7 +181,9 @@ def _withdraw(svc, session: Session, snap: Snapshot) -> None:
             _("Deduction entered by mistake"),
             list(entries),
             len(entries) - 1,
-            format_func=lambda i: deductions.label(entries[i], snap.performer_name(entries[i].performer_id)),
+            format_func=lambda i: i18n.text(
+                deductions.label(entries[i], snap.performer_name(entries[i].performer_id))
+            ),
         )
         withdrawn = st.form_submit_button(_("Withdraw deduction"))
     if withdrawn:

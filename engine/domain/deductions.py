@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from engine.domain.comments import clean_comment
-from engine.domain.messages import N_
+from engine.domain.messages import N_, Said
 from engine.domain.model import (
     DeductionKind,
     EventState,
@@ -48,7 +48,7 @@ class Deduction:
 
 
 # ---- the catalogue (Setup) -------------------------------------------------------------------------
-def _number(text: object, what: str) -> Decimal:
+def _number(text: object, what: Said) -> Decimal:
     try:
         value = Decimal(str(text).strip())
     except (InvalidOperation, ValueError):
@@ -71,8 +71,8 @@ def parse_catalogue(rows: Iterable[Mapping[str, object]]) -> tuple[DeductionKind
         kinds.append(
             DeductionKind(
                 name,
-                _number(row.get("points"), f"{name}: points"),
-                None if blank else _number(cap, f"{name}: cap"),
+                _number(row.get("points"), Said(N_("{name}: points"), name=name)),
+                None if blank else _number(cap, Said(N_("{name}: cap"), name=name)),
             )
         )
     validate_catalogue(kinds)
@@ -138,7 +138,7 @@ def entry_for(
     text = clean_comment(reason)
     if not text:
         raise InvalidInput(N_("A penalty needs a reason."))
-    return "", _number(points, "A penalty's points"), text, 1
+    return "", _number(points, Said(N_("A penalty's points"))), text, 1
 
 
 def check_cap(
@@ -177,14 +177,15 @@ def off(settings: Settings, entries: Iterable[Deduction]) -> dict[str, Decimal]:
 
 
 def lines(settings: Settings, entries: Iterable[Deduction], performer_id: str) -> list[str]:
-    """A performer's deductions as a score sheet or a board lists them: "Fall ×2: −0.50"."""
+    """A performer's deductions as a score sheet or a board lists them: "Fall ×2: −0.50" (each a Said: the
+    ui says it in the reader's language with ui.i18n.text)."""
     mine = [e for e in entries if e.performer_id == performer_id]
     out = []
     for e in sorted(mine, key=lambda e: (e.at, e.entry_id)):
-        out.append(f"{_what(e)}: −{e.points}")
+        out.append(Said(N_("{what}: −{points}"), what=_what(e), points=e.points))
     total = off(settings, mine).get(performer_id)
     if total is not None and total != sum((e.points for e in mine), Decimal(0)):
-        out.append(f"(capped: −{total} in all)")
+        out.append(Said(N_("(capped: −{total} in all)"), total=total))
     return out
 
 
@@ -207,10 +208,15 @@ def check_withdraw(entries: Sequence[Deduction], entry_id: str, signed_off: bool
     return found
 
 
-def label(entry: Deduction, name: str) -> str:
+def label(entry: Deduction, name: str) -> Said:
     """An entry as a list to choose from shows it: "Ada — Fall ×2: −0.50 (head@x)"."""
-    return f"{name} — {_what(entry)}: −{entry.points} ({entry.by or 'operator'})"
+    by = entry.by or Said(N_("operator"))
+    return Said(
+        N_("{name} — {what}: −{points} ({by})"), name=name, what=_what(entry), points=entry.points, by=by
+    )
 
 
-def _what(e: Deduction) -> str:
-    return f"{e.kind} ×{e.count}" if e.kind else f"Penalty ({e.reason})"
+def _what(e: Deduction) -> Said:
+    if e.kind:
+        return Said(N_("{kind} ×{count}"), kind=e.kind, count=e.count)
+    return Said(N_("Penalty ({reason})"), reason=e.reason)

@@ -14,3 +14,26 @@ from __future__ import annotations
 def N_(message: str) -> str:
     """A sentence to translate where it is shown; unchanged here."""
     return message
+
+
+class Said(str):
+    """A phrase filled into a sentence, or shown on its own, that the ui says in the reader's language: the
+    English text as a str (logs, CLI, tests), with its template and blanks kept for ui/i18n.py's `text`.
+
+        Said(N_("a number from {low} to {high}"), low=0, high=10)   # "a number from 0 to 10"
+    """
+
+    template: str
+    blanks: dict[str, object]
+
+    def __new__(cls, template: str, /, **blanks: object) -> Said:
+        said = super().__new__(cls, template.format(**blanks) if blanks else template)
+        said.template, said.blanks = template, blanks
+        return said
+
+    def __reduce__(self):  # pickled (a cached view) with its template and blanks
+        return (_said, (self.template, self.blanks))
+
+
+def _said(template: str, blanks: dict[str, object]) -> Said:
+    return Said(template, **blanks)

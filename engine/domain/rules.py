@@ -11,7 +11,7 @@ import math
 from collections.abc import Collection
 from dataclasses import replace
 
-from engine.domain.messages import N_
+from engine.domain.messages import N_, Said
 from engine.domain.model import (
     LOCKED_SETTINGS,
     Command,
@@ -28,6 +28,11 @@ from engine.domain.model import (
 MAX_EXTEND_SECONDS = 3600.0
 RUNNING = (Phase.PERFORMING, Phase.SCORING)
 UNPAUSED = {"paused": False, "paused_remaining": None, "paused_at": None, "paused_for": 0.0}
+
+
+def _word(phase: Phase) -> Said:
+    """A phase in a sentence ("setup"), said in the reader's language (marked in ui/words.PHASE_WORD)."""
+    return Said(phase.value.lower())
 
 
 def _bump(state: EventState, **changes) -> EventState:
@@ -201,7 +206,7 @@ def _start(
 ) -> Step:
     phase = state.phase
     if phase not in (Phase.SETUP, Phase.LOBBY):
-        raise CommandRefused(N_("The event has already started (it is {phase})."), phase=phase.value.lower())
+        raise CommandRefused(N_("The event has already started (it is {phase})."), phase=_word(phase))
     if not state.order:
         raise CommandRefused(N_("Add at least one performer before starting."))
     required = settings.required_judges if needed is None else needed
@@ -259,7 +264,7 @@ def apply_command(
             updates[state.order[state.index]] = PerformerStatus.DONE
         return _finish(state, now, "finished", updates)
     if phase not in RUNNING:
-        raise CommandRefused(N_("Nothing is on stage: the event is {phase}."), phase=phase.value.lower())
+        raise CommandRefused(N_("Nothing is on stage: the event is {phase}."), phase=_word(phase))
     if command.window_id is not None and command.window_id != state.window_id:
         raise CommandRefused(
             N_("The clock moved on since you clicked, so nothing was changed; look and try again.")

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, DecimalExc
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from engine.domain.messages import N_
+from engine.domain.messages import N_, Said
 from engine.domain.model import Criterion, InvalidInput, MissingPolicy, Rule
 
 MAX_INPUT_CHARS = 32
@@ -47,10 +47,12 @@ def _plain(d: Decimal) -> Decimal:
     return d.quantize(_ONE) if d == d.to_integral_value() else d.normalize()
 
 
-def _allowed(c: Criterion) -> str:
+def _allowed(c: Criterion) -> Said:
     with localcontext(_ARITH):
-        text = f"a number from {_plain(c.min):f} to {_plain(c.max):f}"
-        return text + (f" in steps of {_plain(c.step):f}" if c.step > 0 else "")
+        low, high, step = (f"{_plain(d):f}" for d in (c.min, c.max, c.step))
+    if c.step > 0:
+        return Said(N_("a number from {low} to {high} in steps of {step}"), low=low, high=high, step=step)
+    return Said(N_("a number from {low} to {high}"), low=low, high=high)
 
 
 def _parse(raw: object) -> Decimal | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from engine import metrics
 from engine.domain import health
 from engine.domain.health import SEEN_SECONDS, EngineHealth, SeenEngine
+from engine.domain.messages import N_
 from engine.metrics import Summary
 from engine.store import Store
 
@@ -47,27 +48,70 @@ def desk_from(h: EngineHealth, seen: list[dict], now: float, db_latency: Summary
     )
 
 
-def _ago(t: float | None, now: float) -> str:
-    return "never" if t is None else f"{max(0.0, now - t):.1f} s ago"
+Part = tuple[str, dict]  # a template marked N_ and its blanks; a blank may be a list of parts (", ")
+
+
+def engine_parts(desk: EngineDesk, now: float) -> list[Part]:
+    """The desk's line about the timer engine, part by part, for the browser to say in the reader's
+    language (ui/components/desk.js; the templates are in ENGINE_WORDS)."""
+    h = desk.health
+    if not h.owner:
+        parts: list[Part] = [(N_("Timer engine: none"), {})]
+    elif desk.host:
+        parts = [(N_("Timer engine: {owner} on {host}"), {"owner": h.owner, "host": desk.host})]
+    else:
+        parts = [(N_("Timer engine: {owner} on unknown host"), {"owner": h.owner})]
+    if h.last_renewed is None:
+        parts.append((N_("lease renewed never"), {}))
+    else:
+        parts.append(
+            (N_("lease renewed {seconds} s ago"), {"seconds": f"{max(0.0, now - h.last_renewed):.1f}"})
+        )
+    standbys = [
+        (
+            N_("{owner} on {host} ({seconds} s ago)"),
+            {"owner": e.owner, "host": e.host, "seconds": f"{e.ago:.0f}"},
+        )
+        for e in desk.standbys
+    ]
+    parts.append(
+        (N_("standby: {standbys}"), {"standbys": standbys})
+        if standbys
+        else (N_("no standby engine seen"), {})
+    )
+    if desk.lateness_ms is not None:
+        parts.append((N_("last transition {ms} ms after its deadline"), {"ms": f"{desk.lateness_ms:.0f}"}))
+    db = desk.db_latency
+    if db.count:
+        blanks = {"p50": f"{db.p50:.0f}", "p95": f"{db.p95:.0f}", "count": db.count}
+        parts.append((N_("database p50 {p50} ms, p95 {p95} ms over the last minute ({count} calls)"), blanks))
+    return parts
+
+
+ENGINE_WORDS = (
+    N_("Timer engine: none"),
+    N_("Timer engine: {owner} on {host}"),
+    N_("Timer engine: {owner} on unknown host"),
+    N_("lease renewed never"),
+    N_("lease renewed {seconds} s ago"),
+    N_("{owner} on {host} ({seconds} s ago)"),
+    N_("standby: {standbys}"),
+    N_("no standby engine seen"),
+    N_("last transition {ms} ms after its deadline"),
+    N_("database p50 {p50} ms, p95 {p95} ms over the last minute ({count} calls)"),
+)
+
+
+def _english(part: Part) -> str:
+    template, blanks = part
+    return template.format(
+        **{k: ", ".join(map(_english, v)) if isinstance(v, list) else v for k, v in blanks.items()}
+    )
 
 
 def engine_line(desk: EngineDesk, now: float) -> str:
-    """The desk's one line about the timer engine (plain text: the page draws it as text)."""
-    h = desk.health
-    parts = [
-        f"Timer engine: {h.owner} on {desk.host or 'unknown host'}" if h.owner else "Timer engine: none",
-        f"lease renewed {_ago(h.last_renewed, now)}",
-    ]
-    standby = ", ".join(f"{e.owner} on {e.host} ({e.ago:.0f} s ago)" for e in desk.standbys)
-    parts.append(f"standby: {standby}" if standby else "no standby engine seen")
-    if desk.lateness_ms is not None:
-        parts.append(f"last transition {desk.lateness_ms:.0f} ms after its deadline")
-    db = desk.db_latency
-    if db.count:
-        parts.append(
-            f"database p50 {db.p50:.0f} ms, p95 {db.p95:.0f} ms over the last minute ({db.count} calls)"
-        )
-    return " · ".join(parts)
+    """The desk's one line about the timer engine in English (plain text: the page draws it as text)."""
+    return " · ".join(map(_english, engine_parts(desk, now)))
 
 
 @dataclass

@@ -261,6 +261,7 @@ def admin_doc(
     health: EngineHealth,
     ranked: dict,
     engine_line: str | None = None,
+    engine_parts: list | None = None,
 ) -> dict:
     """The admin desk's document: the public one's fields (the scores in full, the performer being scored
     included) plus the panel, presence, help flags and the engine (its health, and `engine_line`: which
@@ -292,6 +293,7 @@ def admin_doc(
         "required": snap.quorum[1],
         "flags": [names.get(e, e.split("@")[0]) for e in sorted(snap.flags)],
         "engine": health.as_json(),
-        "engine_line": engine_line,
+        "engine_line": engine_line,  # in English; engine_parts to say it in the reader's language
+        "engine_parts": engine_parts,
         "missing": missing.report(snap, names),  # which judge, which criterion, which performer
     }

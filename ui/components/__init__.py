@@ -31,6 +31,7 @@ def document_words() -> tuple[str, ...]:
     from engine.domain import devices, health, release, snapshot
     from engine.domain.model import UNREACHABLE
     from engine.service.feed import NO_EVENT
+    from engine.service.health import ENGINE_WORDS
     from engine.views import documents
     from ui import words as enum_words
 
@@ -49,6 +50,7 @@ def document_words() -> tuple[str, ...]:
         health.NOT_RUNNING,
         health.OVERDUE,
         *enum_words.STATUS.values(),
+        *ENGINE_WORDS,
     )
 
 

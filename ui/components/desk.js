@@ -81,6 +81,13 @@ function missingList(node, report) {
   if (left > 0) node.appendChild(el("p", null, t("and {n} more", {n: left})));
 }
 
+// A part of the engine line: [template, blanks]; a blank that is a list of parts is said and joined.
+function said([template, blanks]) {
+  const filled = {};
+  for (const [k, v] of Object.entries(blanks || {})) filled[k] = Array.isArray(v) ? v.map(said).join(", ") : v;
+  return t(template, filled);
+}
+
 export default function (component) {
   const {data, parentElement, setStateValue} = component;
   setWords(data.words);
@@ -102,7 +109,7 @@ export default function (component) {
     // lease, its host, the standbys, the last lateness and the database latency (engine_line).
     ui.engine.textContent = problem;
     ui.engine.hidden = !problem;
-    const line = doc.engine_line || (engine.engine_owner ? t("Timer engine: running ({owner})", {owner: engine.engine_owner}) : "");
+    const line = doc.engine_parts ? doc.engine_parts.map(said).join(" · ") : doc.engine_line || (engine.engine_owner ? t("Timer engine: running ({owner})", {owner: engine.engine_owner}) : "");
     ui.engineLine.textContent = data.engine === false ? "" : line;
     ui.engineLine.hidden = !ui.engineLine.textContent;
     const about = t("event {event} · version {version}", {event: doc.event_id, version: doc.version});

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from engine.domain import publicity
 from engine.domain.snapshot import Snapshot
 from engine.service.feed import Feed, Reading
-from engine.service.health import engine_line
+from engine.service.health import engine_line, engine_parts
 from engine.views import documents, on_air
 from engine.views.documents import change_key
 
@@ -58,8 +58,9 @@ class Builder:
             self._roster, self._scored_last = snap.performers, on_air.scored_last(snap.performers)
         public |= on_air.public_fields(reading.on_air, self._scored_last)
         state = on_air.state_doc(public, now)
-        line = engine_line(reading.engine_desk, now) if reading.engine_desk else None
-        admin = documents.admin_doc(snap, now, reading.health, self._ranked, line) | stage
+        desk = reading.engine_desk
+        line = (engine_line(desk, now), engine_parts(desk, now)) if desk else (None, None)
+        admin = documents.admin_doc(snap, now, reading.health, self._ranked, *line) | stage
         built = Built(
             reading, (public, _key(public, gen)), (admin, _key(admin, gen)), (state, change_key(state))
         )
