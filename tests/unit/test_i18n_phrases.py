@@ -92,3 +92,21 @@ def test_the_desks_engine_line_goes_to_the_browser_in_parts_it_can_translate(pse
     with i18n.using("xx"):
         said = component_words("desk.js")["words"]
     assert all(said[template] == f"⟦{template}⟧" for template in ENGINE_WORDS)
+
+
+def test_an_overlay_is_in_the_language_its_address_or_its_browser_asks_for(pseudo_xx):
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from ui.onair import overlays
+
+    overlays._page.cache_clear()
+    client = TestClient(Starlette(routes=overlays.routes()))
+    page = client.get("/overlay/all?lang=xx&key=green").text
+    assert '<html lang="xx" dir="ltr">' in page and '<div class="label">⟦Score⟧</div>' in page
+    assert '"Rank {rank}": "⟦Rank {rank}⟧"' in page and '"Scoring": "⟦Scoring⟧"' in page
+    arabic = client.get("/overlay/podium", headers={"Accept-Language": "ar"}).text
+    assert '<html lang="ar" dir="rtl">' in arabic and "النتائج النهائية" in arabic
+    english = client.get("/overlay/podium?lang=nope").text
+    assert '<html lang="en" dir="ltr">' in english and ">Final results<" in english
+    overlays._page.cache_clear()

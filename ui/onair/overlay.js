@@ -2,6 +2,7 @@
 // document as engine/views/on_air.py projects it), show an element when its `showing` says so, tick the
 // countdown locally (live_core.js) and render text only (el(), textContent: never markup).
 (function () {
+  setWords(/*WORDS*/{});  // the page's language's words (ui/onair/overlays.py), {} in English
   const PAGES = {
     "lower-third": ["lower_third"], "score-card": ["score_card"], "podium": ["podium"],
     "next-up": ["next_up"], "all": ["lower_third", "score_card", "podium", "next_up"],
@@ -68,7 +69,7 @@
     const p = doc.performer;
     text("lower_third", "name", p ? p.name : "");
     text("lower_third", "category", p ? p.category : "");
-    text("lower_third", "phase", doc.phase_label + (doc.paused ? " (paused)" : ""));
+    text("lower_third", "phase", t(doc.phase_label) + (doc.paused ? " " + t("(paused)") : ""));
     const c = doc.score_card;
     const key = c ? c.performer + "\u0000" + c.total : "";
     if (key !== card.key) card = {key, since: Date.now() / 1000};
@@ -76,7 +77,7 @@
       text("score_card", "name", c.performer);
       text("score_card", "category", c.category);
       text("score_card", "total", c.total);
-      text("score_card", "rank", c.rank === null ? "" : "Rank " + c.rank);
+      text("score_card", "rank", c.rank === null ? "" : t("Rank {rank}", {rank: c.rank}));
       const judges = parts.score_card.querySelector(".judges");
       judges.replaceChildren(...c.judges.map((j) => el("span", null, j.judge + " " + j.score)));
     }
@@ -95,7 +96,8 @@
     text("next_up", "name", n ? n.performer : "");
     text("next_up", "category", n ? n.category : "");
     const at = n && n.expected_start
-      ? "about " + new Date(n.expected_start * 1000).toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"})
+      ? t("about {time}", {time: new Date(n.expected_start * 1000).toLocaleTimeString(
+      document.documentElement.lang + "-u-nu-latn", {hour: "2-digit", minute: "2-digit", hourCycle: "h23"})})
       : "";
     text("next_up", "at", at);
     for (const id of ["lower_third", "podium", "next_up"]) show(id, doc.showing[id]);

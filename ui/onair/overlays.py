@@ -8,12 +8,16 @@ script reads the element from its path and the stage and theme from its query.
 from __future__ import annotations
 
 import gzip
+import json
 from functools import cache
 from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
+
+from ui import i18n
+from ui.components import document_words
 
 HERE = Path(__file__).resolve().parent
 COMPONENTS = HERE.parent / "components"
@@ -23,17 +27,26 @@ UNKNOWN = "There is no such overlay; the overlays are: " + ", ".join(f"/overlay/
 
 
 @cache
-def _page() -> dict[str, bytes]:
+def _page(language: str) -> dict[str, bytes]:
+    """The page in one language, compressed once: its [[…]] marks and its script's t("…") words filled in
+    (ui/i18n.py), lang and dir on <html>."""
     import brotli
 
-    script = "\n".join(
-        (d / n).read_text()
-        for d, n in [(COMPONENTS, "live_core.js"), (COMPONENTS, "live_stream.js"), (HERE, "overlay.js")]
-    )
-    html = (HERE / "page.html").read_text()
+    scripts = [COMPONENTS / "live_core.js", COMPONENTS / "live_stream.js", HERE / "overlay.js"]
+    with i18n.using(language):
+        html = i18n.fill_marks((HERE / "page.html").read_text())
+        words = i18n.messages((*i18n.script_messages(HERE / "overlay.js"), *document_words()))
+    script = "\n".join(path.read_text() for path in scripts)
+    script = script.replace("/*WORDS*/{}", json.dumps(words, ensure_ascii=False).replace("</", "<\\/"))
+    html = html.replace("{{LANG}}", language).replace("{{DIR}}", i18n.direction(language))
     html = html.replace("/*CSS*/", (HERE / "overlay.css").read_text()).replace("/*JS*/", script)
     raw = html.encode()
     return {"br": brotli.compress(raw, quality=11), "gzip": gzip.compress(raw, 9, mtime=0), "": raw}
+
+
+def language(request: Request) -> str:
+    """?lang= (a browser source has no menu), else the cookie's, the browser's, the deployment's."""
+    return i18n.normalize(request.query_params.get("lang")) or i18n.for_request(request)
 
 
 async def overlay(request: Request) -> Response:
@@ -41,10 +54,16 @@ async def overlay(request: Request) -> Response:
         return PlainTextResponse(UNKNOWN, status_code=404)
     accepted = request.headers.get("accept-encoding", "")
     encoding = next((e for e in ("br", "gzip") if e in accepted), "")
-    headers = {"Cache-Control": "no-cache", "Vary": "Accept-Encoding", "Content-Security-Policy": CSP}
+    headers = {
+        "Cache-Control": "no-cache",
+        "Vary": "Accept-Encoding, Accept-Language, Cookie",
+        "Content-Security-Policy": CSP,
+    }
     if encoding:
         headers["Content-Encoding"] = encoding
-    return Response(_page()[encoding], media_type="text/html; charset=utf-8", headers=headers)
+    return Response(
+        _page(language(request))[encoding], media_type="text/html; charset=utf-8", headers=headers
+    )
 
 
 def routes() -> list[Route]:
