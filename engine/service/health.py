@@ -50,56 +50,45 @@ def desk_from(h: EngineHealth, seen: list[dict], now: float, db_latency: Summary
 
 Part = tuple[str, dict]  # a template marked N_ and its blanks; a blank may be a list of parts (", ")
 
+# The line's templates, each said once here (ui/components sends them to the desk's script translated).
+ENGINE_WORDS = (
+    NO_ENGINE := N_("Timer engine: none"),
+    ON_HOST := N_("Timer engine: {owner} on {host}"),
+    ON_UNKNOWN_HOST := N_("Timer engine: {owner} on unknown host"),
+    NEVER_RENEWED := N_("lease renewed never"),
+    RENEWED := N_("lease renewed {seconds} s ago"),
+    A_STANDBY := N_("{owner} on {host} ({seconds} s ago)"),
+    STANDBYS := N_("standby: {standbys}"),
+    NO_STANDBY := N_("no standby engine seen"),
+    LATE := N_("last transition {ms} ms after its deadline"),
+    DATABASE := N_("database p50 {p50} ms, p95 {p95} ms over the last minute ({count} calls)"),
+)
+
 
 def engine_parts(desk: EngineDesk, now: float) -> list[Part]:
     """The desk's line about the timer engine, part by part, for the browser to say in the reader's
-    language (ui/components/desk.js; the templates are in ENGINE_WORDS)."""
+    language (ui/components/desk.js; the templates are ENGINE_WORDS)."""
     h = desk.health
     if not h.owner:
-        parts: list[Part] = [(N_("Timer engine: none"), {})]
+        parts: list[Part] = [(NO_ENGINE, {})]
     elif desk.host:
-        parts = [(N_("Timer engine: {owner} on {host}"), {"owner": h.owner, "host": desk.host})]
+        parts = [(ON_HOST, {"owner": h.owner, "host": desk.host})]
     else:
-        parts = [(N_("Timer engine: {owner} on unknown host"), {"owner": h.owner})]
+        parts = [(ON_UNKNOWN_HOST, {"owner": h.owner})]
     if h.last_renewed is None:
-        parts.append((N_("lease renewed never"), {}))
+        parts.append((NEVER_RENEWED, {}))
     else:
-        parts.append(
-            (N_("lease renewed {seconds} s ago"), {"seconds": f"{max(0.0, now - h.last_renewed):.1f}"})
-        )
+        parts.append((RENEWED, {"seconds": f"{max(0.0, now - h.last_renewed):.1f}"}))
     standbys = [
-        (
-            N_("{owner} on {host} ({seconds} s ago)"),
-            {"owner": e.owner, "host": e.host, "seconds": f"{e.ago:.0f}"},
-        )
-        for e in desk.standbys
+        (A_STANDBY, {"owner": e.owner, "host": e.host, "seconds": f"{e.ago:.0f}"}) for e in desk.standbys
     ]
-    parts.append(
-        (N_("standby: {standbys}"), {"standbys": standbys})
-        if standbys
-        else (N_("no standby engine seen"), {})
-    )
+    parts.append((STANDBYS, {"standbys": standbys}) if standbys else (NO_STANDBY, {}))
     if desk.lateness_ms is not None:
-        parts.append((N_("last transition {ms} ms after its deadline"), {"ms": f"{desk.lateness_ms:.0f}"}))
+        parts.append((LATE, {"ms": f"{desk.lateness_ms:.0f}"}))
     db = desk.db_latency
     if db.count:
-        blanks = {"p50": f"{db.p50:.0f}", "p95": f"{db.p95:.0f}", "count": db.count}
-        parts.append((N_("database p50 {p50} ms, p95 {p95} ms over the last minute ({count} calls)"), blanks))
+        parts.append((DATABASE, {"p50": f"{db.p50:.0f}", "p95": f"{db.p95:.0f}", "count": db.count}))
     return parts
-
-
-ENGINE_WORDS = (
-    N_("Timer engine: none"),
-    N_("Timer engine: {owner} on {host}"),
-    N_("Timer engine: {owner} on unknown host"),
-    N_("lease renewed never"),
-    N_("lease renewed {seconds} s ago"),
-    N_("{owner} on {host} ({seconds} s ago)"),
-    N_("standby: {standbys}"),
-    N_("no standby engine seen"),
-    N_("last transition {ms} ms after its deadline"),
-    N_("database p50 {p50} ms, p95 {p95} ms over the last minute ({count} calls)"),
-)
 
 
 def _english(part: Part) -> str:
@@ -109,9 +98,14 @@ def _english(part: Part) -> str:
     )
 
 
+def english_line(parts: list[Part]) -> str:
+    """engine_parts said in English, as one line (plain text: the page draws it as text)."""
+    return " · ".join(map(_english, parts))
+
+
 def engine_line(desk: EngineDesk, now: float) -> str:
-    """The desk's one line about the timer engine in English (plain text: the page draws it as text)."""
-    return " · ".join(map(_english, engine_parts(desk, now)))
+    """The desk's one line about the timer engine in English."""
+    return english_line(engine_parts(desk, now))
 
 
 @dataclass

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from engine.domain import publicity
 from engine.domain.snapshot import Snapshot
 from engine.service.feed import Feed, Reading
-from engine.service.health import engine_line, engine_parts
+from engine.service.health import engine_parts, english_line
 from engine.views import documents, on_air
 from engine.views.documents import change_key
 
@@ -59,7 +59,8 @@ class Builder:
         public |= on_air.public_fields(reading.on_air, self._scored_last)
         state = on_air.state_doc(public, now)
         desk = reading.engine_desk
-        line = (engine_line(desk, now), engine_parts(desk, now)) if desk else (None, None)
+        parts = engine_parts(desk, now) if desk else None
+        line = (english_line(parts), parts) if parts else (None, None)
         admin = documents.admin_doc(snap, now, reading.health, self._ranked, *line) | stage
         built = Built(
             reading, (public, _key(public, gen)), (admin, _key(admin, gen)), (state, change_key(state))
