@@ -34,7 +34,9 @@
   async function refresh() { // a window opened before its close was set learns it (every 5 s until then)
     const win = current;
     const { status, body } = await call(`/vote/window?code=${encodeURIComponent(win.code)}`);
-    if (status === 200 && current === win && body.closes_at != null) current.closes_at = body.closes_at;
+    if (current !== win) return;
+    if (status === 200 && body.closes_at != null) current.closes_at = body.closes_at;
+    else if (status === 409) current.closes_at = Date.now() / 1000 - current.skew; // closed before we asked
   }
 
   function countdown() {
