@@ -53,6 +53,7 @@ class Reading:
     checks: dict[str, dict]  # the open "please check" requests by judge: {performer, sentence}
     engine_desk: EngineDesk | None = None  # the desk's engine facts, when an admin is connected
     on_air: OnAir = OnAir()  # the stage's overlays and projector (engine/domain/on_air.py)
+    accounts_at: float = 0.0  # when `accounts` were read (the feed's clock)
 
 
 class Feed:
@@ -72,6 +73,7 @@ class Feed:
         self._engines: list[dict] = []
         self._lease: dict | None = None
         self._accounts: dict[str, Account] = {}
+        self._accounts_at = 0.0
         self._performers: list = []
         self._settings: Settings | None = None
         self._deductions: list = []
@@ -149,7 +151,8 @@ class Feed:
             deductions=bundle.deductions,
         )
         judged, desk = self._engine(state, now, engine_details)
-        return Reading(snap, judged, self._generation, dict(self._accounts), checks, desk, self._on_air)
+        accounts = dict(self._accounts)
+        return Reading(snap, judged, self._generation, accounts, checks, desk, self._on_air, self._accounts_at)
 
     def _load(self, now: float) -> EventBundle:
         """The current event's status partition (following the pointer to a new event), and the lease and
@@ -172,6 +175,7 @@ class Feed:
             # Judges and admins: a streaming operator opens no stream and sits on no panel.
             found = self.store.accounts.list(Role.JUDGE) + self.store.accounts.list(Role.ADMIN)
             self._set_accounts({a.email: a for a in found})
+            self._accounts_at = now
         return bundle
 
     def _engine(self, state: EventState, now: float, details: bool) -> tuple[EngineHealth, EngineDesk | None]:
@@ -189,6 +193,10 @@ class Feed:
     def refresh_besides(self) -> None:
         """Read what the state's version does not cover on the next tick (a judge answered a request)."""
         self._due["besides"] = 0.0
+
+    def refresh_accounts(self) -> None:
+        """Read the accounts on the next tick (a judge's stream opened: is this still their stage?)."""
+        self._due["accounts"] = 0.0
 
     def refresh_on_air(self) -> None:
         """Read the on-air switches on the next tick (this process's page just switched them)."""

@@ -3,6 +3,8 @@ stream, and a judge whose stream and scores follow the stage they are assigned t
 
 from __future__ import annotations
 
+import json
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -100,3 +102,34 @@ def test_a_judge_moved_to_another_stage_follows_it_and_scores_only_there(festiva
     assert (status, answer["ok"]) == (200, True), answer
     s2 = stack.service().on("s2").snapshot()
     assert J1 in s2.by_performer[s2.state.performer_id]
+
+
+def test_a_judge_moved_onto_a_stage_whose_board_is_open_is_not_sent_back(festival):
+    """The new stage's feed read its accounts before the move (its board was open): the judge's stream there
+    stays, instead of saying "moved" back to the stage those older accounts name."""
+    stack, tokens = festival
+    J2 = "judge2@test.local"
+    board = EventStream(stack.url, "/live/public?stage=s2")
+    try:
+        assert board.next_doc()["stage"]["id"] == "s2"  # s2's feed is running, its accounts read
+        stack.service().stages.assign(tokens[ADMIN], J2, "s2")
+        stream = EventStream(stack.url, "/live/judge", tokens[J2])
+        try:
+            seen = []
+            deadline = time.monotonic() + 3.0
+            while (left := deadline - time.monotonic()) > 0:
+                try:
+                    seen.append(stream.next_event(timeout=left))
+                except TimeoutError:
+                    break
+                except ConnectionError:
+                    seen.append(("closed by the server", ""))
+                    break
+            kinds = [kind for kind, _ in seen]
+            assert "moved" not in kinds and "closed by the server" not in kinds, seen
+            docs = [json.loads(data) for kind, data in seen if kind == "doc"]
+            assert docs and docs[0]["stage"]["id"] == "s2"
+        finally:
+            stream.close()
+    finally:
+        board.close()

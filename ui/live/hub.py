@@ -159,6 +159,8 @@ class Hub:
             account = built.reading.accounts.get(conn.email)
             if conn.role != Role.JUDGE.value or account is None or conn.moved:
                 continue
+            if built.reading.accounts_at < conn.opened_at:
+                continue  # accounts read before this stream opened (where it opened was read afresh)
             if stages.of_judge(account.stage) != self.stage:
                 conn.moved = stages.of_judge(account.stage)
                 self._judge_channel(conn.email).poke()
@@ -185,6 +187,8 @@ class Hub:
     def connect(self, conn: Connection) -> Channel:
         self.connections.add(conn)
         if conn.role == Role.JUDGE.value:
+            conn.opened_at = self.svc.clock()
+            self.feed.refresh_accounts()
             self._presence_now.set()
             self.wake()  # build this judge's document now, not at the next tick
             return self._judge_channel(conn.email)
