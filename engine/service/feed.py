@@ -151,8 +151,8 @@ class Feed:
             deductions=bundle.deductions,
         )
         judged, desk = self._engine(state, now, engine_details)
-        accounts = dict(self._accounts)
-        return Reading(snap, judged, self._generation, accounts, checks, desk, self._on_air, self._accounts_at)
+        accounts, at = dict(self._accounts), self._accounts_at
+        return Reading(snap, judged, self._generation, accounts, checks, desk, self._on_air, at)
 
     def _load(self, now: float) -> EventBundle:
         """The current event's status partition (following the pointer to a new event), and the lease and

@@ -253,11 +253,16 @@ class Stage:
             Judges(v.judge_urls, v.cookie, self.tokens, self.event_id, self.seed, pause, name_event=named)
         )
         leaving = self.rng.choice(sorted(self.tokens))
-        at = time.time() + self.rng.uniform(0.4, 0.8) * self.length
+        fraction = self.rng.uniform(0.4, 0.8)
+        self.judges.start()
+        # The panel is on the event's screen before the admin starts it (a loaded machine can take seconds
+        # to open a web server's first streams; an event of a few seconds would be over by then).
+        wait_for(self.judges.showing, 30, "every judge's screen to show the event")
+        at = time.time() + fraction * self.length
         self.judges.end_session(
             leaving, at, lambda token: v.svc.logins.end_device(None, leaving, token_hash(token))
         )
-        return self.judges.start()
+        return self.judges
 
     def finished(self) -> bool:
         return finished(self.store, self.event_id)

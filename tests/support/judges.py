@@ -100,6 +100,10 @@ class Judges:
                 self._threads.append(t)
         return self
 
+    def showing(self) -> bool:
+        """Every judge's screen shows the event (its lobby, say): what a show has before the admin's Start."""
+        return all(self._docs[email] is not None for email in self.tokens)
+
     def end_session(self, email: str, at: float, logout: Callable[[str], None]) -> None:
         """At wall-clock `at`, `logout(token)` ends `email`'s session; their phone keeps scoring."""
         self._ending[email] = (at, logout)
