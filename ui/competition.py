@@ -163,6 +163,6 @@ def rounds(snap: Snapshot, competition: Competition, session: Session, report: R
                 carry_weight=carry,
             )
             for note in adv.notes:
-                st.warning(note)
+                st.warning(widgets.text(i18n.text(note)))  # a category name shown as typed
 
         report(advance, _("The next round is ready: check its settings, then start it from Control."))

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from engine.domain.messages import N_
+from engine.domain.messages import N_, Said
 from engine.domain.model import InvalidInput
 from engine.domain.ranking import PerformerResult
 from engine.domain.roster import clean_text
@@ -40,18 +40,28 @@ def advance_top(groups: Mapping[str, Sequence[PerformerResult]], n: object) -> A
     for name, results in groups.items():
         ranked = [r for r in results if r.rank is not None]
         if n > len(ranked):
-            label = name or "The ranking"
-            plural = "performer" if len(ranked) == 1 else "performers"
-            raise InvalidInput(
-                f"{label} has only {len(ranked)} ranked {plural}; advance at most {len(ranked)}."
+            template = (
+                N_("{label} has only {count} ranked performer; advance at most {count}.")
+                if len(ranked) == 1
+                else N_("{label} has only {count} ranked performers; advance at most {count}.")
             )
+            raise InvalidInput(template, label=name or Said(N_("The ranking")), count=len(ranked))
         through = [r for r in ranked if r.rank <= n]
         if len(through) > n:
             at_cut = through[-1].rank
             tied = sum(1 for r in through if r.rank == at_cut)
-            notes.append(
-                f"{name or 'Overall'}: {tied} performers tied at place {at_cut} and all go through "
-                f"({len(through)} instead of {n})."
+            notes.append(  # a Said: the desk says it in the reader's language
+                Said(
+                    N_(
+                        "{group}: {tied} performers tied at place {place} and all go through "
+                        "({through} instead of {n})."
+                    ),
+                    group=name or Said(N_("Overall")),
+                    tied=tied,
+                    place=at_cut,
+                    through=len(through),
+                    n=n,
+                )
             )
         advanced += [r.performer_id for r in through]
         # The best performs last: the reverse of the ranking, one group's block after another.

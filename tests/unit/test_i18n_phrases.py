@@ -10,10 +10,11 @@ from decimal import Decimal as D
 
 import pytest
 
-from engine.domain import deductions, rules, scoring
+from engine.domain import competition, deductions, rules, scoring
 from engine.domain.deductions import Deduction
 from engine.domain.messages import N_, Said
 from engine.domain.model import CommandRefused, Criterion, DeductionKind, InvalidInput, Phase, Settings
+from engine.domain.ranking import PerformerResult
 from engine.service.health import ENGINE_WORDS, EngineDesk, engine_line, engine_parts
 from tests.support import pseudo
 from ui import i18n, words
@@ -73,6 +74,38 @@ def test_a_deductions_field_and_lines_are_said_in_the_readers_language(pseudo_xx
             "⟦(capped: −0.75 in all)⟧",
         ]
         assert i18n.text(deductions.label(entries[1], "Ada")) == "⟦Ada — ⟦Penalty (late)⟧: −0.5 (⟦operator⟧)⟧"
+
+
+def _ranked(*ranks: int | None) -> list[PerformerResult]:
+    return [PerformerResult(f"p{i}", D(9), 1, True, r, None, None, None, None) for i, r in enumerate(ranks)]
+
+
+def test_advancing_more_than_are_ranked_is_refused_in_the_readers_language():
+    with pytest.raises(InvalidInput) as overall:
+        competition.advance_top({"": _ranked(1, 2, None)}, 3)
+    with pytest.raises(InvalidInput) as dance:
+        competition.advance_top({"Dance": _ranked(1)}, 2)
+    assert str(overall.value) == "The ranking has only 2 ranked performers; advance at most 2."
+    assert str(dance.value) == "Dance has only 1 ranked performer; advance at most 1."
+    with i18n.using("es"):
+        assert i18n.error_text(overall.value) == (
+            "La clasificación solo tiene 2 participantes clasificados; pueden pasar como mucho 2."
+        )
+    with i18n.using("de"):
+        assert (
+            i18n.error_text(dance.value)
+            == "Dance hat nur 1 platzierten Act; höchstens 1 können weiterkommen."
+        )
+
+
+def test_a_tie_at_the_cut_is_told_in_the_readers_language():
+    (note,) = competition.advance_top({"": _ranked(1, 2, 2, 4)}, 2).notes
+    assert note == "Overall: 2 performers tied at place 2 and all go through (3 instead of 2)."
+    with i18n.using("fr"):
+        assert (
+            i18n.text(note)
+            == "Général : 2 candidats à égalité à la place 2 sont tous qualifiés (3 au lieu de 2)."
+        )
 
 
 def test_the_desks_engine_line_goes_to_the_browser_in_parts_it_can_translate(pseudo_xx):
