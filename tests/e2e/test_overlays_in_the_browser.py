@@ -104,6 +104,7 @@ def test_each_overlay_keys_cleanly_and_follows_a_performer_from_stage_to_score_c
 
     pages = {name: overlay(name) for name in ("lower-third", "score-card", "next-up", "podium")}
     brief = overlay("score-card", "?seconds=1").locator("#score_card")  # a card for 1 s
+    arabic = overlay("lower-third", "?lang=ar").locator("#lower_third")
     for name, page in pages.items():
         assert page.viewport_size == FULL_HD
         assert page.evaluate("() => [document.body.scrollWidth, document.body.scrollHeight]") == [1920, 1080]
@@ -127,6 +128,12 @@ def test_each_overlay_keys_cleanly_and_follows_a_performer_from_stage_to_score_c
     expect(third.locator(".clock")).to_have_text(
         re.compile(r"^1[45]:\d\d$"), timeout=WAIT
     )  # 900 s: the countdown ticks
+    expect(arabic).to_have_attribute("data-shown", "1", timeout=WAIT)  # mirrored: at the right, accent too
+    sides = "e => [getComputedStyle(e).borderLeftWidth, getComputedStyle(e).borderRightWidth]"
+    assert third.locator(".plate").evaluate(sides) == ["8px", "0px"] and third.bounding_box()["x"] == 96
+    assert arabic.locator(".plate").evaluate(sides) == ["0px", "8px"]
+    box = arabic.bounding_box()
+    assert box["x"] + box["width"] == pytest.approx(1920 - 96, abs=0.5)
     nxt = pages["next-up"].locator("#next_up")
     expect(nxt).to_have_attribute("data-shown", "1", timeout=WAIT)
     expect(nxt.locator(".name")).to_have_text("Bea Brass", timeout=WAIT)
@@ -172,6 +179,8 @@ def test_each_overlay_keys_cleanly_and_follows_a_performer_from_stage_to_score_c
     expect(podium.locator(".category")).to_have_text(["Solo", "Band"], timeout=WAIT)  # in the board's order
     expect(podium.locator(".place .name")).to_have_text(["Ada Lovelace", "Bea Brass"], timeout=WAIT)
     expect(podium.locator(".place .total")).to_have_text(["8.00", "9.00"], timeout=WAIT)
+    box = podium.bounding_box()  # in the middle of the frame
+    assert (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2) == pytest.approx((960, 540), abs=0.5)
     expect(third).to_have_attribute("data-shown", "0", timeout=WAIT)
     expect(nxt).to_have_attribute("data-shown", "0", timeout=WAIT)
     _shot(pages["podium"], "podium")

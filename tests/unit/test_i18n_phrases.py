@@ -143,3 +143,23 @@ def test_an_overlay_is_in_the_language_its_address_or_its_browser_asks_for(pseud
     english = client.get("/overlay/podium?lang=nope").text
     assert '<html lang="en" dir="ltr">' in english and ">Final results<" in english
     overlays._page.cache_clear()
+
+
+def test_an_arabic_overlay_is_right_to_left_and_its_style_has_no_left_or_right_side():
+    """Its frame mirrors by itself (dir="rtl" on <html>): every side in its CSS is logical (inline start or
+    end), no `left:`, `right:`, `border-left`, `margin-right`, `text-align: left` …"""
+    import re
+
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from ui.onair import overlays
+
+    overlays._page.cache_clear()
+    page = TestClient(Starlette(routes=overlays.routes())).get("/overlay/all?lang=ar").text
+    overlays._page.cache_clear()
+    assert '<html lang="ar" dir="rtl">' in page
+    style = re.sub(r"/\*.*?\*/", "", re.search(r"<style>(.*?)</style>", page, re.S).group(1), flags=re.S)
+    assert "inset-inline-start" in style and "border-inline-start" in style and "text-align: end" in style
+    physical = re.findall(r"[\w-]*\b(?:left|right)\b[\w-]*\s*:[^;}]*|:\s*(?:left|right)\b", style)
+    assert physical == []
