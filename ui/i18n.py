@@ -21,7 +21,7 @@ import functools
 import gettext as _gettext
 import io
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from datetime import datetime
 from decimal import Decimal
@@ -202,6 +202,19 @@ def text(value: object) -> str:
     if not isinstance(value, Said):
         return str(value)
     return _filled(value.template, value.blanks, str(value))
+
+
+def sheet_say(code: str) -> Callable[[object], str]:
+    """`text` in a PDF sheet's language for a reader of `code`, wherever it is called (a worker thread:
+    engine/views/sheets.py). fpdf2 joins Arabic letters and orders a line right to left only with a
+    text-shaping engine (uharfbuzz) not installed here: an Arabic reader's sheet is in English."""
+    code = DEFAULT if code in RIGHT_TO_LEFT else code
+
+    def say(value: object) -> str:
+        with using(code):
+            return text(value)
+
+    return say
 
 
 def _filled(template: str, blanks: Mapping[str, object], english: str) -> str:

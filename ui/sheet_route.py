@@ -2,6 +2,7 @@
 
 The token is random and stored only as its hash; it opens exactly one performer's sheet, and only once
 the results are official. Any other link gets one sentence and a 404 (no hint whether it ever existed).
+The sheet and the sentences are in the reader's language (their cookie's, else their browser's).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from engine import bootstrap
 from engine.domain.model import DatabaseUnavailable, NotAllowed
 from engine.service.core import Service
 from engine.service.results import NOT_YET
+from ui import i18n
 
 PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
 
@@ -25,15 +27,22 @@ def _service() -> Service:
 
 async def sheet(request: Request) -> Response:
     token = request.path_params["token"]
+    language = i18n.for_request(request)
+    say = i18n.sheet_say(language)
     try:
-        name, pdf = await run_in_threadpool(_service().results.sheet_for_link, token)
+        name, pdf = await run_in_threadpool(_service().results.sheet_for_link, token, say)
     except NotAllowed as e:
         status = 403 if str(e) == NOT_YET else 404
-        return PlainTextResponse(str(e), status_code=status, headers=PRIVATE)
+        return PlainTextResponse(_said(e, language), status_code=status, headers=PRIVATE)
     except DatabaseUnavailable as e:
-        return PlainTextResponse(str(e), status_code=503, headers=PRIVATE)
+        return PlainTextResponse(_said(e, language), status_code=503, headers=PRIVATE)
     headers = {**PRIVATE, "Content-Disposition": f'inline; filename="{name}"'}
     return Response(pdf, media_type="application/pdf", headers=headers)
+
+
+def _said(error: Exception, language: str) -> str:
+    with i18n.using(language):
+        return i18n.error_text(error)
 
 
 ROUTES = [Route("/sheet/{token:path}", sheet)]  # :path, so a link with a slash gets the sentence too

@@ -5,7 +5,7 @@ Every write checks the session token and role, and commits with its log entry.""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -220,8 +220,9 @@ class Results:
         )
         return {p: t for p, (t, _) in tokens.items()}
 
-    def sheet_for_link(self, link_token: str) -> tuple[str, bytes]:
-        """(file name, PDF) of the one performer a link belongs to, once the results are official."""
+    def sheet_for_link(self, link_token: str, say: Callable[[object], str] = str) -> tuple[str, bytes]:
+        """(file name, PDF) of the one performer a link belongs to, once the results are official; its words
+        in `say`'s language (engine/views/sheets.py)."""
         from engine.views import sheets
 
         if not isinstance(link_token, str) or not 20 <= len(link_token) <= 200:
@@ -234,4 +235,4 @@ class Results:
         if not rel.official:
             raise NotAllowed(NOT_YET)
         snap = self.svc.snapshot(event_id)
-        return sheets.file_name(snap, performer_id), sheets.performer_pdf(snap, rel, performer_id)
+        return sheets.file_name(snap, performer_id), sheets.performer_pdf(snap, rel, performer_id, say)

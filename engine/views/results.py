@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from string import ascii_uppercase
 
 from engine.domain import deductions, outliers, release
+from engine.domain.messages import N_, Said
 from engine.domain.release import Release
 from engine.domain.scoring import display
 from engine.domain.snapshot import Snapshot
@@ -21,7 +22,7 @@ def judge_labels(snap: Snapshot, named: bool) -> dict[str, str]:
     if named:
         return {e: names.get(e) or e.split("@")[0] for e in panel}
     letters = [ascii_uppercase[i % 26] + ("" if i < 26 else str(i // 26)) for i in range(len(panel))]
-    return {e: f"Judge {letters[i]}" for i, e in enumerate(panel)}
+    return {e: Said(N_("Judge {letter}"), letter=letters[i]) for i, e in enumerate(panel)}
 
 
 def results_document(snap: Snapshot) -> dict:
@@ -86,6 +87,8 @@ class Sheet:
     comments: tuple[tuple[str, str], ...]  # (judge label, comment)
     signed_off: str
     deductions: tuple[str, ...] = ()  # "Fall ×1: −1.0", … (engine/domain/deductions.lines)
+    # The judges' labels (Judge A …), signed_off and the deductions are Said phrases (a str in English): a
+    # sheet says them in its language.
 
 
 def sheet(snap: Snapshot, rel: Release, performer_id: str) -> Sheet:
@@ -102,7 +105,9 @@ def sheet(snap: Snapshot, rel: Release, performer_id: str) -> Sheet:
     comments = tuple((labels[j], scores[j].comment) for j in snap.panel if j in scores and scores[j].comment)
     signed = ""
     if rel.official:
-        signed = f"Signed off by {rel.signed_off_by} · results hash {rel.results_hash[:16]}"
+        signed = Said(
+            N_("Signed off by {who} · results hash {hash}"), who=rel.signed_off_by, hash=rel.results_hash[:16]
+        )
     return Sheet(
         snap.settings.event_name,
         snap.event_id,

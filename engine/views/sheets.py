@@ -1,15 +1,20 @@
 """Take-home PDFs with fpdf2: a score sheet per performer and the results of the whole round.
-No Streamlit; built from a Snapshot and the results item (see results_view for what they hold)."""
+No Streamlit; built from a Snapshot and the results item (see results_view for what they hold).
+
+A score sheet's words are Said phrases (engine/domain/messages.py): `say` puts each in the sheet's language
+(the ui hands in ui.i18n's); without it the sheet is in English. User data is never looked up."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from engine.domain import release
+from engine.domain.messages import N_, Said
 from engine.domain.model import VoteMode
 from engine.domain.release import Release
 from engine.domain.scoring import display
@@ -22,11 +27,13 @@ from engine.views.votes import Audience
 # holds Latin-1 only, so other characters are replaced rather than failing the whole sheet.
 _DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 _NEXT = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
+Say = Callable[[object], str]  # a phrase in the sheet's language (a Said looked up, anything else as it is)
 
 
 class _Doc(FPDF):
-    def __init__(self) -> None:
+    def __init__(self, say: Say = str) -> None:
         super().__init__(format="A4")
+        self.say = say
         self.set_auto_page_break(True, margin=15)
         self.set_title("Stagescore")
         self.unicode = (_DEJAVU / "DejaVuSans.ttf").exists() and (_DEJAVU / "DejaVuSans-Bold.ttf").exists()
@@ -35,14 +42,15 @@ class _Doc(FPDF):
             self.add_font("Sheet", "B", str(_DEJAVU / "DejaVuSans-Bold.ttf"))
         self.family = "Sheet" if self.unicode else "Helvetica"
 
-    def text_of(self, text: str) -> str:
+    def text_of(self, text: object) -> str:
+        text = self.say(text)
         return text if self.unicode else text.encode("latin-1", "replace").decode("latin-1")
 
-    def line(self, text: str, size: float = 11, bold: bool = False, height: float = 7) -> None:
+    def line(self, text: object, size: float = 11, bold: bool = False, height: float = 7) -> None:
         self.set_font(self.family, "B" if bold else "", size)
         self.multi_cell(0, height, self.text_of(text), **_NEXT)
 
-    def table(self, header: list[str], rows: list[list[str]], first: float = 0.28) -> None:
+    def table(self, header: list, rows: list[list[str]], first: float = 0.28) -> None:
         """A plain grid: the first column wider (names), the others equal with numbers to the right."""
         width = self.epw
         widths = [width * first] + [width * (1 - first) / max(1, len(header) - 1)] * (len(header) - 1)
@@ -95,49 +103,51 @@ def _heading(doc: _Doc, title: str, snap: Snapshot, rel: Release) -> None:
     doc.add_page()
     doc.line(title, 18, True, 10)
     doc.line(snap.settings.event_name, 13, True)
-    doc.line(f"Round: {snap.event_id}", 10)
+    doc.line(Said(N_("Round: {round}"), round=snap.event_id), 10)
     label = release.LABEL[release.status(snap.state, rel)]
     if label:
-        doc.line(label, 10, True)
+        doc.line(Said(label), 10, True)
 
 
 def _sheet_page(doc: _Doc, snap: Snapshot, rel: Release, performer_id: str) -> None:
     s = results.sheet(snap, rel, performer_id)
-    _heading(doc, "Score sheet", snap, rel)
+    _heading(doc, Said(N_("Score sheet")), snap, rel)
     doc.ln(2)
-    doc.line(f"Performer: {s.performer}", 14, True)
+    doc.line(Said(N_("Performer: {name}"), name=s.performer), 14, True)
     if s.category:
-        doc.line(f"Category: {s.category}")
-    doc.line(f"Rank: {s.rank}    Total: {s.total}", 12, True)
+        doc.line(Said(N_("Category: {category}"), category=s.category))
+    doc.line(Said(N_("Rank: {rank}    Total: {total}"), rank=s.rank, total=s.total), 12, True)
     doc.ln(3)
     if s.rows:
-        doc.table(["Judge", *s.criteria, "Judge total"], [[j, *vals, t] for j, vals, t in s.rows])
+        header = [Said(N_("Judge")), *s.criteria, Said(N_("Judge total"))]
+        doc.table(header, [[j, *vals, t] for j, vals, t in s.rows])
     else:
-        doc.line("No scores were given.")
+        doc.line(Said(N_("No scores were given.")))
     if s.deductions:
         doc.ln(3)
-        doc.line("Deductions and penalties (after the judges' total)", 12, True)
+        doc.line(Said(N_("Deductions and penalties (after the judges' total)")), 12, True)
         for text in s.deductions:
             doc.line(text, 10, height=6)
     doc.ln(4)
-    doc.line("Judges' comments", 12, True)
-    for judge, comment in s.comments or (("", "No comments."),):
-        doc.line(f"{judge}: {comment}" if judge else comment, 10, height=6)
+    doc.line(Said(N_("Judges' comments")), 12, True)
+    for judge, comment in s.comments or (("", Said(N_("No comments."))),):
+        doc.line(f"{doc.say(judge)}: {comment}" if judge else comment, 10, height=6)
     if s.signed_off:
         doc.ln(4)
         doc.line(s.signed_off, 8, height=5)
 
 
-def performer_pdf(snap: Snapshot, rel: Release, performer_id: str) -> bytes:
-    """One performer's score sheet, and nothing about the others but their number of places."""
-    doc = _Doc()
+def performer_pdf(snap: Snapshot, rel: Release, performer_id: str, say: Say = str) -> bytes:
+    """One performer's score sheet, and nothing about the others but their number of places; its words
+    in `say`'s language."""
+    doc = _Doc(say)
     _sheet_page(doc, snap, rel, performer_id)
     return bytes(doc.output())
 
 
-def all_sheets_pdf(snap: Snapshot, rel: Release) -> bytes:
+def all_sheets_pdf(snap: Snapshot, rel: Release, say: Say = str) -> bytes:
     """Every performer's sheet, one page each, in running order: for printing."""
-    doc = _Doc()
+    doc = _Doc(say)
     for p in snap.performers:
         _sheet_page(doc, snap, rel, p.performer_id)
     return bytes(doc.output())

@@ -38,6 +38,10 @@ def test_each_link_opens_only_its_own_performers_sheet_and_only_once_official(sv
     early = client.get(f"/sheet/{first}")
     assert (early.status_code, early.text) == (403, NOT_YET)
     assert early.headers["cache-control"] == "no-store"
+    german = {"Accept-Language": "de"}
+    assert client.get(f"/sheet/{first}", headers=german).text == (
+        "Dieser Wertungsbogen öffnet sich, sobald die Ergebnisse offiziell sind."
+    )
 
     svc.results.sign_off(tokens[ADMIN])
     one = client.get(f"/sheet/{first}")
@@ -47,6 +51,14 @@ def test_each_link_opens_only_its_own_performers_sheet_and_only_once_official(sv
     assert "Performer 2" not in text and "dazzling" not in text
     two = text_of(client.get(f"/sheet/{second}").content)
     assert "Performer: Performer 2" in two and "steady" not in two
+    in_german = text_of(client.get(f"/sheet/{first}", headers=german).content)  # the reader's language
+    assert (
+        "Wertungsbogen" in in_german
+        and "Act: Performer 1" in in_german
+        and "Offizielles Ergebnis" in in_german
+    )
+    in_arabic = text_of(client.get(f"/sheet/{first}", headers={"Accept-Language": "ar"}).content)
+    assert "Performer: Performer 1" in in_arabic  # in English: the PDF cannot shape Arabic letters
 
 
 @pytest.mark.parametrize("forged", ["x" * 43, "short", "A" * 300, "..%2F..%2Fetc%2Fpasswd"])

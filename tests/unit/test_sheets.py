@@ -8,12 +8,14 @@ from decimal import Decimal as D
 
 import pypdf
 
-from engine.domain.model import VoteMode
+from engine.domain.deductions import Deduction
+from engine.domain.model import DeductionKind, VoteMode
 from engine.domain.release import Release, ResultsSettings
 from engine.domain.scoring import display
 from engine.domain.snapshot import Snapshot, compute_results
 from engine.views import sheets
 from tests.unit.snapshots import make_snapshot
+from ui import i18n
 
 RAW = {
     "p1": {"ann@x": "7", "bob@x": "8", "cy@x": "7.5"},
@@ -68,6 +70,33 @@ def test_judges_can_be_named_judge_a_b_c_the_same_on_every_sheet():
     assert "Ann Judge" not in one + two and "Bob Judge" not in one + two
     assert "Judge B: Strong opening" in one and "Judge A: Très bien ✓" in two
     assert "Judge C 7.50 7.50" in one and "Judge C 8.00 8.00" in two
+
+
+def test_a_score_sheet_is_in_the_language_asked_for_its_deductions_too_and_user_data_as_typed():
+    snap = snapshot()
+    fall = DeductionKind("Fall", D("0.25"), D("0.25"))  # capped at one fall
+    snap = replace(
+        snap,
+        settings=replace(snap.settings, deductions=(fall,)),
+        deductions=[
+            Deduction("1", "p1", "Fall", D("0.50"), "Fall", "head@x", 1.0, 2),
+            Deduction("2", "p1", "", D("0.5"), "late", "", 2.0),
+        ],
+    )
+    letters = Release("e1", ResultsSettings(judge_names_on_sheets=False))
+    english = text_of(sheets.performer_pdf(snap, letters, "p1"))
+    assert "Penalty (late): −0.5" in english and "(capped: −0.75 in all)" in english
+    spanish = text_of(sheets.performer_pdf(snap, letters, "p1", i18n.sheet_say("es")))
+    assert "Penalización (late): −0.5" in spanish and "(limitado: −0.75 en total)" in spanish
+    assert "Fall ×2: −0.50" in spanish  # the event's own name for a deduction, as typed
+    assert "Hoja de puntuación" in spanish and "Participante: Ada" in spanish and "Categoría: Solo" in spanish
+    assert "Deducciones y penalizaciones" in spanish and "Resultados provisionales" in spanish
+    assert "Juez B: Strong opening; watch the tempo." in spanish and "Penalty" not in spanish
+    german = text_of(sheets.all_sheets_pdf(snap, letters, i18n.sheet_say("de")))
+    assert "Strafe (late): −0.5" in german and "(gedeckelt: insgesamt −0.75)" in german
+    assert "Wertungsbogen" in german and "Kommentare der Jury" in german and "Keine Kommentare." in german
+    arabic = text_of(sheets.performer_pdf(snap, letters, "p1", i18n.sheet_say("ar")))
+    assert "Penalty (late): −0.5" in arabic and "Score sheet" in arabic  # fpdf2 cannot shape Arabic here
 
 
 def test_the_round_results_pdf_lists_every_performer_in_rank_order_with_their_totals():
