@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 
 from engine import localdb
 from engine.config import Config
@@ -15,6 +16,11 @@ from engine.service.core import Service
 from engine.store import Store
 from tests.support.events import FakeClock
 from tests.support.stack import aws_env, fresh_prefix
+
+# The property tests' examples are checked, not timed: on two cores shared with browsers and servers an
+# example can take longer than hypothesis's default 200 ms deadline, and speed is the benchmarks' business.
+settings.register_profile("stagescore", deadline=None)
+settings.load_profile("stagescore")
 
 # Browser modules that time nothing: the login gate, the pages' urls and roles, the first visit, the
 # screens' pure rules, the results desk's checks, the festival's stages. They may run beside the stacks,

@@ -21,7 +21,7 @@ import functools
 import gettext as _gettext
 import io
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from datetime import datetime
 from decimal import Decimal
@@ -225,15 +225,6 @@ def _filled(template: str, blanks: Mapping[str, object], english: str) -> str:
         return english
 
 
-def messages(msgids: Iterable[str], code: str | None = None) -> dict[str, str]:
-    """The translations of `msgids` for a browser component ({} in English: it says its msgids)."""
-    code = code or current()
-    if code == DEFAULT:
-        return {}
-    found = catalogue(code)
-    return {m: t for m in msgids if m and (t := found.gettext(m)) != m}
-
-
 # Dates, times and numbers: Babel's patterns for the language, with Latin digits everywhere (a score reads
 # the same on the judge's phone and the projector).
 @functools.cache
@@ -265,28 +256,6 @@ def moment(ts: float | None) -> str:
     if ts is None:
         return "—"
     return babel_dates.format_datetime(datetime.fromtimestamp(ts), format="short", locale=_locale(current()))
-
-
-def fill_marks(page: str) -> str:
-    """A plain page's [[message]] marks (ui/i18n_extract.py), each translated and HTML-escaped."""
-    import html
-
-    from ui.i18n_extract import MARK
-
-    return MARK.sub(lambda m: html.escape(gettext(m.group(1))), page)
-
-
-@functools.cache
-def script_messages(*paths: Path) -> tuple[str, ...]:
-    """The msgids a browser script asks for with t("…") (found as `make messages` finds them)."""
-    from babel.messages.extract import extract_javascript
-
-    found: list[str] = []
-    for path in paths:
-        with path.open("rb") as f:
-            for _line, _funcname, message, _comments in extract_javascript(f, ["t"], [], {}):
-                found.extend([message] if isinstance(message, str) else [m for m in message if m])
-    return tuple(dict.fromkeys(found))
 
 
 def said(request, message: str) -> str:

@@ -1,5 +1,5 @@
 """pybabel's extractor for the plain pages' HTML (babel.cfg): a message is marked [[like this]] and
-ui/i18n.fill_marks replaces it with its translation, escaped, when the page is built for a language."""
+ui/i18n_browser.fill_marks replaces it with its translation, escaped, when a page is built for a language."""
 
 from __future__ import annotations
 

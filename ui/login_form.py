@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from engine.domain.messages import N_
-from ui import cookies, i18n
+from ui import cookies, i18n_browser
 
 _HERE = Path(__file__).resolve().parent
 _CSS = (_HERE / "login_form.css").read_text()
@@ -53,13 +53,13 @@ def _path(tail: str) -> str:
 
 def login_form(next_path: str) -> None:
     """The form; after a login the browser opens `next_path` (a path of this app)."""
-    scripts = i18n.script_messages(_HERE / "login_form.js")
-    words = i18n.messages((*_FORM_WORDS, *scripts))
+    scripts = i18n_browser.script_messages(_HERE / "login_form.js")
+    words = i18n_browser.messages((*_FORM_WORDS, *scripts))
     _login(data={"action": _path("auth/login"), "next": next_path, "words": words}, key="login-form")
 
 
 def logout_button() -> None:
-    _logout(data={"action": _path("auth/logout"), "words": i18n.messages(_FORM_WORDS)}, key="logout")
+    _logout(data={"action": _path("auth/logout"), "words": i18n_browser.messages(_FORM_WORDS)}, key="logout")
 
 
 def next_path(page: object) -> str:

@@ -19,9 +19,10 @@ def asset(*names: str) -> str:
 def words(*names: str) -> dict[str, dict[str, str]]:
     """What a component's scripts say, in the reader's language: {"words": translations} of their t("…")
     messages and of the sentences their documents carry; nothing in English (its data stays as it was)."""
-    from ui import i18n
+    from ui import i18n_browser
 
-    found = i18n.messages((*i18n.script_messages(*(HERE / n for n in names)), *document_words()))
+    scripts = i18n_browser.script_messages(*(HERE / n for n in names))
+    found = i18n_browser.messages((*scripts, *document_words()))
     return {"words": found} if found else {}
 
 

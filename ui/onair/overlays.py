@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from ui import i18n
+from ui import i18n, i18n_browser
 from ui.components import document_words
 
 HERE = Path(__file__).resolve().parent
@@ -34,8 +34,8 @@ def _page(language: str) -> dict[str, bytes]:
 
     scripts = [COMPONENTS / "live_core.js", COMPONENTS / "live_stream.js", HERE / "overlay.js"]
     with i18n.using(language):
-        html = i18n.fill_marks((HERE / "page.html").read_text())
-        words = i18n.messages((*i18n.script_messages(HERE / "overlay.js"), *document_words()))
+        html = i18n_browser.fill_marks((HERE / "page.html").read_text())
+        words = i18n_browser.messages((*i18n_browser.script_messages(HERE / "overlay.js"), *document_words()))
     script = "\n".join(path.read_text() for path in scripts)
     script = script.replace("/*WORDS*/{}", json.dumps(words, ensure_ascii=False).replace("</", "<\\/"))
     html = html.replace("{{LANG}}", language).replace("{{DIR}}", i18n.direction(language))

@@ -31,7 +31,7 @@ from engine.domain.model import (
     StagescoreError,
 )
 from ui import body as bodies
-from ui import cookies, i18n
+from ui import cookies, i18n, i18n_browser
 from ui.routes_auth import client_of
 
 HERE = Path(__file__).resolve().parent
@@ -49,8 +49,8 @@ def _page(language: str) -> dict[str, bytes]:
     import brotli
 
     with i18n.using(language):
-        html = i18n.fill_marks((HERE / "page.html").read_text())
-        words = i18n.messages(i18n.script_messages(HERE / "vote.js"))
+        html = i18n_browser.fill_marks((HERE / "page.html").read_text())
+        words = i18n_browser.messages(i18n_browser.script_messages(HERE / "vote.js"))
     html = html.replace("{{LANG}}", language).replace("{{DIR}}", i18n.direction(language))
     html = html.replace("{{LANGUAGES}}", _language_links(language))
     html = html.replace("/*CSS*/", (HERE / "vote.css").read_text())
