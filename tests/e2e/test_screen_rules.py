@@ -171,3 +171,36 @@ def test_a_judge_who_stepped_aside_is_told_so_instead_of_the_form(rules):
     for phase in ("PERFORMING", "SCORING"):
         assert rules("idleWords", doc(phase=phase, stepped_aside=True)) == aside
     assert rules("idleWords", doc(phase="SCORING", stepped_aside=False)) == closed
+
+
+def test_a_ticking_clock_writes_only_what_changed(rules):
+    """The countdown and its bar are written 5-10 times a second: a write of what is already there would
+    lay out and paint the page each time (a phone's battery, the projector PC), so none is made."""
+    writes = rules(
+        "(() => { const box = document.createElement('div'); const fill = document.createElement('div');"
+        " document.body.append(box, fill);"
+        " const seen = []; new MutationObserver((m) => seen.push(m.length))"
+        "   .observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});"
+        " return async () => {"
+        "   setText(box, '5 s'); setFill(fill, 0.5);"
+        "   await new Promise((r) => setTimeout(r));"
+        "   const first = seen.length;"
+        "   for (let i = 0; i < 10; i++) { setText(box, '5 s'); setFill(fill, 0.50004); }"
+        "   await new Promise((r) => setTimeout(r));"
+        "   const same = seen.length - first;"
+        "   setText(box, '4 s'); setFill(fill, 0.4);"
+        "   await new Promise((r) => setTimeout(r));"
+        "   return {first, same, changed: seen.length - first - same, text: box.textContent,"
+        "           width: fill.style.width};"
+        " }; })()"
+    )
+    assert writes == {"first": 1, "same": 0, "changed": 1, "text": "4 s", "width": "40%"}
+
+
+def test_the_bar_moves_in_tenths_of_a_percent_and_stays_within_its_box(rules):
+    widths = rules(
+        "(() => (fractions) => fractions.map((f) => { const e = document.createElement('div');"
+        " setFill(e, f); return e.style.width; }))()",
+        [0.123456, 1.5, -0.2, None, 0.9999],
+    )
+    assert widths == ["12.3%", "100%", "0%", "0%", "100%"]

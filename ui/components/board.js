@@ -21,8 +21,8 @@ export default function (component) {
     if (!clock) return;
     const left = secondsLeft(doc, offset, Date.now() / 1000);
     shown = shownSeconds(left, windowKey(doc), shown);  // never jumps backwards within a window
-    clock.textContent = shown.value === null ? "—" : t("{seconds} s", {seconds: shown.value});
-    if (bar) bar.style.width = 100 * leftFraction(doc, left) + "%";
+    setText(clock, shown.value === null ? "—" : t("{seconds} s", {seconds: shown.value}));
+    setFill(bar, leftFraction(doc, left));
   }
 
   function podium(cls, placeCls, places) {

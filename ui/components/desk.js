@@ -134,9 +134,9 @@ export default function (component) {
     if (!doc) return;
     const left = secondsLeft(doc, offset, Date.now() / 1000);
     shown = shownSeconds(left, windowKey(doc), shown);
-    ui.clock.textContent = shown.value === null ? "—" : String(shown.value);
-    ui.bar.hidden = shown.value === null;
-    ui.fill.style.width = 100 * leftFraction(doc, left) + "%";
+    setText(ui.clock, shown.value === null ? "—" : String(shown.value));
+    if (ui.bar.hidden !== (shown.value === null)) ui.bar.hidden = shown.value === null;
+    setFill(ui.fill, leftFraction(doc, left));
   }
 
   // Report what is on screen; the page re-runs once for it (a new window or version, not a tick).

@@ -195,8 +195,8 @@ export default function (component) {
     const l = left();
     if (st.firedKey !== key(d)) { st.fired = {}; st.firedKey = key(d); }
     st.shown = shownSeconds(l, windowKey(d), st.shown);
-    ui.clock.textContent = st.shown.value === null ? "—" : t("{seconds} s", {seconds: st.shown.value});
-    ui.fill.style.width = 100 * leftFraction(d, l) + "%";
+    setText(ui.clock, st.shown.value === null ? "—" : t("{seconds} s", {seconds: st.shown.value}));
+    setFill(ui.fill, leftFraction(d, l));
     const open = scoringOpen(d, l) && !st.ended;
     const alert = alertDue(st.open, open, l, d.paused, st.fired);
     const changed = open !== st.open;

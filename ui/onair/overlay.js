@@ -55,12 +55,13 @@
     shown = shownSeconds(left, windowKey(doc), shown);
     text("lower_third", "clock", shown.value === null ? "" : mmss(shown.value));
     parts.lower_third.classList.toggle("untimed", shown.value === null);
-    parts.lower_third.querySelector(".bar > div").style.width = 100 * leftFraction(doc, left) + "%";
+    setFill(parts.lower_third.querySelector(".bar > div"), leftFraction(doc, left));
     const cardOn = doc.showing.score_card && (!hold || Date.now() / 1000 - card.since < hold);
     show("score_card", cardOn);
   }
 
   function show(id, on) {
+    if (parts[id].dataset.shown === (on ? "1" : "0")) return;  // the clock asks 5 times a second
     parts[id].classList.toggle("shown", !!on);
     parts[id].dataset.shown = on ? "1" : "0";
   }
