@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from engine.domain.messages import N_
-from engine.domain.model import Role, Session, Settings, VoteMode, VoteSettings
+from engine.domain.model import Role, Session, Settings, StagescoreError, VoteMode, VoteSettings
 from engine.domain.votes import FINAL
 from engine.views import qr
 from engine.views.votes import Audience
@@ -79,7 +79,13 @@ def _window_rows(audience: Audience) -> list[dict]:
 
 def desk(session: Session) -> None:
     """The control desk's panel: every window's tally live (every 2 s), the final vote's open and close,
-    the reveal, and each flagged address with a void of its new devices' votes."""
+    the reveal, and each flagged address with a void of its new devices' votes. An event without an
+    audience vote gets no panel and no 2-s re-runs (Setup turns it on; the desk re-runs for each act)."""
+    try:
+        if data.on_stage().bundle().settings.votes.mode is VoteMode.OFF:
+            return
+    except StagescoreError:
+        pass  # the panel's fragment says what is wrong (the database away, no event yet)
 
     @data.live(run_every=2.0)
     def panel() -> None:
