@@ -21,7 +21,7 @@ import functools
 import gettext as _gettext
 import io
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from datetime import datetime
 from decimal import Decimal
@@ -32,7 +32,7 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from babel.support import LazyProxy, Translations
 
-from engine.domain.messages import N_, Said
+from engine.domain.messages import N_, Said, Wording
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
@@ -204,17 +204,16 @@ def text(value: object) -> str:
     return _filled(value.template, value.blanks, str(value))
 
 
-def sheet_say(code: str) -> Callable[[object], str]:
-    """`text` in a PDF sheet's language for a reader of `code`, wherever it is called (a worker thread:
-    engine/views/sheets.py). fpdf2 joins Arabic letters and orders a line right to left only with a
-    text-shaping engine (uharfbuzz) not installed here: an Arabic reader's sheet is in English."""
-    code = DEFAULT if code in RIGHT_TO_LEFT else code
+def sheet_wording(code: str) -> Wording:
+    """A PDF sheet's language for a reader of `code`: `text` in it wherever it is called (a worker thread:
+    engine/views/sheets.py), and whether it reads right to left (the sheet mirrors its page then, or says
+    itself in English where it cannot draw Arabic: no Unicode font, no text shaping)."""
 
     def say(value: object) -> str:
         with using(code):
             return text(value)
 
-    return say
+    return Wording(say, code in RIGHT_TO_LEFT)
 
 
 def _filled(template: str, blanks: Mapping[str, object], english: str) -> str:

@@ -185,13 +185,13 @@ def downloads(snap: Snapshot, rel: Release, audience: Audience | None = None) ->
     c1, c2, c3 = st.columns(3)
     whole = sheets.results_pdf(snap, rel, audience)
     c1.download_button(_("Results (PDF)"), whole, sheets.file_name(snap), "application/pdf")
-    say = i18n.sheet_say(i18n.current())  # the score sheets in the admin's language
-    everyone = sheets.all_sheets_pdf(snap, rel, say)
+    wording = i18n.sheet_wording(i18n.current())  # the score sheets in the admin's language
+    everyone = sheets.all_sheets_pdf(snap, rel, wording)
     c2.download_button(
         _("All score sheets (PDF)"), everyone, f"{snap.event_id}-sheets.pdf", "application/pdf"
     )
     names = {p.performer_id: p.name for p in snap.performers}
     if names:
         pid = c3.selectbox(_("Performer"), list(names), format_func=names.get, key="sheet-performer")
-        one = sheets.performer_pdf(snap, rel, pid, say)
+        one = sheets.performer_pdf(snap, rel, pid, wording)
         c3.download_button(_("Score sheet (PDF)"), one, sheets.file_name(snap, pid), "application/pdf")

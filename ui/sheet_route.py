@@ -28,9 +28,9 @@ def _service() -> Service:
 async def sheet(request: Request) -> Response:
     token = request.path_params["token"]
     language = i18n.for_request(request)
-    say = i18n.sheet_say(language)
+    wording = i18n.sheet_wording(language)
     try:
-        name, pdf = await run_in_threadpool(_service().results.sheet_for_link, token, say)
+        name, pdf = await run_in_threadpool(_service().results.sheet_for_link, token, wording)
     except NotAllowed as e:
         status = 403 if str(e) == NOT_YET else 404
         return PlainTextResponse(_said(e, language), status_code=status, headers=PRIVATE)

@@ -10,6 +10,9 @@ template up in a person's language and fill the blanks after; str(error) stays t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 
 def N_(message: str) -> str:
     """A sentence to translate where it is shown; unchanged here."""
@@ -37,3 +40,16 @@ class Said(str):
 
 def _said(template: str, blanks: dict[str, object]) -> Said:
     return Said(template, **blanks)
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The language a document is said in, as the ui hands it to a view that writes one (the PDF score
+    sheets): `say` puts a phrase in it (a Said looked up, anything else as it is); `rtl` when that language
+    is written right to left, so the document is laid out mirrored."""
+
+    say: Callable[[object], str] = str
+    rtl: bool = False
+
+
+ENGLISH = Wording()  # str(Said) is the English sentence

@@ -5,13 +5,13 @@ Every write checks the session token and role, and commits with its log entry.""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from engine.domain import accounts, release, stages
-from engine.domain.messages import N_
+from engine.domain.messages import ENGLISH, N_, Wording
 from engine.domain.model import Conflict, Criterion, InvalidInput, NotAllowed, Role, Score, StagescoreError
 from engine.domain.outliers import panel_flags, shown
 from engine.domain.release import Release, ResultsSettings
@@ -220,9 +220,9 @@ class Results:
         )
         return {p: t for p, (t, _) in tokens.items()}
 
-    def sheet_for_link(self, link_token: str, say: Callable[[object], str] = str) -> tuple[str, bytes]:
+    def sheet_for_link(self, link_token: str, wording: Wording = ENGLISH) -> tuple[str, bytes]:
         """(file name, PDF) of the one performer a link belongs to, once the results are official; its words
-        in `say`'s language (engine/views/sheets.py)."""
+        in `wording`'s language (engine/views/sheets.py)."""
         from engine.views import sheets
 
         if not isinstance(link_token, str) or not 20 <= len(link_token) <= 200:
@@ -235,4 +235,4 @@ class Results:
         if not rel.official:
             raise NotAllowed(NOT_YET)
         snap = self.svc.snapshot(event_id)
-        return sheets.file_name(snap, performer_id), sheets.performer_pdf(snap, rel, performer_id, say)
+        return sheets.file_name(snap, performer_id), sheets.performer_pdf(snap, rel, performer_id, wording)

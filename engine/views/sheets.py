@@ -1,25 +1,29 @@
 """Take-home PDFs with fpdf2: a score sheet per performer and the results of the whole round.
 No Streamlit; built from a Snapshot and the results item (see results_view for what they hold).
 
-A score sheet's words are Said phrases (engine/domain/messages.py): `say` puts each in the sheet's language
-(the ui hands in ui.i18n's); without it the sheet is in English. User data is never looked up."""
+A score sheet's words are Said phrases (engine/domain/messages.py): a Wording puts each in the sheet's
+language (the ui hands in ui.i18n's); without one the sheet is in English. User data is never looked up.
+A right-to-left language (Arabic) mirrors the page: lines aligned right, table columns in reverse order;
+fpdf2 joins its letters and orders each line (numbers and Latin names left to right inside it) with its
+text shaping, which needs uharfbuzz and a font with the letters (DejaVu Sans): without them the sheet is
+in English, as it would otherwise be drawn as unjoined letters in the wrong order or as question marks."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.errors import FPDFException
 
 from engine.domain import release
-from engine.domain.messages import N_, Said
+from engine.domain.messages import ENGLISH, N_, Said, Wording
 from engine.domain.model import VoteMode
 from engine.domain.release import Release
 from engine.domain.scoring import display
 from engine.domain.snapshot import Snapshot, ranking_rows
-from engine.views import calculation, results
+from engine.views import bidi, calculation, results
 from engine.views.exports import audience_shown
 from engine.views.votes import Audience
 
@@ -27,13 +31,12 @@ from engine.views.votes import Audience
 # holds Latin-1 only, so other characters are replaced rather than failing the whole sheet.
 _DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 _NEXT = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
-Say = Callable[[object], str]  # a phrase in the sheet's language (a Said looked up, anything else as it is)
+_MIRROR = {"L": "R", "R": "L", "C": "C"}
 
 
 class _Doc(FPDF):
-    def __init__(self, say: Say = str) -> None:
+    def __init__(self, wording: Wording = ENGLISH) -> None:
         super().__init__(format="A4")
-        self.say = say
         self.set_auto_page_break(True, margin=15)
         self.set_title("Stagescore")
         self.unicode = (_DEJAVU / "DejaVuSans.ttf").exists() and (_DEJAVU / "DejaVuSans-Bold.ttf").exists()
@@ -41,14 +44,40 @@ class _Doc(FPDF):
             self.add_font("Sheet", "", str(_DEJAVU / "DejaVuSans.ttf"))
             self.add_font("Sheet", "B", str(_DEJAVU / "DejaVuSans-Bold.ttf"))
         self.family = "Sheet" if self.unicode else "Helvetica"
+        self.rtl = wording.rtl and self.unicode and self._shaping()
+        self.say = wording.say if self.rtl or not wording.rtl else ENGLISH.say
+
+    def _shaping(self) -> bool:
+        """Every line laid right to left, its letters joined: fpdf2's text shaping (uharfbuzz). Each run's
+        script is guessed from its letters (a Latin name in an Arabic line is shaped as Latin)."""
+        try:
+            self.set_text_shaping(use_shaping_engine=True, direction="rtl")
+        except FPDFException:  # uharfbuzz is not installed
+            return False
+        return True
 
     def text_of(self, text: object) -> str:
+        if self.rtl:
+            return bidi.numbers_left_to_right(self.say(bidi.blanks_isolated(text)))
         text = self.say(text)
         return text if self.unicode else text.encode("latin-1", "replace").decode("latin-1")
 
+    def apart(self, text: object) -> str:
+        """User data (a name, a comment) said as it is, in its own direction on a mirrored page."""
+        return bidi.isolated(self.say(text)) if self.rtl else self.say(text)
+
     def line(self, text: object, size: float = 11, bold: bool = False, height: float = 7) -> None:
         self.set_font(self.family, "B" if bold else "", size)
-        self.multi_cell(0, height, self.text_of(text), **_NEXT)
+        self.multi_cell(0, height, self.text_of(text), align="R" if self.rtl else "J", **_NEXT)
+
+    def row(self, widths: list[float], cells: list, aligns: list[str], height: float) -> None:
+        """One row of a grid, from the right on a mirrored page: the columns in reverse order, each cell's
+        alignment mirrored."""
+        columns = list(zip(widths, cells, aligns, strict=True))
+        for w, cell, align in reversed(columns) if self.rtl else columns:
+            align = _MIRROR[align] if self.rtl else align
+            self.cell(w, height, self.text_of(self.apart(cell)), border=1, align=align)
+        self.ln(height)
 
     def table(self, header: list, rows: list[list[str]], first: float = 0.28) -> None:
         """A plain grid: the first column wider (names), the others equal with numbers to the right."""
@@ -56,9 +85,7 @@ class _Doc(FPDF):
         widths = [width * first] + [width * (1 - first) / max(1, len(header) - 1)] * (len(header) - 1)
         for r, cells in enumerate([header, *rows]):
             self.set_font(self.family, "B" if r == 0 else "", 9 if r == 0 else 10)
-            for i, (w, cell) in enumerate(zip(widths, cells, strict=True)):
-                self.cell(w, 7, self.text_of(cell), border=1, align="L" if i == 0 or r == 0 else "R")
-            self.ln(7)
+            self.row(widths, cells, ["L" if i == 0 or r == 0 else "R" for i in range(len(cells))], 7)
 
     def grid(self, header: tuple[str, ...], rows: tuple[tuple[str, ...], ...], size: float = 8) -> None:
         """A calculation's table: each column as wide as its longest cell, scaled down to the page."""
@@ -70,9 +97,8 @@ class _Doc(FPDF):
         scale = min(1.0, self.epw / sum(widths))
         for r, cells in enumerate([header, *rows]):
             self.set_font(self.family, "B" if r == 0 else "", size)
-            for i, (w, cell) in enumerate(zip(widths, cells, strict=True)):
-                self.cell(w * scale, 5, self.text_of(str(cell)), border=1, align="L" if i == 0 else "C")
-            self.ln(5)
+            aligns = ["L" if i == 0 else "C" for i in range(len(cells))]
+            self.row([w * scale for w in widths], [str(c) for c in cells], aligns, 5)
 
 
 MAX_CALCULATION_COLUMNS = 30  # wider than a page can show: the desk and `engine tabulate` show it whole
@@ -102,7 +128,7 @@ def _calculation(doc: _Doc, snap: Snapshot, named: bool) -> None:
 def _heading(doc: _Doc, title: str, snap: Snapshot, rel: Release) -> None:
     doc.add_page()
     doc.line(title, 18, True, 10)
-    doc.line(snap.settings.event_name, 13, True)
+    doc.line(doc.apart(snap.settings.event_name), 13, True)
     doc.line(Said(N_("Round: {round}"), round=snap.event_id), 10)
     label = release.LABEL[release.status(snap.state, rel)]
     if label:
@@ -131,23 +157,23 @@ def _sheet_page(doc: _Doc, snap: Snapshot, rel: Release, performer_id: str) -> N
     doc.ln(4)
     doc.line(Said(N_("Judges' comments")), 12, True)
     for judge, comment in s.comments or (("", Said(N_("No comments."))),):
-        doc.line(f"{doc.say(judge)}: {comment}" if judge else comment, 10, height=6)
+        doc.line(f"{doc.apart(judge)}: {doc.apart(comment)}" if judge else comment, 10, height=6)
     if s.signed_off:
         doc.ln(4)
         doc.line(s.signed_off, 8, height=5)
 
 
-def performer_pdf(snap: Snapshot, rel: Release, performer_id: str, say: Say = str) -> bytes:
+def performer_pdf(snap: Snapshot, rel: Release, performer_id: str, wording: Wording = ENGLISH) -> bytes:
     """One performer's score sheet, and nothing about the others but their number of places; its words
-    in `say`'s language."""
-    doc = _Doc(say)
+    in `wording`'s language."""
+    doc = _Doc(wording)
     _sheet_page(doc, snap, rel, performer_id)
     return bytes(doc.output())
 
 
-def all_sheets_pdf(snap: Snapshot, rel: Release, say: Say = str) -> bytes:
+def all_sheets_pdf(snap: Snapshot, rel: Release, wording: Wording = ENGLISH) -> bytes:
     """Every performer's sheet, one page each, in running order: for printing."""
-    doc = _Doc(say)
+    doc = _Doc(wording)
     for p in snap.performers:
         _sheet_page(doc, snap, rel, p.performer_id)
     return bytes(doc.output())

@@ -58,7 +58,8 @@ def test_each_link_opens_only_its_own_performers_sheet_and_only_once_official(sv
         and "Offizielles Ergebnis" in in_german
     )
     in_arabic = text_of(client.get(f"/sheet/{first}", headers={"Accept-Language": "ar"}).content)
-    assert "Performer: Performer 1" in in_arabic  # in English: the PDF cannot shape Arabic letters
+    assert "ورقة الدرجات" in in_arabic and "النتائج الرسمية" in in_arabic and "Score sheet" not in in_arabic
+    assert "Performer 1" in in_arabic and "First performer: steady." in in_arabic  # user data as typed
 
 
 @pytest.mark.parametrize("forged", ["x" * 43, "short", "A" * 300, "..%2F..%2Fetc%2Fpasswd"])

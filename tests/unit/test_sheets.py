@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 from dataclasses import replace
 from decimal import Decimal as D
 
@@ -13,7 +14,7 @@ from engine.domain.model import DeductionKind, VoteMode
 from engine.domain.release import Release, ResultsSettings
 from engine.domain.scoring import display
 from engine.domain.snapshot import Snapshot, compute_results
-from engine.views import sheets
+from engine.views import bidi, sheets
 from tests.unit.snapshots import make_snapshot
 from ui import i18n
 
@@ -34,7 +35,23 @@ def snapshot() -> Snapshot:
 
 
 def text_of(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    """The text as a reader copies it: left to right as laid on the page, a right-to-left run in its own
+    order, without the marks that keep a run's direction (engine/views/bidi.py)."""
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    return "".join(c for c in text if c not in bidi.MARKS)
+
+
+def placed(pdf: bytes) -> dict[str, float]:
+    """Where each run of text starts on the first page, from its left edge (points): {text: x}."""
+    runs: dict[str, float] = {}
+
+    def seen(text, _cm, tm, _font, _size) -> None:
+        text = "".join(c for c in text if c not in bidi.MARKS).strip()
+        if text:
+            runs.setdefault(text, tm[4])
+
+    pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=seen)
+    return runs
 
 
 def expected_totals() -> dict[str, D]:
@@ -86,17 +103,53 @@ def test_a_score_sheet_is_in_the_language_asked_for_its_deductions_too_and_user_
     letters = Release("e1", ResultsSettings(judge_names_on_sheets=False))
     english = text_of(sheets.performer_pdf(snap, letters, "p1"))
     assert "Penalty (late): −0.5" in english and "(capped: −0.75 in all)" in english
-    spanish = text_of(sheets.performer_pdf(snap, letters, "p1", i18n.sheet_say("es")))
+    spanish = text_of(sheets.performer_pdf(snap, letters, "p1", i18n.sheet_wording("es")))
     assert "Penalización (late): −0.5" in spanish and "(limitado: −0.75 en total)" in spanish
     assert "Fall ×2: −0.50" in spanish  # the event's own name for a deduction, as typed
     assert "Hoja de puntuación" in spanish and "Participante: Ada" in spanish and "Categoría: Solo" in spanish
     assert "Deducciones y penalizaciones" in spanish and "Resultados provisionales" in spanish
     assert "Juez B: Strong opening; watch the tempo." in spanish and "Penalty" not in spanish
-    german = text_of(sheets.all_sheets_pdf(snap, letters, i18n.sheet_say("de")))
+    german = text_of(sheets.all_sheets_pdf(snap, letters, i18n.sheet_wording("de")))
     assert "Strafe (late): −0.5" in german and "(gedeckelt: insgesamt −0.75)" in german
     assert "Wertungsbogen" in german and "Kommentare der Jury" in german and "Keine Kommentare." in german
-    arabic = text_of(sheets.performer_pdf(snap, letters, "p1", i18n.sheet_say("ar")))
-    assert "Penalty (late): −0.5" in arabic and "Score sheet" in arabic  # fpdf2 cannot shape Arabic here
+    arabic = text_of(sheets.performer_pdf(snap, letters, "p1", i18n.sheet_wording("ar")))
+    assert "ورقة الدرجات" in arabic and "Score sheet" not in arabic and "Penalty" not in arabic
+    assert "Fall" in arabic and "late" in arabic and "Strong opening; watch the tempo." in arabic
+
+
+def late_penalty(snap: Snapshot) -> Snapshot:
+    return replace(snap, deductions=[Deduction("2", "p1", "", D("0.5"), "late", "", 2.0)])
+
+
+def test_an_arabic_score_sheet_is_in_arabic_laid_from_the_right_with_numbers_left_to_right():
+    snap, signed = (
+        late_penalty(snapshot()),
+        Release("e1", signed_off_by="head@x", signed_off_at=1.0, results_hash="ab" * 32),
+    )
+    pdf = sheets.performer_pdf(snap, signed, "p1", i18n.sheet_wording("ar"))
+    text, at = text_of(pdf), placed(pdf)
+    assert "ورقة الدرجات" in text and "تعليقات الحكام" in text and "النتائج الرسمية" in text
+    assert "Score sheet" not in text and "Judges' comments" not in text and "Penalty" not in text
+    assert "Ada" in text and "Bob Judge" in text and "head@x" in text  # user data as typed
+    assert "−0.5" in text and "0.5−" not in text  # the minus before its number, as in English
+    middle = float(pypdf.PdfReader(io.BytesIO(pdf)).pages[0].mediabox.width) / 2
+    assert at["ورقة الدرجات"] > middle and at["تعليقات الحكام"] > middle  # aligned right
+    # the table's columns from the right: Judge, the criterion, Judge total
+    assert at["الحَكَم"] > at["Score"] > middle > at["مجموع الحَكَم"]
+    assert at["Ann Judge"] > middle > at["7.00"]
+    english = placed(sheets.performer_pdf(snap, signed, "p1"))
+    assert english["Score sheet"] < middle and english["Judge"] < english["Score"] < english["Judge total"]
+
+
+def test_without_the_font_or_text_shaping_an_arabic_reader_gets_the_sheet_in_english(monkeypatch, tmp_path):
+    arabic = i18n.sheet_wording("ar")
+    monkeypatch.setitem(sys.modules, "uharfbuzz", None)  # import uharfbuzz fails: fpdf2 cannot shape
+    unshaped = text_of(sheets.performer_pdf(late_penalty(snapshot()), Release("e1"), "p1", arabic))
+    assert "Score sheet" in unshaped and "Penalty (late): −0.5" in unshaped and "ورقة" not in unshaped
+    monkeypatch.undo()
+    monkeypatch.setattr(sheets, "_DEJAVU", tmp_path)  # no DejaVu: the core font has no Arabic letters
+    latin = text_of(sheets.performer_pdf(late_penalty(snapshot()), Release("e1"), "p1", arabic))
+    assert "Score sheet" in latin and "Penalty (late): -0.5" not in latin and "ورقة" not in latin
 
 
 def test_the_round_results_pdf_lists_every_performer_in_rank_order_with_their_totals():
