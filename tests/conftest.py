@@ -15,7 +15,7 @@ from engine.domain.model import StagescoreError
 from engine.service.core import Service
 from engine.store import Store
 from tests.support.events import FakeClock
-from tests.support.stack import LEAN_JVM, aws_env, fresh_prefix
+from tests.support.stack import aws_env, fresh_prefix
 
 # The property tests' examples are checked, not timed: on two cores shared with browsers and servers an
 # example can take longer than hypothesis's default 200 ms deadline, and speed is the benchmarks' business.
@@ -102,7 +102,7 @@ def dynamodb_endpoint() -> Iterator[str]:
     try:
         localdb.ensure_installed(quiet=True)
         port = localdb.free_port()
-        proc = localdb.start(port, in_memory=True, jvm_flags=LEAN_JVM)
+        proc = localdb.start(port, in_memory=True)
     except StagescoreError as e:
         problem = str(e)
     if problem:

@@ -11,7 +11,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
 from pathlib import Path
 
 from engine.domain.model import StagescoreError
@@ -26,17 +25,13 @@ from engine.localdb.install import (
 )
 
 
-def command(
-    port: int, data_dir: Path | None = None, in_memory: bool = False, jvm_flags: Sequence[str] = ()
-) -> list[str]:
-    """The java command line that serves DynamoDB Local on `port` (data_dir defaults to <repo>/data);
-    `jvm_flags` go after the default ones (the test suite's LEAN_JVM)."""
+def command(port: int, data_dir: Path | None = None, in_memory: bool = False) -> list[str]:
+    """The java command line that serves DynamoDB Local on `port` (data_dir defaults to <repo>/data)."""
     if in_memory and data_dir is not None:
         raise ValueError("choose either a data directory or in-memory, not both")
     cmd = [
         _java() or "java",
         *JVM_FLAGS,
-        *jvm_flags,
         f"-Djava.library.path={lib_path()}",
         "-jar",
         str(jar_path()),
@@ -138,7 +133,6 @@ def start(
     in_memory: bool = False,
     log_path: Path | None = None,
     timeout: float = 30.0,
-    jvm_flags: Sequence[str] = (),
 ) -> subprocess.Popen:
     """Start DynamoDB Local in the background, in its own process group, and return once it answers.
 
@@ -147,7 +141,7 @@ def start(
     ensure_installed(quiet=True)
     if port_in_use(port):
         raise StagescoreError(_port_taken_message(port))
-    cmd = command(port, data_dir, in_memory, jvm_flags)
+    cmd = command(port, data_dir, in_memory)
     log = Path(log_path) if log_path is not None else INSTALL_DIR / "logs" / f"dynamodb-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "wb") as out:

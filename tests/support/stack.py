@@ -26,12 +26,6 @@ from engine.store import Store
 from tests.support import processes
 from tests.support.waiting import wait_for
 
-# The suite's in-memory DynamoDB Locals run on two cores beside browsers and servers, and answer hundreds of
-# thousands of small requests: the client compiler only and one GC thread cost a quarter less CPU for the
-# same requests (measured: 21,000 puts, gets, queries and transactions, 18.6 s of CPU instead of 23.3 s).
-# Nothing here is timed; the benchmarks and `make run` keep the JVM's defaults.
-LEAN_JVM = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
-
 T = TypeVar("T")
 
 if TYPE_CHECKING:  # the read model may move; only its name is needed here
@@ -126,8 +120,7 @@ class Stack:
     def start_dynamodb(self) -> str:
         """An in-memory DynamoDB Local of this stack's own on a free port; returns its URL."""
         port = localdb.free_port()
-        log = self.log_dir / f"{self.prefix}dynamodb.log"
-        self.db = localdb.start(port, in_memory=True, log_path=log, jvm_flags=LEAN_JVM)
+        self.db = localdb.start(port, in_memory=True, log_path=self.log_dir / f"{self.prefix}dynamodb.log")
         self.db_url = localdb.endpoint_url(port)
         self.env.update(aws_env(self.db_url))
         return self.db_url
