@@ -88,9 +88,15 @@ def next_vote_write(stage: Stage, after: float) -> float | None:
 
 
 def next_close(stage: Stage, after: float) -> float | None:
-    """The nearest close after `after` of a window whose close is set."""
-    windows = stage.store.votes.windows(stage.event_id).values()
-    return min((w.closes_at for w in windows if w.closes_at and w.closes_at > after), default=None)
+    """The nearest close after `after` of a window whose close is set, the last act's excepted: the next
+    act's window is open through any other close, so the crowd votes on through a kill timed before it;
+    after the last close nothing could be acknowledged (a CI run killed a server 0.3 s before it)."""
+    last = stage.state().order[-1]
+    windows = stage.store.votes.windows(stage.event_id)
+    closes = (
+        w.closes_at for key, w in windows.items() if key != last and w.closes_at and w.closes_at > after
+    )
+    return min(closes, default=None)
 
 
 # ---- the checks ---------------------------------------------------------------------------------------
