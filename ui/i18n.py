@@ -12,6 +12,7 @@ source text: a message without a translation is said in English.
 Pages read their language from the session (set by Home.py each run, ui/language.py); a route passes the
 request's (`for_request`) or runs under `using(code)`. User data (names, comments, categories) is never
 looked up: only literal messages are. Dates, times and numbers are formatted for the language with Babel.
+The words of our own pages and scripts (the vote page, the overlays, the components): ui/i18n_browser.py.
 """
 
 from __future__ import annotations
