@@ -173,7 +173,8 @@ def test_failover_of_a_web_server_and_of_the_engine_behind_nginx(browser, replic
         expect(admin.get_by_text(f"Timer engine: {second_engine}")).to_be_visible(timeout=10_000)
 
         wait_for(lambda: stack.snapshot().state.phase is Phase.FINISHED, 2 * SCORE_SECONDS + 20, "the end")
-        expect(kiosk.locator("table.ranking")).to_be_visible()
+        # At the end the kiosk's pages take turns, 8 s each (the podiums, then the ranking): within two turns.
+        expect(kiosk.locator("table.ranking")).to_be_visible(timeout=20_000)
         event_id = stack.snapshot().state.event_id
         problems = check_event(stack.store(), event_id, {(performer, JUDGE): (Decimal("7.5"), 1)})
         assert not problems, problems
