@@ -21,6 +21,7 @@ from decimal import Decimal
 from engine.domain.model import StagescoreError
 from tests.support.live import EventStream, connection
 
+ALREADY_ENDED = "That device has already logged out."  # engine/service/logins.py end_device
 RETRYABLE = (0, 502, 503, 504)  # 0: no answer (refused, reset, cut)
 OUTCOMES = {200: "ack", 409: "refused", 401: "ended"}  # anything else reaching a judge is an error
 
@@ -86,6 +87,7 @@ class Judges:
         self.reconnects = 0
         self._docs: dict[str, dict | None] = dict.fromkeys(tokens)
         self._ending: dict[str, tuple[float, Callable[[str], None]]] = {}
+        self._pressed: dict[str, float] = {}  # judge -> when the admin first pressed End for them
         self._streams: dict[str, EventStream] = {}
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -157,11 +159,14 @@ class Judges:
     def _maybe_end(self, email: str) -> None:
         if email in self._ending and time.time() >= self._ending[email][0]:
             _, logout = self._ending[email]
-            began = time.time()
+            # A press that failed half-way (the database killed mid-call) may have ended the session all the
+            # same: the logout began at the first press, and "already logged out" on a later one means done.
+            began = self._pressed.setdefault(email, time.time())
             try:
                 logout(self.tokens[email])
-            except StagescoreError:  # the database is away (a fault run): the admin presses End again
-                return
+            except StagescoreError as e:  # the database is away (a fault run): the admin presses End again
+                if str(e) != ALREADY_ENDED:
+                    return
             del self._ending[email]
             self.ended[email] = (began, time.time())
 
