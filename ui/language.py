@@ -8,6 +8,8 @@ flexbox and follows it.
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -50,9 +52,22 @@ _CSS = """
 label { display: flex; gap: 0.5rem; align-items: center; font-size: 0.875rem; }
 select { font: inherit; padding: 0.25rem; border-radius: 0.25rem; }
 """
+
+
+def _every_language_word() -> str:
+    """ "Language" in every language Stagescore speaks: the menu's name from its first paint, before its
+    script puts the reader's one (axe once found the Arabic Setup page's menu nameless in between)."""
+    words = []
+    for code in i18n.LANGUAGES:
+        with i18n.using(code):
+            words.append(_("Language"))
+    return html.escape(" / ".join(dict.fromkeys(words)))
+
+
+_NAMED = _every_language_word()
 _component = st.components.v2.component(
     "stagescore_language",
-    html="<label><span class='label'></span><select name='language'></select></label>",
+    html=f"<label><span class='label'>{_NAMED}</span><select name='language'></select></label>",
     css=_CSS,
     js=_JS,
 )
