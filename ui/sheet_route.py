@@ -27,22 +27,16 @@ def _service() -> Service:
 
 async def sheet(request: Request) -> Response:
     token = request.path_params["token"]
-    language = i18n.for_request(request)
-    wording = i18n.sheet_wording(language)
+    wording = i18n.sheet_wording(i18n.for_request(request))
     try:
         name, pdf = await run_in_threadpool(_service().results.sheet_for_link, token, wording)
     except NotAllowed as e:
         status = 403 if str(e) == NOT_YET else 404
-        return PlainTextResponse(_said(e, language), status_code=status, headers=PRIVATE)
+        return PlainTextResponse(i18n.refusal(request, e), status_code=status, headers=PRIVATE)
     except DatabaseUnavailable as e:
-        return PlainTextResponse(_said(e, language), status_code=503, headers=PRIVATE)
+        return PlainTextResponse(i18n.refusal(request, e), status_code=503, headers=PRIVATE)
     headers = {**PRIVATE, "Content-Disposition": f'inline; filename="{name}"'}
     return Response(pdf, media_type="application/pdf", headers=headers)
-
-
-def _said(error: Exception, language: str) -> str:
-    with i18n.using(language):
-        return i18n.error_text(error)
 
 
 ROUTES = [Route("/sheet/{token:path}", sheet)]  # :path, so a link with a slash gets the sentence too

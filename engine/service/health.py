@@ -103,11 +103,6 @@ def english_line(parts: list[Part]) -> str:
     return " · ".join(map(_english, parts))
 
 
-def engine_line(desk: EngineDesk, now: float) -> str:
-    """The desk's one line about the timer engine in English."""
-    return english_line(engine_parts(desk, now))
-
-
 @dataclass
 class Health:
     """The engine's health as the desk and `status` read it: `service.health`."""

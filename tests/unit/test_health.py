@@ -123,7 +123,7 @@ def test_a_judge_is_told_the_clock_is_paused_when_the_engine_is_not_healthy():
 
 def test_the_desk_line_names_the_holder_its_host_the_standbys_lateness_and_database_latency():
     from engine.metrics import Summary
-    from engine.service.health import desk_from, engine_line
+    from engine.service.health import desk_from, engine_parts, english_line
 
     seen = [
         {"owner": "engine-a", "host": "web-1", "last_seen": NOW - 1, "lateness_ms": 12.4},
@@ -131,13 +131,16 @@ def test_the_desk_line_names_the_holder_its_host_the_standbys_lateness_and_datab
         {"owner": "engine-old", "host": "web-3", "last_seen": NOW - 600},  # long gone: not a standby
     ]
     desk = desk_from(assess(lease(), running(NOW + 5), NOW), seen, NOW, Summary(40, 2.0, 9.6, 30.0))
-    assert engine_line(desk, NOW) == (
+    assert english_line(engine_parts(desk, NOW)) == (
         "Timer engine: engine-a on web-1 · lease renewed 1.0 s ago · standby: engine-b on web-2 (2 s ago)"
         " · last transition 12 ms after its deadline · database p50 2 ms, p95 10 ms over the last minute"
         " (40 calls)"
     )
     nobody = desk_from(assess(None, running(NOW + 5), NOW), [], NOW, Summary(0, None, None, None))
-    assert engine_line(nobody, NOW) == "Timer engine: none · lease renewed never · no standby engine seen"
+    assert (
+        english_line(engine_parts(nobody, NOW))
+        == "Timer engine: none · lease renewed never · no standby engine seen"
+    )
 
 
 # ---- /healthz from the live feed's last reading (engine.domain.health.probe)

@@ -15,7 +15,7 @@ from engine.domain.deductions import Deduction
 from engine.domain.messages import N_, Said
 from engine.domain.model import CommandRefused, Criterion, DeductionKind, InvalidInput, Phase, Settings
 from engine.domain.ranking import PerformerResult
-from engine.service.health import ENGINE_WORDS, EngineDesk, engine_line, engine_parts
+from engine.service.health import ENGINE_WORDS, EngineDesk, engine_parts, english_line
 from tests.support import pseudo
 from ui import i18n, words
 
@@ -118,7 +118,7 @@ def test_the_desks_engine_line_goes_to_the_browser_in_parts_it_can_translate(pse
     )
     parts = engine_parts(desk, 0.0)
     assert {template for template, _ in parts} | {parts[2][1]["standbys"][0][0]} <= set(ENGINE_WORDS)
-    assert engine_line(desk, 0.0) == (
+    assert english_line(engine_parts(desk, 0.0)) == (
         "Timer engine: none · lease renewed never · standby: b on web-2 (2 s ago)"
         " · last transition 12 ms after its deadline"
     )
