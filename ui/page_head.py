@@ -6,13 +6,18 @@ messages have arrived: a round trip each over a venue link. This middleware adds
 `<link rel="modulepreload">` for the lazy chunks every crowd page uses (board, judge, login), and the
 style that draws the sidebar's two buttons without Streamlit's icon font (ui/menu_arrows.css): in the
 head, so that the font is never asked for, which a style sent later by the script cannot promise; and
-the few rules Streamlit's own elements need for WCAG AA (ui/access.css).
+the few rules Streamlit's own elements need for WCAG AA (ui/access.css). And where Streamlit's server
+is (`window.__streamlit`, which its bundle reads as it starts): without it, the bundle probes for its
+server before opening the websocket: `<page>/_stcore/health` (a 404 on every page but the home), then
+`/_stcore/health` and `/_stcore/host-config`, two round trips in a row before the websocket's; told the
+base URL and the host config, it opens the websocket at once and pings in the background.
 """
 
 from __future__ import annotations
 
 import functools
 import gzip
+import json
 import re
 from pathlib import Path
 
@@ -40,7 +45,40 @@ def head_snippet() -> bytes:
                   if pattern.match(n)]  # fmt: skip
     css = "".join(Path(__file__).with_name(name).read_text(encoding="utf-8") for name in STYLES)
     script = Path(__file__).with_name("access.js").read_text(encoding="utf-8")
-    return ("\n".join(links) + f"\n<style>{css}</style>\n<script>{script}</script>\n").encode()
+    return ("\n".join(links) + f"\n<style>{css}</style>\n<script>{server_hint()}{script}</script>\n").encode()
+
+
+def host_config() -> dict[str, object]:
+    """What Streamlit's /_stcore/host-config answers (streamlit/web/server/starlette/starlette_routes.py),
+    from the same options."""
+    from streamlit import config
+
+    allowed = list(config.get_option("client.allowedOrigins"))
+    if config.get_option("global.developmentMode") and "http://localhost" not in allowed:
+        allowed.append("http://localhost")
+    return {
+        "allowedOrigins": allowed,
+        "useExternalAuthToken": False,
+        "enableCustomParentMessages": False,
+        "enforceDownloadInNewTab": False,
+        "metricsUrl": "",
+        "blockErrorDialogs": False,
+        "resourceCrossOriginMode": None,
+    }
+
+
+def server_hint() -> str:
+    """`window.__streamlit`: the server's base URL (this origin, the app's base path) and its host config.
+    Streamlit connects straight to its websocket only when both are given and the allowed origins are not
+    empty; otherwise it probes as before."""
+    from ui.cookies import base_path
+
+    config = json.dumps(host_config()).replace("<", "\\u003c")  # nothing in it may close the script
+    base = json.dumps(base_path())
+    return (
+        f"window.__streamlit = Object.assign({{}}, window.__streamlit, "
+        f"{{BACKEND_BASE_URL: location.origin + {base}, HOST_CONFIG: {config}}});\n"
+    )
 
 
 # Streamlit preloads its text font (170 KB) with the page: over a venue link it shares the first

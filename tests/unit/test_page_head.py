@@ -81,3 +81,16 @@ def test_the_text_fonts_preload_leaves_the_page_and_nothing_else_does():
     # every script and stylesheet of Streamlit's own head is still there
     for tag in (b'<script type="module"', b'rel="modulepreload"', b'rel="stylesheet"'):
         assert out.count(tag) >= page.count(tag), tag
+
+
+def test_the_page_says_where_its_server_is_and_its_host_config_as_streamlit_answers_it():
+    from streamlit.web.server.starlette.starlette_routes import create_host_config_routes
+
+    served = TestClient(Starlette(routes=create_host_config_routes(None))).get("/_stcore/host-config").json()
+    assert page_head.host_config() == served
+    assert served["allowedOrigins"]  # Streamlit connects at once only with a non-empty list
+    hint = page_head.server_hint()
+    assert hint.startswith("window.__streamlit = ") and 'BACKEND_BASE_URL: location.origin + "/"' in hint
+    assert "</" not in hint
+    head = _client().get("/leaderboard", headers={"Accept-Encoding": "identity"}).text.split("</head>")[0]
+    assert "window.__streamlit" in head
