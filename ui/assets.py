@@ -32,7 +32,7 @@ COMPRESSIBLE = (".js", ".css", ".svg", ".json", ".txt", ".html", ".map", ".ttf")
 INSTALL_QUALITY = 11  # brotli's best for the files a page loads, once at install
 START_QUALITY = 5  # a server that finds no folder: about a second, within a few % of the best gzip
 # Vite's content hash: "index.DormvYxC.js", "SourceSansVF-Upright.ttf.BsWL4Kly.woff2".
-RECIPE = 2  # what build() does to the files; a change here builds a new folder
+RECIPE = 3  # what build() does to the files; a change here builds a new folder
 HASHED = re.compile(r"\.[A-Za-z0-9_-]{8}\.[a-z0-9]+$")
 log = logging.getLogger("stagescore.web")
 
@@ -60,13 +60,16 @@ def icon_font_on_demand(data: bytes) -> bytes:
     return ICON_FACE.sub(lambda m: m.group(1) + ICON_RANGE, data, count=1)
 
 
-def _compress_one(job: tuple[str, str, int]) -> int:
-    """Link (or copy) one file into the new folder and, if it shrinks, write its .br and .gz beside it."""
+def _compress_one(job: tuple[str, str, int, tuple[bytes, bytes] | None]) -> int:
+    """Link (or copy) one file into the new folder and, if it shrinks, write its .br and .gz beside it.
+    A stylesheet gets the icon font on demand and `face`'s replacement (ui/text_font.py), if any."""
     import brotli
 
-    src, dst, quality = job
+    src, dst, quality, face = job
     data = Path(src).read_bytes() if src.endswith(COMPRESSIBLE) else b""
     changed = icon_font_on_demand(data) if src.endswith(".css") else data
+    if face is not None:
+        changed = changed.replace(face[0], face[1], 1)
     if changed != data:
         Path(dst).write_bytes(changed)  # a file of its own: a link would change Streamlit's copy too
         data = changed
@@ -90,6 +93,16 @@ def _compress_one(job: tuple[str, str, int]) -> int:
     return written
 
 
+def _with_text_font(job, src: Path, static: Path):
+    """A stylesheet's job with the split of the text font's face (the Latin subset written now)."""
+    if not job[0].endswith(".css"):
+        return job
+    from ui import text_font
+
+    face = text_font.split_face(Path(job[0]).read_bytes(), src / "media", static / "media")
+    return (*job[:3], face)
+
+
 def build(target: Path, quality: int = INSTALL_QUALITY, workers: int | None = None) -> Path:
     """Fill `target` from Streamlit's files. Built under a temporary name and renamed into place, so two
     servers starting at once never see half a folder: the second one's work is thrown away."""
@@ -104,7 +117,8 @@ def build(target: Path, quality: int = INSTALL_QUALITY, workers: int | None = No
                 dst.mkdir(parents=True, exist_ok=True)
             else:
                 dst.parent.mkdir(parents=True, exist_ok=True)
-                jobs.append((str(path), str(dst), quality))
+                jobs.append((str(path), str(dst), quality, None))
+        jobs = [_with_text_font(job, src, tmp / "static") for job in jobs]
         if workers == 1:
             for job in jobs:
                 _compress_one(job)

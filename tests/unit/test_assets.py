@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import tempfile
 from pathlib import Path
 
 import brotli
@@ -120,3 +121,25 @@ def test_the_real_stylesheet_still_has_the_icon_face_the_patch_expects():
     """If an upgrade renames it, the patch would silently do nothing: say so here instead."""
     sheets = [p.read_bytes() for p in (assets.source() / "css").glob("*.css")]
     assert any(assets.ICON_FACE.search(css) for css in sheets)
+
+
+def test_the_text_fonts_upright_face_comes_in_two_files_the_latin_one_small():
+    """Streamlit's real CSS and font: the Latin file holds what our pages draw, the whole font the rest."""
+    from fontTools.ttLib import TTFont
+
+    from ui import text_font
+
+    src = assets.source()
+    css = next((src / "css").glob("index.*.css")).read_bytes()
+    with tempfile.TemporaryDirectory() as tmp:
+        old, new = text_font.split_face(css, src / "media", Path(tmp))
+        (small,) = Path(tmp).glob("SourceSansVF-Upright-latin.*.woff2")
+        assert assets.HASHED.search(small.name)  # cached for good, like Streamlit's own names
+        whole = next((src / "media").glob("SourceSansVF-Upright.ttf.*.woff2"))
+        assert small.stat().st_size < whole.stat().st_size / 2
+        latin = set(TTFont(small).getBestCmap())
+        assert {ord(c) for c in "Aa0 éèçñüßœ€–’«»"} <= latin
+        assert "fvar" in TTFont(small)  # still the variable font: every weight from one file
+    assert old in css and new.count(b"@font-face") == 2 and new.count(b"unicode-range") == 2
+    assert text_font.codepoints("U+41-43,U+E9") == {0x41, 0x42, 0x43, 0xE9}
+    assert text_font.unicode_range({0x41, 0x42, 0x43, 0xE9}) == "U+41-43,U+E9"
