@@ -48,6 +48,41 @@ def folder(env: dict[str, str] | os._Environ = os.environ) -> Path:
     return base / f"streamlit-{streamlit.__version__}-{RECIPE}"
 
 
+def served(name: str) -> str | None:
+    """The script of our component `name` as the compressed folder serves it (its file name), or None
+    if there is no folder to serve it from (the component then carries its script itself)."""
+    from ui import components
+
+    file = components.served_file(name)[0]
+    return file if (folder() / "static" / components.SERVED_DIR / file).is_file() else None
+
+
+def write_served(static: Path, quality: int) -> None:
+    """Our components' served scripts (ui/components, SERVED) that `static` lacks, each with its .br and
+    .gz: at build, and at every start into a folder built before (a script's new version has a new name,
+    beside the old one). Each file is written under a temporary name and renamed, so a server starting
+    beside this one, or nginx, never reads half of one; the script itself last, as served() looks for it."""
+    import brotli
+
+    from ui import components
+
+    (static / components.SERVED_DIR).mkdir(parents=True, exist_ok=True)
+    for name in components.SERVED:
+        file, text = components.served_file(name)
+        dst = static / components.SERVED_DIR / file
+        if dst.is_file():
+            continue
+        for suffix, data in (
+            (".br", brotli.compress(text, quality=quality)),
+            (".gz", gzip.compress(text, compresslevel=9, mtime=0)),
+            ("", text),
+        ):
+            tmp = dst.with_name(f".{dst.name}{suffix}.{os.getpid()}")
+            tmp.write_bytes(data)
+            tmp.chmod(0o644)
+            tmp.replace(f"{dst}{suffix}")
+
+
 # Streamlit's bundle asks for its icon font as it starts (document.fonts.load of "Material Symbols
 # Rounded", whose text is a space), 375 KB compressed whether a page shows an icon or not: over a third
 # of a phone's first load. Its @font-face given a unicode-range without the space, the font comes only
@@ -119,6 +154,7 @@ def build(target: Path, quality: int = INSTALL_QUALITY, workers: int | None = No
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 jobs.append((str(path), str(dst), quality, None))
         jobs = [_with_text_font(job, src, tmp / "static") for job in jobs]
+        write_served(tmp / "static", quality)
         if workers == 1:
             for job in jobs:
                 _compress_one(job)
@@ -154,6 +190,10 @@ def ensure() -> Path | None:
     with a warning, if it cannot be built (a read-only install): the files are then served as before."""
     target = folder()
     if target.is_dir():
+        try:
+            write_served(target / "static", START_QUALITY)
+        except OSError as e:  # the components then carry their scripts themselves (served() says None)
+            log.warning("our components' scripts are not served as files: %s (run `python -m ui.assets`)", e)
         return target
     try:
         build(target, START_QUALITY, workers=1)  # one core: the server's neighbours are starting too
@@ -209,7 +249,8 @@ def main(argv: list[str]) -> int:
     """`python -m ui.assets [--force]`: build the folder at install."""
     target = folder()
     if target.is_dir() and "--force" not in argv:
-        print(f"{target} is there already (--force builds it again)")
+        write_served(target / "static", INSTALL_QUALITY)
+        print(f"{target} is there already (--force builds it again); our components' scripts written")
         return 0
     if target.is_dir():
         shutil.rmtree(target)

@@ -89,14 +89,36 @@ _FONT_PRELOAD = re.compile(rb'<link\s+rel="preload"\s+href="[^"]+\.woff2"\s+as="
 
 _HTML_TAG = re.compile(rb"<html[^>]*>")
 
+# What a page's component needs (by the page's url path), asked for by its HTML: its stream, opened at once
+# (ui/early_stream.js), so that its first document arrives while Streamlit's bundle loads and runs rather
+# than a round trip after the component starts; and its script as the compressed folder serves it
+# (ui/components, SERVED), preloaded with Streamlit's own files.
+PAGE_NEEDS = {"judge": ("live/judge", "judge")}
 
-def with_head(body: bytes, language: str = i18n.DEFAULT) -> bytes:
+
+def page_needs(path: str) -> bytes:
+    """The preload and the script that opens the stream of the page at `path` (the request's), or nothing."""
+    from ui.components import SERVED_DIR, app_path
+    from ui.cookies import base_path
+
+    page = path.removeprefix(base_path().rstrip("/")).strip("/")
+    if page not in PAGE_NEEDS:
+        return b""
+    stream, component = PAGE_NEEDS[page]
+    served = assets.served(component)
+    link = f'<link rel="modulepreload" crossorigin href="./static/{SERVED_DIR}/{served}">\n' if served else ""
+    script = Path(__file__).with_name("early_stream.js").read_text(encoding="utf-8")
+    url = json.dumps(app_path(stream)).replace("<", "\\u003c")
+    return f"{link}<script>{script}earlyStream({url});</script>\n".encode()
+
+
+def with_head(body: bytes, language: str = i18n.DEFAULT, path: str = "/") -> bytes:
     if _MARK not in body or b"</head>" not in body:
         return body
     body = _FONT_PRELOAD.sub(b"", body, count=1)
     tag = f'<html lang="{language}" dir="{i18n.direction(language)}">'.encode()  # a known code only
     body = _HTML_TAG.sub(tag, body, count=1)
-    return body.replace(b"</head>", head_snippet() + b"</head>", 1)
+    return body.replace(b"</head>", head_snippet() + page_needs(path) + b"</head>", 1)
 
 
 class PageHead:
@@ -129,7 +151,7 @@ class PageHead:
                 # Streamlit gzips a page's HTML when the browser accepts it (8 KB: a fraction of a ms).
                 packed = (b"content-encoding", b"gzip") in held["headers"]
                 language = i18n.for_request(Request(scope))
-                body = with_head(gzip.decompress(body) if packed else body, language)
+                body = with_head(gzip.decompress(body) if packed else body, language, scope["path"])
                 body = gzip.compress(body, 6) if packed else body
                 # A changed body gets its own length, and no validators of the file it came from.
                 drop = (b"content-length", b"etag", b"last-modified")

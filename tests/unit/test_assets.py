@@ -143,3 +143,27 @@ def test_the_text_fonts_upright_face_comes_in_two_files_the_latin_one_small():
     assert old in css and new.count(b"@font-face") == 2 and new.count(b"unicode-range") == 2
     assert text_font.codepoints("U+41-43,U+E9") == {0x41, 0x42, 0x43, 0xE9}
     assert text_font.unicode_range({0x41, 0x42, 0x43, 0xE9}) == "U+41-43,U+E9"
+
+
+def test_our_components_scripts_are_served_as_hashed_files_added_to_a_folder_built_before(streamlit_files):
+    from ui import components
+
+    assert assets.served("judge") is None  # no folder yet: the component carries its script itself
+    target = assets.build(assets.folder(), quality=5, workers=1) / "static"
+    file, text = components.served_file("judge")
+    assert text == components.asset(*components.SERVED["judge"]).encode()
+    served = target / components.SERVED_DIR / file
+    assert served.read_bytes() == text and assets.HASHED.search(file)
+    assert brotli.decompress(Path(f"{served}.br").read_bytes()) == text
+    assert assets.served("judge") == file
+    # A folder built before this script existed (an older version of it) gets it at the server's start.
+    for f in (target / components.SERVED_DIR).iterdir():
+        f.unlink()
+    assert assets.served("judge") is None
+    assert assets.ensure() is not None and assets.served("judge") == file
+    r = _app().get(f"/static/{components.SERVED_DIR}/{file}", headers={"Accept-Encoding": "br"})
+    assert r.headers["content-encoding"] == "br" and "immutable" in r.headers["cache-control"]
+    assert r.content == text
+    loader = components.loader("judge")
+    assert f"new URL('/static/{components.SERVED_DIR}/{file}', window.location.href)" in loader
+    assert "export default async function (component)" in loader

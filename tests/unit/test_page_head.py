@@ -94,3 +94,24 @@ def test_the_page_says_where_its_server_is_and_its_host_config_as_streamlit_answ
     assert "</" not in hint
     head = _client().get("/leaderboard", headers={"Accept-Encoding": "identity"}).text.split("</head>")[0]
     assert "window.__streamlit" in head
+
+
+def test_the_judge_page_opens_its_stream_and_preloads_its_script_from_its_head_and_no_other_page_does():
+    from streamlit import file_util
+
+    page = (Path(file_util.get_static_dir()) / "index.html").read_bytes()
+    judge = page_head.with_head(page, path="/judge").decode().split("</head>")[0]
+    assert 'earlyStream("/live/judge");' in judge
+    for path in ("/", "/leaderboard", "/judge/x", "/admin"):
+        assert b"earlyStream(" not in page_head.with_head(page, path=path), path
+    r = _client().get("/leaderboard", headers={"Accept-Encoding": "identity"})
+    assert "earlyStream(" not in r.text
+
+
+def test_the_judge_page_preloads_its_served_script_only_when_there_is_one(monkeypatch):
+    monkeypatch.setattr(assets, "served", lambda name: "judge.AbCd1234.js")
+    needs = page_head.page_needs("/judge").decode()
+    assert '<link rel="modulepreload" crossorigin href="./static/stagescore/judge.AbCd1234.js">' in needs
+    monkeypatch.setattr(assets, "served", lambda name: None)
+    needs = page_head.page_needs("/judge").decode()
+    assert "modulepreload" not in needs and 'earlyStream("/live/judge");' in needs

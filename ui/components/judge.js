@@ -206,8 +206,8 @@ export default function (component) {
     if (changed) paint();
   }
 
-  function onDoc(event) {
-    const received = now();
+  function onDoc(event, at) {  // `at`: when a document the page's HTML received arrived
+    const received = at || now();
     const next = JSON.parse(event.data);
     st.offset = nextOffset(st.offset, next.server_time, received, received - st.lastSample);
     st.lastSample = received;

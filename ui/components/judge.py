@@ -9,17 +9,20 @@ import hashlib
 import streamlit as st
 
 from engine.domain.model import Session
-from ui.components import app_path, asset, words
+from ui import assets
+from ui.components import SERVED, app_path, asset, loader, words
 
 # The answer to a score that never came: after this long the screen retries with the same request id.
 SUBMIT_TIMEOUT_MS = 8000
 
-_SCRIPTS = ("live_core.js", "live_stream.js", "judge_core.js", "judge_view.js", "judge_net.js", "judge.js")
+_SCRIPTS = SERVED["judge"]
+# Its script from the compressed folder (a phone's cache keeps it; the judge's page preloads it), or,
+# with no folder to serve it from, in the component's message as before.
 _component = st.components.v2.component(
     "stagescore_judge_screen",
     html="<div class='judge'></div>",
     css=asset("judge.css"),
-    js=asset(*_SCRIPTS),
+    js=loader("judge") if assets.served("judge") else asset(*_SCRIPTS),
 )
 
 

@@ -6,6 +6,17 @@ function newRequestId() {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+// The stream the page's HTML opened for `url` (ui/early_stream.js), once and if it is still alive.
+function takeEarlyStream(url) {
+  const all = window.stagescoreEarly;
+  const early = all && all[url];
+  if (!early) return null;
+  delete all[url];
+  early.release();
+  if (early.dead || early.es.readyState === EventSource.CLOSED) { early.es.close(); return null; }
+  return early;
+}
+
 function judgeNet(ctx) {
   const {data, root, st, paint, onDoc, pendingOf, setPending, typed, comment, key, online} = ctx;
   let probe = null, reconnect = null;
@@ -13,7 +24,8 @@ function judgeNet(ctx) {
   function connect() {
     if (st.stopped || st.ended) return;
     if (st.stream) st.stream.close();
-    const es = new EventSource(data.stream);
+    const early = takeEarlyStream(data.stream);
+    const es = early ? early.es : new EventSource(data.stream);
     st.stream = es;
     es.addEventListener("doc", onDoc);
     // The server says this stream ends: a logout elsewhere, a new device, a disabled account, or its own
@@ -36,6 +48,10 @@ function judgeNet(ctx) {
       // The browser retries by itself unless the answer was not a stream (401, 5xx): find out why.
       if (es.readyState === EventSource.CLOSED) whyClosed();
     };
+    if (early) {  // opened by the page's HTML: what it has received so far, as if it had come now
+      if (es.readyState === EventSource.OPEN) es.onopen();
+      for (const d of early.docs) onDoc({data: d.data}, d.at);
+    }
   }
 
   function end(reason) {
