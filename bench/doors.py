@@ -167,6 +167,14 @@ def main(a: argparse.Namespace) -> None:
     _report(a, first, files, one, several, judge)
 
 
+def _on_screen(run: dict) -> float:
+    """Seconds from navigation to the score field on screen, by the page's own clock (looked for on every
+    frame); Playwright's wait_for looks every 500 ms after its first 270 ms, so its figure
+    (seconds_to_score_field, still reported) can be late by up to half a second. Its figure when the page
+    had no clock reading."""
+    return run["score_field_by_page_clock_s"] or run["seconds_to_score_field"]
+
+
 def _wait_front(url: str) -> None:
     from tests.support.live import connection
     from tests.support.waiting import wait_for
@@ -230,9 +238,10 @@ def _report(a, first, files, one, several, judge) -> None:
     )
     report.print_table(
         "The judge's first load over the venue link",
-        ["run", "s", "KB", "requests", "ws KB"],
+        ["run", "s (page clock)", "s (Playwright)", "KB", "requests", "ws KB"],
         [
-            [k, v["seconds_to_score_field"], v["kb_over_the_wire"], v["requests"], v["websocket_kb_received"]]
+            [k, _on_screen(v), v["seconds_to_score_field"], v["kb_over_the_wire"], v["requests"]]
+            + [v["websocket_kb_received"]]
             for k, v in judge.items()
         ],
     )
@@ -256,16 +265,12 @@ def _report(a, first, files, one, several, judge) -> None:
             best["held_core_percent_per_phone"] <= 0.02,
         ),
         "judge_cold": report.target(
-            "judge's first load cold <= 5 s",
-            cold["seconds_to_score_field"],
-            cold["seconds_to_score_field"] <= 5,
+            "judge's first load cold <= 5 s", _on_screen(cold), _on_screen(cold) <= 5
         ),
         "judge_bytes": report.target(
             "judge's first load <= 900 KB", cold["kb_over_the_wire"], cold["kb_over_the_wire"] <= 900
         ),
-        "judge_warm": report.target(
-            "judge's load warm <= 1 s", warm["seconds_to_score_field"], warm["seconds_to_score_field"] <= 1
-        ),
+        "judge_warm": report.target("judge's load warm <= 1 s", _on_screen(warm), _on_screen(warm) <= 1),
         "board_first_run": report.target(
             "a board page's first run <= 20 ms server CPU", first["leaderboard"], first["leaderboard"] <= 20
         ),
