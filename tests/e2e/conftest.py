@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from tests.e2e.stack import ARTIFACTS, Stack, start_stack
-from tests.support.browser import chromium_missing, launch, new_context
+from tests.support.browser import PagePool, chromium_missing, launch
 
 # Playwright waits this long (ms) for an element unless told otherwise.
 DEFAULT_TIMEOUT_MS = 15_000
@@ -48,19 +48,27 @@ def browser() -> Iterator:
         pw.stop()
 
 
+@pytest.fixture(scope="module")
+def page_pool(browser) -> Iterator[PagePool]:
+    """The module's pages, handed from test to test wiped (tests/support/browser.py)."""
+    pool = PagePool(browser, DEFAULT_TIMEOUT_MS)
+    yield pool
+    pool.close()
+
+
 @pytest.fixture
-def new_page(browser) -> Iterator[Callable]:
-    """A factory: a page in a context of its own (its own cookies, so its own Streamlit session)."""
-    contexts = []
+def new_page(page_pool) -> Iterator[Callable]:
+    """A factory: a page in a context of its own (its own cookies, so its own Streamlit session), wiped
+    of whatever an earlier test of the module left in it."""
+    pages = []
 
     def make():
-        ctx = new_context(browser, DEFAULT_TIMEOUT_MS)
-        contexts.append(ctx)
-        return ctx.new_page()
+        pages.append(page_pool.take())
+        return pages[-1]
 
     yield make
-    for ctx in contexts:
-        ctx.close()
+    for page in pages:
+        page_pool.give_back(page)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -76,6 +84,8 @@ def pytest_runtest_makereport(item, call):
     for b in _open_browsers:
         for ctx in b.contexts:
             for page in ctx.pages:
+                if page.url == "about:blank":  # parked in the module's pool
+                    continue
                 n += 1
                 try:
                     page.screenshot(path=str(ARTIFACTS / f"{name}-{n}.png"), full_page=True, timeout=5000)
