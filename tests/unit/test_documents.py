@@ -13,7 +13,7 @@ from engine.domain.health import assess
 from engine.domain.model import Criterion, PerformerStatus, Phase
 from engine.views import documents
 from tests.unit.snapshots import T0, make_snapshot
-from ui.live.channel import Channel
+from ui.live.channel import STAMP_SECONDS, Channel, keep_alive
 
 A, B, C = "ann@x.test", "bob@x.test", "cy@x.test"
 HEALTHY = assess({"owner": "e1", "expires": T0 + 10_000}, None, T0)
@@ -141,5 +141,33 @@ def test_channel_publishes_only_changes_and_wakes_its_subscribers():
         assert json.loads(data.split("data: ", 1)[1]) == {"server_time": 123.0, "a": 1}
 
     # A loop of its own in a thread of its own: earlier browser tests may leave this thread's loop running.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
+
+
+def test_subscribers_woken_by_one_publish_share_its_frame_and_a_later_one_gets_its_own_stamp():
+    channel = Channel()
+    channel.publish({"a": "é", "server_time": 1.0}, "k1")
+    first = channel.frame(100.0)
+    assert channel.frame(100.0 + STAMP_SECONDS / 2) is first
+    assert json.loads(first.decode().split("data: ", 1)[1]) == {"server_time": 100.0, "a": "é"}
+    later = channel.frame(100.0 + 2 * STAMP_SECONDS)
+    assert json.loads(later.decode().split("data: ", 1)[1])["server_time"] == 100.1
+    channel.publish({"a": 2}, "k2")
+    assert json.loads(channel.frame(100.11).decode().split("data: ", 1)[1]) == {"server_time": 100.11, "a": 2}
+
+
+def test_a_quiet_channel_beats_for_keep_alives_and_a_busy_one_never_does():
+    async def scenario():
+        quiet, busy = Channel(), Channel()
+        beating = asyncio.create_task(keep_alive(lambda: (quiet, busy), 0.2))
+        waiting = asyncio.create_task(quiet.wait(0))  # no timer of its own: the beat wakes it
+        for n in range(8):
+            await asyncio.sleep(0.05)
+            busy.publish({"n": n}, str(n))
+        beating.cancel()
+        assert await waiting
+        assert quiet.beats >= 2 and busy.beats == 0
+
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, scenario()).result()

@@ -25,13 +25,13 @@ from engine.service.core import Service
 from engine.service.feed import NO_EVENT, Feed
 from engine.service.scoring import ScoreContext
 from ui.live.builder import Builder, Built
-from ui.live.channel import KEEP_ALIVE, Channel, Connection, frame
+from ui.live.channel import KEEP_ALIVE, Channel, Connection, frame, json_text, keep_alive
 
 log = logging.getLogger("stagescore.live")
 TICK_SECONDS = 0.25
 PRESENCE_SECONDS = 2.0
 SESSIONS_SECONDS = 1.0  # an ended session's stream hears it within 2 s
-KEEP_ALIVE_SECONDS = 15.0
+KEEP_ALIVE_SECONDS = 15.0  # at most this long between two writes on a stream (for proxies)
 # Threads for DynamoDB calls: not the loop's default executor, which Streamlit's file watchers hold
 # (measured: 3 of its 6 threads on 2 cores), so fifty judges submitting at once would queue behind them.
 DB_THREADS = 32
@@ -80,6 +80,10 @@ class Hub:
     def start(self) -> None:
         for loop in (self._tick_loop, self._presence_loop, self._sessions_loop):
             self._tasks.append(asyncio.create_task(loop(), name=f"live-{loop.__name__}"))
+        channels = lambda: (self.public, self.admin, self.state, *self.judges.values())  # noqa: E731
+        self._tasks.append(
+            asyncio.create_task(keep_alive(channels, KEEP_ALIVE_SECONDS), name="live-keep-alive")
+        )
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -203,21 +207,25 @@ class Hub:
     async def stream(self, channel: Channel, conn: Connection | None = None) -> AsyncIterator[bytes]:
         """One subscriber: the document on connect, then each new version, keep-alives between."""
         seen = 0  # version 0: nothing published yet
+        beats = channel.beats
         try:
             yield b"retry: 2000\n\n"
             while True:
                 if conn is not None and conn.ended:
-                    yield frame("ended", '{"reason":' + _json(conn.ended) + "}")
+                    yield frame("ended", '{"reason":' + json_text(conn.ended) + "}")
                     return
                 if conn is not None and conn.moved:
-                    yield frame("moved", '{"stage":' + _json(conn.moved) + "}")
+                    yield frame("moved", '{"stage":' + json_text(conn.moved) + "}")
                     return
                 if channel.ready and channel.version != seen:
                     seen = channel.version
                     yield channel.frame(time.time())
                     continue
-                if not await channel.wait(seen, KEEP_ALIVE_SECONDS):
+                if channel.beats != beats:
+                    beats = channel.beats
                     yield KEEP_ALIVE
+                    continue
+                await channel.wait(seen)
         finally:
             if conn is not None:
                 self.disconnect(conn)
@@ -290,9 +298,3 @@ class Hub:
             if conn.ended:
                 self.scorer.forget(conn.token)
                 (self._judge_channel(conn.email) if conn.role == Role.JUDGE.value else self.admin).poke()
-
-
-def _json(text: str) -> str:
-    import json
-
-    return json.dumps(text, ensure_ascii=False)
