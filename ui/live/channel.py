@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from engine.views.documents import encode
 
 KEEP_ALIVE = b": keep-alive\n\n"
+KEEP_ALIVE_SECONDS = 15.0  # at most this long between two writes on a stream (for proxies)
 # A frame stamped at most this long ago is sent as it is: the subscribers one publish wakes take it within
 # a few milliseconds; a subscriber arriving later gets a fresh stamp (its clock's offset is read from it).
 STAMP_SECONDS = 0.05
@@ -92,7 +93,7 @@ class Channel:
             return False
 
 
-async def keep_alive(channels: Callable[[], Iterable[Channel]], seconds: float) -> None:
+async def keep_alive(channels: Callable[[], Iterable[Channel]], seconds: float = KEEP_ALIVE_SECONDS) -> None:
     """One timer for every stream of a hub, instead of one per subscriber: every `seconds` / 2, each channel
     that published nothing for that long beats. A stream so writes a document or a keep-alive at least
     every `seconds`, and one whose channel publishes more often is never woken for a keep-alive."""

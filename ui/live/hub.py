@@ -31,7 +31,6 @@ log = logging.getLogger("stagescore.live")
 TICK_SECONDS = 0.25
 PRESENCE_SECONDS = 2.0
 SESSIONS_SECONDS = 1.0  # an ended session's stream hears it within 2 s
-KEEP_ALIVE_SECONDS = 15.0  # at most this long between two writes on a stream (for proxies)
 # Threads for DynamoDB calls: not the loop's default executor, which Streamlit's file watchers hold
 # (measured: 3 of its 6 threads on 2 cores), so fifty judges submitting at once would queue behind them.
 DB_THREADS = 32
@@ -80,10 +79,8 @@ class Hub:
     def start(self) -> None:
         for loop in (self._tick_loop, self._presence_loop, self._sessions_loop):
             self._tasks.append(asyncio.create_task(loop(), name=f"live-{loop.__name__}"))
-        channels = lambda: (self.public, self.admin, self.state, *self.judges.values())  # noqa: E731
-        self._tasks.append(
-            asyncio.create_task(keep_alive(channels, KEEP_ALIVE_SECONDS), name="live-keep-alive")
-        )
+        beat = keep_alive(lambda: (self.public, self.admin, self.state, *self.judges.values()))
+        self._tasks.append(asyncio.create_task(beat, name="live-keep-alive"))
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -281,20 +278,21 @@ class Hub:
             except Exception as e:
                 log.warning("session check: %s", e)
                 continue
-            self._end_sessions(conns, found)
+            _end_sessions(self, conns, found)
 
-    def _end_sessions(self, conns: list[Connection], found: dict[str, dict]) -> None:
-        known = self.built.reading.accounts if self.built else {}
-        now = self.svc.clock()
-        for conn in conns:
-            item = found.get(accounts.token_hash(conn.token))
-            account = known.get(conn.email)
-            if not item or float(item["expires_at"]) <= now or item.get("email") != conn.email:
-                conn.ended = devices.SESSION_OVER
-            elif item.get("ended"):
-                conn.ended = ended_sentence(item)
-            elif account is not None and not account.active:
-                conn.ended = devices.ENDED[devices.DISABLED]
-            if conn.ended:
-                self.scorer.forget(conn.token)
-                (self._judge_channel(conn.email) if conn.role == Role.JUDGE.value else self.admin).poke()
+
+def _end_sessions(hub: Hub, conns: list[Connection], found: dict[str, dict]) -> None:
+    known = hub.built.reading.accounts if hub.built else {}
+    now = hub.svc.clock()
+    for conn in conns:
+        item = found.get(accounts.token_hash(conn.token))
+        account = known.get(conn.email)
+        if not item or float(item["expires_at"]) <= now or item.get("email") != conn.email:
+            conn.ended = devices.SESSION_OVER
+        elif item.get("ended"):
+            conn.ended = ended_sentence(item)
+        elif account is not None and not account.active:
+            conn.ended = devices.ENDED[devices.DISABLED]
+        if conn.ended:
+            hub.scorer.forget(conn.token)
+            (hub._judge_channel(conn.email) if conn.role == Role.JUDGE.value else hub.admin).poke()
