@@ -8,7 +8,8 @@
 2. the board's first-load files, recorded from a real Chromium page;
 3. the crowd, on one web process and then on `--processes` behind the shipped nginx site (TLS, HTTP/2,
    Streamlit's files from disk): N phones (bench/drivers/phones.py) arriving at random within T seconds,
-   each the page's files, a Streamlit session of /leaderboard and its /live/public stream; with a few
+   each the page's files, a Streamlit session of /leaderboard and its /live/public stream, read as the page
+   reads it (each document pushed, not only the first: unread, nginx would buffer them); with a few
    real Chromium pages opened during the same surge. Page load (websocket open → script finished) and
    ready (arrival → the board's first document) p50/p95/max, failures; once all are in, the web
    processes' CPU and memory per phone over 15 s;
@@ -82,7 +83,7 @@ def surge(url: str, pids: list[int], files: list[str], n: int, within: float, ch
     idle_cores = (cpu_of(pids) - c0) / (time.monotonic() - m0)
     cpu0, rss0 = cpu_of(pids), rss_mb(pids)
     t0 = time.time()
-    crowd = Crowd(url, files, n, within)
+    crowd = Crowd(url, files, n, within, follow=True)  # each reads its stream, as a browser does
     pages = doors_browser.board_pages(pw, url, chromium, within) if chromium else []
     crowd.wait_in(within + 600)
     took = time.time() - t0
