@@ -30,8 +30,10 @@ from bench.drivers.crowd import Crowd
 from bench.drivers.judges import ScoreDriver
 from bench.stack import BenchStack
 from engine import localdb
+from engine.domain.model import Conflict
 from tests.support import nginx, processes
 from tests.support.live import session_cookie
+from tests.support.waiting import wait_for
 
 FIRST_RUN_PAGES = (
     ("leaderboard", ""),
@@ -161,7 +163,9 @@ def main(a: argparse.Namespace) -> None:
         finally:
             driver.stop()
         report.say("the judge's first load over the venue link")
-        svc.create_event(*_judging_event(svc))  # a scoring window open for ten minutes
+        # A scoring window open for ten minutes. The show's event is still running: a transition of it
+        # between the read and the write is refused as a conflict ("reload and try again"), so try again.
+        wait_for(lambda: svc.create_event(*_judging_event(svc)), 10, "the judging event", 0.2, (Conflict,))
         events.start_event(svc)
         time.sleep(2.5)
         judge = doors_browser.judge_first_load(pw, front_url, cookie)
@@ -178,7 +182,6 @@ def _on_screen(run: dict) -> float:
 
 def _wait_front(url: str) -> None:
     from tests.support.live import connection
-    from tests.support.waiting import wait_for
 
     def answers() -> bool:
         conn = connection(url, 5)
