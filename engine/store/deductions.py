@@ -20,8 +20,8 @@ from engine.store.schema import TableNames
 
 PREFIX = "DEDUCT#"
 REFUSED = {
-    "frozen": (ScoreRefused, "The results are official, so deductions can no longer change."),
-    "performer": (ScoreRefused, "That performer has not performed yet."),
+    "frozen": (ScoreRefused, N_("The results are official, so deductions can no longer change.")),
+    "performer": (ScoreRefused, N_("That performer has not performed yet.")),
 }
 WITHDRAW_REFUSED = {
     "frozen": (ScoreRefused, FROZEN_WITHDRAW),
@@ -91,7 +91,7 @@ class Deductions:
                 if c.failed("deduction"):
                     return False
                 continue  # another entry of the same chain took the log's head first
-        raise Conflict("Too many entries at once; please enter the deduction again.")
+        raise Conflict(N_("Too many entries at once; please enter the deduction again."))
 
     def withdraw(self, event_id: str, d: Deduction, by: str, at: float, stream: str) -> None:
         """Mark `d` withdrawn (read no more with the state; its item and its log entry stay) and log the
@@ -118,7 +118,7 @@ class Deductions:
             except tx.Cancelled as c:
                 _refused(c, WITHDRAW_REFUSED)
                 continue
-        raise Conflict("Too many entries at once; please withdraw the deduction again.")
+        raise Conflict(N_("Too many entries at once; please withdraw the deduction again."))
 
 
 def withdrawn(item: dict) -> bool:
