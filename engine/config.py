@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+PREFIX_SETTING = "STAGESCORE_TABLE_PREFIX"
+
 
 @dataclass(frozen=True)
 class Config:
@@ -24,7 +26,7 @@ class Config:
     def from_env(cls, env: dict[str, str] | None = None) -> Config:
         env = dict(os.environ if env is None else env)
         return cls(
-            table_prefix=env.get("STAGESCORE_TABLE_PREFIX", ""),
+            table_prefix=env.get(PREFIX_SETTING, ""),
             endpoint_url=env.get("AWS_ENDPOINT_URL_DYNAMODB") or env.get("AWS_ENDPOINT_URL") or None,
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
             connect_timeout=float(env.get("STAGESCORE_DB_CONNECT_TIMEOUT", "1.0")),

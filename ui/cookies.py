@@ -4,10 +4,13 @@ its path is the app's base path. Read by our routes (a Starlette request) and by
 
 from __future__ import annotations
 
+import functools
+import os
+
 from starlette.requests import Request
 from starlette.responses import Response
 
-from engine.config import Config
+from engine.config import PREFIX_SETTING
 
 SESSION = "stagescore_session"
 DEVICE = "stagescore_device"
@@ -17,7 +20,14 @@ DEVICE_DAYS = 400  # browsers cap a cookie's life at about 400 days
 
 
 def _prefix() -> str:
-    return "".join(ch for ch in Config.from_env().table_prefix if ch.isalnum() or ch in "-_")
+    """The table prefix (Config.table_prefix) as a cookie name may hold it. Read on every request (several
+    cookie names each): only its one setting is read, and its cleaning is remembered per value."""
+    return _cleaned(os.environ.get(PREFIX_SETTING, ""))
+
+
+@functools.cache
+def _cleaned(prefix: str) -> str:
+    return "".join(ch for ch in prefix if ch.isalnum() or ch in "-_")
 
 
 def session_name() -> str:

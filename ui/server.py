@@ -18,6 +18,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from ui import assets, language, ops, page_head, routes_auth, sheet_route
+from ui.vote.front import VoteFront
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = ROOT / "Home.py"
@@ -65,12 +66,6 @@ def live_routes() -> list[Route]:
     return routes()
 
 
-def vote_routes() -> list[Route]:
-    from ui.vote.routes import routes
-
-    return routes()
-
-
 def on_air_routes() -> list[Route]:
     from ui.onair import overlays, state
 
@@ -102,14 +97,18 @@ def build() -> st.App:
             *sheet_route.ROUTES,
             *live_routes(),
             *routes_auth.routes(),
-            *vote_routes(),
             *on_air_routes(),
             *api_routes(),
             *language.ROUTES,
         ],
-        # Outermost: /static/ answered from the compressed files before Streamlit's middleware runs.
+        # Outermost: the crowd's /vote and /vote/window straight to their routes (ui/vote/front.py);
+        # /static/ answered from the compressed files before Streamlit's middleware runs.
         # The page's head: preloads of its lazy chunks, the menu's arrows without the icon font.
-        middleware=[Middleware(assets.CompressedStatic), Middleware(page_head.PageHead)],
+        middleware=[
+            Middleware(VoteFront),
+            Middleware(assets.CompressedStatic),
+            Middleware(page_head.PageHead),
+        ],
         lifespan=lifespan,
         on_script_error=on_script_error,
     )

@@ -137,7 +137,12 @@ class AudienceVotes:
     def _known(self, code: str, fresh_only: bool) -> OpenVote | None:
         """The window of `code` as this process knows it, read again when older than FRESH_SECONDS (or,
         for a code not found, MISS_SECONDS): one thread reads while the others wait for its answer, so a
-        crowd's votes never read the windows more than once a second between them."""
+        crowd's votes never read the windows more than once a second between them. While what it knows
+        is fresh, a vote takes only the short lock: it never queues behind another thread's read."""
+        if fresh_only:
+            with self._lock:
+                if time.monotonic() - self._read_at <= FRESH_SECONDS:
+                    return self._open.get(code)
         with self._reader:
             now = time.monotonic()
             with self._lock:
