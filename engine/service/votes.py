@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 RECENT = 600.0  # seconds a closed window's code is still recognised (to say it closed)
 FRESH_SECONDS = 1.0  # the open windows this process knows are at most this old (a miss reads again)
+STALE_SECONDS = 3.0  # ... or this old, while one thread reads them again (the others do not wait)
 MISS_SECONDS = 0.25  # a code not found reads the windows again at most this often
 ADDRESS_PER_MINUTE = 6000  # votes and lookups from one address a minute: a venue's crowd shares one
 REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -58,13 +59,8 @@ class OpenVote:
         """What /vote/window answers (never the code itself: the voter typed it)."""
         kind = "final" if self.key == FINAL else "stars"
         choices = [{"id": pid, "name": name} for pid, name in self.choices]
-        return {
-            "window": self.key,
-            "kind": kind,
-            "title": self.title,
-            "closes_at": self.closes_at,
-            "choices": choices,
-        }
+        fields = {"window": self.key, "kind": kind, "title": self.title, "closes_at": self.closes_at}
+        return {**fields, "choices": choices}
 
 
 @dataclass(frozen=True)
@@ -85,6 +81,10 @@ class AudienceVotes:
         self._per_address: dict[str, list[float]] = {}  # [minute, count]
 
     # ---- a voter's device ---------------------------------------------------------------------------
+    def signing_ready(self) -> bool:
+        """The key that signs device tokens is in memory: new_device() and device() read nothing."""
+        return self.store.votes.secret_known()
+
     def new_device(self) -> str:
         issued = f"{int(self.clock()):x}-{secrets.token_hex(12)}"
         return f"{issued}-{self._mac(issued)}"
@@ -130,6 +130,28 @@ class AudienceVotes:
             found = self._known(wanted, fresh_only=False)
         if found is None:
             raise ScoreRefused(votes.WRONG_CODE)
+        return self._still_open(found)
+
+    def known_window(self, code: object, address: str = "") -> OpenVote | None:
+        """window() when it can answer from memory, reading nothing (an event loop may call it); None when
+        the answer needs a read (what this process knows is stale, or has no such code): call window()."""
+        wanted = votes.normal_code(code)
+        if not self._usable():
+            return None
+        with self._lock:
+            found = self._open.get(wanted)
+        if found is None:
+            return None
+        if address:
+            self._count(address)
+        return self._still_open(found)
+
+    def _usable(self) -> bool:
+        """What this process knows of the windows is fresh, or not stale while another thread reads."""
+        age = time.monotonic() - self._read_at
+        return age <= FRESH_SECONDS or (age <= STALE_SECONDS and self._reader.locked())
+
+    def _still_open(self, found: OpenVote) -> OpenVote:
         if found.closes_at is not None and self.clock() >= found.closes_at:
             raise ScoreRefused(votes.CLOSED)
         return found
@@ -137,12 +159,11 @@ class AudienceVotes:
     def _known(self, code: str, fresh_only: bool) -> OpenVote | None:
         """The window of `code` as this process knows it, read again when older than FRESH_SECONDS (or,
         for a code not found, MISS_SECONDS): one thread reads while the others wait for its answer, so a
-        crowd's votes never read the windows more than once a second between them. While what it knows
-        is fresh, a vote takes only the short lock: it never queues behind another thread's read."""
-        if fresh_only:
+        crowd's votes never read the windows more than once a second between them. A vote queues behind
+        that read only when what this process knows is older than STALE_SECONDS (the commit decides)."""
+        if fresh_only and self._usable():
             with self._lock:
-                if time.monotonic() - self._read_at <= FRESH_SECONDS:
-                    return self._open.get(code)
+                return self._open.get(code)
         with self._reader:
             now = time.monotonic()
             with self._lock:

@@ -95,6 +95,9 @@ class Votes:
             self._secret = bytes.fromhex(self.client.get(self.status, SECRET)["key"])
         return self._secret
 
+    def secret_known(self) -> bool:
+        return self._secret is not None
+
     # ---- reading ----------------------------------------------------------------------------------
     def windows(self, event_id: str) -> dict[str, VoteWindow]:
         items = self.client.query_all(

@@ -98,14 +98,21 @@ async def page(request: Request) -> Response:
         headers["Content-Encoding"] = encoding
     page = _page(i18n.for_request(request))[encoding]
     response = Response(page, media_type="text/html; charset=utf-8", headers=headers)
-    hubs = _hubs()
-    if hubs.svc.votes.device(cookies.voter_from_request(request)) is None:
-        try:
-            token = await _blocking(hubs.svc.votes.new_device)
-        except StagescoreError:
-            return _refused(503, i18n.said(request, UNREACHABLE))
+    votes = _hubs().svc.votes
+    cookie = cookies.voter_from_request(request)
+    try:  # on the loop once the signing key is in memory (microseconds); its one read, in a thread
+        ready = votes.signing_ready()
+        token = _new_token(votes, cookie) if ready else await _blocking(_new_token, votes, cookie)
+    except StagescoreError:
+        return _refused(503, i18n.said(request, UNREACHABLE))
+    if token is not None:
         cookies.set_voter(response, request, token)
     return response
+
+
+def _new_token(votes, cookie: str | None) -> str | None:
+    """A new device token, unless the cookie already holds one this deployment issued."""
+    return votes.new_device() if votes.device(cookie) is None else None
 
 
 def _answer(request: Request, e: StagescoreError) -> JSONResponse:
@@ -123,10 +130,11 @@ def _answer(request: Request, e: StagescoreError) -> JSONResponse:
 
 
 async def window(request: Request) -> JSONResponse:
-    hubs = _hubs()
+    votes = _hubs().svc.votes
     try:
         code, address = request.query_params.get("code"), client_of(request).address
-        found = await _blocking(hubs.svc.votes.window, code, address)
+        # From what this process knows when it is fresh (no thread needed); else read, in a thread.
+        found = votes.known_window(code, address) or await _blocking(votes.window, code, address)
     except StagescoreError as e:
         return _answer(request, e)
     return JSONResponse({**found.public(), "server_time": round(time.time(), 3)}, headers=_PRIVATE)
