@@ -1,8 +1,9 @@
 """Doors open: phones arriving on the public board all at once, and a judge's first load over a venue link.
 
-    .venv/bin/python -m bench.doors [--phones 1000] [--within 60] [--processes 2] [--chromium 5]
+    .venv/bin/python -m bench.doors [--phones 1000] [--within 60] [--processes 2] [--chromium 5] [--judges 50]
 
-`make bench` runs it (bench/run_all.py). While an event runs (the engine, three judges scoring):
+`make bench` runs it (bench/run_all.py). While an event runs (the engine; perform 2 s, score 3 s; `--judges`
+judges' screens at protocol level on one web process, each scoring in every window: bench/doors_judges.py):
 1. first runs: a fresh session of each page a crowd opens, one after another, and the web process's CPU
    for each (websocket, script run, messages): the board, its kiosk, results, schedule, login, judge;
 2. the board's first-load files, recorded from a real Chromium page;
@@ -12,7 +13,9 @@
    reads it (each document pushed, not only the first: unread, nginx would buffer them); with a few
    real Chromium pages opened during the same surge. Page load (websocket open → script finished) and
    ready (arrival → the board's first document) p50/p95/max, failures; once all are in, the web
-   processes' CPU and memory per phone over 15 s;
+   processes' CPU and memory per phone over 15 s; and from the surge's start to the hold's end, the
+   README's live figures: score acknowledged, window flip on the judges' screens, a closed window's scores
+   on every phone's board (bench/doors_report.py has the targets);
 4. the judge's first load in Chromium over the emulated link, cold and warm (bench/doors_browser.py).
 """
 
@@ -25,9 +28,8 @@ import time
 import psutil
 from playwright.sync_api import sync_playwright
 
-from bench import doors_browser, events, report
+from bench import doors_browser, doors_judges, doors_report, events, report
 from bench.drivers.crowd import Crowd
-from bench.drivers.judges import ScoreDriver
 from bench.stack import BenchStack
 from engine import localdb
 from engine.domain.model import Conflict
@@ -79,7 +81,11 @@ def first_runs(stack, cookie: tuple[str, str], n: int) -> dict:
     return out
 
 
-def surge(url: str, pids: list[int], files: list[str], n: int, within: float, chromium: int, pw) -> dict:
+def surge(
+    url: str, pids: list[int], files: list[str], n: int, within: float, chromium: int, pw, live
+) -> dict:
+    """The crowd's arrival and hold; `live` (a function of the phones, the surge's start and the hold's
+    end) gives what the judges and the boards saw meanwhile."""
     c0, m0 = cpu_of(pids), time.monotonic()
     time.sleep(10)  # what the processes spend with nobody on the page (the event's ticks, the judges)
     idle_cores = (cpu_of(pids) - c0) / (time.monotonic() - m0)
@@ -95,6 +101,7 @@ def surge(url: str, pids: list[int], files: list[str], n: int, within: float, ch
     time.sleep(15)
     held_cores = (cpu_of(pids) - c1) / (time.monotonic() - t1)
     rss_in = rss_mb(pids)
+    t_end = time.time()
     phones = crowd.leave()
     ok = [p for p in phones if p["error"] is None]
     failed = [p["error"] for p in phones if p["error"]]
@@ -118,6 +125,7 @@ def surge(url: str, pids: list[int], files: list[str], n: int, within: float, ch
         "held_core_percent_per_phone": round((held_cores - idle_cores) * 100 / max(1, len(ok)), 5),
         "held_mb_per_phone": round((rss_in - rss0) / max(1, len(ok)), 3),
         "server_rss_mb": round(rss_in, 1),
+        "live": live(phones, t0, t_end),
         "chromium": {
             "pages": len(pages),
             "failed": sum(1 for p in pages if p["error"]),
@@ -130,13 +138,17 @@ def main(a: argparse.Namespace) -> None:
     performers = math.ceil((a.within * 2 + 600) / 5) + 20
     with BenchStack("doors") as stack, sync_playwright() as pw:
         svc = stack.service()
-        tokens = events.login_all(svc, events.add_judges(svc, 3))
+        tokens = events.login_all(svc, events.add_judges(svc, a.judges))
         events.create_event(svc, performers, 2.0, 3.0)
         stack.start_engine()
         web1 = stack.start_web(env=ONE_ADDRESS)
         events.start_event(svc)
-        driver = ScoreDriver(svc, tokens, svc.bundle().state.event_id)
-        driver.start()
+        eid = svc.bundle().state.event_id
+        panel = doors_judges.Panel(stack, tokens, int(stack.url.rsplit(":", 1)[1]))  # judges scoring
+
+        def live(phones: list[dict], t0: float, t1: float) -> dict:
+            return doors_judges.figures(svc, eid, panel, phones, t0, t1)
+
         cookie = (session_cookie(stack.prefix), next(iter(tokens.values())))
         try:
             report.say("first runs of each page")
@@ -145,7 +157,8 @@ def main(a: argparse.Namespace) -> None:
             report.say(
                 f"{len(files)} files on a first load; {a.phones} phones within {a.within} s, one process"
             )
-            one = surge(stack.url, [web1.pid], files, a.phones, a.within, a.chromium, pw)
+            one = surge(stack.url, [web1.pid], files, a.phones, a.within, a.chromium, pw, live)
+            panel.stop()
             processes.kill(web1)
             stack.procs.remove(web1)  # stopped on purpose: no longer checked as alive
             ports = [localdb.free_port() for _ in range(a.processes)]
@@ -158,10 +171,11 @@ def main(a: argparse.Namespace) -> None:
             )
             stack.procs.append(front)
             _wait_front(front_url)
+            panel = doors_judges.Panel(stack, tokens, ports[0])  # on the first process, as one host would
             report.say(f"the same on {a.processes} processes behind nginx")
-            several = surge(front_url, [w.pid for w in webs], files, a.phones, a.within, a.chromium, pw)
+            several = surge(front_url, [w.pid for w in webs], files, a.phones, a.within, a.chromium, pw, live)
         finally:
-            driver.stop()
+            panel.stop()
         report.say("the judge's first load over the venue link")
         # A scoring window open for ten minutes. The show's event is still running: a transition of it
         # between the read and the write is refused as a conflict ("reload and try again"), so try again.
@@ -169,15 +183,7 @@ def main(a: argparse.Namespace) -> None:
         events.start_event(svc)
         time.sleep(2.5)
         judge = doors_browser.judge_first_load(pw, front_url, cookie)
-    _report(a, first, files, one, several, judge)
-
-
-def _on_screen(run: dict) -> float:
-    """Seconds from navigation to the score field on screen, by the page's own clock (looked for on every
-    frame); Playwright's wait_for looks every 500 ms after its first 270 ms, so its figure
-    (seconds_to_score_field, still reported) can be late by up to half a second. Its figure when the page
-    had no clock reading."""
-    return run["score_field_by_page_clock_s"] or run["seconds_to_score_field"]
+    doors_report.emit(a, first, files, one, several, judge)
 
 
 def _wait_front(url: str) -> None:
@@ -204,95 +210,10 @@ def _judging_event(svc):
     )
 
 
-def _report(a, first, files, one, several, judge) -> None:
-    report.print_table("A fresh session's server CPU, per page (ms)", ["page", "ms"], list(first.items()))
-    rows = []
-    for r in (one, several):
-        rows.append(
-            [
-                r["web_processes"],
-                r["phones"],
-                r["failed"],
-                r["page_load"]["p50_ms"],
-                r["page_load"]["p95_ms"],
-                r["page_load"]["max_ms"],
-                r["ready"]["p95_ms"],
-                r["chromium"]["ready"]["p95_ms"],
-                r["kb_per_phone"],
-                r["held_mb_per_phone"],
-                r["held_core_percent_per_phone"],
-            ]
-        )
-    report.print_table(
-        f"{a.phones} phones arriving within {a.within:g} s on /leaderboard",
-        [
-            "procs",
-            "phones",
-            "failed",
-            "load p50",
-            "load p95",
-            "load max",
-            "ready p95",
-            "Chromium p95",
-            "KB",
-            "MB each",
-            "% core each",
-        ],
-        rows,
-    )
-    report.print_table(
-        "The judge's first load over the venue link",
-        ["run", "s (page clock)", "s (Playwright)", "KB", "requests", "ws KB"],
-        [
-            [k, _on_screen(v), v["seconds_to_score_field"], v["kb_over_the_wire"], v["requests"]]
-            + [v["websocket_kb_received"]]
-            for k, v in judge.items()
-        ],
-    )
-    best = min((one, several), key=lambda r: (r["failed"], r["page_load"]["p95_ms"] or 1e9))
-    p95 = best["page_load"]["p95_ms"]
-    cold, warm = judge["cold"], judge["warm"]
-    n = f"{a.phones} phones within {a.within:g} s"
-    targets = {
-        "surge_p95": report.target(
-            f"{n}: page load p95 <= 2 s ({best['web_processes']} processes)",
-            p95,
-            p95 is not None and p95 <= 2000,
-        ),
-        "surge_failed": report.target(f"{n}: none failed", best["failed"], best["failed"] == 0),
-        "held_memory": report.target(
-            "held: <= 0.3 MB a phone", best["held_mb_per_phone"], best["held_mb_per_phone"] <= 0.3
-        ),
-        "held_cpu": report.target(
-            "held: <= 0.02 % of a core a phone",
-            best["held_core_percent_per_phone"],
-            best["held_core_percent_per_phone"] <= 0.02,
-        ),
-        "judge_cold": report.target(
-            "judge's first load cold <= 5 s", _on_screen(cold), _on_screen(cold) <= 5
-        ),
-        "judge_bytes": report.target(
-            "judge's first load <= 900 KB", cold["kb_over_the_wire"], cold["kb_over_the_wire"] <= 900
-        ),
-        "judge_warm": report.target("judge's load warm <= 1 s", _on_screen(warm), _on_screen(warm) <= 1),
-        "board_first_run": report.target(
-            "a board page's first run <= 20 ms server CPU", first["leaderboard"], first["leaderboard"] <= 20
-        ),
-    }
-    figures = {
-        "first_run_ms": first,
-        "first_load_files": len(files),
-        "one_process": one,
-        "several_processes": several,
-        "judge_venue_link": judge,
-        "link": doors_browser.VENUE,
-    }
-    report.emit("doors", figures, targets)
-
-
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--phones", type=int, default=1000)
+    ap.add_argument("--judges", type=int, default=50, help="judges scoring over HTTP meanwhile")
     ap.add_argument("--within", type=float, default=60.0, help="seconds over which the phones arrive")
     ap.add_argument("--processes", type=int, default=2, help="web processes behind nginx in the second surge")
     ap.add_argument("--chromium", type=int, default=5, help="real Chromium board pages during each surge")
