@@ -22,7 +22,8 @@ def test_first_visit_after_start_to_admin_asks_for_login(stack, new_page):
     page.goto(f"{stack.url}/admin")
     page.wait_for_selector(f'{APP}[data-test-connection-state="CONNECTED"]')
     login_form = page.get_by_role("button", name="Log in")
-    expect(login_form.or_(page.get_by_text(NOT_FOUND)).first).to_be_visible()
+    # A fresh process's first run imports the app's modules: on a loaded machine, more than expect's 5 s.
+    expect(login_form.or_(page.get_by_text(NOT_FOUND)).first).to_be_visible(timeout=30_000)
     # Streamlit sends "Page not found" before the script runs: by now it would be on the page.
     assert page.get_by_text(NOT_FOUND).count() == 0, f"Page not found (at {page.url})"
     assert page.url.endswith("/login"), page.url
