@@ -1,6 +1,5 @@
 import json
 import time
-from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -30,25 +29,18 @@ chosen = st.selectbox(
 snap = svc.snapshot(chosen)
 audience = svc.votes.audience(chosen)  # the admin's downloads hold the audience's results, revealed or not
 
-st.subheader(_("Downloads"))  # each file is made when its button is pressed, not on every run of the page
+st.subheader(_("Downloads"))
 c1, c2, c3, c4 = st.columns(4)
 c1.download_button(
-    _("Results (CSV)"),
-    partial(exports.export, snap, "csv", "results", audience),
-    f"{chosen}-results.csv",
-    "text/csv",
+    _("Results (CSV)"), exports.export(snap, "csv", "results", audience), f"{chosen}-results.csv", "text/csv"
 )
 c2.download_button(
-    _("Scores (CSV)"), partial(exports.export, snap, "csv", "scores"), f"{chosen}-scores.csv", "text/csv"
+    _("Scores (CSV)"), exports.export(snap, "csv", "scores"), f"{chosen}-scores.csv", "text/csv"
 )
-c3.download_button(
-    _("Everything (JSON)"),
-    partial(exports.export, snap, "json", audience=audience),
-    f"{chosen}.json",
-    "application/json",
-)
+everything = exports.export(snap, "json", audience=audience)
+c3.download_button(_("Everything (JSON)"), everything, f"{chosen}.json", "application/json")
 c4.download_button(
-    _("Results (Excel)"), partial(workbook.to_xlsx, snap, audience), workbook.file_name(snap), workbook.MIME
+    _("Results (Excel)"), workbook.to_xlsx(snap, audience), workbook.file_name(snap), workbook.MIME
 )
 results.downloads(snap, svc.results.release(chosen), audience)
 apikeys.section(session)

@@ -180,20 +180,18 @@ def links_panel(session: Session, snap: Snapshot) -> None:
 
 
 def downloads(snap: Snapshot, rel: Release, audience: Audience | None = None) -> None:
-    """The PDF downloads (the Log & exports page's section); the results with the audience's, if any.
-    Each PDF is made when its button is pressed (Streamlit calls the function then, on a thread of its
-    own), not on every run of the page: the score sheets of a large event take a good part of a second."""
+    """The PDF downloads (the Log & exports page's section); the results with the audience's, if any."""
     st.subheader(_("Take-home sheets (PDF)"))
     c1, c2, c3 = st.columns(3)
-    whole = functools.partial(sheets.results_pdf, snap, rel, audience)
+    whole = sheets.results_pdf(snap, rel, audience)
     c1.download_button(_("Results (PDF)"), whole, sheets.file_name(snap), "application/pdf")
     wording = i18n.sheet_wording(i18n.current())  # the score sheets in the admin's language
-    everyone = functools.partial(sheets.all_sheets_pdf, snap, rel, wording)
+    everyone = sheets.all_sheets_pdf(snap, rel, wording)
     c2.download_button(
         _("All score sheets (PDF)"), everyone, f"{snap.event_id}-sheets.pdf", "application/pdf"
     )
     names = {p.performer_id: p.name for p in snap.performers}
     if names:
         pid = c3.selectbox(_("Performer"), list(names), format_func=names.get, key="sheet-performer")
-        one = functools.partial(sheets.performer_pdf, snap, rel, pid, wording)
+        one = sheets.performer_pdf(snap, rel, pid, wording)
         c3.download_button(_("Score sheet (PDF)"), one, sheets.file_name(snap, pid), "application/pdf")

@@ -193,32 +193,3 @@ def test_a_mistyped_score_is_checked_and_revised_then_signed_off_and_revealed(st
     )
     for page in (phone, board, desk):
         assert_healthy(page)
-
-
-def _downloaded(page: Page, button: str) -> tuple[str, bytes]:
-    """Press a download button of the page; the file's name and bytes as the browser saved them."""
-    with page.expect_download(timeout=30_000) as done:
-        page.get_by_role("button", name=button, exact=True).click()
-    download = done.value
-    with open(download.path(), "rb") as f:
-        return download.suggested_filename, f.read()
-
-
-def test_the_log_page_makes_each_file_when_its_button_is_pressed(stack, new_page):
-    """The files of Log & exports are made on the press (Streamlit's deferred downloads), not on every
-    run of the page: each press gives the event's file, named for it."""
-    snap = stack.service().snapshot()
-    page = new_page()
-    cookie_login(page, stack, "admin@demo.local")
-    page.goto(stack.url + "/admin-log")
-    expect(page.get_by_role("heading", name="Log & exports")).to_be_visible(timeout=30_000)
-    settle(page)
-    name, data = _downloaded(page, "Results (CSV)")
-    assert name == f"{snap.event_id}-results.csv"
-    assert all(p.name in data.decode() for p in snap.performers), data[:300]
-    name, data = _downloaded(page, "Everything (JSON)")
-    assert name == f"{snap.event_id}.json" and data.startswith(b"{"), data[:100]
-    for button in ("Results (PDF)", "All score sheets (PDF)", "Score sheet (PDF)"):
-        name, data = _downloaded(page, button)
-        assert name.endswith(".pdf") and data.startswith(b"%PDF"), (button, name, data[:20])
-    assert_healthy(page)
