@@ -10,7 +10,7 @@ import threading
 
 from bench import events, report
 from bench.drivers.live import ScoringJudge
-from bench.festival_live import _flips, _on_board, cookie_name
+from bench.festival_live import _flips, _on_board, cookie_name, release_times
 
 
 class Panel:
@@ -51,17 +51,9 @@ def figures(svc, event_id: str, panel: Panel, phones: list[dict], t0: float, t1:
     acks = [a for j in panel.judges for a in j.acks if t0 <= a["sent"] <= t1]
     ok = [a for a in acks if a["status"] == 200]
     flips = [f for j in panel.judges for f in _flips(j.stream.docs, t0, t1)[0]]
-    last_ack: dict[int, float] = {}
-    for a in ok:
-        last_ack[a["window_id"]] = max(last_ack.get(a["window_id"], 0.0), a["acked"])
+    entries = [e for e in events.transitions(svc, event_id, ("scoring_closed",)) if e["written_at"] >= t0]
     scores = svc.store.scores.list(event_id, consistent=True)
-    releases = []
-    for e in events.transitions(svc, event_id, ("scoring_closed",)):
-        if not t0 <= e["written_at"] <= t1 - 2:
-            continue
-        released = max(e["written_at"], last_ack.get(e["window_id"] - 1, 0.0))
-        need = sum(1 for sc in scores if sc.first_submitted_at < e["written_at"])
-        releases.append((released, e["version"], need))
+    releases = [r[:3] for r in release_times(entries, scores, ok, t1)]
     board, missed = [], 0
     for p in phones:
         if p["error"] is None:

@@ -112,18 +112,14 @@ def _live_targets(live: dict, when: str) -> dict:
     n = live["judges"]
     return {
         "live_ack": report.target(
-            f"{when}: {n} judges' score acknowledged p95 <= 300 ms", ack, _le(ack, 300)
+            f"{when}: {n} judges' score acknowledged p95 <= 300 ms", ack, report.at_most(ack, 300)
         ),
-        "live_flip": report.target(f"{when}: window flip p95 <= 250 ms", flip, _le(flip, 250)),
+        "live_flip": report.target(f"{when}: window flip p95 <= 250 ms", flip, report.at_most(flip, 250)),
         "live_board": report.target(
-            f"{when}: a new score on the board p95 <= 500 ms", board, _le(board, 500)
+            f"{when}: a new score on the board p95 <= 500 ms", board, report.at_most(board, 500)
         ),
         "live_lost": report.target(f"{when}: no score refused or lost, none unseen", lost, lost == 0),
     }
-
-
-def _le(value: float | None, limit: float) -> bool:
-    return value is not None and value <= limit
 
 
 def _on_screen(run: dict) -> float:

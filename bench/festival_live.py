@@ -260,6 +260,24 @@ def _flips(docs: list[tuple[float, dict]], t0: float, t1: float) -> tuple[list[f
     return every, opening
 
 
+def release_times(entries: list[dict], scores: list, ok: list[dict], t1: float) -> list[tuple]:
+    """The public board: each closed window's scores may be shown once its closing step is written and its
+    last score acknowledged. (may be shown from, closing version, scores committed before it, window) for
+    each `scoring_closed` entry written by t1 - 2."""
+    last_ack: dict[int, float] = {}
+    for a in ok:
+        last_ack[a["window_id"]] = max(last_ack.get(a["window_id"], 0.0), a["acked"])
+    out = []
+    for e in entries:
+        if e["kind"] != "scoring_closed" or e["written_at"] > t1 - 2:
+            continue
+        window = e["window_id"] - 1  # the closing step opens the next performer's window
+        released = max(e["written_at"], last_ack.get(window, 0.0))
+        need = sum(1 for sc in scores if sc.first_submitted_at < e["written_at"])
+        out.append((released, e["version"], need, window))
+    return out
+
+
 def _on_board(seen, releases: list[tuple[float, int, int]]) -> tuple[list[float], int]:
     """For one board (its observations (t, version, scores shown)) and each release (may be shown from,
     closing version, scores committed before it): seconds until the board showed it; and how many it
@@ -324,20 +342,10 @@ def _stage(s: str, raw: dict) -> dict:
             desk_missed += 1
         else:
             desk.append(max(0.0, hit - a["acked"]))
-    # The public board: each closed window's scores may be shown once the closing step is written.
-    last_ack: dict[int, float] = {}
-    for a in ok:
-        last_ack[a["window_id"]] = max(last_ack.get(a["window_id"], 0.0), a["acked"])
-    releases, held, acked_before = [], [], {}
-    for e in entries:
-        if e["kind"] != "scoring_closed" or e["written_at"] > t1 - 2:
-            continue
-        window = e["window_id"] - 1  # the closing step opens the next performer's window
-        released = max(e["written_at"], last_ack.get(window, 0.0))
-        need = sum(1 for sc in scores if sc.first_submitted_at < e["written_at"])
-        releases.append((released, e["version"], need))
-        acked_before[released] = [a["acked"] for a in ok if a["window_id"] == window]
-        held += [released - t for t in acked_before[released]]
+    closed = release_times(entries, scores, ok, t1)
+    acked_before = {r[0]: [a["acked"] for a in ok if a["window_id"] == r[3]] for r in closed}
+    held = [released - t for released, acked in acked_before.items() for t in acked]
+    releases = [r[:3] for r in closed]
     phones = [p for p in raw["phones"] if p["stage"] == s and p["error"] is None]
     board, board_missed, ack_to_board = [], 0, []
     for p in phones:

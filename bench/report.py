@@ -118,6 +118,11 @@ def percentile(values: Sequence[float], p: float) -> float | None:
     return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
+def at_most(value: float | None, limit: float) -> bool:
+    """A figure's target of the form `value <= limit`; a figure that could not be measured misses it."""
+    return value is not None and value <= limit
+
+
 def ms_summary(seconds: Sequence[float], ps: Sequence[int] = (50, 95, 99)) -> dict:
     """Milliseconds: n, the chosen percentiles, max and mean, rounded to 0.1 ms."""
     out: dict = {"n": len(seconds)}

@@ -163,10 +163,6 @@ def _vs(t: dict | None) -> str:
     return "-" if t is None else f"{t['votes']} votes {t['stars']} stars"
 
 
-def _le(value, limit) -> bool:
-    return value is not None and value <= limit
-
-
 def targets(f: dict) -> dict[str, dict]:
     c, late, db, j, cost = f["counted"], f["late"], f["db_requests"], f["judges_during"], f["cost"]
     venue = f["chromium_venue"] or {}
@@ -178,7 +174,7 @@ def targets(f: dict) -> dict[str, dict]:
         "ack": (
             f"{f['phones']} phones within {f['sizes']['within']:g} s: vote acknowledged p95 <= 500 ms",
             f["ack"]["p95_ms"],
-            _le(f["ack"]["p95_ms"], LIMITS["ack"]),
+            report.at_most(f["ack"]["p95_ms"], LIMITS["ack"]),
         ),
         "none_failed": ("every phone loaded, found its window, was answered", f["failed"], f["failed"] == 0),
         "exactly_once": (
@@ -194,25 +190,29 @@ def targets(f: dict) -> dict[str, dict]:
         "per_vote": (
             "<= 2 DynamoDB requests per vote (the web process's, above its rate before)",
             db["per_vote"],
-            _le(db["per_vote"], LIMITS["per_vote"]),
+            report.at_most(db["per_vote"], LIMITS["per_vote"]),
         ),
         "judge_ack": (
             "judges meanwhile: score acknowledged p95 <= 300 ms",
             j["ack"]["p95_ms"],
-            _le(j["ack"]["p95_ms"], LIMITS["judge_ack"]),
+            report.at_most(j["ack"]["p95_ms"], LIMITS["judge_ack"]),
         ),
         "judge_flip": (
             "judges meanwhile: window flip p95 <= 250 ms",
             j["flip"]["p95_ms"],
-            _le(j["flip"]["p95_ms"], LIMITS["judge_flip"]),
+            report.at_most(j["flip"]["p95_ms"], LIMITS["judge_flip"]),
         ),
         "judge_lost": (
             "judges meanwhile: no score refused or failed",
             j["refused_or_failed"],
             j["refused_or_failed"] == 0,
         ),
-        "page_kb": ("/vote over the wire (br, cold) <= 150 KB", kb, _le(kb, LIMITS["kb"])),
-        "venue": ("/vote over the venue link: code field shown <= 3 s", shown, _le(shown, LIMITS["venue"])),
+        "page_kb": ("/vote over the wire (br, cold) <= 150 KB", kb, report.at_most(kb, LIMITS["kb"])),
+        "venue": (
+            "/vote over the venue link: code field shown <= 3 s",
+            shown,
+            report.at_most(shown, LIMITS["venue"]),
+        ),
         "cost": ("DynamoDB cost of 2,000 votes stated (on demand; upper bound)", usd, True),
     }
     return {k: report.target(*v) for k, v in rows.items()}
