@@ -37,7 +37,12 @@ class Builder:
         self._ranked: dict = {}  # the full ranking (the admin's)
         self._public: Snapshot | None = None  # publicity.public_view of the last change of the scores
         self._public_ranked: dict = {}
-        self._others: dict[str, list[dict]] = {}
+        # How many times what the public may see of the scores moved: the board's change key. Not the
+        # scores' generation, which moves at every score: while a window is open a score changes nothing
+        # public, and a board document pushed again is tens of kilobytes to every phone in the hall.
+        self._public_moves = 0
+        self._others: dict[str, list[dict]] = {}  # what each judge may see of the others, this generation
+        self._others_seen: dict[str, tuple[list[dict], int]] = {}  # and its last change, counted per judge
         self._roster: list | None = None
         self._scored_last: str | None = None  # views.on_air.scored_last of `_roster`
 
@@ -49,10 +54,13 @@ class Builder:
         name = self.stage_name()
         stage = {"stage": {"id": self.feed.stage, "name": name} if name else None}
         if gen != self._generation or held != self._held:
-            self._generation, self._held, self._others = gen, held, {}
+            self._generation, self._others = gen, {}
             self._ranked = documents.ranking(snap)
             self._public = publicity.public_view(snap)
-            self._public_ranked = self._ranked if self._public is snap else documents.ranking(self._public)
+            ranked = self._ranked if self._public is snap else documents.ranking(self._public)
+            if held != self._held or ranked != self._public_ranked:
+                self._public_moves += 1
+            self._held, self._public_ranked = held, ranked
         public = documents.public_doc(self._seen(snap), now, self._public_ranked) | stage
         if snap.performers is not self._roster:  # the roster is read again only when the version moves
             self._roster, self._scored_last = snap.performers, on_air.scored_last(snap.performers)
@@ -62,17 +70,27 @@ class Builder:
         parts = engine_parts(desk, now) if desk else None
         line = (english_line(parts), parts) if parts else (None, None)
         admin = documents.admin_doc(snap, now, reading.health, self._ranked, *line) | stage
-        built = Built(
-            reading, (public, _key(public, gen)), (admin, _key(admin, gen)), (state, change_key(state))
-        )
+        public_key = _key(public, self._public_moves)
+        built = Built(reading, (public, public_key), (admin, _key(admin, gen)), (state, change_key(state)))
         for email in judges:
-            others = self._others.get(email)
-            if others is None:
-                others = self._others[email] = documents.others_for(snap, email)
+            others, moves = self._judge_others(snap, email)
             check = reading.checks.get(email)
             doc = documents.judge_doc(snap, now, email, reading.health, others, check) | stage
-            built.judges[email] = (doc, _key(doc, gen))
+            built.judges[email] = (doc, _key(doc, moves))
+        self._others_seen = {e: self._others_seen[e] for e in judges}  # a judge gone is forgotten
         return built
+
+    def _judge_others(self, snap: Snapshot, email: str) -> tuple[list[dict], int]:
+        """What this judge may see of the others, and how many times it moved (their document's change
+        key): a score moves it only for the judges who have scored that performer."""
+        others = self._others.get(email)
+        if others is None:
+            others = self._others[email] = documents.others_for(snap, email)
+        last, moves = self._others_seen.get(email, (None, 0))
+        if others is not last and others != last:
+            moves += 1
+        self._others_seen[email] = (others, moves)
+        return others, moves
 
     def _seen(self, snap: Snapshot) -> Snapshot:
         """This tick's snapshot as the public may see it: the clock and the state of this tick, the scores
@@ -82,7 +100,7 @@ class Builder:
         return replace(snap, scores=self._public.scores, results=self._public.results)
 
 
-def _key(doc: dict, generation: int) -> str:
-    """The change key without serialising a large ranking each tick: the ranking moves only with the
-    scores' generation, which stands in for it."""
-    return change_key({k: v for k, v in doc.items() if k not in RANKED}) + f"#{generation}"
+def _key(doc: dict, moves: int) -> str:
+    """The change key without serialising a large ranking each tick: `moves` counts the changes of the
+    parts that move only with the scores (a count of this builder's own), and stands in for them."""
+    return change_key({k: v for k, v in doc.items() if k not in RANKED}) + f"#{moves}"

@@ -1,0 +1,71 @@
+"""What a score makes the live feed push (ui/live/builder.py's change keys): the board's document only when
+the public may see something new, a judge's only when their own view moved. A board document is tens of
+kilobytes and a hall holds a thousand phones: while a window is open nothing of its scores is public
+(engine.domain.publicity), so a score in it must not push the same board again."""
+
+from __future__ import annotations
+
+from engine.service.feed import Feed
+from tests.support.events import seed_event
+from tests.support.rounds import close_window, judge, open_scoring
+from ui.live.builder import Builder
+
+JUDGES = [judge(1), judge(2), judge(3)]
+
+
+def _keys(builder: Builder) -> dict[str, str]:
+    built = builder.build(JUDGES, admins=True)
+    return {"public": built.public[1], "admin": built.admin[1]} | {e: k for e, (_, k) in built.judges.items()}
+
+
+def test_a_score_in_an_open_window_pushes_the_desk_and_its_judge_but_not_the_board(svc, clock):
+    tokens = seed_event(svc)
+    builder = Builder(Feed(svc.store, clock))
+    state = open_scoring(svc, clock)
+    before = _keys(builder)
+
+    svc.submit_score(tokens[judge(1)], state.performer_id, {"Score": "8"})
+    after = _keys(builder)
+
+    assert after["public"] == before["public"], "the board was pushed again for a score it may not show"
+    assert after["admin"] != before["admin"]  # the desk sees the running total
+    assert after[judge(1)] != before[judge(1)]  # the judge's own score
+    # The others have not scored this performer: nothing they may see moved.
+    assert after[judge(2)] == before[judge(2)] and after[judge(3)] == before[judge(3)]
+
+    svc.submit_score(tokens[judge(2)], state.performer_id, {"Score": "6"})
+    again = _keys(builder)
+    assert again["public"] == after["public"]
+    assert again[judge(1)] != after[judge(1)]  # judge 1 has scored this performer: sees judge 2's score
+    assert again[judge(3)] == after[judge(3)]
+
+    close_window(svc, clock)  # the window closes: the board shows the scores now
+    closed = _keys(builder)
+    assert closed["public"] != again["public"]
+    [row] = [r for r in builder.build([]).public[0]["ranking"] if r["scores_in"]]
+    assert row["total"] and row["scores_in"] == 2
+
+
+def test_the_board_is_pushed_when_a_window_closes_and_not_before(svc, clock):
+    """Two performers scored in turn: the board moves at each phase step and at each window's close, never
+    at a score inside a window; once the second window closes it ranks the second performer first."""
+    tokens = seed_event(svc)
+    builder = Builder(Feed(svc.store, clock))
+    first = open_scoring(svc, clock)
+    svc.submit_score(tokens[judge(1)], first.performer_id, {"Score": "5"})
+    close_window(svc, clock)
+    board = _keys(builder)["public"]
+
+    second = open_scoring(svc, clock)
+    opened = _keys(builder)["public"]
+    assert opened != board  # the phase moved
+    svc.submit_score(tokens[judge(1)], second.performer_id, {"Score": "9"})
+    assert _keys(builder)["public"] == opened
+    close_window(svc, clock)
+    assert _keys(builder)["public"] != opened
+    ranking = builder.build([]).public[0]["ranking"]
+    names = {p.performer_id: p.name for p in svc.snapshot().performers}
+    assert [(r["performer"], r["scores_in"]) for r in ranking][:2] == [
+        (names[second.performer_id], 1),
+        (names[first.performer_id], 1),
+    ]
