@@ -12,10 +12,10 @@ without it, while at least 3 scores remain.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from statistics import median
 
 from engine.domain.model import Criterion
 
@@ -87,9 +87,30 @@ def panel_flags(
 def _furthest(pool: Mapping[str, Decimal], limit: Decimal) -> tuple[str, Decimal] | None:
     """The judge furthest beyond `limit` from the median of the others' scores (ties: by name)."""
     best = None
+    mids = medians_of_others(pool)
     for judge in sorted(pool):
-        mid = Decimal(median([v for j, v in pool.items() if j != judge]))
+        mid = mids[judge]
         gap = abs(pool[judge] - mid)
         if gap > limit and (best is None or gap > best[0]):
             best = (gap, judge, mid)
     return None if best is None else (best[1], best[2])
+
+
+def medians_of_others(pool: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    """For each judge, the median of every other judge's score (at least two scores): one sort for the
+    panel instead of one per judge. Taking a judge's value out of the sorted scores shifts the ones after
+    it down by one place, so the others' middle is read from the full list at a shifted index."""
+    ordered = sorted(pool.values())
+    rest = len(ordered) - 1
+
+    def at(k: int, gone: int) -> Decimal:  # the k-th of the others, with the value at `gone` taken out
+        return ordered[k if k < gone else k + 1]
+
+    out = {}
+    for judge, value in pool.items():
+        gone = bisect_left(ordered, value)
+        if rest % 2:
+            out[judge] = at(rest // 2, gone)
+        else:
+            out[judge] = (at(rest // 2 - 1, gone) + at(rest // 2, gone)) / 2
+    return out

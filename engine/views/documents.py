@@ -200,18 +200,20 @@ def others_for(snap: Snapshot, judge: str) -> list[dict]:
     out = []
     for performer in snap.performers:
         scores = snap.by_performer.get(performer.performer_id, {})
-        if judge not in scores:
-            continue
-        out.append(
-            {
-                "performer": performer.name,
-                "scores": [
-                    {"judge": "You" if j == judge else names.get(j, "Judge"), "total": shown(s.total)}
-                    for j, s in sorted(scores.items())
-                ],
-            }
-        )
+        if judge in scores:
+            out.append(others_row(performer.name, scores, names, judge))
     return out
+
+
+def others_row(name: str, scores: dict, names: dict[str, str], judge: str) -> dict:
+    """One performer's row of others_for: every judge's total, `judge` as "You"."""
+    return {
+        "performer": name,
+        "scores": [
+            {"judge": "You" if j == judge else names.get(j, "Judge"), "total": shown(s.total)}
+            for j, s in sorted(scores.items())
+        ],
+    }
 
 
 def judge_doc(
@@ -221,9 +223,11 @@ def judge_doc(
     health: EngineHealth,
     others: list[dict],
     check: dict | None = None,
+    head: dict | None = None,
 ) -> dict:
     """A judge's document: the header, their own score for the performer on stage, what they may see,
-    and the admin's request to check a score (`check`: {performer, sentence}) until they answer it."""
+    and the admin's request to check a score (`check`: {performer, sentence}) until they answer it.
+    `head`: header(snap, now), when the caller builds it once for every judge."""
     s = snap.state
     names = {j.email: j.name for j in snap.judges}
     mine = snap.by_performer.get(s.performer_id or "", {}).get(judge)
@@ -231,7 +235,7 @@ def judge_doc(
         on_stage = s.performer_id or ""
         mine = next((x for x in snap.shadow_scores if (x.performer_id, x.judge) == (on_stage, judge)), None)
     return {
-        **header(snap, now),
+        **(header(snap, now) if head is None else head),
         "judge": {"name": names.get(judge, judge.split("@")[0])},
         "performer_id": s.performer_id,
         "criteria": _criteria(snap, judge),

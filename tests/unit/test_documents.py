@@ -157,6 +157,19 @@ def test_subscribers_woken_by_one_publish_share_its_frame_and_a_later_one_gets_i
     assert json.loads(channel.frame(100.11).decode().split("data: ", 1)[1]) == {"server_time": 100.11, "a": 2}
 
 
+def test_a_field_published_already_encoded_is_sent_as_if_encoded_with_the_document():
+    """A judge's list of the others is encoded once per change, in the builder's thread: the event carries
+    the same document as one whose every field the channel encoded."""
+    others = [{"performer": "Zoë", "scores": [{"judge": "You", "total": "7.00"}]}]
+    for doc in ({"a": 1, "others": others, "server_time": 1.0}, {"others": others}):
+        plain, spliced = Channel(), Channel()
+        plain.publish(doc, "k")
+        spliced.publish(doc, "k", {"others": documents.encode(others)})
+        assert json.loads(spliced.frame(5.0).decode().split("data: ", 1)[1]) == json.loads(
+            plain.frame(5.0).decode().split("data: ", 1)[1]
+        )
+
+
 def test_a_quiet_channel_beats_for_keep_alives_and_a_busy_one_never_does():
     async def scenario():
         quiet, busy = Channel(), Channel()

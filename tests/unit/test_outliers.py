@@ -96,3 +96,14 @@ def test_every_flag_is_further_than_the_distance_and_a_close_panel_has_none(scor
     assert all(abs(f.value - f.median) > D("2.5") for f in found)
     if max(scores) - min(scores) <= D("2.5"):
         assert found == []
+
+
+@given(st.lists(st.decimals(min_value=0, max_value=10, places=1), min_size=2, max_size=60))
+def test_each_judges_median_of_the_others_is_the_median_of_the_others(values):
+    """outliers.medians_of_others, one sort for the whole panel, against its statement: for each judge the
+    median of every other judge's score (a panel of fifty judges checks each score against 49 others)."""
+    from statistics import median
+
+    pool = {f"j{i:02d}": v for i, v in enumerate(values)}
+    expected = {j: D(median([v for k, v in pool.items() if k != j])) for j in pool}
+    assert outliers.medians_of_others(pool) == expected

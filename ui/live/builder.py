@@ -25,6 +25,7 @@ class Built:
     admin: tuple[dict, str]
     state: tuple[dict, str] = ({}, "")  # GET /api/v1/state's document (engine/views/on_air.py)
     judges: dict[str, tuple[dict, str]] = field(default_factory=dict)
+    encoded: dict[str, dict[str, str]] = field(default_factory=dict)  # fields of a judge's, in JSON
 
 
 class Builder:
@@ -41,8 +42,8 @@ class Builder:
         # scores' generation, which moves at every score: while a window is open a score changes nothing
         # public, and a board document pushed again is tens of kilobytes to every phone in the hall.
         self._public_moves = 0
-        self._others: dict[str, list[dict]] = {}  # what each judge may see of the others, this generation
-        self._others_seen: dict[str, tuple[list[dict], int]] = {}  # and its last change, counted per judge
+        self._others = Others()  # what each judge may see of the others
+        self._judged: dict[str, tuple[list[dict], int]] = {}  # ... this generation, for the judges asked
         self._roster: list | None = None
         self._scored_last: str | None = None  # views.on_air.scored_last of `_roster`
 
@@ -54,7 +55,7 @@ class Builder:
         name = self.stage_name()
         stage = {"stage": {"id": self.feed.stage, "name": name} if name else None}
         if gen != self._generation or held != self._held:
-            self._generation, self._others = gen, {}
+            self._generation, self._judged = gen, {}
             self._ranked = documents.ranking(snap)
             self._public = publicity.public_view(snap)
             ranked = self._ranked if self._public is snap else documents.ranking(self._public)
@@ -72,25 +73,20 @@ class Builder:
         admin = documents.admin_doc(snap, now, reading.health, self._ranked, *line) | stage
         public_key = _key(public, self._public_moves)
         built = Built(reading, (public, public_key), (admin, _key(admin, gen)), (state, change_key(state)))
+        if judges:
+            if any(e not in self._judged for e in judges):
+                self._judged = self._others.of(snap, judges)
+            # Every judge's document shares the header: built, and its part of the key made, once.
+            head = documents.header(snap, now)
+            head_key = change_key(head)
         for email in judges:
-            others, moves = self._judge_others(snap, email)
+            others, moves = self._judged[email]
             check = reading.checks.get(email)
-            doc = documents.judge_doc(snap, now, email, reading.health, others, check) | stage
-            built.judges[email] = (doc, _key(doc, moves))
-        self._others_seen = {e: self._others_seen[e] for e in judges}  # a judge gone is forgotten
+            doc = documents.judge_doc(snap, now, email, reading.health, others, check, head) | stage
+            own = change_key({k: v for k, v in doc.items() if k not in head and k not in RANKED})
+            built.judges[email] = (doc, f"{head_key}{own}#{moves}")
+            built.encoded[email] = {"others": self._others.encoded(email)}
         return built
-
-    def _judge_others(self, snap: Snapshot, email: str) -> tuple[list[dict], int]:
-        """What this judge may see of the others, and how many times it moved (their document's change
-        key): a score moves it only for the judges who have scored that performer."""
-        others = self._others.get(email)
-        if others is None:
-            others = self._others[email] = documents.others_for(snap, email)
-        last, moves = self._others_seen.get(email, (None, 0))
-        if others is not last and others != last:
-            moves += 1
-        self._others_seen[email] = (others, moves)
-        return others, moves
 
     def _seen(self, snap: Snapshot) -> Snapshot:
         """This tick's snapshot as the public may see it: the clock and the state of this tick, the scores
@@ -98,6 +94,57 @@ class Builder:
         if self._public is None or publicity.held_back(snap.state) is None:
             return snap
         return replace(snap, scores=self._public.scores, results=self._public.results)
+
+
+class Others:
+    """What each judge may see of the others (documents.others_for) and how many times it moved (their
+    document's change key), kept between builds: a row is made (and encoded) again only when its
+    performer's scores moved (the feed keeps a score's object until it changes), so a score costs each
+    judge who has scored that performer one row, not their whole list, and moves nobody else's document."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, str] | None = None
+        # judge -> performer -> (what the row was made of, the row, its JSON)
+        self._rows: dict[str, dict[str, tuple[tuple, dict, str]]] = {}
+        self._last: dict[str, tuple[list[dict], int]] = {}
+        self._texts: dict[str, list[str]] = {}  # judge -> their rows in JSON
+
+    def encoded(self, judge: str) -> str:
+        """The judge's list (as `of` last made it) in JSON, from its rows' JSON."""
+        return "[" + ",".join(self._texts[judge]) + "]"
+
+    def of(self, snap: Snapshot, judges: list[str]) -> dict[str, tuple[list[dict], int]]:
+        names = {j.email: j.name for j in snap.judges}
+        if names != self._names:
+            self._names, self._rows = names, {}
+        table = snap.by_performer
+        what = {pid: tuple(scores.values()) for pid, scores in table.items()}
+        out = {}
+        for judge in judges:
+            rows = self._rows.setdefault(judge, {})
+            mine, texts, fresh = [], [], False
+            for p in snap.performers:
+                scores = table.get(p.performer_id)
+                if not scores or judge not in scores:
+                    continue
+                made = rows.get(p.performer_id)
+                key = (p.name, what[p.performer_id])
+                if made is None or made[0] != key:
+                    row = documents.others_row(p.name, scores, names, judge)
+                    made = rows[p.performer_id] = (key, row, documents.encode(row))
+                    fresh = True
+                mine.append(made[1])
+                texts.append(made[2])
+            last, moves = self._last.get(judge, (None, 0))
+            if last is None or fresh or mine != last:
+                moves += 1
+            out[judge] = self._last[judge] = (mine, moves)
+            self._texts[judge] = texts
+        for gone in set(self._rows) - set(judges):
+            self._rows.pop(gone)
+            self._last.pop(gone, None)
+            self._texts.pop(gone, None)
+        return out
 
 
 def _key(doc: dict, moves: int) -> str:

@@ -46,12 +46,17 @@ class Channel:
     def ready(self) -> bool:
         return self.key is not None
 
-    def publish(self, doc: dict, key: str) -> bool:
-        """Take a new document if `key` (views.documents.change_key) says it changed; wakes subscribers."""
+    def publish(self, doc: dict, key: str, encoded: dict[str, str] | None = None) -> bool:
+        """Take a new document if `key` (views.documents.change_key) says it changed; wakes subscribers.
+        `encoded`: fields of `doc` already in JSON (a judge's list of the others, encoded once per change
+        in the builder's thread instead of at each push on the event loop)."""
         if key == self.key:
             return False
-        body = {k: v for k, v in doc.items() if k != "server_time"}
+        body = {k: v for k, v in doc.items() if k != "server_time" and not (encoded and k in encoded)}
         rest = encode(body)[1:]  # the document's JSON without its leading "{"
+        if encoded:
+            fields = "".join(f",{json_text(k)}:{v}" for k, v in encoded.items())
+            rest = (rest[:-1] + fields + "}") if rest != "}" else fields[1:] + "}"
         self.key, self._stamped = key, None
         self._tail = (("," if rest != "}" else "") + rest + "\n\n").encode()
         self.version += 1

@@ -150,7 +150,7 @@ class Hub:
         self.state.publish(*built.state)
         self.admin.publish(*built.admin)
         for email, (doc, key) in built.judges.items():
-            self._judge_channel(email).publish(doc, key)
+            self._judge_channel(email).publish(doc, key, built.encoded.get(email))
         self._follow_moves(built)
 
     def _follow_moves(self, built: Built) -> None:
