@@ -144,7 +144,7 @@ def main(a: argparse.Namespace) -> None:
         web1 = stack.start_web(env=ONE_ADDRESS)
         events.start_event(svc)
         eid = svc.bundle().state.event_id
-        panel = doors_judges.Panel(stack, tokens, int(stack.url.rsplit(":", 1)[1]))  # judges scoring
+        panel = None
 
         def live(phones: list[dict], t0: float, t1: float) -> dict:
             return doors_judges.figures(svc, eid, panel, phones, t0, t1)
@@ -152,13 +152,16 @@ def main(a: argparse.Namespace) -> None:
         cookie = (session_cookie(stack.prefix), next(iter(tokens.values())))
         try:
             report.say("first runs of each page")
+            # A page's first run is the web process's CPU over it: measured before the judges score there.
             first = first_runs(stack, cookie, a.first_runs)
+            panel = doors_judges.Panel(stack, tokens, int(stack.url.rsplit(":", 1)[1]))  # judges scoring
             files = doors_browser.first_load_files(pw, stack.url)
             report.say(
                 f"{len(files)} files on a first load; {a.phones} phones within {a.within} s, one process"
             )
             one = surge(stack.url, [web1.pid], files, a.phones, a.within, a.chromium, pw, live)
             panel.stop()
+            panel = None
             processes.kill(web1)
             stack.procs.remove(web1)  # stopped on purpose: no longer checked as alive
             ports = [localdb.free_port() for _ in range(a.processes)]
@@ -175,7 +178,8 @@ def main(a: argparse.Namespace) -> None:
             report.say(f"the same on {a.processes} processes behind nginx")
             several = surge(front_url, [w.pid for w in webs], files, a.phones, a.within, a.chromium, pw, live)
         finally:
-            panel.stop()
+            if panel is not None:
+                panel.stop()
         report.say("the judge's first load over the venue link")
         # A scoring window open for ten minutes. The show's event is still running: a transition of it
         # between the read and the write is refused as a conflict ("reload and try again"), so try again.
