@@ -24,8 +24,8 @@ from engine.domain.model import (
 )
 from engine.domain.roster import build_roster
 from engine.store.score_commit import NOT_ON_PANEL, ScoreClaim
+from tests.support.commands import shell
 from tests.support.events import _HASH, PASSWORD
-from tests.support.processes import engine_cli
 from tests.support.rounds import ADMIN, close_window, open_scoring
 
 D1, D2 = "d1@test.local", "d2@test.local"
@@ -192,7 +192,7 @@ def test_calibration_cards_after_sign_off_for_the_judge_and_the_head_judge_only(
     assert [(r.performer, r.deviation) for r in shadow.rows] == [("Ada", D("-1.5")), ("Bo", D(-2))]
 
 
-def test_the_panel_commands_from_the_shell(svc, clock, engine_env):
+def test_the_panel_commands_from_the_shell(svc, clock):
     """`panel assign | shadow | head | catalogue | show`, then a deduction and a refused card."""
     for email in (D1, E[0], SHADOW):
         svc.store.accounts.put(Account(email, email.split("@")[0], Role.JUDGE), _HASH)
@@ -205,9 +205,9 @@ def test_the_panel_commands_from_the_shell(svc, clock, engine_env):
         ("head", D1),
         ("catalogue", "Fall:1.0", "Out of bounds:0.1:0.3"),
     ):
-        done = engine_cli(engine_env, "panel", *args)
+        done = shell("panel", *args)
         assert done.returncode == 0, done.stderr
-    shown = engine_cli(engine_env, "panel", "show").stdout.splitlines()
+    shown = shell("panel", "show").stdout.splitlines()
     assert shown == [
         f"Difficulty: {D1}",
         f"Execution: {E[0]}, {SHADOW}",
@@ -215,15 +215,15 @@ def test_the_panel_commands_from_the_shell(svc, clock, engine_env):
         "deduction Fall: 1.0",
         "deduction Out of bounds: 0.1, at most 0.3",
     ]
-    refused = engine_cli(engine_env, "panel", "assign", D1, "--criteria", "Balance")
+    refused = shell("panel", "assign", D1, "--criteria", "Balance")
     assert refused.returncode == 2
     assert refused.stderr.strip() == "There is no criterion Balance; the criteria are: Difficulty, Execution."
     open_scoring(svc, clock)
-    done = engine_cli(engine_env, "panel", "deduct", "--kind", "Out of bounds", "--count", "2")
+    done = shell("panel", "deduct", "--kind", "Out of bounds", "--count", "2")
     assert done.returncode == 0 and done.stdout.strip() == "Deducted 0.2 from Ada (Out of bounds)."
-    over = engine_cli(engine_env, "panel", "deduct", "--kind", "Out of bounds", "--count", "2")
+    over = shell("panel", "deduct", "--kind", "Out of bounds", "--count", "2")
     assert over.stderr.strip() == "Out of bounds takes at most 0.3 off a performer; 0.2 is already deducted."
-    card = engine_cli(engine_env, "panel", "card", "--judge", E[0])
+    card = shell("panel", "card", "--judge", E[0])
     assert (
         card.returncode == 2
         and card.stderr.strip() == "Calibration cards open once the results are official."

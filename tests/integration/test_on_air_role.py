@@ -13,8 +13,8 @@ import pytest
 from engine.domain.model import Command, CommandKind, InvalidInput, NotAllowed, Role
 from engine.domain.on_air import OnAir
 from engine.service import on_air
+from tests.support.commands import shell
 from tests.support.events import PASSWORD, open_scoring, seed_event
-from tests.support.processes import engine_cli
 
 ADMIN, J1, STREAMER = "admin@test.local", "judge1@test.local", "stream@test.local"
 
@@ -96,11 +96,11 @@ def test_the_operator_can_do_nothing_else(svc, show):
     assert svc.store.accounts.get(J1).account.active and svc.store.accounts.get("new@test.local") is None
 
 
-def test_the_shell_switches_through_the_same_function(svc, show, engine_env):
-    assert engine_cli(engine_env, "on-air", "hide", "podium", "next_up").returncode == 0
-    done = engine_cli(engine_env, "on-air", "projector", "on_stage")
+def test_the_shell_switches_through_the_same_function(svc, show):
+    assert shell("on-air", "hide", "podium", "next_up").returncode == 0
+    done = shell("on-air", "projector", "on_stage")
     assert done.returncode == 0 and "The performer on stage (on_stage)" in done.stdout
-    status = engine_cli(engine_env, "on-air", "status", "--json")
+    status = shell("on-air", "status", "--json")
     assert (
         json.loads(status.stdout)
         == on_air.current(svc).as_json()
@@ -109,7 +109,7 @@ def test_the_shell_switches_through_the_same_function(svc, show, engine_env):
             "projector": "on_stage",
         }
     )
-    refused = engine_cli(engine_env, "on-air", "show", "scores")
+    refused = shell("on-air", "show", "scores")
     assert refused.returncode == 2 and "There is no overlay element 'scores'" in refused.stderr
     assert [e.stream for e in svc.store.log.entries(svc.event_id())[0] if e.kind == "on_air_switched"] == [
         "admin:operator",

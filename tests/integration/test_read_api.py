@@ -16,8 +16,8 @@ from engine.domain.release import ResultsSettings
 from engine.service.apikeys import ApiUseCases
 from engine.views import exports
 from engine.views.on_air import state_doc
+from tests.support.commands import shell
 from tests.support.events import seed_event
-from tests.support.processes import engine_cli
 from tests.support.rounds import ADMIN, close_window, judge, open_scoring, play_round
 from ui.api import limits, openapi
 from ui.api import routes as api_routes
@@ -210,23 +210,23 @@ def test_the_schema_describes_every_route_and_each_answer_has_its_required_field
             assert set(doc) <= set(wanted["properties"]), (path, set(doc) - set(wanted["properties"]))
 
 
-def test_api_keys_from_the_shell_create_list_and_revoke(svc, client, engine_env):
+def test_api_keys_from_the_shell_create_list_and_revoke(svc, client):
     seed_event(svc)
-    made = engine_cli(engine_env, "api-key", "create", "Federation results")
+    made = shell("api-key", "create", "Federation results")
     assert made.returncode == 0, made.stderr
     key = made.stdout.strip().splitlines()[-1]
     key_id = apikeys.parse(key)
     assert client.get("/api/v1/results", headers=bearer(key)).json()["scope"] == "private"
-    gone = engine_cli(engine_env, "api-key", "revoke", key_id)
+    gone = shell("api-key", "revoke", key_id)
     assert gone.returncode == 0 and f"Revoked API key {key_id}" in gone.stdout
-    listed = json.loads(engine_cli(engine_env, "api-key", "list", "--json").stdout)
+    listed = json.loads(shell("api-key", "list", "--json").stdout)
     assert [(k["key_id"], k["name"], k["created_by"], k["revoked_by"]) for k in listed] == [
         (key_id, "Federation results", "operator", "operator")
     ]
     assert (
         key not in json.dumps(listed) and client.get("/api/v1/event", headers=bearer(key)).status_code == 401
     )
-    again = engine_cli(engine_env, "api-key", "revoke", key_id)
+    again = shell("api-key", "revoke", key_id)
     assert (
         again.returncode == 2
         and again.stderr.strip() == f"The API key '{key_id}' (Federation results) is revoked already."

