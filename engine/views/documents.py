@@ -193,29 +193,6 @@ def _criteria(snap: Snapshot, judge: str) -> list[dict]:
     ]
 
 
-def others_for(snap: Snapshot, judge: str) -> list[dict]:
-    """What a judge may see of the others (domain.snapshot.visible_to_judge's rule: only performers this
-    judge has scored), judges by display name and the judge as "You"."""
-    names = {j.email: j.name for j in snap.judges}
-    out = []
-    for performer in snap.performers:
-        scores = snap.by_performer.get(performer.performer_id, {})
-        if judge in scores:
-            out.append(others_row(performer.name, scores, names, judge))
-    return out
-
-
-def others_row(name: str, scores: dict, names: dict[str, str], judge: str) -> dict:
-    """One performer's row of others_for: every judge's total, `judge` as "You"."""
-    return {
-        "performer": name,
-        "scores": [
-            {"judge": "You" if j == judge else names.get(j, "Judge"), "total": shown(s.total)}
-            for j, s in sorted(scores.items())
-        ],
-    }
-
-
 def judge_doc(
     snap: Snapshot,
     now: float,

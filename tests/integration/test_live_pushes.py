@@ -5,14 +5,10 @@ kilobytes and a hall holds a thousand phones: while a window is open nothing of 
 
 from __future__ import annotations
 
-import json
-
 from engine.service.feed import Feed
-from engine.views import documents
 from tests.support.events import seed_event
 from tests.support.rounds import close_window, judge, open_scoring
-from tests.unit.snapshots import make_snapshot
-from ui.live.builder import Builder, Others
+from ui.live.builder import Builder
 
 JUDGES = [judge(1), judge(2), judge(3)]
 
@@ -73,31 +69,3 @@ def test_the_board_is_pushed_when_a_window_closes_and_not_before(svc, clock):
         (names[second.performer_id], 1),
         (names[first.performer_id], 1),
     ]
-
-
-def test_the_rows_kept_between_builds_are_what_a_judge_may_see_and_move_only_with_it():
-    """Others (the builder's rows kept between builds) against documents.others_for, the rule's own
-    statement, as scores come in and one is revised: equal at every step, and its count moves for a judge
-    exactly when what that judge may see moved."""
-    a, b, c = "a@x", "b@x", "c@x"
-    steps = [
-        {"p1": {a: 7}, "p2": {}},
-        {"p1": {a: 7, b: 8}, "p2": {}},
-        {"p1": {a: 7, b: 8}, "p2": {b: 9}},
-        {"p1": {a: 7, b: 8}, "p2": {b: 9, c: 5}},
-        {"p1": {a: 6, b: 8}, "p2": {b: 9, c: 5}},
-    ]
-    kept = Others()
-    seen: dict[str, tuple[list, int]] = {}
-    for rows in steps:
-        snap = make_snapshot(rows, {a: "Ann", b: "Bob", c: "Cy"})
-        out = kept.of(snap, [a, b, c])
-        for j in (a, b, c):
-            expected = documents.others_for(snap, j)
-            assert out[j][0] == expected
-            if j in seen:
-                moved = out[j][1] != seen[j][1]
-                assert moved == (expected != seen[j][0]), (rows, j)
-            seen[j] = (expected, out[j][1])
-        for j in (a, b, c):
-            assert json.loads(kept.encoded(j)) == json.loads(documents.encode(documents.others_for(snap, j)))

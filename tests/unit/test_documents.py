@@ -55,17 +55,6 @@ def test_change_key_ignores_the_clock_but_not_the_event():
     assert documents.change_key(a) != documents.change_key(b)  # paused, the remaining time is the news
 
 
-def test_judge_sees_others_only_where_they_scored():
-    snap = _snap()
-    assert documents.others_for(snap, C) == []
-    (row,) = documents.others_for(snap, A)
-    assert row == {
-        "performer": "P1",
-        "scores": [{"judge": "You", "total": "7.00"}, {"judge": "Bob", "total": "8.00"}],
-    }
-    assert len(documents.others_for(snap, B)) == 2
-
-
 def test_judge_document_scoring_open_flips_at_the_deadline_and_shows_my_score():
     snap = _snap(phase=Phase.SCORING, index=0, deadline=T0 + 30, window_id=4)
     before = documents.judge_doc(snap, T0 + 29.9, A, HEALTHY, [])
