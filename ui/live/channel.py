@@ -105,10 +105,14 @@ async def keep_alive(channels: Callable[[], Iterable[Channel]], seconds: float =
     half = seconds / 2
     while True:
         await asyncio.sleep(half)
-        quiet = time.monotonic() - half
-        for channel in channels():
-            if channel.published_at <= quiet:
-                channel.beat()
+        beat_the_quiet(channels(), time.monotonic(), half)
+
+
+def beat_the_quiet(channels: Iterable[Channel], now: float, quiet_for: float) -> None:
+    """Each channel that published nothing for `quiet_for` seconds before `now` (time.monotonic()) beats."""
+    for channel in channels:
+        if channel.published_at <= now - quiet_for:
+            channel.beat()
 
 
 @dataclass(eq=False)
