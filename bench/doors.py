@@ -134,15 +134,22 @@ def surge(
     }
 
 
+def show(stack: BenchStack, judges: int, performers: int):
+    """The show the crowd arrives at: `judges` judges logged in (their tokens), an event of `performers`
+    (perform 2 s, score 3 s) started, the engine and one web process (ONE_ADDRESS: a venue's crowd)."""
+    svc = stack.service()
+    tokens = events.login_all(svc, events.add_judges(svc, judges))
+    events.create_event(svc, performers, 2.0, 3.0)
+    stack.start_engine()
+    web = stack.start_web(env=ONE_ADDRESS)
+    events.start_event(svc)
+    return svc, tokens, web
+
+
 def main(a: argparse.Namespace) -> None:
     performers = math.ceil((a.within * 2 + 600) / 5) + 20
     with BenchStack("doors") as stack, sync_playwright() as pw:
-        svc = stack.service()
-        tokens = events.login_all(svc, events.add_judges(svc, a.judges))
-        events.create_event(svc, performers, 2.0, 3.0)
-        stack.start_engine()
-        web1 = stack.start_web(env=ONE_ADDRESS)
-        events.start_event(svc)
+        svc, tokens, web1 = show(stack, a.judges, performers)
         eid = svc.bundle().state.event_id
         panel = None
 

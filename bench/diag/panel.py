@@ -17,9 +17,9 @@ import math
 import threading
 import time
 
-from bench import events, report
+from bench import report
 from bench.diag.held import count_docs, load, profile
-from bench.doors import ONE_ADDRESS, cpu_of
+from bench.doors import cpu_of, show
 from bench.doors_judges import Panel
 from bench.festival_live import _flips
 from bench.stack import BenchStack
@@ -28,12 +28,7 @@ from bench.stack import BenchStack
 def main(a: argparse.Namespace) -> None:
     performers = math.ceil(a.seconds * 2 / 5) + 40
     with BenchStack("panel") as stack:
-        svc = stack.service()
-        tokens = events.login_all(svc, events.add_judges(svc, a.judges))
-        events.create_event(svc, performers, 2.0, 3.0)
-        stack.start_engine()
-        web = stack.start_web(env=ONE_ADDRESS)
-        events.start_event(svc)
+        _, tokens, web = show(stack, a.judges, performers)
         panel = Panel(stack, tokens, int(stack.url.rsplit(":", 1)[1]))
         boards = [[0, 0] for _ in range(a.board)]
         for docs in boards:
