@@ -18,6 +18,7 @@ from engine.localdb.install import (
     DEFAULT_DATA_DIR,
     INSTALL_DIR,
     JVM_FLAGS,
+    SHORT_RUN_JVM_FLAGS,
     _java,
     ensure_installed,
     jar_path,
@@ -25,13 +26,17 @@ from engine.localdb.install import (
 )
 
 
-def command(port: int, data_dir: Path | None = None, in_memory: bool = False) -> list[str]:
-    """The java command line that serves DynamoDB Local on `port` (data_dir defaults to <repo>/data)."""
+def command(
+    port: int, data_dir: Path | None = None, in_memory: bool = False, short_run: bool = False
+) -> list[str]:
+    """The java command line that serves DynamoDB Local on `port` (data_dir defaults to <repo>/data);
+    `short_run`: tuned for a database that lives minutes, not a show's hours."""
     if in_memory and data_dir is not None:
         raise ValueError("choose either a data directory or in-memory, not both")
     cmd = [
         _java() or "java",
         *JVM_FLAGS,
+        *(SHORT_RUN_JVM_FLAGS if short_run else ()),
         f"-Djava.library.path={lib_path()}",
         "-jar",
         str(jar_path()),
@@ -133,15 +138,17 @@ def start(
     in_memory: bool = False,
     log_path: Path | None = None,
     timeout: float = 30.0,
+    short_run: bool = False,
 ) -> subprocess.Popen:
     """Start DynamoDB Local in the background, in its own process group, and return once it answers.
 
     Its output goes to log_path (default: .dynamodb/logs/dynamodb-<port>.log); stop it with stop().
+    `short_run`: see command().
     """
     ensure_installed(quiet=True)
     if port_in_use(port):
         raise StagescoreError(_port_taken_message(port))
-    cmd = command(port, data_dir, in_memory)
+    cmd = command(port, data_dir, in_memory, short_run)
     log = Path(log_path) if log_path is not None else INSTALL_DIR / "logs" / f"dynamodb-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "wb") as out:

@@ -30,7 +30,7 @@ def own_db(tmp_path_factory) -> Iterator[dict]:
     """A DynamoDB Local of this module's own, on disk, so stopping it disturbs no other test."""
     data_dir = tmp_path_factory.mktemp("outage-db")
     port = localdb.free_port()
-    db = {"port": port, "dir": data_dir, "proc": localdb.start(port, data_dir=data_dir)}
+    db = {"port": port, "dir": data_dir, "proc": localdb.start(port, data_dir=data_dir, short_run=True)}
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("AWS_ENDPOINT_URL_DYNAMODB", localdb.endpoint_url(port))
         mp.setenv("AWS_ACCESS_KEY_ID", "local")
@@ -72,7 +72,7 @@ def test_every_page_shows_the_banner_and_recovers(own_db, outage_stack, new_page
         assert page.locator(EXCEPTION).count() == 0, f"{name}: an exception box is shown"
         assert "Traceback" not in page.inner_text("body")
 
-    own_db["proc"] = localdb.start(own_db["port"], data_dir=own_db["dir"])
+    own_db["proc"] = localdb.start(own_db["port"], data_dir=own_db["dir"], short_run=True)
     for name, page in pages.items():
         wait_for(lambda p=page: BANNER not in shown(p), 60, f"the {name} page to recover")
     # The engine went on retrying and the event goes on from where the database left it.

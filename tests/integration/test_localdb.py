@@ -36,6 +36,16 @@ def test_command_in_memory_has_no_db_path() -> None:
     assert "-sharedDb" in cmd
 
 
+def test_a_short_run_uses_the_quick_compiler_and_serial_collector_and_a_show_the_defaults() -> None:
+    short = localdb.command(9000, None, in_memory=True, short_run=True)
+    show = localdb.command(9000, None, in_memory=True)
+
+    jvm = short[: short.index("-jar")]
+    assert "-XX:TieredStopAtLevel=1" in jvm and "-XX:+UseSerialGC" in jvm
+    assert not any(flag.startswith("-XX:") for flag in show[: show.index("-jar")])
+    assert short[short.index("-jar") :] == show[show.index("-jar") :]
+
+
 def test_command_refuses_both_data_dir_and_in_memory(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         localdb.command(9000, tmp_path, in_memory=True)

@@ -100,7 +100,7 @@ class DynamoProc:
         # The port may sit in TIME_WAIT for a moment after a kill; the JVM binds with SO_REUSEADDR.
         wait_for(lambda: not localdb.port_in_use(self.port), 10, f"port {self.port} to be free")
         t1 = time.monotonic()
-        self.proc = localdb.start(self.port, data_dir=self.data_dir, log_path=self.log_path)
+        self.proc = localdb.start(self.port, data_dir=self.data_dir, log_path=self.log_path, short_run=True)
         self.timings = (t1 - t0, time.monotonic() - t1)
 
     def kill(self) -> None:
