@@ -194,6 +194,8 @@ async def run(stack: BenchStack, fest: Festival, z: Sizes, files: list[str], eng
     await asyncio.sleep(5)
     report.say(f"{in_count} phones in after {arrival['seconds']} s; the stages start ({z.start})")
     procs = {"web": [stack.web.pid], "engine": [engine_pid], "crowd": crowd.pids()}
+    procs["dynamodb"] = [stack.db.pid]
+    procs["bench"] = [os.getpid()]  # the judges' clients and the streams' readers
     cpu0 = {k: client_cpu(v) for k, v in procs.items()}
     machine0, load0 = psutil.cpu_times(), os.getloadavg()
     t0 = time.time()
