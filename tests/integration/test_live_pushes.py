@@ -5,10 +5,14 @@ kilobytes and a hall holds a thousand phones: while a window is open nothing of 
 
 from __future__ import annotations
 
+import asyncio
+
 from engine.service.feed import Feed
 from tests.support.events import seed_event
 from tests.support.rounds import close_window, judge, open_scoring
-from ui.live.builder import Builder
+from ui.live.builder import Builder, Built
+from ui.live.channel import Turns
+from ui.live.hub import Hub
 
 JUDGES = [judge(1), judge(2), judge(3)]
 
@@ -69,3 +73,63 @@ def test_the_board_is_pushed_when_a_window_closes_and_not_before(svc, clock):
         (names[second.performer_id], 1),
         (names[first.performer_id], 1),
     ]
+
+
+def test_a_judge_hears_a_new_document_before_the_board_s_phones(svc):
+    """The judges' subscribers are woken first: a judge's window flip must not queue behind a board
+    written to every phone in the hall. The board's subscriber here subscribed first and hears last."""
+    hub = Hub(svc)
+    built = Built(
+        reading=None,
+        public=({"ranking": []}, "p1"),
+        admin=({"desk": 1}, "a1"),
+        state=({"on_air": 1}, "s1"),
+        judges={judge(1): ({"phase": "SCORING"}, "j1")},
+    )
+    heard: list[str] = []
+
+    async def follow(name: str, channel) -> None:
+        async for chunk in hub.stream(channel):
+            if chunk.startswith(b"event: doc"):
+                heard.append(name)
+                return
+
+    async def scenario() -> None:
+        board = asyncio.create_task(follow("board", hub.public))
+        await asyncio.sleep(0.01)  # the board's phone waits first
+        desk = asyncio.create_task(follow("desk", hub.admin))
+        judges = asyncio.create_task(follow("judge", hub.judge_channel(judge(1))))
+        await asyncio.sleep(0.01)
+        hub._publish(built)
+        await asyncio.wait_for(asyncio.gather(board, desk, judges), 5)
+
+    asyncio.run(scenario())
+    assert heard == ["judge", "desk", "board"]
+
+
+def test_another_stage_s_judge_goes_between_two_phones_writes_of_a_board(svc):
+    """Boards are written one pass of the event loop at a time (ui/live/channel.Turns, shared by a
+    process's hubs): a judge's document published while twenty phones' boards are being written reaches
+    the judge after one or two of them, not after all twenty."""
+    turns = Turns()
+    board_hub, other_hub = Hub(svc, turns=turns), Hub(svc, turns=turns)
+    heard: list[str] = []
+
+    async def follow(name: str, hub: Hub, channel) -> None:
+        async for chunk in hub.stream(channel):
+            if chunk.startswith(b"event: doc"):
+                heard.append(name)
+                return
+
+    async def scenario() -> None:
+        phones = [asyncio.create_task(follow(f"phone{i}", board_hub, board_hub.public)) for i in range(20)]
+        channel = other_hub.judge_channel(judge(4))
+        stage_judge = asyncio.create_task(follow("judge", other_hub, channel))
+        await asyncio.sleep(0.01)
+        board_hub.public.publish({"ranking": []}, "p1")
+        await asyncio.sleep(0)  # the phones' writes have begun
+        channel.publish({"phase": "SCORING"}, "j1")
+        await asyncio.wait_for(asyncio.gather(*phones, stage_judge), 5)
+
+    asyncio.run(scenario())
+    assert len(heard) == 21 and heard.index("judge") <= 2, heard

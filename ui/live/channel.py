@@ -115,6 +115,19 @@ def beat_the_quiet(channels: Iterable[Channel], now: float, quiet_for: float) ->
             channel.beat()
 
 
+class Turns:
+    """The writes to a crowd's streams taken one pass of the event loop at a time (a process's boards share
+    one): whatever became ready meanwhile, a judge's new document or another stage's read, goes between two
+    phones' writes instead of after a thousand of them."""
+
+    def __init__(self) -> None:
+        self._one = asyncio.Semaphore(1)
+
+    async def take(self) -> None:
+        async with self._one:
+            await asyncio.sleep(0)
+
+
 @dataclass(eq=False)
 class Connection:
     """One open stream of a logged-in user; `ended` is the sentence to send when their session ends."""

@@ -2,11 +2,11 @@
 
 Three tasks on the event loop, every DynamoDB call in a worker thread:
   tick      about every 0.25 s (sooner when woken by a score): read, build, publish what changed
-  presence  every PRESENCE_SECONDS (and at once when a judge connects): one BatchWriteItem marks every
-            judge with an open, authenticated stream present; no page heartbeat
-  sessions  every SESSIONS_SECONDS: one BatchGetItem re-checks the session of every open stream; an
-            ended session (logout, the admin's End, a new device, a new password, a disabled account,
-            taken on any server) gets `event: ended` with why, within 2 s, and stops being marked present
+  presence  every 2 s (and at once when a judge connects): one BatchWriteItem marks every judge with an
+            open, authenticated stream present; no page heartbeat (ui/live/attendance.py)
+  sessions  every second: one BatchGetItem re-checks the session of every open stream; an ended session
+            (logout, the admin's End, a new device, a new password, a disabled account, taken on any
+            server) gets `event: ended` with why, within 2 s, and stops being marked present (the same)
 """
 
 from __future__ import annotations
@@ -17,20 +17,18 @@ import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from engine.domain import accounts, devices, stages
-from engine.domain.devices import ended_sentence
+from engine.domain import stages
 from engine.domain.model import UNREACHABLE, DatabaseUnavailable, Role, StagescoreError
 from engine.domain.stages import MAIN
 from engine.service.core import Service
 from engine.service.feed import NO_EVENT, Feed
 from engine.service.scoring import ScoreContext
+from ui.live import attendance
 from ui.live.builder import Builder, Built
-from ui.live.channel import KEEP_ALIVE, Channel, Connection, frame, json_text, keep_alive
+from ui.live.channel import KEEP_ALIVE, Channel, Connection, Turns, frame, json_text, keep_alive
 
 log = logging.getLogger("stagescore.live")
 TICK_SECONDS = 0.25
-PRESENCE_SECONDS = 2.0
-SESSIONS_SECONDS = 1.0  # an ended session's stream hears it within 2 s
 # Threads for DynamoDB calls: not the loop's default executor, which Streamlit's file watchers hold
 # (measured: 3 of its 6 threads on 2 cores), so fifty judges submitting at once would queue behind them.
 DB_THREADS = 32
@@ -42,8 +40,12 @@ FLIP_WATCH = 2.0  # for at most this long (an engine that is down is the health 
 class Hub:
     """One stage's live feed (ui/live/hubs.py holds one per stage); `svc` acts on that stage."""
 
-    def __init__(self, svc: Service, tick: float = TICK_SECONDS, pool: ThreadPoolExecutor | None = None):
+    def __init__(
+        self, svc: Service, tick: float = TICK_SECONDS, pool: ThreadPoolExecutor | None = None, turns=None
+    ):
+        """`pool`, `turns`: the DB threads and the boards' turns (channel.Turns) the process's hubs share."""
         self.svc = svc
+        self.turns: Turns = turns or Turns()
         self.tick = tick
         self.stage = svc.stage or MAIN
         self.feed = Feed(svc.store, svc.clock, self.stage)
@@ -61,7 +63,7 @@ class Hub:
         self._read_done = 0  # the number of the last read that completed
         self._read_event = asyncio.Event()  # set (and replaced) when a read completes
         self._wake = asyncio.Event()
-        self._presence_now = asyncio.Event()
+        self.presence_now = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
         self._own_pool = pool is None
         self._pool = pool or ThreadPoolExecutor(DB_THREADS, thread_name_prefix="live-db")
@@ -77,8 +79,9 @@ class Hub:
 
     # ---- lifecycle ---------------------------------------------------------------------------------
     def start(self) -> None:
-        for loop in (self._tick_loop, self._presence_loop, self._sessions_loop):
-            self._tasks.append(asyncio.create_task(loop(), name=f"live-{loop.__name__}"))
+        loops = (self._tick_loop(), attendance.presence_loop(self), attendance.sessions_loop(self))
+        for name, loop in zip(("tick", "presence", "sessions"), loops, strict=True):
+            self._tasks.append(asyncio.create_task(loop, name=f"live-{name}"))
         beat = keep_alive(lambda: (self.public, self.admin, self.state, *self.judges.values()))
         self._tasks.append(asyncio.create_task(beat, name="live-keep-alive"))
 
@@ -146,11 +149,16 @@ class Hub:
         self._read_done = number
         done, self._read_event = self._read_event, asyncio.Event()
         done.set()
-        self.public.publish(*built.public)
-        self.state.publish(*built.state)
-        self.admin.publish(*built.admin)
+        self._publish(built)
+
+    def _publish(self, built: Built) -> None:
+        """The new documents to their channels, the judges' first: their subscribers wake in that order, and
+        a judge under the clock must not wait behind a board written to a thousand phones."""
         for email, (doc, key) in built.judges.items():
-            self._judge_channel(email).publish(doc, key, built.encoded.get(email))
+            self.judge_channel(email).publish(doc, key, built.encoded.get(email))
+        self.admin.publish(*built.admin)
+        self.state.publish(*built.state)
+        self.public.publish(*built.public)
         self._follow_moves(built)
 
     def _follow_moves(self, built: Built) -> None:
@@ -164,7 +172,7 @@ class Hub:
                 continue  # accounts read before this stream opened (where it opened was read afresh)
             if stages.of_judge(account.stage) != self.stage:
                 conn.moved = stages.of_judge(account.stage)
-                self._judge_channel(conn.email).poke()
+                self.judge_channel(conn.email).poke()
 
     def _publish_error(self, sentence: str) -> None:
         """Keep the last documents, saying what is wrong (the database-unreachable banner)."""
@@ -176,9 +184,9 @@ class Hub:
         if built is None:
             return [(channel, {"error": None}) for channel in (self.public, self.admin, self.state)]
         docs = [(self.public, built.public[0]), (self.admin, built.admin[0]), (self.state, built.state[0])]
-        return docs + [(self._judge_channel(e), d) for e, (d, _) in built.judges.items()]
+        return docs + [(self.judge_channel(e), d) for e, (d, _) in built.judges.items()]
 
-    def _judge_channel(self, email: str) -> Channel:
+    def judge_channel(self, email: str) -> Channel:
         channel = self.judges.get(email)
         if channel is None:
             channel = self.judges[email] = Channel()
@@ -190,9 +198,9 @@ class Hub:
         if conn.role == Role.JUDGE.value:
             conn.opened_at = self.svc.clock()
             self.feed.refresh_accounts()
-            self._presence_now.set()
+            self.presence_now.set()
             self.wake()  # build this judge's document now, not at the next tick
-            return self._judge_channel(conn.email)
+            return self.judge_channel(conn.email)
         self.wake()  # the desk's engine line is read only while an admin is connected: read it now
         return self.admin
 
@@ -215,6 +223,8 @@ class Hub:
                     yield frame("moved", '{"stage":' + json_text(conn.moved) + "}")
                     return
                 if channel.ready and channel.version != seen:
+                    if channel is self.public:
+                        await self.turns.take()
                     seen = channel.version
                     yield channel.frame(time.time())
                     continue
@@ -248,51 +258,3 @@ class Hub:
             except TimeoutError:
                 continue
         return True
-
-    # ---- presence and sessions ----------------------------------------------------------------------
-    async def _presence_loop(self) -> None:
-        while True:
-            emails = sorted({c.email for c in self.connections if c.role == Role.JUDGE.value and not c.ended})
-            event_id = self.feed.event_id
-            if emails and event_id:
-                try:
-                    await self.blocking(self.svc.store.presence.heartbeat_many, event_id, emails, time.time())
-                except Exception as e:  # the next round tries again; the banner comes from the tick
-                    log.warning("presence: %s", e)
-            self._presence_now.clear()
-            try:
-                await asyncio.wait_for(self._presence_now.wait(), PRESENCE_SECONDS)
-            except TimeoutError:
-                pass
-
-    async def _sessions_loop(self) -> None:
-        while True:
-            await asyncio.sleep(SESSIONS_SECONDS)
-            conns = [c for c in self.connections if not c.ended]
-            if not conns:
-                continue
-            try:
-                found = await self.blocking(
-                    self.svc.store.sessions.get_many, sorted({accounts.token_hash(c.token) for c in conns})
-                )
-            except Exception as e:
-                log.warning("session check: %s", e)
-                continue
-            _end_sessions(self, conns, found)
-
-
-def _end_sessions(hub: Hub, conns: list[Connection], found: dict[str, dict]) -> None:
-    known = hub.built.reading.accounts if hub.built else {}
-    now = hub.svc.clock()
-    for conn in conns:
-        item = found.get(accounts.token_hash(conn.token))
-        account = known.get(conn.email)
-        if not item or float(item["expires_at"]) <= now or item.get("email") != conn.email:
-            conn.ended = devices.SESSION_OVER
-        elif item.get("ended"):
-            conn.ended = ended_sentence(item)
-        elif account is not None and not account.active:
-            conn.ended = devices.ENDED[devices.DISABLED]
-        if conn.ended:
-            hub.scorer.forget(conn.token)
-            (hub._judge_channel(conn.email) if conn.role == Role.JUDGE.value else hub.admin).poke()

@@ -17,6 +17,7 @@ from engine.domain.devices import SessionEnded
 from engine.domain.model import Role
 from engine.domain.stages import MAIN
 from engine.service.core import Service
+from ui.live.channel import Turns
 from ui.live.hub import DB_THREADS, TICK_SECONDS, Hub
 
 log = logging.getLogger("stagescore.live")
@@ -29,6 +30,7 @@ class Hubs:
         self.tick = tick
         self._hubs: dict[str, Hub] = {}
         self._pool = ThreadPoolExecutor(DB_THREADS, thread_name_prefix="live-db")  # shared by the hubs
+        self._turns = Turns()  # ... and the boards' writes, taken in turns (ui/live/channel.py)
         self._opening = asyncio.Lock()
         self._starting: asyncio.Task | None = None
         self._default: str | None = None
@@ -109,7 +111,7 @@ class Hubs:
         return stage.stage_id, self.svc.on(stage.stage_id)
 
     def _open(self, stage_id: str, svc: Service) -> Hub:
-        hub = Hub(svc, self.tick, self._pool)
+        hub = Hub(svc, self.tick, self._pool, self._turns)
         hub.start()
         self._hubs[stage_id] = hub
         return hub
