@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.stamp
 
-.PHONY: venv system dynamodb assets locales messages axe test lint bench run dev front-conf
+.PHONY: venv bytecode system dynamodb assets locales messages axe test lint bench run dev front-conf
 
 venv: $(STAMP)
 
@@ -13,6 +13,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
+
+# Our own modules compiled to bytecode once (__pycache__/, not in git): the tests, the benchmarks and
+# `make run` start hundreds of interpreters that import them, and where PYTHONDONTWRITEBYTECODE is set
+# (it is on the machines measured) none would be cached: each would compile engine/ and ui/ again.
+bytecode: venv
+	@$(PY) -m compileall -q -j 0 Home.py engine ui pages bench tests > /dev/null
 
 # Debian packages the tests need, installed in one apt-get run when any is missing: chromium (the e2e
 # browser), nginx and its brotli_static module (the deploy and replica tests run the shipped site),
@@ -64,7 +70,7 @@ $(AXE):
 # another, the fault tests on another, the other files beside them (tests/conftest.py's scheduler);
 # PYTEST_WORKERS=0 runs everything in this process.
 PYTEST_WORKERS ?= 3
-test: venv system dynamodb assets locales axe
+test: venv bytecode system dynamodb assets locales axe
 	@$(PY) -m pytest -n $(PYTEST_WORKERS); rc=$$?; if [ $$rc -eq 5 ]; then echo "No tests collected."; exit 0; fi; exit $$rc
 
 # lint-imports: the dependency rule between engine/'s layers, ui/ and pages/ (pyproject.toml's contracts).
@@ -74,7 +80,7 @@ lint: venv
 # Each script in bench/ starts and stops what it needs; figures go to bench/results/latest.json.
 # A missed target is reported, not a failure. A short run: make bench SOAK_MINUTES=2
 SOAK_MINUTES ?= 30
-bench: venv dynamodb system assets locales
+bench: venv bytecode dynamodb system assets locales
 	$(PY) -m bench.run_all --soak-minutes $(SOAK_MINUTES)
 
 PORT ?= 8501
@@ -108,7 +114,7 @@ front-conf:
 		-e "s|@BROTLI@|$$brotli|" -e "s|@BROTLI_STATIC@|$$brotli_static|" \
 		-e "s|@UPSTREAMS@|$$upstreams|" deploy/nginx/local.conf.in > $(RUN_DIR)/nginx.conf
 
-run: venv dynamodb assets locales $(if $(filter 1,$(WEB_PROCESSES)),,front-conf)
+run: venv bytecode dynamodb assets locales $(if $(filter 1,$(WEB_PROCESSES)),,front-conf)
 	@$(PY) -m engine preflight --port $(PORT) --db-port $(DYNAMODB_PORT)
 	@echo "Stagescore is starting. Open:"
 	@echo "  judges:       http://localhost:$(PORT)/judge"
