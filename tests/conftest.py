@@ -102,7 +102,7 @@ def dynamodb_endpoint() -> Iterator[str]:
     try:
         localdb.ensure_installed(quiet=True)
         port = localdb.free_port()
-        proc = localdb.start(port, in_memory=True, short_run=True)
+        proc = localdb.start(port, in_memory=True)
     except StagescoreError as e:
         problem = str(e)
     if problem:

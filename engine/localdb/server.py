@@ -30,7 +30,7 @@ def command(
     port: int, data_dir: Path | None = None, in_memory: bool = False, short_run: bool = False
 ) -> list[str]:
     """The java command line that serves DynamoDB Local on `port` (data_dir defaults to <repo>/data);
-    `short_run`: tuned for a database that lives minutes, not a show's hours."""
+    `short_run`: tuned for a database that lives a minute or two (SHORT_RUN_JVM_FLAGS)."""
     if in_memory and data_dir is not None:
         raise ValueError("choose either a data directory or in-memory, not both")
     cmd = [
