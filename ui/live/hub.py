@@ -41,7 +41,11 @@ class Hub:
     """One stage's live feed (ui/live/hubs.py holds one per stage); `svc` acts on that stage."""
 
     def __init__(
-        self, svc: Service, tick: float = TICK_SECONDS, pool: ThreadPoolExecutor | None = None, turns=None
+        self,
+        svc: Service,
+        tick: float = TICK_SECONDS,
+        pool: ThreadPoolExecutor | None = None,
+        turns: Turns | None = None,
     ):
         """`pool`, `turns`: the DB threads and the boards' turns (channel.Turns) the process's hubs share."""
         self.svc = svc
