@@ -161,7 +161,7 @@ def main(a: argparse.Namespace) -> None:
             report.say("first runs of each page")
             # A page's first run is the web process's CPU over it: measured before the judges score there.
             first = first_runs(stack, cookie, a.first_runs)
-            panel = doors_judges.Panel(stack, tokens, int(stack.url.rsplit(":", 1)[1]))  # judges scoring
+            panel = doors_judges.Panel(stack, tokens, stack.port)  # judges scoring
             files = doors_browser.first_load_files(pw, stack.url)
             report.say(
                 f"{len(files)} files on a first load; {a.phones} phones within {a.within} s, one process"

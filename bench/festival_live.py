@@ -147,7 +147,7 @@ async def _in_thread(fn, *args):
 
 async def run(stack: BenchStack, fest: Festival, z: Sizes, files: list[str], engine_pid: int) -> dict:
     """Doors, then the measured festival; the raw observations for `analyse`."""
-    host, port = "127.0.0.1", int(stack.url.rsplit(":", 1)[1])
+    host, port = "127.0.0.1", stack.port
     name = cookie_name(stack)
     svc = stack.service()
     admins = {

@@ -24,7 +24,7 @@ HALL_SECONDS = 90.0  # the viewers stay this long: longer than the judges' measu
 
 
 def _hall(stack: BenchStack, viewers: int, out: mp.Queue) -> list[mp.Process]:
-    host, port = "127.0.0.1", int(stack.url.rsplit(":", 1)[1])
+    host, port = "127.0.0.1", stack.port
     sizes = [PER_PROCESS] * (viewers // PER_PROCESS) + (
         [viewers % PER_PROCESS] if viewers % PER_PROCESS else []
     )

@@ -51,7 +51,7 @@ class Bench:
     def __init__(self, stack: BenchStack, tokens: dict[str, str]):
         self.stack, self.tokens = stack, tokens
         self.svc = stack.service()
-        self.host, self.port = "127.0.0.1", int(stack.url.rsplit(":", 1)[1])
+        self.host, self.port = "127.0.0.1", stack.port
         name = "".join(ch for ch in stack.prefix if ch.isalnum() or ch in "-_") + SESSION
         self.cookie = {e: f"{name}={t}" for e, t in tokens.items()}
         self.admin = tokens["admin@bench.local"]

@@ -53,7 +53,7 @@ def _worker(host: str, port: int, n: int, seconds: float, out) -> None:
 
 
 def measure(stack, n: int, seconds: float, stats: report.ProcStats) -> dict:
-    host, port = "127.0.0.1", int(stack.url.rsplit(":", 1)[1])
+    host, port = "127.0.0.1", stack.port
     out = mp.Queue()
     sizes = [PER_PROCESS] * (n // PER_PROCESS) + ([n % PER_PROCESS] if n % PER_PROCESS else [])
     procs = [mp.Process(target=_worker, args=(host, port, k, seconds + 4, out)) for k in sizes]

@@ -72,7 +72,7 @@ async def _until(fn, timeout: float, what: str, every: float = 0.05):
 async def run(
     stack: BenchStack, a: argparse.Namespace, tokens: dict[str, str], files: list[str], engine: int
 ) -> dict:
-    host, port = "127.0.0.1", int(stack.url.rsplit(":", 1)[1])
+    host, port = "127.0.0.1", stack.port
     svc = stack.service()
     eid = svc.bundle().state.event_id
     name = cookie_name(stack)

@@ -29,7 +29,7 @@ def main(a: argparse.Namespace) -> None:
     performers = math.ceil(a.seconds * 2 / 5) + 40
     with BenchStack("panel") as stack:
         _, tokens, web = show(stack, a.judges, performers)
-        panel = Panel(stack, tokens, int(stack.url.rsplit(":", 1)[1]))
+        panel = Panel(stack, tokens, stack.port)
         boards = [[0, 0] for _ in range(a.board)]
         for docs in boards:
             threading.Thread(target=count_docs, args=(stack.url, docs), daemon=True).start()

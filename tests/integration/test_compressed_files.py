@@ -29,7 +29,7 @@ def web(dynamodb_endpoint) -> Iterator[Stack]:
 
 
 def _get(stack: Stack, path: str, encodings: str | None) -> http.client.HTTPResponse:
-    port = int(stack.url.rsplit(":", 1)[1])
+    port = stack.port
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
     conn.request("GET", path, headers={"Accept-Encoding": encodings} if encodings else {})
     return conn.getresponse()

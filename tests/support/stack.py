@@ -125,6 +125,11 @@ class Stack:
         self.env.update(aws_env(self.db_url))
         return self.db_url
 
+    @property
+    def port(self) -> int:
+        """The web server's port (of `url`)."""
+        return int(self.url.rsplit(":", 1)[1])
+
     def config(self, **env: str) -> Config:
         return Config.from_env({**self.env, **env})
 
