@@ -48,7 +48,7 @@ from tests.invariants import state_changes
 from tests.support import nginx
 from tests.support.events import seed_lobby
 from tests.support.rounds import run_votes
-from tests.support.voters import Cast, Crowd, Find, Kiosk
+from tests.support.voters import Cast, Crowd, Find, Habits, Kiosk
 
 pytestmark = pytest.mark.faults
 
@@ -226,6 +226,26 @@ def window_timing(store: Store, event_id: str) -> tuple[list[str], list[str]]:
     return problems, notes
 
 
+def thin_windows(
+    store: Store, event_id: str, kiosk: Kiosk, habits: Habits, tallies: dict[str, tuple[int, int]], t0: float
+) -> list[str]:
+    """The windows the crowd voted in too little for the checks to mean much: fewer votes than a third of
+    the phones that had time to vote (Habits.share of how long the room's screen showed the window open
+    before its close; a takeover at its opening, on a loaded machine, shortens that)."""
+    thin = []
+    for key, w in sorted(store.votes.windows(event_id).items()):
+        closes = w.closes_at or time.time()
+        span = closes - kiosk.shown.get(key, closes)
+        could = PHONES * habits.share(span)
+        votes = tallies.get(key, (0, 0))[0]
+        if votes < could / 3:
+            thin.append(
+                f"window {key}: {votes} votes where {could:.0f} phones had time to vote (opened "
+                f"{w.opened_at - t0:.1f} s into the show, shown {span:.1f} s before its close)"
+            )
+    return thin
+
+
 def crowd_problems(store: Store, event_id: str, casts: list[Cast], finds: list[Find]) -> list[str]:
     """What a phone must never see: an error, no answer for good, a replay of a request sent once, a vote
     or a code refused while its window was open (well after it opened: a web server reads the open
@@ -367,7 +387,8 @@ def test_kill9_of_a_web_server_and_the_engine_while_the_audience_votes(fault_env
         f"logs in {reaper.log_dir}"
     )
     assert {f for f, _ in kills} == {"web", "engine"}, f"a web server and an engine were killed: {kills}"
-    assert all(v >= PHONES // 4 for v, _ in tallies.values()), f"a window got few votes: {tallies}"
+    thin = thin_windows(store, event_id, kiosk, crowd.habits, tallies, started)
+    assert not thin, "the crowd hardly voted in a window: " + "; ".join(thin)
     assert sum(c.outcome == "ack" and c.replayed is False for c in casts) > len(tallies) * PHONES // 2
     assert not problems, "\n".join(problems)
 
@@ -398,6 +419,13 @@ def test_the_vote_checks_catch_a_lost_vote_a_stale_one_and_a_double_count(dynamo
     for change in (SetClose(key, now), CloseWindow(key, now), TallyWindow(key, now)):
         store.votes.apply(eid, "main", change, "test", now)
     assert vote_problems(store, eid, [key], casts, devices) == ([], {key: (2, 9)})
+    # two votes are too few where the screen showed the window open for 10 s, enough for 1.2 s of it
+    kiosk, closes = Kiosk(lambda: {}), store.votes.windows(eid)[key].closes_at
+    kiosk.shown[key] = closes - 10
+    (thin,) = thin_windows(store, eid, kiosk, Habits(), {key: (2, 9)}, closes - 20)
+    assert thin.startswith(f"window {key}: 2 votes where 96 phones had time to vote (opened ")
+    kiosk.shown[key] = closes - 1.2
+    assert thin_windows(store, eid, kiosk, Habits(), {key: (2, 9)}, closes - 20) == []
     # phone 1's last acknowledged vote was 5; a stored 2 (an ack lost, the old vote kept) is caught
     stale = [*casts[:2], replace(casts[2], request_id="r-never-stored")]
     assert "its stored vote is request" in vote_problems(store, eid, [key], stale, devices)[0][0]

@@ -159,6 +159,7 @@ class Kiosk:
     def __init__(self, read: Callable[[], Mapping[str, VoteWindow]], every: float = 0.1):
         self.read, self.every = read, every
         self.windows: dict[str, VoteWindow] = {}
+        self.shown: dict[str, float] = {}  # window -> when the screen first showed it open
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True, name="kiosk")
 
@@ -172,6 +173,10 @@ class Kiosk:
                 self.windows = dict(self.read())
             except Exception:  # a read failing now and then: the screen keeps what it showed
                 pass
+            now = time.time()
+            for key, w in self.windows.items():
+                if key not in self.shown and w.open_at(now):
+                    self.shown[key] = now
             self._stop.wait(self.every)
 
     def stop(self) -> None:
@@ -195,6 +200,12 @@ class Habits:
     last: float = 0.25
     rush: tuple[float, float] = (-0.6, 0.3)
     margin: float = 0.8
+
+    def share(self, span: float) -> float:
+        """The share of a crowd that votes in a window shown open `span` seconds before its close: the
+        phones whose first vote falls due before the last `margin` seconds."""
+        low, high = self.first
+        return self.vote * min(1.0, max(0.0, (span - self.margin - low) / (high - low)))
 
 
 class Crowd:
