@@ -11,13 +11,16 @@ What the admin or a judge changes without moving the state's version (conflicts 
 name, the results' release, the admins' "please check" requests) is read when the version moves and
 every second besides, or at once when this process took the change (`refresh_besides`); what the
 streaming operator puts on air every two seconds, or at once when this process took it (`refresh_on_air`).
+Beside the status partition, a tick's reads are made side by side (a window's flip needs up to eight).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 from engine import metrics
 from engine.domain import health, panels, stages
@@ -39,6 +42,9 @@ ENGINES_SECONDS = 2.0  # the engines' seen items, for the admin desk's engine li
 ACCOUNTS_SECONDS = 5.0
 BESIDES_SECONDS = 1.0
 ON_AIR_SECONDS = 2.0
+# The reads of one tick, made side by side (every feed of the process shares them; boto3's client is
+# thread-safe and keeps 64 connections).
+_READS = ThreadPoolExecutor(16, thread_name_prefix="feed-read")
 NO_EVENT = N_("There is no event yet: run `python -m engine demo` or create one in Setup.")
 
 
@@ -86,7 +92,6 @@ class Feed:
         self._results_generation = -1
         self._besides: tuple[dict, RoundInfo | None, Release | None, dict] = ({}, None, None, {})
         self._on_air = OnAir()
-        self.requests_per_tick: list[int] = []
 
     def _due_now(self, what: str, every: float, now: float) -> bool:
         if now >= self._due[what]:
@@ -107,16 +112,9 @@ class Feed:
             self._settings, self._deductions = bundle.settings, bundle.deductions
             self._generation += 1
         moved = state.version != self._version
-        if moved:
-            self._version = state.version
-            self._performers = self.store.performers.list(self.event_id)
-            self._generation += 1
-        if self._due_now("besides", BESIDES_SECONDS, now) or moved:
-            self._read_besides()
-        if self._due_now("on_air", ON_AIR_SECONDS, now):
-            self._on_air = self.store.on_air.get(self.stage)
+        besides = self._due_now("besides", BESIDES_SECONDS, now) or moved
+        self._read_around(state, moved, besides, self._due_now("on_air", ON_AIR_SECONDS, now))
         conflicts, rnd, release, checks = self._besides
-        self._read_scores(state.performer_id)
         judges = stages.panel([a for a in self._accounts.values() if a.role is Role.JUDGE], self.stage)
         judges = judges_as_signed(release, judges) if release else judges  # an official round: as signed
         if self._results_generation != self._generation:
@@ -202,16 +200,41 @@ class Feed:
         """Read the on-air switches on the next tick (this process's page just switched them)."""
         self._due["on_air"] = 0.0
 
-    def _read_besides(self) -> None:
-        """Conflicts, the round, the release and the check requests; the ranking is computed again when
-        the first two moved (a conflict renormalises a performer's weights; the round carries totals over)."""
-        eid = self.event_id
-        store = self.store
-        results = store.results
-        fresh = (store.conflicts.list(eid), store.rounds.get(eid), results.get(eid), results.list_checks(eid))
-        if fresh[:2] != self._besides[:2]:
+    def _read_around(self, state: EventState, moved: bool, besides: bool, on_air: bool) -> None:
+        """What this tick reads beside the status partition, all at once: a window's flip moves the state,
+        which needs the roster, what the version does not cover (conflicts, the round, the release, the
+        check requests; the ranking is computed again when the first two moved) and the scores of the
+        performers leaving and going on, eight round trips that one after another held every screen's flip
+        back. Applied once every read succeeded, so a failed tick reads it all again."""
+        eid, store, on_stage = self.event_id, self.store, state.performer_id
+        previous = self._on_stage if self._on_stage != on_stage else None
+        performers = [p for p in (previous, on_stage) if p]
+        calls: dict[object, Callable[[], object]] = {}
+        if moved:
+            calls["roster"] = partial(store.performers.list, eid)
+        if besides:
+            calls["conflicts"] = partial(store.conflicts.list, eid)
+            calls["round"] = partial(store.rounds.get, eid)
+            calls["release"] = partial(store.results.get, eid)
+            calls["checks"] = partial(store.results.list_checks, eid)
+        if on_air:
+            calls["on_air"] = partial(store.on_air.get, self.stage)
+        for p in performers:
+            calls[p, "scores"] = partial(store.scores.list, eid, p, consistent=True)
+        got = _at_once(calls)
+        if moved:
+            self._version, self._performers = state.version, got["roster"]
             self._generation += 1
-        self._besides = fresh
+        if besides:
+            fresh = (got["conflicts"], got["round"], got["release"], got["checks"])
+            if fresh[:2] != self._besides[:2]:
+                self._generation += 1
+            self._besides = fresh
+        if on_air:
+            self._on_air = got["on_air"]
+        self._on_stage = on_stage
+        for p in performers:
+            self._merge(p, got[p, "scores"])
 
     def _start(self, event_id: str) -> None:
         self.event_id = event_id
@@ -227,15 +250,8 @@ class Feed:
             self._accounts = accounts
             self._generation += 1
 
-    def _read_scores(self, on_stage: str | None) -> None:
-        previous, self._on_stage = self._on_stage, on_stage
-        if previous and previous != on_stage:
-            self._merge(previous)
-        if on_stage:
-            self._merge(on_stage)
-
-    def _merge(self, performer_id: str) -> None:
-        fresh = {s.judge: s for s in self.store.scores.list(self.event_id, performer_id, consistent=True)}
+    def _merge(self, performer_id: str, scores: list[Score]) -> None:
+        fresh = {s.judge: s for s in scores}
         old = self._scores.get(performer_id, {})
         if {j: s.revision for j, s in fresh.items()} != {j: s.revision for j, s in old.items()}:
             self._scores[performer_id] = fresh
@@ -248,3 +264,11 @@ class Feed:
     def score(self, performer_id: str, judge: str) -> Score | None:
         """The stored score as last read (the scorer's guess of the current revision)."""
         return self._scores.get(performer_id, {}).get(judge)
+
+
+def _at_once(calls: Mapping[object, Callable[[], object]]) -> dict:
+    """Each call's answer by its key, the calls made side by side; the first failure is raised."""
+    if len(calls) <= 1:
+        return {key: call() for key, call in calls.items()}
+    futures = {key: _READS.submit(call) for key, call in calls.items()}
+    return {key: future.result() for key, future in futures.items()}
