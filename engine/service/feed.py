@@ -11,14 +11,12 @@ What the admin or a judge changes without moving the state's version (conflicts 
 name, the results' release, the admins' "please check" requests) is read when the version moves and
 every second besides, or at once when this process took the change (`refresh_besides`); what the
 streaming operator puts on air every two seconds, or at once when this process took it (`refresh_on_air`).
-Beside the status partition, a tick's reads are made side by side (a window's flip needs up to eight).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -42,9 +40,6 @@ ENGINES_SECONDS = 2.0  # the engines' seen items, for the admin desk's engine li
 ACCOUNTS_SECONDS = 5.0
 BESIDES_SECONDS = 1.0
 ON_AIR_SECONDS = 2.0
-# The reads of one tick, made side by side (every feed of the process shares them; boto3's client is
-# thread-safe and keeps 64 connections).
-_READS = ThreadPoolExecutor(16, thread_name_prefix="feed-read")
 NO_EVENT = N_("There is no event yet: run `python -m engine demo` or create one in Setup.")
 
 
@@ -103,7 +98,7 @@ class Feed:
         """One tick. Raises DatabaseUnavailable (keep the last documents) or StagescoreError.
         `engine_details`: an admin desk is open, so the engines' seen items are read every 2 s too."""
         now = self.clock()
-        bundle, guessed = self._load(now)
+        bundle = self._load(now)
         state = bundle.state
         # Settings (and deductions) are saved without moving the state's version, yet the ranking and what
         # the board shows of it hang on them ("Show each judge's scores on the public board", rank
@@ -113,7 +108,7 @@ class Feed:
             self._generation += 1
         moved = state.version != self._version
         besides = self._due_now("besides", BESIDES_SECONDS, now) or moved
-        self._read_around(state, moved, besides, self._due_now("on_air", ON_AIR_SECONDS, now), guessed)
+        self._read_around(state, moved, besides, self._due_now("on_air", ON_AIR_SECONDS, now))
         conflicts, rnd, release, checks = self._besides
         judges = stages.panel([a for a in self._accounts.values() if a.role is Role.JUDGE], self.stage)
         judges = judges_as_signed(release, judges) if release else judges  # an official round: as signed
@@ -152,39 +147,29 @@ class Feed:
         accounts, at = dict(self._accounts), self._accounts_at
         return Reading(snap, judged, self._generation, accounts, checks, desk, self._on_air, at)
 
-    def _load(self, now: float) -> tuple[EventBundle, dict[str, list[Score]]]:
+    def _load(self, now: float) -> EventBundle:
         """The current event's status partition (following the pointer to a new event), and the lease and
-        the accounts when they are due, all side by side with the scores of the performer last seen on
-        stage: most ticks find them still there, and a tick is then one round trip, not two or more."""
+        the accounts when they are due."""
         if self.event_id is None or self._due_now("pointer", POINTER_SECONDS, now):
             eid = self.store.events.current_id(self.stage)
             if eid is None:
                 raise StagescoreError(NO_EVENT)
             if eid != self.event_id:
                 self._start(eid)
-        eid, guess = self.event_id, self._on_stage
-        calls = {"status": partial(self.store.events.load, eid)}
-        if guess:
-            calls["scores"] = partial(self.store.scores.list, eid, guess, consistent=True)
-        if self._due_now("lease", LEASE_SECONDS, now):
-            calls["lease"] = partial(self.store.lease.current, self.stage)
-        if self._due_now("accounts", ACCOUNTS_SECONDS, now):
-            # Judges and admins: a streaming operator opens no stream and sits on no panel.
-            calls["judges"] = partial(self.store.accounts.list, Role.JUDGE)
-            calls["admins"] = partial(self.store.accounts.list, Role.ADMIN)
-        got = _at_once(calls)
-        bundle = got["status"]
+        bundle = self.store.events.load(self.event_id)
         if bundle is None:
             self.event_id = None
             raise StagescoreError(NO_EVENT)
         if bundle.state.superseded_by:
             self._due["pointer"] = 0.0  # a new event is current: follow it next tick
-        if "lease" in got:
-            self._lease = got["lease"]
-        if "judges" in got:
-            self._set_accounts({a.email: a for a in got["judges"] + got["admins"]})
+        if self._due_now("lease", LEASE_SECONDS, now):
+            self._lease = self.store.lease.current(self.stage)
+        if self._due_now("accounts", ACCOUNTS_SECONDS, now):
+            # Judges and admins: a streaming operator opens no stream and sits on no panel.
+            found = self.store.accounts.list(Role.JUDGE) + self.store.accounts.list(Role.ADMIN)
+            self._set_accounts({a.email: a for a in found})
             self._accounts_at = now
-        return bundle, ({guess: got["scores"]} if guess else {})
+        return bundle
 
     def _engine(self, state: EventState, now: float, details: bool) -> tuple[EngineHealth, EngineDesk | None]:
         """The engine's health as the desk banner judges it, and the desk's engine facts when asked."""
@@ -210,16 +195,14 @@ class Feed:
         """Read the on-air switches on the next tick (this process's page just switched them)."""
         self._due["on_air"] = 0.0
 
-    def _read_around(
-        self, state: EventState, moved: bool, besides: bool, on_air: bool, guessed: dict[str, list[Score]]
-    ) -> None:
-        """What this tick reads beside the status partition, all at once: a window's flip moves the state,
-        which needs the roster, what the version does not cover (conflicts, the round, the release, the
-        check requests; the ranking is computed again when the first two moved) and the scores of the
-        performers leaving and going on, eight round trips that one after another held every screen's flip
-        back. Applied once every read succeeded, so a failed tick reads it all again. `guessed`: the scores
-        read beside the status, kept if their performer is still on stage; one who left is read again, after
-        the status that shows them gone, so a score committed just before the switch is not missed."""
+    def _read_around(self, state: EventState, moved: bool, besides: bool, on_air: bool) -> None:
+        """What this tick reads beside the status partition: when the state moved, the roster, what the
+        version does not cover (conflicts, the round, the release, the check requests; the ranking is
+        computed again when the first two moved), and the scores of the performers leaving and going on.
+        One after another: made side by side they were quicker with the CPU free, but with the web process
+        saturated (a festival's boards) the extra runnable threads held the event loop back and the boards
+        came later (measured, see the README). Applied once every read succeeded, so a tick that failed
+        reads it all again (the roster included: the new version is recorded only then)."""
         eid, store, on_stage = self.event_id, self.store, state.performer_id
         previous = self._on_stage if self._on_stage != on_stage else None
         performers = [p for p in (previous, on_stage) if p]
@@ -234,9 +217,8 @@ class Feed:
         if on_air:
             calls["on_air"] = partial(store.on_air.get, self.stage)
         for p in performers:
-            if p not in guessed or previous:
-                calls[p, "scores"] = partial(store.scores.list, eid, p, consistent=True)
-        got = _at_once(calls)
+            calls[p, "scores"] = partial(store.scores.list, eid, p, consistent=True)
+        got = {key: call() for key, call in calls.items()}
         if moved:
             self._version, self._performers = state.version, got["roster"]
             self._generation += 1
@@ -249,7 +231,7 @@ class Feed:
             self._on_air = got["on_air"]
         self._on_stage = on_stage
         for p in performers:
-            self._merge(p, got[p, "scores"] if (p, "scores") in got else guessed[p])
+            self._merge(p, got[p, "scores"])
 
     def _start(self, event_id: str) -> None:
         self.event_id = event_id
@@ -279,11 +261,3 @@ class Feed:
     def score(self, performer_id: str, judge: str) -> Score | None:
         """The stored score as last read (the scorer's guess of the current revision)."""
         return self._scores.get(performer_id, {}).get(judge)
-
-
-def _at_once(calls: Mapping[object, Callable[[], object]]) -> dict:
-    """Each call's answer by its key, the calls made side by side; the first failure is raised."""
-    if len(calls) <= 1:
-        return {key: call() for key, call in calls.items()}
-    futures = {key: _READS.submit(call) for key, call in calls.items()}
-    return {key: future.result() for key, future in futures.items()}
