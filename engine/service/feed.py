@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from engine import metrics
 from engine.domain import health, panels, stages
@@ -204,31 +205,33 @@ class Feed:
         reads it all again (the roster included: the new version is recorded only then)."""
         eid, store, on_stage = self.event_id, self.store, state.performer_id
         previous = self._on_stage if self._on_stage != on_stage else None
-        roster = store.performers.list(eid) if moved else None
-        fresh = (
-            (
-                store.conflicts.list(eid),
-                store.rounds.get(eid),
-                store.results.get(eid),
-                store.results.list_checks(eid),
-            )
-            if besides
-            else None
-        )
-        shown = store.on_air.get(self.stage) if on_air else None
-        scores = {p: store.scores.list(eid, p, consistent=True) for p in (previous, on_stage) if p}
+        performers = [p for p in (previous, on_stage) if p]
+        calls: dict[object, Callable[[], object]] = {}
         if moved:
-            self._version, self._performers = state.version, roster
+            calls["roster"] = partial(store.performers.list, eid)
+        if besides:
+            calls["conflicts"] = partial(store.conflicts.list, eid)
+            calls["round"] = partial(store.rounds.get, eid)
+            calls["release"] = partial(store.results.get, eid)
+            calls["checks"] = partial(store.results.list_checks, eid)
+        if on_air:
+            calls["on_air"] = partial(store.on_air.get, self.stage)
+        for p in performers:
+            calls[p, "scores"] = partial(store.scores.list, eid, p, consistent=True)
+        got = {key: call() for key, call in calls.items()}
+        if moved:
+            self._version, self._performers = state.version, got["roster"]
             self._generation += 1
         if besides:
+            fresh = (got["conflicts"], got["round"], got["release"], got["checks"])
             if fresh[:2] != self._besides[:2]:
                 self._generation += 1
             self._besides = fresh
         if on_air:
-            self._on_air = shown
+            self._on_air = got["on_air"]
         self._on_stage = on_stage
-        for p, read in scores.items():
-            self._merge(p, read)
+        for p in performers:
+            self._merge(p, got[p, "scores"])
 
     def _start(self, event_id: str) -> None:
         self.event_id = event_id

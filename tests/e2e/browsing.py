@@ -41,27 +41,9 @@ def open_app(page: Page, url: str) -> Page:
     return page
 
 
-# Marks the page once its script has been idle at some moment from now on, however briefly: a live
-# fragment may start again at once, and on a loaded machine it can be running whenever the page is polled
-# (a CI run waited 30 s in vain for the festival desk, whose fragment runs every second).
-WATCH_IDLE = """(app) => {
-  const idle = () => app.getAttribute("data-test-script-state") === "notRunning";
-  window.__idleSeen = idle();
-  if (window.__idleSeen) return;
-  new MutationObserver((records, watch) => {
-    if (idle() || records.some((r) => r.oldValue === "notRunning")) {
-      window.__idleSeen = true;
-      watch.disconnect();
-    }
-  }).observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ["data-test-script-state"]});
-}"""
-
-
 def settle(page: Page, timeout_ms: int = 30_000) -> None:
-    """Wait until the script has not been running at some moment (fragments may start again at once;
-    that is fine)."""
-    page.locator(APP).evaluate(WATCH_IDLE, timeout=timeout_ms)
-    page.wait_for_function("() => window.__idleSeen === true", timeout=timeout_ms)
+    """Wait until the script is not running (fragments may start again at once; that is fine)."""
+    page.wait_for_selector(f'{APP}[data-test-script-state="notRunning"]', timeout=timeout_ms)
 
 
 def assert_healthy(page: Page) -> None:

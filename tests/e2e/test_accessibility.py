@@ -79,10 +79,31 @@ def festival(dynamodb_endpoint) -> Iterator[Stack]:
 STALE = '[data-stale="true"]'  # an element Streamlit fades while its script re-runs
 
 
+# Marks the page once its script has been idle at some moment from now on, however briefly: a live
+# fragment (the festival desk's runs every second) may start again at once, and on a loaded machine it is
+# running nearly whenever the page is looked at (a CI run waited 30 s in vain for an admin page).
+WATCH_IDLE = """(app) => {
+  const idle = () => app.getAttribute("data-test-script-state") === "notRunning";
+  window.__idleSeen = idle();
+  if (window.__idleSeen) return;
+  new MutationObserver((records, watch) => {
+    if (idle() || records.some((r) => r.oldValue === "notRunning")) {
+      window.__idleSeen = true;
+      watch.disconnect();
+    }
+  }).observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ["data-test-script-state"]});
+}"""
+
+
+def _idle_once(page: Page, timeout_ms: int = 60_000) -> None:
+    page.locator(APP).evaluate(WATCH_IDLE)
+    page.wait_for_function("() => window.__idleSeen === true", timeout=timeout_ms)
+
+
 def _drawn(page: Page, ready: str, streamlit: bool) -> None:
     page.locator(ready).first.wait_for(state="visible", timeout=30_000)
     if streamlit:
-        settle(page, 60_000)  # the festival desk's fragment runs every second
+        _idle_once(page)
         assert_healthy(page)
         page.wait_for_function(f"() => !document.querySelector('{STALE}')", timeout=30_000)
     page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
