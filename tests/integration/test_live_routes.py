@@ -160,25 +160,25 @@ def test_a_judge_sees_the_others_only_for_performers_they_scored(live):
     assert any(s["judge"] == "Judge 1" for s in row["scores"])
 
 
-def test_a_new_score_reaches_the_admin_subscriber_within_half_a_second(live):
-    """Also proves Streamlit's middleware does not buffer the stream: the event arrives while the
-    response is still open. (The admin's stream: the public one holds the performer being scored back
-    until the window closes, tests/security/test_publicity.py.)"""
+def test_a_new_score_reaches_the_admin_subscriber_on_the_open_stream(live):
+    """Proves Streamlit's middleware does not buffer the stream: the event arrives while the response is
+    still open (a buffered response would deliver nothing until it closed). How soon is a benchmark's
+    target (bench/judges.py: the admin desk p95 <= 500 ms), not this test's: a loaded test machine is
+    no measure of it. (The admin's stream: the public one holds the performer being scored back until
+    the window closes, tests/security/test_publicity.py.)"""
     stack, tokens = live
     stream = EventStream(stack.url, "/live/admin", tokens[ADMIN])
     try:
         first = stream.next_doc()
         before = first["ranking"][0]["scores_in"]
-        sent = time.monotonic()
         status, _ = post_score(stack.url, tokens[J2], _body(stack, "5"))
         assert status == 200
         doc = first
         while doc["ranking"][0]["scores_in"] == before:
             doc = stream.next_doc(timeout=5)
-        delay = time.monotonic() - sent
     finally:
         stream.close()
-    assert delay < 0.5, f"the new score took {delay:.3f} s to reach the desk"
+    assert doc["ranking"][0]["scores_in"] == before + 1
 
 
 def test_an_ended_session_ends_the_judge_stream_with_a_sentence(live):
