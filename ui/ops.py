@@ -1,8 +1,10 @@
 """The operator's routes on every web server: GET /healthz (load balancers, systemd) and GET /metrics
 (Prometheus text format), and the periodic metrics line of the web process. Neither reads DynamoDB: both
-answer from the live feed's last tick (ui/live/hub.py), which reads the event about every 0.25 s anyway,
-so a probe costs nothing however often it comes. /healthz shows no user data and needs no login; /metrics
-needs `Authorization: Bearer <STAGESCORE_METRICS_TOKEN>` when that is set."""
+answer from the live feed's last tick (ui/live/hub.py), which reads the event about every 0.25 s anyway
+while somebody watches the stage, so a probe then costs nothing however often it comes; while the feed
+rests (every 5 s) a probe or a scrape has it read once more when its reading is over half a second
+old. /healthz shows no user data and needs no login; /metrics needs `Authorization: Bearer
+<STAGESCORE_METRICS_TOKEN>` when that is set."""
 
 from __future__ import annotations
 
@@ -57,14 +59,21 @@ def _last_tick() -> tuple:
     return (hub.built.reading if hub.built else None), time.monotonic() - ended, failure
 
 
-async def _first_tick() -> None:
+async def _fresh_tick() -> None:
+    """Wait for the feed's first tick (a probe right after the start), and for a read begun now when the
+    last is older than half of what a probe vouches for (the feed rests while nobody watches its stage; a
+    probe or a scrape does not count as watching, so a load balancer's probes leave it resting and each
+    costs one read)."""
     deadline = time.monotonic() + FIRST_TICK_WAIT
     while time.monotonic() < deadline and ((hub := _hub()) is None or hub.last_tick is None):
         await asyncio.sleep(0.05)
+    hub = _hub()
+    if hub is not None and hub.last_tick and time.monotonic() - hub.last_tick[0] > health.FRESH_SECONDS / 2:
+        await hub.read_after(max(0.0, deadline - time.monotonic()))
 
 
 async def healthz(request: Request) -> JSONResponse:
-    await _first_tick()
+    await _fresh_tick()
     reading, age, failure = _last_tick()
     status, body = health.probe(reading.health if reading else None, age, failure)
     if status == 200 and reading is not None:
@@ -100,6 +109,7 @@ async def metrics_route(request: Request) -> Response:
         return Response(
             NEEDS_TOKEN + "\n", 401, headers={"WWW-Authenticate": "Bearer", "Cache-Control": "no-store"}
         )
+    await _fresh_tick()
     _refresh_gauges()
     return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
 

@@ -6,10 +6,10 @@ kilobytes and a hall holds a thousand phones: while a window is open nothing of 
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 
 from engine.service.feed import Feed
 from tests.support.events import seed_event
+from tests.support.live import run_apart
 from tests.support.rounds import close_window, judge, open_scoring
 from ui.live.builder import Builder, Built
 from ui.live.channel import Turns
@@ -134,10 +134,3 @@ def test_another_stage_s_judge_goes_between_two_phones_writes_of_a_board(svc):
 
     run_apart(scenario)
     assert len(heard) == 21 and heard.index("judge") <= 2, heard
-
-
-def run_apart(scenario) -> None:
-    """asyncio.run on a thread of its own: a worker that ran the browser tests before holds a running loop
-    in this thread (Playwright's sync API)."""
-    with ThreadPoolExecutor(1) as thread:
-        thread.submit(asyncio.run, scenario()).result(timeout=30)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import json
 import socket
 import ssl
 import time
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlparse
 
 from ui import cookies
@@ -136,3 +138,10 @@ def wait_until_live(base_url: str, timeout: float = 20.0, event_id: str | None =
             doc = stream.next_doc(max(0.1, deadline - time.monotonic()))
     finally:
         stream.close()
+
+
+def run_apart(scenario) -> None:
+    """asyncio.run on a thread of its own: a worker that ran the browser tests before holds a running loop
+    in this thread (Playwright's sync API)."""
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, scenario()).result(timeout=30)

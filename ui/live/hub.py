@@ -1,7 +1,10 @@
 """The live feed of one server process: started and stopped by the app's lifespan (ui/server.py).
 
 Three tasks on the event loop, every DynamoDB call in a worker thread:
-  tick      about every 0.25 s (sooner when woken by a score): read, build, publish what changed
+  tick      about every 0.25 s (sooner when woken by a score): read, build, publish what changed;
+            every 5 s while nobody watches the stage (no open stream, no request for its documents in
+            the last 10 s), since an idle deployment's reads are all cost and no use (a request then
+            waits for one read begun at once: what it answers is as fresh as a watched tick's)
   presence  every 2 s (and at once when a judge connects): one BatchWriteItem marks every judge with an
             open, authenticated stream present; no page heartbeat (ui/live/attendance.py)
   sessions  every second: one BatchGetItem re-checks the session of every open stream; an ended session
@@ -35,6 +38,9 @@ DB_THREADS = 32
 FLIP_MARGIN = 0.02  # read this long after a deadline (the engine commits the transition at it)
 FLIP_POLL = 0.05  # then this often until the transition is read
 FLIP_WATCH = 2.0  # for at most this long (an engine that is down is the health check's business)
+IDLE_TICK_SECONDS = 5.0  # the tick while nobody watches the stage
+WATCHED_SECONDS = 10.0  # a request for the stage's documents counts as watching it for this long
+FIRST_READ_SECONDS = 3.0  # how long a request waits for a read of a stage's feed that was resting
 
 
 class Hub:
@@ -58,6 +64,8 @@ class Hub:
         self.public, self.admin, self.state = Channel(), Channel(), Channel()  # state: /api/v1/state
         self.judges: dict[str, Channel] = {}
         self.connections: set[Connection] = set()
+        self.streams = 0  # open streams of any channel (the boards' are no Connection)
+        self._asked_at = -WATCHED_SECONDS  # when a request last asked for the documents (time.monotonic())
         self.built: Built | None = None
         self.ticks = 0
         # When the last tick ended (time.monotonic()) and its failure, (kind, sentence) or None: what
@@ -119,6 +127,8 @@ class Hub:
         """Until the next read: a tick, but read just after a running window's deadline, and again
         every FLIP_POLL seconds until the engine's transition shows (it is written at the deadline), so
         a window flip reaches the screens within tens of milliseconds of the engine's commit."""
+        if not self.watched():
+            return max(0.02, IDLE_TICK_SECONDS - spent)
         pause = max(0.02, self.tick - spent)
         state = self.built.reading.snapshot.state if self.built else None
         if state is None or state.paused or state.deadline is None:
@@ -196,6 +206,19 @@ class Hub:
             channel = self.judges[email] = Channel()
         return channel
 
+    # ---- who watches ---------------------------------------------------------------------------------
+    def watched(self) -> bool:
+        """Somebody follows the stage: an open stream, or a request for its documents lately."""
+        return self.streams > 0 or time.monotonic() - self._asked_at < WATCHED_SECONDS
+
+    async def current(self) -> None:
+        """A request is about to answer from the documents: if the feed was resting (nobody watched) or
+        has not read yet, wait for a read begun now (up to FIRST_READ_SECONDS; `built` may stay None)."""
+        rested = not self.watched()
+        self._asked_at = time.monotonic()
+        if rested or self.built is None:
+            await self.read_after(FIRST_READ_SECONDS)
+
     # ---- connections --------------------------------------------------------------------------------
     def connect(self, conn: Connection) -> Channel:
         self.connections.add(conn)
@@ -217,6 +240,9 @@ class Hub:
         """One subscriber: the document on connect, then each new version, keep-alives between."""
         seen = 0  # version 0: nothing published yet
         beats = channel.beats
+        if not self.watched():
+            self.wake()  # the feed was resting: read now, not in up to IDLE_TICK_SECONDS
+        self.streams += 1
         try:
             yield b"retry: 2000\n\n"
             while True:
@@ -238,6 +264,7 @@ class Hub:
                     continue
                 await channel.wait(seen)
         finally:
+            self.streams -= 1
             if conn is not None:
                 self.disconnect(conn)
 

@@ -42,7 +42,6 @@ UNREADABLE = N_("The score could not be read; reload the page and submit it agai
 NOT_FROM_PAGE = N_("This request did not come from the Stagescore page.")
 UNANSWERED = N_("The answer could not be read; reload the page and answer again.")
 MAX_WINDOW = 10**15  # window ids count the event's windows; far below DynamoDB's 38 digits
-FIRST_READ_SECONDS = 3.0
 REQUEST_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _hubs: Hubs | None = None
 
@@ -172,8 +171,7 @@ async def submit_score(request: Request) -> JSONResponse:
         performer_id, window_id, values, request_id, comment, event_id = _parse(raw)
         token = cookies.token_from_request(request)
         hub = await current().of_token(token)
-        if hub.built is None:  # a stage's feed opened by this very score: wait for its first read
-            await hub.read_after(FIRST_READ_SECONDS)
+        await hub.current()  # its first read, if this very score opened the stage's feed, or it rested
         context = hub.score_context()
         if context is None:
             raise DatabaseUnavailable(UNREACHABLE)

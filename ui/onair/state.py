@@ -19,7 +19,6 @@ from engine.domain.model import UNREACHABLE
 from engine.views.on_air import state_doc
 from ui.live import routes as live
 
-FIRST_READ_SECONDS = 3.0
 OPEN = {"Access-Control-Allow-Origin": "*", "Cache-Control": "no-store"}
 
 
@@ -27,8 +26,7 @@ async def state(request: Request) -> JSONResponse:
     hub = await live.stage_hub(request)
     if isinstance(hub, JSONResponse):
         return _open(hub)
-    if hub.built is None:  # the stage's feed opened by this very request: its first read
-        await hub.read_after(FIRST_READ_SECONDS)
+    await hub.current()  # its first read, if this very request opened the stage's feed, or it rested
     if hub.built is None:
         return JSONResponse({"error": UNREACHABLE}, status_code=503, headers=OPEN)
     doc = state_doc(hub.built.public[0], time.time())
