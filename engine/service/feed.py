@@ -18,7 +18,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
 from engine import metrics
 from engine.domain import health, panels, stages
@@ -206,32 +205,25 @@ class Feed:
         eid, store, on_stage = self.event_id, self.store, state.performer_id
         previous = self._on_stage if self._on_stage != on_stage else None
         performers = [p for p in (previous, on_stage) if p]
-        calls: dict[object, Callable[[], object]] = {}
-        if moved:
-            calls["roster"] = partial(store.performers.list, eid)
+        roster = store.performers.list(eid) if moved else None
+        fresh = None
         if besides:
-            calls["conflicts"] = partial(store.conflicts.list, eid)
-            calls["round"] = partial(store.rounds.get, eid)
-            calls["release"] = partial(store.results.get, eid)
-            calls["checks"] = partial(store.results.list_checks, eid)
-        if on_air:
-            calls["on_air"] = partial(store.on_air.get, self.stage)
-        for p in performers:
-            calls[p, "scores"] = partial(store.scores.list, eid, p, consistent=True)
-        got = {key: call() for key, call in calls.items()}
+            conflicts, rnd = store.conflicts.list(eid), store.rounds.get(eid)
+            fresh = (conflicts, rnd, store.results.get(eid), store.results.list_checks(eid))
+        shown = store.on_air.get(self.stage) if on_air else None
+        scores = [(p, store.scores.list(eid, p, consistent=True)) for p in performers]
         if moved:
-            self._version, self._performers = state.version, got["roster"]
+            self._version, self._performers = state.version, roster
             self._generation += 1
-        if besides:
-            fresh = (got["conflicts"], got["round"], got["release"], got["checks"])
+        if fresh is not None:
             if fresh[:2] != self._besides[:2]:
                 self._generation += 1
             self._besides = fresh
         if on_air:
-            self._on_air = got["on_air"]
+            self._on_air = shown
         self._on_stage = on_stage
-        for p in performers:
-            self._merge(p, got[p, "scores"])
+        for p, listed in scores:
+            self._merge(p, listed)
 
     def _start(self, event_id: str) -> None:
         self.event_id = event_id
