@@ -177,9 +177,10 @@ def play_scores(venue: Venue, condition: str) -> list[str]:
     """One event at `venue`, a judge scoring by POST /live/score: a score in the open window; then a late
     one after the close (`window`) or one from a session the admin ended a moment before (`session`),
     each of which that condition must refuse. Returns what the fault runs' checks find."""
-    # A short window for `window` (it must close); a long one for `session`, so that on a loaded machine
-    # the score after the End still lands inside it and only the session condition can refuse it.
-    stage, judges, opened = scoring_stage(venue, score=0.6 if condition == "window" else 5.0)
+    # A short window for `window` (it must close), yet long enough for the first score to land in it on a
+    # loaded machine (0.6 s was not: two runs refused it); a long one for `session`, so that the score
+    # after the End still lands inside it and only the session condition can refuse it.
+    stage, judges, opened = scoring_stage(venue, score=3.0 if condition == "window" else 5.0)
     pid, window = opened.state.performer_id, opened.state.window_id
     judge, token = next(iter(stage.tokens.items()))
     assert judges.submit(judge, pid, window, Decimal(7)).outcome == "ack"
