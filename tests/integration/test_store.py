@@ -83,3 +83,36 @@ def test_a_cancelled_transaction_names_the_operation_that_failed(svc, clock):
         transaction.commit()
     assert info.value.failed("state") and not info.value.failed("scratch")
     assert svc.store.client.get(table, {"pk": "scratch", "sk": "x"}) is None
+
+
+def test_creating_the_tables_lists_only_around_them_however_many_others_there_are(
+    dynamodb_endpoint, table_prefix, monkeypatch
+):
+    """A test session's database holds thousands of tables (a fresh set per test): making a set, or
+    finding it made, lists one page around its names, not every table there is."""
+    from engine.config import Config
+    from engine.store import Store
+    from engine.store.client import Client
+
+    monkeypatch.setenv("STAGESCORE_TABLE_PREFIX", table_prefix)
+    store = Store(Config.from_env())
+    boto = store.client.boto
+    key = {"AttributeName": "pk", "AttributeType": "S"}
+    for name in [f"{table_prefix}A{i:03d}" for i in range(110)] + [
+        f"{table_prefix}z{i:03d}" for i in range(110)
+    ]:
+        boto.create_table(  # others sorting before and after this set's names, more than a page of each
+            TableName=name,
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[key],
+            BillingMode="PAY_PER_REQUEST",
+        )
+    calls: list[str] = []
+    real = Client.call
+    monkeypatch.setattr(Client, "call", lambda self, op, /, **kw: calls.append(op) or real(self, op, **kw))
+
+    created = store.create_tables()
+    assert len(created) == 8 and calls.count("list_tables") == 1, calls
+    calls.clear()
+    assert store.create_tables() == []
+    assert calls == ["list_tables"]  # every table found by the listing: none created again
