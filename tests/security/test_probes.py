@@ -66,6 +66,18 @@ def test_healthz_answers_from_a_fresh_reading(server):
     assert 0 <= h["reading_age_seconds"] <= 1.0
 
 
+def test_healthz_has_a_resting_feed_read_afresh(server):
+    """Nobody watches this server's stage, so its feed reads every 5 s (ui/live/hub.py); a probe finding
+    the reading over half a second old has it read once, and answers from that."""
+    ages = []
+    for _ in range(3):
+        time.sleep(1.2)
+        status, body = get(server.url + "/healthz")
+        assert status == 200, body
+        ages.append(json.loads(body)["reading_age_seconds"])
+    assert max(ages) <= 0.5, ages
+
+
 @pytest.mark.parametrize(
     "authorization",
     [None, "Bearer wrong-token", f"Basic {TOKEN}", f"Bearer {TOKEN}x", "Bearer "],
