@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterator
 from types import SimpleNamespace
 
-import httpx
+import httpx2
 import pytest
 
 from engine.domain.model import Settings, VoteMode, VoteSettings
@@ -37,9 +37,9 @@ def voting(dynamodb_endpoint) -> Iterator[tuple[Stack, str]]:
     yield from web_stack("vr", prepare)
 
 
-def phone(stack: Stack) -> httpx.Client:
+def phone(stack: Stack) -> httpx2.Client:
     """A phone that opened the vote page: it holds the page's cookie."""
-    client = httpx.Client(base_url=stack.url, timeout=15, headers={"Accept-Encoding": "br, gzip"})
+    client = httpx2.Client(base_url=stack.url, timeout=15, headers={"Accept-Encoding": "br, gzip"})
     page = client.get("/vote")
     assert page.status_code == 200 and page.headers["content-encoding"] == "br"
     assert "HttpOnly" in page.headers["set-cookie"] and "samesite=lax" in page.headers["set-cookie"].lower()
@@ -50,7 +50,7 @@ def test_the_vote_page_is_one_small_request_and_sets_the_phones_cookie_once(voti
     stack, _ = voting
     client = phone(stack)
     assert len(client.get("/vote").content) < 150_000  # decoded; over the wire a few KB
-    wire = httpx.get(stack.url + "/vote", headers={"Accept-Encoding": "br"})
+    wire = httpx2.get(stack.url + "/vote", headers={"Accept-Encoding": "br"})
     assert int(wire.headers["content-length"]) < 10_000
     assert "set-cookie" not in client.get("/vote").headers  # a phone keeps its place in the vote
 
@@ -95,7 +95,7 @@ def test_a_refused_vote_says_why_in_one_sentence(voting, body, headers, status, 
 
 def test_a_vote_without_the_pages_cookie_is_refused(voting):
     stack, code = voting
-    answer = httpx.post(
+    answer = httpx2.post(
         stack.url + "/vote", json={"code": code, "value": 3, "request_id": uuid.uuid4().hex}, headers=MARK
     )
     assert answer.status_code == 403 and answer.json()["error"] == NO_DEVICE
@@ -113,12 +113,12 @@ def test_a_huge_vote_body_is_refused_unread(voting):
 def test_the_vote_page_speaks_the_phones_language_and_remembers_a_choice(voting):
     """Accept-Language picks the page's words and its direction; GET /language keeps a choice (a cookie)."""
     stack, _ = voting
-    spanish = httpx.get(stack.url + "/vote", headers={"Accept-Language": "es-ES,es;q=0.9"}).text
+    spanish = httpx2.get(stack.url + "/vote", headers={"Accept-Language": "es-ES,es;q=0.9"}).text
     assert '<html lang="es" dir="ltr">' in spanish and "<h1>Voto del público</h1>" in spanish
     assert '"Voting is open.": "La votación está abierta."' in spanish  # the script's words, in the page
-    arabic = httpx.get(stack.url + "/vote", headers={"Accept-Language": "ar"}).text
+    arabic = httpx2.get(stack.url + "/vote", headers={"Accept-Language": "ar"}).text
     assert '<html lang="ar" dir="rtl">' in arabic
-    with httpx.Client(base_url=stack.url, timeout=15, follow_redirects=True) as client:
+    with httpx2.Client(base_url=stack.url, timeout=15, follow_redirects=True) as client:
         chosen = client.get("/language?to=de&next=/vote", headers={"Accept-Language": "es"})
         assert chosen.status_code == 200 and "<h1>Publikumsabstimmung</h1>" in chosen.text
         assert "<h1>Publikumsabstimmung</h1>" in client.get("/vote", headers={"Accept-Language": "es"}).text
