@@ -17,7 +17,7 @@ store.deductions   the head judge's deductions and penalties (read with the stat
 store.rounds       which competition and round an event is
 store.results      results settings, sign-off, reveal, check requests, performers' sheet links
 store.votes        the audience vote: windows, counter shards, tallies, reveal, void
-store.vote_commits  the one way in for an audience vote: one transaction checking its window
+store.vote_commits  the one way in for an audience vote: the votes arriving together, one transaction
 store.on_air       what each stage's overlays and projector show (the streaming operator's switches)
 store.api_keys     the read API's keys (hashed), in the logins table
 store.webhooks     each webhook's progress per stage: where it read the log to, failures, drops

@@ -1,15 +1,20 @@
-"""The one way in for an audience vote, in DynamoDB: one transaction (a revision, two), nothing read
-before it. POST /vote, the service and the benchmark all commit here:
-  window  ConditionCheck on the window's item: this code, not closed, before its close (DynamoDB decides)
-  vote    Put of the device's vote, conditional on the revision this process believes (none: the first)
-  shard   ADD to one counter shard, chosen at random: a crowd's votes never queue on one hot item
-A refused first vote returns the stored one (ReturnValuesOnConditionCheckFailure): a retry of the same
-request is answered from it, a revision goes again on the right revision.
+"""The one way in for an audience vote, in DynamoDB: one transaction for the votes that arrive together
+(a crowd's), nothing read before it. POST /vote, the service and the benchmark all commit here:
+  window  ConditionCheck on each window's item: this code, not closed, before its close (DynamoDB decides)
+  vote    Put of each device's vote, conditional on the revision this process believes (none: the first)
+  shard   ADD to one counter shard per window, chosen at random, of what the batch's votes add
+Group commit: a process has one such transaction in flight; the votes that arrive meanwhile go together
+in the next (at most MAX_BALLOTS), so a crowd's votes cost DynamoDB a fraction of a request each (on
+DynamoDB Local, one transaction of ten votes took a fifth of the CPU of ten transactions of one), and a
+lone vote commits at once, alone. Every vote is decided on its own: a refused operation is named
+(tx.Cancelled), so a retried request is answered from the stored vote, a revision goes again on the right
+revision, a vote made after its window's close is refused, and the others commit again without them.
 """
 
 from __future__ import annotations
 
 import random
+import threading
 from dataclasses import dataclass
 
 from engine.domain import votes
@@ -41,69 +46,169 @@ class Ballot:
     now: float
 
 
+MAX_BALLOTS = 25  # a window check, a vote and a shard each: at most 75 of a transaction's 100 operations
+TOO_MANY = N_("Too many votes from this phone at once; please vote again.")
+
+
+@dataclass(eq=False)
+class _Waiting:
+    """A ballot waiting for its commit, and then what became of it."""
+
+    ballot: Ballot
+    current: dict | None = None  # the device's stored vote, once a refusal returned it
+    result: tuple[dict, bool] | None = None
+    error: Exception | None = None
+    done: bool = False
+
+    def finish(self, result: tuple[dict, bool] | None = None, error: Exception | None = None) -> None:
+        self.result, self.error, self.done = result, error, True
+
+
 class VoteCommits:
     def __init__(self, client: Client, tables: TableNames):
         self.client = client
         self.status = tables.status
         self.table = tables.votes
+        self._queue: list[_Waiting] = []
+        self._queued = threading.Lock()
+        self._committing = threading.Lock()  # one transaction in flight; the next one gathers meanwhile
 
     # ---- a vote: the one commit --------------------------------------------------------------------
     def commit(self, b: Ballot) -> tuple[dict, bool]:
-        """Store the ballot: (the stored vote, replayed). The first vote of a device is one request; a
-        revision two (the refusal of the first returns the stored vote). ScoreRefused for a closed window
-        or a stale code; Conflict when the device's votes raced past every retry."""
-        current: dict | None = None
-        for _ in RETRY.tries():
-            ops, item = self._ops(b, current)
-            try:
-                tx.Transaction(self.client, [tx.returning_old(op) for op in ops]).commit()
-            except tx.Cancelled as c:
-                if c.failed("window"):
-                    raise _closed(c.items.get("window"), b) from None
-                stored = c.items.get("vote")
-                if stored and stored.get("request_id") == b.request_id:
-                    return stored, True  # a retry of a vote already counted
-                current = stored
-                continue
-            return item, False
-        raise Conflict(N_("Too many votes from this phone at once; please vote again."))
+        """Store the ballot: (the stored vote, replayed). ScoreRefused for a closed window or a stale
+        code; Conflict when the device's votes raced past every retry. The calling thread commits the
+        waiting ballots (its own among them) unless another thread's transaction already took its own."""
+        mine = _Waiting(b)
+        with self._queued:
+            self._queue.append(mine)
+        while not mine.done:
+            with self._committing:
+                if mine.done:
+                    break
+                batch = self._take()
+                if not batch:  # every ballot taken is decided before the lock is let go
+                    raise RuntimeError("A vote left the queue undecided.")
+                self._commit_batch(batch)
+        if mine.error is not None:
+            raise mine.error
+        assert mine.result is not None
+        return mine.result
 
-    def _ops(self, b: Ballot, current: dict | None) -> tuple[list[tx.Op], dict]:
-        pk = f"{b.event_id}#{b.key}"
-        rev = int(current["rev"]) + 1 if current else 1
+    def _take(self) -> list[_Waiting]:
+        """The oldest waiting ballots that fit one transaction: one code per window (one check of its
+        item) and one vote per device and window (one operation per item); the rest wait for the next."""
+        batch, codes, devices, rest = [], {}, set(), []
+        with self._queued:
+            for w in self._queue:
+                b = w.ballot
+                window = (b.event_id, b.key)
+                fits = len(batch) < MAX_BALLOTS and codes.get(window, b.code) == b.code
+                if fits and (window, b.device) not in devices:
+                    codes[window] = b.code
+                    devices.add((window, b.device))
+                    batch.append(w)
+                else:
+                    rest.append(w)
+            self._queue = rest
+        return batch
+
+    def _commit_batch(self, batch: list[_Waiting]) -> None:
+        """Commit `batch` until every ballot in it is decided; each is finished, whatever happens."""
+        left = batch
+        try:
+            for _ in RETRY.tries():
+                ops, items = self._ops(left)
+                try:
+                    tx.Transaction(self.client, [tx.returning_old(op) for op in ops]).commit()
+                except tx.Cancelled as c:
+                    left = self._settle(left, c)
+                    if not left:
+                        return
+                    continue
+                for w, item in zip(left, items, strict=True):
+                    w.finish((item, False))
+                return
+            for w in left:
+                w.finish(error=Conflict(TOO_MANY))
+        except Exception as e:  # the database's own failure: every ballot of the batch hears it
+            for w in batch:
+                if not w.done:
+                    w.finish(error=e)
+
+    def _settle(self, left: list[_Waiting], c: tx.Cancelled) -> list[_Waiting]:
+        """Decide the ballots a refusal names; return those to commit again."""
+        again = []
+        windows = {(w.ballot.event_id, w.ballot.key) for w in left}
+        names = {window: f"window{i}" for i, window in enumerate(sorted(windows))}
+        for i, w in enumerate(left):
+            b = w.ballot
+            check = names[(b.event_id, b.key)]
+            if c.failed(check) and not _open_for(c.items.get(check), b):
+                w.finish(error=_closed(c.items.get(check), b))
+                continue
+            if c.failed(f"vote{i}"):
+                stored = c.items.get(f"vote{i}")
+                if stored and stored.get("request_id") == b.request_id:
+                    w.finish((stored, True))  # a retry of a vote already counted
+                    continue
+                w.current = stored
+            again.append(w)
+        return again
+
+    def _ops(self, left: list[_Waiting]) -> tuple[list[tx.Op], list[dict]]:
+        """The batch's transaction: each window's check and counter shard, each ballot's vote."""
+        windows: dict[tuple[str, str], list[_Waiting]] = {}
+        for w in left:
+            windows.setdefault((w.ballot.event_id, w.ballot.key), []).append(w)
+        ops, items = [], []
+        for i, w in enumerate(left):
+            op, item = self._vote(f"vote{i}", w)
+            ops.append(op)
+            items.append(item)
+        for i, ((event_id, key), members) in enumerate(sorted(windows.items())):
+            latest = max(w.ballot.now for w in members)  # the check holds for every vote of the window
+            values = {":code": members[0].ballot.code, ":now": codec.to_decimal(latest)}
+            window = {"pk": event_id, "sk": WINDOW + key}
+            ops.append(tx.condition_check(f"window{i}", self.status, window, OPEN, values))
+            ops.append(self._shard(f"shard{i}", event_id, key, members))
+        return ops, items
+
+    def _vote(self, name: str, w: _Waiting) -> tuple[tx.Op, dict]:
+        b, current = w.ballot, w.current
         item = {
-            "pk": pk,
+            "pk": f"{b.event_id}#{b.key}",
             "sk": f"D#{b.device}",
             "value": b.value,
-            "rev": rev,
+            "rev": int(current["rev"]) + 1 if current else 1,
             "request_id": b.request_id,
             "at": codec.to_decimal(b.now),
             "addr": b.address,
             "new": b.new_device or None,
         }
-        counts = counts_of(b.key, b.value, 1)
-        if current:  # a revision: the old vote comes off the counters, the device counts once
-            for name, delta in counts_of(b.key, current["value"], -1).items():
-                counts[name] = counts.get(name, 0) + delta
-        expression, values, names = add_expression(
-            {k: v for k, v in counts.items() if v}, 0 if current else 1
-        )
-        shard = {"pk": pk, "sk": f"S#{random.randrange(SHARDS)}"}
-        window = {"pk": b.event_id, "sk": WINDOW + b.key}
-        ops = [
-            tx.condition_check(
-                "window", self.status, window, OPEN, {":code": b.code, ":now": codec.to_decimal(b.now)}
-            ),
-            tx.put(
-                "vote",
-                self.table,
-                item,
-                condition="rev = :rev" if current else "attribute_not_exists(sk)",
-                values={":rev": int(current["rev"])} if current else None,
-            ),
-            tx.update("shard", self.table, shard, expression, values=values, names=names),
-        ]
-        return ops, item
+        condition = "rev = :rev" if current else "attribute_not_exists(sk)"
+        values = {":rev": int(current["rev"])} if current else None
+        return tx.put(name, self.table, item, condition=condition, values=values), item
+
+    def _shard(self, name: str, event_id: str, key: str, members: list[_Waiting]) -> tx.Op:
+        """What the window's votes add: each counts once; a revision takes its old vote off."""
+        counts: dict[str, int] = {}
+        for w in members:
+            changes = [(w.ballot.value, 1)] + ([(w.current["value"], -1)] if w.current else [])
+            for value, sign in changes:
+                for counter, delta in counts_of(key, value, sign).items():
+                    counts[counter] = counts.get(counter, 0) + delta
+        added = sum(1 for w in members if not w.current)
+        expression, values, names = add_expression({k: v for k, v in counts.items() if v}, added)
+        shard = {"pk": f"{event_id}#{key}", "sk": f"S#{random.randrange(SHARDS)}"}
+        return tx.update(name, self.table, shard, expression, values=values, names=names)
+
+
+def _open_for(window: dict | None, b: Ballot) -> bool:
+    """The window's item (as a refusal returned it) would take this ballot: the check failed for another
+    vote of the batch, made after the close."""
+    if not window or window.get("closed_at") is not None or window.get("code") != b.code:
+        return False
+    return window.get("closes_at") is None or float(window["closes_at"]) > b.now
 
 
 def _closed(window: dict | None, b: Ballot) -> ScoreRefused:
