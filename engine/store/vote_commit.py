@@ -138,11 +138,10 @@ class VoteCommits:
     def _settle(self, left: list[_Waiting], c: tx.Cancelled) -> list[_Waiting]:
         """Decide the ballots a refusal names; return those to commit again."""
         again = []
-        windows = {(w.ballot.event_id, w.ballot.key) for w in left}
-        names = {window: f"window{i}" for i, window in enumerate(sorted(windows))}
+        checks = {window: check for window, (check, _) in _windows(left).items()}
         for i, w in enumerate(left):
             b = w.ballot
-            check = names[(b.event_id, b.key)]
+            check = checks[(b.event_id, b.key)]
             if c.failed(check) and not _open_for(c.items.get(check), b):
                 w.finish(error=_closed(c.items.get(check), b))
                 continue
@@ -157,20 +156,17 @@ class VoteCommits:
 
     def _ops(self, left: list[_Waiting]) -> tuple[list[tx.Op], list[dict]]:
         """The batch's transaction: each window's check and counter shard, each ballot's vote."""
-        windows: dict[tuple[str, str], list[_Waiting]] = {}
-        for w in left:
-            windows.setdefault((w.ballot.event_id, w.ballot.key), []).append(w)
         ops, items = [], []
         for i, w in enumerate(left):
             op, item = self._vote(f"vote{i}", w)
             ops.append(op)
             items.append(item)
-        for i, ((event_id, key), members) in enumerate(sorted(windows.items())):
+        for (event_id, key), (check, members) in _windows(left).items():
             latest = max(w.ballot.now for w in members)  # the check holds for every vote of the window
             values = {":code": members[0].ballot.code, ":now": codec.to_decimal(latest)}
             window = {"pk": event_id, "sk": WINDOW + key}
-            ops.append(tx.condition_check(f"window{i}", self.status, window, OPEN, values))
-            ops.append(self._shard(f"shard{i}", event_id, key, members))
+            ops.append(tx.condition_check(check, self.status, window, OPEN, values))
+            ops.append(self._shard(check.replace("window", "shard"), event_id, key, members))
         return ops, items
 
     def _vote(self, name: str, w: _Waiting) -> tuple[tx.Op, dict]:
@@ -201,6 +197,15 @@ class VoteCommits:
         expression, values, names = add_expression({k: v for k, v in counts.items() if v}, added)
         shard = {"pk": f"{event_id}#{key}", "sk": f"S#{random.randrange(SHARDS)}"}
         return tx.update(name, self.table, shard, expression, values=values, names=names)
+
+
+def _windows(left: list[_Waiting]) -> dict[tuple[str, str], tuple[str, list[_Waiting]]]:
+    """The batch's windows, each with the name of its check in the transaction and its ballots: named
+    once here, for the transaction (_ops) and for reading its refusal (_settle)."""
+    grouped: dict[tuple[str, str], list[_Waiting]] = {}
+    for w in left:
+        grouped.setdefault((w.ballot.event_id, w.ballot.key), []).append(w)
+    return {window: (f"window{i}", members) for i, (window, members) in enumerate(sorted(grouped.items()))}
 
 
 def _open_for(window: dict | None, b: Ballot) -> bool:
