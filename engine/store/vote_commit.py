@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.domain import votes
 from engine.domain.messages import N_
@@ -59,9 +59,12 @@ class _Waiting:
     result: tuple[dict, bool] | None = None
     error: Exception | None = None
     done: bool = False
+    lead: bool = False  # its thread commits the waiting ballots next
+    woken: threading.Event = field(default_factory=threading.Event)  # decided, or asked to lead
 
     def finish(self, result: tuple[dict, bool] | None = None, error: Exception | None = None) -> None:
         self.result, self.error, self.done = result, error, True
+        self.woken.set()
 
 
 class VoteCommits:
@@ -70,35 +73,51 @@ class VoteCommits:
         self.status = tables.status
         self.table = tables.votes
         self._queue: list[_Waiting] = []
-        self._queued = threading.Lock()
-        self._committing = threading.Lock()  # one transaction in flight; the next one gathers meanwhile
+        self._busy = False  # a thread is committing: one transaction in flight, the next one gathers
+        self._lock = threading.Lock()  # guards both
 
     # ---- a vote: the one commit --------------------------------------------------------------------
     def commit(self, b: Ballot) -> tuple[dict, bool]:
         """Store the ballot: (the stored vote, replayed). ScoreRefused for a closed window or a stale
-        code; Conflict when the device's votes raced past every retry. The calling thread commits the
-        waiting ballots (its own among them) unless another thread's transaction already took its own."""
+        code; Conflict when the device's votes raced past every retry. While another thread commits, the
+        ballot waits in the queue for a transaction of that thread's; when none does, this thread commits
+        the waiting ballots (its own among them). Each thread is woken once: when its ballot is decided
+        (it returns at once) or when it is its turn to commit (the oldest waiting ballot's thread)."""
         mine = _Waiting(b)
-        with self._queued:
+        with self._lock:
             self._queue.append(mine)
-        while not mine.done:
-            with self._committing:
-                if mine.done:
-                    break
-                batch = self._take()
-                if not batch:  # every ballot taken is decided before the lock is let go
-                    raise RuntimeError("A vote left the queue undecided.")
-                self._commit_batch(batch)
+            if not self._busy:
+                self._busy = mine.lead = True
+        if not mine.lead:
+            mine.woken.wait()
+        if not mine.done:
+            self._lead(mine)
         if mine.error is not None:
             raise mine.error
         assert mine.result is not None
         return mine.result
 
+    def _lead(self, mine: _Waiting) -> None:
+        """Commit the waiting ballots, batch after batch, until `mine` is decided; then hand on."""
+        try:
+            while not mine.done:
+                batch = self._take()
+                if not batch:  # `mine` waits in the queue until a batch of its own thread's decides it
+                    raise RuntimeError("A vote left the queue undecided.")
+                self._commit_batch(batch)
+        finally:
+            with self._lock:
+                if self._queue:
+                    self._queue[0].lead = True
+                    self._queue[0].woken.set()
+                else:
+                    self._busy = False
+
     def _take(self) -> list[_Waiting]:
         """The oldest waiting ballots that fit one transaction: one code per window (one check of its
         item) and one vote per device and window (one operation per item); the rest wait for the next."""
         batch, codes, devices, rest = [], {}, set(), []
-        with self._queued:
+        with self._lock:
             for w in self._queue:
                 b = w.ballot
                 window = (b.event_id, b.key)

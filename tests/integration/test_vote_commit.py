@@ -37,7 +37,7 @@ def transactions(svc, monkeypatch) -> Counter:
 
 
 def held_then_released(commits, jobs: list) -> list:
-    """Run `jobs` (callables) on threads while a transaction is in flight (the commit lock held), so
+    """Run `jobs` (callables) on threads while a transaction is in flight (a thread committing), so
     every one of them waits in the queue; then let them commit. Returns each job's result or error."""
     results: list = [None] * len(jobs)
 
@@ -48,10 +48,14 @@ def held_then_released(commits, jobs: list) -> list:
             results[i] = e
 
     threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    with commits._committing:
-        for t in threads:
-            t.start()
-        wait_for(lambda: len(commits._queue) == len(jobs), 10, "every vote to wait for the commit")
+    with commits._lock:
+        commits._busy = True  # as if another thread were committing
+    for t in threads:
+        t.start()
+    wait_for(lambda: len(commits._queue) == len(jobs), 10, "every vote to wait for the commit")
+    with commits._lock:  # that thread's hand-over
+        commits._queue[0].lead = True
+        commits._queue[0].woken.set()
     for t in threads:
         t.join(30)
     return results
@@ -111,3 +115,56 @@ def test_a_lone_vote_commits_at_once(svc, clock, monkeypatch):
     counted = transactions(svc, monkeypatch)
     assert vote(svc, svc.votes.new_device(), code, 4)["replayed"] is False
     assert counted["transact_write_items"] == 1  # alone, nothing waited for company
+
+
+def test_a_vote_decided_in_another_threads_batch_returns_while_the_next_transaction_is_in_flight(
+    svc, clock, monkeypatch
+):
+    """A thread whose ballot another thread committed returns at once: it does not wait for the
+    transactions that follow (with a crowd, the vote route's threads waited out others' transactions
+    and the votes queued for a free thread for seconds: bench/votes.py)."""
+    seed_event(svc, settings=PER_ACT)
+    state = open_scoring(svc, clock)
+    code = run_votes(svc, clock)[state.performer_id].code
+    first, late = svc.votes.new_device(), svc.votes.new_device()
+    crowd = [svc.votes.new_device() for _ in range(10)]
+    gates = [threading.Event() for _ in range(3)]  # transaction n waits for gates[n]
+    entered: list[int] = []
+    client, call = svc.store.client, svc.store.client.call
+
+    def gated(operation, *args, **kwargs):
+        if operation == "transact_write_items":
+            n = len(entered)
+            entered.append(n)
+            gates[min(n, 2)].wait(30)
+        return call(operation, *args, **kwargs)
+
+    monkeypatch.setattr(client, "call", gated)
+    returned: list[str] = []
+
+    def voter(device: str) -> threading.Thread:
+        t = threading.Thread(target=lambda: (vote(svc, device, code, 3), returned.append(device)))
+        t.start()
+        return t
+
+    commits = svc.store.vote_commits
+    threads = [voter(first)]
+    wait_for(lambda: entered == [0], 10, "the first vote's transaction")
+    threads += [voter(d) for d in crowd]
+    wait_for(lambda: len(commits._queue) == len(crowd), 10, "the crowd to wait for the commit")
+    gates[0].set()
+    wait_for(lambda: entered == [0, 1], 10, "the crowd's transaction")
+    threads.append(voter(late))
+    wait_for(lambda: len(commits._queue) == 1, 10, "the late vote to wait for the commit")
+    gates[1].set()
+    wait_for(lambda: len(entered) == 3, 10, "the late vote's transaction")
+    try:
+        wait_for(lambda: len(returned) == 1 + len(crowd), 5, "the crowd's threads to return")
+        assert entered == [0, 1, 2]  # the crowd went in one transaction, the late vote in the next
+    finally:
+        gates[2].set()
+        for t in threads:
+            t.join(30)
+    assert sorted(returned) == sorted([first, *crowd, late])
+    (line,) = svc.votes.status().windows
+    assert line.tally.votes == 12

@@ -38,7 +38,7 @@ HERE = Path(__file__).resolve().parent
 NOT_FROM_PAGE = N_("Votes are sent from the vote page.")
 UNREADABLE = N_("The vote could not be read; reload the page and vote again.")
 _PRIVATE = {"Cache-Control": "no-store"}
-VOTE_THREADS = 16
+VOTE_THREADS = 64
 CSP = "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 
 
@@ -62,7 +62,9 @@ def _page(language: str) -> dict[str, bytes]:
 
 
 # The crowd's votes get threads of their own: on the live feed's pool, 2,000 phones voting at once
-# queued the feed's reads behind them and the judges' window flips came late (bench/votes.py).
+# queued the feed's reads behind them and the judges' window flips came late (bench/votes.py). A vote's
+# thread mostly waits for its group's transaction (engine/store/vote_commit.py): enough threads that a
+# transaction can carry as many votes as it may (25) while the next one gathers.
 _VOTERS = ThreadPoolExecutor(VOTE_THREADS, thread_name_prefix="votes-db")
 
 
