@@ -28,6 +28,7 @@ from engine.service.feed import NO_EVENT, Feed
 from engine.service.scoring import ScoreContext
 from ui.live import attendance
 from ui.live.builder import Builder, Built
+from ui.live.cadence import next_read_in
 from ui.live.channel import KEEP_ALIVE, Channel, Connection, Turns, frame, json_text, keep_alive
 
 log = logging.getLogger("stagescore.live")
@@ -35,9 +36,6 @@ TICK_SECONDS = 0.25
 # Threads for DynamoDB calls: not the loop's default executor, which Streamlit's file watchers hold
 # (measured: 3 of its 6 threads on 2 cores), so fifty judges submitting at once would queue behind them.
 DB_THREADS = 32
-FLIP_MARGIN = 0.02  # read this long after a deadline (the engine commits the transition at it)
-FLIP_POLL = 0.05  # then this often until the transition is read
-FLIP_WATCH = 2.0  # for at most this long (an engine that is down is the health check's business)
 IDLE_TICK_SECONDS = 5.0  # the tick while nobody watches the stage
 WATCHED_SECONDS = 10.0  # a request for the stage's documents counts as watching it for this long
 FIRST_READ_SECONDS = 3.0  # how long a request waits for a read of a stage's feed that was resting
@@ -124,19 +122,12 @@ class Hub:
                 pass
 
     def _pause(self, spent: float) -> float:
-        """Until the next read: a tick, but read just after a running window's deadline, and again
-        every FLIP_POLL seconds until the engine's transition shows (it is written at the deadline), so
-        a window flip reaches the screens within tens of milliseconds of the engine's commit."""
+        """Until the next read: a tick, or as soon as a running window's flip can be read (cadence.py)."""
         if not self.watched():
             return max(0.02, IDLE_TICK_SECONDS - spent)
-        pause = max(0.02, self.tick - spent)
         state = self.built.reading.snapshot.state if self.built else None
-        if state is None or state.paused or state.deadline is None:
-            return pause
-        late = time.time() - state.deadline
-        if late < 0:
-            return max(0.01, min(pause, -late + FLIP_MARGIN))
-        return min(pause, FLIP_POLL) if late < FLIP_WATCH else pause
+        deadline = None if state is None or state.paused else state.deadline
+        return next_read_in(time.time(), spent, deadline, self.tick)
 
     async def _tick_once(self) -> None:
         emails = sorted({c.email for c in self.connections if c.role == Role.JUDGE.value})
