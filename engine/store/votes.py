@@ -150,12 +150,17 @@ class Votes:
             data, kind = self._closing(change, key, ops)
         else:
             data, kind = self._tallying(event_id, change, key, ops)
+        # The engine's own stream, whose head it knows (it writes the transitions on it too): a head read
+        # here instead would leave the one it keeps stale, and its next transition refused once.
         stream = "engine" if lease_owner else f"admin:{actor}"
-        ops += self.log.append_ops(event_id, stream, now, actor, kind, data)
+        log_ops = self.log.append_ops(event_id, stream, now, actor, kind, data, cached=bool(lease_owner))
         try:
-            tx.Transaction(self.client, ops).commit()
+            tx.Transaction(self.client, [*ops, *log_ops]).commit()
         except tx.Cancelled as c:
+            self.log.refused(event_id, stream)
             raise Conflict(N_("The vote changed meanwhile; nothing was written.")) from c
+        if lease_owner:
+            self.log.committed(log_ops)
 
     def _closing(self, change: CloseWindow, key: dict, ops: list[tx.Op]) -> tuple[dict, str]:
         """No vote commits once this is written (each vote's transaction checks closed_at): the tally,
