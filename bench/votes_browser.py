@@ -14,7 +14,8 @@ import asyncio
 import time
 
 from bench.doors_browser import VENUE
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, NO_THROTTLING_ARGS, PHONE
+from bench.drivers import devices
+from tests.support.browser import CHROMIUM_ARGS, NO_THROTTLING_ARGS, PHONE
 
 CODE_FIELD = "#code"
 STAR = "#choices button[data-value='{}']"
@@ -36,7 +37,8 @@ IN_PAGE_ACK = """() => {
 
 
 async def launch(pw):
-    return await pw.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *NO_THROTTLING_ARGS])
+    exe = devices.chromium()  # at the clients' priority, as a phone's own browser
+    return await pw.chromium.launch(executable_path=exe, args=[*CHROMIUM_ARGS, *NO_THROTTLING_ARGS])
 
 
 async def _tap(page, value: int) -> float:

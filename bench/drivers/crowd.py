@@ -11,6 +11,7 @@ import queue
 import random
 import time
 
+from bench.drivers import devices
 from bench.drivers.phones import Phone
 
 PER_PROCESS = 250
@@ -19,6 +20,8 @@ PER_PROCESS = 250
 def _worker(
     wid: int, base_url: str, files: list[str], starts: list[float], stages: list, follow: bool, leave_evt, out
 ) -> None:
+    devices.as_a_device()
+
     async def main() -> None:
         phones = [Phone(base_url, files, stage=stage) for stage in stages]
         tasks, drains = [], []

@@ -10,12 +10,15 @@ import queue
 import time
 
 from bench import report
+from bench.drivers import devices
 from bench.drivers.viewers import PAGE, SimViewer
 
 # ---- worker processes ---------------------------------------------------------------------------
 
 
 def _worker(wid: int, base_url: str, page: str, query: str, n: int, ramp: float, stop_evt, out) -> None:
+    devices.as_a_device()
+
     async def main() -> None:
         stop = asyncio.Event()
         viewers = [SimViewer(base_url, page, query) for _ in range(n)]

@@ -26,6 +26,8 @@ import time
 import uuid
 from dataclasses import asdict, dataclass
 
+from bench.drivers import devices
+
 PER_PROCESS = 500
 RETRY_SECONDS = 2.0  # ui/vote/vote.js: a 503 (busy, or the database away) is sent again after 2 s
 RETRIES = 5
@@ -171,6 +173,8 @@ class Voter:
 
 
 def _worker(wid: int, host: str, port: int, share: list[Plan], inbox, out) -> None:
+    devices.as_a_device()
+
     async def main() -> None:
         loop = asyncio.get_running_loop()
         closes = loop.create_future()
