@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from dataclasses import dataclass, field
 
 from engine.domain import votes
@@ -46,6 +47,14 @@ class Ballot:
     now: float
 
 
+# While a crowd votes (a batch of several committed in the last CROWD_SECONDS), the next transaction waits
+# LINGER_SECONDS for company unless GATHERED votes already wait: bigger batches cost DynamoDB less a vote,
+# and its queue is what the judges' reads and the engine's transitions wait in (bench/votes.py, 5 runs
+# against 4: 0.31-0.36 transactions a vote instead of 0.38-0.49, DynamoDB Local 0.40-0.45 cores instead
+# of 0.49-0.51). A lone vote commits at once.
+LINGER_SECONDS = 0.01
+CROWD_SECONDS = 0.2
+GATHERED = 10
 MAX_BALLOTS = 25  # a window check, a vote and a shard each: at most 75 of a transaction's 100 operations
 TOO_MANY = N_("Too many votes from this phone at once; please vote again.")
 
@@ -75,6 +84,7 @@ class VoteCommits:
         self._queue: list[_Waiting] = []
         self._busy = False  # a thread is committing: one transaction in flight, the next one gathers
         self._lock = threading.Lock()  # guards both
+        self._crowd_at = 0.0  # when a batch of several last committed (monotonic)
 
     # ---- a vote: the one commit --------------------------------------------------------------------
     def commit(self, b: Ballot) -> tuple[dict, bool]:
@@ -101,10 +111,14 @@ class VoteCommits:
         """Commit the waiting ballots, batch after batch, until `mine` is decided; then hand on."""
         try:
             while not mine.done:
+                if self._crowd_at > time.monotonic() - CROWD_SECONDS and len(self._queue) < GATHERED:
+                    time.sleep(LINGER_SECONDS)
                 batch = self._take()
                 if not batch:  # `mine` waits in the queue until a batch of its own thread's decides it
                     raise RuntimeError("A vote left the queue undecided.")
                 self._commit_batch(batch)
+                if len(batch) > 1:
+                    self._crowd_at = time.monotonic()
         finally:
             with self._lock:
                 if self._queue:
