@@ -14,7 +14,8 @@ from collections.abc import Callable
 
 from bench.browser import OBSERVER_JS
 from bench.chromium_judges import IN_PAGE_ACK
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, NO_THROTTLING_ARGS, PHONE, VIEWPORT
+from bench.drivers import devices
+from tests.support.browser import CHROMIUM_ARGS, NO_THROTTLING_ARGS, PHONE, VIEWPORT
 
 # (window_id, started at, deadline) of the stage's scoring window open now, or None (from a stream).
 WindowOf = Callable[[], tuple[int, float, float] | None]
@@ -102,4 +103,5 @@ class StageScreens:
 
 
 async def launch(pw):
-    return await pw.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *NO_THROTTLING_ARGS])
+    exe = devices.chromium()  # at the clients' priority, as the venue's own screens and phones
+    return await pw.chromium.launch(executable_path=exe, args=[*CHROMIUM_ARGS, *NO_THROTTLING_ARGS])
