@@ -50,13 +50,16 @@ from engine.service.core import Service
 ONE_ADDRESS = {"STAGESCORE_MAX_CONNECTIONS_PER_ADDRESS": "20000"}  # every client comes from 127.0.0.1
 RAW = report.LOGS / "votes-raw.pickle"  # the latest run's observations
 _DB_COUNT = re.compile(r'^stagescore_db_request_seconds_count\{operation="(\w+)"\} ([\d.e+]+)$', re.M)
+_DB_SUM = re.compile(r'^stagescore_db_request_seconds_sum\{operation="(\w+)"\} ([\d.e+-]+)$', re.M)
 
 
-def db_requests(url: str) -> tuple[float, Counter]:
-    """(now, the web process's DynamoDB requests so far by operation) from its /metrics."""
+def db_requests(url: str) -> tuple[float, Counter, Counter]:
+    """(now, the web process's DynamoDB requests so far by operation, the seconds they took) from its
+    /metrics."""
     with urllib.request.urlopen(url + "/metrics", timeout=10) as r:
         text = r.read().decode()
-    return time.time(), Counter({op: float(n) for op, n in _DB_COUNT.findall(text)})
+    counts = Counter({op: float(n) for op, n in _DB_COUNT.findall(text)})
+    return time.time(), counts, Counter({op: float(n) for op, n in _DB_SUM.findall(text)})
 
 
 async def _until(fn, timeout: float, what: str, every: float = 0.05):

@@ -41,8 +41,10 @@ def _counted(raw: dict) -> tuple[dict[str, int], int, int]:
 
 
 def _db(raw: dict, acked: int) -> dict:
-    (tb, b), (to, o), (te, e) = raw["db"]["base"], raw["db"]["opened"], raw["db"]["ended"]
+    (tb, b, *_), (to, o, *so), (te, e, *se) = raw["db"]["base"], raw["db"]["opened"], raw["db"]["ended"]
     ops = sorted(set(b) | set(o) | set(e))
+    # The web process's wait for DynamoDB while the phones voted, per operation (its own histogram's sum).
+    took = {op: (se[0][op] - so[0][op]) / (e[op] - o[op]) for op in ops if so and e[op] > o[op]}
     rate = {op: (o[op] - b[op]) / (to - tb) for op in ops}
     added = {op: (e[op] - o[op]) - rate[op] * (te - to) for op in ops}
     total = sum(added.values())
@@ -54,6 +56,7 @@ def _db(raw: dict, acked: int) -> dict:
         "added_by_operation": {op: round(v, 1) for op, v in added.items() if abs(v) >= 0.5},
         "per_vote": round(total / acked, 3) if acked else None,
         "transactions_per_vote": round(added.get("transact_write_items", 0) / acked, 3) if acked else None,
+        "mean_ms_by_operation": {op: round(1000 * t, 1) for op, t in took.items()},
     }
 
 
@@ -239,9 +242,9 @@ def print_tables(f: dict) -> None:
     report.print_table(
         f"The web process's DynamoDB requests: {db['baseline_per_second']}/s before the window; "
         f"added while voting ({db['voting_seconds']} s)",
-        ["operation", "added"],
-        [*db["added_by_operation"].items(), ["per vote", db["per_vote"]],
-         ["transactions per vote", db["transactions_per_vote"]]],
+        ["operation", "added", "mean ms while voting"],
+        [*([op, n, db.get("mean_ms_by_operation", {}).get(op)] for op, n in db["added_by_operation"].items()),
+         ["per vote", db["per_vote"], None], ["transactions per vote", db["transactions_per_vote"], None]],
     )  # fmt: skip
     rows = []
     for name in ("judges_before", "judges_during"):
