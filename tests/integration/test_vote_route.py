@@ -3,6 +3,7 @@ window, a vote through the one way in, a retry, a revision, refusals with one se
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -53,6 +54,16 @@ def test_the_vote_page_is_one_small_request_and_sets_the_phones_cookie_once(voti
     wire = httpx2.get(stack.url + "/vote", headers={"Accept-Encoding": "br"})
     assert int(wire.headers["content-length"]) < 10_000
     assert "set-cookie" not in client.get("/vote").headers  # a phone keeps its place in the vote
+
+
+def test_the_vote_page_carries_its_icon_so_a_browser_asks_for_no_favicon(voting):
+    """Without an icon of its own a browser asks for /favicon.ico, which the server answers with
+    Streamlit's whole page (100-140 ms each for the bench's Chromium pages; 2,000 phones would each ask)."""
+    stack, _ = voting
+    page = phone(stack).get("/vote")
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', page.text)
+    assert icon and icon.group(1).startswith("data:image/svg+xml;base64,"), page.text[:400]
+    assert "img-src data:" in page.headers["content-security-policy"]  # or the browser refuses it
 
 
 def test_a_phone_finds_its_window_votes_retries_and_revises(voting):
