@@ -8,9 +8,6 @@ against the running script, so it cannot be built at import time), and pages ref
 
 from __future__ import annotations
 
-import base64
-from pathlib import Path
-
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
@@ -19,6 +16,7 @@ from engine.domain.messages import N_
 from engine.domain.model import Role, Session
 from ui import i18n, language, stages
 from ui.i18n import _
+from ui.icon import DATA_URL as APP_ICON
 from ui.login_form import logout_button
 
 # Each page, under who sees it in the menu: name: (file, title, icon, url path). The first public page
@@ -66,12 +64,7 @@ LOGIN = next(iter(LOGIN_PAGES))
 ROLE_NAMES = {Role.ADMIN: N_("admin"), Role.JUDGE: N_("judge"), Role.STREAMING: N_("streaming operator")}
 PAGES_KEY = "_stagescore_pages"  # this session's page objects
 TITLES_KEY = "_stagescore_page_titles"  # the language of their titles
-# The tab's icon, a microphone drawn in SVG: an emoji needs a font some machines lack. A data URL, read
-# once, so a new session costs no file read or image decoding for it.
-FAVICON = (
-    "data:image/svg+xml;base64,"
-    + base64.b64encode((Path(__file__).with_name("favicon.svg")).read_bytes()).decode()
-)
+FAVICON = APP_ICON  # the tab's icon (ui/icon.py)
 
 
 def _built() -> dict[str, StreamlitPage]:
