@@ -24,7 +24,7 @@ from engine.domain.model import Conflict, ScoreRefused
 from engine.store import codec, tx
 from engine.store.client import RETRY, Client
 from engine.store.schema import TableNames
-from engine.store.votes import SHARDS, WINDOW, add_expression, counts_of
+from engine.store.votes import SHARDS, WINDOW, add_expression, counts_of, window_from_item
 
 OPEN = (
     "code = :code AND attribute_not_exists(closed_at)"
@@ -241,17 +241,16 @@ def _windows(left: list[_Waiting]) -> dict[tuple[str, str], tuple[str, list[_Wai
     return {window: (f"window{i}", members) for i, (window, members) in enumerate(sorted(grouped.items()))}
 
 
-def _open_for(window: dict | None, b: Ballot) -> bool:
+def _open_for(item: dict | None, b: Ballot) -> bool:
     """The window's item (as a refusal returned it) would take this ballot: the check failed for another
     vote of the batch, made after the close."""
-    if not window or window.get("closed_at") is not None or window.get("code") != b.code:
-        return False
-    return window.get("closes_at") is None or float(window["closes_at"]) > b.now
+    window = window_from_item(item) if item else None
+    return window is not None and window.code == b.code and window.open_at(b.now)
 
 
-def _closed(window: dict | None, b: Ballot) -> ScoreRefused:
+def _closed(item: dict | None, b: Ballot) -> ScoreRefused:
     """Why the window refused: a stale code, or closed (or never opened for this)."""
-    if window and window.get("closed_at") is None and window.get("code") != b.code:
-        if window.get("closes_at") is None or float(window["closes_at"]) > b.now:
-            return ScoreRefused(votes.WRONG_CODE)
+    window = window_from_item(item) if item else None
+    if window is not None and window.code != b.code and window.open_at(b.now):
+        return ScoreRefused(votes.WRONG_CODE)
     return ScoreRefused(votes.CLOSED)

@@ -124,7 +124,7 @@ class Hub:
     def _pause(self, spent: float) -> float:
         """Until the next read: a tick, or as soon as a running window's flip can be read (cadence.py)."""
         if not self.watched():
-            return max(0.02, IDLE_TICK_SECONDS - spent)
+            return next_read_in(time.time(), spent, None, IDLE_TICK_SECONDS)
         state = self.built.reading.snapshot.state if self.built else None
         deadline = None if state is None or state.paused else state.deadline
         return next_read_in(time.time(), spent, deadline, self.tick)
