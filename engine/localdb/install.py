@@ -28,11 +28,13 @@ LIB_NAME = "DynamoDBLocal_lib"
 MIN_JAVA = 17
 # Modest heap: tests start this on a 2-core box next to Streamlit and a browser.
 JVM_FLAGS = ["-Xms64m", "-Xmx512m"]
-# A database that lives a minute or two (a fault test's own, restarted): the JVM's quick compiler alone and
-# its serial collector, whose optimising compiler and parallel collector cost more CPU than they save in
-# so short a life (measured on 2 cores: 13 CPU-s instead of 29 over 38 integration tests, 21 for 39 over
-# 70). Over five minutes and 340 tests it was even (89 against 95) and a little slower: the test session's
-# database, a show's, and the benchmarks' keep the defaults.
+# A database of light or short use (a test session's, a fault test's own): the JVM's quick compiler alone and
+# its serial collector, whose optimising compiler and parallel collector cost more CPU than they save there
+# (measured on 2 cores: 13 CPU-s instead of 29 over 38 integration tests, 21 for 39 over 70; an engine's
+# idle polls, 14 requests a second, 2.3 ms of its CPU a request instead of 4.8; the whole `make test`, 329
+# CPU-s of DynamoDB Local instead of 359). Under a steady heavy load (five minutes and 340 integration
+# tests) it was even (89 against 95) and a little slower: a show's database and the benchmarks' keep the
+# defaults.
 SHORT_RUN_JVM_FLAGS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
 
 # The marker is written last, so its presence means a complete install of this exact version.

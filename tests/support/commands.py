@@ -1,9 +1,10 @@
 """`python -m engine ...` run inside the test's process: engine.cli.main.main with its parser, its service
 (engine/bootstrap.py, on the tables the environment names) and its exit code, output captured as text.
 
-The tests of what a command does use this: starting an interpreter and importing boto3 for each of them
-cost about half a second of CPU a command. That the entry point runs as a process, as an operator types
-it, is tested with processes.engine_cli (tests/integration/test_engine_process.py and the e2e stacks)."""
+The tests of what a command does and the stacks' set-up commands (Stack.cli) use this: starting an
+interpreter and importing boto3 for each of them cost about half a second of CPU a command. That the entry
+point runs as a process, as an operator types it, is tested with processes.engine_cli
+(tests/integration/test_engine_process.py, the fault runs' verify-log)."""
 
 from __future__ import annotations
 

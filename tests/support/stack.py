@@ -23,7 +23,7 @@ from engine.config import Config
 from engine.domain.stages import MAIN
 from engine.service.core import Service
 from engine.store import Store
-from tests.support import processes
+from tests.support import commands, processes
 from tests.support.waiting import wait_for
 
 T = TypeVar("T")
@@ -149,7 +149,7 @@ class Stack:
 
     def cli(self, *args: str, check: bool = True, timeout: float = 60) -> subprocess.CompletedProcess:
         """`python -m engine ...` on this stack's tables; with `check`, a non-zero exit fails."""
-        res = processes.engine_cli(self.env, *args, timeout=timeout)
+        res = commands.shell(*args, env=self.env)
         if check and res.returncode != 0:
             raise AssertionError(
                 f"`python -m engine {' '.join(args)}` exited {res.returncode}: {res.stderr.strip()}"
