@@ -147,8 +147,9 @@ class Stack:
     def snapshot(self) -> Snapshot:
         return self.service().snapshot()
 
-    def cli(self, *args: str, check: bool = True, timeout: float = 60) -> subprocess.CompletedProcess:
-        """`python -m engine ...` on this stack's tables; with `check`, a non-zero exit fails."""
+    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        """`python -m engine ...` on this stack's tables, run in this process (tests/support/commands.py);
+        with `check`, a non-zero exit fails."""
         res = commands.shell(*args, env=self.env)
         if check and res.returncode != 0:
             raise AssertionError(
