@@ -5,7 +5,7 @@ performer is on stage, that performer's scores (one Query). Scores change only f
 stage (the window's ConditionCheck sees to it), so the full score set is read only when the event
 changes; when the performer changes, the previous one's scores are read once more (consistently) so a
 score committed just before the switch is not missed. The roster is read again when the state's version
-moves, the engine lease every second, the accounts every few seconds, the current-event pointer every two.
+moves, the engine lease every half second, the accounts every few seconds, the current-event pointer every two.
 The settings come with the status partition each tick; a change moves the scores' generation.
 What the admin or a judge changes without moving the state's version (conflicts of interest, the round's
 name, the results' release, the admins' "please check" requests) is read when the version moves and
@@ -34,7 +34,9 @@ from engine.store import Store
 from engine.store.events import EventBundle
 
 POINTER_SECONDS = 2.0
-LEASE_SECONDS = 1.0
+# The lease twice a second: a killed engine's lease is stale 1.25 s after its last renewal (health.py), so the
+# desk and /healthz say so within 2 s of the kill (once a second left 0.75-2.25 s, over the 2 s promised).
+LEASE_SECONDS = 0.5
 ENGINES_SECONDS = 2.0  # the engines' seen items, for the admin desk's engine line
 ACCOUNTS_SECONDS = 5.0
 BESIDES_SECONDS = 1.0
