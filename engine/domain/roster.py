@@ -1,4 +1,5 @@
-"""The performers roster: CSV parsing and validation, and spreadsheet-safe export cells. Pure."""
+"""The performers roster: CSV parsing and validation, spreadsheet-safe export cells, the statuses a state
+gives. Pure."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import csv
 import io
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
 from engine.domain.messages import N_
-from engine.domain.model import InvalidInput, Performer
+from engine.domain.model import EventState, InvalidInput, Performer, PerformerStatus, Phase
 
 MAX_PERFORMERS = 2000
 MAX_NAME = 100
@@ -163,3 +165,11 @@ def safe_cell(value: object) -> object:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
+
+
+def on_stage_as_of(performers: list[Performer], state: EventState) -> list[Performer]:
+    """The roster with the performer on stage in the status their phase gives them (performing or
+    scoring), as the transaction of a window's flip writes it (engine/domain/rules.py)."""
+    on_stage = state.performer_id
+    status = PerformerStatus.SCORING if state.phase is Phase.SCORING else PerformerStatus.PERFORMING
+    return [replace(p, status=status) if p.performer_id == on_stage else p for p in performers]

@@ -5,8 +5,12 @@ performer is on stage, that performer's scores (one Query). Scores change only f
 stage (the window's ConditionCheck sees to it), so the full score set is read only when the event
 changes; when the performer changes, the previous one's scores are read once more (consistently) so a
 score committed just before the switch is not missed. The roster is read again when the state's version
-moves, the engine lease every half second, the accounts every few seconds, the current-event pointer every two.
+moves, the engine lease every half second, the accounts every few seconds, the current-event pointer
+every two.
 The settings come with the status partition each tick; a change moves the scores' generation.
+A window's flip for the performer on stage (opened, paused, more time) is published from the status
+partition alone, and the rest is read on a tick that follows at once (`Reading.complete`): the judges'
+screens flip after one DynamoDB request, not eight.
 What the admin or a judge changes without moving the state's version (conflicts of interest, the round's
 name, the results' release, the admins' "please check" requests) is read when the version moves and
 every second besides, or at once when this process took the change (`refresh_besides`); what the
@@ -20,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine import metrics
-from engine.domain import health, panels, stages
+from engine.domain import health, panels, roster, stages
 from engine.domain.competition import RoundInfo
 from engine.domain.health import EngineHealth
 from engine.domain.messages import N_
@@ -56,6 +60,7 @@ class Reading:
     engine_desk: EngineDesk | None = None  # the desk's engine facts, when an admin is connected
     on_air: OnAir = OnAir()  # the stage's overlays and projector (engine/domain/on_air.py)
     accounts_at: float = 0.0  # when `accounts` were read (the feed's clock)
+    complete: bool = True  # False: a window's flip read from the status partition alone (`Feed.read`)
 
 
 class Feed:
@@ -80,6 +85,8 @@ class Feed:
         self._settings: Settings | None = None
         self._deductions: list = []
         self._version = -1
+        self._state: EventState | None = None  # the state as of the last whole read
+        self._flipped = -1  # the version last published from the status partition alone
         self._scores: dict[str, dict[str, Score]] = {}
         self._flat: list[Score] = []
         self._on_stage: str | None = None
@@ -108,8 +115,13 @@ class Feed:
             self._settings, self._deductions = bundle.settings, bundle.deductions
             self._generation += 1
         moved = state.version != self._version
-        besides = self._due_now("besides", BESIDES_SECONDS, now) or moved
-        self._read_around(state, moved, besides, self._due_now("on_air", ON_AIR_SECONDS, now))
+        flip_only = moved and self._flip_only(state)
+        if flip_only:  # the on-stage performer's row moved with the state (write_step): shown as it now is
+            self._performers = roster.on_stage_as_of(self._performers, state)
+            self._generation += 1
+        else:
+            besides = self._due_now("besides", BESIDES_SECONDS, now) or moved
+            self._read_around(state, moved, besides, self._due_now("on_air", ON_AIR_SECONDS, now))
         conflicts, rnd, release, checks = self._besides
         judges = stages.panel([a for a in self._accounts.values() if a.role is Role.JUDGE], self.stage)
         judges = judges_as_signed(release, judges) if release else judges  # an official round: as signed
@@ -146,7 +158,23 @@ class Feed:
         )
         judged, desk = self._engine(state, now, engine_details)
         accounts, at = dict(self._accounts), self._accounts_at
-        return Reading(snap, judged, self._generation, accounts, checks, desk, self._on_air, at)
+        return Reading(
+            snap, judged, self._generation, accounts, checks, desk, self._on_air, at, not flip_only
+        )
+
+    def _flip_only(self, state: EventState) -> bool:
+        """The state moved by one step that changed the clock alone (a window opened for the performer on
+        stage, a pause, more time): nothing else this tick would read can have moved with it, so the tick
+        publishes from the status partition and the next reads the rest (the version is not recorded
+        yet). Under load the other six or seven reads, one after another, put hundreds of milliseconds
+        between the engine's commit and the judges' flip (measured, see the README's vote section)."""
+        if self._flipped == state.version or state.version != self._version + 1 or self._state is None:
+            return False
+        self._flipped = state.version
+        on_stage = state.performer_id  # None in setup and the lobby, where the roster may change
+        return (
+            on_stage is not None and on_stage == self._state.performer_id and state.order == self._state.order
+        )
 
     def _load(self, now: float) -> EventBundle:
         """The current event's status partition (following the pointer to a new event), and the lease and
@@ -207,7 +235,7 @@ class Feed:
         eid, store, on_stage = self.event_id, self.store, state.performer_id
         previous = self._on_stage if self._on_stage != on_stage else None
         performers = [p for p in (previous, on_stage) if p]
-        roster = store.performers.list(eid) if moved else None
+        rows = store.performers.list(eid) if moved else None
         fresh = None
         if besides:
             conflicts, rnd = store.conflicts.list(eid), store.rounds.get(eid)
@@ -215,8 +243,11 @@ class Feed:
         shown = store.on_air.get(self.stage) if on_air else None
         scores = [(p, store.scores.list(eid, p, consistent=True)) for p in performers]
         if moved:
-            self._version, self._performers = state.version, roster
-            self._generation += 1
+            # After a flip published from the status partition the roster read now is the one shown
+            # already, unless something else moved too: the boards are not pushed twice for one flip.
+            if self._flipped != state.version or rows != self._performers:
+                self._generation += 1
+            self._version, self._performers, self._state = state.version, rows, state
         if fresh is not None:
             if fresh[:2] != self._besides[:2]:
                 self._generation += 1
@@ -230,6 +261,7 @@ class Feed:
     def _start(self, event_id: str) -> None:
         self.event_id = event_id
         self._version = -1
+        self._state = None
         self._on_stage = None
         self._scores = {}
         for s in self.store.scores.list(event_id, consistent=True):

@@ -1,20 +1,24 @@
 """The live feed's reads (engine/service/feed.py) on real tables: a read that failed when the state moved
-is made again on the next tick."""
+is made again on the next tick; a window's flip for the performer on stage is published from one read."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
-from engine.domain.model import DatabaseUnavailable
+from engine.domain.model import Command, CommandKind, DatabaseUnavailable, PerformerStatus, Phase
 from engine.service.feed import Feed
-from tests.support.events import open_scoring, seed_event
+from tests.support.events import open_scoring as start_into_scoring
+from tests.support.events import seed_event
+from tests.support.rounds import close_window, judge, open_scoring
 
 
 def test_a_read_that_failed_when_the_state_moved_is_made_again_on_the_next_tick(svc, clock, monkeypatch):
     seed_event(svc)
     feed = Feed(svc.store, clock)
     feed.read()
-    state = open_scoring(svc, None)
+    state = start_into_scoring(svc, None)
     real, calls = svc.store.performers.list, []
 
     def fails_once(*args, **kwargs):
@@ -29,3 +33,73 @@ def test_a_read_that_failed_when_the_state_moved_is_made_again_on_the_next_tick(
     snap = feed.read().snapshot
     assert len(calls) == 2, "the roster of the moved state was not read again after the failed tick"
     assert snap.state.version == state.version and len(snap.performers) == len(state.order)
+
+
+def _counting(store, monkeypatch) -> list[str]:
+    """Every read the feed makes beside the status partition, by name, as it makes it."""
+    calls: list[str] = []
+    for table, name in [
+        ("performers", "list"),
+        ("scores", "list"),
+        ("conflicts", "list"),
+        ("rounds", "get"),
+        ("results", "get"),
+        ("results", "list_checks"),
+    ]:
+        real = getattr(getattr(store, table), name)
+
+        def counted(*args, _real=real, _name=f"{table}.{name}", **kwargs):
+            calls.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(getattr(store, table), name, counted)
+    return calls
+
+
+def test_a_window_flip_for_the_same_performer_is_read_from_the_status_partition_then_read_whole(
+    svc, clock, monkeypatch
+):
+    """The judges' window opens for the performer already on stage: the tick that sees it publishes from
+    the status partition alone (the roster, the scores and the rest cannot have moved with it) and says it
+    read only part; the next tick reads the rest as for any move."""
+    seed_event(svc)
+    performing = svc.command(None, Command(CommandKind.START, force=True))
+    feed = Feed(svc.store, clock)
+    whole = feed.read()
+    assert whole.complete and whole.snapshot.state.phase is Phase.PERFORMING
+    calls = _counting(svc.store, monkeypatch)
+
+    scoring = open_scoring(svc, clock)
+    assert scoring.performer_id == performing.performer_id
+    flipped = feed.read()
+    assert flipped.snapshot.state.version == scoring.version and flipped.snapshot.state.phase is Phase.SCORING
+    assert not flipped.complete and calls == [], f"the flip's tick read {calls} beside the status partition"
+    on_stage = {p.performer_id: p.status for p in flipped.snapshot.performers}[scoring.performer_id]
+    assert on_stage is PerformerStatus.SCORING  # as the flip's transaction wrote it
+    assert flipped.scores_generation != whole.scores_generation  # the ranking shows the new status
+
+    after = feed.read()
+    assert after.complete and "performers.list" in calls and "scores.list" in calls
+    assert after.snapshot.performers == flipped.snapshot.performers
+    assert after.scores_generation == flipped.scores_generation, "the boards would be pushed twice for a flip"
+    calls.clear()
+    assert feed.read().complete and "performers.list" not in calls  # read once for the move, not again
+
+
+def test_a_new_performer_on_stage_is_read_whole_at_once(svc, clock, monkeypatch):
+    """The window closes and the next performer goes on: the previous performer's scores must be read once
+    more (a score committed just before the switch), so that tick reads everything."""
+    tokens = seed_event(svc)
+    first = open_scoring(svc, clock)
+    feed = Feed(svc.store, clock)
+    feed.read()
+    svc.submit_score(tokens[judge(1)], first.performer_id, {"Score": "7"})
+    calls = _counting(svc.store, monkeypatch)
+
+    nxt = close_window(svc, clock)
+    assert nxt.phase is Phase.PERFORMING and nxt.performer_id != first.performer_id
+    reading = feed.read()
+    assert reading.complete and "performers.list" in calls
+    assert [s.values for s in reading.snapshot.scores if s.performer_id == first.performer_id] == [
+        {"Score": Decimal("7")}
+    ]

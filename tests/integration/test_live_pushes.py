@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
+from engine.domain.model import Command, CommandKind
 from engine.service.feed import Feed
 from tests.support.events import seed_event
 from tests.support.live import run_apart
@@ -134,3 +135,34 @@ def test_another_stage_s_judge_goes_between_two_phones_writes_of_a_board(svc):
 
     run_apart(scenario)
     assert len(heard) == 21 and heard.index("judge") <= 2, heard
+
+
+def test_a_flip_read_from_the_status_partition_is_pushed_and_the_whole_read_follows_at_once(svc, clock):
+    """The judges hear the window open from the tick that read the status partition alone; that tick asks
+    for the whole read at once and does not count as a read for whoever waits for one (an outlier check
+    after a score needs the performer's scores read after its commit)."""
+    seed_event(svc)
+    svc.command(None, Command(CommandKind.START, force=True))
+    hub = Hub(svc)
+    phases: list[str] = []
+
+    async def scenario() -> None:
+        await hub._tick_once()
+        phases.append(hub.built.reading.snapshot.state.phase.value)
+        pushed = hub.public.version
+        open_scoring(svc, clock)
+        waiting = asyncio.create_task(hub.read_after(5))
+        await asyncio.sleep(0)  # the waiter asks for the next read begun
+        hub._wake.clear()
+        await hub._tick_once()
+        phases.append(hub.built.reading.snapshot.state.phase.value)
+        assert not hub.built.reading.complete and hub.public.version == pushed + 1
+        assert hub._wake.is_set(), "the whole read waits for the next tick"
+        await asyncio.sleep(0.05)
+        assert not waiting.done(), "a waiter was answered by a read that left the scores unread"
+        await hub._tick_once()
+        assert await asyncio.wait_for(waiting, 1) and hub.built.reading.complete
+        assert hub.public.version == pushed + 1, "the board was pushed again by the whole read"
+
+    run_apart(scenario)
+    assert phases == ["PERFORMING", "SCORING"]

@@ -1,11 +1,20 @@
-"""Pure pieces: the log's hash chain, password and lockout rules, roster validation."""
+"""Pure pieces: the log's hash chain, password and lockout rules, roster validation and statuses."""
 
 from dataclasses import replace
 
 import pytest
 
-from engine.domain import accounts, eventlog, roster
-from engine.domain.model import EventState, InvalidInput, Phase, Settings
+from engine.domain import accounts, eventlog, roster, rules
+from engine.domain.model import (
+    Command,
+    CommandKind,
+    EventState,
+    InvalidInput,
+    Performer,
+    PerformerStatus,
+    Phase,
+    Settings,
+)
 from engine.store.codec import settings_from_json, settings_to_json, state_from_item, state_to_item
 
 
@@ -124,3 +133,40 @@ def test_state_and_settings_round_trip():
     assert state_from_item(state_to_item(s)) == s
     st = Settings(perform_seconds=2, score_seconds=3, auto_close=True)
     assert settings_from_json(settings_to_json(st)) == st
+
+
+def _rows(order):
+    return [Performer(pid, pid.upper(), i) for i, pid in enumerate(order, 1)]
+
+
+def _written(performers, step):
+    """The roster as a step's transaction leaves it (the statuses it writes)."""
+    return [replace(p, status=step.performer_updates.get(p.performer_id, p.status)) for p in performers]
+
+
+def test_the_on_stage_status_is_the_one_every_same_performer_step_writes():
+    """The live feed shows a window's flip before it reads the roster again (engine/service/feed.py): the
+    status it gives the performer on stage must be the one the step wrote, for every step that keeps them."""
+    settings = Settings(perform_seconds=10, score_seconds=30)
+    state = EventState("e1", Phase.LOBBY, order=("a", "b"))
+    start = rules.apply_command(state, settings, Command(CommandKind.START, force=True), 0.0, 0)
+    performers = _written(_rows(state.order), start)
+    state, kept = start.state, 0
+    commands = [
+        CommandKind.PAUSE,
+        CommandKind.RESUME,
+        CommandKind.EXTEND,
+        CommandKind.DONE,
+        CommandKind.PAUSE,
+    ]
+    for now, kind in enumerate(commands, 1):
+        step = rules.apply_command(state, settings, Command(kind, seconds=5), float(now), 0)
+        assert step.state.performer_id == state.performer_id
+        performers = _written(performers, step)
+        assert roster.on_stage_as_of(performers, step.state) == performers, (kind, step.performer_updates)
+        state, kept = step.state, kept + 1
+    assert state.phase is Phase.SCORING and kept == len(commands)
+    (opened,) = rules.due_steps(start.state, settings, start.state.deadline, 0)
+    written = _written(_written(_rows(state.order), start), opened)
+    assert roster.on_stage_as_of(_written(_rows(state.order), start), opened.state) == written
+    assert [p.status for p in written] == [PerformerStatus.SCORING, PerformerStatus.WAITING]

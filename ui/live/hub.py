@@ -151,9 +151,12 @@ class Hub:
         self.last_tick = (time.monotonic(), None)
         self.built = built
         self.ticks += 1
-        self._read_done = number
-        done, self._read_event = self._read_event, asyncio.Event()
-        done.set()
+        if built.reading.complete:
+            self._read_done = number
+            done, self._read_event = self._read_event, asyncio.Event()
+            done.set()
+        else:  # a window's flip from the status partition alone (engine/service/feed.py): the rest now
+            self.wake()
         self._publish(built)
 
     def _publish(self, built: Built) -> None:
