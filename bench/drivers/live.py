@@ -193,5 +193,6 @@ class ScoringJudge:
 
 
 def window_key(doc: dict) -> dict:
-    """What a flip is measured from: the document's phase, window and the window's scheduled start."""
-    return {k: doc.get(k) for k in ("phase", "paused", "window_id", "window_started_at")}
+    """What a flip is measured from: the document's phase, window and the window's scheduled start, and
+    when the server wrote it to the stream (`server_time`: a late flip late from the server or the client)."""
+    return {k: doc.get(k) for k in ("phase", "paused", "window_id", "window_started_at", "server_time")}
