@@ -170,11 +170,11 @@ class Feed:
         between the engine's commit and the judges' flip (measured, see the README's vote section)."""
         if self._flipped == state.version or state.version != self._version + 1 or self._state is None:
             return False
-        self._flipped = state.version
         on_stage = state.performer_id  # None in setup and the lobby, where the roster may change
-        return (
-            on_stage is not None and on_stage == self._state.performer_id and state.order == self._state.order
-        )
+        if on_stage is None or on_stage != self._state.performer_id or state.order != self._state.order:
+            return False
+        self._flipped = state.version
+        return True
 
     def _load(self, now: float) -> EventBundle:
         """The current event's status partition (following the pointer to a new event), and the lease and
