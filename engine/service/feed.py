@@ -84,8 +84,7 @@ class Feed:
         self._performers: list = []
         self._settings: Settings | None = None
         self._deductions: list = []
-        self._version = -1
-        self._state: EventState | None = None  # the state as of the last whole read
+        self._state: EventState | None = None  # the state as of the last whole read (its version recorded)
         self._flipped = -1  # the version last published from the status partition alone
         self._scores: dict[str, dict[str, Score]] = {}
         self._flat: list[Score] = []
@@ -95,6 +94,11 @@ class Feed:
         self._results_generation = -1
         self._besides: tuple[dict, RoundInfo | None, Release | None, dict] = ({}, None, None, {})
         self._on_air = OnAir()
+
+    @property
+    def _version(self) -> int:
+        """The version of the last whole read (-1 before one)."""
+        return self._state.version if self._state is not None else -1
 
     def _due_now(self, what: str, every: float, now: float) -> bool:
         if now >= self._due[what]:
@@ -168,7 +172,7 @@ class Feed:
         publishes from the status partition and the next reads the rest (the version is not recorded
         yet). Under load the other six or seven reads, one after another, put hundreds of milliseconds
         between the engine's commit and the judges' flip (measured, see the README's vote section)."""
-        if self._flipped == state.version or state.version != self._version + 1 or self._state is None:
+        if self._state is None or self._flipped == state.version or state.version != self._version + 1:
             return False
         on_stage = state.performer_id  # None in setup and the lobby, where the roster may change
         if on_stage is None or on_stage != self._state.performer_id or state.order != self._state.order:
@@ -247,7 +251,7 @@ class Feed:
             # already, unless something else moved too: the boards are not pushed twice for one flip.
             if self._flipped != state.version or rows != self._performers:
                 self._generation += 1
-            self._version, self._performers, self._state = state.version, rows, state
+            self._performers, self._state = rows, state
         if fresh is not None:
             if fresh[:2] != self._besides[:2]:
                 self._generation += 1
@@ -260,7 +264,6 @@ class Feed:
 
     def _start(self, event_id: str) -> None:
         self.event_id = event_id
-        self._version = -1
         self._state = None
         self._on_stage = None
         self._scores = {}
