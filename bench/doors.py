@@ -13,7 +13,9 @@ judges' screens at protocol level on one web process, each scoring in every wind
    reads it (each document pushed, not only the first: unread, nginx would buffer them); with a few
    real Chromium pages opened during the same surge. Page load (websocket open → script finished) and
    ready (arrival → the board's first document) p50/p95/max, failures; once all are in, the web
-   processes' CPU and memory per phone over 15 s; and from the surge's start to the hold's end, the
+   processes' CPU and memory per phone over 15 s; the cores of every process group (web, nginx, DynamoDB
+   Local, the engine, the phones, the panel) from the surge's start until all are in; and from the
+   surge's start to the hold's end, the
    README's live figures: score acknowledged, window flip on the judges' screens, a closed window's scores
    on every phone's board (bench/doors_report.py has the targets);
 4. the judge's first load in Chromium over the emulated link, cold and warm (bench/doors_browser.py).
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import time
 
 import psutil
@@ -30,6 +33,7 @@ from playwright.sync_api import sync_playwright
 
 from bench import doors_browser, doors_judges, doors_report, events, report
 from bench.drivers.crowd import Crowd
+from bench.drivers.pool import client_cpu
 from bench.stack import BenchStack
 from engine import localdb
 from engine.domain.model import Conflict
@@ -82,20 +86,33 @@ def first_runs(stack, cookie: tuple[str, str], n: int) -> dict:
 
 
 def surge(
-    url: str, pids: list[int], files: list[str], n: int, within: float, chromium: int, pw, live
+    url: str,
+    pids: list[int],
+    files: list[str],
+    n: int,
+    within: float,
+    chromium: int,
+    pw,
+    live,
+    others: dict[str, list[int]],
 ) -> dict:
     """The crowd's arrival and hold; `live` (a function of the phones, the surge's start and the hold's
-    end) gives what the judges and the boards saw meanwhile."""
+    end) gives what the judges and the boards saw meanwhile; `others`: the other processes on the machine
+    by name (DynamoDB Local, the engine, nginx), whose cores over the surge are reported with the web
+    processes', the phones' and this process's (`cores`)."""
     c0, m0 = cpu_of(pids), time.monotonic()
     time.sleep(10)  # what the processes spend with nobody on the page (the event's ticks, the judges)
     idle_cores = (cpu_of(pids) - c0) / (time.monotonic() - m0)
     cpu0, rss0 = cpu_of(pids), rss_mb(pids)
     t0 = time.time()
     crowd = Crowd(url, files, n, within, follow=True)  # each reads its stream, as a browser does
+    groups = {"web": pids, **others, "phones": crowd.pids(), "bench": [os.getpid()]}
+    spent0, machine0 = {k: client_cpu(v) for k, v in groups.items()}, psutil.cpu_times()
     pages = doors_browser.board_pages(pw, url, chromium, within) if chromium else []
     crowd.wait_in(within + 600)
     took = time.time() - t0
     cpu_in = cpu_of(pids)
+    cores = _cores(groups, spent0, machine0, took)
     time.sleep(5)  # the last arrivals settle
     c1, t1 = cpu_of(pids), time.monotonic()
     time.sleep(15)
@@ -125,6 +142,7 @@ def surge(
         "held_core_percent_per_phone": round((held_cores - idle_cores) * 100 / max(1, len(ok)), 5),
         "held_mb_per_phone": round((rss_in - rss0) / max(1, len(ok)), 3),
         "server_rss_mb": round(rss_in, 1),
+        "cores": cores,
         "live": live(phones, t0, t_end),
         "chromium": {
             "pages": len(pages),
@@ -134,22 +152,34 @@ def surge(
     }
 
 
+def _cores(groups: dict[str, list[int]], spent0: dict, machine0, seconds: float) -> dict:
+    """Cores each group of processes used from the surge's start until every phone was in, the machine's
+    (everything but idle and iowait), and the rest: the Chromium pages, Playwright's driver, the system.
+    "bench" is this process: the panel's judges (their streams and scores), Playwright's calls."""
+    machine1 = psutil.cpu_times()
+    cores = {k: round((client_cpu(v) - spent0[k]) / seconds, 3) for k, v in groups.items()}
+    idle = (machine1.idle - machine0.idle) + (machine1.iowait - machine0.iowait)
+    cores["machine"] = round((sum(machine1) - sum(machine0) - idle) / seconds, 3)
+    cores["rest"] = round(cores["machine"] - sum(v for k, v in cores.items() if k != "machine"), 3)
+    return cores
+
+
 def show(stack: BenchStack, judges: int, performers: int):
     """The show the crowd arrives at: `judges` judges logged in (their tokens), an event of `performers`
     (perform 2 s, score 3 s) started, the engine and one web process (ONE_ADDRESS: a venue's crowd)."""
     svc = stack.service()
     tokens = events.login_all(svc, events.add_judges(svc, judges))
     events.create_event(svc, performers, 2.0, 3.0)
-    stack.start_engine()
+    engine = stack.start_engine()
     web = stack.start_web(env=ONE_ADDRESS)
     events.start_event(svc)
-    return svc, tokens, web
+    return svc, tokens, web, engine
 
 
 def main(a: argparse.Namespace) -> None:
     performers = math.ceil((a.within * 2 + 600) / 5) + 20
     with BenchStack("doors") as stack, sync_playwright() as pw:
-        svc, tokens, web1 = show(stack, a.judges, performers)
+        svc, tokens, web1, engine = show(stack, a.judges, performers)
         eid = svc.bundle().state.event_id
         panel = None
 
@@ -166,7 +196,8 @@ def main(a: argparse.Namespace) -> None:
             report.say(
                 f"{len(files)} files on a first load; {a.phones} phones within {a.within} s, one process"
             )
-            one = surge(stack.url, [web1.pid], files, a.phones, a.within, a.chromium, pw, live)
+            base = {"dynamodb": [stack.db.pid], "engine": [engine.pid]}
+            one = surge(stack.url, [web1.pid], files, a.phones, a.within, a.chromium, pw, live, base)
             panel.stop()
             panel = None
             processes.kill(web1)
@@ -183,7 +214,10 @@ def main(a: argparse.Namespace) -> None:
             _wait_front(front_url)
             panel = doors_judges.Panel(stack, tokens, ports[0])  # on the first process, as one host would
             report.say(f"the same on {a.processes} processes behind nginx")
-            several = surge(front_url, [w.pid for w in webs], files, a.phones, a.within, a.chromium, pw, live)
+            nginx_pids = [front.pid] + [c.pid for c in psutil.Process(front.pid).children()]
+            others = {**base, "nginx": nginx_pids}
+            pids = [w.pid for w in webs]
+            several = surge(front_url, pids, files, a.phones, a.within, a.chromium, pw, live, others)
         finally:
             if panel is not None:
                 panel.stop()

@@ -28,7 +28,7 @@ from bench.stack import BenchStack
 def main(a: argparse.Namespace) -> None:
     performers = math.ceil(a.seconds * 2 / 5) + 40
     with BenchStack("panel") as stack:
-        _, tokens, web = show(stack, a.judges, performers)
+        _, tokens, web, _ = show(stack, a.judges, performers)
         panel = Panel(stack, tokens, stack.port)
         boards = [[0, 0] for _ in range(a.board)]
         for docs in boards:
