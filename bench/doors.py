@@ -120,6 +120,7 @@ def surge(
     rss_in = rss_mb(pids)
     t_end = time.time()
     phones = crowd.leave()
+    t_in = t0 + took
     ok = [p for p in phones if p["error"] is None]
     failed = [p["error"] for p in phones if p["error"]]
     return {
@@ -143,6 +144,8 @@ def surge(
         "held_mb_per_phone": round((rss_in - rss0) / max(1, len(ok)), 3),
         "server_rss_mb": round(rss_in, 1),
         "cores": cores,
+        # how late the phones' own event loops woke while they arrived (their figures include it)
+        "phones_loop_lag": report.ms_summary([lag for t, lag in crowd.lags if t0 <= t <= t_in]),
         "live": live(phones, t0, t_end),
         "chromium": {
             "pages": len(pages),

@@ -15,6 +15,7 @@ from bench.drivers import devices
 from bench.drivers.phones import Phone
 
 PER_PROCESS = 250
+TICK = 0.1  # seconds between the looks at each worker's event loop (`Crowd.lags`)
 
 
 def _worker(
@@ -25,6 +26,15 @@ def _worker(
     async def main() -> None:
         phones = [Phone(base_url, files, stage=stage) for stage in stages]
         tasks, drains = [], []
+        lags: list[tuple[float, float]] = []
+
+        async def ticker() -> None:  # how late this worker's event loop wakes: the clients' own queue
+            while True:
+                t = time.monotonic()
+                await asyncio.sleep(TICK)
+                lags.append((time.time(), time.monotonic() - t - TICK))
+
+        clock = asyncio.create_task(ticker())
 
         async def one(phone: Phone, at: float) -> None:
             await asyncio.sleep(max(0.0, at - time.time()))
@@ -43,7 +53,8 @@ def _worker(
         await asyncio.gather(*(p.leave() for p in phones), return_exceptions=True)
         for d in drains:
             d.cancel()
-        out.put(("done", wid, [p.result() for p in phones]))
+        clock.cancel()
+        out.put(("done", wid, {"phones": [p.result() for p in phones], "lags": lags}))
 
     try:
         asyncio.run(main())
@@ -83,6 +94,7 @@ class Crowd:
         ]
         for p in self.procs:
             p.start()
+        self.lags: list[tuple[float, float]] = []  # (when, seconds late) of every worker's loop, at leave()
 
     def wait_in(self, timeout: float) -> int:
         """Block until every phone has arrived (or failed); returns how many are in."""
@@ -92,7 +104,8 @@ class Crowd:
         self.leave_evt.set()
         results: list[dict] = []
         for share in self._collect("done", timeout):
-            results.extend(share)
+            results.extend(share["phones"])
+            self.lags.extend(share["lags"])
         for p in self.procs:
             p.join(10)
         return results
