@@ -14,10 +14,10 @@ judges' screens at protocol level on one web process, each scoring in every wind
    real Chromium pages opened during the same surge. Page load (websocket open → script finished) and
    ready (arrival → the board's first document) p50/p95/max, failures; once all are in, the web
    processes' CPU and memory per phone over 15 s; the cores of every process group (web, nginx, DynamoDB
-   Local, the engine, the phones, the panel) from the surge's start until all are in; and from the
-   surge's start to the hold's end, the
-   README's live figures: score acknowledged, window flip on the judges' screens, a closed window's scores
-   on every phone's board (bench/doors_report.py has the targets);
+   Local, the engine, the phones, the panel) from the surge's start until all are in, and how late the
+   phones' own event loops woke meanwhile; and from the surge's start to the hold's end, the README's live
+   figures: score acknowledged, window flip on the judges' screens, a closed window's scores on every
+   phone's board (bench/doors_report.py has the targets);
 4. the judge's first load in Chromium over the emulated link, cold and warm (bench/doors_browser.py).
 """
 
