@@ -56,14 +56,6 @@ FIRST_RUN_PAGES = (
 ONE_ADDRESS = {"STAGESCORE_MAX_CONNECTIONS_PER_ADDRESS": "8000"}
 
 
-def cpu_of(pids: list[int]) -> float:
-    total = 0.0
-    for pid in pids:
-        t = psutil.Process(pid).cpu_times()
-        total += t.user + t.system
-    return total
-
-
 def rss_mb(pids: list[int]) -> float:
     return sum(psutil.Process(pid).memory_info().rss for pid in pids) / 2**20
 
@@ -78,10 +70,10 @@ def first_runs(stack, cookie: tuple[str, str], n: int) -> dict:
         name = page + (f"?{query}" if query else "")
         cookies = {cookie[0]: cookie[1]} if page == "judge" else {}
         session_once(stack.url, page, query=query, cookies=cookies)
-        c0 = cpu_of(pid)
+        c0 = client_cpu(pid)
         for _ in range(n):
             session_once(stack.url, page, query=query, cookies=cookies)
-        out[name] = round((cpu_of(pid) - c0) / n * 1000, 1)
+        out[name] = round((client_cpu(pid) - c0) / n * 1000, 1)
     return out
 
 
@@ -100,27 +92,27 @@ def surge(
     end) gives what the judges and the boards saw meanwhile; `others`: the other processes on the machine
     by name (DynamoDB Local, the engine, nginx), whose cores over the surge are reported with the web
     processes', the phones' and this process's (`cores`)."""
-    c0, m0 = cpu_of(pids), time.monotonic()
+    c0, m0 = client_cpu(pids), time.monotonic()
     time.sleep(10)  # what the processes spend with nobody on the page (the event's ticks, the judges)
-    idle_cores = (cpu_of(pids) - c0) / (time.monotonic() - m0)
-    cpu0, rss0 = cpu_of(pids), rss_mb(pids)
+    idle_cores = (client_cpu(pids) - c0) / (time.monotonic() - m0)
+    rss0 = rss_mb(pids)
     t0 = time.time()
     crowd = Crowd(url, files, n, within, follow=True)  # each reads its stream, as a browser does
     groups = {"web": pids, **others, "phones": crowd.pids(), "bench": [os.getpid()]}
     spent0, machine0 = {k: client_cpu(v) for k, v in groups.items()}, psutil.cpu_times()
     pages = doors_browser.board_pages(pw, url, chromium, within) if chromium else []
     crowd.wait_in(within + 600)
-    took = time.time() - t0
-    cpu_in = cpu_of(pids)
-    cores = _cores(groups, spent0, machine0, took)
+    t_in = time.time()
+    took = t_in - t0
+    spent = {k: client_cpu(v) - spent0[k] for k, v in groups.items()}
+    cores = _cores(spent, machine0, took)
     time.sleep(5)  # the last arrivals settle
-    c1, t1 = cpu_of(pids), time.monotonic()
+    c1, t1 = client_cpu(pids), time.monotonic()
     time.sleep(15)
-    held_cores = (cpu_of(pids) - c1) / (time.monotonic() - t1)
+    held_cores = (client_cpu(pids) - c1) / (time.monotonic() - t1)
     rss_in = rss_mb(pids)
     t_end = time.time()
     phones = crowd.leave()
-    t_in = t0 + took
     ok = [p for p in phones if p["error"] is None]
     failed = [p["error"] for p in phones if p["error"]]
     return {
@@ -136,7 +128,7 @@ def surge(
         "requests_per_phone": round(sum(p["requests"] for p in ok) / max(1, len(ok)), 1),
         "compressed_share": round(sum(p["encoded"] for p in ok) / max(1, sum(p["requests"] for p in ok)), 2),
         "surge_seconds": round(took, 1),
-        "server_cpu_seconds_during_surge": round(cpu_in - cpu0, 1),
+        "server_cpu_seconds_during_surge": round(spent["web"], 1),
         "idle_cores": round(idle_cores, 4),
         "held_cores_total": round(held_cores, 4),
         # what each phone adds to the idle processes
@@ -155,12 +147,12 @@ def surge(
     }
 
 
-def _cores(groups: dict[str, list[int]], spent0: dict, machine0, seconds: float) -> dict:
-    """Cores each group of processes used from the surge's start until every phone was in, the machine's
-    (everything but idle and iowait), and the rest: the Chromium pages, Playwright's driver, the system.
-    "bench" is this process: the panel's judges (their streams and scores), Playwright's calls."""
+def _cores(spent: dict[str, float], machine0, seconds: float) -> dict:
+    """Cores each group of processes used (`spent`: its CPU-seconds) from the surge's start until every
+    phone was in, the machine's (everything but idle and iowait), and the rest: the Chromium pages,
+    Playwright's driver, the system. "bench" is this process: the panel's judges, Playwright's calls."""
     machine1 = psutil.cpu_times()
-    cores = {k: round((client_cpu(v) - spent0[k]) / seconds, 3) for k, v in groups.items()}
+    cores = {k: round(v / seconds, 3) for k, v in spent.items()}
     idle = (machine1.idle - machine0.idle) + (machine1.iowait - machine0.iowait)
     cores["machine"] = round((sum(machine1) - sum(machine0) - idle) / seconds, 3)
     cores["rest"] = round(cores["machine"] - sum(v for k, v in cores.items() if k != "machine"), 3)

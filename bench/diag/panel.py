@@ -19,8 +19,9 @@ import time
 
 from bench import report
 from bench.diag.held import count_docs, load, profile
-from bench.doors import cpu_of, show
+from bench.doors import show
 from bench.doors_judges import Panel
+from bench.drivers.pool import client_cpu
 from bench.festival_live import _flips
 from bench.stack import BenchStack
 
@@ -36,12 +37,12 @@ def main(a: argparse.Namespace) -> None:
         try:
             step = a.seconds / 4
             for _ in range(4):
-                c0, t0, m0 = cpu_of([web.pid]), time.time(), time.monotonic()
+                c0, t0, m0 = client_cpu([web.pid]), time.time(), time.monotonic()
                 b0 = sum(d[0] for d in boards)
                 j0 = [j.stream.count for j in panel.judges]
                 time.sleep(step)
                 t1, took = time.time(), time.monotonic() - m0
-                cores = (cpu_of([web.pid]) - c0) / took
+                cores = (client_cpu([web.pid]) - c0) / took
                 acks = [x["seconds"] for j in panel.judges for x in j.acks if t0 <= x["sent"] <= t1]
                 flips = [f for j in panel.judges for f in _flips(j.stream.docs, t0, t1)[0]]
                 judge_docs = sum(j.stream.count - n for j, n in zip(panel.judges, j0, strict=True))
