@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -92,8 +93,14 @@ def scan(kiosk: Page, title: str, code: str, tmp_path) -> str:
     image = block.locator("img").first
     expect(image).to_be_visible()
     shot = tmp_path / f"qr-{code}.png"
-    image.screenshot(path=str(shot))
-    read = subprocess.run([ZBARIMG, "--raw", "-q", str(shot)], capture_output=True, text=True, timeout=30)
+    # As a phone's camera does, look again when a frame missed: a rerun of the kiosk may move the image
+    # between the element's box and the capture (a CI run captured the board's caption beside it).
+    for _ in range(10):
+        image.screenshot(path=str(shot))
+        read = subprocess.run([ZBARIMG, "--raw", "-q", str(shot)], capture_output=True, text=True, timeout=30)
+        if read.returncode == 0:
+            break
+        time.sleep(0.5)
     assert read.returncode == 0, f"zbarimg found no QR code in {shot}: {read.stderr.strip()}"
     return read.stdout.strip()
 
