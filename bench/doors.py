@@ -5,14 +5,16 @@
 `make bench` runs it (bench/run_all.py). While an event runs (the engine; perform 2 s, score 3 s; `--judges`
 judges' screens at protocol level on one web process, each scoring in every window: bench/doors_judges.py):
 1. first runs: a fresh session of each page a crowd opens, one after another, and the web process's CPU
-   for each (websocket, script run, messages): the board, its kiosk, results, schedule, login, judge;
-2. the board's first-load files, recorded from a real Chromium page;
+   for each (websocket, script run, messages): the board (as the app's menu opens it), its kiosk,
+   results, schedule, login, judge; and the CPU of a GET of the crowd's board (a plain page, ui/board/);
+2. the board's first-load files, recorded from a real Chromium page (none but the page itself now);
 3. the crowd, on one web process and then on `--processes` behind the shipped nginx site (TLS, HTTP/2,
    Streamlit's files from disk): N phones (bench/drivers/phones.py) arriving at random within T seconds,
-   each the page's files, a Streamlit session of /leaderboard and its /live/public stream, read as the page
-   reads it (each document pushed, not only the first: unread, nginx would buffer them); with a few
-   real Chromium pages opened during the same surge. Page load (websocket open → script finished) and
-   ready (arrival → the board's first document) p50/p95/max, failures; once all are in, the web
+   each what a browser does for /leaderboard: the page (one request: the crowd's board has no Streamlit
+   session) and its /live/public stream, read as the page reads it (each document pushed, not only the
+   first: unread, nginx would buffer them); with a few real Chromium pages opened during the same surge.
+   Page load (for this plain page: arrival → the board drawn from its first document; a Streamlit page's
+   would be websocket open → script finished) p50/p95/max, failures; once all are in, the web
    processes' CPU and memory per phone over 15 s; the cores of every process group (web, nginx, DynamoDB
    Local, the engine, the phones, the panel) from the surge's start until all are in, and how late the
    phones' own event loops woke meanwhile; and from the surge's start to the hold's end, the README's live
@@ -74,7 +76,26 @@ def first_runs(stack, cookie: tuple[str, str], n: int) -> dict:
         for _ in range(n):
             session_once(stack.url, page, query=query, cookies=cookies)
         out[name] = round((client_cpu(pid) - c0) / n * 1000, 1)
+    # The crowd's board is a plain page (ui/board/): a phone's GET of /leaderboard runs no script.
+    _get_page(stack.url)
+    c0 = client_cpu(pid)
+    for _ in range(n):
+        _get_page(stack.url)
+    out["leaderboard (the crowd's page, a GET)"] = round((client_cpu(pid) - c0) / n * 1000, 2)
     return out
+
+
+def _get_page(url: str) -> None:
+    from tests.support.live import connection
+
+    conn = connection(url, 20)
+    try:
+        conn.request("GET", "/leaderboard", headers={"Accept-Encoding": "br, gzip"})
+        resp = conn.getresponse()
+        resp.read()
+        assert resp.status == 200, resp.status
+    finally:
+        conn.close()
 
 
 def surge(

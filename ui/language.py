@@ -1,5 +1,5 @@
 """A person's language on the pages: chosen at the start of each run (Home.py), the menu that changes it,
-the document's lang and dir, and GET /language for the plain pages (/vote).
+the document's lang and dir, and GET /language for the plain pages (/vote, /leaderboard).
 
 The menu's choice is remembered in a cookie (ui/cookies.language_name) written by the browser: a
 Streamlit script cannot set one. Right to left (Arabic) is the document's dir: Streamlit's layout is
@@ -9,6 +9,7 @@ flexbox and follows it.
 from __future__ import annotations
 
 import html
+import re
 
 import streamlit as st
 from starlette.requests import Request
@@ -18,7 +19,9 @@ from starlette.routing import Route
 from ui import cookies, i18n
 from ui.i18n import _
 
-_NEXT_PATHS = ("/vote", "/")  # where GET /language may return to: the plain pages that link to it
+# Where GET /language may return to: the plain pages that link to it, the board with its stage (a stage id:
+# engine/domain/stages.py), never another site.
+_NEXT = re.compile(r"/|/vote|/leaderboard(\?stage=[a-z0-9][a-z0-9-]{0,31})?")
 
 # The menu: a native <select> (no Streamlit widget: its chunk would add to a phone's first load). A choice
 # writes the cookie (no secret in it) and reloads the page, which the next run draws in that language.
@@ -109,7 +112,7 @@ def html_attributes(code: str) -> str:
 async def choose_route(request: Request) -> Response:
     """GET /language?to=es&next=/vote: remember the language, then back to the page (a plain page's menu)."""
     target = request.query_params.get("next", "/")
-    path = target if target in _NEXT_PATHS else "/"
+    path = target if _NEXT.fullmatch(target) else "/"
     response = RedirectResponse(cookies.base_path().rstrip("/") + path, status_code=303)
     if code := i18n.normalize(request.query_params.get("to")):
         cookies.set_language(response, request, code)

@@ -18,7 +18,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from ui import assets, language, ops, page_head, routes_auth, sheet_route
-from ui.vote.front import VoteFront
+from ui.front import CrowdFront
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = ROOT / "Home.py"
@@ -101,11 +101,12 @@ def build() -> st.App:
             *api_routes(),
             *language.ROUTES,
         ],
-        # Outermost: the crowd's /vote and /vote/window straight to their routes (ui/vote/front.py);
+        # Outermost: the crowd's plain pages (/vote, /vote/window, the board) straight to their routes
+        # (ui/front.py);
         # /static/ answered from the compressed files before Streamlit's middleware runs.
         # The page's head: preloads of its lazy chunks, the menu's arrows without the icon font.
         middleware=[
-            Middleware(VoteFront),
+            Middleware(CrowdFront),
             Middleware(assets.CompressedStatic),
             Middleware(page_head.PageHead),
         ],

@@ -4,13 +4,14 @@ protocol level (asyncio, many phones a process).
 1. the page's files, as the browser fetches them on a first load (the list recorded from a real
    Chromium page, bench/doors.py): the HTML, then the rest over up to six keep-alive connections, with
    `Accept-Encoding: br, gzip`; bodies are counted, not decoded;
-2. a Streamlit session: a websocket on /_stcore/stream (subprotocol `streamlit`), one BackMsg
-   rerun_script for the page, ForwardMsgs until script_finished (bench/drivers/viewers.py's protocol);
-   a run that showed an error id instead of the page (ui/errors.py) is reloaded once, as its message asks
-   (its second failure fails the phone);
+2. for a Streamlit page only, a Streamlit session: a websocket on /_stcore/stream (subprotocol
+   `streamlit`), one BackMsg rerun_script for the page, ForwardMsgs until script_finished
+   (bench/drivers/viewers.py's protocol); a run that showed an error id instead of the page (ui/errors.py)
+   is reloaded once, as its message asks (its second failure fails the phone). The crowd's board
+   (/leaderboard without ?kiosk=1) is a plain page (ui/board/): its browser opens no session;
 3. the board's stream, /live/public, until its first document.
 
-Then the phone stays: its websocket and its stream held open until told to leave. A phone may name a
+Then the phone stays: its websocket (if any) and its stream held open until told to leave. A phone may name a
 stage (`/leaderboard?stage=ID`, its session's query string, `/live/public?stage=ID`) and may `follow` its
 stream as the board does, recording when the board's state version or the scores it shows changed.
 """
@@ -31,6 +32,8 @@ _TLS.verify_mode = ssl.CERT_NONE  # the benchmark's nginx has a self-signed cert
 # in the document) and the scores the ranking shows (the performer being scored counts none: publicity).
 _VERSION = re.compile(rb'"version":(\d+)')
 _SCORES_IN = re.compile(rb'"scores_in":(\d+)')
+# Pages served without a Streamlit session (ui/front.py): the page and its stream are all a browser opens.
+PLAIN_PAGES = {"leaderboard"}
 # What a page shows for a bug instead of itself (ui/errors.py); the message asks the viewer to reload.
 ERROR_PAGE = b"Something went wrong (error id"
 
@@ -88,6 +91,7 @@ class Phone:
         self.tls = u.scheme == "https"
         self.host, self.port = u.hostname, u.port or (443 if self.tls else 80)
         self.base_url, self.files, self.page, self.stage = base_url, files, page, stage
+        self.plain = page in PLAIN_PAGES
         self.query = f"stage={stage}" if stage else ""
         self.seen: list[tuple[float, int, int]] = []  # (received at, state version, scores shown)
         self._buffer = b""
@@ -222,13 +226,14 @@ class Phone:
         try:
             await self._files()
             self.t["files"] = time.time()
-            try:
-                await self._session()
-            except PageError:  # as its message asks, the viewer reloads (its files are cached) once
-                self.error_pages += 1
-                await self.ws.close()
-                await self._session()
-            self.t["script_finished"] = time.time()
+            if not self.plain:
+                try:
+                    await self._session()
+                except PageError:  # as its message asks, the viewer reloads (its files are cached) once
+                    self.error_pages += 1
+                    await self.ws.close()
+                    await self._session()
+                self.t["script_finished"] = time.time()
             await self._first_doc()
             self.t["first_doc"] = time.time()
         except Exception as e:  # counted as a failed phone, with its reason
@@ -236,6 +241,8 @@ class Phone:
 
     async def drain(self) -> None:
         """Stay on the page: read (and drop) what the server pushes on the websocket."""
+        if self.ws is None:
+            return
         try:
             async for _ in self.ws:
                 pass
@@ -251,9 +258,12 @@ class Phone:
     def result(self) -> dict:
         t = self.t
         span = lambda a, b: round(t[b] - t[a], 4) if a in t and b in t else None  # noqa: E731
+        # The issue's measure: websocket open → script finished; for a plain page, what its reader waits for
+        # instead: from arriving (the page's request) to the board drawn from its stream's first document.
+        load = span("arrived", "first_doc") if self.plain else span("ws_open", "script_finished")
         return {
             "error": self.error,
-            "page_load": span("ws_open", "script_finished"),  # the issue's measure: websocket → script
+            "page_load": load,
             "files": span("arrived", "files"),
             "ready": span("arrived", "first_doc"),  # arrival → the board's first document
             "bytes": self.bytes,

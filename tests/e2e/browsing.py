@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Page, expect
 
@@ -15,6 +16,7 @@ EXCEPTION = '[data-testid="stException"]'
 TABLE = '[data-testid="stTable"]'
 # The live board is a custom component; Playwright's CSS selectors reach into its shadow root.
 BOARD_TABLE = "table.ranking"
+BOARD_DRAWN = ".board[data-version]"  # the board drawn from its stream's first document
 BOARD_PODIUM = ".podium .place"
 # The judge screen and the admin desk are components too (ui/components/judge.js, desk.js).
 JUDGE_SCREEN = ".judge"
@@ -33,16 +35,30 @@ ADMIN_BUTTONS = [
 ]
 
 
+def crowd_board(url: str) -> bool:
+    """Whether `url` is the crowd's board: /leaderboard but the room's screen (?kiosk=1), a plain page with
+    no Streamlit session (ui/board/, ui/front.py)."""
+    parts = urlsplit(url)
+    return parts.path.endswith("/leaderboard") and parse_qs(parts.query).get("kiosk") != ["1"]
+
+
 def open_app(page: Page, url: str) -> Page:
-    """Go to a url of the app and wait until Streamlit is connected and has run the page once."""
+    """Go to a url of the app and wait until Streamlit is connected and has run the page once (the crowd's
+    board: until it has drawn its stream's first document)."""
     page.goto(url)
+    if crowd_board(url):
+        page.wait_for_selector(BOARD_DRAWN, state="attached", timeout=30_000)
+        return page
     page.wait_for_selector(f'{APP}[data-test-connection-state="CONNECTED"]', timeout=30_000)
     settle(page)
     return page
 
 
 def settle(page: Page, timeout_ms: int = 30_000) -> None:
-    """Wait until the script is not running (fragments may start again at once; that is fine)."""
+    """Wait until the script is not running (fragments may start again at once; that is fine). The crowd's
+    board runs no script."""
+    if crowd_board(page.url):
+        return
     page.wait_for_selector(f'{APP}[data-test-script-state="notRunning"]', timeout=timeout_ms)
 
 

@@ -167,14 +167,19 @@ def test_pause_and_resume_show_on_the_desk(stack, new_page):
     assert not stack.status()["paused"]
 
 
-def test_the_board_updates_by_push_without_a_rerun(stack, new_page):
+@pytest.mark.parametrize(("path", "script_runs"), [("leaderboard", 0), ("leaderboard?kiosk=1", 1)])
+def test_the_board_updates_by_push_without_a_rerun(stack, new_page, path, script_runs):
+    """A phone's board is a plain page: no Streamlit session at all. The room's screen is the app's page:
+    it runs once and never again."""
     page = new_page()
     runs = Runs(page)
-    page.goto(f"{stack.url}/leaderboard")
+    sockets: list[str] = []
+    page.on("websocket", lambda ws: sockets.append(ws.url))
+    page.goto(f"{stack.url}/{path}")
     state = fresh_scoring(stack, 8)
     name = stack.snapshot().current.name
     expect(page.locator(BOARD_TABLE).get_by_text(name, exact=True)).to_be_visible(timeout=20_000)
-    before = quiet_runs(runs, 1.0)  # the board's page ran once and never again
+    before = quiet_runs(runs, 1.0)
 
     token = stack.service().logins.login("judge3@demo.local", stack.password).token
     stack.service().submit_score(token, state.performer_id, {"Score": "6.5"})
@@ -195,5 +200,6 @@ def test_the_board_updates_by_push_without_a_rerun(stack, new_page):
     )
     assert not any(t.startswith(f"{name}:") for t in line.all_inner_texts())
     log.info("a score reached the board %.3f s after its window's deadline", time.time() - state.deadline)
-    assert runs.count == before == 1 and runs.fragments == 0, (before, runs.count, runs.fragments)
+    assert runs.count == before == script_runs and runs.fragments == 0, (before, runs.count, runs.fragments)
+    assert len(sockets) == script_runs, sockets  # the kiosk's one Streamlit session; the phone's none
     assert_healthy(page)

@@ -35,8 +35,12 @@ def _get(stack: Stack, path: str, encodings: str | None) -> http.client.HTTPResp
     return conn.getresponse()
 
 
+# The room's screen: the board as a Streamlit page (a phone's board is a plain page: the tests at the end).
+KIOSK = "/leaderboard?kiosk=1"
+
+
 def _main_bundle(stack: Stack) -> str:
-    page = _get(stack, "/leaderboard", None).read().decode()
+    page = _get(stack, KIOSK, None).read().decode()
     return re.search(r'src="\./(static/js/index\.[A-Za-z0-9_-]+\.js)"', page).group(1)
 
 
@@ -63,7 +67,7 @@ def test_the_main_bundle_comes_in_brotli_gzip_or_plain_as_accepted(web):
 
 
 def test_every_file_the_page_preloads_comes_compressed(web):
-    page = _get(web, "/leaderboard", None).read().decode()
+    page = _get(web, KIOSK, None).read().decode()
     files = re.findall(r'(?:href|src)="\./(static/[^"]+\.(?:js|css))"', page)
     assert len(files) > 10
     for f in files:
@@ -78,10 +82,11 @@ def test_every_file_the_page_preloads_comes_compressed(web):
 
 def test_the_page_itself_is_never_cached_for_good(web):
     """The HTML names the hashed files of this Streamlit version: it must be asked for again."""
-    resp = _get(web, "/leaderboard", "br, gzip")
-    resp.read()
-    assert resp.status == 200
-    assert "immutable" not in (resp.getheader("Cache-Control") or "")
+    for path in (KIOSK, "/leaderboard", "/leaderboard?stage=main"):
+        resp = _get(web, path, "br, gzip")
+        resp.read()
+        assert resp.status == 200, path
+        assert "immutable" not in (resp.getheader("Cache-Control") or ""), path
 
 
 def test_a_missing_file_or_a_path_outside_the_folder_gets_no_file_of_ours(web):
@@ -152,3 +157,28 @@ def _nginx_answers(front: str) -> bool:
         return resp.status in (200, 503)
     finally:
         conn.close()
+
+
+def test_a_phones_board_is_one_small_page_compressed_once_as_accepted(web):
+    """GET /leaderboard (the QR code's address) without ?kiosk=1 is the crowd's plain page: one request,
+    its style and script inline, the same bytes whichever encoding is asked for."""
+    plain = _get(web, "/leaderboard", None).read()
+    assert b"<html" in plain and b"liveBoard(" in plain and b"/_stcore/" not in plain
+    assert b"static/js/" not in plain  # none of Streamlit's files
+    for accepted, encoding, unpack in (
+        ("br, gzip, deflate", "br", brotli.decompress),
+        ("gzip", "gzip", gzip.decompress),
+    ):
+        resp = _get(web, "/leaderboard?stage=main", accepted)
+        body = resp.read()
+        assert (resp.status, resp.getheader("Content-Encoding")) == (200, encoding), accepted
+        assert unpack(body) == plain
+        assert len(body) < 16_000, f"{encoding}: {len(body)} bytes"
+        assert "Accept-Encoding" in resp.getheader("Vary")
+        assert "no-cache" in resp.getheader("Cache-Control")
+        assert "default-src 'none'" in resp.getheader("Content-Security-Policy")
+
+
+def test_the_rooms_screen_is_still_the_apps_page(web):
+    page = _get(web, KIOSK, None).read()
+    assert b"liveBoard(" not in page and re.search(rb'src="\./static/js/index\.', page)

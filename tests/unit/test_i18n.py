@@ -109,8 +109,13 @@ def test_the_language_route_remembers_a_known_language_and_returns_to_a_plain_pa
     r = client.get("/language?to=ar&next=/vote", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/vote"
     assert "stagescore_language=ar" in r.headers["set-cookie"] and "HttpOnly" not in r.headers["set-cookie"]
+    r = client.get("/language?to=es&next=/leaderboard%3Fstage%3Ds1", follow_redirects=False)
+    assert r.headers["location"] == "/leaderboard?stage=s1"  # the crowd's board, back to its stage
     r = client.get("/language?to=klingon&next=https://evil.example/", follow_redirects=False)
     assert r.headers["location"] == "/" and "set-cookie" not in r.headers
+    for elsewhere in ("//evil.example/", "/leaderboard?stage=s1&next=//x", "/leaderboard?stage=S1", "/admin"):
+        r = client.get("/language", params={"to": "es", "next": elsewhere}, follow_redirects=False)
+        assert r.headers["location"] == "/", elsewhere
 
 
 def _catalogue(path: Path):

@@ -19,6 +19,8 @@ SERVED = {
     "judge": ("live_core.js", "live_stream.js", "judge_core.js", "judge_view.js", "judge_net.js", "judge.js"),
 }
 SERVED_DIR = "stagescore"  # under the folder's static/: /static/stagescore/judge.AbCd1234.js
+# The live board's files: its component (board.py) and the crowd's plain page (ui/board/) join the same.
+BOARD_SCRIPTS = ("live_core.js", "live_stream.js", "projector.js", "board_pages.js", "board.js")
 
 
 def asset(*names: str) -> str:

@@ -4,7 +4,9 @@
 // A podium place is said in words ("1st"), in a medal's colour: no emoji font needed, nor colour to read it.
 const placeWord = (n) => n === 1 ? t("1st") : n === 2 ? t("2nd") : n === 3 ? t("3rd") : t("Place {rank}", {rank: n});
 
-export default function (component) {
+// The board's one entry: Streamlit's component (board.py) exports it; the crowd's plain page (ui/board/)
+// calls it with the same data.
+function liveBoard(component) {
   const { data, parentElement } = component;
   setWords(data.words);
   const locale = document.documentElement.lang || undefined;

@@ -7,14 +7,14 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from ui.components import app_path, asset, words
+from ui.components import BOARD_SCRIPTS, app_path, asset, words
 
-_SCRIPTS = ("live_core.js", "live_stream.js", "projector.js", "board_pages.js", "board.js")
+_SCRIPTS = BOARD_SCRIPTS
 _component = st.components.v2.component(
     "stagescore_live_board",
     html="<div class='board'></div>",
     css=asset("board.css"),
-    js=asset(*_SCRIPTS),
+    js=asset(*_SCRIPTS) + "\nexport default liveBoard;\n",
 )
 
 

@@ -1,0 +1,15 @@
+// The crowd's board page: the live board (board.js, the same as the app's component) on a plain page.
+// The stage comes from the address (?stage=ID, as the kiosk's QR code carries it); addresses are relative,
+// so the page works under the app's base path.
+const query = new URLSearchParams(location.search);
+const stage = query.get("stage");
+const stream = "live/public" + (stage ? "?stage=" + encodeURIComponent(stage) : "");
+liveBoard({data: {url: stream, kiosk: false, theme: "light", words: /*WORDS*/{}},
+           parentElement: document.getElementById("live")});
+if (stage) {
+  // The language links come back to this stage's board (GET /language checks the address it returns to).
+  for (const a of document.querySelectorAll(".languages a")) {
+    a.href = a.href.replace("next=%2Fleaderboard", "next=" + encodeURIComponent("/leaderboard?stage=" + stage));
+  }
+  document.getElementById("every-stage").hidden = false;
+}
