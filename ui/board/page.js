@@ -9,7 +9,9 @@ liveBoard({data: {url: stream, kiosk: false, theme: "light", words: /*WORDS*/{}}
 if (stage) {
   // The language links come back to this stage's board (GET /language checks the address it returns to).
   for (const a of document.querySelectorAll(".languages a")) {
-    a.href = a.href.replace("next=%2Fleaderboard", "next=" + encodeURIComponent("/leaderboard?stage=" + stage));
+    const link = new URL(a.href);
+    link.searchParams.set("next", "/leaderboard?stage=" + stage);
+    a.href = link.href;
   }
   document.getElementById("every-stage").hidden = false;
 }

@@ -6,8 +6,6 @@ hall's phones arrive together. The room's screen (?kiosk=1) stays the app's page
 
 from __future__ import annotations
 
-import gzip
-import html
 import json
 from functools import cache
 from pathlib import Path
@@ -16,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ui import i18n, i18n_browser, icon
+from ui import i18n, i18n_browser, icon, plain_page
 from ui.components import BOARD_SCRIPTS, document_words
 from ui.components import HERE as COMPONENTS
 
@@ -31,8 +29,6 @@ CSP = (
 def _page(language: str) -> dict[str, bytes]:
     """The page in one language, whole: its [[…]] marks and the board's t("…") words filled in (ui/i18n.py),
     then brotli and gzip once."""
-    import brotli
-
     scripts = [COMPONENTS / name for name in BOARD_SCRIPTS] + [HERE / "page.js"]
     with i18n.using(language):
         page = i18n_browser.fill_marks((HERE / "page.html").read_text())
@@ -41,35 +37,15 @@ def _page(language: str) -> dict[str, bytes]:
     script = script.replace("/*WORDS*/{}", json.dumps(words, ensure_ascii=False).replace("</", "<\\/"))
     style = (HERE / "page.css").read_text() + (COMPONENTS / "board.css").read_text()
     page = page.replace("{{LANG}}", language).replace("{{DIR}}", i18n.direction(language))
-    page = page.replace("{{LANGUAGES}}", _language_links(language)).replace("{{ICON}}", icon.DATA_URL)
+    links = plain_page.language_links(language, "/leaderboard")
+    page = page.replace("{{LANGUAGES}}", links).replace("{{ICON}}", icon.DATA_URL)
     page = page.replace("/*CSS*/", style).replace("/*JS*/", "(function () {\n" + script + "\n})();")
-    raw = page.encode()
-    return {"br": brotli.compress(raw, quality=11), "gzip": gzip.compress(raw, 9, mtime=0), "": raw}
-
-
-def _language_links(current: str) -> str:
-    """The page's language menu: a link each to GET /language (ui/language.py), which remembers it."""
-    links = []
-    for code, name in i18n.LANGUAGES.items():
-        here = ' aria-current="true"' if code == current else ""
-        href = f"language?to={code}&amp;next=%2Fleaderboard"
-        links.append(f'<a href="{href}" lang="{code}"{here}>{html.escape(name)}</a>')
-    return " · ".join(links)
+    return plain_page.packed(page)
 
 
 async def page(request: Request) -> Response:
-    accepted = request.headers.get("accept-encoding", "")
-    encoding = next((e for e in ("br", "gzip") if e in accepted), "")
-    headers = {
-        "Cache-Control": "no-cache",
-        "Vary": "Accept-Encoding, Accept-Language, Cookie",
-        "Content-Security-Policy": CSP,
-    }
-    if encoding:
-        headers["Content-Encoding"] = encoding
-    return Response(
-        _page(i18n.for_request(request))[encoding], media_type="text/html; charset=utf-8", headers=headers
-    )
+    headers = {"Cache-Control": "no-cache", "Content-Security-Policy": CSP}
+    return plain_page.answer(request, _page(i18n.for_request(request)), headers)
 
 
 def routes() -> list[Route]:

@@ -7,7 +7,6 @@ script reads the element from its path and the stage and theme from its query.
 
 from __future__ import annotations
 
-import gzip
 import json
 from functools import cache
 from pathlib import Path
@@ -16,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from ui import i18n, i18n_browser
+from ui import i18n, i18n_browser, plain_page
 from ui.components import document_words
 
 HERE = Path(__file__).resolve().parent
@@ -30,8 +29,6 @@ UNKNOWN = "There is no such overlay; the overlays are: " + ", ".join(f"/overlay/
 def _page(language: str) -> dict[str, bytes]:
     """The page in one language, compressed once: its [[…]] marks and its script's t("…") words filled in
     (ui/i18n.py), lang and dir on <html>."""
-    import brotli
-
     scripts = [COMPONENTS / "live_core.js", COMPONENTS / "live_stream.js", HERE / "overlay.js"]
     with i18n.using(language):
         html = i18n_browser.fill_marks((HERE / "page.html").read_text())
@@ -40,8 +37,7 @@ def _page(language: str) -> dict[str, bytes]:
     script = script.replace("/*WORDS*/{}", json.dumps(words, ensure_ascii=False).replace("</", "<\\/"))
     html = html.replace("{{LANG}}", language).replace("{{DIR}}", i18n.direction(language))
     html = html.replace("/*CSS*/", (HERE / "overlay.css").read_text()).replace("/*JS*/", script)
-    raw = html.encode()
-    return {"br": brotli.compress(raw, quality=11), "gzip": gzip.compress(raw, 9, mtime=0), "": raw}
+    return plain_page.packed(html)
 
 
 def language(request: Request) -> str:
@@ -52,18 +48,8 @@ def language(request: Request) -> str:
 async def overlay(request: Request) -> Response:
     if request.path_params["element"] not in PAGES:
         return PlainTextResponse(UNKNOWN, status_code=404)
-    accepted = request.headers.get("accept-encoding", "")
-    encoding = next((e for e in ("br", "gzip") if e in accepted), "")
-    headers = {
-        "Cache-Control": "no-cache",
-        "Vary": "Accept-Encoding, Accept-Language, Cookie",
-        "Content-Security-Policy": CSP,
-    }
-    if encoding:
-        headers["Content-Encoding"] = encoding
-    return Response(
-        _page(language(request))[encoding], media_type="text/html; charset=utf-8", headers=headers
-    )
+    headers = {"Cache-Control": "no-cache", "Content-Security-Policy": CSP}
+    return plain_page.answer(request, _page(language(request)), headers)
 
 
 def routes() -> list[Route]:

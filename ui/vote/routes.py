@@ -8,8 +8,6 @@ client's address counts only towards a high per-address ceiling (a venue shares 
 from __future__ import annotations
 
 import asyncio
-import gzip
-import html
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -31,7 +29,7 @@ from engine.domain.model import (
     StagescoreError,
 )
 from ui import body as bodies
-from ui import cookies, i18n, i18n_browser, icon
+from ui import cookies, i18n, i18n_browser, icon, plain_page
 from ui.routes_auth import client_of
 
 HERE = Path(__file__).resolve().parent
@@ -46,22 +44,18 @@ CSP = "default-src 'self'; img-src data:; style-src 'unsafe-inline'; script-src 
 def _page(language: str) -> dict[str, bytes]:
     """The page in one language, whole, and compressed once: brotli and gzip (a few KB over the slowest
     link). Its words are filled in here ([[…]] in the HTML, t("…") in the script: ui/i18n.py)."""
-    import brotli
-
     with i18n.using(language):
         html = i18n_browser.fill_marks((HERE / "page.html").read_text())
         words = i18n_browser.messages(i18n_browser.script_messages(HERE / "vote.js"))
     html = html.replace("{{LANG}}", language).replace("{{DIR}}", i18n.direction(language))
-    html = html.replace("{{LANGUAGES}}", _language_links(language))
+    html = html.replace("{{LANGUAGES}}", plain_page.language_links(language, "/vote"))
     # The app's icon inline: without one a browser asks for /favicon.ico, which Streamlit answers with its
     # whole page (100-140 ms a request for the bench's Chromium pages)
     html = html.replace("{{ICON}}", icon.DATA_URL)
     html = html.replace("/*CSS*/", (HERE / "vote.css").read_text())
     script = (HERE / "vote.js").read_text()
     script = script.replace("/*WORDS*/{}", json.dumps(words, ensure_ascii=False).replace("</", "<\\/"))
-    html = html.replace("/*JS*/", script)
-    raw = html.encode()
-    return {"br": brotli.compress(raw, quality=11), "gzip": gzip.compress(raw, 9, mtime=0), "": raw}
+    return plain_page.packed(html.replace("/*JS*/", script))
 
 
 # The crowd's votes get threads of their own: on the live feed's pool, 2,000 phones voting at once
@@ -85,24 +79,9 @@ def _refused(status: int, sentence: str) -> JSONResponse:
     return JSONResponse({"ok": False, "error": sentence}, status_code=status, headers=_PRIVATE)
 
 
-def _language_links(current: str) -> str:
-    """The page's language menu: a link each to GET /language (ui/language.py), which remembers it."""
-    links = []
-    for code, name in i18n.LANGUAGES.items():
-        here = ' aria-current="true"' if code == current else ""
-        href = f"language?to={code}&amp;next=/vote"
-        links.append(f'<a href="{href}" lang="{code}"{here}>{html.escape(name)}</a>')
-    return " · ".join(links)
-
-
 async def page(request: Request) -> Response:
-    accepted = request.headers.get("accept-encoding", "")
-    encoding = next((e for e in ("br", "gzip") if e in accepted), "")
-    headers = {**_PRIVATE, "Vary": "Accept-Encoding, Accept-Language, Cookie", "Content-Security-Policy": CSP}
-    if encoding:
-        headers["Content-Encoding"] = encoding
-    page = _page(i18n.for_request(request))[encoding]
-    response = Response(page, media_type="text/html; charset=utf-8", headers=headers)
+    headers = {**_PRIVATE, "Content-Security-Policy": CSP}
+    response = plain_page.answer(request, _page(i18n.for_request(request)), headers)
     votes = _hubs().svc.votes
     cookie = cookies.voter_from_request(request)
     try:  # on the loop once the signing key is in memory (microseconds); its one read, in a thread
