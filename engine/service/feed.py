@@ -10,7 +10,9 @@ every two.
 The settings come with the status partition each tick; a change moves the scores' generation.
 A window's flip for the performer on stage (opened, paused, more time) is published from the status
 partition alone, and the rest is read on a tick that follows at once (`Reading.complete`): the judges'
-screens flip after one DynamoDB request, not eight.
+screens flip after one DynamoDB request, not eight. So is the next performer going on, to the judges'
+screens only (`Reading.judges_only`): the leaving performer's row and last scores are read by the tick that
+follows, which the boards and the desk wait for (a board must not show a total short of its last score).
 What the admin or a judge changes without moving the state's version (conflicts of interest, the round's
 name, the results' release, the admins' "please check" requests) is read when the version moves and
 every second besides, or at once when this process took the change (`refresh_besides`); what the
@@ -45,6 +47,7 @@ ENGINES_SECONDS = 2.0  # the engines' seen items, for the admin desk's engine li
 ACCOUNTS_SECONDS = 5.0
 BESIDES_SECONDS = 1.0
 ON_AIR_SECONDS = 2.0
+FLIP, NEXT = "flip", "next"  # what a tick may publish from the status partition alone (Feed._quick)
 NO_EVENT = N_("There is no event yet: run `python -m engine demo` or create one in Setup.")
 
 
@@ -61,6 +64,7 @@ class Reading:
     on_air: OnAir = OnAir()  # the stage's overlays and projector (engine/domain/on_air.py)
     accounts_at: float = 0.0  # when `accounts` were read (the feed's clock)
     complete: bool = True  # False: a window's flip read from the status partition alone (`Feed.read`)
+    judges_only: bool = False  # a new performer read from the status partition: for the judges' screens
 
 
 class Feed:
@@ -119,8 +123,8 @@ class Feed:
             self._settings, self._deductions = bundle.settings, bundle.deductions
             self._generation += 1
         moved = state.version != self._version
-        flip_only = moved and self._flip_only(state)
-        if flip_only:  # the on-stage performer's row moved with the state (write_step): shown as it now is
+        quick = self._quick(state) if moved else None
+        if quick:  # the on-stage performer's row moved with the state (write_step): shown as it now is
             self._performers = roster.on_stage_as_of(self._performers, state)
             self._generation += 1
         else:
@@ -163,22 +167,25 @@ class Feed:
         judged, desk = self._engine(state, now, engine_details)
         accounts, at = dict(self._accounts), self._accounts_at
         return Reading(
-            snap, judged, self._generation, accounts, checks, desk, self._on_air, at, not flip_only
+            snap, judged, self._generation, accounts, checks, desk, self._on_air, at, not quick, quick == NEXT
         )
 
-    def _flip_only(self, state: EventState) -> bool:
-        """The state moved by one step that changed the clock alone (a window opened for the performer on
-        stage, a pause, more time): nothing else this tick would read can have moved with it, so the tick
-        publishes from the status partition and the next reads the rest (the version is not recorded
-        yet). Under load the other six or seven reads, one after another, put hundreds of milliseconds
-        between the engine's commit and the judges' flip (measured, see the README's vote section)."""
+    def _quick(self, state: EventState) -> str | None:
+        """What the tick may publish from the status partition alone, when the state moved by one step:
+        FLIP, a step that changed the clock alone (a window opened for the performer on stage, a pause,
+        more time), so nothing else this tick would read can have moved with it; NEXT, the next performer
+        in the same running order going on, for the judges' screens only (the leaving performer's status
+        and last scores are read next). The next tick reads the rest (the version is not recorded yet).
+        Under load the other six or seven reads, one after another, put hundreds of milliseconds between
+        the engine's commit and the judges' flip (measured, see the README's vote and festival sections)."""
         if self._state is None or self._flipped == state.version or state.version != self._version + 1:
-            return False
-        on_stage = state.performer_id  # None in setup and the lobby, where the roster may change
-        if on_stage is None or on_stage != self._state.performer_id or state.order != self._state.order:
-            return False
+            return None
+        on_stage, before = state.performer_id, self._state.performer_id
+        # None in setup and the lobby, where the roster may change; a new running order is read whole.
+        if on_stage is None or before is None or state.order != self._state.order:
+            return None
         self._flipped = state.version
-        return True
+        return FLIP if on_stage == before else NEXT
 
     def _load(self, now: float) -> EventBundle:
         """The current event's status partition (following the pointer to a new event), and the lease and

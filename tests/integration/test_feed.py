@@ -3,6 +3,7 @@ is made again on the next tick; a window's flip for the performer on stage is pu
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -86,9 +87,12 @@ def test_a_window_flip_for_the_same_performer_is_read_from_the_status_partition_
     assert feed.read().complete and "performers.list" not in calls  # read once for the move, not again
 
 
-def test_a_new_performer_on_stage_is_read_whole_at_once(svc, clock, monkeypatch):
-    """The window closes and the next performer goes on: the previous performer's scores must be read once
-    more (a score committed just before the switch), so that tick reads everything."""
+def test_a_new_performer_on_stage_is_read_for_the_judges_then_whole_with_the_last_scores(
+    svc, clock, monkeypatch
+):
+    """The window closes and the next performer goes on: the tick that sees it reads the status partition
+    alone and says it is for the judges only; the next reads everything, the previous performer's scores
+    once more (a score committed just before the switch) and the roster with their new status."""
     tokens = seed_event(svc)
     first = open_scoring(svc, clock)
     feed = Feed(svc.store, clock)
@@ -98,8 +102,31 @@ def test_a_new_performer_on_stage_is_read_whole_at_once(svc, clock, monkeypatch)
 
     nxt = close_window(svc, clock)
     assert nxt.phase is Phase.PERFORMING and nxt.performer_id != first.performer_id
+    quick = feed.read()
+    assert quick.judges_only and not quick.complete and calls == [], calls
+    assert quick.snapshot.state.performer_id == nxt.performer_id
+    statuses = {p.performer_id: p.status for p in quick.snapshot.performers}
+    assert statuses[nxt.performer_id] is PerformerStatus.PERFORMING
+
     reading = feed.read()
-    assert reading.complete and "performers.list" in calls
+    assert reading.complete and not reading.judges_only and "performers.list" in calls
     assert [s.values for s in reading.snapshot.scores if s.performer_id == first.performer_id] == [
         {"Score": Decimal("7")}
     ]
+    statuses = {p.performer_id: p.status for p in reading.snapshot.performers}
+    assert statuses[first.performer_id] is not PerformerStatus.SCORING  # as the close wrote it
+    assert reading.scores_generation != quick.scores_generation  # the boards are pushed from this read
+
+
+def test_a_step_into_another_running_order_is_read_whole_at_once(svc, clock, monkeypatch):
+    """Only a step in the running order last read whole is published from the status partition: a new
+    order (a performer moved or brought back meanwhile) may have changed the roster itself."""
+    tokens = seed_event(svc)
+    svc.command(None, Command(CommandKind.START, force=True))
+    feed = Feed(svc.store, clock)
+    feed.read()
+    feed._state = replace(feed._state, order=tuple(reversed(feed._state.order)))  # as last read whole
+    calls = _counting(svc.store, monkeypatch)
+    svc.command(tokens["admin@test.local"], Command(CommandKind.SKIP))
+    reading = feed.read()
+    assert reading.complete and not reading.judges_only and "performers.list" in calls

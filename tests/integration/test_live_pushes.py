@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import asyncio
 
-from engine.domain.model import Command, CommandKind
+from engine.domain.model import Command, CommandKind, Role
 from engine.service.feed import Feed
 from tests.support.events import seed_event
 from tests.support.live import run_apart
 from tests.support.rounds import close_window, judge, open_scoring
 from ui.live.builder import Builder, Built
-from ui.live.channel import Turns
+from ui.live.channel import Connection, Turns
 from ui.live.hub import Hub
 
 JUDGES = [judge(1), judge(2), judge(3)]
@@ -166,3 +166,37 @@ def test_a_flip_read_from_the_status_partition_is_pushed_and_the_whole_read_foll
 
     run_apart(scenario)
     assert phases == ["PERFORMING", "SCORING"]
+
+
+def test_the_next_performer_reaches_the_judges_first_and_the_board_only_with_the_last_scores(svc, clock):
+    """A window closes and the next performer goes on: the tick that read the status partition alone
+    pushes the judges' documents only; the board and the desk wait for the whole read that follows at once,
+    which carries the score committed just before the close."""
+    tokens = seed_event(svc)
+    first = open_scoring(svc, clock)
+    hub = Hub(svc)
+    hub.connections.update(Connection("t", email, Role.JUDGE.value) for email in JUDGES)
+
+    async def scenario() -> None:
+        await hub._tick_once()
+        board, desk = hub.public.version, hub.admin.version
+        judged = {e: hub.judge_channel(e).version for e in JUDGES}
+        last_board = hub.built.public
+        svc.submit_score(tokens[judge(1)], first.performer_id, {"Score": "7"})
+        nxt = close_window(svc, clock)
+        hub._wake.clear()
+        await hub._tick_once()
+        assert hub.built.reading.judges_only and hub._wake.is_set()
+        assert all(hub.judge_channel(e).version == judged[e] + 1 for e in JUDGES), "the judges were not told"
+        assert hub.built.reading.snapshot.state.performer_id == nxt.performer_id
+        assert (hub.public.version, hub.admin.version) == (board, desk), "pushed before the whole read"
+        assert hub.built.public == last_board  # what /api/v1 and a new phone get meanwhile
+        await hub._tick_once()
+        assert hub.built.reading.complete and hub.public.version == board + 1 and hub.admin.version > desk
+        name = next(
+            p.name for p in hub.built.reading.snapshot.performers if p.performer_id == first.performer_id
+        )
+        row = next(r for r in hub.built.public[0]["ranking"] if r["performer"] == name)
+        assert row["scores_in"] == 1, row
+
+    run_apart(scenario)

@@ -19,6 +19,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from engine.domain import stages
 from engine.domain.model import UNREACHABLE, DatabaseUnavailable, Role, StagescoreError
@@ -149,7 +150,6 @@ class Hub:
             log.exception("live feed tick failed")
             return
         self.last_tick = (time.monotonic(), None)
-        self.built = built
         self.ticks += 1
         if built.reading.complete:
             self._read_done = number
@@ -157,6 +157,12 @@ class Hub:
             done.set()
         else:  # a window's flip from the status partition alone (engine/service/feed.py): the rest now
             self.wake()
+        if built.reading.judges_only and self.built is not None:
+            # The next performer, for the judges' screens: the board, the desk and the state feed keep
+            # (and answer from) their documents until the whole read that follows at once.
+            last = self.built
+            built = replace(built, public=last.public, admin=last.admin, state=last.state)
+        self.built = built
         self._publish(built)
 
     def _publish(self, built: Built) -> None:
