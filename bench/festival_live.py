@@ -4,13 +4,13 @@ S stages (default 4), each an event (perform 3 s, score 6 s) with a panel of J j
 score every window over HTTP as their screens do (bench/drivers/live.py's ScoringJudge: the judge's own
 /live/judge stream and POST /live/score, each judge at its own moment of the window; with Chromium, one
 judge of each panel is a real judge screen instead), and V board viewers (default 2,000) spread evenly over
-the stages' boards, each a phone as bench/drivers/phones.py does it (the page's files, a Streamlit session
-of /leaderboard?stage=ID, its /live/public?stage=ID stream, read for as long as it stays).
+the stages' boards, each a phone as bench/drivers/phones.py does it (the crowd's board /leaderboard?stage=ID,
+a plain page, and its /live/public?stage=ID stream, read for as long as it stays).
 
 Doors first: the phones arrive at random moments within --arrive-within seconds while every stage is set
 up but not started (the judges' screens open), as an audience comes in before the show; the arrival is
-measured and reported (page load = websocket open → script finished, ready = arrival → the board's first
-document), not counted in the targets. Then every stage starts (together: their deadlines coincide, the
+measured and reported (page load and ready: arrival → the board's first document, the board being a
+plain page), not counted in the targets. Then every stage starts (together: their deadlines coincide, the
 worst case for one engine and one web server; or --start staggered) and for --measure seconds, per stage:
 
 - committed transition vs deadline: each scoring_opened / scoring_closed log entry's written_at minus the

@@ -4,7 +4,7 @@ window opening, on one web process, while 9 judges score and 500 viewers watch t
 One engine, one web process, an in-memory DynamoDB Local. The event votes per act (VoteMode.PER_ACT: a
 performer's window opens when they go on stage and closes --grace s after their scoring window closed).
 1. doors: --viewers board viewers arrive within --viewers-within s (bench/drivers/crowd.py: each the
-   board's files, a Streamlit session of /leaderboard and its /live/public stream, followed); 9 judges'
+   crowd's board, a plain page, and its /live/public stream, followed); 9 judges'
    screens at protocol level (bench/drivers/live.py's ScoringJudge: /live/judge and POST /live/score);
 2. the show starts; --baseline-acts acts go by with no phone voting: the judges' figures and the web
    process's DynamoDB requests without the vote;

@@ -5,7 +5,7 @@
 The same stack as bench/doors.py (DynamoDB Local in memory, the engine, the event with three judges
 scoring, perform 2 s / score 3 s windows; `--processes` web processes behind the shipped nginx site). The
 web processes' CPU with nobody on the page (over `--hold` s), then `--phones` phones (bench/drivers/
-crowd.py, each the page's files, a Streamlit session of /leaderboard and its /live/public stream)
+crowd.py, each the crowd's board /leaderboard, a plain page, and its /live/public stream)
 arriving within `--within` s, then the held CPU over `--hold` s, `--repeat` times; each line gives the
 machine's load (its other work counts in no figure: CPU time of the web processes only). With
 `--profile S`, py-spy then records each web process for S s while the phones stay (raw folded stacks in
