@@ -29,6 +29,7 @@ import argparse
 import math
 import os
 import time
+from functools import partial
 
 import psutil
 from playwright.sync_api import sync_playwright
@@ -71,18 +72,21 @@ def first_runs(stack, cookie: tuple[str, str], n: int) -> dict:
     for page, query in FIRST_RUN_PAGES:
         name = page + (f"?{query}" if query else "")
         cookies = {cookie[0]: cookie[1]} if page == "judge" else {}
-        session_once(stack.url, page, query=query, cookies=cookies)
-        c0 = client_cpu(pid)
-        for _ in range(n):
-            session_once(stack.url, page, query=query, cookies=cookies)
-        out[name] = round((client_cpu(pid) - c0) / n * 1000, 1)
+        once = partial(session_once, stack.url, page, query=query, cookies=cookies)
+        out[name] = round(_mean_cpu_ms(pid, n, once), 1)
     # The crowd's board is a plain page (ui/board/): a phone's GET of /leaderboard runs no script.
-    _get_page(stack.url)
-    c0 = client_cpu(pid)
-    for _ in range(n):
-        _get_page(stack.url)
-    out["leaderboard (the crowd's page, a GET)"] = round((client_cpu(pid) - c0) / n * 1000, 2)
+    get = partial(_get_page, stack.url)
+    out["leaderboard (the crowd's page, a GET)"] = round(_mean_cpu_ms(pid, n, get), 2)
     return out
+
+
+def _mean_cpu_ms(pids: list[int], n: int, once) -> float:
+    """The processes' CPU (ms) a call of `once` costs, the mean of n calls after one to warm up."""
+    once()
+    c0 = client_cpu(pids)
+    for _ in range(n):
+        once()
+    return (client_cpu(pids) - c0) / n * 1000
 
 
 def _get_page(url: str) -> None:

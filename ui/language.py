@@ -9,19 +9,34 @@ flexbox and follows it.
 from __future__ import annotations
 
 import html
-import re
 
 import streamlit as st
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from engine.domain import stages
+from engine.domain.model import InvalidInput
 from ui import cookies, i18n
 from ui.i18n import _
 
-# Where GET /language may return to: the plain pages that link to it, the board with its stage (a stage id:
-# engine/domain/stages.py), never another site.
-_NEXT = re.compile(r"/|/vote|/leaderboard(\?stage=[a-z0-9][a-z0-9-]{0,31})?")
+_NEXT_PATHS = ("/", "/vote", "/leaderboard")  # the plain pages that link to GET /language
+
+
+def _back_to(target: str) -> str:
+    """Where GET /language returns: a plain page that links to it, the board with its stage (a valid stage
+    id, engine/domain/stages.py), never another site; anything else goes home."""
+    path, marked, query = target.partition("?")
+    if path not in _NEXT_PATHS:
+        return "/"
+    if not marked:
+        return path
+    stage = query.removeprefix("stage=") if path == "/leaderboard" and query.startswith("stage=") else None
+    try:
+        return f"{path}?stage={stages.check_id(stage)}"
+    except InvalidInput:
+        return "/"
+
 
 # The menu: a native <select> (no Streamlit widget: its chunk would add to a phone's first load). A choice
 # writes the cookie (no secret in it) and reloads the page, which the next run draws in that language.
@@ -112,7 +127,7 @@ def html_attributes(code: str) -> str:
 async def choose_route(request: Request) -> Response:
     """GET /language?to=es&next=/vote: remember the language, then back to the page (a plain page's menu)."""
     target = request.query_params.get("next", "/")
-    path = target if _NEXT.fullmatch(target) else "/"
+    path = _back_to(target)
     response = RedirectResponse(cookies.base_path().rstrip("/") + path, status_code=303)
     if code := i18n.normalize(request.query_params.get("to")):
         cookies.set_language(response, request, code)

@@ -1,16 +1,46 @@
 """What the plain pages beside the app share (the crowd's board, /vote, the stream's overlays): one HTML
-file whole, compressed once per language, answered in the encoding the browser accepts, and the language
-links at their foot. No Streamlit here: these pages cost a phone one request, not a session."""
+file whole, its words, style and script filled in, compressed once per language, answered in the encoding
+the browser accepts, and the language links at their foot. No Streamlit here: these pages cost a phone one
+request, not a session."""
 
 from __future__ import annotations
 
 import gzip
 import html
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ui import i18n
+from ui import i18n, i18n_browser
+
+
+def filled(
+    page: Path,
+    language: str,
+    scripts: Sequence[Path],
+    styles: Sequence[Path],
+    words_of: Sequence[Path] | None = None,
+    more_words: Iterable[str] = (),
+    blanks: dict[str, str] | None = None,
+) -> str:
+    """`page` in `language`, whole: its [[…]] marks translated, lang and dir on <html>, `styles` at /*CSS*/,
+    `scripts` joined at /*JS*/ with the translations their t("…") ask for (those of `words_of`, default
+    `scripts`, and `more_words`) at /*WORDS*/{} (ui/i18n.py), and each {{NAME}} of `blanks` filled."""
+    with i18n.using(language):
+        text = i18n_browser.fill_marks(page.read_text())
+        asked = i18n_browser.script_messages(*(scripts if words_of is None else words_of))
+        words = i18n_browser.messages((*asked, *more_words))
+    script = "\n".join(path.read_text() for path in scripts)
+    # In a <script> element: a "</" in a translation must not end it.
+    script = script.replace("/*WORDS*/{}", json.dumps(words, ensure_ascii=False).replace("</", "<\\/"))
+    fills = {"LANG": language, "DIR": i18n.direction(language), **(blanks or {})}
+    for name, value in fills.items():
+        text = text.replace("{{" + name + "}}", value)
+    style = "".join(path.read_text() for path in styles)
+    return text.replace("/*CSS*/", style).replace("/*JS*/", script)
 
 
 def packed(page: str) -> dict[str, bytes]:

@@ -24,6 +24,8 @@ import ssl
 import time
 from urllib.parse import urlsplit
 
+from ui import front
+
 CONNECTIONS = 6  # Chromium's connections per host over HTTP/1.1
 _TLS = ssl.create_default_context()
 _TLS.check_hostname = False
@@ -32,8 +34,6 @@ _TLS.verify_mode = ssl.CERT_NONE  # the benchmark's nginx has a self-signed cert
 # in the document) and the scores the ranking shows (the performer being scored counts none: publicity).
 _VERSION = re.compile(rb'"version":(\d+)')
 _SCORES_IN = re.compile(rb'"scores_in":(\d+)')
-# Pages served without a Streamlit session (ui/front.py): the page and its stream are all a browser opens.
-PLAIN_PAGES = {"leaderboard"}
 # What a page shows for a bug instead of itself (ui/errors.py); the message asks the viewer to reload.
 ERROR_PAGE = b"Something went wrong (error id"
 
@@ -91,8 +91,9 @@ class Phone:
         self.tls = u.scheme == "https"
         self.host, self.port = u.hostname, u.port or (443 if self.tls else 80)
         self.base_url, self.files, self.page, self.stage = base_url, files, page, stage
-        self.plain = page in PLAIN_PAGES
         self.query = f"stage={stage}" if stage else ""
+        # Served without a Streamlit session (ui/front.py): the page and its stream are all a browser opens.
+        self.plain = f"/{page}" == front.BOARD and front.board_wanted(self.query.encode())
         self.seen: list[tuple[float, int, int]] = []  # (received at, state version, scores shown)
         self._buffer = b""
         self.cookies: dict[str, str] = {}

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 from decimal import ROUND_HALF_UP, Decimal
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, expect
 
 from tests.support.browser import PHONE
 from tests.support.waiting import wait_for as wait_for  # re-exported for the tests
+from ui import front
 
 APP = '[data-testid="stApp"]'
 EXCEPTION = '[data-testid="stException"]'
@@ -39,7 +40,7 @@ def crowd_board(url: str) -> bool:
     """Whether `url` is the crowd's board: /leaderboard but the room's screen (?kiosk=1), a plain page with
     no Streamlit session (ui/board/, ui/front.py)."""
     parts = urlsplit(url)
-    return parts.path.endswith("/leaderboard") and parse_qs(parts.query).get("kiosk") != ["1"]
+    return parts.path.endswith(front.BOARD) and front.board_wanted(parts.query.encode())
 
 
 def open_app(page: Page, url: str) -> Page:

@@ -6,7 +6,6 @@ hall's phones arrive together. The room's screen (?kiosk=1) stays the app's page
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ui import i18n, i18n_browser, icon, plain_page
+from ui import i18n, icon, plain_page
 from ui.components import BOARD_SCRIPTS, document_words
 from ui.components import HERE as COMPONENTS
 
@@ -27,20 +26,19 @@ CSP = (
 
 @cache
 def _page(language: str) -> dict[str, bytes]:
-    """The page in one language, whole: its [[…]] marks and the board's t("…") words filled in (ui/i18n.py),
-    then brotli and gzip once."""
-    scripts = [COMPONENTS / name for name in BOARD_SCRIPTS] + [HERE / "page.js"]
-    with i18n.using(language):
-        page = i18n_browser.fill_marks((HERE / "page.html").read_text())
-        words = i18n_browser.messages((*i18n_browser.script_messages(*scripts), *document_words()))
-    script = "\n".join(path.read_text() for path in scripts)
-    script = script.replace("/*WORDS*/{}", json.dumps(words, ensure_ascii=False).replace("</", "<\\/"))
-    style = (HERE / "page.css").read_text() + (COMPONENTS / "board.css").read_text()
-    page = page.replace("{{LANG}}", language).replace("{{DIR}}", i18n.direction(language))
+    """The page in one language, whole (the board's t("…") words and its documents' sentences in it),
+    compressed once."""
     links = plain_page.language_links(language, "/leaderboard")
-    page = page.replace("{{LANGUAGES}}", links).replace("{{ICON}}", icon.DATA_URL)
-    page = page.replace("/*CSS*/", style).replace("/*JS*/", "(function () {\n" + script + "\n})();")
-    return plain_page.packed(page)
+    return plain_page.packed(
+        plain_page.filled(
+            HERE / "page.html",
+            language,
+            [COMPONENTS / name for name in BOARD_SCRIPTS] + [HERE / "page.js"],
+            [HERE / "page.css", COMPONENTS / "board.css"],
+            more_words=document_words(),
+            blanks={"LANGUAGES": links, "ICON": icon.DATA_URL},
+        )
+    )
 
 
 async def page(request: Request) -> Response:

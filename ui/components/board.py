@@ -9,12 +9,11 @@ import streamlit as st
 
 from ui.components import BOARD_SCRIPTS, app_path, asset, words
 
-_SCRIPTS = BOARD_SCRIPTS
 _component = st.components.v2.component(
     "stagescore_live_board",
     html="<div class='board'></div>",
     css=asset("board.css"),
-    js=asset(*_SCRIPTS) + "\nexport default liveBoard;\n",
+    js=asset(*BOARD_SCRIPTS) + "\nexport default liveBoard;\n",
 )
 
 
@@ -23,6 +22,6 @@ def live_board(kiosk: bool, stage: str | None = None, theme: str = "light") -> N
     screen, turning pages; `theme` "projector" draws it white on black, large."""
     url = app_path("live/public") + ("?" + urlencode({"stage": stage}) if stage else "")
     _component(
-        data={"url": url, "kiosk": kiosk, "theme": theme} | words(*_SCRIPTS),
+        data={"url": url, "kiosk": kiosk, "theme": theme} | words(*BOARD_SCRIPTS),
         key=f"live-board-{stage}" if stage else "live-board",
     )

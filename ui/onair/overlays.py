@@ -7,7 +7,6 @@ script reads the element from its path and the stage and theme from its query.
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from ui import i18n, i18n_browser, plain_page
+from ui import i18n, plain_page
 from ui.components import document_words
 
 HERE = Path(__file__).resolve().parent
@@ -30,14 +29,15 @@ def _page(language: str) -> dict[str, bytes]:
     """The page in one language, compressed once: its [[…]] marks and its script's t("…") words filled in
     (ui/i18n.py), lang and dir on <html>."""
     scripts = [COMPONENTS / "live_core.js", COMPONENTS / "live_stream.js", HERE / "overlay.js"]
-    with i18n.using(language):
-        html = i18n_browser.fill_marks((HERE / "page.html").read_text())
-        words = i18n_browser.messages((*i18n_browser.script_messages(HERE / "overlay.js"), *document_words()))
-    script = "\n".join(path.read_text() for path in scripts)
-    script = script.replace("/*WORDS*/{}", json.dumps(words, ensure_ascii=False).replace("</", "<\\/"))
-    html = html.replace("{{LANG}}", language).replace("{{DIR}}", i18n.direction(language))
-    html = html.replace("/*CSS*/", (HERE / "overlay.css").read_text()).replace("/*JS*/", script)
-    return plain_page.packed(html)
+    page = plain_page.filled(
+        HERE / "page.html",
+        language,
+        scripts,
+        [HERE / "overlay.css"],
+        words_of=[HERE / "overlay.js"],
+        more_words=document_words(),
+    )
+    return plain_page.packed(page)
 
 
 def language(request: Request) -> str:

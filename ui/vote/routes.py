@@ -8,7 +8,6 @@ client's address counts only towards a high per-address ceiling (a venue shares 
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -29,7 +28,7 @@ from engine.domain.model import (
     StagescoreError,
 )
 from ui import body as bodies
-from ui import cookies, i18n, i18n_browser, icon, plain_page
+from ui import cookies, i18n, icon, plain_page
 from ui.routes_auth import client_of
 
 HERE = Path(__file__).resolve().parent
@@ -44,18 +43,13 @@ CSP = "default-src 'self'; img-src data:; style-src 'unsafe-inline'; script-src 
 def _page(language: str) -> dict[str, bytes]:
     """The page in one language, whole, and compressed once: brotli and gzip (a few KB over the slowest
     link). Its words are filled in here ([[…]] in the HTML, t("…") in the script: ui/i18n.py)."""
-    with i18n.using(language):
-        html = i18n_browser.fill_marks((HERE / "page.html").read_text())
-        words = i18n_browser.messages(i18n_browser.script_messages(HERE / "vote.js"))
-    html = html.replace("{{LANG}}", language).replace("{{DIR}}", i18n.direction(language))
-    html = html.replace("{{LANGUAGES}}", plain_page.language_links(language, "/vote"))
     # The app's icon inline: without one a browser asks for /favicon.ico, which Streamlit answers with its
     # whole page (100-140 ms a request for the bench's Chromium pages)
-    html = html.replace("{{ICON}}", icon.DATA_URL)
-    html = html.replace("/*CSS*/", (HERE / "vote.css").read_text())
-    script = (HERE / "vote.js").read_text()
-    script = script.replace("/*WORDS*/{}", json.dumps(words, ensure_ascii=False).replace("</", "<\\/"))
-    return plain_page.packed(html.replace("/*JS*/", script))
+    blanks = {"LANGUAGES": plain_page.language_links(language, "/vote"), "ICON": icon.DATA_URL}
+    page = plain_page.filled(
+        HERE / "page.html", language, [HERE / "vote.js"], [HERE / "vote.css"], blanks=blanks
+    )
+    return plain_page.packed(page)
 
 
 # The crowd's votes get threads of their own: on the live feed's pool, 2,000 phones voting at once
